@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per pipeline stage; dependencies point one way:
+// CLI → Apply → Plan → (State, Remote, Extract) → Manifest → YAML → ReconCore.
+let package = Package(
+    name: "Recon",
+    products: [
+        .executable(name: "recon", targets: ["recon"]),
+        .library(name: "ReconKit", targets: ["ReconCLI"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "ReconCore", dependencies: ["CCrypto"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "YAML", dependencies: ["CYAML", "ReconCore"]),
+        .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
+        .target(name: "Remote", dependencies: ["ReconCore"]),
+        .target(name: "State", dependencies: ["ReconCore"]),
+        .target(name: "ReconCLI", dependencies: ["Manifest", "ReconCore"]),
+        .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
+    ]
+)

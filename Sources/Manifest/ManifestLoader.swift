@@ -1,0 +1,72 @@
+import Foundation
+import ReconCore
+import YAML
+
+/// Reads a directory of YAML files into one validated manifest, or every problem found.
+public struct ManifestLoader {
+    public static let topLevelKeys = ["target", "tables", "repos", "protected", "retention", "policy"]
+
+    public var yaml = YAMLLoader()
+
+    public init() {}
+
+    /// Loads `directory/*.yaml` and `*.yml` in name order; nothing is written either way.
+    public func load(directory: String) throws(DiagnosticsError) -> Manifest {
+        let files = try Self.manifestFiles(in: directory)
+        var sources: [(path: String, bytes: [UInt8])] = []
+        var problems: [Diagnostic] = []
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append(.error(at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"))
+                continue
+            }
+            sources.append((path, [UInt8](data)))
+        }
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
+        return try load(sources: sources)
+    }
+
+    /// Loads already-read sources; the unit the tests and `validate` share.
+    public func load(sources: [(path: String, bytes: [UInt8])]) throws(DiagnosticsError) -> Manifest {
+        let sink = DiagnosticSink()
+        var merger = ManifestMerger(sink: sink)
+        var digest = SHA256()
+        for source in sources {
+            digest.update(source.path.split(separator: "/").last.map(String.init) ?? source.path)
+            digest.update([0])
+            digest.update(source.bytes)
+            digest.update([0])
+            do {
+                for document in try yaml.load(source.bytes, file: source.path) {
+                    merger.merge(document)
+                }
+            } catch {
+                sink.append(error.diagnostic)
+            }
+        }
+        var manifest = merger.manifest
+        manifest.files = sources.map(\.path)
+        manifest.digest = digest.hexDigest()
+        ManifestValidator(sink: sink).validate(manifest)
+        if sink.hasErrors { throw DiagnosticsError(sink.diagnostics) }
+        return manifest
+    }
+
+    static func manifestFiles(in directory: String) throws(DiagnosticsError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw DiagnosticsError([.error(at: nil, "manifest directory '\(directory)' does not exist",
+                                           hint: "pass another with -m DIR, or run from the directory that holds manifests/")])
+        }
+        guard isDirectory.boolValue else {
+            throw DiagnosticsError([.error(at: nil, "'\(directory)' is not a directory", hint: "-m takes the directory of manifest files")])
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }.sorted()
+        guard !files.isEmpty else {
+            throw DiagnosticsError([.error(at: nil, "no manifest files (*.yaml, *.yml) in '\(directory)'")])
+        }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return files.map { prefix + $0 }
+    }
+}

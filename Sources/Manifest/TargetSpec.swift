@@ -1,0 +1,106 @@
+import ReconCore
+import YAML
+
+/// Where the base lives. Paths are relative to the working directory, as in Terraform.
+public struct TargetSpec: Sendable, Equatable {
+    public enum Provider: String, Sendable, CaseIterable {
+        case sqlite, airtable
+    }
+
+    public enum Kind: Sendable, Equatable {
+        case sqlite(database: String)
+        case airtable(AirtableTarget)
+    }
+
+    public var kind: Kind
+    public var location: SourceLocation?
+
+    public var provider: Provider {
+        switch kind {
+        case .sqlite: .sqlite
+        case .airtable: .airtable
+        }
+    }
+
+    public init(_ kind: Kind, at location: SourceLocation? = nil) {
+        self.kind = kind
+        self.location = location
+    }
+
+    public static let defaultDatabase = "state/catalog.sqlite"
+    /// Used when no manifest declares a target.
+    public static let `default` = TargetSpec(.sqlite(database: defaultDatabase))
+}
+
+public struct AirtableTarget: Sendable, Equatable {
+    public var base: String
+    /// The name of the environment variable holding the token; never the token itself.
+    public var tokenEnv: String
+    public var apiURL: String
+    public var requestsPerSecond: Double
+
+    public static let defaultTokenEnv = "AIRTABLE_TOKEN"
+    public static let defaultAPIURL = "https://api.airtable.com"
+    public static let defaultRequestsPerSecond = 5.0
+
+    public init(base: String, tokenEnv: String = defaultTokenEnv, apiURL: String = defaultAPIURL,
+                requestsPerSecond: Double = defaultRequestsPerSecond) {
+        self.base = base
+        self.tokenEnv = tokenEnv
+        self.apiURL = apiURL
+        self.requestsPerSecond = requestsPerSecond
+    }
+}
+
+extension TargetSpec {
+    static let keys = ["provider", "database", "base", "token_env", "api_url", "requests_per_second"]
+
+    static func decode(_ node: Node, sink: DiagnosticSink) -> TargetSpec? {
+        guard let reader = MappingReader(node, context: "target", sink: sink) else { return nil }
+        reader.rejectUnknownKeys(allowed: keys)
+        let provider = reader.choice("provider", as: Provider.self)?.value ?? .sqlite
+        switch provider {
+        case .sqlite:
+            for key in ["base", "token_env", "api_url", "requests_per_second"] where reader.contains(key) {
+                sink.error(reader.value(key)?.location, "'\(key)' applies to the airtable provider, not sqlite")
+            }
+            let database = reader.string("database")?.value ?? defaultDatabase
+            return TargetSpec(.sqlite(database: database), at: node.location)
+        case .airtable:
+            if let database = reader.value("database") {
+                sink.error(database.location, "'database' applies to the sqlite provider, not airtable")
+            }
+            guard let base = reader.string("base", required: true) else { return nil }
+            if !AirtableTarget.isBaseID(base.value) {
+                sink.error(base.location, "invalid Airtable base id '\(base.value)'",
+                           hint: "expected 'app' followed by 14 letters or digits, as in the base's URL")
+            }
+            let tokenEnv = reader.string("token_env")
+            if let tokenEnv, !AirtableTarget.isEnvironmentName(tokenEnv.value) {
+                sink.error(tokenEnv.location, "invalid environment variable name '\(tokenEnv.value)' for 'token_env'",
+                           hint: "name the variable that holds the token (e.g. AIRTABLE_TOKEN), never the token itself")
+            }
+            let apiURL = reader.string("api_url")
+            if let apiURL, !(apiURL.value.hasPrefix("https://") || apiURL.value.hasPrefix("http://")) {
+                sink.error(apiURL.location, "invalid 'api_url' '\(apiURL.value)'", hint: "expected an http:// or https:// URL")
+            }
+            let rate = reader.number("requests_per_second", minimum: 0.1)
+            return TargetSpec(.airtable(AirtableTarget(
+                base: base.value,
+                tokenEnv: tokenEnv?.value ?? AirtableTarget.defaultTokenEnv,
+                apiURL: apiURL?.value ?? AirtableTarget.defaultAPIURL,
+                requestsPerSecond: rate?.value ?? AirtableTarget.defaultRequestsPerSecond)), at: node.location)
+        }
+    }
+}
+
+extension AirtableTarget {
+    public static func isBaseID(_ text: String) -> Bool {
+        text.count == 17 && text.hasPrefix("app") && text.dropFirst(3).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
+    static func isEnvironmentName(_ text: String) -> Bool {
+        guard let first = text.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+}

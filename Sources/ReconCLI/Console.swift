@@ -1,0 +1,75 @@
+import Foundation
+
+/// Where the CLI writes, and whether it may colour: only on a terminal, never with
+/// NO_COLOR set or `--no-color` given.
+public final class Console: @unchecked Sendable {
+    public enum Stream { case out, err }
+
+    private let lock = NSLock()
+    private var capturedOut: [UInt8]?
+    private var capturedErr: [UInt8]?
+    public var colorEnabled: Bool
+    public let stdoutIsTerminal: Bool
+    public let stdinIsTerminal: Bool
+
+    /// The process's real stdout and stderr.
+    public init(environment: [String: String]) {
+        stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+        stdinIsTerminal = isatty(STDIN_FILENO) == 1
+        colorEnabled = stdoutIsTerminal && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+    }
+
+    /// A console that keeps what is written, for tests.
+    public init(capturing: Void = ()) {
+        capturedOut = []
+        capturedErr = []
+        stdoutIsTerminal = false
+        stdinIsTerminal = false
+        colorEnabled = false
+    }
+
+    public var standardOutput: String { lock.withLock { String(decoding: capturedOut ?? [], as: UTF8.self) } }
+    public var standardError: String { lock.withLock { String(decoding: capturedErr ?? [], as: UTF8.self) } }
+
+    public func write(_ text: String, to stream: Stream = .out) {
+        write(Array(text.utf8), to: stream)
+    }
+
+    public func write(_ bytes: [UInt8], to stream: Stream = .out) {
+        lock.withLock {
+            switch stream {
+            case .out where capturedOut != nil: capturedOut!.append(contentsOf: bytes)
+            case .err where capturedErr != nil: capturedErr!.append(contentsOf: bytes)
+            default:
+                let handle = stream == .out ? FileHandle.standardOutput : FileHandle.standardError
+                handle.write(Data(bytes))
+            }
+        }
+    }
+
+    public func line(_ text: String = "", to stream: Stream = .out) {
+        write(text + "\n", to: stream)
+    }
+
+    public func style(_ text: String, _ style: TextStyle) -> String {
+        colorEnabled ? style.apply(to: text) : text
+    }
+}
+
+/// ANSI styles used by every human view, so the colours mean the same everywhere.
+public enum TextStyle: Sendable {
+    case bold, red, green, yellow, cyan, dim
+
+    func apply(to text: String) -> String {
+        let code: String
+        switch self {
+        case .bold: code = "1"
+        case .red: code = "31"
+        case .green: code = "32"
+        case .yellow: code = "33"
+        case .cyan: code = "36"
+        case .dim: code = "2"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}

@@ -1,0 +1,47 @@
+import ReconCore
+
+/// Renders diagnostics for people (compiler style) or scripts (JSON, like `terraform validate -json`).
+struct DiagnosticView {
+    let console: Console
+
+    func text(_ diagnostics: [Diagnostic]) -> String {
+        var out = ""
+        for diagnostic in diagnostics.sorted() {
+            if let location = diagnostic.location { out += console.style("\(location): ", .bold) }
+            switch diagnostic.severity {
+            case .error: out += console.style("error:", .red)
+            case .warning: out += console.style("warning:", .yellow)
+            case .note: out += console.style("note:", .cyan)
+            }
+            out += " \(diagnostic.message)\n"
+            if let hint = diagnostic.hint { out += "  \(hint)\n" }
+        }
+        return out
+    }
+
+    static func json(_ diagnostics: [Diagnostic], valid: Bool) -> String {
+        var writer = JSONWriter(pretty: true)
+        writer.beginObject()
+        writer.key("diagnostics")
+        writer.beginArray()
+        for diagnostic in diagnostics.sorted() {
+            writer.beginObject()
+            if let location = diagnostic.location {
+                writer.field("column", location.column)
+                writer.field("file", location.file)
+            }
+            if let hint = diagnostic.hint { writer.field("hint", hint) }
+            if let location = diagnostic.location { writer.field("line", location.line) }
+            writer.field("message", diagnostic.message)
+            writer.field("severity", diagnostic.severity.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("error_count", diagnostics.filter { $0.severity == .error }.count)
+        writer.field("format_version", "1")
+        writer.field("valid", valid)
+        writer.field("warning_count", diagnostics.filter { $0.severity == .warning }.count)
+        writer.endObject()
+        return String(decoding: writer.finish(), as: UTF8.self)
+    }
+}

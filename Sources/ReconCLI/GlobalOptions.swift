@@ -1,0 +1,26 @@
+import Foundation
+import ReconCore
+
+/// Options every command accepts, before or after the command name.
+public struct GlobalOptions: Sendable {
+    public var manifests = GlobalOptions.defaultManifests
+    public var noColor = false
+    public var chdir: String?
+
+    public static let defaultManifests = "manifests"
+
+    public static let specs: [OptionSpec] = [
+        .option("manifests", short: "m", value: "DIR", help: "Directory of manifest files (default: manifests)"),
+        .option("chdir", value: "DIR", help: "Switch to DIR before anything else; relative paths resolve against it"),
+        .flag("no-color", help: "Plain output without colours (also when NO_COLOR is set or output is not a terminal)"),
+        .flag("help", short: "h", help: "Show help for the command"),
+    ]
+
+    init(_ arguments: ParsedArguments) {
+        if let manifests = arguments.value("manifests") { self.manifests = manifests }
+        noColor = arguments.has("no-color")
+        chdir = arguments.value("chdir")
+    }
+
+    init() {}
+}

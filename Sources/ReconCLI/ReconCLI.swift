@@ -1,0 +1,92 @@
+import Foundation
+import ReconCore
+
+/// The command line: finds the command, parses its arguments and runs it. No logic of its own.
+public enum ReconCLI {
+    /// Every command, in the order `--help` lists them.
+    static let commands: [CommandEntry] = [
+        CommandEntry(ValidateCommand.self),
+    ]
+
+    public static func main() -> Never {
+        let environment = ProcessInfo.processInfo.environment
+        let console = Console(environment: environment)
+        let code = run(Array(CommandLine.arguments.dropFirst()), environment: environment, console: console)
+        exit(code.rawValue)
+    }
+
+    public static func run(_ arguments: [String], environment: [String: String], console: Console) -> ExitCode {
+        do {
+            return try dispatch(arguments, environment: environment, console: console)
+        } catch let error as ReconError {
+            report(error, console: console)
+            return .failure
+        } catch let error as DiagnosticsError {
+            console.write(DiagnosticView(console: console).text(error.diagnostics), to: .err)
+            return .failure
+        } catch {
+            report(ReconError("\(error)"), console: console)
+            return .failure
+        }
+    }
+
+    private static func dispatch(_ arguments: [String], environment: [String: String], console: Console) throws -> ExitCode {
+        // Global options may come before the command; the first word that is not one names it.
+        var index = 0
+        var leading: [String] = []
+        while index < arguments.count, arguments[index].hasPrefix("-") {
+            leading.append(arguments[index])
+            let name = arguments[index].drop { $0 == "-" }
+            if !name.contains("="), let spec = GlobalOptions.specs.first(where: { $0.name == name || $0.short.map(String.init) == String(name) }),
+               spec.takesValue, index + 1 < arguments.count {
+                index += 1
+                leading.append(arguments[index])
+            }
+            index += 1
+        }
+        let topSpecs = GlobalOptions.specs + [.flag("version", short: "v", help: "")]
+        let top = try ParsedArguments.parse(leading, specs: topSpecs, command: "recon")
+        if top.has("version") {
+            console.line("recon \(ReconVersion.current)")
+            return .success
+        }
+        guard index < arguments.count else {
+            console.write(HelpView.main(commands: commands), to: top.has("help") ? .out : .err)
+            return top.has("help") ? .success : .failure
+        }
+        let name = arguments[index]
+        if name == "help" {
+            if index + 1 < arguments.count, let command = commands.first(where: { $0.configuration.name == arguments[index + 1] }) {
+                console.write(HelpView.command(command.configuration))
+            } else {
+                console.write(HelpView.main(commands: commands))
+            }
+            return .success
+        }
+        guard let command = commands.first(where: { $0.configuration.name == name }) else {
+            let names = commands.map(\.configuration.name)
+            throw ReconError("unknown command '\(name)'",
+                             hint: Suggestion.didYouMean(name, in: names) ?? "run 'recon --help' for the list of commands")
+        }
+        let configuration = command.configuration
+        let rest = leading + Array(arguments[(index + 1)...])
+        let parsed = try ParsedArguments.parse(rest, specs: configuration.options + GlobalOptions.specs, command: name)
+        if parsed.has("help") {
+            console.write(HelpView.command(configuration))
+            return .success
+        }
+        let globals = GlobalOptions(parsed)
+        if globals.noColor { console.colorEnabled = false }
+        if let directory = globals.chdir {
+            guard FileManager.default.changeCurrentDirectoryPath(directory) else {
+                throw ReconError("cannot change to directory '\(directory)' given by -chdir")
+            }
+        }
+        return try command.run(parsed, CommandContext(console: console, environment: environment, globals: globals))
+    }
+
+    static func report(_ error: ReconError, console: Console) {
+        console.line(console.style("error:", .red) + " " + error.message, to: .err)
+        if let hint = error.hint { console.line("  " + hint, to: .err) }
+    }
+}

@@ -1,0 +1,34 @@
+/// Where an extracted record came from.
+public struct Provenance: Hashable, Sendable {
+    public var repo: String
+    /// The matched file's path in the repo.
+    public var path: String
+    /// The commit that last changed that file (per entity, not per repo).
+    public var sourceCommit: String
+
+    public init(repo: String, path: String, sourceCommit: String) {
+        self.repo = repo
+        self.path = path
+        self.sourceCommit = sourceCommit
+    }
+}
+
+/// A record the manifests want in the base, as extraction produces it.
+public struct DesiredRecord: Hashable, Sendable {
+    public var table: String
+    /// The stable key, `repo:path` (plus `#n` where one file yields several); also the key field's value.
+    public var key: String
+    /// Managed field values by field name, normalized, without the key field. Link fields hold entity keys.
+    public var fields: [String: FieldValue]
+    public var provenance: Provenance
+    /// `FieldValue.contentHash(fields)`.
+    public var contentHash: String
+
+    public init(table: String, key: String, fields: [String: FieldValue], provenance: Provenance) {
+        self.table = table
+        self.key = key
+        self.fields = FieldValue.normalize(fields)
+        self.provenance = provenance
+        self.contentHash = FieldValue.contentHash(self.fields)
+    }
+}

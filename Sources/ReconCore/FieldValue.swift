@@ -1,0 +1,69 @@
+/// A cell value as Recon compares it. Absent, empty text, false and an empty list are all
+/// "no value" (Airtable omits empty cells), so they are never stored: see `normalized`.
+public enum FieldValue: Hashable, Sendable {
+    case text(String)
+    case number(Double)
+    case bool(Bool)
+    /// multipleSelects choices; for links, entity keys (desired) or record ids (remote).
+    case list([String])
+
+    /// Nil for every spelling of "no value"; the one place that rule lives.
+    public var normalized: FieldValue? {
+        switch self {
+        case .text(let text): text.isEmpty ? nil : self
+        case .bool(let flag): flag ? self : nil
+        case .list(let items): items.isEmpty ? nil : self
+        case .number: self
+        }
+    }
+
+    public static func normalize(_ fields: [String: FieldValue]) -> [String: FieldValue] {
+        fields.compactMapValues(\.normalized)
+    }
+
+    public var json: JSONValue {
+        switch self {
+        case .text(let text): .string(text)
+        case .number(let number): .number(number)
+        case .bool(let flag): .bool(flag)
+        case .list(let items): .array(items.map(JSONValue.string))
+        }
+    }
+
+    /// Reads the JSON form back; null and unknown shapes are "no value".
+    public init?(json: JSONValue) {
+        switch json {
+        case .string(let text): self = .text(text)
+        case .number(let number): self = .number(number)
+        case .bool(let flag): self = .bool(flag)
+        case .array(let items): self = .list(items.compactMap(\.stringValue))
+        case .null, .object: return nil
+        }
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        switch self {
+        case .text(let text): writer.string(text)
+        case .number(let number): writer.number(number)
+        case .bool(let flag): writer.bool(flag)
+        case .list(let items):
+            writer.beginArray()
+            for item in items { writer.string(item) }
+            writer.endArray()
+        }
+    }
+
+    /// SHA-256 of the canonical JSON of normalized fields: equal hashes mean equal records,
+    /// so a no-op plan compares one string per record instead of every field.
+    public static func contentHash(_ fields: [String: FieldValue]) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        for name in fields.keys.sorted() {
+            guard let value = fields[name]!.normalized else { continue }
+            writer.key(name)
+            value.write(to: &writer)
+        }
+        writer.endObject()
+        return SHA256.hex(writer.finish())
+    }
+}

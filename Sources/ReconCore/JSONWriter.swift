@@ -1,0 +1,141 @@
+/// A streaming canonical JSON writer into a byte buffer.
+///
+/// Callers that stream (plans, state, backups) emit object keys in sorted order themselves,
+/// which keeps tens of megabytes cheap: no intermediate tree, no Foundation objects.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private let pretty: Bool
+    private var depth = 0
+    /// Per open container: whether it has had a member yet.
+    private var hasMember: [Bool] = []
+    private var afterKey = false
+
+    public init(pretty: Bool = false, capacity: Int = 4096) {
+        self.pretty = pretty
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func finish() -> [UInt8] {
+        if pretty { bytes.append(0x0A) }
+        defer { bytes = [] }
+        return bytes
+    }
+
+    // MARK: Containers
+
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    public mutating func key(_ name: String) {
+        separate()
+        writeString(name)
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(0x20) }
+        afterKey = true
+    }
+
+    // MARK: Scalars
+
+    public mutating func null() { separate(); append("null") }
+    public mutating func bool(_ flag: Bool) { separate(); append(flag ? "true" : "false") }
+    public mutating func string(_ text: String) { separate(); writeString(text) }
+    public mutating func int(_ number: Int) { separate(); append(String(number)) }
+
+    public mutating func number(_ number: Double) {
+        separate()
+        append(JSONWriter.format(number))
+    }
+
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let flag): bool(flag)
+        case .number(let number): self.number(number)
+        case .string(let text): string(text)
+        case .array(let items):
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
+        case .object(let members):
+            beginObject()
+            for name in members.keys.sorted() {
+                key(name)
+                self.value(members[name]!)
+            }
+            endObject()
+        }
+    }
+
+    /// Key and value in one call, for the common case.
+    public mutating func field(_ name: String, _ text: String) { key(name); string(text) }
+    public mutating func field(_ name: String, _ number: Int) { key(name); int(number) }
+    public mutating func field(_ name: String, _ flag: Bool) { key(name); bool(flag) }
+    public mutating func field(_ name: String, _ value: JSONValue) { key(name); self.value(value) }
+
+    /// Integers print without a fraction; other numbers in Swift's shortest round-trip form.
+    public static func format(_ number: Double) -> String {
+        if number.isNaN || number.isInfinite { return "null" }
+        if number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
+        return "\(number)"
+    }
+
+    // MARK: Internals
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        depth += 1
+        hasMember.append(false)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        let had = hasMember.removeLast()
+        depth -= 1
+        if pretty && had { newline() }
+        bytes.append(bracket)
+    }
+
+    /// Writes the comma and indentation that come before a value or key.
+    private mutating func separate() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        guard !hasMember.isEmpty else { return }
+        if hasMember[hasMember.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        hasMember[hasMember.count - 1] = true
+        if pretty { newline() }
+    }
+
+    private mutating func newline() {
+        bytes.append(0x0A)
+        for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(byte)
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(JSONWriter.hex[Int(byte >> 4)])
+                bytes.append(JSONWriter.hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

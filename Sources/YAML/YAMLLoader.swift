@@ -1,0 +1,236 @@
+import CYAML
+import ReconCore
+
+/// Reads YAML text into node trees, one per document, with line and column on every node.
+///
+/// Aliases are expanded by sharing, never by copying, and the total size they add is capped:
+/// a "billion laughs" document is refused in microseconds instead of eating memory.
+public struct YAMLLoader {
+    public struct Limits: Sendable {
+        /// Nodes that aliases may add to one document, all expansions together.
+        public var aliasExpansion = 100_000
+        /// Nesting depth of sequences and mappings.
+        public var depth = 256
+
+        public init() {}
+    }
+
+    public var limits = Limits()
+
+    public init() {}
+
+    public func load(_ text: String, file: String) throws(YAMLError) -> [Node] {
+        try load(Array(text.utf8), file: file)
+    }
+
+    public func load(_ bytes: [UInt8], file: String) throws(YAMLError) -> [Node] {
+        var composer = Composer(file: file, limits: limits)
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLError(at: SourceLocation(file: file, line: 1, column: 1), "could not initialise the YAML parser")
+        }
+        defer { yaml_parser_delete(&parser) }
+
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [Node] in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    throw Self.syntaxError(parser, file: file)
+                }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { break }
+                try composer.handle(event)
+            }
+            return composer.documents
+        }
+    }
+
+    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> YAMLError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let mark = parser.problem_mark
+        var message = problem
+        var hint: String?
+        if let context = parser.context.map({ String(cString: $0) }) {
+            message = "\(problem) (\(context))"
+            let at = parser.context_mark
+            hint = "the construct began at line \(at.line + 1), column \(at.column + 1)"
+        }
+        if parser.error == YAML_READER_ERROR {
+            message = "\(problem) at byte \(parser.problem_offset)"
+        }
+        return YAMLError(at: SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1), message, hint: hint)
+    }
+}
+
+/// Builds nodes from parser events with an explicit stack, so depth costs no recursion.
+private struct Composer {
+    enum Frame {
+        case sequence([Node], Node.Frame)
+        case mapping([Node.Pair], pendingKey: Node?, Node.Frame)
+    }
+
+    let file: String
+    let limits: YAMLLoader.Limits
+    var documents: [Node] = []
+    var stack: [Frame] = []
+    var anchors: [String: Node] = [:]
+    var openAnchors: Set<String> = []
+    var expanded = 0
+    var root: Node?
+
+    init(file: String, limits: YAMLLoader.Limits) {
+        self.file = file
+        self.limits = limits
+    }
+
+    mutating func handle(_ event: yaml_event_t) throws(YAMLError) {
+        let location = SourceLocation(file: file, line: event.start_mark.line + 1, column: event.start_mark.column + 1)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            anchors = [:]
+            expanded = 0
+            root = nil
+        case YAML_DOCUMENT_END_EVENT:
+            documents.append(root ?? Node(.scalar("", .plain), at: location))
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+            let node = Node(.scalar(text, Self.style(data.style)), at: location, tag: data.tag.map(Self.string))
+            try complete(node, anchor: data.anchor.map(Self.string))
+        case YAML_ALIAS_EVENT:
+            let name = Self.string(event.data.alias.anchor)
+            guard let target = anchors[name] else {
+                if openAnchors.contains(name) {
+                    throw YAMLError(at: location, "alias '*\(name)' refers to the node that contains it")
+                }
+                throw YAMLError(at: location, "unknown alias '*\(name)'", hint: "define it first with '&\(name)'")
+            }
+            expanded &+= target.weight
+            if expanded > limits.aliasExpansion {
+                throw YAMLError(
+                    at: location, "aliases expand to more than \(limits.aliasExpansion) nodes",
+                    hint: "the document multiplies its size through aliases (a \"billion laughs\" shape); it was not expanded")
+            }
+            var copy = target
+            copy.location = location
+            try complete(copy, anchor: nil)
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            try push(.sequence([], Node.Frame(location: location, tag: data.tag.map(Self.string), anchor: data.anchor.map(Self.string))), at: location)
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            try push(.mapping([], pendingKey: nil, Node.Frame(location: location, tag: data.tag.map(Self.string), anchor: data.anchor.map(Self.string))), at: location)
+        case YAML_SEQUENCE_END_EVENT:
+            guard case .sequence(let items, let frame) = stack.popLast() else { return }
+            try complete(Node(.sequence(items), at: frame.location, tag: frame.tag), anchor: frame.anchor)
+        case YAML_MAPPING_END_EVENT:
+            guard case .mapping(let pairs, _, let frame) = stack.popLast() else { return }
+            let merged = try Self.applyMerges(pairs)
+            try Self.checkDuplicates(merged)
+            try complete(Node(.mapping(merged), at: frame.location, tag: frame.tag), anchor: frame.anchor)
+        default:
+            break
+        }
+    }
+
+    private mutating func push(_ frame: Frame, at location: SourceLocation) throws(YAMLError) {
+        guard stack.count < limits.depth else {
+            throw YAMLError(at: location, "nesting deeper than \(limits.depth) levels")
+        }
+        switch frame {
+        case .sequence(_, let info), .mapping(_, _, let info):
+            if let anchor = info.anchor { openAnchors.insert(anchor) }
+        }
+        stack.append(frame)
+    }
+
+    private mutating func complete(_ node: Node, anchor: String?) throws(YAMLError) {
+        if let anchor {
+            anchors[anchor] = node
+            openAnchors.remove(anchor)
+        }
+        guard let top = stack.popLast() else {
+            root = node
+            return
+        }
+        switch top {
+        case .sequence(var items, let frame):
+            items.append(node)
+            stack.append(.sequence(items, frame))
+        case .mapping(var pairs, let pendingKey, let frame):
+            if let key = pendingKey {
+                pairs.append(Node.Pair(key: key, value: node))
+                stack.append(.mapping(pairs, pendingKey: nil, frame))
+            } else {
+                stack.append(.mapping(pairs, pendingKey: node, frame))
+            }
+        }
+    }
+
+    /// YAML 1.1 merge keys (`<<: *defaults`): keys written in the mapping win over merged ones.
+    private static func applyMerges(_ pairs: [Node.Pair]) throws(YAMLError) -> [Node.Pair] {
+        guard pairs.contains(where: isMergeKey) else { return pairs }
+        var own = pairs.filter { !isMergeKey($0) }
+        var seen = Set(own.compactMap(\.key.scalar))
+        for pair in pairs where isMergeKey(pair) {
+            let sources: [Node]
+            switch pair.value.kind {
+            case .mapping: sources = [pair.value]
+            case .sequence(let items): sources = items
+            case .scalar: throw YAMLError(at: pair.value.location, "a merge key '<<' takes a mapping or a list of mappings")
+            }
+            for source in sources {
+                guard let merged = source.mapping else {
+                    throw YAMLError(at: source.location, "a merge key '<<' takes a mapping or a list of mappings")
+                }
+                for item in merged where !seen.contains(item.key.scalar ?? "\u{0}") {
+                    own.append(item)
+                    if let name = item.key.scalar { seen.insert(name) }
+                }
+            }
+        }
+        return own
+    }
+
+    private static func isMergeKey(_ pair: Node.Pair) -> Bool {
+        pair.key.style == .plain && pair.key.scalar == "<<"
+    }
+
+    private static func checkDuplicates(_ pairs: [Node.Pair]) throws(YAMLError) {
+        guard pairs.count > 1 else { return }
+        var first: [String: SourceLocation] = [:]
+        for pair in pairs {
+            guard let name = pair.key.scalar else { continue }
+            if let earlier = first[name] {
+                throw YAMLError(
+                    at: pair.key.location, "duplicate key '\(name)'",
+                    hint: "first given at line \(earlier.line), column \(earlier.column)")
+            }
+            first[name] = pair.key.location
+        }
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
+        String(cString: pointer)
+    }
+
+    private static func style(_ style: yaml_scalar_style_t) -> Node.ScalarStyle {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: .literal
+        case YAML_FOLDED_SCALAR_STYLE: .folded
+        default: .plain
+        }
+    }
+}
+
+extension Node {
+    /// Where a container began and what was attached to it, kept until it closes.
+    struct Frame {
+        var location: SourceLocation
+        var tag: String?
+        var anchor: String?
+    }
+}

@@ -1,0 +1,2 @@
+import ReconCLI
+ReconCLI.main()

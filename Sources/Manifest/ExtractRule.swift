@@ -71,10 +71,11 @@ extension ExtractRule {
             }
         }
         let onError = reader.choice("on_error", as: ErrorPolicy.self)?.value ?? .fail
-        guard let table, let format else { return nil }
+        guard let table else { return nil }
+        // An invalid `as` is already reported; the rule is kept so its fields are still checked.
         return ExtractRule(
             table: table, files: files.map(\.value), exclude: (reader.strings("exclude") ?? []).map(\.value),
-            format: format.value, root: root?.value ?? defaultRoot, each: each, fields: mappings, onError: onError,
+            format: format?.value ?? .frontmatter, root: root?.value ?? defaultRoot, each: each, fields: mappings, onError: onError,
             at: table.location)
     }
 }

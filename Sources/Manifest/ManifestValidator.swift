@@ -48,7 +48,9 @@ struct ManifestValidator {
                            hint: hint(for: linked, among: tables.keys, noun: "tables"))
             }
         }
-        if let key = fields[table.key.value] {
+        if table.fields.isEmpty {
+            // The fields list itself is wrong and already reported; a key error would only echo it.
+        } else if let key = fields[table.key.value] {
             if !key.type.isText {
                 sink.error(table.key.location, "key field '\(table.key.value)' of table '\(table.name)' is of type \(key.type.name.rawValue)",
                            hint: "a key field holds the entity's key as text: use singleLineText")
@@ -121,7 +123,8 @@ struct ManifestValidator {
                                hint: "a {link: ...} mapping fills a multipleRecordLinks field")
                     break
                 }
-                if link.table.value != linked {
+                // An undeclared linked table is reported on the field; repeating it here would only echo.
+                if link.table.value != linked, tables[linked] != nil {
                     sink.error(link.table.location, "'\(name)' links to table '\(linked)', but the mapping links to '\(link.table.value)'")
                 }
             case .constant(let node):

@@ -61,8 +61,9 @@ extension RepoSpec {
         let extract = (reader.list("extract", required: true) ?? []).compactMap {
             ExtractRule.decode($0, repo: name?.value ?? "?", sink: sink)
         }
-        guard let name, let source else { return nil }
-        return RepoSpec(name: name.value, source: source, ref: ref, worktree: worktree?.value ?? false,
+        guard let name else { return nil }
+        // A bad source is already reported; the repo is kept so its rules are still checked.
+        return RepoSpec(name: name.value, source: source ?? .path(""), ref: ref, worktree: worktree?.value ?? false,
                         extract: extract, at: name.location)
     }
 

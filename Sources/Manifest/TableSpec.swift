@@ -52,8 +52,10 @@ extension TableSpec {
         if let list = reader.value("fields"), list.sequence?.isEmpty == true {
             sink.error(list.location, "\(context) declares no fields", hint: "a table needs at least its key field")
         }
-        let onDelete = reader.choice("on_delete", as: DeletePolicy.self)?.value ?? .delete
         let archiveField = reader.string("archive_field")
+        // A misspelt on_delete beside an archive_field meant archive; reading it so avoids a second, echoing error.
+        let onDelete = reader.choice("on_delete", as: DeletePolicy.self)?.value
+            ?? (reader.contains("on_delete") && archiveField != nil ? .archive : .delete)
         guard let name, let key else { return nil }
         return TableSpec(
             name: name.value, key: key, description: reader.string("description")?.value, fields: fields,

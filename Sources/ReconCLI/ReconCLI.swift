@@ -45,7 +45,12 @@ public enum ReconCLI {
             index += 1
         }
         let topSpecs = GlobalOptions.specs + [.flag("version", short: "v", help: "")]
-        let top = try ParsedArguments.parse(leading, specs: topSpecs, command: "recon")
+        let top: ParsedArguments
+        do {
+            top = try ParsedArguments.parse(leading, specs: topSpecs, command: "recon")
+        } catch {
+            throw ReconError(error.message, hint: "only global options go before the command; put command options after it (recon <command> --help)")
+        }
         if top.has("version") {
             console.line("recon \(ReconVersion.current)")
             return .success

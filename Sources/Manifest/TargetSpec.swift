@@ -104,3 +104,13 @@ extension AirtableTarget {
         return text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 }
+
+extension TargetSpec {
+    /// `sqlite:<database>` or `airtable:<base>`: names the base in the state and in plans.
+    public var identifier: String {
+        switch kind {
+        case .sqlite(let database): "sqlite:\(database)"
+        case .airtable(let airtable): "airtable:\(airtable.base)"
+        }
+    }
+}

@@ -94,13 +94,36 @@ extension Node {
         return Int(text).map { sign * $0 }
     }
 
-    /// A plain number: integers, decimals and exponents (`1e3`), not `.inf`/`.nan`.
+    /// A plain number as YAML 1.2 core writes one: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
+    /// Not `.inf`, `nan` or hex floats, which Swift's own parser would accept.
     public var double: Double? {
         if let int { return Double(int) }
-        guard case .scalar(let text, .plain) = kind, let first = text.first,
-            first.isNumber || first == "-" || first == "+" || first == "."
-        else { return nil }
+        guard case .scalar(let text, .plain) = kind, Node.isDecimal(text) else { return nil }
         return Double(text)
+    }
+
+    static func isDecimal(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        let whole = bytes.prefix(while: isDigit)
+        bytes = bytes.dropFirst(whole.count)
+        var fraction = 0
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            let digits = bytes.prefix(while: isDigit)
+            fraction = digits.count
+            bytes = bytes.dropFirst(fraction)
+        }
+        guard whole.count + fraction > 0 else { return false }
+        if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+            let exponent = bytes.prefix(while: isDigit)
+            guard !exponent.isEmpty else { return false }
+            bytes = bytes.dropFirst(exponent.count)
+        }
+        return bytes.isEmpty
     }
 
     /// How the node reads in an error message: "a mapping", "the text 'abc'".

@@ -1,0 +1,94 @@
+import ReconCore
+
+/// A reviewable plan: everything apply will do, and what it was made against.
+public struct Plan: Sendable, Equatable {
+    public static let formatVersion = 1
+
+    public var toolVersion: String
+    /// `sqlite:<path>` or `airtable:<base>`.
+    public var target: String
+    public var manifestDigest: String
+    /// The state the plan was made against; apply refuses a plan once either moved.
+    public var lineage: String
+    public var serial: Int
+    public var schemaChanges: [SchemaChange]
+    public var recordChanges: [RecordChange]
+    public var protectedSkips: [ProtectedSkip]
+    public var integrityErrors: [IntegrityError]
+    /// The base's records the plan touches, as read; checked again before apply writes.
+    public var preconditions: [RecordFingerprint]
+    /// Records in the base that Recon does not manage, per table: counted, never touched.
+    public var unmanaged: [String: Int]
+    /// Repo name → the commit extracted, recorded in the state on apply.
+    public var repoCommits: [String: String]
+    /// Set when the plan was made by `rollback RUN`.
+    public var rollbackOf: String?
+
+    public init(toolVersion: String = ReconVersion.current, target: String, manifestDigest: String, lineage: String,
+                serial: Int, schemaChanges: [SchemaChange] = [], recordChanges: [RecordChange] = [],
+                protectedSkips: [ProtectedSkip] = [], integrityErrors: [IntegrityError] = [],
+                preconditions: [RecordFingerprint] = [], unmanaged: [String: Int] = [:],
+                repoCommits: [String: String] = [:], rollbackOf: String? = nil) {
+        self.toolVersion = toolVersion
+        self.target = target
+        self.manifestDigest = manifestDigest
+        self.lineage = lineage
+        self.serial = serial
+        self.schemaChanges = schemaChanges
+        self.recordChanges = recordChanges
+        self.protectedSkips = protectedSkips
+        self.integrityErrors = integrityErrors
+        self.preconditions = preconditions
+        self.unmanaged = unmanaged
+        self.repoCommits = repoCommits
+        self.rollbackOf = rollbackOf
+    }
+
+    public var summary: PlanSummary { PlanSummary(self) }
+
+    /// Whether applying would write the base (state-only updates do not count).
+    public var hasChanges: Bool {
+        summary.changeCount > 0
+    }
+
+    public var manualItems: [ManualItem] {
+        schemaChanges.compactMap { if case .manual(let item) = $0 { item } else { nil } }
+    }
+}
+
+/// The counts a plan's first line gives: `N to add, N to change, N to delete, N drift, N conflicts, N manual`.
+public struct PlanSummary: Sendable, Equatable {
+    public var add = 0
+    public var change = 0
+    public var delete = 0
+    public var drift = 0
+    public var conflicts = 0
+    public var manual = 0
+    public var schema = 0
+    public var blocked = 0
+
+    public init(_ plan: Plan) {
+        for change in plan.schemaChanges {
+            if case .manual = change { manual += 1 } else { schema += 1 }
+        }
+        for change in plan.recordChanges {
+            if change.hasDrift { drift += 1 }
+            if change.hasConflict { conflicts += 1 }
+            if change.blockedBy != nil { blocked += 1 }
+            switch change.action {
+            case .create, .recreate: add += 1
+            case .adopt where !change.writes.isEmpty, .update where !change.writes.isEmpty, .archive: self.change += 1
+            case .delete: delete += 1
+            case .adopt, .update, .forget, .refreshState: break
+            }
+        }
+    }
+
+    /// Schema changes and record writes: what makes `-detailed-exitcode` return 2.
+    public var changeCount: Int { add + change + delete + schema }
+
+    public var line: String {
+        "\(add) to add, \(change) to change, \(delete) to delete, \(drift) drift, "
+            + "\(conflicts) conflict\(conflicts == 1 ? "" : "s"), \(manual) manual"
+    }
+}

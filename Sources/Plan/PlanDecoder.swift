@@ -1,0 +1,67 @@
+import ReconCore
+
+/// Builds a `Plan` from the body of a plan file whose digest was already checked.
+enum PlanDecoder {
+    static func plan(_ body: JSONValue) throws(ReconError) -> Plan {
+        var plan = Plan(
+            toolVersion: try string(body, "tool_version"), target: try string(body, "target"),
+            manifestDigest: try string(body, "manifest_digest"), lineage: try string(body, "lineage"),
+            serial: body["serial"]?.intValue ?? 0)
+        for change in body["schema_changes"]?.arrayValue ?? [] {
+            plan.schemaChanges.append(try SchemaChangeCoding.read(change))
+        }
+        for change in body["record_changes"]?.arrayValue ?? [] {
+            plan.recordChanges.append(try recordChange(change))
+        }
+        for skip in body["protected_skips"]?.arrayValue ?? [] {
+            plan.protectedSkips.append(ProtectedSkip(
+                table: try string(skip, "table"), key: try string(skip, "key"), field: try string(skip, "field"),
+                base: skip["base"].flatMap(FieldValue.init(json:)), desired: skip["desired"].flatMap(FieldValue.init(json:))))
+        }
+        for error in body["integrity_errors"]?.arrayValue ?? [] {
+            plan.integrityErrors.append(IntegrityError(
+                table: try string(error, "table"), key: try string(error, "key"),
+                recordIDs: (error["record_ids"]?.arrayValue ?? []).compactMap(\.stringValue)))
+        }
+        for fingerprint in body["preconditions"]?.arrayValue ?? [] {
+            plan.preconditions.append(RecordFingerprint(
+                table: try string(fingerprint, "table"), recordID: try string(fingerprint, "record_id"),
+                hash: try string(fingerprint, "hash")))
+        }
+        plan.unmanaged = (body["unmanaged"]?.objectValue ?? [:]).compactMapValues(\.intValue)
+        plan.repoCommits = (body["repo_commits"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        plan.rollbackOf = body["rollback_of"]?.stringValue
+        return plan
+    }
+
+    private static func recordChange(_ json: JSONValue) throws(ReconError) -> RecordChange {
+        guard let action = RecordAction(rawValue: try string(json, "action")),
+              let reason = ChangeReason(rawValue: try string(json, "reason"))
+        else { throw ReconError("unknown action or reason in the plan", hint: "the plan was made by another version of recon") }
+        var fields: [FieldChange] = []
+        for field in json["fields"]?.arrayValue ?? [] {
+            guard let kind = FieldChangeKind(rawValue: try string(field, "kind")) else {
+                throw ReconError("unknown field change kind in the plan")
+            }
+            fields.append(FieldChange(
+                name: try string(field, "name"), kind: kind, before: field["before"].flatMap(FieldValue.init(json:)),
+                after: field["after"].flatMap(FieldValue.init(json:)), recorded: field["recorded"].flatMap(FieldValue.init(json:))))
+        }
+        let source = json["source"].map { source in
+            Provenance(repo: source["repo"]?.stringValue ?? "", path: source["path"]?.stringValue ?? "",
+                       sourceCommit: source["commit"]?.stringValue ?? "")
+        }
+        return RecordChange(
+            table: try string(json, "table"), key: try string(json, "key"), remoteID: json["remote_id"]?.stringValue,
+            action: action, reason: reason, fields: fields, source: source,
+            stateValues: json["state_values"]?.objectValue?.compactMapValues(FieldValue.init(json:)),
+            blockedBy: json["blocked_by"]?.stringValue)
+    }
+
+    static func string(_ json: JSONValue, _ key: String) throws(ReconError) -> String {
+        guard let value = json[key]?.stringValue else {
+            throw ReconError("the plan file is missing '\(key)'", hint: "make the plan again with 'recon plan -out FILE'")
+        }
+        return value
+    }
+}

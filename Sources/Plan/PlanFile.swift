@@ -1,0 +1,55 @@
+import ReconCore
+
+/// The one door to the plan's serialized form: canonical JSON, keys sorted, digest over the body.
+///
+/// Layout: `{"digest": "sha256:…", "format_version": 1, "plan": {…}}`. The digest covers the compact
+/// canonical bytes of `plan`, so reformatting the file keeps it valid and editing any value does not.
+public enum PlanFile {
+    public static func encode(_ plan: Plan) -> [UInt8] {
+        var compact = JSONWriter(capacity: 1 << 16)
+        PlanEncoder.write(plan, to: &compact)
+        let digest = "sha256:" + SHA256.hex(compact.finish())
+
+        var file = JSONWriter(pretty: true, capacity: 1 << 16)
+        file.beginObject()
+        file.field("digest", digest)
+        file.field("format_version", Plan.formatVersion)
+        file.key("plan")
+        PlanEncoder.write(plan, to: &file)
+        file.endObject()
+        return file.finish()
+    }
+
+    /// The digest `encode` records, for display and ledgers.
+    public static func digest(of plan: Plan) -> String {
+        var compact = JSONWriter(capacity: 1 << 16)
+        PlanEncoder.write(plan, to: &compact)
+        return "sha256:" + SHA256.hex(compact.finish())
+    }
+
+    /// Reads a plan file: the header first, then the body; a digest mismatch means the file was edited.
+    public static func decode(_ bytes: [UInt8]) throws(ReconError) -> Plan {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw ReconError("the plan file is not valid JSON (\(error))", hint: "make the plan again with 'recon plan -out FILE'")
+        }
+        guard let version = document["format_version"]?.intValue else {
+            throw ReconError("the file is not a Recon plan (no format_version)")
+        }
+        guard version <= Plan.formatVersion else {
+            throw ReconError("the plan was written in format \(version), newer than this recon reads (\(Plan.formatVersion))",
+                             hint: "upgrade recon, or make the plan again with this version")
+        }
+        guard let body = document["plan"], let recorded = document["digest"]?.stringValue else {
+            throw ReconError("the plan file has no plan body or no digest")
+        }
+        let actual = "sha256:" + SHA256.hex(body.canonicalBytes())
+        guard actual == recorded else {
+            throw ReconError("the plan file was modified after it was made: its digest does not match its contents",
+                             hint: "recorded \(recorded), contents hash to \(actual); make the plan again with 'recon plan -out FILE'")
+        }
+        return try PlanDecoder.plan(body)
+    }
+}

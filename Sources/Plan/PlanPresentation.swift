@@ -1,0 +1,151 @@
+import ReconCore
+
+/// The plan as people read it, shared by the text and Markdown views so the two cannot disagree.
+public struct PlanPresentation: Sendable {
+    public struct Line: Sendable {
+        public var symbol: String
+        public var headline: String
+        public var details: [String]
+        public var style: TextStyle
+    }
+
+    public struct TableSection: Sendable {
+        public var table: String
+        public var counts: String
+        public var lines: [Line]
+    }
+
+    public let plan: Plan
+    public let schema: [Line]
+    public let manual: [ManualItem]
+    public let tables: [TableSection]
+    public let notes: [String]
+
+    public init(_ plan: Plan) {
+        self.plan = plan
+        var schema: [Line] = []
+        for change in plan.schemaChanges {
+            if let line = Self.line(for: change) { schema.append(line) }
+        }
+        self.schema = schema
+        manual = plan.manualItems
+        var order: [String] = []
+        var byTable: [String: [RecordChange]] = [:]
+        for change in plan.recordChanges {
+            if byTable[change.table] == nil { order.append(change.table) }
+            byTable[change.table, default: []].append(change)
+        }
+        tables = order.map { table in
+            let changes = byTable[table]!
+            return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)))
+        }
+        notes = Self.notes(plan)
+    }
+
+    public var isEmpty: Bool { schema.isEmpty && manual.isEmpty && tables.isEmpty && plan.integrityErrors.isEmpty }
+
+    // MARK: Lines
+
+    static func line(for change: SchemaChange) -> Line? {
+        switch change {
+        case .createTable(let name, _, let fields):
+            return Line(symbol: "+", headline: "create table \(name) (\(fields.count) field\(fields.count == 1 ? "" : "s"))",
+                        details: fields.map { "\($0.name): \($0.type)" }, style: .green)
+        case .createField(let table, let field):
+            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type))", details: [], style: .green)
+        case .updateTable(let table, _, let description):
+            return Line(symbol: "~", headline: "update table \(table)",
+                        details: ["description: \(text(description.before)) → \(text(description.after))"], style: .yellow)
+        case .updateField(let update):
+            var details: [String] = []
+            if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }
+            if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
+            if let choices = update.choices {
+                let added = choices.after.filter { !choices.before.contains($0) }
+                details.append("choices: add " + added.map { text($0) }.joined(separator: ", "))
+            }
+            return Line(symbol: "~", headline: "update field \(update.table).\(update.field)", details: details, style: .yellow)
+        case .manual:
+            return nil
+        }
+    }
+
+    static func line(for change: RecordChange) -> Line {
+        let id = change.remoteID.map { " (\($0))" } ?? ""
+        // The key is the headline already; its field is not repeated below it.
+        var details: [String] = change.fields.filter { !($0.kind == .set && $0.after == .text(change.key)) }.map(detail(for:))
+        if let blocked = change.blockedBy { details.insert("waits on the manual step for \(blocked); not applied", at: 0) }
+        switch change.action {
+        case .create:
+            return Line(symbol: "+", headline: change.key, details: details, style: .green)
+        case .recreate:
+            return Line(symbol: "+", headline: "\(change.key)\(id) \(change.reason.text); recreate", details: details, style: .green)
+        case .adopt:
+            return Line(symbol: "~", headline: "\(change.key)\(id) \(change.reason.text); adopt", details: details, style: .yellow)
+        case .update:
+            return Line(symbol: "~", headline: "\(change.key)\(id) \(change.reason.text)", details: details, style: .yellow)
+        case .archive:
+            return Line(symbol: "~", headline: "\(change.key)\(id) \(change.reason.text); archive", details: details, style: .yellow)
+        case .delete:
+            return Line(symbol: "-", headline: "\(change.key)\(id) \(change.reason.text)", details: [], style: .red)
+        case .forget:
+            return Line(symbol: ".", headline: "\(change.key)\(id) \(change.reason.text); stop managing it (the base is not changed)",
+                        details: [], style: .dim)
+        case .refreshState:
+            return Line(symbol: ".", headline: "\(change.key)\(id) state catches up (the base is not changed)", details: details, style: .dim)
+        }
+    }
+
+    static func detail(for field: FieldChange) -> String {
+        let before = PlanValueText.describe(field.before)
+        let after = PlanValueText.describe(field.after)
+        let recorded = PlanValueText.describe(field.recorded)
+        switch field.kind {
+        case .set: return "\(field.name): \(after)"
+        case .update: return "\(field.name): \(before) → \(after)"
+        case .drift: return "\(field.name): \(before) → \(after) (changed in the base; restoring)"
+        case .driftReported: return "\(field.name): \(recorded) → \(before) (changed in the base; reported, not changed)"
+        case .driftAdopted: return "\(field.name): \(recorded) → \(before) (changed in the base; adopted into the state)"
+        case .conflict: return "\(field.name): \(before) → \(after) (conflict: last applied \(recorded); the manifests win)"
+        case .converged: return "\(field.name): \(after) (changed in the base and the manifests alike)"
+        }
+    }
+
+    static func counts(_ changes: [RecordChange]) -> String {
+        var add = 0, change = 0, delete = 0, other = 0
+        for item in changes {
+            switch item.action {
+            case .create, .recreate: add += 1
+            case .update where !item.writes.isEmpty, .adopt, .archive: change += 1
+            case .delete: delete += 1
+            default: other += 1
+            }
+        }
+        var parts = ["\(add) to add", "\(change) to change", "\(delete) to delete"]
+        if other > 0 { parts.append("\(other) state only") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func notes(_ plan: Plan) -> [String] {
+        var notes: [String] = []
+        if !plan.protectedSkips.isEmpty {
+            var perField: [String: Int] = [:]
+            for skip in plan.protectedSkips { perField["\(skip.table).\(skip.field)", default: 0] += 1 }
+            let list = perField.keys.sorted().map { "\($0) on \(perField[$0]!) record\(perField[$0]! == 1 ? "" : "s")" }
+            notes.append("Protected fields left as people set them: " + list.joined(separator: ", ") + ".")
+        }
+        if !plan.unmanaged.isEmpty {
+            let list = plan.unmanaged.keys.sorted().map { "\($0) \(plan.unmanaged[$0]!)" }
+            notes.append("Records not managed by Recon, left alone: " + list.joined(separator: ", ") + ".")
+        }
+        for error in plan.integrityErrors {
+            notes.append("Integrity error: key \(error.key) of \(error.table) is held by \(error.recordIDs.count) records "
+                + "(\(error.recordIDs.joined(separator: ", "))); it is left alone until one is removed.")
+        }
+        return notes
+    }
+
+    private static func text(_ value: String?) -> String {
+        PlanValueText.describe(value.map(FieldValue.text))
+    }
+}

@@ -1,0 +1,49 @@
+import ReconCore
+
+/// The plan for a terminal, Terraform-style. Colour only when the caller says so.
+public struct PlanTextRenderer {
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    public func render(_ plan: Plan) -> String {
+        let view = PlanPresentation(plan)
+        if view.isEmpty {
+            var out = "No changes. The base matches the manifests.\n"
+            for note in view.notes { out += "\n\(note)\n" }
+            return out
+        }
+        var out = "Recon will make these changes to \(plan.target)"
+        if let run = plan.rollbackOf { out += " to roll back run \(run)" }
+        out += ":\n"
+        if !view.schema.isEmpty {
+            out += "\n" + style("Schema", .bold) + "\n"
+            for line in view.schema { out += render(line) }
+        }
+        if !view.manual.isEmpty {
+            out += "\n" + style("Manual steps", .bold) + " (each blocks only the changes that depend on it)\n"
+            for item in view.manual {
+                out += "  " + style("!", .red) + " \(item.message)\n      \(item.instructions)\n"
+            }
+        }
+        for section in view.tables {
+            out += "\n" + style(section.table, .bold) + ": \(section.counts)\n"
+            for line in section.lines { out += render(line) }
+        }
+        for note in view.notes { out += "\n\(note)\n" }
+        out += "\n" + style("Plan:", .bold) + " \(plan.summary.line).\n"
+        return out
+    }
+
+    private func render(_ line: PresentationLine) -> String {
+        var out = "  " + style(line.symbol, line.style) + " \(line.headline)\n"
+        for detail in line.details { out += "      \(detail)\n" }
+        return out
+    }
+
+    private func style(_ text: String, _ style: TextStyle) -> String {
+        color ? style.apply(to: text) : text
+    }
+}
+
+typealias PresentationLine = PlanPresentation.Line

@@ -1,0 +1,80 @@
+import Manifest
+import ReconCore
+import Remote
+import State
+
+/// Plans the changes that bring the base in line with the manifests. A pure function of its input.
+public enum Planner {
+    public static func plan(_ input: PlanInput) throws(PlanningError) -> Plan {
+        let manifest = input.manifest
+        let schema = SchemaPlanner(manifest: manifest, remote: input.remote.schema, state: input.state, scope: input.scope).plan()
+        let keysByRecordID = recordKeys(input, tables: schema.tables)
+
+        var desiredByTable: [String: [String: DesiredRecord]] = [:]
+        for record in input.desired where input.scope.repos.isEmpty || input.scope.repos.contains(record.provenance.repo) {
+            desiredByTable[record.table, default: [:]][record.key] = record
+        }
+
+        var plan = Plan(target: manifest.target.identifier, manifestDigest: manifest.digest, lineage: input.state.lineage,
+                        serial: input.state.serial, schemaChanges: schema.changes,
+                        repoCommits: input.repoCommits.filter { input.scope.repos.isEmpty || input.scope.repos.contains($0.key) })
+        var conflicts: [RecordChange] = []
+        for spec in manifest.tables {
+            guard let resolved = schema.tables[spec.name] else { continue }
+            let planner = RecordPlanner(table: resolved, protected: manifest.protectedFields(of: spec.name),
+                                        policy: manifest.policy, scope: input.scope, keysByRecordID: keysByRecordID)
+            let result = planner.plan(desired: desiredByTable[spec.name] ?? [:],
+                                      state: input.state.records[spec.name] ?? [:],
+                                      remote: resolved.remote == nil ? [] : input.remote.records[spec.name] ?? [])
+            plan.recordChanges += result.changes
+            plan.protectedSkips += result.skips
+            plan.integrityErrors += result.integrity
+            plan.preconditions += result.fingerprints
+            if result.unmanaged > 0 { plan.unmanaged[spec.name] = result.unmanaged }
+            conflicts += result.conflicts
+        }
+        if input.scope.isAll {
+            // Records of tables no longer declared are no longer managed: the state forgets them.
+            for table in input.state.records.keys.sorted() where manifest.table(named: table) == nil {
+                for (key, record) in input.state.records[table]!.sorted(by: { $0.key < $1.key }) {
+                    plan.recordChanges.append(RecordChange(table: table, key: key, remoteID: record.id, action: .forget,
+                                                           reason: .noLongerDesired, fields: []))
+                }
+            }
+        }
+        if !conflicts.isEmpty { throw PlanningError(conflicts: conflicts) }
+        return plan
+    }
+
+    /// Record id → entity key, from the base's key fields and the state, so links compare as keys.
+    private static func recordKeys(_ input: PlanInput, tables: [String: ResolvedTable]) -> [String: String] {
+        var keys: [String: String] = [:]
+        for records in input.state.records.values {
+            for (key, record) in records { keys[record.id] = key }
+        }
+        for (name, resolved) in tables where resolved.remote != nil {
+            let keyName = resolved.remoteNames[resolved.spec.key.value] ?? resolved.spec.key.value
+            for record in input.remote.records[name] ?? [] {
+                if case .text(let key)? = record.fields[keyName] { keys[record.id] = key }
+            }
+        }
+        return keys
+    }
+}
+
+/// The plan cannot be made: conflicts under `policy.conflict: fail`.
+public struct PlanningError: Error, CustomStringConvertible, Sendable {
+    public var conflicts: [RecordChange]
+
+    public var description: String {
+        var lines = ["\(conflicts.count) record\(conflicts.count == 1 ? " has" : "s have") conflicts and policy.conflict is 'fail':"]
+        for change in conflicts {
+            for field in change.fields where field.kind == .conflict {
+                lines.append("  \(change.table) \(change.key) \(field.name): applied \(PlanValueText.describe(field.recorded)), "
+                    + "base \(PlanValueText.describe(field.before)), manifests \(PlanValueText.describe(field.after))")
+            }
+        }
+        lines.append("Resolve each in the base or the manifests, or set policy.conflict: desired to let the manifests win; then plan again.")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,174 @@
+import ReconCore
+
+/// What happens to one record. A closed set, so renderers and the applier handle every case.
+public enum RecordAction: String, Sendable, CaseIterable, Comparable {
+    /// Not in the state, not in the base: create it.
+    case create
+    /// In the state but deleted in the base: create it again (drift).
+    case recreate
+    /// Not in the state but present in the base with the same key: take it over, no duplicate.
+    case adopt
+    /// Managed fields to write.
+    case update
+    /// No longer desired, `on_delete: archive`: tick the archive field.
+    case archive
+    /// No longer desired, `on_delete: delete`.
+    case delete
+    /// No longer desired, `on_delete: keep`, or already gone from the base: drop it from the state only.
+    case forget
+    /// Nothing to write to the base, but the state catches up (converged values, adopted drift).
+    case refreshState = "refresh-state"
+
+    private var rank: Int { RecordAction.allCases.firstIndex(of: self)! }
+    public static func < (a: RecordAction, b: RecordAction) -> Bool { a.rank < b.rank }
+
+    /// Whether the base is written.
+    public var writesBase: Bool {
+        switch self {
+        case .forget, .refreshState: false
+        default: true
+        }
+    }
+}
+
+/// Why a record is changed: Terraform-style reasons, from a closed set.
+public enum ChangeReason: String, Sendable, CaseIterable {
+    case new
+    case changedInManifests = "changed_in_manifests"
+    case changedInBase = "changed_in_base"
+    case deletedInBase = "deleted_in_base"
+    case existsInBase = "exists_in_base"
+    case noLongerDesired = "no_longer_desired"
+    case alreadyDeleted = "already_deleted"
+    case rollback
+
+    /// The words renderers print.
+    public var text: String {
+        switch self {
+        case .new: "new in the manifests"
+        case .changedInManifests: "changed in the manifests"
+        case .changedInBase: "changed in the base"
+        case .deletedInBase: "deleted in the base"
+        case .existsInBase: "already in the base with the same key"
+        case .noLongerDesired: "no longer in the manifests"
+        case .alreadyDeleted: "no longer in the manifests, already gone from the base"
+        case .rollback: "returned to how it was before the run"
+        }
+    }
+}
+
+/// How one field differs.
+public enum FieldChangeKind: String, Sendable, CaseIterable {
+    /// The manifests changed it; the base did not.
+    case update
+    /// The base changed it; the desired value is written back (`policy.drift: restore`).
+    case drift
+    /// The base changed it; shown only (`policy.drift: report`).
+    case driftReported = "drift-reported"
+    /// The base changed it; the state takes the base's value (`policy.drift: adopt`).
+    case driftAdopted = "drift-adopted"
+    /// Both changed it differently; the manifests win (`policy.conflict: desired`).
+    case conflict
+    /// Both changed it the same way: nothing to write, the state catches up.
+    case converged
+    /// Written as part of a create, recreate or adopt.
+    case set
+
+    /// Whether the desired value is written to the base.
+    public var writes: Bool {
+        switch self {
+        case .update, .drift, .conflict, .set: true
+        case .driftReported, .driftAdopted, .converged: false
+        }
+    }
+}
+
+/// One field of a record change: only changed fields are listed.
+public struct FieldChange: Sendable, Equatable {
+    public var name: String
+    public var kind: FieldChangeKind
+    /// The base's value (nil: empty). Links are entity keys.
+    public var before: FieldValue?
+    /// The value after apply (nil: empty).
+    public var after: FieldValue?
+    /// What the state recorded as last applied, where it matters (drift, conflict).
+    public var recorded: FieldValue?
+
+    public init(name: String, kind: FieldChangeKind, before: FieldValue?, after: FieldValue?, recorded: FieldValue? = nil) {
+        self.name = name
+        self.kind = kind
+        self.before = before
+        self.after = after
+        self.recorded = recorded
+    }
+}
+
+/// One record's change in a plan.
+public struct RecordChange: Sendable, Equatable {
+    public var table: String
+    public var key: String
+    /// The base's record id, when the record exists there.
+    public var remoteID: String?
+    public var action: RecordAction
+    public var reason: ChangeReason
+    public var fields: [FieldChange]
+    /// Where the desired record came from.
+    public var source: Provenance?
+    /// The managed values the state holds after this change is applied (absent for delete and forget).
+    public var stateValues: [String: FieldValue]?
+    /// A manual schema item this change waits on; blocked changes are shown but not applied.
+    public var blockedBy: String?
+
+    public init(table: String, key: String, remoteID: String?, action: RecordAction, reason: ChangeReason,
+                fields: [FieldChange], source: Provenance? = nil, stateValues: [String: FieldValue]? = nil,
+                blockedBy: String? = nil) {
+        self.table = table
+        self.key = key
+        self.remoteID = remoteID
+        self.action = action
+        self.reason = reason
+        self.fields = fields
+        self.source = source
+        self.stateValues = stateValues
+        self.blockedBy = blockedBy
+    }
+
+    public var hasDrift: Bool {
+        action == .recreate || fields.contains { [.drift, .driftReported, .driftAdopted].contains($0.kind) }
+    }
+
+    public var hasConflict: Bool { fields.contains { $0.kind == .conflict } }
+
+    /// The fields written to the base, desired values by name.
+    public var writes: [String: FieldValue] {
+        var values: [String: FieldValue] = [:]
+        for field in fields where field.kind.writes {
+            if let after = field.after { values[field.name] = after }
+        }
+        return values
+    }
+}
+
+/// A protected field whose desired value differs from the base's: left as people set it.
+public struct ProtectedSkip: Sendable, Equatable {
+    public var table: String
+    public var key: String
+    public var field: String
+    public var base: FieldValue?
+    public var desired: FieldValue?
+}
+
+/// A key that cannot be planned: two records of the base hold it.
+public struct IntegrityError: Sendable, Equatable {
+    public var table: String
+    public var key: String
+    public var recordIDs: [String]
+}
+
+/// The base's record as the plan saw it; apply refuses the plan if it changed since.
+public struct RecordFingerprint: Sendable, Equatable {
+    public var table: String
+    public var recordID: String
+    /// `FieldValue.contentHash` of the record's fields as read.
+    public var hash: String
+}

@@ -1,0 +1,225 @@
+import Manifest
+import ReconCore
+import Remote
+import State
+
+/// The three-way diff of one table's records: desired (D), state (S), remote (R). Pure.
+struct RecordPlanner {
+    let table: ResolvedTable
+    let protected: Set<String>
+    let policy: PlanPolicy
+    let scope: PlanScope
+    /// Record id → entity key, for reading the base's link fields as keys.
+    let keysByRecordID: [String: String]
+
+    struct Result {
+        var changes: [RecordChange] = []
+        var skips: [ProtectedSkip] = []
+        var integrity: [IntegrityError] = []
+        var fingerprints: [RecordFingerprint] = []
+        var conflicts: [RecordChange] = []
+        var unmanaged = 0
+    }
+
+    private var spec: TableSpec { table.spec }
+    private var keyField: String { spec.key.value }
+
+    /// Fields Recon writes after create: all but the key and the protected ones.
+    private var managedFields: [FieldSpec] {
+        spec.fields.filter { $0.name != keyField && !protected.contains($0.name) }
+    }
+
+    func plan(desired: [String: DesiredRecord], state: [String: ManagedRecord], remote: [RemoteRecord]) -> Result {
+        var result = Result()
+        let keyName = table.remoteNames[keyField] ?? keyField
+        var byKey: [String: [RemoteRecord]] = [:]
+        var byID: [String: RemoteRecord] = [:]
+        byID.reserveCapacity(remote.count)
+        for record in remote {
+            byID[record.id] = record
+            if case .text(let key)? = record.fields[keyName] { byKey[key, default: []].append(record) }
+        }
+        let stateIDs = Set(state.values.map(\.id))
+        for record in remote where !stateIDs.contains(record.id) {
+            let key = record.fields[keyName].flatMap { if case .text(let text) = $0 { text } else { nil } }
+            if key == nil || desired[key!] == nil { result.unmanaged += 1 }
+        }
+
+        var keys = Set(desired.keys)
+        keys.formUnion(state.keys)
+        for key in keys.sorted() where scope.includes(table: spec.name, key: key) {
+            let candidates = byKey[key] ?? []
+            if candidates.count > 1 {
+                result.integrity.append(IntegrityError(table: spec.name, key: key, recordIDs: candidates.map(\.id).sorted()))
+                continue
+            }
+            let managed = state[key]
+            let remoteRecord = managed.flatMap { byID[$0.id] } ?? candidates.first
+            planRecord(key: key, desired: desired[key], managed: managed, remote: remoteRecord, into: &result)
+        }
+        return result
+    }
+
+    private func planRecord(key: String, desired: DesiredRecord?, managed: ManagedRecord?, remote: RemoteRecord?,
+                            into result: inout Result) {
+        switch (desired, managed, remote) {
+        case let (d?, nil, nil):
+            result.changes.append(create(d, action: .create, reason: .new))
+        case let (d?, _?, nil):
+            result.changes.append(create(d, action: .recreate, reason: .deletedInBase))
+        case let (d?, nil, r?):
+            fingerprint(r, into: &result)
+            result.changes.append(adopt(d, remote: r, into: &result))
+        case let (d?, s?, r?):
+            if let change = update(d, state: s, remote: r, into: &result) {
+                if change.action.writesBase { fingerprint(r, into: &result) }
+                if change.hasConflict && policy.conflict == .fail { result.conflicts.append(change) }
+                result.changes.append(change)
+            }
+        case let (nil, s?, r?):
+            if let change = retire(key: key, state: s, remote: r) {
+                if change.action.writesBase { fingerprint(r, into: &result) }
+                result.changes.append(change)
+            }
+        case let (nil, s?, nil):
+            result.changes.append(RecordChange(table: spec.name, key: key, remoteID: s.id, action: .forget,
+                                               reason: .alreadyDeleted, fields: []))
+        case (nil, nil, _):
+            break
+        }
+    }
+
+    private func create(_ d: DesiredRecord, action: RecordAction, reason: ChangeReason) -> RecordChange {
+        var fields = [FieldChange(name: keyField, kind: .set, before: nil, after: .text(d.key))]
+        for field in spec.fields where field.name != keyField {
+            guard let value = d.fields[field.name] else { continue }
+            fields.append(FieldChange(name: field.name, kind: .set, before: nil, after: value))
+        }
+        return RecordChange(table: spec.name, key: d.key, remoteID: nil, action: action, reason: reason, fields: fields,
+                            source: d.provenance, stateValues: managedValues(d.fields), blockedBy: blocker(for: fields))
+    }
+
+    /// A record already in the base under the desired key: take it over and write what differs.
+    private func adopt(_ d: DesiredRecord, remote r: RemoteRecord, into result: inout Result) -> RecordChange {
+        var fields: [FieldChange] = []
+        for field in managedFields {
+            let before = remoteValue(field, of: r)
+            if !FieldComparison.equal(d.fields[field.name], before, type: field.type) {
+                fields.append(FieldChange(name: field.name, kind: .set, before: before, after: d.fields[field.name]))
+            }
+        }
+        skipProtected(d, remote: r, into: &result)
+        return RecordChange(table: spec.name, key: d.key, remoteID: r.id, action: .adopt, reason: .existsInBase,
+                            fields: fields, source: d.provenance, stateValues: managedValues(d.fields),
+                            blockedBy: blocker(for: fields))
+    }
+
+    /// The field-level three-way rules of the design.
+    private func update(_ d: DesiredRecord, state s: ManagedRecord, remote r: RemoteRecord,
+                        into result: inout Result) -> RecordChange? {
+        var fields: [FieldChange] = []
+        var next = s.values
+        for field in managedFields {
+            let name = field.name
+            let desired = d.fields[name]
+            let recorded = s.values[name]
+            let base = remoteValue(field, of: r)
+            let desiredSame = FieldComparison.equal(desired, recorded, type: field.type)
+            let baseSame = FieldComparison.equal(base, recorded, type: field.type)
+            switch (desiredSame, baseSame) {
+            case (true, true):
+                continue
+            case (false, true):
+                fields.append(FieldChange(name: name, kind: .update, before: base, after: desired))
+                next[name] = desired
+            case (true, false):
+                switch policy.drift {
+                case .restore:
+                    fields.append(FieldChange(name: name, kind: .drift, before: base, after: desired, recorded: recorded))
+                case .report:
+                    fields.append(FieldChange(name: name, kind: .driftReported, before: base, after: base, recorded: recorded))
+                case .adopt:
+                    fields.append(FieldChange(name: name, kind: .driftAdopted, before: base, after: base, recorded: recorded))
+                    next[name] = base
+                }
+            case (false, false):
+                if FieldComparison.equal(desired, base, type: field.type) {
+                    fields.append(FieldChange(name: name, kind: .converged, before: base, after: desired, recorded: recorded))
+                } else {
+                    fields.append(FieldChange(name: name, kind: .conflict, before: base, after: desired, recorded: recorded))
+                }
+                next[name] = desired
+            }
+        }
+        skipProtected(d, remote: r, into: &result)
+        next = FieldValue.normalize(next)
+        let writes = fields.contains { $0.kind.writes }
+        let stateMoved = next != s.values || s.id != r.id
+        guard writes || stateMoved || fields.contains(where: { $0.kind == .driftReported }) else { return nil }
+        let drifted = fields.contains { $0.kind == .drift || $0.kind == .driftReported }
+        let action: RecordAction = writes ? .update : .refreshState
+        let reason: ChangeReason = fields.contains { $0.kind == .update || $0.kind == .conflict } ? .changedInManifests
+            : (drifted || fields.contains { $0.kind == .driftAdopted } ? .changedInBase : .changedInManifests)
+        return RecordChange(table: spec.name, key: d.key, remoteID: r.id, action: action, reason: reason, fields: fields,
+                            source: d.provenance, stateValues: next, blockedBy: blocker(for: fields))
+    }
+
+    /// A managed record no longer desired, handled by `on_delete`.
+    private func retire(key: String, state s: ManagedRecord, remote r: RemoteRecord) -> RecordChange? {
+        switch spec.onDelete {
+        case .delete:
+            let before = managedFields.compactMap { field in
+                remoteValue(field, of: r).map { FieldChange(name: field.name, kind: .set, before: $0, after: nil) }
+            }
+            return RecordChange(table: spec.name, key: key, remoteID: r.id, action: .delete, reason: .noLongerDesired, fields: before)
+        case .archive:
+            guard let archive = spec.archiveField?.value, let field = spec.field(named: archive) else { return nil }
+            if remoteValue(field, of: r) == .bool(true) {
+                var values = s.values
+                values[archive] = .bool(true)
+                return values == s.values ? nil : RecordChange(
+                    table: spec.name, key: key, remoteID: r.id, action: .refreshState, reason: .noLongerDesired,
+                    fields: [], stateValues: values)
+            }
+            var values = s.values
+            values[archive] = .bool(true)
+            let change = FieldChange(name: archive, kind: .update, before: remoteValue(field, of: r), after: .bool(true))
+            return RecordChange(table: spec.name, key: key, remoteID: r.id, action: .archive, reason: .noLongerDesired,
+                                fields: [change], stateValues: values, blockedBy: blocker(for: [change]))
+        case .keep:
+            return RecordChange(table: spec.name, key: key, remoteID: r.id, action: .forget, reason: .noLongerDesired, fields: [])
+        }
+    }
+
+    private func skipProtected(_ d: DesiredRecord, remote r: RemoteRecord, into result: inout Result) {
+        for field in spec.fields where protected.contains(field.name) {
+            let base = remoteValue(field, of: r)
+            let wanted = d.fields[field.name]
+            if wanted != nil, !FieldComparison.equal(wanted, base, type: field.type) {
+                result.skips.append(ProtectedSkip(table: spec.name, key: d.key, field: field.name, base: base, desired: wanted))
+            }
+        }
+    }
+
+    /// The base's value of a field, links read as entity keys.
+    private func remoteValue(_ field: FieldSpec, of record: RemoteRecord) -> FieldValue? {
+        let value = record.fields[table.remoteNames[field.name] ?? field.name]
+        guard field.type.linkedTable != nil, case .list(let ids)? = value else { return value }
+        return .list(ids.map { keysByRecordID[$0] ?? "?\($0)" })
+    }
+
+    private func managedValues(_ values: [String: FieldValue]) -> [String: FieldValue] {
+        var managed: [String: FieldValue] = [:]
+        for field in managedFields { if let value = values[field.name] { managed[field.name] = value } }
+        return managed
+    }
+
+    private func blocker(for fields: [FieldChange]) -> String? {
+        fields.lazy.filter(\.kind.writes).compactMap { table.blockedFields[$0.name] }.first
+    }
+
+    private func fingerprint(_ record: RemoteRecord, into result: inout Result) {
+        result.fingerprints.append(RecordFingerprint(table: spec.name, recordID: record.id,
+                                                     hash: FieldValue.contentHash(record.fields)))
+    }
+}

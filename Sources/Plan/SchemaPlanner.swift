@@ -1,0 +1,127 @@
+import Manifest
+import ReconCore
+import Remote
+import State
+
+/// How a manifest table maps onto the base after schema planning.
+struct ResolvedTable {
+    let spec: TableSpec
+    /// Nil when the table is created by this plan.
+    let remote: RemoteTable?
+    /// Manifest field name → the field's current name in the base (differs after a rename in the base).
+    let remoteNames: [String: String]
+    /// Manifest field name → the manual item that blocks writing it.
+    let blockedFields: [String: String]
+}
+
+/// Diffs declared tables and fields against the base's schema. Pure.
+struct SchemaPlanner {
+    let manifest: Manifest
+    let remote: RemoteSchema
+    let state: StateModel
+    let scope: PlanScope
+
+    func plan() -> (changes: [SchemaChange], tables: [String: ResolvedTable]) {
+        var changes: [SchemaChange] = []
+        var resolved: [String: ResolvedTable] = [:]
+        for spec in manifest.tables where scope.includes(table: spec.name) {
+            guard let table = remoteTable(for: spec) else {
+                changes.append(.createTable(name: spec.name, description: spec.description, fields: plannedFields(spec)))
+                resolved[spec.name] = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: [:])
+                continue
+            }
+            if normalized(table.description) != normalized(spec.description) {
+                changes.append(.updateTable(table: spec.name, tableID: table.id,
+                                            description: Change(table.description, spec.description)))
+            }
+            var names: [String: String] = [:]
+            var blocked: [String: String] = [:]
+            for field in spec.fields {
+                guard let existing = remoteField(field.name, of: spec.name, in: table) else {
+                    changes.append(.createField(table: spec.name, field: planned(field)))
+                    continue
+                }
+                names[field.name] = existing.name
+                if let item = incompatibility(field, existing, table: spec.name) {
+                    changes.append(.manual(item))
+                    blocked[field.name] = item.id
+                    continue
+                }
+                var update = FieldUpdate(table: spec.name, fieldID: existing.id, field: field.name)
+                if existing.name != field.name { update.name = Change(existing.name, field.name) }
+                if normalized(existing.description) != normalized(field.description) {
+                    update.description = Change(existing.description, field.description)
+                }
+                if let wanted = field.type.choices, let have = existing.choices, !Set(wanted).isSubset(of: Set(have)) {
+                    update.choices = Change(have, have + wanted.filter { !have.contains($0) })
+                }
+                if update.name != nil || update.description != nil || update.choices != nil {
+                    changes.append(.updateField(update))
+                }
+            }
+            resolved[spec.name] = ResolvedTable(spec: spec, remote: table, remoteNames: names, blockedFields: blocked)
+        }
+        if scope.isAll {
+            for name in state.tables.keys.sorted() where manifest.table(named: name) == nil && remote.table(id: state.tables[name]!.id) != nil {
+                changes.append(.manual(ManualItem(
+                    kind: .tableNoLongerDeclared, table: name, field: nil,
+                    message: "table '\(name)' is no longer declared in the manifests",
+                    instructions: "Recon never deletes tables; delete it in the base if it is no longer wanted. Its records are no longer managed.")))
+            }
+        }
+        return (changes, resolved)
+    }
+
+    /// The table by the id the state recorded, else by name.
+    private func remoteTable(for spec: TableSpec) -> RemoteTable? {
+        if let id = state.tables[spec.name]?.id, let table = remote.table(id: id) { return table }
+        return remote.table(named: spec.name)
+    }
+
+    /// The field by the id the state recorded (so a rename in the base is followed), else by name.
+    private func remoteField(_ name: String, of table: String, in remoteTable: RemoteTable) -> RemoteField? {
+        if let id = state.tables[table]?.fields[name], let field = remoteTable.field(id: id) { return field }
+        return remoteTable.field(named: name)
+    }
+
+    private func incompatibility(_ field: FieldSpec, _ existing: RemoteField, table: String) -> ManualItem? {
+        let wanted = field.type.name.rawValue
+        if existing.type != wanted {
+            return ManualItem(
+                kind: .fieldTypeChanged, table: table, field: field.name,
+                message: "field '\(field.name)' of table '\(table)' is \(existing.type) in the base but \(wanted) in the manifests",
+                instructions: "Change the field's type in the base (the API cannot), or change the manifest back; then plan again. Writes to this field wait until then.")
+        }
+        if let linked = field.type.linkedTable, let id = existing.linkedTableID, let target = remote.table(id: id), target.name != linked,
+           state.tables[linked]?.id != id {
+            return ManualItem(
+                kind: .fieldOptionsChanged, table: table, field: field.name,
+                message: "field '\(field.name)' of table '\(table)' links to '\(target.name)' in the base but to '\(linked)' in the manifests",
+                instructions: "Point the link at '\(linked)' in the base, or change the manifest back; then plan again.")
+        }
+        if case .number(let precision) = field.type, let have = existing.precision, have != precision {
+            return ManualItem(
+                kind: .fieldOptionsChanged, table: table, field: field.name,
+                message: "field '\(field.name)' of table '\(table)' has precision \(have) in the base but \(precision) in the manifests",
+                instructions: "Change the field's precision in the base, or change the manifest back; then plan again.")
+        }
+        return nil
+    }
+
+    private func plannedFields(_ spec: TableSpec) -> [PlannedField] {
+        let key = spec.fields.filter { $0.name == spec.key.value }
+        return (key + spec.fields.filter { $0.name != spec.key.value }).map(planned)
+    }
+
+    private func planned(_ field: FieldSpec) -> PlannedField {
+        var precision: Int?
+        if case .number(let digits) = field.type { precision = digits }
+        return PlannedField(name: field.name, type: field.type.name.rawValue, description: field.description,
+                            choices: field.type.choices, linkedTable: field.type.linkedTable, precision: precision)
+    }
+
+    private func normalized(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+}

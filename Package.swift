@@ -19,13 +19,15 @@ let package = Package(
         .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
         .target(name: "Remote", dependencies: ["ReconCore"]),
         .target(name: "State", dependencies: ["ReconCore"]),
-        .target(name: "ReconCLI", dependencies: ["Manifest", "ReconCore"]),
+        .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),
+        .target(name: "ReconCLI", dependencies: ["Extract", "Manifest", "ReconCore"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"]),
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
     ]
 )

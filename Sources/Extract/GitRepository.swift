@@ -11,7 +11,13 @@ struct GitRepository: Sendable {
 
     /// The full commit id `ref` names (a branch, tag, `HEAD` or a commit id).
     func resolve(_ ref: String) throws(GitError) -> String {
-        let out = try git.output(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
+        let out: [UInt8]
+        do {
+            out = try git.output(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
+        } catch where error.message.hasPrefix("git exited") {
+            // --quiet: an unknown ref fails silently; anything else (not a repo) has git's own message.
+            throw GitError(arguments: ["rev-parse"], directory: git.directory, message: "'\(ref)' does not name a commit")
+        }
         let commit = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard commit.count >= 40 else {
             throw GitError(arguments: ["rev-parse"], directory: git.directory, message: "'\(ref)' does not name a commit")

@@ -84,9 +84,12 @@ struct RepoReader {
             var info = stat()
             guard lstat(full, &info) == 0 else { continue }  // deleted but not yet committed
             if (info.st_mode & S_IFMT) == S_IFLNK {
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? ""
                 let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
-                guard real.hasPrefix(root + "/") else {
-                    let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? real
+                // Checked as written and as resolved: a dangling link that climbs out is refused too.
+                let inside = target.hasPrefix("/") ? target.hasPrefix(root + "/")
+                    : RepoPath.resolve(target, from: RepoPath.directory(of: path)) != nil
+                guard inside, real.hasPrefix(root + "/") else {
                     notes.append(.warning(at: location(path), "symlink to '\(target)' leaves the repo; not followed"))
                     continue
                 }

@@ -19,14 +19,16 @@ let package = Package(
         .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
         .target(name: "Remote", dependencies: ["ReconCore"]),
         .target(name: "State", dependencies: ["ReconCore"]),
+        .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),
         .target(name: "Plan", dependencies: ["Manifest", "State", "Remote", "ReconCore"]),
-        .target(name: "ReconCLI", dependencies: ["Plan", "Manifest", "ReconCore"]),
+        .target(name: "ReconCLI", dependencies: ["Plan", "Extract", "Manifest", "ReconCore"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
     ]

@@ -19,17 +19,16 @@ public struct ExtractRule: Sendable {
     public var files: [String]
     public var exclude: [String]
     public var format: Format
-    /// The directory the entity stands for, relative to the matched file's folder (`..` for a parent).
-    public var root: String
+    /// The directory the entity stands for, relative to the matched file's folder (`.` for that folder,
+    /// `..` for its parent). Nil: the entity is the file itself, keyed by its path.
+    public var root: String?
     /// A key path to a list: each item becomes its own entity, keyed `repo:path#n`.
     public var each: [String]?
     public var fields: [FieldMapping]
     public var onError: ErrorPolicy
     public var location: SourceLocation
 
-    public static let defaultRoot = "."
-
-    public init(table: Located<String>, files: [String], exclude: [String] = [], format: Format, root: String = defaultRoot,
+    public init(table: Located<String>, files: [String], exclude: [String] = [], format: Format, root: String? = nil,
                 each: [String]? = nil, fields: [FieldMapping], onError: ErrorPolicy = .fail, at location: SourceLocation) {
         self.table = table
         self.files = files
@@ -75,7 +74,7 @@ extension ExtractRule {
         // An invalid `as` is already reported; the rule is kept so its fields are still checked.
         return ExtractRule(
             table: table, files: files.map(\.value), exclude: (reader.strings("exclude") ?? []).map(\.value),
-            format: format?.value ?? .frontmatter, root: root?.value ?? defaultRoot, each: each, fields: mappings, onError: onError,
+            format: format?.value ?? .frontmatter, root: root?.value, each: each, fields: mappings, onError: onError,
             at: table.location)
     }
 }

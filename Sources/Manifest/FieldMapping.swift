@@ -19,6 +19,14 @@ public struct FieldMapping: Sendable {
         case commit
         /// From the Markdown body: first heading, first paragraph, word count, relative links.
         case title, summary, words, links
+
+        /// True for the built-ins computed from a Markdown body.
+        public var readsMarkdownBody: Bool {
+            switch self {
+            case .title, .summary, .words, .links: true
+            default: false
+            }
+        }
     }
 
     public enum Source: Sendable {

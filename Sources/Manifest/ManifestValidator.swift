@@ -104,8 +104,20 @@ struct ManifestValidator {
                        hint: hint(for: rule.table.value, among: tables.keys, noun: "tables"))
             return
         }
+        if rule.format == .markdown, rule.each != nil {
+            sink.error(rule.location, "'each' needs structured data (as: frontmatter, json or yaml), not as: markdown")
+        }
         for mapping in rule.fields {
             let name = mapping.field.value
+            if case .builtin(let builtin) = mapping.source, builtin.readsMarkdownBody,
+               rule.format == .json || rule.format == .yaml {
+                sink.error(mapping.field.location, "'$\(builtin.rawValue)' reads a Markdown body, but this rule reads \(rule.format.rawValue)",
+                           hint: "$title $summary $words $links apply to as: frontmatter or as: markdown")
+            }
+            if case .keyPath(let path) = mapping.source, rule.format == .markdown {
+                sink.error(mapping.field.location, "key path '\(path.joined(separator: "."))' needs structured data, but this rule reads plain markdown",
+                           hint: "use as: frontmatter to read front matter, or a built-in ($title $summary $words $links)")
+            }
             guard let field = table.field(named: name) else {
                 sink.error(mapping.field.location, "'\(name)' is not a field of table '\(table.name)'",
                            hint: hint(for: name, among: table.fields.map(\.name), noun: "fields"))

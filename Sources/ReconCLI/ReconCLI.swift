@@ -6,6 +6,7 @@ public enum ReconCLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandEntry] = [
         CommandEntry(ValidateCommand.self),
+        CommandEntry(ExtractCommand.self),
     ]
 
     public static func main() -> Never {

@@ -4,22 +4,31 @@ import Foundation
 public final class TemporaryDirectory: @unchecked Sendable {
     public let path: String
 
-    public init(_ label: String = "recon") {
-        let base = FileManager.default.temporaryDirectory.path
-        path = "\(base)/\(label)-\(UUID().uuidString.prefix(8))"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    public init(_ prefix: String = "recon-test") {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try! FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        // Resolve /tmp symlinks so paths compare equal to what git reports.
+        path = base.resolvingSymlinksInPath().path
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
+    public func url(_ relative: String = "") -> URL {
+        URL(fileURLWithPath: path).appendingPathComponent(relative)
+    }
+
     /// Writes `text` at `relative`, creating folders; returns the full path.
     @discardableResult
     public func write(_ relative: String, _ text: String) -> String {
-        let full = "\(path)/\(relative)"
-        let folder = (full as NSString).deletingLastPathComponent
-        try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try! Data(text.utf8).write(to: URL(fileURLWithPath: full))
-        return full
+        write(relative, Array(text.utf8))
+    }
+
+    @discardableResult
+    public func write(_ relative: String, _ bytes: [UInt8]) -> String {
+        let url = url(relative)
+        try! FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try! Data(bytes).write(to: url)
+        return url.path
     }
 
     public func read(_ relative: String) -> String? {

@@ -1,0 +1,15 @@
+/// Bounds that keep one odd file from slowing or breaking a run.
+public struct ExtractLimits: Sendable {
+    /// Files larger than this are skipped with a note, before their bytes are read: 1 MiB is far
+    /// above any manifest-worthy JSON, YAML or Markdown file and keeps memory bounded.
+    public var maximumFileSize: Int
+    /// Links to links are followed this many times at most.
+    public var symlinkHops: Int
+
+    public static let `default` = ExtractLimits(maximumFileSize: 1 << 20, symlinkHops: 8)
+
+    public init(maximumFileSize: Int, symlinkHops: Int) {
+        self.maximumFileSize = maximumFileSize
+        self.symlinkHops = symlinkHops
+    }
+}

@@ -1,0 +1,42 @@
+import ReconCore
+
+/// What one extraction produced: the desired records of every repo and what was noticed on the way.
+public struct ExtractResult: Sendable {
+    /// Sorted by table, then key.
+    public var records: [DesiredRecord]
+    /// One entry per repo, in manifest order.
+    public var repos: [RepoExtraction]
+    /// Warnings and notes (errors are thrown instead).
+    public var diagnostics: [Diagnostic]
+
+    public init(records: [DesiredRecord], repos: [RepoExtraction], diagnostics: [Diagnostic]) {
+        self.records = records
+        self.repos = repos
+        self.diagnostics = diagnostics
+    }
+
+    /// The records of one repo's extraction, in order, e.g. to store in the state.
+    public func records(ofRepo name: String) -> [DesiredRecord] {
+        records.filter { $0.provenance.repo == name }
+    }
+}
+
+/// How one repo was extracted.
+public struct RepoExtraction: Sendable, Equatable {
+    public var name: String
+    /// The commit `ref` resolved to; the one the state records as last extracted.
+    public var commit: String
+    /// True when the records came from the cache and no file was read.
+    public var cached: Bool
+    /// Files read and parsed (0 when cached).
+    public var filesRead: Int
+    public var recordCount: Int
+
+    public init(name: String, commit: String, cached: Bool, filesRead: Int, recordCount: Int) {
+        self.name = name
+        self.commit = commit
+        self.cached = cached
+        self.filesRead = filesRead
+        self.recordCount = recordCount
+    }
+}

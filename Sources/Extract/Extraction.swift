@@ -1,0 +1,120 @@
+import Foundation
+import Manifest
+import ReconCore
+
+/// The extract stage: every repo of the manifest → desired records with keys, provenance and
+/// resolved links. Repos whose commit (and fingerprint) match the cache are not read again.
+///
+/// Nothing is written unless the run succeeds; then the cache is updated. `url:` repos are cloned
+/// or fetched under `state/repos/` first, which is a copy of the remote, not a result.
+public struct Extraction {
+    public var manifest: Manifest
+    /// Holds `repos/` (mirrors of url repos) and, for the default cache, `cache/extract/`.
+    public var stateDirectory: String
+    public var cache: (any ExtractCache)?
+    public var limits: ExtractLimits
+
+    public static let defaultStateDirectory = "state"
+
+    public init(manifest: Manifest, stateDirectory: String = defaultStateDirectory, cache: (any ExtractCache)? = nil,
+                limits: ExtractLimits = .default) {
+        self.manifest = manifest
+        self.stateDirectory = stateDirectory
+        self.cache = cache
+        self.limits = limits
+    }
+
+    private struct ResolvedRepo {
+        var spec: RepoSpec
+        var repository: GitRepository
+        var commit: String
+    }
+
+    /// Extracts every repo; throws every error found (with the warnings) when any file or link is bad.
+    public func run() throws(DiagnosticsError) -> ExtractResult {
+        var diagnostics: [Diagnostic] = []
+        var resolved: [ResolvedRepo] = []
+        let locator = RepoLocator(stateDirectory: stateDirectory)
+        for repo in manifest.repos {
+            do {
+                let repository = GitRepository(directory: try locator.directory(for: repo))
+                resolved.append(ResolvedRepo(spec: repo, repository: repository, commit: try repository.resolve(repo.ref)))
+            } catch {
+                diagnostics.append(.error(at: repo.location, "repo '\(repo.name)': \(error.message)",
+                                          hint: "ref '\(repo.ref)' of \(Extraction.describe(repo.source))"))
+            }
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
+
+        let tables = Dictionary(manifest.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var fresh: [String: RepoExtractor.Output] = [:]
+        var cached: [String: CachedExtraction] = [:]
+        var fingerprints: [String: String] = [:]
+        for repo in resolved {
+            let fingerprint = self.fingerprint(of: repo, among: resolved)
+            fingerprints[repo.spec.name] = fingerprint
+            if let fingerprint, let hit = cache?.load(repo: repo.spec.name, commit: repo.commit, fingerprint: fingerprint) {
+                cached[repo.spec.name] = hit
+                continue
+            }
+            do {
+                let extractor = RepoExtractor(repo: repo.spec, tables: tables, limits: limits)
+                fresh[repo.spec.name] = try extractor.extract(from: repo.repository, commit: repo.commit)
+            } catch {
+                diagnostics.append(.error(at: repo.spec.location, "repo '\(repo.spec.name)': \(error)"))
+            }
+        }
+
+        let assembled = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name))).assemble()
+        diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
+        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
+
+        var summaries: [RepoExtraction] = []
+        for repo in resolved {
+            let name = repo.spec.name
+            let records = assembled.records[name] ?? []
+            summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil,
+                                            filesRead: fresh[name]?.filesRead ?? 0, recordCount: records.count))
+            guard let cache, cached[name] == nil, let fingerprint = fingerprints[name] else { continue }
+            let entry = CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
+                                         diagnostics: assembled.repoDiagnostics[name] ?? [])
+            do {
+                try cache.store(entry)
+            } catch {
+                diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",
+                                            hint: "the next run reads the repo again"))
+            }
+        }
+        let records = resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
+            .sorted { ($0.table, $0.key) < ($1.table, $1.key) }
+        return ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
+    }
+
+    /// What a cache entry must match besides the commit; nil when the repo must always be read
+    /// (the working tree, or links into a repo read from its working tree).
+    private func fingerprint(of repo: ResolvedRepo, among all: [ResolvedRepo]) -> String? {
+        guard !repo.spec.worktree else { return nil }
+        var hasher = SHA256()
+        hasher.update("recon \(ReconVersion.current)\0\(manifest.digest)\0\(repo.spec.name)\0\(limits.maximumFileSize)\0\(limits.symlinkHops)\0")
+        let linksByKey = repo.spec.extract.contains { rule in
+            rule.fields.contains { mapping in
+                if case .link(let link) = mapping.source, link.by != .ancestor { return true }
+                return false
+            }
+        }
+        if linksByKey {
+            for other in all.sorted(by: { $0.spec.name < $1.spec.name }) where other.spec.name != repo.spec.name {
+                if other.spec.worktree { return nil }
+                hasher.update("\(other.spec.name)=\(other.commit)\0")
+            }
+        }
+        return hasher.hexDigest()
+    }
+
+    static func describe(_ source: RepoSpec.Source) -> String {
+        switch source {
+        case .path(let path): "path '\(path)'"
+        case .url(let url): "url '\(url)'"
+        }
+    }
+}

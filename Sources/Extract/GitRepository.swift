@@ -1,0 +1,116 @@
+import Foundation
+
+/// Read-only access to one git repository at a commit, a handful of git processes per repo:
+/// `rev-parse` once, `ls-tree` once, `log` once for every file's last commit, `cat-file --batch` for blobs.
+struct GitRepository: Sendable {
+    let git: GitCommand
+
+    init(directory: String) {
+        git = GitCommand(directory: directory)
+    }
+
+    /// The full commit id `ref` names (a branch, tag, `HEAD` or a commit id).
+    func resolve(_ ref: String) throws(GitError) -> String {
+        let out: [UInt8]
+        do {
+            out = try git.output(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
+        } catch where error.message.hasPrefix("git exited") {
+            // --quiet: an unknown ref fails silently; anything else (not a repo) has git's own message.
+            throw GitError(arguments: ["rev-parse"], directory: git.directory, message: "'\(ref)' does not name a commit")
+        }
+        let commit = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard commit.count >= 40 else {
+            throw GitError(arguments: ["rev-parse"], directory: git.directory, message: "'\(ref)' does not name a commit")
+        }
+        return commit
+    }
+
+    /// The working tree's root directory (for `worktree: true`).
+    func topLevel() throws(GitError) -> String {
+        let out = try git.output(["rev-parse", "--show-toplevel"])
+        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+
+    /// Every file of the tree at `commit`, with blob ids and sizes; nothing is read from the working tree.
+    func tree(at commit: String) throws(GitError) -> [TreeEntry] {
+        var entries: [TreeEntry] = []
+        try git.stream(["ls-tree", "-r", "-z", "-l", "--full-tree", commit]) { reader in
+            while let record = reader.read(until: 0) {
+                // "<mode> <type> <object> <size>\t<path>"
+                guard let tab = record.firstIndex(of: 0x09) else { continue }
+                let head = String(decoding: record[..<tab], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: true)
+                guard head.count == 4 else { continue }
+                let path = String(decoding: record[(tab + 1)...], as: UTF8.self)
+                if let entry = TreeEntry(mode: head[0], path: path, object: String(head[2]), size: Int(head[3]) ?? 0) {
+                    entries.append(entry)
+                }
+            }
+            return true
+        }
+        return entries
+    }
+
+    /// Tracked and untracked (not ignored) paths of the working tree, as `git ls-files` lists them.
+    func worktreePaths() throws(GitError) -> [String] {
+        var paths: [String] = []
+        var seen = Set<String>()
+        try git.stream(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]) { reader in
+            while let record = reader.read(until: 0) {
+                guard !record.isEmpty else { continue }
+                let path = String(decoding: record, as: UTF8.self)
+                if seen.insert(path).inserted { paths.append(path) }
+            }
+            return true
+        }
+        return paths
+    }
+
+    /// Reads blobs in one `cat-file --batch` process, in the order given; `body` sees each as it arrives.
+    func readBlobs(_ objects: [String], _ body: (Int, [UInt8]) throws -> Void) throws(GitError) {
+        guard !objects.isEmpty else { return }
+        let request = Array(objects.joined(separator: "\n").utf8) + [0x0A]
+        try git.stream(["cat-file", "--batch"], input: { handle in try? handle.write(contentsOf: request) }) { reader in
+            for index in objects.indices {
+                guard let header = reader.read(until: 0x0A) else {
+                    throw GitError(arguments: ["cat-file"], directory: git.directory, message: "output ended early")
+                }
+                // "<object> <type> <size>" or "<object> missing"
+                let fields = String(decoding: header, as: UTF8.self).split(separator: " ")
+                guard fields.count == 3, let size = Int(fields[2]), let bytes = reader.read(count: size) else {
+                    throw GitError(arguments: ["cat-file"], directory: git.directory,
+                                   message: "cannot read object \(objects[index]): \(String(decoding: header, as: UTF8.self))")
+                }
+                _ = reader.read(count: 1)
+                try body(index, bytes)
+            }
+            return true
+        }
+    }
+
+    /// For each of `paths`, the newest commit reachable from `commit` that changed it, in one pass
+    /// over `git log`; stops reading as soon as every path is found.
+    func lastCommits(for paths: Set<String>, from commit: String) throws(GitError) -> [String: String] {
+        var found: [String: String] = [:]
+        guard !paths.isEmpty else { return found }
+        found.reserveCapacity(paths.count)
+        let marker: UInt8 = 0x01
+        try git.stream(["log", "-z", "--name-only", "--no-renames", "--format=%x01%H", commit]) { reader in
+            var current = ""
+            while var token = reader.read(until: 0) {
+                if token.first == 0x0A { token.removeFirst() }
+                if token.first == marker {
+                    current = String(decoding: token.dropFirst(), as: UTF8.self)
+                    continue
+                }
+                guard !token.isEmpty else { continue }
+                let path = String(decoding: token, as: UTF8.self)
+                if found[path] == nil, paths.contains(path) {
+                    found[path] = current
+                    if found.count == paths.count { return false }
+                }
+            }
+            return true
+        }
+        return found
+    }
+}

@@ -1,0 +1,89 @@
+/// A file pattern of an extract rule: `*` and `?` within one path segment, `[...]` classes,
+/// `**` for any number of whole segments (`**/SKILL.md` also matches `SKILL.md`).
+struct GlobPattern: Sendable {
+    private enum Segment: Sendable {
+        case anyDepth
+        case pattern([UInt8])
+    }
+
+    private let segments: [Segment]
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+        segments = text.split(separator: "/", omittingEmptySubsequences: true).map { part in
+            part == "**" ? .anyDepth : .pattern(Array(part.utf8))
+        }
+    }
+
+    func matches(_ path: String) -> Bool {
+        let parts = path.split(separator: "/").map { Array($0.utf8) }
+        return match(segment: 0, part: 0, parts)
+    }
+
+    private func match(segment: Int, part: Int, _ parts: [[UInt8]]) -> Bool {
+        if segment == segments.count { return part == parts.count }
+        switch segments[segment] {
+        case .anyDepth:
+            for next in part...parts.count where match(segment: segment + 1, part: next, parts) { return true }
+            return false
+        case .pattern(let pattern):
+            guard part < parts.count, GlobPattern.match(pattern, 0, parts[part], 0) else { return false }
+            return match(segment: segment + 1, part: part + 1, parts)
+        }
+    }
+
+    /// Wildcard match of one segment; `*` backtracks, which is fine at path-segment lengths.
+    private static func match(_ pattern: [UInt8], _ p: Int, _ name: [UInt8], _ n: Int) -> Bool {
+        var p = p
+        var n = n
+        while p < pattern.count {
+            switch pattern[p] {
+            case UInt8(ascii: "*"):
+                while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+                if p == pattern.count { return true }
+                for start in n...name.count where match(pattern, p, name, start) { return true }
+                return false
+            case UInt8(ascii: "?"):
+                guard n < name.count else { return false }
+            case UInt8(ascii: "["):
+                guard n < name.count, let (matched, end) = matchClass(pattern, p, name[n]) else { return false }
+                guard matched else { return false }
+                p = end
+                n += 1
+                continue
+            case let literal:
+                guard n < name.count, name[n] == literal else { return false }
+            }
+            p += 1
+            n += 1
+        }
+        return n == name.count
+    }
+
+    /// Whether `byte` is in the class starting at `pattern[start]` (`[abc]`, `[a-z]`, `[!x]`), and
+    /// where the class ends; nil for an unclosed `[`, which then never matches.
+    private static func matchClass(_ pattern: [UInt8], _ start: Int, _ byte: UInt8) -> (Bool, Int)? {
+        var index = start + 1
+        var negate = false
+        if index < pattern.count, pattern[index] == UInt8(ascii: "!") || pattern[index] == UInt8(ascii: "^") {
+            negate = true
+            index += 1
+        }
+        var matched = false
+        var first = true
+        while index < pattern.count, first || pattern[index] != UInt8(ascii: "]") {
+            first = false
+            let low = pattern[index]
+            if index + 2 < pattern.count, pattern[index + 1] == UInt8(ascii: "-"), pattern[index + 2] != UInt8(ascii: "]") {
+                if low <= pattern[index + 2], (low...pattern[index + 2]).contains(byte) { matched = true }
+                index += 3
+            } else {
+                if low == byte { matched = true }
+                index += 1
+            }
+        }
+        guard index < pattern.count else { return nil }
+        return (matched != negate, index + 1)
+    }
+}

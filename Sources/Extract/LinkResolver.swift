@@ -1,0 +1,63 @@
+import Manifest
+import ReconCore
+
+/// Resolves pending links to entity keys, once every repo's entities are known.
+///
+/// By ancestor: the linked table's entity (same repo, with a `root`) whose root directory is the
+/// nearest one holding the file. By key: `path` means this repo's `repo:path`, `repo:path` is taken
+/// as written; either must name an extracted entity of the linked table.
+struct LinkResolver {
+    /// Table → every key extracted (fresh or cached).
+    private var keys: [String: Set<String>] = [:]
+    /// Table → repo → (root, key), longest root first so the first hit is the nearest.
+    private var roots: [String: [String: [(root: String, key: String)]]] = [:]
+    private let repoNames: Set<String>
+
+    init(fresh: [PendingEntity], cached: [DesiredRecord], repoNames: Set<String>) {
+        self.repoNames = repoNames
+        for record in cached { keys[record.table, default: []].insert(record.key) }
+        for entity in fresh {
+            keys[entity.table, default: []].insert(entity.key)
+            if let root = entity.root { roots[entity.table, default: [:]][entity.repo, default: []].append((root, entity.key)) }
+        }
+        for (table, byRepo) in roots {
+            for (repo, list) in byRepo {
+                roots[table]![repo] = list.sorted { ($0.root.count, $1.key) > ($1.root.count, $0.key) }
+            }
+        }
+    }
+
+    /// The keys for one link of `entity`; unresolved values are reported as `problem`.
+    func resolve(_ link: PendingLink, of entity: PendingEntity, problem: (Diagnostic) -> Void) -> [String] {
+        let what = "link field '\(link.field)' of \(entity.key) (\(entity.repo):\(entity.file))"
+        guard let candidates = link.candidates else {
+            let holders = roots[link.table]?[entity.repo] ?? []
+            if let hit = holders.first(where: { $0.key != entity.key && RepoPath.contains($0.root, entity.file) }) {
+                return [hit.key]
+            }
+            problem(.warning(at: link.location, "no '\(link.table)' entity of repo '\(entity.repo)' holds \(entity.file); \(what) left empty",
+                             hint: "an ancestor link finds the nearest entity whose root directory holds the file"))
+            return []
+        }
+        var resolved: [String] = []
+        for candidate in candidates {
+            let key = qualified(candidate, repo: entity.repo)
+            guard let key, keys[link.table]?.contains(key) == true else {
+                problem(.error(at: link.location, "\(what) names '\(candidate)', which is no '\(link.table)' entity",
+                               hint: "give the linked entity's path in its repo, or its full key 'repo:path'"))
+                continue
+            }
+            if !resolved.contains(key) { resolved.append(key) }
+        }
+        return resolved
+    }
+
+    /// `repo:path` stays as written when `repo` is a known repo; a bare path is taken in `repo`.
+    private func qualified(_ value: String, repo: String) -> String? {
+        if let colon = value.firstIndex(of: ":"), repoNames.contains(String(value[..<colon])) {
+            let path = String(value[value.index(after: colon)...])
+            return RepoPath.resolve(path, from: "").map { "\(value[..<colon]):\(RepoPath.display($0))" }
+        }
+        return RepoPath.resolve(value, from: "").map { "\(repo):\(RepoPath.display($0))" }
+    }
+}

@@ -1,0 +1,57 @@
+import Manifest
+import ReconCore
+
+/// Joins fresh entities and cached records: resolves links, refuses duplicate keys, and turns
+/// entities into desired records grouped by repo.
+struct RecordAssembler {
+    let fresh: [String: RepoExtractor.Output]
+    let cached: [String: CachedExtraction]
+    let repoNames: Set<String>
+
+    struct Assembled {
+        var records: [String: [DesiredRecord]] = [:]
+        /// Every diagnostic of the fresh repos (file problems, notes, links, duplicates).
+        var diagnostics: [Diagnostic] = []
+        /// Warnings and notes per fresh repo, for the cache.
+        var repoDiagnostics: [String: [Diagnostic]] = [:]
+    }
+
+    func assemble() -> Assembled {
+        var result = Assembled()
+        let entities = fresh.keys.sorted().flatMap { fresh[$0]!.entities }
+        for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
+        for (name, entry) in cached { result.records[name] = entry.records }
+
+        var firstByKey: [String: PendingEntity] = [:]
+        var duplicates: Set<String> = []
+        for entity in entities {
+            let id = entity.table + "\0" + entity.key
+            guard let first = firstByKey[id] else {
+                firstByKey[id] = entity
+                continue
+            }
+            duplicates.insert(id)
+            result.repoDiagnostics[entity.repo, default: []].append(.error(
+                at: entity.rule.location,
+                "duplicate key '\(entity.key)' in table '\(entity.table)': made from \(entity.repo):\(entity.file) by this rule "
+                    + "and from \(first.repo):\(first.file) by the rule at \(first.rule.location)",
+                hint: "give one of the rules another 'root', 'files' or 'exclude' so each entity has one key"))
+        }
+
+        let resolver = LinkResolver(fresh: entities, cached: cached.values.flatMap(\.records), repoNames: repoNames)
+        for entity in entities where !duplicates.contains(entity.table + "\0" + entity.key) || firstByKey[entity.table + "\0" + entity.key]?.file == entity.file {
+            var fields = entity.fields
+            for link in entity.links {
+                let keys = resolver.resolve(link, of: entity) { problem in
+                    let reported = problem.severity == .error && entity.rule.onError == .skip ? problem.downgraded("the value is left out") : problem
+                    result.repoDiagnostics[entity.repo, default: []].append(reported)
+                }
+                if !keys.isEmpty { fields[link.field] = .list(keys) }
+            }
+            let provenance = Provenance(repo: entity.repo, path: entity.file, sourceCommit: entity.sourceCommit)
+            result.records[entity.repo, default: []].append(DesiredRecord(table: entity.table, key: entity.key, fields: fields, provenance: provenance))
+        }
+        result.diagnostics = result.repoDiagnostics.keys.sorted().flatMap { result.repoDiagnostics[$0]! }
+        return result
+    }
+}

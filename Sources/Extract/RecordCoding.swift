@@ -1,0 +1,63 @@
+import ReconCore
+
+/// The JSON form of desired records and diagnostics, shared by `recon extract --format json`
+/// and the extract cache; keys are written sorted, so the bytes are canonical.
+public enum RecordCoding {
+    public static func write(_ record: DesiredRecord, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("content_hash", record.contentHash)
+        writer.key("fields")
+        writer.beginObject()
+        for name in record.fields.keys.sorted() {
+            writer.key(name)
+            record.fields[name]!.write(to: &writer)
+        }
+        writer.endObject()
+        writer.field("key", record.key)
+        writer.key("provenance")
+        writer.beginObject()
+        writer.field("path", record.provenance.path)
+        writer.field("repo", record.provenance.repo)
+        writer.field("source_commit", record.provenance.sourceCommit)
+        writer.endObject()
+        writer.field("table", record.table)
+        writer.endObject()
+    }
+
+    /// Nil when a member is missing or of the wrong type (a cache written by another version).
+    public static func record(_ json: JSONValue) -> DesiredRecord? {
+        guard let table = json["table"]?.stringValue, let key = json["key"]?.stringValue,
+              let members = json["fields"]?.objectValue, let provenance = json["provenance"],
+              let repo = provenance["repo"]?.stringValue, let path = provenance["path"]?.stringValue,
+              let commit = provenance["source_commit"]?.stringValue
+        else { return nil }
+        let fields = members.compactMapValues(FieldValue.init(json:))
+        let record = DesiredRecord(table: table, key: key, fields: fields, provenance: Provenance(repo: repo, path: path, sourceCommit: commit))
+        guard json["content_hash"]?.stringValue == record.contentHash else { return nil }
+        return record
+    }
+
+    public static func write(_ diagnostic: Diagnostic, to writer: inout JSONWriter) {
+        writer.beginObject()
+        if let location = diagnostic.location {
+            writer.field("column", location.column)
+            writer.field("file", location.file)
+        }
+        if let hint = diagnostic.hint { writer.field("hint", hint) }
+        if let location = diagnostic.location { writer.field("line", location.line) }
+        writer.field("message", diagnostic.message)
+        writer.field("severity", diagnostic.severity.rawValue)
+        writer.endObject()
+    }
+
+    public static func diagnostic(_ json: JSONValue) -> Diagnostic? {
+        guard let message = json["message"]?.stringValue,
+              let severity = json["severity"]?.stringValue.flatMap(Diagnostic.Severity.init(rawValue:))
+        else { return nil }
+        var location: SourceLocation?
+        if let file = json["file"]?.stringValue, let line = json["line"]?.intValue, let column = json["column"]?.intValue {
+            location = SourceLocation(file: file, line: line, column: column)
+        }
+        return Diagnostic(severity, at: location, message, hint: json["hint"]?.stringValue)
+    }
+}

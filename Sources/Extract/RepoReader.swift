@@ -1,0 +1,131 @@
+import Foundation
+import Manifest
+import ReconCore
+
+/// Reads the files of one repo that some rule wants: from the tree at the resolved commit,
+/// or from the working tree when the manifest says `worktree: true`.
+///
+/// Symlinks are followed only inside the repo; binary and oversized files are skipped with a note.
+struct RepoReader {
+    let name: String
+    let repository: GitRepository
+    let limits: ExtractLimits
+
+    /// Calls `body` for every wanted, readable file; returns the notes and warnings for the rest.
+    func read(commit: String, worktree: Bool, wanted: (String) -> Bool,
+              _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+        worktree
+            ? try readWorktree(head: commit, wanted: wanted, body)
+            : try readCommitted(commit: commit, wanted: wanted, body)
+    }
+
+    private func readCommitted(commit: String, wanted: (String) -> Bool, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+        var notes: [Diagnostic] = []
+        let entries = try repository.tree(at: commit)
+        let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let matched = entries.filter { wanted($0.path) }
+
+        // Symlink targets are blobs too; read them all first to know what each link points at.
+        let links = matched.filter { $0.kind == .symlink }
+        var targets: [String: String] = [:]
+        try repository.readBlobs(links.map(\.object)) { index, bytes in
+            targets[links[index].object] = String(decoding: bytes, as: UTF8.self)
+        }
+        var readable: [(path: String, entry: TreeEntry)] = []
+        for entry in matched {
+            var current = entry
+            var hops = 0
+            while current.kind == .symlink, hops < limits.symlinkHops {
+                let target = targets[current.object] ?? ""
+                guard let resolved = RepoPath.resolve(target, from: RepoPath.directory(of: current.path)) else {
+                    notes.append(.warning(at: location(entry.path), "symlink to '\(target)' leaves the repo; not followed"))
+                    break
+                }
+                guard let next = byPath[resolved] else {
+                    notes.append(.note(at: location(entry.path), "symlink to '\(target)' points at no file of the tree; skipped"))
+                    break
+                }
+                if next.kind == .symlink, targets[next.object] == nil {
+                    try repository.readBlobs([next.object]) { _, bytes in targets[next.object] = String(decoding: bytes, as: UTF8.self) }
+                }
+                current = next
+                hops += 1
+            }
+            guard current.kind != .symlink else {
+                if hops == limits.symlinkHops { notes.append(.note(at: location(entry.path), "symlink chain longer than \(limits.symlinkHops); skipped")) }
+                continue
+            }
+            guard current.size <= limits.maximumFileSize else {
+                notes.append(oversized(entry.path, size: current.size))
+                continue
+            }
+            readable.append((entry.path, current))
+        }
+        let commits = try repository.lastCommits(for: Set(readable.map(\.path)), from: commit)
+        try repository.readBlobs(readable.map(\.entry.object)) { index, bytes in
+            let path = readable[index].path
+            let file = SourceFile(repo: name, path: path, bytes: bytes, sourceCommit: commits[path] ?? commit)
+            if file.isBinary {
+                notes.append(.note(at: location(path), "binary file skipped"))
+            } else {
+                try body(file)
+            }
+        }
+        return notes
+    }
+
+    private func readWorktree(head: String, wanted: (String) -> Bool, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+        var notes: [Diagnostic] = []
+        let root = URL(fileURLWithPath: try repository.topLevel()).resolvingSymlinksInPath().path
+        let paths = try repository.worktreePaths().filter(wanted).sorted()
+        var readable: [(path: String, full: String)] = []
+        for path in paths {
+            let full = root + "/" + path
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }  // deleted but not yet committed
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? ""
+                let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+                // Checked as written and as resolved: a dangling link that climbs out is refused too.
+                let inside = target.hasPrefix("/") ? target.hasPrefix(root + "/")
+                    : RepoPath.resolve(target, from: RepoPath.directory(of: path)) != nil
+                guard inside, real.hasPrefix(root + "/") else {
+                    notes.append(.warning(at: location(path), "symlink to '\(target)' leaves the repo; not followed"))
+                    continue
+                }
+                guard stat(real, &info) == 0 else {
+                    notes.append(.note(at: location(path), "symlink points at no file; skipped"))
+                    continue
+                }
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            guard Int(info.st_size) <= limits.maximumFileSize else {
+                notes.append(oversized(path, size: Int(info.st_size)))
+                continue
+            }
+            readable.append((path, full))
+        }
+        let commits = try repository.lastCommits(for: Set(readable.map(\.path)), from: head)
+        for (path, full) in readable {
+            guard let data = FileManager.default.contents(atPath: full) else {
+                notes.append(.warning(at: location(path), "cannot read the file; skipped"))
+                continue
+            }
+            let file = SourceFile(repo: name, path: path, bytes: [UInt8](data), sourceCommit: commits[path] ?? head)
+            if file.isBinary {
+                notes.append(.note(at: location(path), "binary file skipped"))
+            } else {
+                try body(file)
+            }
+        }
+        return notes
+    }
+
+    private func location(_ path: String) -> SourceLocation {
+        SourceLocation(file: "\(name):\(path)", line: 1, column: 1)
+    }
+
+    private func oversized(_ path: String, size: Int) -> Diagnostic {
+        .note(at: location(path), "file of \(size) bytes is larger than the \(limits.maximumFileSize)-byte limit; skipped")
+    }
+}

@@ -1,0 +1,58 @@
+import Manifest
+import ReconCore
+import YAML
+
+/// A matched file parsed by its rule's format: structured data (as YAML nodes, which keep line
+/// numbers) and, for Markdown, what the body built-ins read.
+struct SourceDocument {
+    /// Front matter, JSON or YAML data; nil for plain Markdown or a file without front matter.
+    var data: Node?
+    var markdown: MarkdownSummary?
+
+    /// A file that cannot be parsed, with the line and column where it went wrong.
+    struct Failure: Error {
+        var diagnostic: Diagnostic
+    }
+
+    init(_ file: SourceFile, format: ExtractRule.Format) throws(Failure) {
+        let name = "\(file.repo):\(file.path)"
+        switch format {
+        case .frontmatter:
+            let parts: FrontMatter
+            do {
+                parts = try FrontMatter(file.bytes)
+            } catch {
+                throw Failure(diagnostic: .error(at: file.location(), "front matter opened with '---' is never closed",
+                                                 hint: "end it with a line holding only '---'"))
+            }
+            data = try parts.yaml.map { yaml throws(Failure) in try SourceDocument.loadYAML(yaml, file: name, what: "front matter") }
+            markdown = MarkdownSummary(parts.body)
+        case .markdown:
+            markdown = MarkdownSummary(file.bytes)
+        case .yaml:
+            data = try SourceDocument.loadYAML(file.bytes, file: name, what: "YAML")
+        case .json:
+            do {
+                data = JSONNode.node(try JSONParser.parse(file.bytes), at: file.location())
+            } catch {
+                throw Failure(diagnostic: .error(at: file.location(line: error.line, column: error.column), "invalid JSON: \(error.message)"))
+            }
+        }
+    }
+
+    private static func loadYAML(_ bytes: [UInt8], file: String, what: String) throws(Failure) -> Node {
+        let documents: [Node]
+        do {
+            documents = try YAMLLoader().load(bytes, file: file)
+        } catch {
+            throw Failure(diagnostic: .error(at: error.location, "invalid \(what): \(error.message)", hint: error.hint))
+        }
+        guard let first = documents.first, !first.isNull else {
+            return Node(.mapping([]), at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        guard first.mapping != nil else {
+            throw Failure(diagnostic: .error(at: first.location, "expected the \(what) to be a mapping, found \(first.summary)"))
+        }
+        return first
+    }
+}

@@ -1,0 +1,80 @@
+import Extract
+import ReconCore
+
+/// The two views of `recon extract`, rendered from the same result so they cannot disagree.
+struct ExtractView {
+    let console: Console
+
+    /// Longer values are cut here in the text view; the JSON view is never cut.
+    static let valueWidth = 72
+
+    /// Records grouped by table, one block per record with aligned field names, then a one-line summary.
+    func text(records: [DesiredRecord], result: ExtractResult) -> String {
+        var out = ""
+        var index = 0
+        while index < records.count {
+            let table = records[index].table
+            var end = index
+            while end < records.count, records[end].table == table { end += 1 }
+            let group = records[index..<end]
+            out += console.style(table, .bold) + console.style("  \(count(group.count, "record"))", .dim) + "\n"
+            let width = group.flatMap(\.fields.keys).map(\.count).max() ?? 0
+            for record in group {
+                out += "  \(record.key)" + console.style("  @\(record.provenance.sourceCommit.prefix(7))", .dim) + "\n"
+                for name in record.fields.keys.sorted() {
+                    let padding = String(repeating: " ", count: width - name.count)
+                    out += "    \(console.style(name, .cyan))\(padding)  \(Self.display(record.fields[name]!))\n"
+                }
+            }
+            out += "\n"
+            index = end
+        }
+        let cached = result.repos.filter(\.cached).count
+        out += "\(count(records.count, "record")) from \(count(result.repos.count, "repo"))"
+        out += " (\(result.repos.count - cached) read, \(cached) unchanged since the last extraction).\n"
+        return out
+    }
+
+    static func display(_ value: FieldValue) -> String {
+        let text: String
+        switch value {
+        case .text(let string): text = string
+        case .number(let number): text = JSONWriter.format(number)
+        case .bool(let flag): text = flag ? "true" : "false"
+        case .list(let items): text = items.joined(separator: ", ")
+        }
+        var line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let cut = line.count > valueWidth || line.count < text.count
+        if line.count > valueWidth { line = String(line.prefix(valueWidth - 1)) }
+        return cut ? line + "…" : line
+    }
+
+    /// Canonical JSON: records, how each repo was read, and the warnings and notes.
+    static func json(records: [DesiredRecord], result: ExtractResult) -> String {
+        var writer = JSONWriter(pretty: true, capacity: 512 * max(records.count, 1))
+        writer.beginObject()
+        writer.key("diagnostics")
+        writer.beginArray()
+        for diagnostic in result.diagnostics { RecordCoding.write(diagnostic, to: &writer) }
+        writer.endArray()
+        writer.field("format_version", "1")
+        writer.key("records")
+        writer.beginArray()
+        for record in records { RecordCoding.write(record, to: &writer) }
+        writer.endArray()
+        writer.key("repos")
+        writer.beginArray()
+        for repo in result.repos {
+            writer.beginObject()
+            writer.field("cached", repo.cached)
+            writer.field("commit", repo.commit)
+            writer.field("files_read", repo.filesRead)
+            writer.field("name", repo.name)
+            writer.field("records", repo.recordCount)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return String(decoding: writer.finish(), as: UTF8.self)
+    }
+}

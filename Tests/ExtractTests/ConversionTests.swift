@@ -1,0 +1,85 @@
+@testable import Extract
+import Manifest
+import ReconCore
+import TestSupport
+import XCTest
+import YAML
+
+final class ConversionTests: XCTestCase {
+    func testValuesConvertByFieldType() throws {
+        let repo = GitFixture()
+        repo.write("skills/x/SKILL.md", """
+            ---
+            name: no
+            title: 0755
+            count: "12.5"
+            enabled: true
+            level: high
+            tags: [a, c, a]
+            ---
+            """)
+        repo.write("data/x.json", #"{"name": "j", "title": 1.50, "count": 3, "enabled": false, "tags": "b"}"#)
+        repo.commit("x")
+        let result = try ExtractHarness().run("""
+            repos:
+              - name: core
+                path: \(repo.path)
+                extract:
+                  - table: Skills
+                    files: ["**/SKILL.md", "data/*.json"]
+                    exclude: ["data/*.json"]
+                    as: frontmatter
+                    fields: {Name: name, Title: title, Count: count, Enabled: enabled, Level: level, Tags: tags}
+                  - table: Skills
+                    files: ["data/*.json"]
+                    as: json
+                    fields: {Name: name, Title: title, Count: count, Enabled: enabled, Tags: tags, Level: {const: low}}
+            """)
+        let yaml = try XCTUnwrap(result.record("core:skills/x/SKILL.md"))
+        XCTAssertEqual(yaml.fields, ["Name": .text("no"), "Title": .text("0755"), "Count": .number(12.5), "Enabled": .bool(true),
+                                     "Level": .text("high"), "Tags": .list(["a", "c"])])
+        let json = try XCTUnwrap(result.record("core:data/x.json"))
+        XCTAssertEqual(json.fields, ["Name": .text("j"), "Title": .text("1.5"), "Count": .number(3), "Tags": .list(["b"]),
+                                     "Level": .text("low")], "false is no value")
+    }
+
+    func testMarkdownBuiltins() {
+        let body = """
+            Intro heading
+            =============
+
+            First paragraph with a [link](other.md#part) and **bold**
+            text on two lines.
+
+            ```
+            [not a link](code.md) words in code
+            ```
+
+            Second paragraph: [site](https://example.com), [anchor](#x), [abs](/root.md), [again](other.md), [up](../up.md "T").
+            """
+        let summary = MarkdownSummary(Array(body.utf8))
+        XCTAssertEqual(summary.title, "Intro heading")
+        XCTAssertEqual(summary.summary, "First paragraph with a link and bold text on two lines.")
+        XCTAssertEqual(summary.links, ["other.md", "../up.md"])
+        XCTAssertEqual(summary.words, 2 + 11 + 8, "heading, first paragraph, second paragraph; code is not counted")
+    }
+
+    func testGlobPatterns() {
+        XCTAssertTrue(GlobPattern("**/SKILL.md").matches("SKILL.md"))
+        XCTAssertTrue(GlobPattern("**/SKILL.md").matches("a/b/SKILL.md"))
+        XCTAssertFalse(GlobPattern("*/SKILL.md").matches("a/b/SKILL.md"))
+        XCTAssertTrue(GlobPattern("plugins/*/.claude-plugin/plugin.json").matches("plugins/x/.claude-plugin/plugin.json"))
+        XCTAssertTrue(GlobPattern("docs/**/*.md").matches("docs/guide.md"))
+        XCTAssertTrue(GlobPattern("docs/[a-c]?.md").matches("docs/b1.md"))
+        XCTAssertFalse(GlobPattern("docs/[!a-c]?.md").matches("docs/b1.md"))
+        XCTAssertFalse(GlobPattern("*.md").matches("docs/x.md"))
+    }
+
+    func testFrontMatterKeepsFileLineNumbers() throws {
+        let parts = try FrontMatter(Array("---\na: 1\nb: 2\n---\nbody\n".utf8))
+        let node = try XCTUnwrap(YAMLLoader().load(try XCTUnwrap(parts.yaml), file: "f").first)
+        XCTAssertEqual(node.mapping?[1].value.location.line, 3)
+        XCTAssertEqual(String(decoding: parts.body, as: UTF8.self), "body\n")
+        XCTAssertNil(try FrontMatter(Array("# no front matter\n".utf8)).yaml)
+    }
+}

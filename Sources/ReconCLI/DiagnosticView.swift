@@ -19,6 +19,12 @@ struct DiagnosticView {
         return out
     }
 
+    /// Warnings and notes of a run that went on, on stderr; quiet when there are none.
+    func warnings(_ diagnostics: [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        console.write(text(diagnostics), to: .err)
+    }
+
     static func json(_ diagnostics: [Diagnostic], valid: Bool) -> String {
         var writer = JSONWriter(pretty: true)
         writer.beginObject()

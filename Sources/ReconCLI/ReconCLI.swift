@@ -7,6 +7,9 @@ public enum ReconCLI {
     static let commands: [CommandEntry] = [
         CommandEntry(ValidateCommand.self),
         CommandEntry(ExtractCommand.self),
+        CommandEntry(PlanCommand.self),
+        CommandEntry(ShowCommand.self),
+        CommandEntry(DriftCommand.self),
     ]
 
     public static func main() -> Never {

@@ -1,0 +1,27 @@
+import Manifest
+import Plan
+import ReconCore
+import State
+
+/// `drift`: refresh only, compared with the state. Reads no repo and writes nothing.
+public struct DriftRunner {
+    public var manifestDirectory: String
+    public var statePath: String
+    public var environment: [String: String]
+
+    public init(manifestDirectory: String, statePath: String = StateStore.defaultPath, environment: [String: String]) {
+        self.manifestDirectory = manifestDirectory
+        self.statePath = statePath
+        self.environment = environment
+    }
+
+    /// Nil when nothing was applied yet, so nothing can have drifted.
+    public func run() throws -> DriftReport? {
+        let manifest = try ManifestLoader().load(directory: manifestDirectory)
+        guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
+        let provider = try BaseConnector.open(manifest.target, environment: environment)
+        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
+        let remote = try provider.snapshot(tables: tables.sorted())
+        return DriftDetector.detect(manifest: manifest, state: state, remote: remote)
+    }
+}

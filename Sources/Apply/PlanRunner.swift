@@ -1,0 +1,67 @@
+import Extract
+import Manifest
+import Plan
+import ReconCore
+import Remote
+import State
+
+/// Runs the pipeline up to a plan: manifests → extract → refresh → plan. Writes only caches.
+public struct PlanRunner {
+    public struct Outcome {
+        public var manifest: Manifest
+        public var state: StateModel
+        public var plan: Plan
+        public var warnings: [Diagnostic]
+        public var timings: StageTimings
+    }
+
+    public var manifestDirectory: String
+    public var statePath: String
+    public var stateDirectory: String
+    public var environment: [String: String]
+    public var scope: PlanScope
+
+    public init(manifestDirectory: String, statePath: String = StateStore.defaultPath, stateDirectory: String = "state",
+                environment: [String: String], scope: PlanScope = .all) {
+        self.manifestDirectory = manifestDirectory
+        self.statePath = statePath
+        self.stateDirectory = stateDirectory
+        self.environment = environment
+        self.scope = scope
+    }
+
+    public func run() throws -> Outcome {
+        var timings = StageTimings()
+        let manifest = try timings.measure("manifests") { try ManifestLoader().load(directory: manifestDirectory) }
+        try checkScope(manifest)
+        let store = StateStore(path: statePath)
+        let state = try timings.measure("state") { try store.loadOrCreate(target: manifest.target.identifier) }
+        let extraction = try timings.measure("extract") {
+            try Extraction(manifest: manifest, stateDirectory: stateDirectory,
+                           cache: FileExtractCache(stateDirectory: stateDirectory)).run()
+        }
+        let provider = try BaseConnector.open(manifest.target, environment: environment)
+        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
+        let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
+        let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
+        let plan = try timings.measure("diff") {
+            try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
+                                       scope: scope, repoCommits: commits))
+        }
+        return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings)
+    }
+
+    /// `--target` and `--repo` must name what the manifests declare.
+    private func checkScope(_ manifest: Manifest) throws {
+        let tables = manifest.tables.map(\.name)
+        for table in scope.tables where !tables.contains(table) {
+            throw ReconError("--target names undeclared table '\(table)'",
+                             hint: Suggestion.didYouMean(table, in: tables) ?? "declared tables: " + tables.joined(separator: ", "))
+        }
+        let repos = manifest.repos.map(\.name)
+        for repo in scope.repos where !repos.contains(repo) {
+            throw ReconError("--repo names undeclared repo '\(repo)'",
+                             hint: Suggestion.didYouMean(repo, in: repos) ?? "declared repos: " + repos.joined(separator: ", "))
+        }
+    }
+}

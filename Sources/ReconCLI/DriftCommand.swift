@@ -1,0 +1,43 @@
+import Apply
+import Plan
+import ReconCore
+
+/// `recon drift`: what changed in the base outside Recon since the last apply. For nightly jobs.
+struct DriftCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "drift",
+        abstract: "Report changes made in the base outside Recon",
+        usage: "recon drift [--format text|json|markdown]",
+        discussion: """
+            Reads the base (refresh) and compares it with the state: records and fields changed or deleted in
+            the base since the last apply, and tables or fields deleted, renamed or retyped. Reads no repo and
+            writes nothing. Exits 2 when there is drift, 0 when there is none, 1 on error.
+            """,
+        options: [OutputFormat.spec([.text, .json, .markdown])],
+        examples: ["recon drift", "recon drift --format markdown > drift.md || test $? -eq 2"])
+
+    let format: OutputFormat
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.isEmpty else { throw ReconError("'drift' takes no arguments") }
+        format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let console = context.console
+        guard let report = try DriftRunner(manifestDirectory: context.globals.manifests, environment: context.environment).run() else {
+            if format == .json {
+                console.write(DriftRenderer.json(DriftReport(target: "", records: [], schema: [], integrityErrors: [])))
+            } else {
+                console.line("No state yet: nothing was applied, so nothing can have drifted.")
+            }
+            return .success
+        }
+        switch format {
+        case .json: console.write(DriftRenderer.json(report))
+        case .markdown: console.write(DriftRenderer.markdown(report))
+        case .text: console.write(DriftRenderer.text(report, color: console.colorEnabled))
+        }
+        return report.isEmpty ? .success : .changes
+    }
+}

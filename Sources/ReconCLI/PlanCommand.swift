@@ -1,0 +1,67 @@
+import Apply
+import Foundation
+import Plan
+import ReconCore
+import State
+
+/// `recon plan`: extract, refresh and diff; print the plan and optionally save it for apply.
+struct PlanCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "plan",
+        abstract: "Show what apply would change, and optionally save the plan",
+        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown]",
+        discussion: """
+            Extracts the desired records from the repos, reads the base (refresh) and the state, and diffs the
+            three: see docs/plan.md for the rules. Nothing in the base or the state is written; extraction caches
+            under state/cache/ may be. With -out, the plan is saved as canonical JSON for review and for
+            'recon apply FILE', which refuses it if the base, the state or the file changed since.
+            """,
+        options: [
+            .option("out", value: "FILE", help: "Save the plan to FILE (canonical JSON)"),
+            .flag("detailed-exitcode", help: "Exit 0 when there are no changes, 2 when there are, 1 on error"),
+            .option("target", value: "TABLE[/KEY]", help: "Plan only this table, or one record of it (repeatable)", repeatable: true),
+            .option("repo", value: "NAME", help: "Plan only records extracted from this repo (repeatable)", repeatable: true),
+            OutputFormat.spec([.text, .json, .markdown]),
+        ],
+        examples: [
+            "recon plan",
+            "recon plan -out plan.json -detailed-exitcode",
+            "recon plan --target Skills --format markdown > plan.md",
+        ])
+
+    let out: String?
+    let detailedExitCode: Bool
+    let scope: PlanScope
+    let format: OutputFormat
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.isEmpty else {
+            throw ReconError("'plan' takes no arguments, found '\(arguments.positionals[0])'", hint: "to save the plan use -out FILE")
+        }
+        out = arguments.value("out")
+        detailedExitCode = arguments.has("detailed-exitcode")
+        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
+        format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let console = context.console
+        let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, environment: context.environment, scope: scope).run()
+        DiagnosticView(console: console).warnings(outcome.warnings)
+        let plan = outcome.plan
+        let bytes = PlanFile.encode(plan)
+        if let out {
+            try AtomicFile.write(bytes, to: out)
+        }
+        switch format {
+        case .json: console.write(bytes)
+        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+        case .text:
+            console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
+            if let out {
+                console.line("\nSaved the plan to \(out). Apply exactly this plan with: recon apply \(out)")
+            }
+        }
+        return detailedExitCode && plan.hasChanges ? .changes : .success
+    }
+}

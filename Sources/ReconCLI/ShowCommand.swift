@@ -1,0 +1,47 @@
+import Foundation
+import Plan
+import ReconCore
+
+/// `recon show FILE`: a saved plan, checked and rendered again.
+struct ShowCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "show",
+        abstract: "Show a saved plan",
+        usage: "recon show FILE [--format text|json|markdown]",
+        discussion: """
+            Reads a plan saved with 'recon plan -out FILE', checks its digest (an edited plan is refused) and
+            prints it. Reads nothing else and writes nothing.
+            """,
+        options: [OutputFormat.spec([.text, .json, .markdown])],
+        examples: ["recon show plan.json", "recon show plan.json --format markdown >> $GITHUB_STEP_SUMMARY"])
+
+    let file: String
+    let format: OutputFormat
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.count == 1 else {
+            throw ReconError(arguments.positionals.isEmpty ? "'show' needs the plan file to show" : "'show' takes one plan file",
+                             hint: "usage: recon show FILE")
+        }
+        file = arguments.positionals[0]
+        format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ReconError("cannot read the plan file '\(file)'")
+        }
+        let plan: Plan
+        do {
+            plan = try PlanFile.decode([UInt8](data))
+        } catch {
+            throw ReconError("\(file): \(error.message)", hint: error.hint)
+        }
+        switch format {
+        case .json: context.console.write(PlanFile.encode(plan))
+        case .markdown: context.console.write(PlanMarkdownRenderer().render(plan))
+        case .text: context.console.write(PlanTextRenderer(color: context.console.colorEnabled).render(plan))
+        }
+        return .success
+    }
+}

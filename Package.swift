@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
         .target(name: "Remote", dependencies: ["ReconCore"]),
         .target(name: "State", dependencies: ["ReconCore"]),
+        .target(name: "SQLiteBase", dependencies: ["Remote", "ReconCore", "CSQLite"]),
         .target(name: "ReconCLI", dependencies: ["Manifest", "ReconCore"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
 
@@ -27,5 +28,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
+        .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
+        .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
     ]
 )

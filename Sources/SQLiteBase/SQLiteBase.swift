@@ -17,9 +17,16 @@ public final class SQLiteBase: BaseProvider {
     /// The schema as last loaded or written; record calls look tables up here by id.
     private var catalog: RemoteSchema?
 
-    public init(path: String, maxRecordsPerBatch: Int = SQLiteBase.defaultMaxRecordsPerBatch) {
+    /// How long a write waits for another process's lock before failing with "locked".
+    public static let defaultBusyTimeoutMilliseconds = 5_000
+
+    private let busyTimeoutMilliseconds: Int
+
+    public init(path: String, maxRecordsPerBatch: Int = SQLiteBase.defaultMaxRecordsPerBatch,
+                busyTimeoutMilliseconds: Int = SQLiteBase.defaultBusyTimeoutMilliseconds) {
         self.path = path
         self.limits = ProviderLimits(maxRecordsPerBatch: maxRecordsPerBatch)
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
     }
 
     // MARK: SchemaInspecting, RecordReading
@@ -96,7 +103,7 @@ public final class SQLiteBase: BaseProvider {
         if connection == nil {
             let exists = FileManager.default.fileExists(atPath: path)
             guard exists || forWriting else { return nil }
-            connection = try SQLiteConnection(path: path, create: !exists)
+            connection = try SQLiteConnection(path: path, create: !exists, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         }
         if forWriting && !prepared {
             try SQLiteCatalog.prepare(connection!)

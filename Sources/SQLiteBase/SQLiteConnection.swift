@@ -9,11 +9,8 @@ final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
-    /// How long a write waits for another process's lock before failing.
-    static let busyTimeoutMilliseconds: Int32 = 5_000
-
     /// Opens `path`; creates it (and its directory) only when `create` is true.
-    init(path: String, create: Bool) throws {
+    init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {
         self.path = path
         if create {
             let directory = (path as NSString).deletingLastPathComponent
@@ -31,7 +28,7 @@ final class SQLiteConnection {
         }
         handle = raw
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, SQLiteConnection.busyTimeoutMilliseconds)
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         // Rollback journal, durable commits: the base stays one self-contained file any SQLite
         // tool can open or copy, and a committed batch survives a power loss (see decisions-state.md).
         try execute("PRAGMA journal_mode=DELETE")

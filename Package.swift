@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "SQLiteBase", dependencies: ["Remote", "ReconCore", "CSQLite"]),
         .target(name: "ReconCLI", dependencies: ["Manifest", "ReconCore"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
+        .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],
+                          path: "bench/StateBench"),
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),

@@ -2,6 +2,13 @@
 /// (spaces, quotes, keywords are all allowed there).
 enum SQLIdentifier {
     static func quote(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = "\""
+        quoted.reserveCapacity(name.utf8.count + 2)
+        for character in name {
+            quoted.append(character)
+            if character == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return quoted
     }
 }

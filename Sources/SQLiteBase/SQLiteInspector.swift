@@ -8,30 +8,24 @@ struct SQLiteInspector {
     let schema: RemoteSchema
 
     func records(of table: RemoteTable) throws -> [RemoteRecord] {
-        let kinds = table.fields.map { ColumnKind(typeName: $0.type) ?? .text }
+        let columns = SQLiteColumns(table)
         var liveLinks: [String: Set<String>] = [:]
-        for field in table.fields where ColumnKind(typeName: field.type) == .links {
-            guard let linked = field.linkedTableID, liveLinks[linked] == nil else { continue }
+        for column in columns.columns where column.kind == .links {
+            guard let linked = column.field.linkedTableID, liveLinks[linked] == nil else { continue }
             liveLinks[linked] = try ids(in: schema.table(id: linked))
         }
-        let columns = ([SQLiteCatalog.reservedColumn] + table.fields.map(\.name)).map(SQLIdentifier.quote)
-        let statement = try connection.prepare(
-            "SELECT \(columns.joined(separator: ", ")) FROM \(SQLIdentifier.quote(table.name)) ORDER BY rowid")
+        let statement = try connection.prepare("SELECT \(columns.returning) FROM \(columns.quotedTable) ORDER BY rowid")
         defer { statement.reset() }
         var records: [RemoteRecord] = []
         while try statement.step() {
-            var fields: [String: FieldValue] = [:]
-            fields.reserveCapacity(table.fields.count)
-            for (index, field) in table.fields.enumerated() {
-                guard var value = kinds[index].read(statement, column: Int32(index + 1)) else { continue }
-                if kinds[index] == .links, case .list(let ids) = value {
-                    let live = liveLinks[field.linkedTableID ?? ""] ?? []
-                    guard let kept = FieldValue.list(ids.filter(live.contains)).normalized else { continue }
-                    value = kept
-                }
-                fields[field.name] = value
+            var record = columns.record(from: statement)
+            for column in columns.columns where column.kind == .links {
+                guard case .list(let ids)? = record.fields[column.field.name] else { continue }
+                let live = liveLinks[column.field.linkedTableID ?? ""] ?? []
+                if ids.allSatisfy(live.contains) { continue }
+                record.fields[column.field.name] = FieldValue.list(ids.filter(live.contains)).normalized
             }
-            records.append(RemoteRecord(id: statement.text(0) ?? "", fields: fields))
+            records.append(record)
         }
         return records
     }

@@ -5,20 +5,26 @@ import Remote
 struct SQLiteRecordWriter {
     let connection: SQLiteConnection
     let schema: RemoteSchema
-    let table: RemoteTable
+    let columns: SQLiteColumns
 
-    private var quotedTable: String { SQLIdentifier.quote(table.name) }
-    private static let idColumn = SQLIdentifier.quote(SQLiteCatalog.reservedColumn)
+    private var table: RemoteTable { columns.table }
+    private var quotedTable: String { columns.quotedTable }
+    private static let idColumn = SQLiteColumns.quotedID
+
+    init(connection: SQLiteConnection, schema: RemoteSchema, table: RemoteTable) {
+        self.connection = connection
+        self.schema = schema
+        self.columns = SQLiteColumns(table)
+    }
 
     func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String) throws -> [UpsertedRecord] {
-        let key = try field(named: keyField)
-        guard ColumnKind(typeName: key.type) == .text else {
-            throw ReconError("cannot merge on field '\(keyField)' of table '\(table.name)': it holds \(key.type), not text")
+        let key = try column(keyField)
+        guard key.kind == .text else {
+            throw ReconError("cannot merge on field '\(keyField)' of table '\(table.name)': it holds \(key.field.type), not text")
         }
         try ensureLookupIndex(on: key)
         return try connection.transaction {
-            let lookup = try connection.prepare(
-                "SELECT \(Self.idColumn) FROM \(quotedTable) WHERE \(SQLIdentifier.quote(keyField)) = ? LIMIT 2")
+            let lookup = try connection.prepare("SELECT \(Self.idColumn) FROM \(quotedTable) WHERE \(key.quoted) = ? LIMIT 2")
             var results: [UpsertedRecord] = []
             results.reserveCapacity(records.count)
             for record in records {
@@ -34,8 +40,8 @@ struct SQLiteRecordWriter {
                 case 0:
                     results.append(UpsertedRecord(record: try insert(record), created: true))
                 case 1:
-                    let fields = record.mapValues { Optional($0) }
-                    results.append(UpsertedRecord(record: try write(fields, to: existing[0])!, created: false))
+                    let cells = record.mapValues { Optional($0) }
+                    results.append(UpsertedRecord(record: try write(cells, to: existing[0])!, created: false))
                 default:
                     throw ReconError(
                         "table '\(table.name)' holds more than one record with \(keyField) = '\(keyValue)' (\(existing.joined(separator: ", ")))",
@@ -72,48 +78,45 @@ struct SQLiteRecordWriter {
     // MARK: Internals
 
     private func insert(_ record: [String: FieldValue]) throws -> RemoteRecord {
-        let names = record.keys.sorted()
-        let fields = try names.map(field(named:))
-        let columns = [Self.idColumn] + names.map(SQLIdentifier.quote)
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let targets = try record.keys.sorted().map(column)
+        let names = ([Self.idColumn] + targets.map(\.quoted)).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: targets.count + 1).joined(separator: ", ")
         let statement = try connection.prepare(
-            "INSERT INTO \(quotedTable) (\(columns.joined(separator: ", "))) VALUES (\(marks)) RETURNING \(returning)")
+            "INSERT INTO \(quotedTable) (\(names)) VALUES (\(marks)) RETURNING \(columns.returning)")
         try statement.bind(1, RemoteID.record())
-        for (offset, field) in fields.enumerated() {
-            try bind(record[field.name], for: field, to: statement, at: Int32(offset + 2))
+        for (offset, target) in targets.enumerated() {
+            try bind(record[target.field.name], for: target, to: statement, at: Int32(offset + 2))
         }
         guard try statement.step() else { throw connection.failure(0, sql: statement.sql, message: "insert returned no row") }
-        let stored = row(statement)
+        let stored = columns.record(from: statement)
         try statement.run()
         return stored
     }
 
     /// Writes the given cells of one record; nil when no record has that id.
     private func write(_ cells: [String: FieldValue?], to id: String) throws -> RemoteRecord? {
-        let names = cells.keys.sorted()
-        let fields = try names.map(field(named:))
+        let targets = try cells.keys.sorted().map(column)
         let sql: String
-        if names.isEmpty {
-            sql = "SELECT \(returning) FROM \(quotedTable) WHERE \(Self.idColumn) = ?"
+        if targets.isEmpty {
+            sql = "SELECT \(columns.returning) FROM \(quotedTable) WHERE \(Self.idColumn) = ?"
         } else {
-            let assignments = names.map { "\(SQLIdentifier.quote($0)) = ?" }.joined(separator: ", ")
-            sql = "UPDATE \(quotedTable) SET \(assignments) WHERE \(Self.idColumn) = ? RETURNING \(returning)"
+            let assignments = targets.map { "\($0.quoted) = ?" }.joined(separator: ", ")
+            sql = "UPDATE \(quotedTable) SET \(assignments) WHERE \(Self.idColumn) = ? RETURNING \(columns.returning)"
         }
         let statement = try connection.prepare(sql)
-        for (offset, field) in fields.enumerated() {
-            try bind(cells[field.name] ?? nil, for: field, to: statement, at: Int32(offset + 1))
+        for (offset, target) in targets.enumerated() {
+            try bind(cells[target.field.name] ?? nil, for: target, to: statement, at: Int32(offset + 1))
         }
-        try statement.bind(Int32(names.count + 1), id)
+        try statement.bind(Int32(targets.count + 1), id)
         guard try statement.step() else { return nil }
-        let stored = row(statement)
+        let stored = columns.record(from: statement)
         try statement.run()
         return stored
     }
 
-    private func bind(_ value: FieldValue?, for field: RemoteField, to statement: SQLiteStatement, at index: Int32) throws {
-        let kind = ColumnKind(typeName: field.type) ?? .text
-        if kind == .links, case .list(let ids)? = value?.normalized { try checkLinks(ids, of: field) }
-        try kind.bind(value, to: statement, at: index, field: field.name, table: table.name)
+    private func bind(_ value: FieldValue?, for column: SQLiteColumns.Column, to statement: SQLiteStatement, at index: Int32) throws {
+        if column.kind == .links, case .list(let ids)? = value?.normalized { try checkLinks(ids, of: column.field) }
+        try column.kind.bind(value, to: statement, at: index, field: column.field.name, table: table.name)
     }
 
     /// Links must point at records that exist, as Airtable requires.
@@ -134,33 +137,20 @@ struct SQLiteRecordWriter {
         statement.reset()
     }
 
-    private func field(named name: String) throws -> RemoteField {
-        guard let field = table.field(named: name) else {
+    private func column(_ name: String) throws -> SQLiteColumns.Column {
+        guard let column = columns.column(name) else {
             throw ReconError("table '\(table.name)' has no field named '\(name)'",
                              hint: "create the field first (the plan's schema changes run before records)")
         }
-        return field
-    }
-
-    private var returning: String {
-        ([Self.idColumn] + table.fields.map { SQLIdentifier.quote($0.name) }).joined(separator: ", ")
-    }
-
-    private func row(_ statement: SQLiteStatement) -> RemoteRecord {
-        var fields: [String: FieldValue] = [:]
-        for (index, field) in table.fields.enumerated() {
-            let kind = ColumnKind(typeName: field.type) ?? .text
-            if let value = kind.read(statement, column: Int32(index + 1)) { fields[field.name] = value }
-        }
-        return RemoteRecord(id: statement.text(0) ?? "", fields: fields)
+        return column
     }
 
     /// Merging on a field other than the key needs an index too, or each lookup scans the table.
-    private func ensureLookupIndex(on field: RemoteField) throws {
-        guard field.id != table.primaryFieldID else { return }
+    private func ensureLookupIndex(on column: SQLiteColumns.Column) throws {
+        guard column.field.id != table.primaryFieldID else { return }
         try connection.execute("""
-            CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("_recon_lookup_" + field.id)) \
-            ON \(quotedTable) (\(SQLIdentifier.quote(field.name)))
+            CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("_recon_lookup_" + column.field.id)) \
+            ON \(quotedTable) (\(column.quoted))
             """)
     }
 }

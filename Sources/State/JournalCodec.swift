@@ -52,40 +52,55 @@ enum JournalCodec {
     }
 
     static func decode(_ line: ArraySlice<UInt8>) throws(StateCodec.Failure) -> JournalEntry {
-        guard case .object(let root) = try StateCodec.parse(Array(line)) else {
-            throw .shape(path: "(line)", expected: "an object")
-        }
+        var cursor = JSONCursor(Array(line))
+        var lineage: String?, serial: Int?
         var changes: [StateChange] = []
-        guard case .array(let items)? = root["changes"] else { throw .shape(path: "changes", expected: "a list") }
-        for (index, item) in items.enumerated() {
-            changes.append(try change(item, "changes[\(index)]"))
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            switch key {
+            case "lineage": lineage = try cursor.string()
+            case "serial": serial = try cursor.int()
+            case "changes":
+                try cursor.beginArray()
+                while try cursor.nextElement() {
+                    do { changes.append(try change(&cursor)) } catch { throw error.within("changes[\(changes.count)]") }
+                }
+            default: try cursor.skipValue()
+            }
         }
-        return JournalEntry(
-            lineage: try StateCodec.string(root["lineage"], "lineage"),
-            serial: try StateCodec.int(root["serial"], "serial"), changes: changes)
+        try cursor.finish()
+        guard let lineage else { throw .shape(path: "lineage", expected: "a string") }
+        guard let serial else { throw .shape(path: "serial", expected: "a whole number") }
+        return JournalEntry(lineage: lineage, serial: serial, changes: changes)
     }
 
-    private static func change(_ value: JSONValue, _ path: String) throws(StateCodec.Failure) -> StateChange {
-        let object = try StateCodec.object(value, path)
-        let op = try StateCodec.string(object["op"], "\(path).op")
-        switch op {
+    /// Members may come in any order; which are required depends on `op`.
+    private static func change(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> StateChange {
+        var text: [String: String] = [:]
+        var values: [String: FieldValue] = [:]
+        var fields: [String: String] = [:]
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            switch key {
+            case "values": values = try StateDecoderV1.values(&cursor)
+            case "fields": fields = try StateDecoderV1.fields(&cursor)
+            case "op", "table", "key", "id", "repo", "commit": text[key] = try cursor.string()
+            default: try cursor.skipValue()
+            }
+        }
+        func required(_ name: String) throws(StateCodec.Failure) -> String {
+            guard let value = text[name] else { throw .shape(path: name, expected: "a string") }
+            return value
+        }
+        switch try required("op") {
         case "record":
-            let table = try StateCodec.string(object["table"], "\(path).table")
-            let key = try StateCodec.string(object["key"], "\(path).key")
-            return .putRecord(table: table, key: key, record: try StateCodec.managedRecord(value, path))
-        case "remove_record":
-            return .removeRecord(table: try StateCodec.string(object["table"], "\(path).table"),
-                                 key: try StateCodec.string(object["key"], "\(path).key"))
-        case "table":
-            return .putTable(name: try StateCodec.string(object["table"], "\(path).table"),
-                             table: try StateCodec.table(value, path))
-        case "remove_table":
-            return .removeTable(name: try StateCodec.string(object["table"], "\(path).table"))
-        case "repo":
-            return .putRepo(name: try StateCodec.string(object["repo"], "\(path).repo"),
-                            repo: RepoState(commit: try StateCodec.string(object["commit"], "\(path).commit")))
-        default:
-            throw .shape(path: "\(path).op", expected: "record, remove_record, table, remove_table or repo")
+            return .putRecord(table: try required("table"), key: try required("key"),
+                              record: ManagedRecord(id: try required("id"), values: values))
+        case "remove_record": return .removeRecord(table: try required("table"), key: try required("key"))
+        case "table": return .putTable(name: try required("table"), table: TableState(id: try required("id"), fields: fields))
+        case "remove_table": return .removeTable(name: try required("table"))
+        case "repo": return .putRepo(name: try required("repo"), repo: RepoState(commit: try required("commit")))
+        default: throw .shape(path: "op", expected: "record, remove_record, table, remove_table or repo")
         }
     }
 }

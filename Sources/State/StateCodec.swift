@@ -84,82 +84,35 @@ public enum StateCodec {
 
     // MARK: Decoding
 
+    /// Header first: one pass finds `version` (checking the syntax of everything), and only then
+    /// is the body decoded by the reader for that version.
     public static func decode(_ bytes: [UInt8]) throws(Failure) -> StateModel {
-        let document = try parse(bytes)
-        guard case .object(let root) = document else { throw .shape(path: "(top level)", expected: "an object") }
-        guard let version = root["version"]?.intValue, version >= 1 else {
-            throw .shape(path: "version", expected: "a format version number")
-        }
-        switch version {
-        case 1: return try decodeVersion1(root)
-        default: throw .newerVersion(version)
+        switch try version(of: bytes) {
+        case 1: return try StateDecoderV1.decode(bytes)
+        case let version: throw .newerVersion(version)
         }
     }
 
-    private static func decodeVersion1(_ root: [String: JSONValue]) throws(Failure) -> StateModel {
-        var state = StateModel(
-            lineage: try string(root["lineage"], "lineage"), target: try string(root["target"], "target"),
-            serial: try int(root["serial"], "serial"))
-        for (name, value) in try object(root["tables"], "tables") {
-            state.tables[name] = try table(value, "tables.\(name)")
+    static func version(of bytes: [UInt8]) throws(Failure) -> Int {
+        var cursor = JSONCursor(bytes)
+        var version: Int?
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            if key == "version" { version = try cursor.int() } else { try cursor.skipValue() }
         }
-        for (table, value) in try object(root["records"], "records") {
-            var records: [String: ManagedRecord] = [:]
-            let members = try object(value, "records.\(table)")
-            records.reserveCapacity(members.count)
-            for (key, record) in members {
-                records[key] = try managedRecord(record, "records.\(table).\(key)")
-            }
-            state.records[table] = records
+        try cursor.finish()
+        guard let version, version >= 1 else { throw .shape(path: "version", expected: "a format version number") }
+        return version
+    }
+}
+
+extension StateCodec.Failure {
+    /// The same failure, saying which entry it was found in.
+    func within(_ path: String) -> StateCodec.Failure {
+        switch self {
+        case .syntax(let line, let column, let message): .syntax(line: line, column: column, message: "\(message) (in '\(path)')")
+        case .shape(let inner, let expected): .shape(path: "\(path).\(inner)", expected: expected)
+        case .newerVersion: self
         }
-        for (name, value) in try object(root["repos"], "repos") {
-            let repo = try object(value, "repos.\(name)")
-            state.repos[name] = RepoState(commit: try string(repo["commit"], "repos.\(name).commit"))
-        }
-        return state
-    }
-
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        do {
-            return try JSONParser.parse(bytes)
-        } catch {
-            throw .syntax(line: error.line, column: error.column, message: error.message)
-        }
-    }
-
-    static func managedRecord(_ value: JSONValue?, _ path: String) throws(Failure) -> ManagedRecord {
-        let record = try object(value, path)
-        var values: [String: FieldValue] = [:]
-        for (name, cell) in try object(record["values"], "\(path).values") {
-            guard let field = FieldValue(json: cell) else {
-                throw .shape(path: "\(path).values.\(name)", expected: "text, a number, true/false or a list of text")
-            }
-            values[name] = field
-        }
-        return ManagedRecord(id: try string(record["id"], "\(path).id"), values: values)
-    }
-
-    static func table(_ value: JSONValue?, _ path: String) throws(Failure) -> TableState {
-        let table = try object(value, path)
-        var fields: [String: String] = [:]
-        for (name, id) in try object(table["fields"], "\(path).fields") {
-            fields[name] = try string(id, "\(path).fields.\(name)")
-        }
-        return TableState(id: try string(table["id"], "\(path).id"), fields: fields)
-    }
-
-    static func object(_ value: JSONValue?, _ path: String) throws(Failure) -> [String: JSONValue] {
-        guard case .object(let members)? = value else { throw .shape(path: path, expected: "an object") }
-        return members
-    }
-
-    static func string(_ value: JSONValue?, _ path: String) throws(Failure) -> String {
-        guard case .string(let text)? = value else { throw .shape(path: path, expected: "a string") }
-        return text
-    }
-
-    static func int(_ value: JSONValue?, _ path: String) throws(Failure) -> Int {
-        guard let number = value?.intValue else { throw .shape(path: path, expected: "a whole number") }
-        return number
     }
 }

@@ -25,10 +25,8 @@ public final class StateJournal {
     /// line durable. On failure `state` is unchanged and the journal is as it was.
     public func append(_ changes: [StateChange], to state: inout StateModel) throws {
         guard descriptor >= 0 else { throw ReconError("the state journal \(path) is closed") }
-        var next = state
-        next.apply(changes)
-        next.serial += 1
-        let line = JournalCodec.encode(JournalEntry(lineage: next.lineage, serial: next.serial, changes: changes))
+        let serial = state.serial + 1
+        let line = JournalCodec.encode(JournalEntry(lineage: state.lineage, serial: serial, changes: changes))
         do {
             try AtomicFile.writeAll(line, to: descriptor, path: path)
             guard fsync(descriptor) == 0 else { throw AtomicFile.failure("cannot flush", path) }
@@ -37,7 +35,9 @@ public final class StateJournal {
             throw error
         }
         length += off_t(line.count)
-        state = next
+        // Applied in place only once durable: copying the model first would cost O(state) per batch.
+        state.apply(changes)
+        state.serial = serial
     }
 
     public func close() {

@@ -154,4 +154,22 @@ final class StateFileTests: XCTestCase {
         XCTAssertEqual(decoded.records["T"]?["k"]?.values, values)
         XCTAssertEqual(decoded, state)
     }
+
+    func testAHandEditedFileInAnotherKeyOrderReadsAndMayBeReplaced() throws {
+        let scratch = ScratchDirectory()
+        scratch.write("""
+            {"version":1,"target":"t","serial":4,"extra":{"ignored":[1,{"a":null}]},"repos":{},
+             "tables":{"T":{"id":"tbl1","fields":{"Key":"fld1"}}},
+             "records":{"T":{"k\\u00e9":{"values":{"Cleared":null,"Note":"a\\nb \\"q\\" \\u00e9","List":[]},"id":"rec1"}}},
+             "lineage":"hand"}
+            """, to: "state/recon.state.json")
+        let store = StateSamples.store(in: scratch)
+        var state = try XCTUnwrap(try store.load(expectedTarget: "t"))
+
+        XCTAssertEqual(state.serial, 4)
+        XCTAssertEqual(state.tables["T"], TableState(id: "tbl1", fields: ["Key": "fld1"]))
+        XCTAssertEqual(state.records["T"]?["k\u{e9}"]?.values, ["Note": .text("a\nb \"q\" \u{e9}")])
+        try store.write(&state, keepHistory: 5)
+        XCTAssertEqual(try store.load(expectedTarget: "t"), state)
+    }
 }

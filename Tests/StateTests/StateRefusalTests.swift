@@ -53,7 +53,7 @@ final class StateRefusalTests: XCTestCase {
             .replacingOccurrences(of: "\"id\": \"recP\"", with: "\"id\": 7")
         scratch.write(text, to: "state/recon.state.json")
 
-        assertRefused(scratch, message: "expected a string at 'records.Plugins.core:plugins/p0.id'", hint: "Restore the last good version")
+        assertRefused(scratch, message: "expected a string (in 'records.Plugins.core:plugins/p0')", hint: "Restore the last good version")
     }
 
     func testANewerFormatIsRefused() throws {

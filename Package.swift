@@ -19,10 +19,14 @@ let package = Package(
         .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
         .target(name: "Remote", dependencies: ["ReconCore"]),
         .target(name: "State", dependencies: ["ReconCore"]),
+        .target(name: "SQLiteBase", dependencies: ["Remote", "ReconCore", "CSQLite"]),
         .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),
         .target(name: "Plan", dependencies: ["Manifest", "State", "Remote", "ReconCore"]),
-        .target(name: "ReconCLI", dependencies: ["Plan", "Extract", "Manifest", "ReconCore"]),
+        .target(name: "Apply", dependencies: ["Plan", "Extract", "SQLiteBase", "State", "Remote", "Manifest", "ReconCore"]),
+        .target(name: "ReconCLI", dependencies: ["Apply", "Plan", "Extract", "State", "Manifest", "ReconCore"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
+        .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],
+                          path: "bench/StateBench"),
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
@@ -31,5 +35,7 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
+        .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
+        .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
     ]
 )

@@ -26,6 +26,13 @@ public struct DriftReport: Sendable, Equatable {
     public var schema: [SchemaDrift]
     public var integrityErrors: [IntegrityError]
 
+    public init(target: String, records: [RecordDrift] = [], schema: [SchemaDrift] = [], integrityErrors: [IntegrityError] = []) {
+        self.target = target
+        self.records = records
+        self.schema = schema
+        self.integrityErrors = integrityErrors
+    }
+
     public var isEmpty: Bool { records.isEmpty && schema.isEmpty && integrityErrors.isEmpty }
 
     public var changedCount: Int { records.filter { $0.kind == .changed }.count }

@@ -27,7 +27,7 @@ struct DriftCommand: Command {
         let console = context.console
         guard let report = try DriftRunner(manifestDirectory: context.globals.manifests, environment: context.environment).run() else {
             if format == .json {
-                console.write(DriftRenderer.json(DriftReport(target: "", records: [], schema: [], integrityErrors: [])))
+                console.write(DriftRenderer.json(DriftReport(target: "")))
             } else {
                 console.line("No state yet: nothing was applied, so nothing can have drifted.")
             }

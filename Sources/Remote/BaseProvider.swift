@@ -1,0 +1,55 @@
+import ReconCore
+
+/// Reads the base's tables and fields (refresh).
+public protocol SchemaInspecting {
+    /// Every table Recon can see, with its fields; an empty schema when the base does not exist yet.
+    func inspectSchema() throws -> RemoteSchema
+}
+
+/// Reads records (refresh).
+public protocol RecordReading {
+    /// Every record of `table` (identified by its id), fields by name, empty cells omitted,
+    /// link cells holding the ids of records that still exist.
+    func readRecords(in table: RemoteTable) throws -> [RemoteRecord]
+}
+
+/// Creates and describes tables and fields (apply, schema phase). Nothing here renames,
+/// retypes or deletes: the remote may not support it, so the plan makes those `manual`.
+public protocol SchemaWriting {
+    func createTable(_ definition: TableDefinition) throws -> RemoteTable
+    /// Adds a field to an existing table (identified by `table.id`).
+    func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField
+    func updateTable(_ table: RemoteTable, description: String?) throws
+    func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws
+}
+
+/// Writes records in batches of at most `ProviderLimits.maxRecordsPerBatch`; each call is all or
+/// nothing where the remote allows it. Link fields are written as lists of record ids.
+public protocol RecordWriting {
+    /// Creates each record, or updates the given fields of the record whose `keyField` already holds
+    /// the same value, so repeating a call (after a lost response) never makes a duplicate.
+    /// Every record must carry a value for `keyField`. Results come back in input order.
+    func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord]
+    /// Writes the given cells of existing records; results in input order.
+    func update(_ updates: [RecordUpdate], in table: RemoteTable) throws -> [RemoteRecord]
+    /// Deletes records by id; ids that no longer exist are not an error.
+    func delete(_ ids: [String], in table: RemoteTable) throws
+}
+
+/// A remote table base. The planner never sees one; refresh reads it and apply writes it.
+public protocol BaseProvider: SchemaInspecting, RecordReading, SchemaWriting, RecordWriting {
+    var limits: ProviderLimits { get }
+}
+
+extension BaseProvider {
+    /// Refresh: the schema, and the records of each named table that exists.
+    public func snapshot(tables names: some Sequence<String>) throws -> RemoteSnapshot {
+        let schema = try inspectSchema()
+        var records: [String: [RemoteRecord]] = [:]
+        for name in names {
+            guard let table = schema.table(named: name) else { continue }
+            records[name] = try readRecords(in: table)
+        }
+        return RemoteSnapshot(schema: schema, records: records)
+    }
+}

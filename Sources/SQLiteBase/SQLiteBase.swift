@@ -1,0 +1,143 @@
+import Foundation
+import ReconCore
+import Remote
+
+/// The `sqlite` provider: a SQLite database file is the base. One SQL table per manifest table,
+/// one column per field (named exactly as in the manifest) plus `_recon_id`, and metadata tables
+/// for what columns cannot say. The file is created by the first write, never by a read.
+public final class SQLiteBase: BaseProvider {
+    public let path: String
+    public let limits: ProviderLimits
+
+    /// Rows per batch: one transaction each; large enough that commits do not dominate.
+    public static let defaultMaxRecordsPerBatch = 1_000
+
+    private var connection: SQLiteConnection?
+    private var prepared = false
+    /// The schema as last loaded or written; record calls look tables up here by id.
+    private var catalog: RemoteSchema?
+
+    /// How long a write waits for another process's lock before failing with "locked".
+    public static let defaultBusyTimeoutMilliseconds = 5_000
+
+    private let busyTimeoutMilliseconds: Int
+
+    public init(path: String, maxRecordsPerBatch: Int = SQLiteBase.defaultMaxRecordsPerBatch,
+                busyTimeoutMilliseconds: Int = SQLiteBase.defaultBusyTimeoutMilliseconds) {
+        self.path = path
+        self.limits = ProviderLimits(maxRecordsPerBatch: maxRecordsPerBatch)
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+    }
+
+    // MARK: SchemaInspecting, RecordReading
+
+    public func inspectSchema() throws -> RemoteSchema {
+        guard let connection = try open(forWriting: false) else { return RemoteSchema(tables: []) }
+        let schema = try SQLiteCatalog.load(connection)
+        catalog = schema
+        return schema
+    }
+
+    public func readRecords(in table: RemoteTable) throws -> [RemoteRecord] {
+        guard let connection = try open(forWriting: false) else { return [] }
+        let current = try resolve(table)
+        return try SQLiteInspector(connection: connection, schema: catalog!).records(of: current)
+    }
+
+    // MARK: SchemaWriting
+
+    public func createTable(_ definition: TableDefinition) throws -> RemoteTable {
+        let connection = try open(forWriting: true)!
+        let created = try schemaWriter(connection).createTable(definition)
+        catalog = try SQLiteCatalog.load(connection)
+        return created
+    }
+
+    public func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField {
+        let connection = try open(forWriting: true)!
+        let current = try resolve(table)
+        let created = try schemaWriter(connection).createField(definition, in: current)
+        catalog = try SQLiteCatalog.load(connection)
+        return created
+    }
+
+    public func updateTable(_ table: RemoteTable, description: String?) throws {
+        let connection = try open(forWriting: true)!
+        try schemaWriter(connection).updateTable(try resolve(table), description: description)
+        catalog = try SQLiteCatalog.load(connection)
+    }
+
+    public func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
+        let connection = try open(forWriting: true)!
+        try schemaWriter(connection).updateField(field, in: try resolve(table), description: description)
+        catalog = try SQLiteCatalog.load(connection)
+    }
+
+    // MARK: RecordWriting
+
+    public func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
+        try checkBatch(records.count)
+        guard !records.isEmpty else { return [] }
+        let connection = try open(forWriting: true)!
+        return try recordWriter(connection, table).upsert(records, mergeOn: keyField)
+    }
+
+    public func update(_ updates: [RecordUpdate], in table: RemoteTable) throws -> [RemoteRecord] {
+        try checkBatch(updates.count)
+        guard !updates.isEmpty else { return [] }
+        let connection = try open(forWriting: true)!
+        return try recordWriter(connection, table).update(updates)
+    }
+
+    public func delete(_ ids: [String], in table: RemoteTable) throws {
+        try checkBatch(ids.count)
+        guard !ids.isEmpty else { return }
+        let connection = try open(forWriting: true)!
+        try recordWriter(connection, table).delete(ids)
+    }
+
+    // MARK: Internals
+
+    /// The open connection; nil for a read when the file does not exist yet.
+    private func open(forWriting: Bool) throws -> SQLiteConnection? {
+        if connection == nil {
+            let exists = FileManager.default.fileExists(atPath: path)
+            guard exists || forWriting else { return nil }
+            connection = try SQLiteConnection(path: path, create: !exists, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        }
+        if forWriting && !prepared {
+            try SQLiteCatalog.prepare(connection!)
+            prepared = true
+        }
+        return connection
+    }
+
+    /// The table as the base describes it now, found by id: callers may hold an older copy.
+    private func resolve(_ table: RemoteTable) throws -> RemoteTable {
+        if catalog == nil, let connection { catalog = try SQLiteCatalog.load(connection) }
+        if let current = catalog?.table(id: table.id) { return current }
+        if let connection { catalog = try SQLiteCatalog.load(connection) }
+        guard let current = catalog?.table(id: table.id) else {
+            throw ReconError("table '\(table.name)' (\(table.id)) does not exist in the SQLite base '\(path)'",
+                             hint: "run 'recon plan' again: the base changed since it was read")
+        }
+        return current
+    }
+
+    private func schemaWriter(_ connection: SQLiteConnection) throws -> SQLiteSchemaWriter {
+        if catalog == nil { catalog = try SQLiteCatalog.load(connection) }
+        return SQLiteSchemaWriter(connection: connection, schema: catalog!)
+    }
+
+    private func recordWriter(_ connection: SQLiteConnection, _ table: RemoteTable) throws -> SQLiteRecordWriter {
+        let current = try resolve(table)
+        return SQLiteRecordWriter(connection: connection, schema: catalog!, table: current)
+    }
+
+    private func checkBatch(_ count: Int) throws {
+        if count > limits.maxRecordsPerBatch {
+            throw ReconError("a batch of \(count) records exceeds the SQLite provider's limit of \(limits.maxRecordsPerBatch)",
+                             hint: "split writes into batches of at most limits.maxRecordsPerBatch")
+        }
+    }
+}

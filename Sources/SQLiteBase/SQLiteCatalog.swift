@@ -1,0 +1,96 @@
+import ReconCore
+import Remote
+
+/// The metadata tables that describe the base: what Airtable's metadata API would return.
+/// They hold what a SQL column cannot (field type, description, choices, link target,
+/// precision, stable ids); the SQL tables themselves hold the records.
+enum SQLiteCatalog {
+    /// Bumped when the metadata layout changes; a newer base is refused rather than misread.
+    static let formatVersion = 1
+    static let reservedColumn = "_recon_id"
+    static let metadataPrefix = "_recon_"
+
+    static let schemaSQL = """
+        CREATE TABLE IF NOT EXISTS _recon_base (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+        INSERT OR IGNORE INTO _recon_base (key, value) VALUES ('format_version', '\(formatVersion)');
+        CREATE TABLE IF NOT EXISTS _recon_tables (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT,
+            key_field_id TEXT,
+            position INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS _recon_fields (
+            id TEXT PRIMARY KEY NOT NULL,
+            table_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            description TEXT,
+            choices TEXT,
+            linked_table_id TEXT,
+            precision INTEGER,
+            position INTEGER NOT NULL,
+            UNIQUE (table_id, name));
+        """
+
+    /// Creates the metadata tables if missing (first write), and checks the format version.
+    static func prepare(_ connection: SQLiteConnection) throws {
+        try connection.execute(schemaSQL)
+        try checkVersion(connection)
+    }
+
+    /// The schema as the metadata describes it, keeping only tables and columns that really
+    /// exist: a table or column dropped in another tool shows up as missing, not as present.
+    static func load(_ connection: SQLiteConnection) throws -> RemoteSchema {
+        guard try exists(table: "_recon_tables", in: connection) else { return RemoteSchema(tables: []) }
+        try checkVersion(connection)
+        var fieldsByTable: [String: [RemoteField]] = [:]
+        let fields = try connection.prepare("""
+            SELECT id, table_id, name, type, description, choices, linked_table_id, precision
+            FROM _recon_fields ORDER BY position, rowid
+            """)
+        while try fields.step() {
+            let field = RemoteField(
+                id: fields.text(0) ?? "", name: fields.text(2) ?? "", type: fields.text(3) ?? "",
+                description: fields.text(4), choices: fields.bytes(5).flatMap(ColumnKind.decodeList),
+                linkedTableID: fields.text(6), precision: fields.isNull(7) ? nil : fields.int(7))
+            fieldsByTable[fields.text(1) ?? "", default: []].append(field)
+        }
+        var tables: [RemoteTable] = []
+        let rows = try connection.prepare("SELECT id, name, description, key_field_id FROM _recon_tables ORDER BY position, rowid")
+        while try rows.step() {
+            let id = rows.text(0) ?? "", name = rows.text(1) ?? ""
+            guard let columns = try columns(of: name, in: connection) else { continue }
+            let present = (fieldsByTable[id] ?? []).filter { columns.contains($0.name) }
+            tables.append(RemoteTable(id: id, name: name, description: rows.text(2), primaryFieldID: rows.text(3), fields: present))
+        }
+        return RemoteSchema(tables: tables)
+    }
+
+    static func exists(table name: String, in connection: SQLiteConnection) throws -> Bool {
+        let statement = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        try statement.bind(1, name)
+        defer { statement.reset() }
+        return try statement.step()
+    }
+
+    /// The column names of a SQL table, or nil when it does not exist.
+    static func columns(of table: String, in connection: SQLiteConnection) throws -> Set<String>? {
+        let statement = try connection.prepare("SELECT name FROM pragma_table_info(?)")
+        try statement.bind(1, table)
+        var names = Set<String>()
+        while try statement.step() { if let name = statement.text(0) { names.insert(name) } }
+        return names.isEmpty ? nil : names
+    }
+
+    private static func checkVersion(_ connection: SQLiteConnection) throws {
+        guard try exists(table: "_recon_base", in: connection) else { return }
+        let statement = try connection.prepare("SELECT value FROM _recon_base WHERE key = 'format_version'")
+        defer { statement.reset() }
+        guard try statement.step(), let text = statement.text(0), let version = Int(text) else { return }
+        if version > formatVersion {
+            throw ReconError(
+                "the SQLite base '\(connection.path)' has metadata format \(version), written by a newer recon (this one reads \(formatVersion))",
+                hint: "upgrade recon; nothing was written")
+        }
+    }
+}

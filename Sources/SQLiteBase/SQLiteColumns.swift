@@ -1,0 +1,42 @@
+import ReconCore
+import Remote
+
+/// A table's columns worked out once per call rather than once per record: each field's kind
+/// and quoted name, and the column list every write returns.
+struct SQLiteColumns {
+    struct Column {
+        let field: RemoteField
+        let kind: ColumnKind
+        let quoted: String
+    }
+
+    let table: RemoteTable
+    let quotedTable: String
+    /// In the table's field order, which is the order `returning` lists them.
+    let columns: [Column]
+    private let byName: [String: Int]
+    /// `"_recon_id", "Field", ...`.
+    let returning: String
+
+    static let quotedID = SQLIdentifier.quote(SQLiteCatalog.reservedColumn)
+
+    init(_ table: RemoteTable) {
+        self.table = table
+        quotedTable = SQLIdentifier.quote(table.name)
+        columns = table.fields.map { Column(field: $0, kind: ColumnKind(typeName: $0.type) ?? .text, quoted: SQLIdentifier.quote($0.name)) }
+        byName = Dictionary(table.fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        returning = ([SQLiteColumns.quotedID] + columns.map(\.quoted)).joined(separator: ", ")
+    }
+
+    func column(_ name: String) -> Column? { byName[name].map { columns[$0] } }
+
+    /// Decodes a row selected with `returning`.
+    func record(from statement: SQLiteStatement) -> RemoteRecord {
+        var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(columns.count)
+        for (index, column) in columns.enumerated() {
+            if let value = column.kind.read(statement, column: Int32(index + 1)) { fields[column.field.name] = value }
+        }
+        return RemoteRecord(id: statement.text(0) ?? "", fields: fields)
+    }
+}

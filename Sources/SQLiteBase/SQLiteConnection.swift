@@ -1,0 +1,88 @@
+import CSQLite
+import Foundation
+import ReconCore
+
+/// A thin wrapper over one `sqlite3` handle: open, run, prepare (cached), transactions.
+/// Every failure becomes a `ReconError` naming the file, and the SQL where one was running.
+final class SQLiteConnection {
+    let path: String
+    private let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// Opens `path`; creates it (and its directory) only when `create` is true.
+    init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {
+        self.path = path
+        if create {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        }
+        var raw: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &raw, flags, nil)
+        guard code == SQLITE_OK, let raw else {
+            let message = raw.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            if let raw { sqlite3_close_v2(raw) }
+            throw SQLiteFailure.error(code: code, message: message, path: path, sql: nil)
+        }
+        handle = raw
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        // Rollback journal, durable commits: the base stays one self-contained file any SQLite
+        // tool can open or copy, and a committed batch survives a power loss (see decisions-state.md).
+        try execute("PRAGMA journal_mode=DELETE")
+        try execute("PRAGMA synchronous=FULL")
+        try execute("PRAGMA foreign_keys=OFF")
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs SQL that returns no rows we need (DDL, pragmas); several statements allowed.
+    func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw failure(code, sql: sql, message: text)
+        }
+    }
+
+    /// A prepared statement, reused across calls with the same SQL (bindings cleared).
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard code == SQLITE_OK, let raw else { throw failure(code, sql: sql) }
+        let statement = SQLiteStatement(raw, connection: self, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: all of it commits, or none of it.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Drops cached statements, whose plans go stale when the schema changes.
+    func forgetStatements() { statements.removeAll() }
+
+    func failure(_ code: Int32, sql: String?, message: String? = nil) -> ReconError {
+        SQLiteFailure.error(code: code, message: message ?? String(cString: sqlite3_errmsg(handle)), path: path, sql: sql)
+    }
+}

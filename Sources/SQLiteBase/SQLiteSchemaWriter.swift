@@ -1,0 +1,157 @@
+import ReconCore
+import Remote
+
+/// Creates and describes tables and fields (apply, schema phase), each in one transaction,
+/// SQL and metadata together so they never disagree.
+struct SQLiteSchemaWriter {
+    let connection: SQLiteConnection
+    let schema: RemoteSchema
+
+    func createTable(_ definition: TableDefinition) throws -> RemoteTable {
+        let name = definition.name
+        guard !name.isEmpty, !name.hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
+            throw ReconError("table name '\(name)' is reserved by the SQLite provider",
+                             hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
+        }
+        if schema.table(named: name) != nil {
+            throw ReconError("table '\(name)' already exists in the SQLite base '\(connection.path)'")
+        }
+        guard definition.fields.contains(where: { $0.name == definition.keyField }) else {
+            throw ReconError("table '\(name)' has no field named '\(definition.keyField)' to be its key field")
+        }
+        var seen = Set<String>()
+        for field in definition.fields where !seen.insert(field.name.lowercased()).inserted {
+            throw ReconError("table '\(name)' declares field '\(field.name)' twice",
+                             hint: "SQLite column names ignore case, so 'A' and 'a' are the same field")
+        }
+        let tableID = RemoteID.table()
+        let fields = try definition.fields.map { try remoteField($0, id: RemoteID.field(), newTable: (name, tableID)) }
+        let keyID = fields.first { $0.name == definition.keyField }!.id
+        try connection.transaction {
+            try removeStaleMetadata(table: name)
+            if try SQLiteCatalog.columns(of: name, in: connection) != nil {
+                throw ReconError("a table named '\(name)' already exists in '\(connection.path)' but Recon did not create it",
+                                 hint: "rename or drop that table, or point the target at another database")
+            }
+            let columns = ["\(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) TEXT PRIMARY KEY NOT NULL"]
+                + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(typeName: $0.type)!.sqlType)" }
+            try connection.execute("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
+            try connection.execute("""
+                CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) \
+                ON \(SQLIdentifier.quote(name)) (\(SQLIdentifier.quote(definition.keyField)))
+                """)
+            let insert = try connection.prepare("""
+                INSERT INTO _recon_tables (id, name, description, key_field_id, position)
+                VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM _recon_tables))
+                """)
+            try insert.bind(1, tableID)
+            try insert.bind(2, name)
+            try insert.bind(3, definition.description)
+            try insert.bind(4, keyID)
+            try insert.run()
+            for field in fields { try insertMetadata(field, tableID: tableID) }
+        }
+        connection.forgetStatements()
+        return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
+    }
+
+    func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField {
+        if table.fields.contains(where: { $0.name.lowercased() == definition.name.lowercased() }) {
+            throw ReconError("field '\(definition.name)' already exists in table '\(table.name)'",
+                             hint: "SQLite column names ignore case, so 'A' and 'a' are the same field")
+        }
+        let field = try remoteField(definition, id: RemoteID.field(), newTable: nil)
+        try connection.transaction {
+            let stale = try connection.prepare("DELETE FROM _recon_fields WHERE table_id = ? AND name = ?")
+            try stale.bind(1, table.id)
+            try stale.bind(2, field.name)
+            try stale.run()
+            if try SQLiteCatalog.columns(of: table.name, in: connection)?.contains(field.name) == true {
+                throw ReconError("a column named '\(field.name)' already exists in table '\(table.name)' but Recon did not create it",
+                                 hint: "rename or drop that column in '\(connection.path)'")
+            }
+            try connection.execute("""
+                ALTER TABLE \(SQLIdentifier.quote(table.name)) \
+                ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(typeName: field.type)!.sqlType)
+                """)
+            try insertMetadata(field, tableID: table.id)
+        }
+        connection.forgetStatements()
+        return field
+    }
+
+    func updateTable(_ table: RemoteTable, description: String?) throws {
+        let statement = try connection.prepare("UPDATE _recon_tables SET description = ? WHERE id = ?")
+        try statement.bind(1, description)
+        try statement.bind(2, table.id)
+        try statement.run()
+    }
+
+    func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
+        guard table.field(id: field.id) != nil else {
+            throw ReconError("field '\(field.name)' (\(field.id)) does not exist in table '\(table.name)'",
+                             hint: "run 'recon plan' again: the base changed since it was read")
+        }
+        let statement = try connection.prepare("UPDATE _recon_fields SET description = ? WHERE id = ? AND table_id = ?")
+        try statement.bind(1, description)
+        try statement.bind(2, field.id)
+        try statement.bind(3, table.id)
+        try statement.run()
+    }
+
+    // MARK: Internals
+
+    /// Validates a definition and resolves its link target (which may be the table being created).
+    private func remoteField(_ definition: FieldDefinition, id: String, newTable: (name: String, id: String)?) throws -> RemoteField {
+        guard !definition.name.isEmpty, definition.name.lowercased() != SQLiteCatalog.reservedColumn else {
+            throw ReconError("field name '\(definition.name)' is reserved by the SQLite provider", hint: "rename the field")
+        }
+        guard let kind = ColumnKind(typeName: definition.type) else {
+            throw ReconError("field '\(definition.name)' has a type the SQLite provider does not know: '\(definition.type)'")
+        }
+        var linkedID: String?
+        if kind == .links {
+            guard let target = definition.linkedTable else {
+                throw ReconError("link field '\(definition.name)' does not name the table it links to")
+            }
+            if let newTable, newTable.name == target {
+                linkedID = newTable.id
+            } else if let existing = schema.table(named: target) {
+                linkedID = existing.id
+            } else {
+                throw ReconError("link field '\(definition.name)' links to table '\(target)', which does not exist yet",
+                                 hint: "create '\(target)' first, then add the link field")
+            }
+        }
+        return RemoteField(
+            id: id, name: definition.name, type: definition.type, description: definition.description,
+            choices: definition.choices, linkedTableID: linkedID, precision: kind == .number ? definition.precision ?? 0 : nil)
+    }
+
+    private func insertMetadata(_ field: RemoteField, tableID: String) throws {
+        let insert = try connection.prepare("""
+            INSERT INTO _recon_fields (id, table_id, name, type, description, choices, linked_table_id, precision, position)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM _recon_fields WHERE table_id = ?))
+            """)
+        try insert.bind(1, field.id)
+        try insert.bind(2, tableID)
+        try insert.bind(3, field.name)
+        try insert.bind(4, field.type)
+        try insert.bind(5, field.description)
+        try insert.bind(6, field.choices.map(ColumnKind.encodeList))
+        try insert.bind(7, field.linkedTableID)
+        if let precision = field.precision { try insert.bind(8, precision) } else { try insert.bindNull(8) }
+        try insert.bind(9, tableID)
+        try insert.run()
+    }
+
+    /// Metadata left behind by a table dropped in another tool would block re-creating it.
+    private func removeStaleMetadata(table name: String) throws {
+        let fields = try connection.prepare("DELETE FROM _recon_fields WHERE table_id IN (SELECT id FROM _recon_tables WHERE name = ?)")
+        try fields.bind(1, name)
+        try fields.run()
+        let tables = try connection.prepare("DELETE FROM _recon_tables WHERE name = ?")
+        try tables.bind(1, name)
+        try tables.run()
+    }
+}

@@ -1,0 +1,118 @@
+import ReconCore
+
+/// The one door to the state's serialized form: canonical JSON (sorted keys, fixed number format),
+/// streamed into a byte buffer. Readers dispatch on `version` before they decode the body.
+public enum StateCodec {
+    /// Why bytes are not a state this recon can read.
+    public enum Failure: Error, Equatable {
+        /// Not JSON, or cut short: where the parser stopped.
+        case syntax(line: Int, column: Int, message: String)
+        /// JSON of the wrong shape: the key path and what was expected there.
+        case shape(path: String, expected: String)
+        /// A format version this recon does not know.
+        case newerVersion(Int)
+    }
+
+    // MARK: Encoding
+
+    public static func encode(_ state: StateModel) -> [UInt8] {
+        var writer = JSONWriter(pretty: true, capacity: 256 + state.recordCount * 256)
+        writer.beginObject()
+        writer.field("lineage", state.lineage)
+        writer.key("records")
+        writer.beginObject()
+        for table in state.records.keys.sorted() {
+            let records = state.records[table]!
+            writer.key(table)
+            writer.beginObject()
+            for key in records.keys.sorted() {
+                writer.key(key)
+                writeRecord(records[key]!, to: &writer)
+            }
+            writer.endObject()
+        }
+        writer.endObject()
+        writer.key("repos")
+        writer.beginObject()
+        for name in state.repos.keys.sorted() {
+            writer.key(name)
+            writer.beginObject()
+            writer.field("commit", state.repos[name]!.commit)
+            writer.endObject()
+        }
+        writer.endObject()
+        writer.field("serial", state.serial)
+        writer.key("tables")
+        writer.beginObject()
+        for name in state.tables.keys.sorted() {
+            writer.key(name)
+            writeTable(state.tables[name]!, to: &writer)
+        }
+        writer.endObject()
+        writer.field("target", state.target)
+        writer.field("version", state.version)
+        writer.endObject()
+        return writer.finish()
+    }
+
+    static func writeRecord(_ record: ManagedRecord, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("id", record.id)
+        writer.key("values")
+        writeValues(record.values, to: &writer)
+        writer.endObject()
+    }
+
+    static func writeValues(_ values: [String: FieldValue], to writer: inout JSONWriter) {
+        writer.beginObject()
+        for name in values.keys.sorted() {
+            writer.key(name)
+            values[name]!.write(to: &writer)
+        }
+        writer.endObject()
+    }
+
+    static func writeTable(_ table: TableState, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("fields")
+        writer.beginObject()
+        for name in table.fields.keys.sorted() { writer.field(name, table.fields[name]!) }
+        writer.endObject()
+        writer.field("id", table.id)
+        writer.endObject()
+    }
+
+    // MARK: Decoding
+
+    /// Header first: one pass finds `version` (checking the syntax of everything), and only then
+    /// is the body decoded by the reader for that version.
+    public static func decode(_ bytes: [UInt8]) throws(Failure) -> StateModel {
+        switch try version(of: bytes) {
+        case 1: return try StateDecoderV1.decode(bytes)
+        case let version: throw .newerVersion(version)
+        }
+    }
+
+    static func version(of bytes: [UInt8]) throws(Failure) -> Int {
+        var cursor = JSONCursor(bytes)
+        var version: Int?
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            if key == "version" { version = try cursor.int() } else { try cursor.skipValue() }
+        }
+        try cursor.finish()
+        guard let version, version >= 1 else { throw .shape(path: "version", expected: "a format version number") }
+        return version
+    }
+}
+
+extension StateCodec.Failure {
+    /// The same failure, saying which entry it was found in.
+    func within(_ path: String) -> StateCodec.Failure {
+        switch self {
+        case .syntax(let line, let column, let message): .syntax(line: line, column: column, message: "\(message) (in '\(path)')")
+        case .shape(let inner, let expected): .shape(path: "\(path).\(inner)", expected: expected)
+        case .newerVersion: self
+        }
+    }
+}

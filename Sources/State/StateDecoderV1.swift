@@ -1,0 +1,108 @@
+import ReconCore
+
+/// Reads the body of a version 1 state straight from bytes into the model. Keys may come in any
+/// order; unknown keys are skipped, so a later version 1 writer may add optional keys.
+enum StateDecoderV1 {
+    static func decode(_ bytes: [UInt8]) throws(StateCodec.Failure) -> StateModel {
+        var cursor = JSONCursor(bytes)
+        var lineage: String?, target: String?, serial: Int?
+        var tables: [String: TableState] = [:]
+        var records: [String: [String: ManagedRecord]] = [:]
+        var repos: [String: RepoState] = [:]
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            switch key {
+            case "lineage": lineage = try cursor.string()
+            case "target": target = try cursor.string()
+            case "serial": serial = try cursor.int()
+            case "tables":
+                try cursor.beginObject()
+                while let name = try cursor.nextKey() {
+                    do { tables[name] = try table(&cursor) } catch { throw error.within("tables.\(name)") }
+                }
+            case "records":
+                try cursor.beginObject()
+                while let name = try cursor.nextKey() {
+                    var members: [String: ManagedRecord] = [:]
+                    try cursor.beginObject()
+                    while let recordKey = try cursor.nextKey() {
+                        do { members[recordKey] = try record(&cursor) } catch { throw error.within("records.\(name).\(recordKey)") }
+                    }
+                    records[name] = members
+                }
+            case "repos":
+                try cursor.beginObject()
+                while let name = try cursor.nextKey() {
+                    do { repos[name] = try repo(&cursor) } catch { throw error.within("repos.\(name)") }
+                }
+            default:
+                try cursor.skipValue()
+            }
+        }
+        guard let lineage else { throw .shape(path: "lineage", expected: "a string") }
+        guard let target else { throw .shape(path: "target", expected: "a string") }
+        guard let serial else { throw .shape(path: "serial", expected: "a whole number") }
+        var state = StateModel(lineage: lineage, target: target, serial: serial)
+        state.tables = tables
+        state.records = records
+        state.repos = repos
+        return state
+    }
+
+    static func record(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> ManagedRecord {
+        var id: String?
+        var values: [String: FieldValue] = [:]
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            switch key {
+            case "id": id = try cursor.string()
+            case "values": values = try self.values(&cursor)
+            default: try cursor.skipValue()
+            }
+        }
+        guard let id else { throw .shape(path: "id", expected: "a string") }
+        return ManagedRecord(id: id, values: values)
+    }
+
+    /// Null cells read as absent: absent, empty, false and null are one value.
+    static func values(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> [String: FieldValue] {
+        var values: [String: FieldValue] = [:]
+        try cursor.beginObject()
+        while let name = try cursor.nextKey() {
+            if let value = try cursor.fieldValue() { values[name] = value }
+        }
+        return values
+    }
+
+    static func table(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> TableState {
+        var id: String?
+        var fields: [String: String] = [:]
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            switch key {
+            case "id": id = try cursor.string()
+            case "fields": fields = try self.fields(&cursor)
+            default: try cursor.skipValue()
+            }
+        }
+        guard let id else { throw .shape(path: "id", expected: "a string") }
+        return TableState(id: id, fields: fields)
+    }
+
+    static func fields(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> [String: String] {
+        var fields: [String: String] = [:]
+        try cursor.beginObject()
+        while let name = try cursor.nextKey() { fields[name] = try cursor.string() }
+        return fields
+    }
+
+    static func repo(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> RepoState {
+        var commit: String?
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            if key == "commit" { commit = try cursor.string() } else { try cursor.skipValue() }
+        }
+        guard let commit else { throw .shape(path: "commit", expected: "a string") }
+        return RepoState(commit: commit)
+    }
+}

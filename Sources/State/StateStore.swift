@@ -1,0 +1,127 @@
+import Foundation
+import ReconCore
+
+/// Where the state lives and how it is read and written: the snapshot (`recon.state.json`),
+/// its journal (`recon.state.journal`) and its history (`history/`), side by side.
+public struct StateStore: Sendable {
+    public static let defaultPath = "state/recon.state.json"
+
+    public let path: String
+    public let journalPath: String
+    public let history: StateHistory
+
+    public init(path: String = StateStore.defaultPath) {
+        self.path = path
+        let directory = AtomicFile.directoryOf(path)
+        let name = (path as NSString).lastPathComponent
+        let stem = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
+        journalPath = "\(directory)/\(stem).journal"
+        history = StateHistory(directory: "\(directory)/history", stem: stem)
+    }
+
+    /// A new state for `target`: a fresh lineage, serial 0 (the first write makes it 1).
+    public static func newState(target: String) -> StateModel {
+        StateModel(lineage: UUID().uuidString.lowercased(), target: target)
+    }
+
+    /// The state on disk with its journal replayed, or nil when there is none yet. Refuses (and never
+    /// touches) a corrupt, truncated, newer-format or other-target file. Pass nil to accept any target.
+    public func load(expectedTarget: String?) throws -> StateModel? {
+        guard let bytes = try AtomicFile.read(path) else {
+            if let size = try AtomicFile.read(journalPath)?.count, size > 0 {
+                throw StateRefusal.journalWithoutState(path: path, journal: journalPath, newestHistory: newestHistory)
+            }
+            return nil
+        }
+        var state: StateModel
+        do {
+            state = try StateCodec.decode(bytes)
+        } catch .newerVersion(let version) {
+            throw StateRefusal.newer(path: path, version: version)
+        } catch {
+            throw StateRefusal.corrupt(path: path, detail: StateRefusal.describe(error), newestHistory: newestHistory)
+        }
+        if let expectedTarget, state.target != expectedTarget {
+            throw StateRefusal.otherTarget(path: path, found: state.target, expected: expectedTarget)
+        }
+        try replayJournal(into: &state)
+        return state
+    }
+
+    /// `load`, or a new state when there is none.
+    public func loadOrCreate(target: String) throws -> StateModel {
+        try load(expectedTarget: target) ?? StateStore.newState(target: target)
+    }
+
+    /// A full write: serial + 1, the snapshot replaced atomically, the journal folded in (removed),
+    /// a copy kept in history and the history pruned to `keepHistory`. O(state): once per run.
+    public func write(_ state: inout StateModel, keepHistory: Int) throws {
+        try checkOverwrite(lineage: state.lineage)
+        var next = state
+        next.serial += 1
+        let bytes = StateCodec.encode(next)
+        try AtomicFile.write(bytes, to: path)
+        state = next
+        if unlink(journalPath) == 0 {
+            try AtomicFile.syncDirectory(AtomicFile.directoryOf(journalPath))
+        } else if errno != ENOENT {
+            throw AtomicFile.failure("cannot remove the folded journal", journalPath)
+        }
+        try history.save(bytes, serial: next.serial)
+        try history.prune(keepLast: keepHistory)
+    }
+
+    /// Opens the journal for a run's batches. The snapshot is written first when there is none yet or
+    /// when a journal from a crashed run is still waiting to be folded, so every line builds on it.
+    public func beginJournal(for state: inout StateModel, keepHistory: Int) throws -> StateJournal {
+        let pending = (try AtomicFile.read(journalPath)?.isEmpty == false)
+        if pending || !FileManager.default.fileExists(atPath: path) {
+            try write(&state, keepHistory: keepHistory)
+        }
+        return try StateJournal(path: journalPath)
+    }
+
+    // MARK: Internals
+
+    private var newestHistory: String? { history.entries().last?.path }
+
+    /// Applies the journal lines that follow the snapshot's serial; lines at or below it were
+    /// folded already (a crash between rename and journal removal leaves them behind).
+    private func replayJournal(into state: inout StateModel) throws {
+        for entry in try StateJournal.entries(at: journalPath) {
+            guard entry.lineage == state.lineage else {
+                throw StateRefusal.foreignJournal(path: journalPath, lineage: entry.lineage, expected: state.lineage)
+            }
+            guard entry.serial > state.serial else { continue }
+            guard entry.serial == state.serial + 1 else {
+                throw StateRefusal.journalGap(path: journalPath, found: entry.serial, expected: state.serial + 1)
+            }
+            state.apply(entry.changes)
+            state.serial = entry.serial
+        }
+    }
+
+    /// Never replace a file this run did not load: it must be absent, or a state of the same lineage.
+    /// Reads only the head when it can: `lineage` is the first key of the canonical form.
+    private func checkOverwrite(lineage: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return }
+            throw AtomicFile.failure("cannot read", path)
+        }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 512)
+        let count = head.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+        let text = String(decoding: head.prefix(max(count, 0)), as: UTF8.self)
+        let marker = "{\n  \"lineage\": \""
+        if text.hasPrefix(marker) {
+            let rest = text.dropFirst(marker.count)
+            if let end = rest.firstIndex(of: "\""), rest[..<end] == lineage { return }
+            throw StateRefusal.wouldOverwrite(path: path)
+        }
+        // Not in canonical form (edited by hand?): decode it all before deciding.
+        guard let bytes = try AtomicFile.read(path), let found = try? StateCodec.decode(bytes), found.lineage == lineage else {
+            throw StateRefusal.wouldOverwrite(path: path)
+        }
+    }
+}

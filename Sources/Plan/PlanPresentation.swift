@@ -50,7 +50,7 @@ public struct PlanPresentation: Sendable {
         switch change {
         case .createTable(let name, _, let fields):
             return Line(symbol: "+", headline: "create table \(name) (\(fields.count) field\(fields.count == 1 ? "" : "s"))",
-                        details: fields.map { "\($0.name): \($0.type)" }, style: .green)
+                        details: fields.map { "\($0.name): \($0.type)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
         case .createField(let table, let field):
             return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type))", details: [], style: .green)
         case .updateTable(let table, _, let description):

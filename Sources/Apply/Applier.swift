@@ -57,7 +57,7 @@ public struct Applier {
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
 
         observer?.phaseStarted(.backup, total: 0)
-        try RunBackup.write(plan: plan, before: before, statePath: store.path, to: runDirectory)
+        try RunBackup.write(plan: plan, before: before, priorState: existing, to: runDirectory)
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,

@@ -9,13 +9,14 @@ import State
 public enum RunBackup {
     public static let formatVersion = 1
 
-    public static func write(plan: Plan, before: BeforeImages, statePath: String, to runDirectory: String) throws {
+    /// `priorState` is the state as loaded (journal replayed), not the file, which may lag a crashed run.
+    public static func write(plan: Plan, before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
         let backup = runDirectory + "/backup"
         try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
         try AtomicFile.write(PlanFile.encode(plan), to: runDirectory + "/plan.json")
         try AtomicFile.write(encode(before), to: backup + "/before.json")
-        if let state = try AtomicFile.read(statePath) {
-            try AtomicFile.write(state, to: backup + "/state.json")
+        if let priorState {
+            try AtomicFile.write(StateCodec.encode(priorState), to: backup + "/state.json")
         }
     }
 

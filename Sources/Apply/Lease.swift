@@ -47,7 +47,7 @@ public final class Lease: @unchecked Sendable {
         var delay = 0.05
         var notes: [String] = []
         while true {
-            let attempt = try LeaseGuard.withLock(leasePath: path) { () throws -> Attempt in
+            let attempt = try LeaseGuard.withLock(leasePath: path, createDirectory: true) { () throws -> Attempt in
                 if let existing = try readInfo(path) {
                     guard let reason = existing.staleness() else { return .held(existing) }
                     try remove(path)
@@ -84,7 +84,10 @@ public final class Lease: @unchecked Sendable {
     /// died on another host, or one known to be gone: the id proves the caller looked at that very lease.
     @discardableResult
     public static func forceUnlock(path: String, id: String) throws -> LeaseInfo {
-        try LeaseGuard.withLock(leasePath: path) {
+        guard try readInfo(path) != nil else {
+            throw ReconError("the state is not locked: there is no lease at \(path)", hint: "nothing to unlock")
+        }
+        return try LeaseGuard.withLock(leasePath: path) {
             guard let existing = try readInfo(path) else {
                 throw ReconError("the state is not locked: there is no lease at \(path)", hint: "nothing to unlock")
             }

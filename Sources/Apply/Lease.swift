@@ -114,7 +114,7 @@ public final class Lease: @unchecked Sendable {
                 throw ReconError("lost the lock: \(reason)", hint: "stop writing; plan again once the other run is done")
             }
             var next = mine
-            next.expires = Date().addingTimeInterval(ttl)
+            next.expires = UTCTimestamp.truncated(Date().addingTimeInterval(ttl))
             try AtomicFile.write(next.encoded(), to: path)
             lock.withLock { current = next }
         }
@@ -149,10 +149,10 @@ public final class Lease: @unchecked Sendable {
 
     /// Writes a complete temp file and links it into place: atomic, and fails with EEXIST when taken.
     private static func create(path: String, operation: String, ttl: TimeInterval) throws -> Attempt {
-        let now = Date()
+        let now = UTCTimestamp.truncated(Date())
         let host = LeaseInfo.localHost
         let info = LeaseInfo(id: UUID().uuidString.lowercased(), owner: "\(LeaseInfo.localUser)@\(host)", pid: getpid(),
-                             host: host, operation: operation, created: now, expires: now.addingTimeInterval(ttl))
+                             host: host, operation: operation, created: now, expires: UTCTimestamp.truncated(now.addingTimeInterval(ttl)))
         let temp = "\(path).\(info.id).tmp"
         try AtomicFile.write(info.encoded(), to: temp)
         defer { unlink(temp) }

@@ -29,6 +29,7 @@ let package = Package(
                           path: "bench/StateBench"),
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
+        .executableTarget(name: "recon-apply-probe", dependencies: ["Apply"], path: "Tests/ApplyProbe"),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], exclude: ["Fixtures"]),
@@ -38,5 +39,6 @@ let package = Package(
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
+        .testTarget(name: "ApplyTests", dependencies: ["Apply", "TestSupport"]),
     ]
 )

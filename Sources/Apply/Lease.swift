@@ -47,7 +47,7 @@ public final class Lease: @unchecked Sendable {
         var delay = 0.05
         var notes: [String] = []
         while true {
-            let attempt = try LeaseGuard.withLock(leasePath: path) { () throws -> Attempt in
+            let attempt = try LeaseGuard.withLock(leasePath: path, createDirectory: true) { () throws -> Attempt in
                 if let existing = try readInfo(path) {
                     guard let reason = existing.staleness() else { return .held(existing) }
                     try remove(path)
@@ -84,7 +84,10 @@ public final class Lease: @unchecked Sendable {
     /// died on another host, or one known to be gone: the id proves the caller looked at that very lease.
     @discardableResult
     public static func forceUnlock(path: String, id: String) throws -> LeaseInfo {
-        try LeaseGuard.withLock(leasePath: path) {
+        guard try readInfo(path) != nil else {
+            throw ReconError("the state is not locked: there is no lease at \(path)", hint: "nothing to unlock")
+        }
+        return try LeaseGuard.withLock(leasePath: path) {
             guard let existing = try readInfo(path) else {
                 throw ReconError("the state is not locked: there is no lease at \(path)", hint: "nothing to unlock")
             }
@@ -111,7 +114,7 @@ public final class Lease: @unchecked Sendable {
                 throw ReconError("lost the lock: \(reason)", hint: "stop writing; plan again once the other run is done")
             }
             var next = mine
-            next.expires = Date().addingTimeInterval(ttl)
+            next.expires = UTCTimestamp.truncated(Date().addingTimeInterval(ttl))
             try AtomicFile.write(next.encoded(), to: path)
             lock.withLock { current = next }
         }
@@ -146,10 +149,10 @@ public final class Lease: @unchecked Sendable {
 
     /// Writes a complete temp file and links it into place: atomic, and fails with EEXIST when taken.
     private static func create(path: String, operation: String, ttl: TimeInterval) throws -> Attempt {
-        let now = Date()
+        let now = UTCTimestamp.truncated(Date())
         let host = LeaseInfo.localHost
         let info = LeaseInfo(id: UUID().uuidString.lowercased(), owner: "\(LeaseInfo.localUser)@\(host)", pid: getpid(),
-                             host: host, operation: operation, created: now, expires: now.addingTimeInterval(ttl))
+                             host: host, operation: operation, created: now, expires: UTCTimestamp.truncated(now.addingTimeInterval(ttl)))
         let temp = "\(path).\(info.id).tmp"
         try AtomicFile.write(info.encoded(), to: temp)
         defer { unlink(temp) }

@@ -7,10 +7,11 @@ import ReconCore
 /// breakers could each remove the other's fresh lease. The kernel drops a flock when its holder dies, so the
 /// guard itself can never go stale. The guard file is never deleted: deleting it would reintroduce the race.
 struct LeaseGuard {
-    static func withLock<T>(leasePath: String, _ body: () throws -> T) throws -> T {
+    /// `createDirectory` makes the state directory when missing (acquiring); other callers never create it.
+    static func withLock<T>(leasePath: String, createDirectory: Bool = false, _ body: () throws -> T) throws -> T {
         let path = leasePath + ".guard"
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if fd < 0, errno == ENOENT {
+        if fd < 0, errno == ENOENT, createDirectory {
             try createParent(of: leasePath)
             fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         }

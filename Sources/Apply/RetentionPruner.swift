@@ -41,11 +41,12 @@ public struct RetentionPruner: Sendable {
     }
 
     /// Prunes, or with `dryRun` only reports. `leaseID` is the caller's own lease (the applier prunes
-    /// while holding it); any other live lease makes this throw without touching anything.
+    /// while holding it); any other live lease makes this throw without touching anything. `now` dates the
+    /// backups' age; the lease is judged by the real clock, as its holder renews it by that.
     public func prune(dryRun: Bool = false, leaseID: String? = nil, now: Date = Date()) throws -> Report {
         var report = Report(dryRun: dryRun)
         if let holder = try Lease.current(path: layout.lockPath), holder.id != leaseID {
-            if let reason = holder.staleness(now: now) {
+            if let reason = holder.staleness() {
                 report.notes.append("a stale lease remains (\(reason)); the next apply breaks it")
             } else {
                 throw ReconError("not pruning while the state is locked by \(holder.holderDescription)",

@@ -36,6 +36,7 @@ public final class RunLedger: @unchecked Sendable {
     /// and an empty outcomes file.
     public static func start(runsDirectory: String, operation: RunOperation, planDigest: String, target: String,
                              leaseID: String?, at date: Date = Date()) throws -> RunLedger {
+        let date = UTCTimestamp.truncated(date)
         try createDirectory(runsDirectory)
         var id = RunID.make(at: date)
         while mkdir("\(runsDirectory)/\(id)", 0o755) != 0 {
@@ -56,6 +57,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Ends the open phase, if any, and starts `name`.
     public func beginPhase(_ name: String, at date: Date = Date()) throws {
+        let date = UTCTimestamp.truncated(date)
         try update(at: date) { record in
             RunLedger.closeOpenPhase(&record, at: date)
             record.phases.append(RunRecord.Phase(name: name, started: date))
@@ -63,6 +65,7 @@ public final class RunLedger: @unchecked Sendable {
     }
 
     public func endPhase(at date: Date = Date()) throws {
+        let date = UTCTimestamp.truncated(date)
         try update(at: date) { RunLedger.closeOpenPhase(&$0, at: date) }
     }
 
@@ -101,6 +104,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Closes the open phase, records the final status and closes the outcomes file.
     public func finish(_ status: RunStatus, error: String? = nil, at date: Date = Date()) throws {
+        let date = UTCTimestamp.truncated(date)
         precondition(status.isFinal && status != .interrupted, "a run finishes with a final, stored status")
         try update(at: date) { record in
             RunLedger.closeOpenPhase(&record, at: date)
@@ -117,7 +121,9 @@ public final class RunLedger: @unchecked Sendable {
         }
     }
 
+    /// Dates are cut to milliseconds first, so the record in memory equals the one read back.
     private func update(at date: Date, _ change: (inout RunRecord) -> Void) throws {
+        let date = UTCTimestamp.truncated(date)
         try lock.withLock {
             guard !current.status.isFinal else { throw ReconError("run \(current.id) is already finished") }
             var next = current

@@ -9,6 +9,11 @@ public enum UTCTimestamp {
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }
 
+    /// `date` cut to what `string` keeps (milliseconds), so a value read back from a file equals it.
+    public static func truncated(_ date: Date) -> Date {
+        parse(string(date)) ?? date
+    }
+
     /// The compact form used in run ids: `20261123T041500Z`.
     public static func compact(_ date: Date) -> String {
         let (parts, _) = split(date)

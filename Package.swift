@@ -39,6 +39,5 @@ let package = Package(
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
-        .testTarget(name: "ApplyTests", dependencies: ["Apply", "TestSupport"]),
     ]
 )

@@ -65,6 +65,7 @@ final class KillTests: XCTestCase {
             let plan = try project.recon("plan")
             XCTAssertEqual(plan.status, 0, "point \(round): the state must load after a kill: \(plan.stderr)")
         }
+        print("KillTests: \(killed) of 20 applies died by SIGKILL mid-run")
         XCTAssertGreaterThanOrEqual(killed, 16, "most runs must die mid-apply, not finish before the kill")
         let finish = try project.recon("apply", "--auto-approve")
         XCTAssertEqual(finish.status, 0, finish.stderr)
@@ -84,6 +85,49 @@ final class KillTests: XCTestCase {
         let state = try XCTUnwrap(project.directory.read("state/recon.state.json"))
         XCTAssertTrue(state.contains("\"lineage\""))
         XCTAssertFalse(project.directory.exists("state/.lock"), "the last apply released the lock")
+    }
+}
+
+extension KillTests {
+    func testInterruptFinishesTheBatchSavesStateAndExits130() throws {
+        for signal in [SIGINT, SIGTERM] {
+            let project = CLIProject()
+            for index in 0..<80 { project.skill("p\(index % 4)", "s\(index)") }
+            project.repo.commit("many")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
+            process.arguments = ["apply", "--auto-approve", "--batch-size", "1"]
+            process.currentDirectoryURL = URL(fileURLWithPath: project.path)
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(30)
+            while process.isRunning, journalLines(project) < 12, Date() < deadline { usleep(500) }
+            _ = Glibc.kill(process.processIdentifier, signal)
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 130, text)
+            XCTAssertTrue(text.contains("Apply cancelled"), text)
+            XCTAssertFalse(project.directory.exists("state/.lock"), "the lock is released")
+            let runs = try project.recon("runs", "--format", "json")
+            XCTAssertTrue(runs.stdout.contains("\"cancelled\""), runs.stdout)
+            let done = Int(project.sql("SELECT (SELECT COUNT(*) FROM Skills) + (SELECT COUNT(*) FROM Plugins)").first ?? "0") ?? 0
+            XCTAssertGreaterThan(done, 4)
+            XCTAssertLessThan(done, 84)
+            let rest = try project.recon("plan")
+            XCTAssertTrue(rest.stdout.contains("Plan: \(84 - done) to add, 0 to change"), "exactly what is left: \(rest.stdout.suffix(200))")
+        }
+    }
+
+    func testMaxSecondsBoundsARun() throws {
+        let project = CLIProject()
+        for index in 0..<200 { project.skill("p\(index % 4)", "s\(index)") }
+        project.repo.commit("many")
+        let result = try project.recon("apply", "--auto-approve", "--batch-size", "1", "--max-seconds", "0")
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Apply cancelled"), result.stdout)
+        XCTAssertTrue(try project.recon("plan", "-detailed-exitcode").status == 2)
     }
 }
 

@@ -16,7 +16,7 @@ final class UTCTimestampTests: XCTestCase {
             let once = UTCTimestamp.truncated(random)
             XCTAssertEqual(UTCTimestamp.truncated(once), once)
             XCTAssertEqual(UTCTimestamp.parse(UTCTimestamp.string(once)), once)
-            XCTAssertEqual(once.timeIntervalSince1970, random.timeIntervalSince1970, accuracy: 0.0005)
+            XCTAssertEqual(once.timeIntervalSince1970, random.timeIntervalSince1970, accuracy: 0.000501)
         }
     }
 }

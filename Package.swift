@@ -35,9 +35,9 @@ let package = Package(
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ApplyTests", dependencies: ["Apply", "TestSupport"]),
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
-        .testTarget(name: "ApplyTests", dependencies: ["Apply", "TestSupport"]),
     ]
 )

@@ -1,0 +1,24 @@
+import Plan
+
+/// What an apply reports as it goes; the ledger and the progress line listen.
+public protocol ApplyObserver: AnyObject {
+    func phaseStarted(_ phase: ApplyPhase, total: Int)
+    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int)
+    func recordFinished(_ outcome: EntityOutcome)
+    func warning(_ message: String)
+}
+
+public enum ApplyPhase: String, Sendable, CaseIterable {
+    case preflight, backup, schema, creates, updates, links, deletes, state
+}
+
+extension RunCounters {
+    /// "3 added, 1 changed, 0 deleted", as apply's last line says it.
+    public var summaryLine: String {
+        var parts = ["\(created) added", "\(updated) changed", "\(deleted) deleted"]
+        if archived > 0 { parts.append("\(archived) archived") }
+        if skipped > 0 { parts.append("\(skipped) skipped") }
+        if failed > 0 { parts.append("\(failed) failed") }
+        return parts.joined(separator: ", ")
+    }
+}

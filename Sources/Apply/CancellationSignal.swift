@@ -43,7 +43,8 @@ public final class CancellationSignal: @unchecked Sendable {
     }
 
     /// Installs handlers for `signals` (SIGINT and SIGTERM by default) and returns the signal they set.
-    /// `maxSeconds` sets a deadline counted from now. Call `uninstall()` when the run is over.
+    /// `maxSeconds` sets a deadline counted from now. Call it on the main thread before other threads
+    /// start (see `setBlocked`), and `uninstall()` when the run is over.
     public static func install(signals: [Int32] = [SIGINT, SIGTERM], maxSeconds: TimeInterval? = nil,
                                forceExitOnSecondInterrupt: Bool = true,
                                onForceExit: (@Sendable () -> Void)? = nil) -> CancellationSignal {
@@ -51,6 +52,7 @@ public final class CancellationSignal: @unchecked Sendable {
                                               onForceExit: onForceExit)
         let queue = DispatchQueue(label: "recon.cancellation")
         var sources: [DispatchSourceSignal] = []
+        CancellationSignal.setBlocked(signals, true)
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -92,7 +94,21 @@ public final class CancellationSignal: @unchecked Sendable {
             return (self.sources, installedSignals)
         }
         for source in sources { source.cancel() }
+        // Unblocking while ignored drops anything still pending instead of acting on it.
+        for number in signals { signal(number, SIG_IGN) }
+        CancellationSignal.setBlocked(signals, false)
         for number in signals { signal(number, SIG_DFL) }
+    }
+
+    /// Linux delivers these signals to the dispatch source through a signalfd, which sees only signals
+    /// that are blocked; a thread that does not block them would take them and, the action being
+    /// "ignore", drop them. Threads inherit the mask of the thread that starts them, so installing in
+    /// `main` before any other thread starts covers every thread.
+    private static func setBlocked(_ signals: [Int32], _ blocked: Bool) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in signals { sigaddset(&set, number) }
+        pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &set, nil)
     }
 
     private func received(_ number: Int32, forceExit: Bool) {

@@ -28,13 +28,14 @@ public final class Heartbeat: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the beats and returns once the thread has ended; calling it again does nothing.
-    public func stop() {
+    /// Stops the beats; with `wait` (the default) returns once the thread has ended, so no beat runs after.
+    /// Calling it again does nothing. Pass `wait: false` from the beat's own thread (a deinit there).
+    public func stop(wait: Bool = true) {
         condition.lock()
         let wasStopped = stopped
         stopped = true
         condition.broadcast()
         condition.unlock()
-        if !wasStopped { finished.wait() }
+        if !wasStopped, wait { finished.wait() }
     }
 }

@@ -29,6 +29,12 @@ public final class Lease: @unchecked Sendable {
         self.notes = notes
     }
 
+    /// A lease dropped without `release()` stops renewing and so expires; it is not removed, since the
+    /// run may have ended badly. Not waiting: the last reference may go on the heartbeat thread itself.
+    deinit {
+        heartbeat?.stop(wait: false)
+    }
+
     /// The lease as last written (its `expires` moves with each heartbeat).
     public var info: LeaseInfo { lock.withLock { current } }
     public var id: String { lock.withLock { current.id } }

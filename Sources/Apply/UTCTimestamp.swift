@@ -55,12 +55,13 @@ public enum UTCTimestamp {
         return Date(timeIntervalSince1970: Double(seconds) + Double(millis) / 1000)
     }
 
+    /// Rounds to the nearest millisecond (not down): a value parsed back from a string is a hair off in
+    /// binary, and rounding down could turn .123 into .122 on the next write.
     private static func split(_ date: Date) -> (tm, Int) {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
+        let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(total >= 0 ? total / 1000 : (total - 999) / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let millis = min(999, Int(((interval - Double(seconds)) * 1000).rounded(.down)))
-        return (parts, millis)
+        return (parts, Int(total - Int64(seconds) * 1000))
     }
 }

@@ -171,4 +171,18 @@ final class LeaseTests: XCTestCase {
         XCTAssertNil(try Lease.current(path: path), "a lost lease is never written back")
         try lease.release()
     }
+
+    func testADroppedLeaseStopsRenewingAndExpires() throws {
+        let temp = TemporaryDirectory()
+        let path = lockPath(temp)
+        var dropped: Lease? = try Lease.acquire(path: path, operation: "apply", ttl: 0.3)
+        let id = try XCTUnwrap(dropped?.id)
+        dropped = nil
+        Thread.sleep(forTimeInterval: 0.6)
+        XCTAssertEqual(try Lease.current(path: path)?.id, id, "not removed: the run may have ended badly")
+        let next = try Lease.acquire(path: path, operation: "apply", heartbeat: false)
+        defer { try? next.release() }
+        XCTAssertTrue(next.notes[0].contains("lease id \(id)"))
+        XCTAssertTrue(next.notes[0].contains("it expired at"))
+    }
 }

@@ -1,0 +1,70 @@
+import Apply
+import Foundation
+import XCTest
+
+/// Cancellation by real signals (sent to this process and to a child) and by deadline.
+final class CancellationSignalTests: XCTestCase {
+    private func waitUntil(_ timeout: TimeInterval = 5, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition(), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        return condition()
+    }
+
+    func testRaisedSignalSetsTheFlagAndTheFirstReasonWins() {
+        let cancellation = CancellationSignal.install(signals: [SIGUSR1, SIGUSR2], forceExitOnSecondInterrupt: false)
+        defer { cancellation.uninstall() }
+        XCTAssertFalse(cancellation.isCancelled)
+        kill(getpid(), SIGUSR2)
+        XCTAssertTrue(waitUntil { cancellation.isCancelled })
+        XCTAssertEqual(cancellation.reason, .signal(SIGUSR2))
+        kill(getpid(), SIGUSR1)
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertEqual(cancellation.reason, .signal(SIGUSR2))
+    }
+
+    func testSIGINTInThisProcessIsCaughtNotFatal() {
+        let cancellation = CancellationSignal.install(signals: [SIGINT], forceExitOnSecondInterrupt: false)
+        defer { cancellation.uninstall() }
+        kill(getpid(), SIGINT)
+        XCTAssertTrue(waitUntil { cancellation.isCancelled })
+        XCTAssertEqual(cancellation.reason?.description, "SIGINT")
+    }
+
+    func testDeadlineCancelsWithTheSameCheck() {
+        final class Clock: @unchecked Sendable { var now = Date(timeIntervalSince1970: 0) }
+        let clock = Clock()
+        let cancellation = CancellationSignal(deadline: Date(timeIntervalSince1970: 60), clock: { clock.now })
+        clock.now = Date(timeIntervalSince1970: 59)
+        XCTAssertFalse(cancellation.isCancelled)
+        clock.now = Date(timeIntervalSince1970: 60)
+        XCTAssertTrue(cancellation.isCancelled)
+        XCTAssertEqual(cancellation.reason, .deadline)
+        XCTAssertEqual(cancellation.reason?.description, "--max-seconds")
+        let manual = CancellationSignal()
+        manual.cancel(.signal(SIGTERM))
+        manual.cancel(.deadline)
+        XCTAssertEqual(manual.reason, .signal(SIGTERM))
+    }
+
+    func testChildProcessFinishesItsBatchOnSIGTERMAndExits130() throws {
+        let probe = try ProbeProcess(["cancel", "0.3"])
+        XCTAssertNotNil(probe.waitForLine("ready"))
+        probe.signal(SIGTERM)
+        let result = probe.finish()
+        XCTAssertEqual(result.status, 130)
+        XCTAssertEqual(result.lines, ["ready", "cancelled SIGTERM", "batch finished"])
+    }
+
+    func testSecondSIGINTForceExitsWithoutWaitingForTheBatch() throws {
+        let probe = try ProbeProcess(["cancel", "20"])
+        XCTAssertNotNil(probe.waitForLine("ready"))
+        probe.signal(SIGINT)
+        XCTAssertNotNil(probe.waitForLine("cancelled SIGINT"))
+        let started = Date()
+        probe.signal(SIGINT)
+        let result = probe.finish()
+        XCTAssertEqual(result.status, 130)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(result.lines, ["ready", "cancelled SIGINT"], "the batch was not waited for")
+    }
+}

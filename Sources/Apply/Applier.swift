@@ -38,21 +38,29 @@ public struct Applier {
     /// Refuses a stale plan and returns the before-images. `snapshot` is a refresh made moments ago in
     /// this process (plan and apply in one run); without it the base is read again and every record the
     /// plan touches must still be as the plan saw it. Writes nothing.
-    public func check(snapshot: RemoteSnapshot? = nil) throws -> BeforeImages {
+    public func check(snapshot: RemoteSnapshot? = nil) throws -> Preflight {
         observer?.phaseStarted(.preflight, total: plan.preconditions.count)
         let existing = try store.load(expectedTarget: manifest.target.identifier)
         guard let snapshot else {
-            return try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
+            return Preflight(before: try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider),
+                             state: existing)
         }
         if existing?.lineage ?? "" != plan.lineage || existing?.serial ?? 0 != plan.serial {
             throw StalePlanError(reasons: ["the state moved while planning (another apply ran)"])
         }
-        return BeforeImages(plan: plan, snapshot: snapshot)
+        return Preflight(before: BeforeImages(plan: plan, snapshot: snapshot), state: existing)
+    }
+
+    /// What a passed preflight hands to the run: the before-images and the state as loaded (under the lock).
+    public struct Preflight: Sendable {
+        public var before: BeforeImages
+        public var state: StateModel?
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
-    public func run(before: BeforeImages, runDirectory: String) throws -> Result {
-        let existing = try store.load(expectedTarget: manifest.target.identifier)
+    public func run(_ preflight: Preflight, runDirectory: String) throws -> Result {
+        let existing = preflight.state
+        let before = preflight.before
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
 
         observer?.phaseStarted(.backup, total: 0)

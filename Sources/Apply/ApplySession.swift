@@ -40,14 +40,14 @@ public struct ApplySession {
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled || lease.lostReason != nil })
-        let before = try applier.check(snapshot: snapshot)
+        let preflight = try applier.check(snapshot: snapshot)
         let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
                                          planDigest: PlanFile.digest(of: plan), target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)
         applier.observer = recorder
         let result: Applier.Result
         do {
-            result = try applier.run(before: before, runDirectory: ledger.directory)
+            result = try applier.run(preflight, runDirectory: ledger.directory)
             recorder.flush()
         } catch {
             recorder.flush()

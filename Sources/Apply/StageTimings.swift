@@ -13,6 +13,14 @@ public struct StageTimings: Sendable {
         return try body()
     }
 
+    public mutating func record(_ name: String, seconds: Double) {
+        stages.append((name, seconds))
+    }
+
+    public mutating func append(_ other: StageTimings) {
+        stages += other.stages
+    }
+
     public var line: String {
         stages.map { "\($0.name) \(String(format: "%.3f", $0.seconds))s" }.joined(separator: ", ")
     }

@@ -23,6 +23,11 @@ public struct Plan: Sendable, Equatable {
     public var repoCommits: [String: String]
     /// Set when the plan was made by `rollback RUN`.
     public var rollbackOf: String?
+    /// Table → the fields Recon keeps in line after create (all but the key and protected ones). Lets the
+    /// file leave out what a create's state values would repeat.
+    public var managedFields: [String: [String]] = [:]
+    /// Table → every field in manifest order, so a decoded create lists its fields as the plan did.
+    public var fieldOrder: [String: [String]] = [:]
 
     public init(toolVersion: String = ReconVersion.current, target: String, manifestDigest: String, lineage: String,
                 serial: Int, schemaChanges: [SchemaChange] = [], recordChanges: [RecordChange] = [],

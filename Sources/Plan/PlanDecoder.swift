@@ -10,8 +10,10 @@ enum PlanDecoder {
         for change in body["schema_changes"]?.arrayValue ?? [] {
             plan.schemaChanges.append(try SchemaChangeCoding.read(change))
         }
+        plan.fieldOrder = (body["field_order"]?.objectValue ?? [:]).mapValues { ($0.arrayValue ?? []).compactMap(\.stringValue) }
+        plan.managedFields = (body["managed_fields"]?.objectValue ?? [:]).mapValues { ($0.arrayValue ?? []).compactMap(\.stringValue) }
         for change in body["record_changes"]?.arrayValue ?? [] {
-            plan.recordChanges.append(try recordChange(change))
+            plan.recordChanges.append(try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder))
         }
         for skip in body["protected_skips"]?.arrayValue ?? [] {
             plan.protectedSkips.append(ProtectedSkip(
@@ -34,7 +36,7 @@ enum PlanDecoder {
         return plan
     }
 
-    private static func recordChange(_ json: JSONValue) throws(ReconError) -> RecordChange {
+    private static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]]) throws(ReconError) -> RecordChange {
         guard let action = RecordAction(rawValue: try string(json, "action")),
               let reason = ChangeReason(rawValue: try string(json, "reason"))
         else { throw ReconError("unknown action or reason in the plan", hint: "the plan was made by another version of recon") }
@@ -47,6 +49,15 @@ enum PlanDecoder {
                 name: try string(field, "name"), kind: kind, before: field["before"].flatMap(FieldValue.init(json:)),
                 after: field["after"].flatMap(FieldValue.init(json:)), recorded: field["recorded"].flatMap(FieldValue.init(json:))))
         }
+        var stateValues = json["state_values"]?.objectValue?.compactMapValues(FieldValue.init(json:))
+        if let set = json["set"]?.objectValue {
+            let values = set.compactMapValues(FieldValue.init(json:))
+            let table = try string(json, "table")
+            let position = Dictionary((order[table] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            fields = values.keys.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
+                .map { FieldChange(name: $0, kind: .set, before: nil, after: values[$0]) }
+            if stateValues == nil { stateValues = PlanCompaction.derivedState(values, managed: managed[table]) }
+        }
         let source = json["source"].map { source in
             Provenance(repo: source["repo"]?.stringValue ?? "", path: source["path"]?.stringValue ?? "",
                        sourceCommit: source["commit"]?.stringValue ?? "")
@@ -54,7 +65,7 @@ enum PlanDecoder {
         return RecordChange(
             table: try string(json, "table"), key: try string(json, "key"), remoteID: json["remote_id"]?.stringValue,
             action: action, reason: reason, fields: fields, source: source,
-            stateValues: json["state_values"]?.objectValue?.compactMapValues(FieldValue.init(json:)),
+            stateValues: stateValues,
             blockedBy: json["blocked_by"]?.stringValue)
     }
 

@@ -5,6 +5,8 @@ import ReconCore
 enum PlanEncoder {
     static func write(_ plan: Plan, to w: inout JSONWriter) {
         w.beginObject()
+        w.key("field_order")
+        w.value(.object(plan.fieldOrder.mapValues { .array($0.map(JSONValue.string)) }))
         w.key("integrity_errors")
         w.beginArray()
         for error in plan.integrityErrors {
@@ -17,6 +19,8 @@ enum PlanEncoder {
         }
         w.endArray()
         w.field("lineage", plan.lineage)
+        w.key("managed_fields")
+        w.value(.object(plan.managedFields.mapValues { .array($0.map(JSONValue.string)) }))
         w.field("manifest_digest", plan.manifestDigest)
         w.key("preconditions")
         w.beginArray()
@@ -42,7 +46,7 @@ enum PlanEncoder {
         w.endArray()
         w.key("record_changes")
         w.beginArray()
-        for change in plan.recordChanges { write(change, to: &w) }
+        for change in plan.recordChanges { write(change, managed: plan.managedFields[change.table], to: &w) }
         w.endArray()
         w.key("repo_commits")
         w.value(.object(plan.repoCommits.mapValues(JSONValue.string)))
@@ -72,25 +76,34 @@ enum PlanEncoder {
         w.endObject()
     }
 
-    private static func write(_ change: RecordChange, to w: inout JSONWriter) {
+    /// A create's fields are all `set` with no before value: written as one `set` object, and its state
+    /// values left out when they are just the managed subset of it (the decoder derives them).
+    private static func write(_ change: RecordChange, managed: [String]?, to w: inout JSONWriter) {
+        let compact = PlanCompaction.setValues(change)
         w.beginObject()
         w.field("action", change.action.rawValue)
         if let blocked = change.blockedBy { w.field("blocked_by", blocked) }
-        w.key("fields")
-        w.beginArray()
-        for field in change.fields {
-            w.beginObject()
-            optional("after", field.after, &w)
-            optional("before", field.before, &w)
-            w.field("kind", field.kind.rawValue)
-            w.field("name", field.name)
-            optional("recorded", field.recorded, &w)
-            w.endObject()
+        if compact == nil {
+            w.key("fields")
+            w.beginArray()
+            for field in change.fields {
+                w.beginObject()
+                optional("after", field.after, &w)
+                optional("before", field.before, &w)
+                w.field("kind", field.kind.rawValue)
+                w.field("name", field.name)
+                optional("recorded", field.recorded, &w)
+                w.endObject()
+            }
+            w.endArray()
         }
-        w.endArray()
         w.field("key", change.key)
         w.field("reason", change.reason.rawValue)
         if let id = change.remoteID { w.field("remote_id", id) }
+        if let compact {
+            w.key("set")
+            writeValues(compact, &w)
+        }
         if let source = change.source {
             w.key("source")
             w.beginObject()
@@ -99,7 +112,7 @@ enum PlanEncoder {
             w.field("repo", source.repo)
             w.endObject()
         }
-        if let values = change.stateValues {
+        if let values = change.stateValues, !(compact.map { PlanCompaction.derivedState($0, managed: managed) == values } ?? false) {
             w.key("state_values")
             writeValues(values, &w)
         }

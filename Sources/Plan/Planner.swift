@@ -19,6 +19,11 @@ public enum Planner {
                         serial: input.state.serial, schemaChanges: schema.changes,
                         repoCommits: input.repoCommits.filter { input.scope.repos.isEmpty || input.scope.repos.contains($0.key) })
         var conflicts: [RecordChange] = []
+        for spec in manifest.tables where schema.tables[spec.name] != nil {
+            let protected = manifest.protectedFields(of: spec.name)
+            plan.managedFields[spec.name] = spec.fields.map(\.name).filter { $0 != spec.key.value && !protected.contains($0) }
+            plan.fieldOrder[spec.name] = spec.fields.map(\.name)
+        }
         for spec in manifest.tables {
             guard let resolved = schema.tables[spec.name] else { continue }
             let planner = RecordPlanner(table: resolved, protected: manifest.protectedFields(of: spec.name),

@@ -28,6 +28,7 @@ struct ApplyCommand: Command {
             .option("max-seconds", value: "N", help: "Stop after the batch in flight once N seconds have passed, as for SIGINT"),
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
             .flag("json", help: "Print one JSON event per line instead of text"),
+            .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
         ],
@@ -40,6 +41,7 @@ struct ApplyCommand: Command {
     let maxSeconds: Double?
     let batchSize: Int?
     let json: Bool
+    let timings: Bool
     let scope: PlanScope
 
     init(arguments: ParsedArguments) throws {
@@ -53,6 +55,7 @@ struct ApplyCommand: Command {
             return size
         }
         json = arguments.has("json")
+        timings = arguments.has("timings")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
         if planFile != nil, !scope.isAll {
             throw ReconError("--target and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole")
@@ -72,6 +75,7 @@ struct ApplyCommand: Command {
 
         var plan: Plan
         var snapshot: RemoteSnapshot?
+        var stages = StageTimings()
         if let savedPlan {
             plan = savedPlan
             if !json { console.line("Applying the saved plan \(planFile!): \(plan.summary.line).") }
@@ -80,6 +84,7 @@ struct ApplyCommand: Command {
             DiagnosticView(console: console).warnings(outcome.warnings)
             plan = outcome.plan
             snapshot = outcome.remote
+            stages = outcome.timings
             if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
             guard plan.hasChanges || hasStateWork(plan, outcome.state) else {
                 if json { ApplyView(console: console, json: true).event(["event": "done", "status": "no_changes"]) }
@@ -101,6 +106,10 @@ struct ApplyCommand: Command {
         }
         view.finish()
         report(result, cancellation: cancellation, console: console)
+        if timings {
+            stages.append(view.timings)
+            console.line("Timings: \(stages.line)", to: .err)
+        }
         return result.status == .cancelled ? .cancelled : .success
     }
 

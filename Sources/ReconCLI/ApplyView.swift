@@ -9,6 +9,9 @@ final class ApplyView: ApplyObserver {
     private let json: Bool
     private var progress: ProgressReporter?
     private var warnings: [String] = []
+    /// Wall time per phase, for `--timings`.
+    private(set) var timings = StageTimings()
+    private var phase: (name: String, started: UInt64)?
 
     init(console: Console, json: Bool) {
         self.console = console
@@ -18,6 +21,8 @@ final class ApplyView: ApplyObserver {
     func phaseStarted(_ phase: ApplyPhase, total: Int) {
         progress?.finish()
         progress = nil
+        closePhase()
+        self.phase = (phase.rawValue, DispatchTime.now().uptimeNanoseconds)
         if json {
             event(["event": "phase", "phase": .string(phase.rawValue), "total": .number(Double(total))])
             return
@@ -51,7 +56,14 @@ final class ApplyView: ApplyObserver {
     func finish() {
         progress?.finish()
         progress = nil
+        closePhase()
         for warning in warnings { console.line(console.style("warning:", .yellow) + " " + warning, to: .err) }
+    }
+
+    private func closePhase() {
+        guard let phase else { return }
+        timings.record(phase.name, seconds: Double(DispatchTime.now().uptimeNanoseconds - phase.started) / 1e9)
+        self.phase = nil
     }
 
     func event(_ object: [String: JSONValue]) {

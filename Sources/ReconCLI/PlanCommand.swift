@@ -22,6 +22,7 @@ struct PlanCommand: Command {
             .option("target", value: "TABLE[/KEY]", help: "Plan only this table, or one record of it (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Plan only records extracted from this repo (repeatable)", repeatable: true),
             OutputFormat.spec([.text, .json, .markdown]),
+            .flag("timings", help: "Print how long each stage took (to stderr)"),
         ],
         examples: [
             "recon plan",
@@ -33,6 +34,7 @@ struct PlanCommand: Command {
     let detailedExitCode: Bool
     let scope: PlanScope
     let format: OutputFormat
+    let timings: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.isEmpty else {
@@ -42,6 +44,7 @@ struct PlanCommand: Command {
         detailedExitCode = arguments.has("detailed-exitcode")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
+        timings = arguments.has("timings")
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
@@ -49,19 +52,23 @@ struct PlanCommand: Command {
         let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, environment: context.environment, scope: scope).run()
         DiagnosticView(console: console).warnings(outcome.warnings)
         let plan = outcome.plan
-        let bytes = PlanFile.encode(plan)
-        if let out {
-            try AtomicFile.write(bytes, to: out)
-        }
-        switch format {
-        case .json: console.write(bytes)
-        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
-        case .text:
-            console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
+        var stages = outcome.timings
+        try stages.measure("write") {
+            let bytes = PlanFile.encode(plan)
             if let out {
-                console.line("\nSaved the plan to \(out). Apply exactly this plan with: recon apply \(out)")
+                try AtomicFile.write(bytes, to: out)
+            }
+            switch format {
+            case .json: console.write(bytes)
+            case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+            case .text:
+                console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
+                if let out {
+                    console.line("\nSaved the plan to \(out). Apply exactly this plan with: recon apply \(out)")
+                }
             }
         }
+        if timings { console.line("Timings: \(stages.line)", to: .err) }
         return detailedExitCode && plan.hasChanges ? .changes : .success
     }
 }

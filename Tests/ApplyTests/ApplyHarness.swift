@@ -79,8 +79,7 @@ final class ApplyHarness {
         let applier = Applier(plan: plan, manifest: try manifest(), provider: provider(), store: StateStore(path: statePath),
                               keepHistory: 10, observer: observer,
                               shouldStop: { stopAfterBatches.map { observer.batches >= $0 } ?? false })
-        let before = try applier.check()
-        return try applier.run(before: before, runDirectory: project.path + "/state/runs/\(run)")
+        return try applier.run(try applier.check(), runDirectory: project.path + "/state/runs/\(run)")
     }
 
     @discardableResult

@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "Remote", dependencies: ["ReconCore"]),
         .target(name: "State", dependencies: ["ReconCore"]),
         .target(name: "SQLiteBase", dependencies: ["Remote", "ReconCore", "CSQLite"]),
+        .target(name: "AirtableBase", dependencies: ["Remote", "ReconCore"]),
         .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),
         .target(name: "Plan", dependencies: ["Manifest", "State", "Remote", "ReconCore"]),
         .target(name: "Apply", dependencies: ["Plan", "Extract", "SQLiteBase", "State", "Remote", "Manifest", "ReconCore"]),
@@ -29,6 +30,7 @@ let package = Package(
                           path: "bench/StateBench"),
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "AirtableBaseTests", dependencies: ["AirtableBase", "Remote", "Plan", "TestSupport"]),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "TestSupport"], exclude: ["Fixtures"]),

@@ -79,7 +79,9 @@ extension AirtableEmulator {
                 guard let position = fields.firstIndex(where: { $0.id == key }) ?? fields.firstIndex(where: { $0.name == key }) else {
                     throw EmulatorError(422, "UNKNOWN_FIELD_NAME", "Unknown field name: \"\(key)\"")
                 }
-                cells[fields[position].id] = try EmulatorRules.cell(value, field: &fields[position], base: base, typecast: typecast)
+                // updateValue keeps a nil (clear this cell) that subscript assignment would drop.
+                cells.updateValue(try EmulatorRules.cell(value, field: &fields[position], base: base, typecast: typecast),
+                                  forKey: fields[position].id)
             }
             var target: Int?
             if let id = item["id"]?.stringValue {
@@ -115,7 +117,7 @@ extension AirtableEmulator {
                 index = table.records.count - 1
                 created.append(.string(table.records[index].id))
             }
-            for (id, value) in cells { table.records[index].cells[id] = value ?? nil }
+            for (id, value) in cells { table.records[index].cells[id] = value == .null ? JSONValue?.none : value }
             written.append(table.json(table.records[index], byFieldID: byID))
         }
         var result: [String: JSONValue] = ["records": .array(written)]
@@ -149,7 +151,7 @@ extension AirtableEmulator {
                 for link in links {
                     guard let ids = other.records[index].cells[link]?.arrayValue else { continue }
                     let kept = ids.filter { !gone.contains($0.stringValue ?? "") }
-                    if kept.count != ids.count { other.records[index].cells[link] = kept.isEmpty ? nil : .array(kept) }
+                    if kept.count != ids.count { other.records[index].cells[link] = kept.isEmpty ? JSONValue?.none : .array(kept) }
                 }
             }
         }

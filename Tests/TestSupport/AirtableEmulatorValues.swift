@@ -50,7 +50,8 @@ enum EmulatorRules {
                              description: json["description"]?.stringValue, options: stored)
     }
 
-    /// A value written to `field` → what is stored (nil for empty). `typecast` lets unknown select
+    /// A value written to `field` → what is stored (nil for empty; JSONValue is nil-literal
+    /// expressible, so empties are spelled `JSONValue?.none` to never store a `.null`). `typecast` lets unknown select
     /// options be created, as Airtable does.
     static func cell(_ value: JSONValue, field: inout EmulatedField, base: EmulatedBase, typecast: Bool) throws(EmulatorError) -> JSONValue? {
         if value == .null { return nil }
@@ -60,13 +61,13 @@ enum EmulatorRules {
         switch field.type {
         case _ where textTypes.contains(field.type):
             guard let text = value.stringValue else { throw wrong() }
-            return text.isEmpty ? nil : value
+            return text.isEmpty ? JSONValue?.none : value
         case "number", "currency", "percent", "rating":
             guard value.numberValue != nil else { throw wrong() }
             return value
         case "checkbox":
             guard let flag = value.boolValue else { throw wrong() }
-            return flag ? value : nil
+            return flag ? value : JSONValue?.none
         case "date":
             guard let text = value.stringValue, text.count == 10, dayFormatter.date(from: text) != nil else { throw wrong() }
             return value
@@ -81,14 +82,14 @@ enum EmulatorRules {
         case "multipleSelects":
             guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count else { throw wrong() }
             try choose(items, field: &field, typecast: typecast)
-            return items.isEmpty ? nil : value
+            return items.isEmpty ? JSONValue?.none : value
         case "multipleRecordLinks":
             guard let ids = value.arrayValue?.compactMap(\.stringValue), ids.count == value.arrayValue?.count else { throw wrong() }
             let linked = field.options?["linkedTableId"]?.stringValue.flatMap(base.table)
             for id in ids where linked?.index(of: id) == nil {
                 throw EmulatorError(422, "ROW_DOES_NOT_EXIST", "Record ID \(id) does not exist in the linked table")
             }
-            return ids.isEmpty ? nil : value
+            return ids.isEmpty ? JSONValue?.none : value
         default:
             throw EmulatorError(422, "INVALID_VALUE_FOR_COLUMN", "Field \"\(field.name)\" is computed and cannot be written")
         }

@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "AirtableBase", dependencies: ["Remote", "ReconCore"]),
         .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),
         .target(name: "Plan", dependencies: ["Manifest", "State", "Remote", "ReconCore"]),
-        .target(name: "Apply", dependencies: ["Plan", "Extract", "SQLiteBase", "State", "Remote", "Manifest", "ReconCore"]),
+        .target(name: "Apply", dependencies: ["Plan", "Extract", "SQLiteBase", "AirtableBase", "State", "Remote", "Manifest", "ReconCore"]),
         .target(name: "ReconCLI", dependencies: ["Apply", "Plan", "Extract", "State", "Manifest", "ReconCore"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
         .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],

@@ -67,10 +67,16 @@ public final class AirtableBase: BaseProvider {
         try translate { try schemaWriter().updateField(field, in: table, description: description) }
     }
 
-    /// Renames a field (and sets its description): the other change Airtable's field API allows.
-    public func renameField(_ field: RemoteField, in table: RemoteTable, to name: String, description: String?) throws {
+    /// Renames a field. Airtable's field API cannot change choices, so the planner never asks
+    /// (capabilities); a request for it anyway is refused before anything is sent.
+    public func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws {
+        if choices != nil {
+            throw ReconError("Airtable's API cannot change the choices of field '\(field.name)' in table '\(table.name)'",
+                             hint: "add the choices in the base by hand, or set 'typecast: true' on the field; then plan again")
+        }
+        guard let name else { return }
         try translate {
-            try schemaWriter().updateField(field, in: table, name: name, description: description)
+            try schemaWriter().renameField(field, in: table, to: name)
             catalog = nil
         }
     }

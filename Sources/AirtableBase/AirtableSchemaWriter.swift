@@ -77,11 +77,15 @@ struct AirtableSchemaWriter {
         _ = try client.send("PATCH", "\(tablesPath)/\(table.id)", body: ["description": description.map(JSONValue.string) ?? .null])
     }
 
-    /// Airtable's field update takes a name and a description, nothing else.
-    func updateField(_ field: RemoteField, in table: RemoteTable, name: String? = nil, description: String?) throws {
-        var body: [String: JSONValue] = ["description": description.map(JSONValue.string) ?? .null]
-        if let name { body["name"] = .string(name) }
-        _ = try client.send("PATCH", "\(tablesPath)/\(table.id)/fields/\(field.id)", body: .object(body))
+    /// Airtable's field update takes a name and a description, nothing else; each is sent alone
+    /// so one never overwrites the other with a stale copy.
+    func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
+        _ = try client.send("PATCH", "\(tablesPath)/\(table.id)/fields/\(field.id)",
+                            body: ["description": description.map(JSONValue.string) ?? .null])
+    }
+
+    func renameField(_ field: RemoteField, in table: RemoteTable, to name: String) throws {
+        _ = try client.send("PATCH", "\(tablesPath)/\(table.id)/fields/\(field.id)", body: ["name": .string(name)])
     }
 
     // MARK: Internals

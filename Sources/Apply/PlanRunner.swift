@@ -13,6 +13,8 @@ public struct PlanRunner {
         public var plan: Plan
         public var warnings: [Diagnostic]
         public var timings: StageTimings
+        /// What refresh read, for apply's before-images when it applies this plan right away.
+        public var remote: RemoteSnapshot
     }
 
     public var manifestDirectory: String
@@ -36,7 +38,10 @@ public struct PlanRunner {
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
         let store = StateStore(path: statePath)
-        let state = try timings.measure("state") { try store.loadOrCreate(target: manifest.target.identifier) }
+        // No state yet: an empty lineage marks it, so apply knows to start a new one.
+        let state = try timings.measure("state") {
+            try store.load(expectedTarget: manifest.target.identifier) ?? StateModel(lineage: "", target: manifest.target.identifier)
+        }
         let extraction = try timings.measure("extract") {
             try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                            cache: FileExtractCache(stateDirectory: stateDirectory)).run()
@@ -49,7 +54,8 @@ public struct PlanRunner {
             try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
                                        scope: scope, repoCommits: commits))
         }
-        return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings)
+        return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings,
+                       remote: remote)
     }
 
     /// `--target` and `--repo` must name what the manifests declare.

@@ -139,6 +139,11 @@ public struct RecordChange: Sendable, Equatable {
 
     public var hasConflict: Bool { fields.contains { $0.kind == .conflict } }
 
+    /// Fields whose written value is "no value": the base's cell is cleared.
+    public var clears: [String] {
+        fields.filter { $0.kind.writes && $0.after?.normalized == nil }.map(\.name)
+    }
+
     /// The fields written to the base, desired values by name.
     public var writes: [String: FieldValue] {
         var values: [String: FieldValue] = [:]

@@ -11,6 +11,9 @@ public enum ReconCLI {
         CommandEntry(PlanCommand.self),
         CommandEntry(ShowCommand.self),
         CommandEntry(DriftCommand.self),
+        CommandEntry(RunsCommand.self),
+        CommandEntry(PruneCommand.self),
+        CommandEntry(ForceUnlockCommand.self),
     ]
 
     public static func main() -> Never {

@@ -21,6 +21,9 @@ public protocol SchemaWriting {
     func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField
     func updateTable(_ table: RemoteTable, description: String?) throws
     func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws
+    /// Renames a field (undoing a rename made in the base) and/or replaces its select choices
+    /// (the planner only ever adds choices). Nil leaves that part as it is.
+    func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws
 }
 
 /// Writes records in batches of at most `ProviderLimits.maxRecordsPerBatch`; each call is all or

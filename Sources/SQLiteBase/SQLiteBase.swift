@@ -73,6 +73,12 @@ public final class SQLiteBase: BaseProvider {
         catalog = try SQLiteCatalog.load(connection)
     }
 
+    public func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws {
+        let connection = try open(forWriting: true)!
+        try schemaWriter(connection).updateField(field, in: try resolve(table), name: name, choices: choices)
+        catalog = try SQLiteCatalog.load(connection)
+    }
+
     // MARK: RecordWriting
 
     public func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {

@@ -99,6 +99,31 @@ struct SQLiteSchemaWriter {
         try statement.run()
     }
 
+    /// A rename moves the column and its metadata together, in one transaction.
+    func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws {
+        guard let current = table.field(id: field.id) else {
+            throw ReconError("field '\(field.name)' (\(field.id)) does not exist in table '\(table.name)'",
+                             hint: "run 'recon plan' again: the base changed since it was read")
+        }
+        try connection.transaction {
+            if let name, name != current.name {
+                try connection.execute("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME COLUMN \(SQLIdentifier.quote(current.name)) TO \(SQLIdentifier.quote(name))")
+                let rename = try connection.prepare("UPDATE _recon_fields SET name = ? WHERE id = ? AND table_id = ?")
+                try rename.bind(1, name)
+                try rename.bind(2, field.id)
+                try rename.bind(3, table.id)
+                try rename.run()
+            }
+            if let choices {
+                let update = try connection.prepare("UPDATE _recon_fields SET choices = ? WHERE id = ? AND table_id = ?")
+                try update.bind(1, ColumnKind.encodeList(choices))
+                try update.bind(2, field.id)
+                try update.bind(3, table.id)
+                try update.run()
+            }
+        }
+    }
+
     // MARK: Internals
 
     /// Validates a definition and resolves its link target (which may be the table being created).

@@ -36,7 +36,10 @@ final class AirtableSchemaTests: XCTestCase {
         XCTAssertTrue(added.id.hasPrefix("fld"))
         try provider.updateField(added, in: skills, description: "the owner")
         try provider.updateTable(skills, description: "Skills, described")
-        try provider.renameField(added, in: skills, to: "Maintainer", description: "the owner")
+        var described = added
+        described.description = "the owner"
+        try provider.updateField(described, in: skills, name: "Maintainer", choices: nil)
+        XCTAssertThrowsError(try provider.updateField(described, in: skills, name: nil, choices: ["x"]))
         let table = try XCTUnwrap(try provider.inspectSchema().table(id: skills.id))
         XCTAssertEqual(table.description, "Skills, described")
         XCTAssertEqual(table.field(id: added.id)?.name, "Maintainer")

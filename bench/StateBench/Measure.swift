@@ -1,7 +1,7 @@
 import Foundation
 
 /// Wall time and peak resident memory of one phase. The peak is reset before each phase
-/// (`/proc/self/clear_refs`), so each figure is that phase's own high-water mark.
+/// (`malloc_trim`, then `/proc/self/clear_refs`), so each figure is that phase's own high-water mark.
 struct Measure {
     struct Result {
         var name: String
@@ -29,7 +29,12 @@ struct Measure {
         return value
     }
 
+    /// Returns freed heap to the system first, so memory a finished phase released is not
+    /// counted against the next one.
     static func resetPeak() {
+        if let symbol = dlsym(nil, "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+        }
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 

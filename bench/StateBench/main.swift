@@ -55,13 +55,15 @@ try measure.run("state: write snapshot (+history copy)", note: { _ in
     let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
     return String(format: "%.1f MB file", Double(size) / 1e6)
 }) { try store.write(&state, keepHistory: 5) }
-let loaded = try measure.run("state: read snapshot", note: { "\($0.recordCount) records" }) {
-    try store.load(expectedTarget: nil)!
+do {
+    let loaded = try measure.run("state: read snapshot", note: { "\($0.recordCount) records" }) {
+        try store.load(expectedTarget: nil)!
+    }
+    precondition(loaded == state, "read back differs")
 }
-precondition(loaded == state, "read back differs")
 
 let batches = 1_000, perBatch = 100
-let pending: [[StateChange]] = (0..<batches).map { batch in
+var pending: [[StateChange]] = (0..<batches).map { batch in
     (0..<perBatch).map { offset -> StateChange in
         let n = (batch * perBatch + offset) % count
         return .putRecord(table: "Skills", key: key(n), record: ManagedRecord(id: "rec" + String(format: "%014d", n), values: values(n, revision: 1)))
@@ -75,11 +77,15 @@ try measure.run("state: append \(batches) journal batches of \(perBatch)", note:
     for changes in pending { try journal.append(changes, to: &state) }
 }
 journal.close()
-let replayed = try measure.run("state: read snapshot + replay journal", note: { "serial \($0.serial)" }) {
-    try store.load(expectedTarget: nil)!
+pending = []
+do {
+    let replayed = try measure.run("state: read snapshot + replay journal", note: { "serial \($0.serial)" }) {
+        try store.load(expectedTarget: nil)!
+    }
+    precondition(replayed == state, "replay differs")
 }
-precondition(replayed == state, "replay differs")
 try measure.run("state: fold journal (full write)") { try store.write(&state, keepHistory: 5) }
+state = StateModel(lineage: "", target: "")
 
 }
 
@@ -125,11 +131,13 @@ for (label, revision) in [("create", 0), ("update, all exist", 1)] {
         }
     }
 }
-let fresh = SQLiteBase(path: base.path)
-let read = try measure.run("sqlite: inspect schema + read all rows", note: { "\($0.records["Skills"]!.count) rows" }) {
-    try fresh.snapshot(tables: ["Skills", "Plugins"])
+do {
+    let fresh = SQLiteBase(path: base.path)
+    let read = try measure.run("sqlite: inspect schema + read all rows", note: { "\($0.records["Skills"]!.count) rows" }) {
+        try fresh.snapshot(tables: ["Skills", "Plugins"])
+    }
+    precondition(read.records["Skills"]!.count == count)
 }
-precondition(read.records["Skills"]!.count == count)
 let size = (try FileManager.default.attributesOfItem(atPath: base.path)[.size] as? Int) ?? 0
 print(String(format: "sqlite file: %.1f MB", Double(size) / 1e6))
 }

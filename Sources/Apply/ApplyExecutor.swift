@@ -1,0 +1,230 @@
+import Manifest
+import Plan
+import ReconCore
+import Remote
+import State
+
+/// Executes a checked plan in the design's order — schema, creates, updates, links to new records,
+/// deletes — in batches of the provider's limit, journaling the state after every batch so a crash
+/// loses at most the batch in flight.
+final class ApplyExecutor {
+    private let plan: Plan
+    private let manifest: Manifest
+    private let provider: any BaseProvider
+    private let journal: StateJournal
+    private let observer: (any ApplyObserver)?
+    private let shouldStop: () -> Bool
+    private(set) var state: StateModel
+    private(set) var counters = ApplyCounters()
+    private var links: LinkResolver
+    private var schema = RemoteSchema(tables: [])
+    /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
+    private var deferredLinks: [(table: String, id: String, key: String, fields: [String: FieldValue], state: [String: FieldValue])] = []
+
+    enum Stop: Error { case cancelled }
+
+    init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: StateJournal,
+         observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool) {
+        self.plan = plan
+        self.manifest = manifest
+        self.provider = provider
+        self.state = state
+        self.journal = journal
+        self.observer = observer
+        self.shouldStop = shouldStop
+        var known: [String: [String: String]] = state.records.mapValues { $0.mapValues(\.id) }
+        for change in plan.recordChanges {
+            if let id = change.remoteID, change.action != .delete { known[change.table, default: [:]][change.key] = id }
+        }
+        links = LinkResolver(manifest: manifest, state: known)
+    }
+
+    /// Runs every phase; throws `Stop.cancelled` between batches when asked to stop.
+    func run() throws {
+        let runnable = plan.recordChanges.filter { change in
+            guard change.blockedBy == nil else {
+                counters.skipped += 1
+                observer?.recordFinished(RecordOutcome(table: change.table, key: change.key, action: change.action,
+                                                       recordID: change.remoteID, status: .skipped,
+                                                       message: "waits on the manual step for \(change.blockedBy!)"))
+                return false
+            }
+            return true
+        }
+        observer?.phaseStarted(.schema, total: plan.schemaChanges.count)
+        counters.schema = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
+        schema = try provider.inspectSchema()
+        try journal.append(tableStates(), to: &state)
+        try checkStop()
+
+        let ordered = manifest.tables.map(\.name)
+        func byTable(_ actions: Set<RecordAction>) -> [(String, [RecordChange])] {
+            let chosen = runnable.filter { actions.contains($0.action) }
+            let grouped = Dictionary(grouping: chosen, by: \.table)
+            return ordered.compactMap { name in grouped[name].map { (name, $0) } }
+        }
+        try runPhase(.creates, byTable([.create, .recreate]), create)
+        try runPhase(.updates, byTable([.update, .adopt, .archive]), update)
+        try runLinkPass()
+        try runPhase(.deletes, byTable([.delete]), delete)
+
+        observer?.phaseStarted(.state, total: 0)
+        var changes: [StateChange] = []
+        for change in runnable where !change.action.writesBase {
+            switch change.action {
+            case .forget: changes.append(.removeRecord(table: change.table, key: change.key))
+            case .refreshState:
+                if let id = change.remoteID, let values = change.stateValues {
+                    changes.append(.putRecord(table: change.table, key: change.key, record: ManagedRecord(id: id, values: values)))
+                }
+            default: break
+            }
+            counters.stateOnly += 1
+        }
+        for (name, commit) in plan.repoCommits.sorted(by: { $0.key < $1.key }) {
+            changes.append(.putRepo(name: name, repo: RepoState(commit: commit)))
+        }
+        if !changes.isEmpty { try journal.append(changes, to: &state) }
+    }
+
+    // MARK: Phases
+
+    private typealias BatchWriter = (String, RemoteTable, ArraySlice<RecordChange>) throws -> [StateChange]
+
+    private func runPhase(_ phase: ApplyPhase, _ tables: [(String, [RecordChange])], _ write: BatchWriter) throws {
+        let total = tables.reduce(0) { $0 + $1.1.count }
+        observer?.phaseStarted(phase, total: total)
+        guard total > 0 else { return }
+        var done = 0
+        let size = max(1, provider.limits.maxRecordsPerBatch)
+        for (name, changes) in tables {
+            guard let table = schema.table(named: name) else {
+                throw ReconError("table '\(name)' is not in the base", hint: "the schema phase did not create it; plan again")
+            }
+            var start = 0
+            while start < changes.count {
+                try checkStop()
+                let batch = changes[start..<min(start + size, changes.count)]
+                let stateChanges = try write(name, table, batch)
+                try journal.append(stateChanges, to: &state)
+                counters.batches += 1
+                done += batch.count
+                start += batch.count
+                observer?.batchFinished(phase, done: done, total: total)
+            }
+        }
+    }
+
+    private func create(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
+        let keyField = manifest.table(named: tableName)?.key.value ?? "Key"
+        var records: [[String: FieldValue]] = []
+        var waiting: [[String: FieldValue]] = []
+        for change in batch {
+            var cells: [String: FieldValue] = [:]
+            var later: [String: FieldValue] = [:]
+            for (name, value) in change.writes {
+                if let resolved = links.resolve(value, field: name, in: tableName) { cells[name] = resolved } else { later[name] = value }
+            }
+            cells[keyField] = .text(change.key)
+            records.append(cells)
+            waiting.append(later)
+        }
+        let results = try provider.upsert(records, in: table, mergeOn: keyField)
+        var changes: [StateChange] = []
+        for (index, change) in batch.enumerated() {
+            let id = results[index].record.id
+            links.learn(table: tableName, key: change.key, id: id)
+            var values = change.stateValues ?? [:]
+            if !waiting[index].isEmpty {
+                // Recorded only once the link pass writes them, so a crash in between shows as work left, not drift.
+                for name in waiting[index].keys { values[name] = nil }
+                deferredLinks.append((tableName, id, change.key, waiting[index], change.stateValues ?? [:]))
+            }
+            changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: values)))
+            counters.created += 1
+            observer?.recordFinished(RecordOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
+        }
+        return changes
+    }
+
+    private func update(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
+        var updates: [RecordUpdate] = []
+        for change in batch {
+            guard let id = change.remoteID else { continue }
+            var cells: [String: FieldValue?] = [:]
+            for (name, value) in change.writes {
+                let (resolved, missing) = links.resolveKnown(value, field: name, in: tableName)
+                if !missing.isEmpty { observer?.warning("\(tableName) \(change.key) \(name): no record for \(missing.joined(separator: ", ")); left out") }
+                cells[name] = resolved
+            }
+            for name in change.clears { cells[name] = .some(nil) }
+            if !cells.isEmpty { updates.append(RecordUpdate(id: id, fields: cells)) }
+        }
+        if !updates.isEmpty { _ = try provider.update(updates, in: table) }
+        var changes: [StateChange] = []
+        for change in batch {
+            guard let id = change.remoteID else { continue }
+            changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: change.stateValues ?? [:])))
+            if change.action == .archive { counters.archived += 1 } else { counters.updated += 1 }
+            observer?.recordFinished(RecordOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
+        }
+        return changes
+    }
+
+    private func delete(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
+        try provider.delete(batch.compactMap(\.remoteID), in: table)
+        return batch.map { change in
+            counters.deleted += 1
+            observer?.recordFinished(RecordOutcome(table: tableName, key: change.key, action: .delete, recordID: change.remoteID, status: .ok))
+            return .removeRecord(table: tableName, key: change.key)
+        }
+    }
+
+    /// Link cells that named records created later in the run, now that every create is done.
+    private func runLinkPass() throws {
+        observer?.phaseStarted(.links, total: deferredLinks.count)
+        guard !deferredLinks.isEmpty else { return }
+        let size = max(1, provider.limits.maxRecordsPerBatch)
+        let grouped = Dictionary(grouping: deferredLinks, by: \.table)
+        var done = 0
+        for name in manifest.tables.map(\.name) {
+            guard let items = grouped[name], let table = schema.table(named: name) else { continue }
+            var start = 0
+            while start < items.count {
+                try checkStop()
+                let batch = items[start..<min(start + size, items.count)]
+                var updates: [RecordUpdate] = []
+                var changes: [StateChange] = []
+                for item in batch {
+                    var cells: [String: FieldValue?] = [:]
+                    for (field, value) in item.fields {
+                        let (resolved, missing) = links.resolveKnown(value, field: field, in: name)
+                        if !missing.isEmpty { observer?.warning("\(name) \(item.key) \(field): no record for \(missing.joined(separator: ", ")); left out") }
+                        cells[field] = resolved
+                    }
+                    updates.append(RecordUpdate(id: item.id, fields: cells))
+                    changes.append(.putRecord(table: name, key: item.key, record: ManagedRecord(id: item.id, values: item.state)))
+                }
+                _ = try provider.update(updates, in: table)
+                try journal.append(changes, to: &state)
+                counters.batches += 1
+                done += batch.count
+                start += batch.count
+                observer?.batchFinished(.links, done: done, total: deferredLinks.count)
+            }
+        }
+    }
+
+    /// The table and field ids the state maps names to, from the base as it is after the schema phase.
+    private func tableStates() -> [StateChange] {
+        manifest.tables.compactMap { spec in
+            guard let table = schema.table(named: spec.name) else { return nil }
+            let fields = Dictionary(table.fields.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+            return .putTable(name: spec.name, table: TableState(id: table.id, fields: fields))
+        }
+    }
+
+    private func checkStop() throws {
+        if shouldStop() { throw Stop.cancelled }
+    }
+}

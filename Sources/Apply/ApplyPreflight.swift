@@ -1,0 +1,89 @@
+import Manifest
+import Plan
+import ReconCore
+import Remote
+import State
+
+/// The before-images of what a plan touches: the records as they are now, and the schema.
+public struct BeforeImages: Sendable {
+    public var schema: RemoteSchema
+    /// Table name → record id → record.
+    public var records: [String: [String: RemoteRecord]]
+
+    public init(schema: RemoteSchema, records: [String: [String: RemoteRecord]]) {
+        self.schema = schema
+        self.records = records
+    }
+
+    /// From a refresh made moments ago (plan and apply in one run): only the records the plan touches.
+    public init(plan: Plan, snapshot: RemoteSnapshot) {
+        let touched = ApplyPreflight.touchedIDs(plan)
+        var records: [String: [String: RemoteRecord]] = [:]
+        for (table, ids) in touched {
+            for record in snapshot.records[table] ?? [] where ids.contains(record.id) {
+                records[table, default: [:]][record.id] = record
+            }
+        }
+        self.init(schema: snapshot.schema, records: records)
+    }
+}
+
+/// Refuses a plan that no longer fits: edited (checked when the file is read), made against another
+/// state, other manifests, or base records that changed since. Reads the base; writes nothing.
+public enum ApplyPreflight {
+    public static func check(_ plan: Plan, manifest: Manifest, state: StateModel?, provider: any BaseProvider) throws -> BeforeImages {
+        var reasons: [String] = []
+        if plan.target != manifest.target.identifier {
+            reasons.append("the plan is for \(plan.target), the manifests now target \(manifest.target.identifier)")
+        }
+        if plan.manifestDigest != manifest.digest {
+            reasons.append("the manifests changed (digest \(plan.manifestDigest.prefix(12)) when planned, \(manifest.digest.prefix(12)) now)")
+        }
+        switch (plan.lineage.isEmpty, state) {
+        case (true, let state?):
+            reasons.append("the plan was made before any apply, but the state now exists (serial \(state.serial))")
+        case (false, nil):
+            reasons.append("the plan was made against state \(plan.lineage) serial \(plan.serial), but there is no state now")
+        case (false, let state?) where state.lineage != plan.lineage:
+            reasons.append("the state's lineage is \(state.lineage), the plan was made against \(plan.lineage)")
+        case (false, let state?) where state.serial != plan.serial:
+            reasons.append("the state moved from serial \(plan.serial) to \(state.serial) (another apply ran)")
+        default:
+            break
+        }
+        if !reasons.isEmpty { throw StalePlanError(reasons: reasons) }
+
+        let schema = try provider.inspectSchema()
+        var records: [String: [String: RemoteRecord]] = [:]
+        let fingerprints = Dictionary(grouping: plan.preconditions, by: \.table)
+        for (table, ids) in touchedIDs(plan).sorted(by: { $0.key < $1.key }) {
+            guard let remoteTable = schema.table(named: table) else {
+                reasons.append("table \(table) no longer exists in the base")
+                continue
+            }
+            let current = Dictionary(try provider.readRecords(in: remoteTable).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for id in ids { records[table, default: [:]][id] = current[id] }
+            for fingerprint in fingerprints[table] ?? [] {
+                guard let record = current[fingerprint.recordID] else {
+                    reasons.append("\(table) record \(fingerprint.recordID) was deleted in the base")
+                    continue
+                }
+                if FieldValue.contentHash(record.fields) != fingerprint.hash {
+                    let key = plan.recordChanges.first { $0.remoteID == fingerprint.recordID }?.key ?? fingerprint.recordID
+                    reasons.append("\(table) \(key) (\(fingerprint.recordID)) changed in the base")
+                }
+            }
+        }
+        if !reasons.isEmpty { throw StalePlanError(reasons: reasons) }
+        return BeforeImages(schema: schema, records: records)
+    }
+
+    /// Table → ids of the base records the plan writes.
+    static func touchedIDs(_ plan: Plan) -> [String: Set<String>] {
+        var ids: [String: Set<String>] = [:]
+        for change in plan.recordChanges where change.action.writesBase && change.blockedBy == nil {
+            if let id = change.remoteID { ids[change.table, default: []].insert(id) }
+        }
+        return ids
+    }
+}

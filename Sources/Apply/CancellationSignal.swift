@@ -1,0 +1,109 @@
+import Dispatch
+import Foundation
+
+/// Asks a long run to stop at the next safe point: on SIGINT or SIGTERM, or when its deadline
+/// (`--max-seconds`) passes. The applier checks `isCancelled` between batches, finishes the batch in
+/// flight, writes the state, marks the run cancelled and exits 130.
+///
+/// The handlers are dispatch sources, not C signal handlers: the default action is set to ignore and
+/// the signal is delivered as an event on a queue, where taking a lock is safe. A second SIGINT while
+/// already cancelled force-exits at once with 130 (after `onForceExit`, if given): for a person who does
+/// not want to wait for the batch; the state journal still loses at most that batch, and the lease left
+/// behind names a dead process, so the next run breaks it with a note.
+public final class CancellationSignal: @unchecked Sendable {
+    public enum Reason: Sendable, Equatable {
+        case signal(Int32)
+        case deadline
+
+        /// `SIGINT`, `SIGTERM`, or `--max-seconds`, for messages.
+        public var description: String {
+            switch self {
+            case .signal(SIGINT): "SIGINT"
+            case .signal(SIGTERM): "SIGTERM"
+            case .signal(let number): "signal \(number)"
+            case .deadline: "--max-seconds"
+            }
+        }
+    }
+
+    public let deadline: Date?
+    private let clock: @Sendable () -> Date
+    private let lock = NSLock()
+    private var firstReason: Reason?
+    private var sources: [DispatchSourceSignal] = []
+    private var installedSignals: [Int32] = []
+    private let onForceExit: (@Sendable () -> Void)?
+
+    /// A signal with no handlers installed: cancelled only by `cancel(_:)` or by its deadline.
+    public init(deadline: Date? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                onForceExit: (@Sendable () -> Void)? = nil) {
+        self.deadline = deadline
+        self.clock = clock
+        self.onForceExit = onForceExit
+    }
+
+    /// Installs handlers for `signals` (SIGINT and SIGTERM by default) and returns the signal they set.
+    /// `maxSeconds` sets a deadline counted from now. Call `uninstall()` when the run is over.
+    public static func install(signals: [Int32] = [SIGINT, SIGTERM], maxSeconds: TimeInterval? = nil,
+                               forceExitOnSecondInterrupt: Bool = true,
+                               onForceExit: (@Sendable () -> Void)? = nil) -> CancellationSignal {
+        let cancellation = CancellationSignal(deadline: maxSeconds.map { Date().addingTimeInterval($0) },
+                                              onForceExit: onForceExit)
+        let queue = DispatchQueue(label: "recon.cancellation")
+        var sources: [DispatchSourceSignal] = []
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [weak cancellation] in
+                cancellation?.received(number, forceExit: forceExitOnSecondInterrupt)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        cancellation.lock.withLock {
+            cancellation.sources = sources
+            cancellation.installedSignals = signals
+        }
+        return cancellation
+    }
+
+    /// True once a signal arrived or the deadline passed; cheap enough to check per batch.
+    public var isCancelled: Bool { reason != nil }
+
+    /// Why the run was cancelled (the first reason wins), or nil.
+    public var reason: Reason? {
+        lock.withLock {
+            if firstReason == nil, let deadline, clock() >= deadline { firstReason = .deadline }
+            return firstReason
+        }
+    }
+
+    /// Cancels from code (a failed heartbeat, a lost lease). The first reason is kept.
+    public func cancel(_ reason: Reason) {
+        lock.withLock {
+            if firstReason == nil { firstReason = reason }
+        }
+    }
+
+    /// Stops listening and restores the default actions.
+    public func uninstall() {
+        let (sources, signals) = lock.withLock {
+            defer { self.sources = []; installedSignals = [] }
+            return (self.sources, installedSignals)
+        }
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
+    }
+
+    private func received(_ number: Int32, forceExit: Bool) {
+        let repeated: Bool = lock.withLock {
+            let already = firstReason.map { if case .signal = $0 { true } else { false } } ?? false
+            if firstReason == nil { firstReason = .signal(number) }
+            return already
+        }
+        if repeated, forceExit, number == SIGINT {
+            onForceExit?()
+            _exit(130)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Plan
+import ReconCore
+
+/// What happened to one record in a run: one line of `outcomes.jsonl`, read back by rollback and audits.
+public struct EntityOutcome: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable {
+        case ok, failed, skipped
+    }
+
+    public var table: String
+    public var key: String
+    public var action: RecordAction
+    /// The record's id in the base; nil when it was never created (a failed create).
+    public var recordID: String?
+    public var status: Status
+    public var error: String?
+
+    public init(table: String, key: String, action: RecordAction, recordID: String?, status: Status, error: String? = nil) {
+        self.table = table
+        self.key = key
+        self.action = action
+        self.recordID = recordID
+        self.status = status
+        self.error = error
+    }
+
+    /// One canonical JSON line with its newline; absent values are left out.
+    public func line() -> [UInt8] {
+        var members: [String: JSONValue] = ["table": .string(table), "key": .string(key),
+                                            "action": .string(action.rawValue), "status": .string(status.rawValue)]
+        if let recordID { members["record_id"] = .string(recordID) }
+        if let error { members["error"] = .string(error) }
+        var bytes = JSONValue.object(members).canonicalBytes()
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// Decodes one line; nil for a line that is not a complete outcome.
+    public init?(line: ArraySlice<UInt8>) {
+        guard let value = try? JSONParser.parse(Array(line)), let table = value["table"]?.stringValue,
+              let key = value["key"]?.stringValue, let action = value["action"]?.stringValue.flatMap(RecordAction.init),
+              let status = value["status"]?.stringValue.flatMap(Status.init)
+        else { return nil }
+        self.init(table: table, key: key, action: action, recordID: value["record_id"]?.stringValue, status: status,
+                  error: value["error"]?.stringValue)
+    }
+}

@@ -1,0 +1,48 @@
+import Manifest
+import Plan
+import ReconCore
+
+/// Turns link values (entity keys) into record ids as apply learns them. Keys of records created
+/// later in the run are not known yet: those link cells are deferred to the link pass.
+struct LinkResolver {
+    /// Table → key → record id.
+    private(set) var ids: [String: [String: String]] = [:]
+    /// Field name → linked table name, per table.
+    private let links: [String: [String: String]]
+
+    init(manifest: Manifest, state: [String: [String: String]]) {
+        ids = state
+        var links: [String: [String: String]] = [:]
+        for table in manifest.tables {
+            for field in table.fields {
+                if let linked = field.type.linkedTable { links[table.name, default: [:]][field.name] = linked }
+            }
+        }
+        self.links = links
+    }
+
+    mutating func learn(table: String, key: String, id: String) {
+        ids[table, default: [:]][key] = id
+    }
+
+    func isLink(_ field: String, in table: String) -> Bool { links[table]?[field] != nil }
+
+    /// The ids for a link value, or nil when some key is not known yet.
+    func resolve(_ value: FieldValue, field: String, in table: String) -> FieldValue? {
+        guard let linked = links[table]?[field], case .list(let keys) = value else { return value }
+        var resolved: [String] = []
+        for key in keys {
+            guard let id = ids[linked]?[key] else { return nil }
+            resolved.append(id)
+        }
+        return .list(resolved)
+    }
+
+    /// The ids that are known now, dropping the rest (for the link pass, after every create).
+    func resolveKnown(_ value: FieldValue, field: String, in table: String) -> (value: FieldValue, missing: [String]) {
+        guard let linked = links[table]?[field], case .list(let keys) = value else { return (value, []) }
+        let found = keys.compactMap { ids[linked]?[$0] }
+        let missing = keys.filter { ids[linked]?[$0] == nil }
+        return (.list(found), missing)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Manifest
+import Plan
+import ReconCore
+import Remote
+import State
+
+/// `rollback RUN`: reads the run's plan and backup, refreshes, and makes the plan that undoes the run.
+public struct RollbackRunner {
+    public var runsDirectory: String
+    public var manifestDirectory: String
+    public var statePath: String
+    public var environment: [String: String]
+
+    public init(runsDirectory: String = "state/runs", manifestDirectory: String, statePath: String = StateStore.defaultPath,
+                environment: [String: String]) {
+        self.runsDirectory = runsDirectory
+        self.manifestDirectory = manifestDirectory
+        self.statePath = statePath
+        self.environment = environment
+    }
+
+    public func run(runID: String) throws -> Plan {
+        let folder = "\(runsDirectory)/\(runID)"
+        guard let planBytes = try AtomicFile.read(folder + "/plan.json") else {
+            let known = ((try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []).sorted()
+            throw ReconError("no run '\(runID)' in \(runsDirectory)",
+                             hint: Suggestion.didYouMean(runID, in: known) ?? "'recon runs' lists the runs that can be rolled back")
+        }
+        guard let beforeBytes = try AtomicFile.read(folder + "/backup/before.json") else {
+            throw ReconError("run '\(runID)' has no backup (it was pruned, or the run stopped before its backup was written)",
+                             hint: "a run without a backup cannot be rolled back")
+        }
+        let runPlan = try PlanFile.decode(planBytes)
+        let before = try RunBackup.readRecords(beforeBytes)
+        let prior = try StateStore(path: folder + "/backup/state.json").load(expectedTarget: nil)
+        var manifest = try ManifestLoader().load(directory: manifestDirectory)
+        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
+        guard runPlan.target == manifest.target.identifier else {
+            throw ReconError("run '\(runID)' applied to \(runPlan.target), but the manifests target \(manifest.target.identifier)")
+        }
+        guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else {
+            throw ReconError("there is no state, so nothing from run '\(runID)' can be found to roll back")
+        }
+        let provider = try BaseConnector.open(manifest, environment: environment)
+        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
+        let remote = try provider.snapshot(tables: tables.sorted())
+        return RollbackPlanner(runID: runID, runPlan: runPlan, before: before, priorState: prior, manifest: manifest,
+                               state: state, remote: remote).plan()
+    }
+}

@@ -1,0 +1,56 @@
+import ReconCore
+
+/// Running totals of a run, kept in its ledger so `recon runs` shows them without reading the outcomes.
+public struct RunCounters: Sendable, Equatable {
+    public var created = 0
+    public var updated = 0
+    public var deleted = 0
+    public var archived = 0
+    public var skipped = 0
+    public var failed = 0
+    public var batches = 0
+
+    public init(created: Int = 0, updated: Int = 0, deleted: Int = 0, archived: Int = 0, skipped: Int = 0,
+                failed: Int = 0, batches: Int = 0) {
+        self.created = created
+        self.updated = updated
+        self.deleted = deleted
+        self.archived = archived
+        self.skipped = skipped
+        self.failed = failed
+        self.batches = batches
+    }
+
+    /// Counts one outcome: a failure or skip by its status, a success by its action. `forget` and
+    /// `refresh-state` touch only the state and count nowhere.
+    public mutating func count(_ outcome: EntityOutcome) {
+        switch outcome.status {
+        case .failed: failed += 1
+        case .skipped: skipped += 1
+        case .ok:
+            switch outcome.action {
+            case .create, .recreate: created += 1
+            case .update, .adopt: updated += 1
+            case .delete: deleted += 1
+            case .archive: archived += 1
+            case .forget, .refreshState: break
+            }
+        }
+    }
+
+    static let names = ["archived", "batches", "created", "deleted", "failed", "skipped", "updated"]
+
+    var json: JSONValue {
+        .object(["created": .number(Double(created)), "updated": .number(Double(updated)),
+                 "deleted": .number(Double(deleted)), "archived": .number(Double(archived)),
+                 "skipped": .number(Double(skipped)), "failed": .number(Double(failed)),
+                 "batches": .number(Double(batches))])
+    }
+
+    init(json: JSONValue?) {
+        func value(_ name: String) -> Int { json?[name]?.intValue ?? 0 }
+        self.init(created: value("created"), updated: value("updated"), deleted: value("deleted"),
+                  archived: value("archived"), skipped: value("skipped"), failed: value("failed"),
+                  batches: value("batches"))
+    }
+}

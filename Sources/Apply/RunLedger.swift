@@ -1,0 +1,233 @@
+import Foundation
+import ReconCore
+import State
+
+/// The record of one run, kept in `state/runs/<run-id>/` while the run goes on.
+///
+/// `ledger.json` is small (no per-record data) and replaced atomically on every phase change, batch,
+/// heartbeat and at the end, so a reader always sees a whole one. Per-record outcomes go to
+/// `outcomes.jsonl`, opened `O_APPEND`: each batch costs one write and one fsync, never a rewrite.
+/// Safe to use from several threads (a heartbeat thread and the applier).
+public final class RunLedger: @unchecked Sendable {
+    public let directory: String
+    private let lock = NSLock()
+    private var current: RunRecord
+    private var outcomesDescriptor: Int32
+
+    private init(directory: String, record: RunRecord, outcomesDescriptor: Int32) {
+        self.directory = directory
+        self.current = record
+        self.outcomesDescriptor = outcomesDescriptor
+    }
+
+    deinit {
+        if outcomesDescriptor >= 0 { close(outcomesDescriptor) }
+    }
+
+    public var id: String { lock.withLock { current.id } }
+    /// The ledger as it stands in memory (what the next write will put on disk).
+    public var record: RunRecord { lock.withLock { current } }
+    public var ledgerPath: String { "\(directory)/\(RunLayout.ledgerFileName)" }
+    public var outcomesPath: String { "\(directory)/\(RunLayout.outcomesFileName)" }
+
+    // MARK: Writing
+
+    /// Creates a new run folder under `runsDirectory` with a fresh id, its ledger (status `running`)
+    /// and an empty outcomes file.
+    public static func start(runsDirectory: String, operation: RunOperation, planDigest: String, target: String,
+                             leaseID: String?, at date: Date = Date()) throws -> RunLedger {
+        let date = UTCTimestamp.truncated(date)
+        try createDirectory(runsDirectory)
+        var id = RunID.make(at: date)
+        while mkdir("\(runsDirectory)/\(id)", 0o755) != 0 {
+            guard errno == EEXIST else { throw failure("cannot create the run folder", "\(runsDirectory)/\(id)") }
+            id = RunID.make(at: date)
+        }
+        let directory = "\(runsDirectory)/\(id)"
+        let record = RunRecord(id: id, operation: operation, planDigest: planDigest, target: target, leaseID: leaseID,
+                               started: date)
+        try AtomicFile.write(record.encoded(), to: "\(directory)/\(RunLayout.ledgerFileName)")
+        let outcomes = "\(directory)/\(RunLayout.outcomesFileName)"
+        let descriptor = open(outcomes, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("cannot create", outcomes) }
+        try AtomicFile.syncDirectory(directory)
+        try AtomicFile.syncDirectory(runsDirectory)
+        return RunLedger(directory: directory, record: record, outcomesDescriptor: descriptor)
+    }
+
+    /// Ends the open phase, if any, and starts `name`.
+    public func beginPhase(_ name: String, at date: Date = Date()) throws {
+        let date = UTCTimestamp.truncated(date)
+        try update(at: date) { record in
+            RunLedger.closeOpenPhase(&record, at: date)
+            record.phases.append(RunRecord.Phase(name: name, started: date))
+        }
+    }
+
+    public func endPhase(at date: Date = Date()) throws {
+        let date = UTCTimestamp.truncated(date)
+        try update(at: date) { RunLedger.closeOpenPhase(&$0, at: date) }
+    }
+
+    /// Appends outcomes in one `write` and counts them. Durable at the next `batchCompleted`.
+    public func record(_ outcomes: [EntityOutcome]) throws {
+        guard !outcomes.isEmpty else { return }
+        var bytes: [UInt8] = []
+        for outcome in outcomes { bytes.append(contentsOf: outcome.line()) }
+        try lock.withLock {
+            guard outcomesDescriptor >= 0 else { throw ReconError("run \(current.id) is finished; its outcomes are closed") }
+            try RunLedger.writeAll(bytes, to: outcomesDescriptor, path: outcomesPath)
+            for outcome in outcomes { current.counters.count(outcome) }
+        }
+    }
+
+    public func record(_ outcome: EntityOutcome) throws { try record([outcome]) }
+
+    /// Makes the batch's outcomes durable (fsync), counts the batch and rewrites the ledger.
+    public func batchCompleted(at date: Date = Date()) throws {
+        try lock.withLock {
+            if outcomesDescriptor >= 0, fsync(outcomesDescriptor) != 0 { throw RunLedger.failure("cannot flush", outcomesPath) }
+        }
+        try update(at: date) { $0.counters.batches += 1 }
+    }
+
+    /// Rewrites the ledger with a new heartbeat, so a reader can tell the run is still alive.
+    public func heartbeat(at date: Date = Date()) throws {
+        try update(at: date) { _ in }
+    }
+
+    /// Keeps a warning for the ledger; written with the next update. A run that finishes `succeeded`
+    /// with warnings is recorded as `succeeded_with_warnings`.
+    public func warn(_ message: String) {
+        lock.withLock { current.warnings.append(message) }
+    }
+
+    /// Closes the open phase, records the final status and closes the outcomes file.
+    public func finish(_ status: RunStatus, error: String? = nil, at date: Date = Date()) throws {
+        let date = UTCTimestamp.truncated(date)
+        precondition(status.isFinal && status != .interrupted, "a run finishes with a final, stored status")
+        try update(at: date) { record in
+            RunLedger.closeOpenPhase(&record, at: date)
+            record.status = status == .succeeded && !record.warnings.isEmpty ? .succeededWithWarnings : status
+            record.error = error
+            record.finished = date
+        }
+        lock.withLock {
+            if outcomesDescriptor >= 0 {
+                fsync(outcomesDescriptor)
+                close(outcomesDescriptor)
+                outcomesDescriptor = -1
+            }
+        }
+    }
+
+    /// Dates are cut to milliseconds first, so the record in memory equals the one read back.
+    private func update(at date: Date, _ change: (inout RunRecord) -> Void) throws {
+        let date = UTCTimestamp.truncated(date)
+        try lock.withLock {
+            guard !current.status.isFinal else { throw ReconError("run \(current.id) is already finished") }
+            var next = current
+            change(&next)
+            next.heartbeat = max(next.heartbeat, date)
+            try AtomicFile.write(next.encoded(), to: ledgerPath)
+            current = next
+        }
+    }
+
+    private static func closeOpenPhase(_ record: inout RunRecord, at date: Date) {
+        if let last = record.phases.indices.last, record.phases[last].finished == nil {
+            record.phases[last].finished = date
+        }
+    }
+
+    // MARK: Reading
+
+    public static func load(runDirectory: String) throws -> RunRecord {
+        let path = "\(runDirectory)/\(RunLayout.ledgerFileName)"
+        guard let bytes = try AtomicFile.read(path) else {
+            throw ReconError("no run ledger at \(path)", hint: "list the runs with 'recon runs'")
+        }
+        return try RunRecord.decode(bytes, path: path)
+    }
+
+    /// Every outcome of a run, in the order written. A last line cut short by a crash is left out;
+    /// any other bad line is an error naming its line number.
+    public static func outcomes(runDirectory: String) throws -> [EntityOutcome] {
+        let path = "\(runDirectory)/\(RunLayout.outcomesFileName)"
+        guard let bytes = try AtomicFile.read(path) else { return [] }
+        var outcomes: [EntityOutcome] = []
+        var start = 0
+        var number = 0
+        while let end = bytes[start...].firstIndex(of: 0x0A) {
+            number += 1
+            guard let outcome = EntityOutcome(line: bytes[start..<end]) else {
+                throw ReconError("\(path):\(number): not an outcome line", hint: "the run folder was edited or damaged")
+            }
+            outcomes.append(outcome)
+            start = end + 1
+        }
+        return outcomes
+    }
+
+    /// The runs under `runsDirectory`, newest first, with interrupted runs told apart. `lockPath`
+    /// defaults to the lease beside the runs folder (`state/.lock`).
+    public static func list(runsDirectory: String, lockPath: String? = nil) -> [RunSummary] {
+        listing(runsDirectory: runsDirectory, lockPath: lockPath).runs
+    }
+
+    /// `list`, plus the folders that could not be read, so a listing can say what it skipped.
+    public static func listing(runsDirectory: String, lockPath: String? = nil) -> RunListing {
+        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
+        let liveLease = lease.flatMap { $0.staleness() == nil ? $0 : nil }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
+        var runs: [RunSummary] = []
+        var unreadable: [(path: String, reason: String)] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let directory = "\(runsDirectory)/\(name)"
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                continue
+            }
+            do {
+                let record = try load(runDirectory: directory)
+                var status = record.status
+                if status == .running, liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID) {
+                    status = .interrupted
+                }
+                runs.append(RunSummary(record: record, status: status, directory: directory))
+            } catch let error as ReconError {
+                unreadable.append((directory, error.message))
+            } catch {
+                unreadable.append((directory, "\(error)"))
+            }
+        }
+        runs.sort { ($0.record.started, $0.id) > ($1.record.started, $1.id) }
+        return RunListing(runs: runs, unreadable: unreadable)
+    }
+
+    // MARK: Helpers
+
+    private static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ReconError("cannot create directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot append to", path)
+            }
+            written += count
+        }
+    }
+
+    private static func failure(_ action: String, _ path: String) -> ReconError {
+        ReconError("\(action) \(path): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,41 @@
+import Apply
+import ReconCore
+
+/// `recon force-unlock ID`: removes a lease left behind, only when the caller names its id.
+struct ForceUnlockCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "force-unlock",
+        abstract: "Remove the lock on the state, given the lease id",
+        usage: "recon force-unlock ID",
+        discussion: """
+            Removes the lease file state/.lock only when its id is ID, as printed by the error of a run that
+            found the state locked. Use it when the holder is gone for good and the lease cannot break itself:
+            it still has time before it expires, and its process ran on another host. A lease that expired,
+            or whose process on this host has died, is broken by the next apply without this command.
+            If the holder is in fact still running, it notices at its next heartbeat and stops writing.
+            """,
+        examples: ["recon force-unlock 6f1c2d9e-6a47-4f0b-9a51-2b8f0d6c1e3a"])
+
+    let id: String
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.count == 1 else {
+            throw ReconError(arguments.positionals.isEmpty ? "'force-unlock' needs the lease id" : "'force-unlock' takes one lease id",
+                             hint: "usage: recon force-unlock ID (the id is shown by the error that found the state locked)")
+        }
+        id = arguments.positionals[0]
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let console = context.console
+        let path = RunLayout().lockPath
+        let removed = try Lease.forceUnlock(path: path, id: id)
+        console.line("Removed the lease \(removed.id) from \(path): it was held by \(removed.owner) (pid \(removed.pid) on "
+            + "\(removed.host)) for '\(removed.operation)' since \(UTCTimestamp.string(removed.created)).")
+        if removed.staleness() == nil {
+            console.line(console.style("warning:", .yellow) + " that holder may still be running; it stops writing at its "
+                + "next heartbeat. Plan again before applying.", to: .err)
+        }
+        return .success
+    }
+}

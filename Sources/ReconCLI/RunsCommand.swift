@@ -1,0 +1,56 @@
+import Apply
+import ReconCore
+
+/// `recon runs`: the history of apply and rollback runs, newest first, from `state/runs/`.
+struct RunsCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "runs",
+        abstract: "List past apply and rollback runs",
+        usage: "recon runs [--limit N] [--format text|json]",
+        discussion: """
+            Reads the run ledgers under state/runs/ and lists each run, newest first: its id (for 'recon
+            rollback RUN'), operation, status, start time, duration and counters. A run whose ledger still says
+            running but whose lease is gone is shown as interrupted: its process was killed; plan again to see
+            what is left. Reads nothing else and writes nothing.
+            """,
+        options: [
+            .option("limit", value: "N", help: "Show only the N newest runs"),
+            OutputFormat.spec([.text, .json]),
+        ],
+        examples: ["recon runs", "recon runs --limit 5", "recon runs --format json | jq '.runs[0].status'"])
+
+    let limit: Int?
+    let format: OutputFormat
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.isEmpty else {
+            throw ReconError("'runs' takes no arguments, found '\(arguments.positionals[0])'", hint: "usage: recon runs [--limit N]")
+        }
+        if let text = arguments.value("limit") {
+            guard let number = Int(text), number > 0 else {
+                throw ReconError("invalid --limit '\(text)'", hint: "expected a whole number above 0")
+            }
+            limit = number
+        } else {
+            limit = nil
+        }
+        format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json])
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let layout = RunLayout()
+        var listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        if let limit { listing.runs = Array(listing.runs.prefix(limit)) }
+        let view = RunsView(console: context.console)
+        switch format {
+        case .json:
+            context.console.write(view.json(listing))
+        default:
+            context.console.write(view.text(listing.runs, runsDirectory: layout.runsDirectory))
+            for (path, reason) in listing.unreadable {
+                context.console.line(context.console.style("note:", .yellow) + " skipped \(path): \(reason)", to: .err)
+            }
+        }
+        return .success
+    }
+}

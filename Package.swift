@@ -31,6 +31,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AirtableBaseTests", dependencies: ["AirtableBase", "Remote", "Plan", "Manifest", "State", "TestSupport"]),
+        .testTarget(name: "AirtableEndToEndTests", dependencies: ["Apply", "AirtableBase", "Plan", "Manifest", "State", "TestSupport"]),
         .executableTarget(name: "recon-apply-probe", dependencies: ["Apply"], path: "Tests/ApplyProbe"),
         .testTarget(name: "ReconCoreTests", dependencies: ["ReconCore", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"], exclude: ["Fixtures"]),

@@ -29,6 +29,8 @@ let package = Package(
         .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],
                           path: "bench/StateBench"),
 
+        .executableTarget(name: "recon-airtable-bench", dependencies: ["Apply", "AirtableBase", "Plan", "Manifest", "State", "TestSupport"],
+                          path: "bench/AirtableBench"),
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AirtableBaseTests", dependencies: ["AirtableBase", "Remote", "Plan", "Manifest", "State", "TestSupport"]),
         .testTarget(name: "AirtableEndToEndTests", dependencies: ["Apply", "AirtableBase", "Plan", "Manifest", "State", "TestSupport"]),

@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],
                           path: "bench/StateBench"),
 
-        .executableTarget(name: "recon-airtable-bench", dependencies: ["Apply", "AirtableBase", "Plan", "Manifest", "State", "TestSupport"],
+        .executableTarget(name: "recon-airtable-bench", dependencies: ["ReconCore", "TestSupport"],
                           path: "bench/AirtableBench"),
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AirtableBaseTests", dependencies: ["AirtableBase", "Remote", "Plan", "Manifest", "State", "TestSupport"]),

@@ -15,9 +15,11 @@ public final class AirtableBase: BaseProvider {
     /// The schema as last read or written; record calls look tables up here by id.
     private var catalog: RemoteSchema?
 
-    public init(configuration: AirtableConfiguration, limiter: AirtableRateLimiter? = nil) {
+    /// `maxRecordsPerBatch` may lower Airtable's 10 (e.g. `apply --batch-size`), never raise it.
+    public init(configuration: AirtableConfiguration, limiter: AirtableRateLimiter? = nil, maxRecordsPerBatch: Int? = nil) {
         self.configuration = configuration
-        limits = ProviderLimits(maxRecordsPerBatch: Self.maxRecordsPerBatch, requestsPerSecond: configuration.requestsPerSecond)
+        let batch = max(1, min(maxRecordsPerBatch ?? Self.maxRecordsPerBatch, Self.maxRecordsPerBatch))
+        limits = ProviderLimits(maxRecordsPerBatch: batch, requestsPerSecond: configuration.requestsPerSecond)
         client = AirtableClient(configuration: configuration, limiter: limiter)
     }
 

@@ -13,9 +13,12 @@ public final class AirtableRateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private var nextSlot: Double = 0
 
+    /// The first slot is one interval after creation: a command run right after another (plan,
+    /// then apply) would otherwise add its first request to the previous process's full window.
     public init(requestsPerSecond: Double) {
         self.requestsPerSecond = requestsPerSecond
         interval = AirtableRateLimiter.safetyMargin / max(requestsPerSecond, 0.001)
+        nextSlot = Self.now() + interval
     }
 
     /// Blocks (through `sleep`) until this caller may send one request.

@@ -7,13 +7,11 @@ import State
 /// Applies one plan: checks it is not stale, backs up what it touches, executes it, and folds the
 /// state. The caller holds the lock for the whole call.
 public struct Applier {
-    public enum Status: String, Sendable {
-        case succeeded, succeededWithWarnings = "succeeded_with_warnings", failed, cancelled
-    }
-
     public struct Result: Sendable {
-        public var status: Status
-        public var counters: ApplyCounters
+        /// `succeeded` or `cancelled`; a failure throws `ApplyFailure`.
+        public var status: RunStatus
+        public var counters: RunCounters
+        public var schemaChanges: Int
         public var state: StateModel
         public var error: String?
     }
@@ -22,38 +20,39 @@ public struct Applier {
     public var manifest: Manifest
     public var provider: any BaseProvider
     public var store: StateStore
-    /// `state/runs/<run-id>`: backups and the plan copy go here.
-    public var runDirectory: String
     public var keepHistory: Int
     public weak var observer: (any ApplyObserver)?
     public var shouldStop: () -> Bool
 
-    public init(plan: Plan, manifest: Manifest, provider: any BaseProvider, store: StateStore, runDirectory: String,
+    public init(plan: Plan, manifest: Manifest, provider: any BaseProvider, store: StateStore,
                 keepHistory: Int, observer: (any ApplyObserver)? = nil, shouldStop: @escaping () -> Bool = { false }) {
         self.plan = plan
         self.manifest = manifest
         self.provider = provider
         self.store = store
-        self.runDirectory = runDirectory
         self.keepHistory = keepHistory
         self.observer = observer
         self.shouldStop = shouldStop
     }
 
-    /// `before` comes from a refresh made moments ago in this process; without it the base is read
-    /// again and every record the plan touches must still be as the plan saw it.
-    public func run(before given: BeforeImages? = nil) throws -> Result {
+    /// Refuses a stale plan and returns the before-images. `snapshot` is a refresh made moments ago in
+    /// this process (plan and apply in one run); without it the base is read again and every record the
+    /// plan touches must still be as the plan saw it. Writes nothing.
+    public func check(snapshot: RemoteSnapshot? = nil) throws -> BeforeImages {
         observer?.phaseStarted(.preflight, total: plan.preconditions.count)
         let existing = try store.load(expectedTarget: manifest.target.identifier)
-        let before: BeforeImages
-        if let given {
-            if let existing, existing.lineage != plan.lineage || existing.serial != plan.serial {
-                throw StalePlanError(reasons: ["the state moved to serial \(existing.serial) while planning"])
-            }
-            before = given
-        } else {
-            before = try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
+        guard let snapshot else {
+            return try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
         }
+        if existing?.lineage ?? "" != plan.lineage || existing?.serial ?? 0 != plan.serial {
+            throw StalePlanError(reasons: ["the state moved while planning (another apply ran)"])
+        }
+        return BeforeImages(plan: plan, snapshot: snapshot)
+    }
+
+    /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
+    public func run(before: BeforeImages, runDirectory: String) throws -> Result {
+        let existing = try store.load(expectedTarget: manifest.target.identifier)
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
 
         observer?.phaseStarted(.backup, total: 0)
@@ -62,7 +61,7 @@ public struct Applier {
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,
                                      observer: observer, shouldStop: shouldStop)
-        var status = Status.succeeded
+        var status = RunStatus.succeeded
         var failure: Error?
         do {
             try executor.run()
@@ -77,16 +76,16 @@ public struct Applier {
         // Fold the journal into the snapshot: one O(state) write per run, not per batch.
         try store.write(&state, keepHistory: keepHistory)
         if let failure { throw ApplyFailure(underlying: failure, counters: executor.counters) }
-        return Result(status: status, counters: executor.counters, state: state, error: nil)
+        return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state, error: nil)
     }
 }
 
 /// A run that stopped on an error after writing some batches; the state holds what was done.
 public struct ApplyFailure: Error, CustomStringConvertible {
     public var underlying: Error
-    public var counters: ApplyCounters
+    public var counters: RunCounters
 
     public var description: String {
-        "\(underlying)\nThe apply stopped after \(counters.line); the state records exactly that. Run 'recon plan' to see what is left."
+        "\(underlying)\nThe apply stopped after \(counters.summaryLine); the state records exactly that. Run 'recon plan' to see what is left."
     }
 }

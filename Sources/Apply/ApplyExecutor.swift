@@ -15,7 +15,8 @@ final class ApplyExecutor {
     private let observer: (any ApplyObserver)?
     private let shouldStop: () -> Bool
     private(set) var state: StateModel
-    private(set) var counters = ApplyCounters()
+    private(set) var counters = RunCounters()
+    private(set) var schemaChanges = 0
     private var links: LinkResolver
     private var schema = RemoteSchema(tables: [])
     /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
@@ -44,15 +45,15 @@ final class ApplyExecutor {
         let runnable = plan.recordChanges.filter { change in
             guard change.blockedBy == nil else {
                 counters.skipped += 1
-                observer?.recordFinished(RecordOutcome(table: change.table, key: change.key, action: change.action,
+                observer?.recordFinished(EntityOutcome(table: change.table, key: change.key, action: change.action,
                                                        recordID: change.remoteID, status: .skipped,
-                                                       message: "waits on the manual step for \(change.blockedBy!)"))
+                                                       error: "waits on the manual step for \(change.blockedBy!)"))
                 return false
             }
             return true
         }
         observer?.phaseStarted(.schema, total: plan.schemaChanges.count)
-        counters.schema = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
+        schemaChanges = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
         try journal.append(tableStates(), to: &state)
         try checkStop()
@@ -79,7 +80,6 @@ final class ApplyExecutor {
                 }
             default: break
             }
-            counters.stateOnly += 1
         }
         for (name, commit) in plan.repoCommits.sorted(by: { $0.key < $1.key }) {
             changes.append(.putRepo(name: name, repo: RepoState(commit: commit)))
@@ -142,7 +142,7 @@ final class ApplyExecutor {
             }
             changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: values)))
             counters.created += 1
-            observer?.recordFinished(RecordOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
+            observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
         }
         return changes
     }
@@ -166,7 +166,7 @@ final class ApplyExecutor {
             guard let id = change.remoteID else { continue }
             changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: change.stateValues ?? [:])))
             if change.action == .archive { counters.archived += 1 } else { counters.updated += 1 }
-            observer?.recordFinished(RecordOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
+            observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
         }
         return changes
     }
@@ -175,7 +175,7 @@ final class ApplyExecutor {
         try provider.delete(batch.compactMap(\.remoteID), in: table)
         return batch.map { change in
             counters.deleted += 1
-            observer?.recordFinished(RecordOutcome(table: tableName, key: change.key, action: .delete, recordID: change.remoteID, status: .ok))
+            observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: .delete, recordID: change.remoteID, status: .ok))
             return .removeRecord(table: tableName, key: change.key)
         }
     }

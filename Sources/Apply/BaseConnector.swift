@@ -8,28 +8,31 @@ import SQLiteBase
 /// Opens the provider a manifest's target names. The only place that knows every provider.
 public enum BaseConnector {
     /// Opens the manifest's target, with the fields that allow `typecast` passed to Airtable.
-    public static func open(_ manifest: Manifest, environment: [String: String]) throws -> any BaseProvider {
+    public static func open(_ manifest: Manifest, environment: [String: String], batchSize: Int? = nil) throws -> any BaseProvider {
         var typecast: [String: Set<String>] = [:]
         for table in manifest.tables {
             let fields = Set(table.fields.filter(\.typecast).map(\.name))
             if !fields.isEmpty { typecast[table.name] = fields }
         }
-        return try open(manifest.target, environment: environment, typecastFields: typecast)
+        return try open(manifest.target, environment: environment, batchSize: batchSize, typecastFields: typecast)
     }
 
     /// `target` must already carry the chosen base (see `TargetSelection`); a base chosen in the
     /// environment that the target does not carry is refused, so state and base cannot diverge.
-    public static func open(_ target: TargetSpec, environment: [String: String],
+    /// `batchSize` lowers the provider's records per batch (never raises it).
+    public static func open(_ target: TargetSpec, environment: [String: String], batchSize: Int? = nil,
                             typecastFields: [String: Set<String>] = [:]) throws -> any BaseProvider {
         switch target.kind {
         case .sqlite(let database):
-            return SQLiteBase(path: database)
+            let limit = min(batchSize ?? SQLiteBase.defaultMaxRecordsPerBatch, SQLiteBase.defaultMaxRecordsPerBatch)
+            return SQLiteBase(path: database, maxRecordsPerBatch: max(1, limit))
         case .airtable(let airtable):
             if let chosen = environment[TargetSelection.baseEnvironment], !chosen.isEmpty, chosen != airtable.base {
                 throw ReconError("the run targets Airtable base \(airtable.base) but \(TargetSelection.baseEnvironment) selects \(chosen)",
                                  hint: "this command does not follow --base-id; unset it or run a command that does")
             }
-            return AirtableBase(configuration: try configuration(airtable, environment: environment, typecastFields: typecastFields))
+            return AirtableBase(configuration: try configuration(airtable, environment: environment, typecastFields: typecastFields),
+                                maxRecordsPerBatch: batchSize)
         }
     }
 

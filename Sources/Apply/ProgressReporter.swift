@@ -66,7 +66,9 @@ public final class ProgressReporter: @unchecked Sendable {
             switch mode {
             case .silent: break
             case .live: if lastShown != nil { output("\r\u{1B}[K") }
-            case .periodic: output(line(final: true) + "\n")
+            case .periodic:
+                // A phase over before the first periodic line says nothing a log needs: the summary follows.
+                if lastShown != nil { output(line(final: true) + "\n") }
             }
         }
     }

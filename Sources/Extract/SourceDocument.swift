@@ -28,7 +28,9 @@ struct SourceDocument {
             data = try parts.yaml.map { yaml throws(Failure) in try SourceDocument.loadYAML(yaml, file: name, what: "front matter") }
             markdown = MarkdownSummary(parts.body)
         case .markdown:
-            markdown = MarkdownSummary(file.bytes)
+            // Front matter is metadata, not prose: the title and summary come from the body after it.
+            let body = (try? FrontMatter(file.bytes))?.body ?? file.bytes
+            markdown = MarkdownSummary(body)
         case .yaml:
             data = try SourceDocument.loadYAML(file.bytes, file: name, what: "YAML")
         case .json:

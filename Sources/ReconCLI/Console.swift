@@ -11,11 +11,13 @@ public final class Console: @unchecked Sendable {
     private var capturedErr: [UInt8]?
     public var colorEnabled: Bool
     public let stdoutIsTerminal: Bool
+    public let stderrIsTerminal: Bool
     public let stdinIsTerminal: Bool
 
     /// The process's real stdout and stderr.
     public init(environment: [String: String]) {
         stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+        stderrIsTerminal = isatty(STDERR_FILENO) == 1
         stdinIsTerminal = isatty(STDIN_FILENO) == 1
         colorEnabled = stdoutIsTerminal && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
     }
@@ -25,6 +27,7 @@ public final class Console: @unchecked Sendable {
         capturedOut = []
         capturedErr = []
         stdoutIsTerminal = false
+        stderrIsTerminal = false
         stdinIsTerminal = false
         colorEnabled = false
     }
@@ -50,6 +53,11 @@ public final class Console: @unchecked Sendable {
 
     public func line(_ text: String = "", to stream: Stream = .out) {
         write(text + "\n", to: stream)
+    }
+
+    /// A line typed by the user; nil at end of input.
+    public func readLine() -> String? {
+        Swift.readLine(strippingNewline: true)
     }
 
     public func style(_ text: String, _ style: TextStyle) -> String {

@@ -10,8 +10,10 @@ public enum ReconCLI {
         CommandEntry(ExtractCommand.self),
         CommandEntry(PlanCommand.self),
         CommandEntry(ShowCommand.self),
+        CommandEntry(ApplyCommand.self),
         CommandEntry(DriftCommand.self),
         CommandEntry(RunsCommand.self),
+        CommandEntry(RollbackCommand.self),
         CommandEntry(PruneCommand.self),
         CommandEntry(ForceUnlockCommand.self),
     ]

@@ -5,8 +5,8 @@ import ReconCore
 import TestSupport
 import XCTest
 
-/// `recon plan` and `recon drift` (the real binary) and apply/rollback (the Applier the CLI will
-/// call) against the emulator over loopback HTTP, faults included.
+/// `recon plan`, `apply`, `rollback` and `drift` (the real binary) against the emulator over
+/// loopback HTTP, faults included.
 final class AirtableEndToEndTests: XCTestCase {
     func testPlanApplyThenNoChangesAndNoDriftFromOmittedEmptyCells() throws {
         let p = try AirtableProject()
@@ -16,8 +16,9 @@ final class AirtableEndToEndTests: XCTestCase {
         let first = try p.recon(["plan", "-detailed-exitcode", "--no-color"])
         XCTAssertEqual(first.status, 2, first.stderr)
         XCTAssertTrue(first.stdout.contains("3 to add"), first.stdout)
-        let result = try p.apply(run: "r1")
-        XCTAssertEqual(result.status, .succeeded)
+        let result = try p.apply()
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertEqual(result.runStatus, "succeeded", result.output)
         XCTAssertEqual(p.keys("Skills"), ["core:plugins/alpha/skills/one", "core:plugins/alpha/skills/two"])
         XCTAssertEqual(p.keys("Plugins"), ["core:plugins/alpha"])
         let one = try XCTUnwrap(p.records("Skills").first { $0["Key"] == "core:plugins/alpha/skills/one" })
@@ -45,19 +46,20 @@ final class AirtableEndToEndTests: XCTestCase {
             }
         }
         _ = p.repo.commit("many")
-        let plan = try p.plan().plan
+        XCTAssertEqual(try p.recon(["plan", "-out", "plan.json"]).status, 0)
         p.emulator.resetLog()
         p.emulator.failNext(1, status: 502)
         p.emulator.dropResponses(3, methods: ["PATCH", "POST"])
-        let result = try p.apply(plan, run: "r1")
-        XCTAssertEqual(result.status, .succeeded)
+        let result = try p.apply("plan.json")
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertEqual(result.runStatus, "succeeded", result.output)
         let statuses = p.emulator.requests.map(\.status)
         XCTAssertEqual(statuses.filter { $0 == 0 }.count, 3, "three answers were lost")
         XCTAssertTrue(statuses.contains(502))
         XCTAssertEqual(p.keys("Skills"), expected.sorted(), "every skill once: nothing duplicated, nothing lost")
         XCTAssertEqual(p.keys("Plugins"), ["core:plugins/alpha", "core:plugins/beta"])
         XCTAssertEqual(p.emulator.tableNames(p.baseID), ["Plugins", "Skills"])
-        XCTAssertFalse(try p.plan().plan.hasChanges, "the state caught up with every write")
+        XCTAssertEqual(try p.recon(["plan", "-detailed-exitcode"]).status, 0, "the state caught up with every write")
         let links = Set(p.records("Skills").compactMap { $0["Plugin"]?.arrayValue?.count })
         XCTAssertEqual(links, [1], "every skill links to its plugin")
     }
@@ -67,20 +69,24 @@ final class AirtableEndToEndTests: XCTestCase {
         p.addSkill("alpha", "one")
         p.addSkill("alpha", "two")
         _ = p.repo.commit("first")
-        try p.apply(run: "r1")
+        XCTAssertEqual(try p.apply().runStatus, "succeeded")
         let before = p.records("Skills").map { ($0["Key"]?.stringValue ?? "", $0["Name"]?.stringValue ?? "") }.sorted { $0.0 < $1.0 }
 
         p.addSkill("alpha", "one", name: "Changed")
         p.repo.remove("plugins/alpha/skills/two")
         p.addSkill("beta", "three")
         _ = p.repo.commit("second")
-        try p.apply(run: "r2")
+        let second = try p.apply()
+        let run = try XCTUnwrap(second.runID, second.output)
         XCTAssertEqual(p.keys("Skills"), ["core:plugins/alpha/skills/one", "core:plugins/beta/skills/three"])
 
+        let rollback = try p.recon(["rollback", run, "-out", "undo.json"])
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        XCTAssertTrue(rollback.stdout.contains("to roll back run \(run)"), rollback.stdout)
         p.emulator.dropResponses(1, methods: ["PATCH"])
-        let rollback = try p.rollbackPlan("r2")
-        XCTAssertEqual(rollback.rollbackOf, "r2")
-        XCTAssertEqual(try p.apply(rollback, run: "r3").status, .succeeded)
+        p.emulator.failNext(1, status: 503)
+        let undone = try p.apply("undo.json")
+        XCTAssertEqual(undone.runStatus, "succeeded", undone.output)
         let after = p.records("Skills").map { ($0["Key"]?.stringValue ?? "", $0["Name"]?.stringValue ?? "") }.sorted { $0.0 < $1.0 }
         XCTAssertEqual(after.map(\.0), before.map(\.0))
         XCTAssertEqual(after.map(\.1), before.map(\.1))
@@ -92,7 +98,7 @@ final class AirtableEndToEndTests: XCTestCase {
         let dev = p.emulator.addBase()
         p.addSkill("alpha", "one")
         _ = p.repo.commit("first")
-        try p.apply(run: "r1")
+        XCTAssertEqual(try p.apply().runStatus, "succeeded")
         let productionState = try XCTUnwrap(p.project.read("state/recon.state.json"))
         let productionRecords = p.records("Skills")
 
@@ -100,15 +106,18 @@ final class AirtableEndToEndTests: XCTestCase {
         XCTAssertEqual(planned.status, 2, "the dev base is empty, so everything is to create: \(planned.stderr)")
         XCTAssertTrue(planned.stdout.contains("2 to add"), planned.stdout)
 
-        var env = p.environment
-        env[TargetSelection.baseEnvironment] = dev
-        try p.apply(run: "dev1", environment: env)
+        let applied = try p.apply(baseID: dev)
+        XCTAssertEqual(applied.runStatus, "succeeded", applied.output)
         XCTAssertEqual(p.keys("Skills", base: dev), ["core:plugins/alpha/skills/one"])
         XCTAssertTrue(p.project.exists("state/recon.\(dev).state.json"), "\(p.project.listing())")
         XCTAssertEqual(p.project.read("state/recon.state.json"), productionState, "the production state is untouched")
         XCTAssertEqual(p.records("Skills"), productionRecords, "and so is the production base")
 
-        // The flag beats the environment: a bogus base in the environment is ignored.
+        // The flag beats the environment: a bogus base in the environment is ignored, and the
+        // environment alone selects the dev base too.
+        var env = p.environment
+        env[TargetSelection.baseEnvironment] = dev
+        XCTAssertEqual(try p.recon(["plan", "-detailed-exitcode"], environment: env).status, 0)
         env[TargetSelection.baseEnvironment] = "appXXXXXXXXXXXXXX"
         let flagged = try p.recon(["plan", "--base-id", dev, "-detailed-exitcode"], environment: env)
         XCTAssertEqual(flagged.status, 0, flagged.stdout + flagged.stderr)
@@ -133,7 +142,7 @@ final class AirtableEndToEndTests: XCTestCase {
         XCTAssertFalse(refused.stderr.contains(wrong) || refused.stdout.contains(wrong), refused.stderr)
         p.emulator.setEchoesAuthorization(false)
 
-        try p.apply(run: "r1")
+        XCTAssertEqual(try p.apply().runStatus, "succeeded")
         _ = try p.recon(["plan", "-out", "plan.json"])
         _ = try p.recon(["drift", "--format", "json"])
         for file in p.project.listing() {
@@ -147,7 +156,7 @@ final class AirtableEndToEndTests: XCTestCase {
         let p = try AirtableProject()
         p.addSkill("alpha", "one")
         _ = p.repo.commit("first")
-        try p.apply(run: "r1")
+        XCTAssertEqual(try p.apply().runStatus, "succeeded")
         let schema = try XCTUnwrap(p.project.read("manifests/schema.yaml"))
         p.project.write("manifests/schema.yaml", schema
             .replacingOccurrences(of: "choices: [Draft, Published]", with: "choices: [Draft, Published, Archived]")
@@ -159,7 +168,8 @@ final class AirtableEndToEndTests: XCTestCase {
         let kinds = Self.values(of: "manual_kind", in: json).sorted()
         XCTAssertEqual(kinds, ["field-options-changed", "field-type-changed"], planned.stdout)
         XCTAssertFalse(p.emulator.requests.contains { $0.method != "GET" }, "planning writes nothing")
-        XCTAssertEqual(try p.apply(run: "r2").status, .succeeded, "apply skips manual items instead of failing")
+        let applied = try p.apply()
+        XCTAssertEqual(applied.status, 0, "apply skips manual items instead of failing: \(applied.output)")
         XCTAssertEqual(p.emulator.fields(p.baseID, table: "Skills").first { $0.name == "Status" }?.choices, ["Draft", "Published"])
     }
 

@@ -88,29 +88,22 @@ final class AirtableProject {
         try ReconProcess.run(arguments, in: project.path, environment: extra ?? environment)
     }
 
-    /// Plans in this process through the same runner the CLI uses (relative paths, from the project).
-    func plan(environment extra: [String: String]? = nil) throws -> PlanRunner.Outcome {
-        try inProject {
-            try PlanRunner(manifestDirectory: "manifests", environment: extra ?? environment).run()
-        }
+    /// The outcome of `recon apply --json`: exit status, the final event's status and run id.
+    struct Applied {
+        var status: Int32
+        var runStatus: String?
+        var runID: String?
+        var output: String
     }
 
-    /// Plans and applies as `recon apply` will, over real HTTP to the emulator.
+    /// `recon [--base-id] apply [FILE] --auto-approve --json`, the real binary over real HTTP.
     @discardableResult
-    func apply(_ plan: Plan? = nil, run: String, environment extra: [String: String]? = nil) throws -> Applier.Result {
-        let env = extra ?? environment
-        let plan = try plan ?? self.plan(environment: env).plan
-        return try inProject {
-            var manifest = try ManifestLoader().load(directory: "manifests")
-            let statePath = try TargetSelection.apply(to: &manifest, environment: env)
-            let provider = try BaseConnector.open(manifest, environment: env)
-            return try Applier(plan: plan, manifest: manifest, provider: provider, store: StateStore(path: statePath),
-                               runDirectory: "state/runs/\(run)", keepHistory: 10).run()
-        }
-    }
-
-    func rollbackPlan(_ run: String) throws -> Plan {
-        try inProject { try RollbackRunner(manifestDirectory: "manifests", environment: environment).run(runID: run) }
+    func apply(_ planFile: String? = nil, baseID: String? = nil, environment extra: [String: String]? = nil) throws -> Applied {
+        let arguments = (baseID.map { ["--base-id", $0] } ?? []) + ["apply"] + (planFile.map { [$0] } ?? []) + ["--auto-approve", "--json"]
+        let result = try recon(arguments, environment: extra)
+        let last = result.stdout.split(separator: "\n").last.flatMap { try? JSONParser.parse(String($0)) }
+        return Applied(status: result.status, runStatus: last?["status"]?.stringValue, runID: last?["run_id"]?.stringValue,
+                       output: result.stdout + result.stderr)
     }
 
     /// Records of a table in a base, cells by field name.
@@ -120,17 +113,5 @@ final class AirtableProject {
 
     func keys(_ table: String, base: String? = nil) -> [String] {
         records(table, base: base).compactMap { $0["Key"]?.stringValue }.sorted()
-    }
-
-    private static let directoryLock = NSLock()
-
-    /// Runs `body` with the project as the working directory (the CLI's relative paths).
-    private func inProject<T>(_ body: () throws -> T) throws -> T {
-        Self.directoryLock.lock()
-        defer { Self.directoryLock.unlock() }
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(project.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        return try body()
     }
 }

@@ -77,9 +77,10 @@ final class ApplyHarness {
     func apply(_ plan: Plan, run: String, stopAfterBatches: Int? = nil) throws -> Applier.Result {
         let observer = BatchCounter()
         let applier = Applier(plan: plan, manifest: try manifest(), provider: provider(), store: StateStore(path: statePath),
-                              runDirectory: project.path + "/state/runs/\(run)", keepHistory: 10, observer: observer,
+                              keepHistory: 10, observer: observer,
                               shouldStop: { stopAfterBatches.map { observer.batches >= $0 } ?? false })
-        return try applier.run()
+        let before = try applier.check()
+        return try applier.run(before: before, runDirectory: project.path + "/state/runs/\(run)")
     }
 
     @discardableResult
@@ -104,10 +105,10 @@ final class ApplyHarness {
 /// Counts batches so a test can stop a run part-way.
 final class BatchCounter: ApplyObserver {
     var batches = 0
-    var outcomes: [RecordOutcome] = []
+    var outcomes: [EntityOutcome] = []
     var warnings: [String] = []
     func phaseStarted(_ phase: ApplyPhase, total: Int) {}
     func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) { batches += 1 }
-    func recordFinished(_ outcome: RecordOutcome) { outcomes.append(outcome) }
+    func recordFinished(_ outcome: EntityOutcome) { outcomes.append(outcome) }
     func warning(_ message: String) { warnings.append(message) }
 }

@@ -43,6 +43,23 @@ final class ConversionTests: XCTestCase {
                                      "Level": .text("low")], "false is no value")
     }
 
+    /// A regression: `as: markdown` read a leading front matter block as the first paragraph.
+    func testMarkdownRuleSkipsFrontMatter() throws {
+        let repo = GitFixture()
+        repo.write("docs/guide.md", "---\nskills: [a, b]\n---\n\n# The guide\n\nFirst paragraph.\n")
+        repo.commit("guide")
+        let result = try ExtractHarness().run("""
+            repos:
+              - name: core
+                path: \(repo.path)
+                extract:
+                  - {table: Skills, files: ["docs/*.md"], as: markdown, fields: {Title: $title, Name: $summary}}
+            """)
+        let record = try XCTUnwrap(result.record("core:docs/guide.md"))
+        XCTAssertEqual(record.fields["Title"], .text("The guide"))
+        XCTAssertEqual(record.fields["Name"], .text("First paragraph."))
+    }
+
     func testMarkdownBuiltins() {
         let body = """
             Intro heading

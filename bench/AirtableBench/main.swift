@@ -1,16 +1,12 @@
-import AirtableBase
-import Apply
 import Foundation
-import Manifest
-import Plan
 import ReconCore
-import State
 import TestSupport
 
-// Airtable benchmark: the real plan → apply pipeline against the loopback emulator at 5 requests/s.
+// Airtable benchmark: the real `recon apply` against the loopback emulator at 5 requests/s.
 // Phase 1 applies 1,000 creates. Phase 2 seeds 10,000 records (directly in the emulator, then
-// adopted into the state), changes 1% of them in the source repo and applies the 100 updates.
-// Usage: swift run recon-airtable-bench [creates] [records]
+// adopted into the state by an apply that writes nothing), changes 1% of them in the source repo
+// and measures the apply of those updates.
+// Usage: swift build && .build/debug/recon-airtable-bench [creates] [records]
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let createCount = arguments.first ?? 1_000
@@ -54,72 +50,41 @@ struct Project {
 
     func key(_ index: Int) -> String { "core:skills/s\(index).md" }
 
-    /// Plans and applies in the project folder, as `recon apply` does; returns the plan's summary.
-    func planAndApply(run: String) throws -> PlanSummary {
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(folder.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        let plan = try PlanRunner(manifestDirectory: "manifests", environment: environment).run().plan
-        var manifest = try ManifestLoader().load(directory: "manifests")
-        let statePath = try TargetSelection.apply(to: &manifest, environment: environment)
-        let provider = try BaseConnector.open(manifest, environment: environment)
-        let result = try Applier(plan: plan, manifest: manifest, provider: provider, store: StateStore(path: statePath),
-                                 runDirectory: "state/runs/\(run)", keepHistory: 5).run(before: nil)
-        guard result.status == .succeeded else { throw ReconError("run \(run) ended \(result.status.rawValue)") }
-        return plan.summary
+    /// `recon apply --auto-approve --json [extra]`; returns the final event's summary.
+    func apply(_ extra: [String] = []) throws -> String {
+        let result = try ReconProcess.run(["apply", "--auto-approve", "--json"] + extra, in: folder.path, environment: environment)
+        let last = result.stdout.split(separator: "\n").last.flatMap { try? JSONParser.parse(String($0)) }
+        guard result.status == 0, let last else { throw ReconError("apply failed (\(result.status)): \(result.stderr)") }
+        let counts = ["created", "updated", "deleted"].map { "\($0) \(last[$0]?.intValue ?? 0)" }.joined(separator: ", ")
+        return "\(last["status"]?.stringValue ?? "?"): \(counts)"
     }
 }
 
 /// Runs `body`, then prints what it cost in requests, 429s and time.
-func measure(_ label: String, _ body: () throws -> String) rethrows {
+func measure(_ label: String, _ body: () throws -> String) throws {
     emulator.resetLog()
     let start = Date()
     let detail = try body()
     let seconds = Date().timeIntervalSince(start)
     let requests = emulator.requests
-    let rate = Double(requests.count) / seconds
-    print(String(format: "%@: %@; %d requests (%d writes), %d × 429, %.2f requests/s of a 5/s ceiling (%.0f%%), wall %.1f s",
-                 label, detail, requests.count, requests.filter { $0.method != "GET" }.count, emulator.throttledCount,
-                 rate, rate / 5 * 100, seconds))
+    let busy = (requests.count > 1) ? Double(requests.count) / seconds : 0
+    let line = String(format: "%@ — %@; %d requests (%d writes), %d × 429, %.2f requests/s over the wall time (ceiling 5), wall %.1f s\n",
+                      label, detail, requests.count, requests.filter { $0.method != "GET" }.count, emulator.throttledCount, busy, seconds)
+    FileHandle.standardOutput.write(Data(line.utf8))
 }
 
 let creates = Project(skills: createCount)
-try measure("apply \(createCount) creates") {
-    let summary = try creates.planAndApply(run: "creates")
-    return "\(summary.add) to add"
-}
+try measure("apply \(createCount) creates") { try creates.apply() }
 
 let updates = Project(skills: recordCount)
-try measure("setup: schema for \(recordCount) records") { "\(try Project.schemaOnly(updates)) schema changes" }
+try measure("setup: create the table (no records)") { try updates.apply(["--target", "Skills/none"]) }
 for index in 0..<recordCount {
     emulator.insertRecord(updates.base, table: "Skills", cells: [
         "Key": .string(updates.key(index)), "Name": .string("skill \(index)"), "Summary": .string("Summary of skill \(index)")])
 }
-try measure("setup: adopt \(recordCount) seeded records into the state") {
-    let summary = try updates.planAndApply(run: "adopt")
-    return "\(summary.add) to add, \(summary.change) to change"
-}
-let changed = recordCount / 100
+try measure("setup: adopt \(recordCount) seeded records into the state") { try updates.apply() }
+let changed = max(1, recordCount / 100)
 for index in stride(from: 0, to: recordCount, by: recordCount / changed) { updates.write(index, name: "renamed \(index)") }
 _ = updates.repo.commit("rename 1%")
-try measure("apply 1% updates of \(recordCount) records") {
-    let summary = try updates.planAndApply(run: "updates")
-    return "\(summary.change) to change"
-}
-
-extension Project {
-    /// Creates the table by applying a plan of the schema alone (an empty source tree).
-    static func schemaOnly(_ project: Project) throws -> Int {
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(project.folder.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        let outcome = try PlanRunner(manifestDirectory: "manifests", environment: environment, scope: PlanScope(targets: ["Skills/none"], repos: [])).run()
-        var manifest = outcome.manifest
-        _ = try TargetSelection.apply(to: &manifest, environment: environment)
-        let provider = try BaseConnector.open(manifest, environment: environment)
-        _ = try Applier(plan: outcome.plan, manifest: manifest, provider: provider, store: StateStore(path: StateStore.defaultPath),
-                        runDirectory: "state/runs/schema", keepHistory: 5).run()
-        return outcome.plan.schemaChanges.count
-    }
-}
+try measure("apply 1% updates (\(changed)) of \(recordCount) records") { try updates.apply() }
 emulator.stop()

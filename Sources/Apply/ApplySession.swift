@@ -1,0 +1,69 @@
+import Foundation
+import Manifest
+import Plan
+import ReconCore
+import Remote
+import State
+
+/// One apply run under a held lease: preflight, a run folder with its ledger, the applier, retention.
+public struct ApplySession {
+    public struct Outcome: Sendable {
+        public var runID: String
+        public var status: RunStatus
+        public var counters: RunCounters
+        public var schemaChanges: Int
+        public var serial: Int
+        public var pruned: RetentionPruner.Report?
+        public var notes: [String]
+    }
+
+    public var manifest: Manifest
+    public var layout: RunLayout
+    public var statePath: String
+    public var environment: [String: String]
+    /// Records per batch, at most the provider's limit; nil for the provider's own.
+    public var batchSize: Int?
+
+    public init(manifest: Manifest, layout: RunLayout = RunLayout(), statePath: String = StateStore.defaultPath,
+                environment: [String: String], batchSize: Int? = nil) {
+        self.manifest = manifest
+        self.layout = layout
+        self.statePath = statePath
+        self.environment = environment
+        self.batchSize = batchSize
+    }
+
+    public func apply(_ plan: Plan, snapshot: RemoteSnapshot? = nil, lease: Lease, cancellation: CancellationSignal,
+                      observer: (any ApplyObserver)?) throws -> Outcome {
+        // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
+        var manifest = self.manifest
+        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
+        let provider = try BaseConnector.open(manifest, environment: environment, batchSize: batchSize)
+        let store = StateStore(path: statePath)
+        var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
+                              keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
+                              shouldStop: { cancellation.isCancelled || lease.lostReason != nil })
+        let before = try applier.check(snapshot: snapshot)
+        let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
+                                         planDigest: PlanFile.digest(of: plan), target: plan.target, leaseID: lease.id)
+        let recorder = RunRecorder(ledger: ledger, forward: observer)
+        applier.observer = recorder
+        let result: Applier.Result
+        do {
+            result = try applier.run(before: before, runDirectory: ledger.directory)
+            recorder.flush()
+        } catch {
+            recorder.flush()
+            try? ledger.finish(.failed, error: "\(error)")
+            throw error
+        }
+        var notes: [String] = []
+        if let lost = lease.lostReason { notes.append("stopped because the lock was lost: \(lost)") }
+        if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }
+        try ledger.finish(result.status)
+        let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: store.history)
+            .prune(leaseID: lease.id)
+        return Outcome(runID: ledger.id, status: ledger.record.status, counters: result.counters,
+                       schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes)
+    }
+}

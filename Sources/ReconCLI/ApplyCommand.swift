@@ -1,0 +1,155 @@
+import Apply
+import Remote
+import Foundation
+import Manifest
+import Plan
+import ReconCore
+import State
+
+/// `recon apply [PLANFILE]`: applies a reviewed plan, or plans and asks first.
+struct ApplyCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "apply",
+        abstract: "Apply a saved plan, or plan and apply after confirmation",
+        usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds N] [--batch-size N] [--json]",
+        discussion: """
+            With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited, if the
+            state moved, or if any record it touches changed in the base since it was made. Without one, plans
+            (as 'recon plan') and asks for confirmation on a terminal; with no terminal it refuses unless
+            --auto-approve is given.
+
+            Takes the lock (state/.lock), backs up what the plan touches under state/runs/<run-id>/, then
+            writes schema, creates, updates, links to new records and deletes, in batches; the state is saved
+            after every batch. SIGINT or SIGTERM finish the batch in flight, save the state and exit 130.
+            """,
+        options: [
+            .flag("auto-approve", help: "Apply without asking (needed when input is not a terminal)"),
+            .option("lock-timeout", value: "DURATION", help: "Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once"),
+            .option("max-seconds", value: "N", help: "Stop after the batch in flight once N seconds have passed, as for SIGINT"),
+            .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
+            .flag("json", help: "Print one JSON event per line instead of text"),
+            .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
+            .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
+        ],
+        examples: ["recon apply", "recon plan -out plan.json && recon apply plan.json",
+                   "recon apply --auto-approve --lock-timeout 5m --json > apply.log"])
+
+    let planFile: String?
+    let autoApprove: Bool
+    let lockTimeout: Double?
+    let maxSeconds: Double?
+    let batchSize: Int?
+    let json: Bool
+    let scope: PlanScope
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.count <= 1 else { throw ReconError("'apply' takes at most one plan file") }
+        planFile = arguments.positionals.first
+        autoApprove = arguments.has("auto-approve")
+        lockTimeout = try arguments.value("lock-timeout").map { try DurationArgument.seconds($0, flag: "lock-timeout") }
+        maxSeconds = try arguments.value("max-seconds").map { try DurationArgument.seconds($0, flag: "max-seconds") }
+        batchSize = try arguments.value("batch-size").map { text in
+            guard let size = Int(text), size > 0 else { throw ReconError("invalid --batch-size '\(text)'", hint: "expected a whole number of at least 1") }
+            return size
+        }
+        json = arguments.has("json")
+        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
+        if planFile != nil, !scope.isAll {
+            throw ReconError("--target and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole")
+        }
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let console = context.console
+        let manifest = try ManifestLoader().load(directory: context.globals.manifests)
+        let savedPlan = try planFile.map(readPlan)
+        let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
+        defer { cancellation.uninstall() }
+        let layout = RunLayout()
+        let lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout)
+        defer { try? lease.release() }
+        for note in lease.notes { console.line("note: \(note)", to: .err) }
+
+        var plan: Plan
+        var snapshot: RemoteSnapshot?
+        if let savedPlan {
+            plan = savedPlan
+            if !json { console.line("Applying the saved plan \(planFile!): \(plan.summary.line).") }
+        } else {
+            let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, environment: context.environment, scope: scope).run()
+            DiagnosticView(console: console).warnings(outcome.warnings)
+            plan = outcome.plan
+            snapshot = outcome.remote
+            if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
+            guard plan.hasChanges || hasStateWork(plan, outcome.state) else {
+                if json { ApplyView(console: console, json: true).event(["event": "done", "status": "no_changes"]) }
+                return .success
+            }
+            guard try confirm(console) else {
+                console.line("Apply cancelled: nothing was changed.", to: .err)
+                return .failure
+            }
+        }
+        let view = ApplyView(console: console, json: json)
+        let session = ApplySession(manifest: manifest, layout: layout, environment: context.environment, batchSize: batchSize)
+        let result: ApplySession.Outcome
+        do {
+            result = try session.apply(plan, snapshot: snapshot, lease: lease, cancellation: cancellation, observer: view)
+        } catch {
+            view.finish()
+            throw error
+        }
+        view.finish()
+        report(result, cancellation: cancellation, console: console)
+        return result.status == .cancelled ? .cancelled : .success
+    }
+
+    private func readPlan(_ path: String) throws -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ReconError("cannot read the plan file '\(path)'") }
+        do {
+            return try PlanFile.decode([UInt8](data))
+        } catch {
+            throw ReconError("\(path): \(error.message)", hint: error.hint)
+        }
+    }
+
+    /// State-only work (converged values, forgotten records, new repo commits) is saved even with nothing to write.
+    private func hasStateWork(_ plan: Plan, _ state: StateModel) -> Bool {
+        plan.recordChanges.contains { !$0.action.writesBase } || plan.repoCommits.contains { state.repos[$0.key]?.commit != $0.value }
+    }
+
+    private func confirm(_ console: Console) throws -> Bool {
+        if autoApprove { return true }
+        guard console.stdinIsTerminal else {
+            throw ReconError("refusing to apply without confirmation: input is not a terminal",
+                             hint: "review the plan, then run 'recon apply --auto-approve', or save it with 'recon plan -out FILE' and 'recon apply FILE'")
+        }
+        console.write("\nDo you want to apply these changes?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+        return console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    private func report(_ result: ApplySession.Outcome, cancellation: CancellationSignal, console: Console) {
+        if json {
+            ApplyView(console: console, json: true).event([
+                "event": "done", "status": .string(result.status.rawValue), "run_id": .string(result.runID),
+                "created": .number(Double(result.counters.created)), "updated": .number(Double(result.counters.updated)),
+                "deleted": .number(Double(result.counters.deleted)), "archived": .number(Double(result.counters.archived)),
+                "skipped": .number(Double(result.counters.skipped)), "serial": .number(Double(result.serial)),
+            ])
+            return
+        }
+        for note in result.notes { console.line("note: \(note)", to: .err) }
+        let schema = result.schemaChanges > 0 ? ", \(result.schemaChanges) schema change\(result.schemaChanges == 1 ? "" : "s")" : ""
+        switch result.status {
+        case .cancelled:
+            let why = cancellation.reason.map { "\($0)" } ?? "the lock was lost"
+            console.line(console.style("Apply cancelled", .yellow) + " (\(why)) after \(result.counters.summaryLine)\(schema). "
+                + "The state records exactly that; run 'recon plan' to see what is left. Run \(result.runID).")
+        default:
+            console.line(console.style("Apply complete!", .green) + " \(result.counters.summaryLine)\(schema). Run \(result.runID).")
+        }
+        if let pruned = result.pruned, !pruned.removed.isEmpty {
+            console.line("Retention removed \(pruned.removed.count) old item\(pruned.removed.count == 1 ? "" : "s") (recon prune --dry-run lists them).")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Apply
+import Foundation
+import Plan
+import ReconCore
+
+/// What apply shows while it works: a progress line for people, or one JSON event per line for scripts.
+final class ApplyView: ApplyObserver {
+    private let console: Console
+    private let json: Bool
+    private var progress: ProgressReporter?
+    private var warnings: [String] = []
+
+    init(console: Console, json: Bool) {
+        self.console = console
+        self.json = json
+    }
+
+    func phaseStarted(_ phase: ApplyPhase, total: Int) {
+        progress?.finish()
+        progress = nil
+        if json {
+            event(["event": "phase", "phase": .string(phase.rawValue), "total": .number(Double(total))])
+            return
+        }
+        guard total > 0, [.creates, .updates, .links, .deletes].contains(phase) else { return }
+        let mode = ProgressReporter.Mode.choose(isTerminal: console.stderrIsTerminal, json: false)
+        let console = self.console
+        progress = ProgressReporter(total: total, label: phase.rawValue, mode: mode) { console.write($0, to: .err) }
+    }
+
+    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
+        if json {
+            event(["event": "batch", "phase": .string(phase.rawValue), "done": .number(Double(done)), "total": .number(Double(total))])
+        }
+        progress?.update(done: done)
+    }
+
+    func recordFinished(_ outcome: EntityOutcome) {
+        guard json else { return }
+        var object: [String: JSONValue] = ["event": "record", "table": .string(outcome.table), "key": .string(outcome.key),
+                                           "action": .string(outcome.action.rawValue), "status": .string(outcome.status.rawValue)]
+        if let id = outcome.recordID { object["record_id"] = .string(id) }
+        if let error = outcome.error { object["error"] = .string(error) }
+        event(object)
+    }
+
+    func warning(_ message: String) {
+        if json { event(["event": "warning", "message": .string(message)]) } else { warnings.append(message) }
+    }
+
+    func finish() {
+        progress?.finish()
+        progress = nil
+        for warning in warnings { console.line(console.style("warning:", .yellow) + " " + warning, to: .err) }
+    }
+
+    func event(_ object: [String: JSONValue]) {
+        console.write(JSONValue.object(object).canonicalBytes() + [0x0A])
+    }
+}

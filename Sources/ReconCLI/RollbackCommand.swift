@@ -1,0 +1,56 @@
+import Apply
+import Plan
+import ReconCore
+import State
+
+/// `recon rollback RUN`: the plan that returns what a run touched to its before-image.
+struct RollbackCommand: Command {
+    static let configuration = CommandConfiguration(
+        name: "rollback",
+        abstract: "Plan the undoing of a run, for review and apply",
+        usage: "recon rollback RUN [-out FILE] [--format text|json|markdown]",
+        discussion: """
+            Reads the run's plan and backup (state/runs/RUN/), reads the base, and makes an ordinary plan that
+            deletes what the run created, restores what it changed and recreates what it deleted. Tables and
+            fields the run created are listed as manual steps: Recon never deletes schema. Nothing is written
+            but the plan file; apply it with 'recon apply FILE' like any plan. 'recon runs' lists the runs.
+            """,
+        options: [
+            .option("out", value: "FILE", help: "Save the rollback plan to FILE"),
+            OutputFormat.spec([.text, .json, .markdown]),
+        ],
+        examples: ["recon runs", "recon rollback 20261123T041500Z-3fa2c1 -out rollback.json", "recon apply rollback.json"])
+
+    let runID: String
+    let out: String?
+    let format: OutputFormat
+
+    init(arguments: ParsedArguments) throws {
+        guard arguments.positionals.count == 1 else {
+            throw ReconError("'rollback' needs the id of the run to undo", hint: "'recon runs' lists them; usage: recon rollback RUN")
+        }
+        runID = arguments.positionals[0]
+        out = arguments.value("out")
+        format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let console = context.console
+        let plan = try RollbackRunner(runsDirectory: RunLayout().runsDirectory, manifestDirectory: context.globals.manifests,
+                                      environment: context.environment).run(runID: runID)
+        let bytes = PlanFile.encode(plan)
+        if let out { try AtomicFile.write(bytes, to: out) }
+        switch format {
+        case .json: console.write(bytes)
+        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+        case .text:
+            console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
+            if let out {
+                console.line("\nSaved the rollback plan to \(out). Apply it with: recon apply \(out)")
+            } else if plan.hasChanges {
+                console.line("\nTo roll back, save this plan with -out FILE and apply it with 'recon apply FILE'.")
+            }
+        }
+        return .success
+    }
+}

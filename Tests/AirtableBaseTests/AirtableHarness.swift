@@ -24,7 +24,7 @@ final class AirtableHarness {
     func provider(rate: Double = 5, token: String? = nil, penalty: Double = 0.6, maxRetries: Int = 4,
                   timeout: Double = 5, typecast: [String: Set<String>] = [:]) -> AirtableBase {
         let waits = self.waits
-        let timing = AirtableTiming(requestTimeout: timeout, penaltySeconds: penalty, backoffBase: 0.05, backoffCap: 0.2,
+        let timing = AirtableTiming(requestTimeout: timeout, penaltySeconds: penalty, backoffBase: 0.1, backoffCap: 0.4,
                                     maxRetries: maxRetries, sleep: { seconds in
                                         waits.append(seconds)
                                         if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }

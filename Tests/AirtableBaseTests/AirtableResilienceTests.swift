@@ -15,9 +15,10 @@ final class AirtableResilienceTests: XCTestCase {
         XCTAssertEqual(schema.tables, [])
         XCTAssertEqual(harness.emulator.requests.map(\.status), [503, 503, 200])
         XCTAssertEqual(provider.statistics.retries, 2)
-        let backoffs = harness.waits.all.filter { $0 >= 0.02 }
+        // Pacing waits at 50/s are ~0.02 s; backoffs are 0.1 × 2^attempt × [0.5, 1], capped at 0.4.
+        let backoffs = harness.waits.all.filter { $0 >= 0.045 }
         XCTAssertEqual(backoffs.count, 2, "one backoff before each retry: \(harness.waits.all)")
-        XCTAssertTrue(backoffs.allSatisfy { $0 <= 0.2 }, "capped: \(backoffs)")
+        XCTAssertTrue((0.05...0.1).contains(backoffs[0]) && (0.1...0.2).contains(backoffs[1]), "doubling with jitter: \(backoffs)")
     }
 
     func testRetriesAreBounded() throws {

@@ -78,9 +78,13 @@ try measure("apply \(createCount) creates") { try creates.apply() }
 
 let updates = Project(skills: recordCount)
 try measure("setup: create the table (no records)") { try updates.apply(["--target", "Skills/none"]) }
+// Record 1 is seeded stale so the adopting plan has a change: `recon apply` skips a plan whose only
+// work is adopting identical records ("no changes"), which would leave 10,000 adoptions to the
+// measured run.
 for index in 0..<recordCount {
     emulator.insertRecord(updates.base, table: "Skills", cells: [
-        "Key": .string(updates.key(index)), "Name": .string("skill \(index)"), "Summary": .string("Summary of skill \(index)")])
+        "Key": .string(updates.key(index)), "Name": .string(index == 1 ? "stale" : "skill \(index)"),
+        "Summary": .string("Summary of skill \(index)")])
 }
 try measure("setup: adopt \(recordCount) seeded records into the state") { try updates.apply() }
 let changed = max(1, recordCount / 100)

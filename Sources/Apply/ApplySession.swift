@@ -35,7 +35,10 @@ public struct ApplySession {
 
     public func apply(_ plan: Plan, snapshot: RemoteSnapshot? = nil, lease: Lease, cancellation: CancellationSignal,
                       observer: (any ApplyObserver)?) throws -> Outcome {
-        let provider = try BaseConnector.open(manifest.target, environment: environment, batchSize: batchSize)
+        // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
+        var manifest = self.manifest
+        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
+        let provider = try BaseConnector.open(manifest, environment: environment, batchSize: batchSize)
         let store = StateStore(path: statePath)
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,

@@ -1,3 +1,5 @@
+import AirtableBase
+import Foundation
 import Manifest
 import ReconCore
 import Remote
@@ -5,15 +7,47 @@ import SQLiteBase
 
 /// Opens the provider a manifest's target names. The only place that knows every provider.
 public enum BaseConnector {
+    /// Opens the manifest's target, with the fields that allow `typecast` passed to Airtable.
+    public static func open(_ manifest: Manifest, environment: [String: String], batchSize: Int? = nil) throws -> any BaseProvider {
+        var typecast: [String: Set<String>] = [:]
+        for table in manifest.tables {
+            let fields = Set(table.fields.filter(\.typecast).map(\.name))
+            if !fields.isEmpty { typecast[table.name] = fields }
+        }
+        return try open(manifest.target, environment: environment, batchSize: batchSize, typecastFields: typecast)
+    }
+
+    /// `target` must already carry the chosen base (see `TargetSelection`); a base chosen in the
+    /// environment that the target does not carry is refused, so state and base cannot diverge.
     /// `batchSize` lowers the provider's records per batch (never raises it).
-    public static func open(_ target: TargetSpec, environment: [String: String], batchSize: Int? = nil) throws -> any BaseProvider {
+    public static func open(_ target: TargetSpec, environment: [String: String], batchSize: Int? = nil,
+                            typecastFields: [String: Set<String>] = [:]) throws -> any BaseProvider {
         switch target.kind {
         case .sqlite(let database):
             let limit = min(batchSize ?? SQLiteBase.defaultMaxRecordsPerBatch, SQLiteBase.defaultMaxRecordsPerBatch)
             return SQLiteBase(path: database, maxRecordsPerBatch: max(1, limit))
-        case .airtable:
-            throw ReconError("the airtable provider is not available in this build",
-                             hint: "use provider: sqlite, or a recon built with the Airtable provider")
+        case .airtable(let airtable):
+            if let chosen = environment[TargetSelection.baseEnvironment], !chosen.isEmpty, chosen != airtable.base {
+                throw ReconError("the run targets Airtable base \(airtable.base) but \(TargetSelection.baseEnvironment) selects \(chosen)",
+                                 hint: "this command does not follow --base-id; unset it or run a command that does")
+            }
+            return AirtableBase(configuration: try configuration(airtable, environment: environment, typecastFields: typecastFields),
+                                maxRecordsPerBatch: batchSize)
         }
+    }
+
+    /// The token is read here, at connection time, from the variable `token_env` names, and kept
+    /// in a value whose description is redacted. Errors name the variable, never a value.
+    static func configuration(_ airtable: AirtableTarget, environment: [String: String],
+                              typecastFields: [String: Set<String>]) throws -> AirtableConfiguration {
+        guard let secret = environment[airtable.tokenEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty else {
+            throw ReconError("no Airtable token: the environment variable \(airtable.tokenEnv) is not set",
+                             hint: "create a personal access token (see docs/airtable.md) and export it as \(airtable.tokenEnv); token_env names the variable")
+        }
+        guard let url = URL(string: airtable.apiURL), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+            throw ReconError("invalid api_url '\(airtable.apiURL)'", hint: "expected an http:// or https:// URL such as \(AirtableTarget.defaultAPIURL)")
+        }
+        return AirtableConfiguration(baseID: airtable.base, apiURL: url, token: AirtableToken(secret),
+                                     requestsPerSecond: airtable.requestsPerSecond, typecastFields: typecastFields)
     }
 }

@@ -34,7 +34,8 @@ public struct PlanRunner {
 
     public func run() throws -> Outcome {
         var timings = StageTimings()
-        let manifest = try timings.measure("manifests") { try ManifestLoader().load(directory: manifestDirectory) }
+        var manifest = try timings.measure("manifests") { try ManifestLoader().load(directory: manifestDirectory) }
+        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
         let store = StateStore(path: statePath)
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
@@ -45,7 +46,7 @@ public struct PlanRunner {
             try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                            cache: FileExtractCache(stateDirectory: stateDirectory)).run()
         }
-        let provider = try BaseConnector.open(manifest.target, environment: environment)
+        let provider = try BaseConnector.open(manifest, environment: environment)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
         let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })

@@ -34,14 +34,15 @@ public struct RollbackRunner {
         let runPlan = try PlanFile.decode(planBytes)
         let before = try RunBackup.readRecords(beforeBytes)
         let prior = try StateStore(path: folder + "/backup/state.json").load(expectedTarget: nil)
-        let manifest = try ManifestLoader().load(directory: manifestDirectory)
+        var manifest = try ManifestLoader().load(directory: manifestDirectory)
+        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         guard runPlan.target == manifest.target.identifier else {
             throw ReconError("run '\(runID)' applied to \(runPlan.target), but the manifests target \(manifest.target.identifier)")
         }
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else {
             throw ReconError("there is no state, so nothing from run '\(runID)' can be found to roll back")
         }
-        let provider = try BaseConnector.open(manifest.target, environment: environment)
+        let provider = try BaseConnector.open(manifest, environment: environment)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try provider.snapshot(tables: tables.sorted())
         return RollbackPlanner(runID: runID, runPlan: runPlan, before: before, priorState: prior, manifest: manifest,

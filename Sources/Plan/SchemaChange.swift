@@ -79,6 +79,7 @@ public struct ManualItem: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case fieldTypeChanged = "field-type-changed"
         case fieldOptionsChanged = "field-options-changed"
+        case fieldTypeNotCreatable = "field-type-not-creatable"
         case tableNoLongerDeclared = "table-no-longer-declared"
     }
 

@@ -26,8 +26,18 @@ struct SchemaPlanner {
         var resolved: [String: ResolvedTable] = [:]
         for spec in manifest.tables where scope.includes(table: spec.name) {
             guard let table = remoteTable(for: spec) else {
-                changes.append(.createTable(name: spec.name, description: spec.description, fields: plannedFields(spec)))
-                resolved[spec.name] = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: [:])
+                var blocked: [String: String] = [:]
+                var fields: [PlannedField] = []
+                for field in plannedFields(spec) {
+                    if let item = notCreatable(field, table: spec.name) {
+                        changes.append(.manual(item))
+                        blocked[field.name] = item.id
+                    } else {
+                        fields.append(field)
+                    }
+                }
+                changes.append(.createTable(name: spec.name, description: spec.description, fields: fields))
+                resolved[spec.name] = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: blocked)
                 continue
             }
             if normalized(table.description) != normalized(spec.description) {
@@ -38,7 +48,12 @@ struct SchemaPlanner {
             var blocked: [String: String] = [:]
             for field in spec.fields {
                 guard let existing = remoteField(field.name, of: spec.name, in: table) else {
-                    changes.append(.createField(table: spec.name, field: planned(field)))
+                    if let item = notCreatable(planned(field), table: spec.name) {
+                        changes.append(.manual(item))
+                        blocked[field.name] = item.id
+                    } else {
+                        changes.append(.createField(table: spec.name, field: planned(field)))
+                    }
                     continue
                 }
                 names[field.name] = existing.name
@@ -53,7 +68,17 @@ struct SchemaPlanner {
                     update.description = Change(existing.description, field.description)
                 }
                 if let wanted = field.type.choices, let have = existing.choices, !Set(wanted).isSubset(of: Set(have)) {
-                    update.choices = Change(have, have + wanted.filter { !have.contains($0) })
+                    let missing = wanted.filter { !have.contains($0) }
+                    if remote.capabilities.canUpdateFieldChoices {
+                        update.choices = Change(have, have + missing)
+                    } else if !field.typecast {
+                        let item = ManualItem(
+                            kind: .fieldOptionsChanged, table: spec.name, field: field.name,
+                            message: "field '\(field.name)' of table '\(spec.name)' lacks the choices \(missing.joined(separator: ", ")) and the API cannot add them",
+                            instructions: "Add the choices to the field in the base, or set 'typecast: true' on the field so the first write adds them; then plan again.")
+                        changes.append(.manual(item))
+                        blocked[field.name] = item.id
+                    }
                 }
                 if update.name != nil || update.description != nil || update.choices != nil {
                     changes.append(.updateField(update))
@@ -106,6 +131,15 @@ struct SchemaPlanner {
                 instructions: "Change the field's precision in the base, or change the manifest back; then plan again.")
         }
         return nil
+    }
+
+    /// A field whose type the remote's API cannot create: someone creates it by hand.
+    private func notCreatable(_ field: PlannedField, table: String) -> ManualItem? {
+        guard !remote.capabilities.canCreate(type: field.type) else { return nil }
+        return ManualItem(
+            kind: .fieldTypeNotCreatable, table: table, field: field.name,
+            message: "field '\(field.name)' of table '\(table)' is \(field.type), which the API cannot create",
+            instructions: "Create the field '\(field.name)' with type \(field.type) in the base by hand; then plan again. Writes to this field wait until then.")
     }
 
     private func plannedFields(_ spec: TableSpec) -> [PlannedField] {

@@ -6,12 +6,15 @@ public struct GlobalOptions: Sendable {
     public var manifests = GlobalOptions.defaultManifests
     public var noColor = false
     public var chdir: String?
+    /// Another Airtable base for this run; overrides RECON_AIRTABLE_BASE and the manifest's base.
+    public var baseID: String?
 
     public static let defaultManifests = "manifests"
 
     public static let specs: [OptionSpec] = [
         .option("manifests", short: "m", value: "DIR", help: "Directory of manifest files (default: manifests)"),
         .option("chdir", value: "DIR", help: "Switch to DIR before anything else; relative paths resolve against it"),
+        .option("base-id", value: "ID", help: "Work on this Airtable base instead of the manifest's (beats RECON_AIRTABLE_BASE); it gets its own state file"),
         .flag("no-color", help: "Plain output without colours (also when NO_COLOR is set or output is not a terminal)"),
         .flag("help", short: "h", help: "Show help for the command"),
     ]
@@ -20,6 +23,7 @@ public struct GlobalOptions: Sendable {
         if let manifests = arguments.value("manifests") { self.manifests = manifests }
         noColor = arguments.has("no-color")
         chdir = arguments.value("chdir")
+        baseID = arguments.value("base-id")
     }
 
     init() {}

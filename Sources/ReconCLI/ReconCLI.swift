@@ -1,3 +1,4 @@
+import Apply
 import Foundation
 import ReconCore
 
@@ -96,6 +97,10 @@ public enum ReconCLI {
                 throw ReconError("cannot change to directory '\(directory)' given by -chdir")
             }
         }
+        // --base-id travels as the environment variable it overrides, so every runner resolves the
+        // base (and its state file) in one place: TargetSelection.
+        var environment = environment
+        if let baseID = globals.baseID { environment[TargetSelection.baseEnvironment] = baseID }
         return try command.run(parsed, CommandContext(console: console, environment: environment, globals: globals))
     }
 

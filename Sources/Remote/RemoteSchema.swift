@@ -49,8 +49,13 @@ public struct RemoteTable: Hashable, Sendable {
 /// Every table of the base.
 public struct RemoteSchema: Hashable, Sendable {
     public var tables: [RemoteTable]
+    /// What the remote's API can change; the planner makes the rest `manual`.
+    public var capabilities: ProviderCapabilities
 
-    public init(tables: [RemoteTable]) { self.tables = tables }
+    public init(tables: [RemoteTable], capabilities: ProviderCapabilities = .unrestricted) {
+        self.tables = tables
+        self.capabilities = capabilities
+    }
 
     public func table(named name: String) -> RemoteTable? { tables.first { $0.name == name } }
     public func table(id: String) -> RemoteTable? { tables.first { $0.id == id } }

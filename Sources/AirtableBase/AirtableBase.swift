@@ -1,0 +1,151 @@
+import Foundation
+import ReconCore
+import Remote
+
+/// The `airtable` provider: the Airtable Web API (metadata and records) over URLSession.
+/// Requests are paced per base, batches hold at most 10 records, creates are upserts on the key
+/// field, and what the API cannot do is reported through `capabilities` for the planner.
+public final class AirtableBase: BaseProvider {
+    /// Airtable's documented most records per create, update or delete request.
+    public static let maxRecordsPerBatch = 10
+
+    public let configuration: AirtableConfiguration
+    public let limits: ProviderLimits
+    private let client: AirtableClient
+    /// The schema as last read or written; record calls look tables up here by id.
+    private var catalog: RemoteSchema?
+
+    /// `maxRecordsPerBatch` may lower Airtable's 10 (e.g. `apply --batch-size`), never raise it.
+    public init(configuration: AirtableConfiguration, limiter: AirtableRateLimiter? = nil, maxRecordsPerBatch: Int? = nil) {
+        self.configuration = configuration
+        let batch = max(1, min(maxRecordsPerBatch ?? Self.maxRecordsPerBatch, Self.maxRecordsPerBatch))
+        limits = ProviderLimits(maxRecordsPerBatch: batch, requestsPerSecond: configuration.requestsPerSecond)
+        client = AirtableClient(configuration: configuration, limiter: limiter)
+    }
+
+    /// Requests sent, 429s met and retries so far (all calls of this provider).
+    public var statistics: AirtableStatistics { client.statistics }
+
+    // MARK: SchemaInspecting, RecordReading
+
+    public func inspectSchema() throws -> RemoteSchema {
+        try translate {
+            let schema = try AirtableSchemaReader(client: client).schema()
+            catalog = schema
+            return schema
+        }
+    }
+
+    public func readRecords(in table: RemoteTable) throws -> [RemoteRecord] {
+        try translate { try AirtableRecordReader(client: client).records(of: table) }
+    }
+
+    // MARK: SchemaWriting
+
+    public func createTable(_ definition: TableDefinition) throws -> RemoteTable {
+        try translate {
+            let table = try schemaWriter().createTable(definition)
+            remember(table)
+            return table
+        }
+    }
+
+    public func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField {
+        try translate {
+            let field = try schemaWriter().createField(definition, in: table)
+            if var current = catalog?.table(id: table.id) ?? Optional(table) {
+                current.fields.append(field)
+                remember(current)
+            }
+            return field
+        }
+    }
+
+    public func updateTable(_ table: RemoteTable, description: String?) throws {
+        try translate { try schemaWriter().updateTable(table, description: description) }
+    }
+
+    public func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
+        try translate { try schemaWriter().updateField(field, in: table, description: description) }
+    }
+
+    /// Renames a field. Airtable's field API cannot change choices, so the planner never asks
+    /// (capabilities); a request for it anyway is refused before anything is sent.
+    public func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws {
+        if choices != nil {
+            throw ReconError("Airtable's API cannot change the choices of field '\(field.name)' in table '\(table.name)'",
+                             hint: "add the choices in the base by hand, or set 'typecast: true' on the field; then plan again")
+        }
+        guard let name else { return }
+        try translate {
+            try schemaWriter().renameField(field, in: table, to: name)
+            catalog = nil
+        }
+    }
+
+    // MARK: RecordWriting
+
+    public func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
+        try checkBatch(records.count)
+        guard !records.isEmpty else { return [] }
+        return try translate { try recordWriter(table).upsert(records, mergeOn: keyField) }
+    }
+
+    public func update(_ updates: [RecordUpdate], in table: RemoteTable) throws -> [RemoteRecord] {
+        try checkBatch(updates.count)
+        guard !updates.isEmpty else { return [] }
+        return try translate { try recordWriter(table).update(updates) }
+    }
+
+    public func delete(_ ids: [String], in table: RemoteTable) throws {
+        try checkBatch(ids.count)
+        guard !ids.isEmpty else { return }
+        try translate { try recordWriter(table).delete(ids) }
+    }
+
+    // MARK: Internals
+
+    /// Internal failures leave as `ReconError`s, whose text was redacted when they were made.
+    private func translate<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as AirtableFailure {
+            throw failure.reconError
+        }
+    }
+
+    private func schemaWriter() throws(AirtableFailure) -> AirtableSchemaWriter {
+        if catalog == nil { catalog = try AirtableSchemaReader(client: client).schema() }
+        return AirtableSchemaWriter(client: client, schema: catalog!)
+    }
+
+    /// The writer for the table as the base describes it now (callers may hold an older copy
+    /// without fields added since), found by id.
+    private func recordWriter(_ table: RemoteTable) throws -> AirtableRecordWriter {
+        var current = catalog?.table(id: table.id)
+        if current == nil || table.fields.contains(where: { current?.field(id: $0.id) == nil }) {
+            catalog = try AirtableSchemaReader(client: client).schema()
+            current = catalog?.table(id: table.id)
+        }
+        guard let current else {
+            throw ReconError("table '\(table.name)' (\(table.id)) does not exist in Airtable base \(configuration.baseID)",
+                             hint: "run 'recon plan' again: the base changed since it was read")
+        }
+        return AirtableRecordWriter(client: client, table: current,
+                                    typecastFields: configuration.typecastFields[current.name] ?? [])
+    }
+
+    private func remember(_ table: RemoteTable) {
+        guard var schema = catalog else { return }
+        schema.tables.removeAll { $0.id == table.id }
+        schema.tables.append(table)
+        catalog = schema
+    }
+
+    private func checkBatch(_ count: Int) throws {
+        if count > limits.maxRecordsPerBatch {
+            throw ReconError("a batch of \(count) records exceeds Airtable's limit of \(limits.maxRecordsPerBatch) per request",
+                             hint: "split writes into batches of at most limits.maxRecordsPerBatch")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import AirtableBase
+import Foundation
+import ReconCore
+import Remote
+import TestSupport
+import XCTest
+
+/// Retries, rate limits, penalties and timeouts, with durations scaled down.
+final class AirtableResilienceTests: XCTestCase {
+    func testServerErrorsAreRetriedWithBackoff() throws {
+        let harness = try AirtableHarness()
+        let provider = harness.provider(rate: 50)
+        harness.emulator.failNext(2, status: 503)
+        let schema = try provider.inspectSchema()
+        XCTAssertEqual(schema.tables, [])
+        XCTAssertEqual(harness.emulator.requests.map(\.status), [503, 503, 200])
+        XCTAssertEqual(provider.statistics.retries, 2)
+        // Pacing waits at 50/s are ~0.02 s; backoffs are 0.1 × 2^attempt × [0.5, 1], capped at 0.4.
+        let backoffs = harness.waits.all.filter { $0 >= 0.045 }
+        XCTAssertEqual(backoffs.count, 2, "one backoff before each retry: \(harness.waits.all)")
+        XCTAssertTrue((0.05...0.1).contains(backoffs[0]) && (0.1...0.2).contains(backoffs[1]), "doubling with jitter: \(backoffs)")
+    }
+
+    func testRetriesAreBounded() throws {
+        let harness = try AirtableHarness()
+        let provider = harness.provider(rate: 50, maxRetries: 2)
+        harness.emulator.failNext(5, status: 500)
+        XCTAssertThrowsError(try provider.inspectSchema()) { error in
+            XCTAssertTrue("\(error)".contains("500"), "\(error)")
+        }
+        XCTAssertEqual(harness.emulator.requests.count, 3, "the first attempt and two retries")
+    }
+
+    func testA429PenaltyIsWaitedOutThenTheRequestSucceeds() throws {
+        // The emulator allows 5 requests/s; this client is configured (wrongly) for 50, so a burst
+        // meets a 429, and the client must wait the whole (scaled) penalty before trying again.
+        // (The penalty is scaled to 1.1 s, not below 1 s, so the one-second window is empty after it.)
+        let harness = try AirtableHarness(requestsPerSecond: 5, penalty: 1.1)
+        let provider = harness.provider(rate: 50, penalty: 1.1)
+        let start = Date()
+        for _ in 0..<8 { _ = try provider.inspectSchema() }
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertEqual(harness.emulator.throttledCount, 1, "\(harness.emulator.requests.map(\.status))")
+        XCTAssertEqual(provider.statistics.throttled, 1)
+        XCTAssertEqual(harness.emulator.requests.filter { $0.status == 200 }.count, 8, "every call succeeded in the end")
+        XCTAssertTrue(harness.waits.all.contains { $0 >= 1.0 }, "the penalty was waited out: \(harness.waits.all)")
+        XCTAssertGreaterThanOrEqual(elapsed, 1.1)
+    }
+
+    func testTheLimiterKeepsABurstUnderTheLimitWithNo429() throws {
+        let harness = try AirtableHarness(requestsPerSecond: 5, penalty: 30)
+        let provider = harness.provider(rate: 5)
+        let start = Date()
+        for _ in 0..<16 { _ = try provider.inspectSchema() }
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertEqual(harness.emulator.throttledCount, 0)
+        XCTAssertEqual(harness.emulator.requests.count, 16)
+        XCTAssertGreaterThanOrEqual(elapsed, 15 / 5.0, "16 requests at 5/s take at least 3 s")
+        XCTAssertLessThan(elapsed, 4.5, "and not much longer")
+    }
+
+    func testTwoProvidersOfOneBaseShareTheLimiter() throws {
+        let harness = try AirtableHarness(requestsPerSecond: 5, penalty: 30)
+        let configuration = harness.provider(rate: 5).configuration
+        let limiter = AirtableRateLimiter.shared(baseID: configuration.baseID, apiURL: configuration.apiURL, requestsPerSecond: 5)
+        XCTAssertTrue(limiter === AirtableRateLimiter.shared(baseID: configuration.baseID, apiURL: configuration.apiURL, requestsPerSecond: 5))
+        let first = AirtableBase(configuration: configuration)
+        let second = AirtableBase(configuration: configuration)
+        for _ in 0..<6 {
+            _ = try first.inspectSchema()
+            _ = try second.inspectSchema()
+        }
+        XCTAssertEqual(harness.emulator.throttledCount, 0)
+    }
+
+    func testSlowAnswersTimeOutAndAreRetriedWithinTheBound() throws {
+        let harness = try AirtableHarness()
+        let provider = harness.provider(rate: 50, maxRetries: 1, timeout: 0.3)
+        harness.emulator.setLatency(0.8)
+        let start = Date()
+        XCTAssertThrowsError(try provider.inspectSchema()) { error in
+            XCTAssertTrue("\(error)".contains("timed out") || "\(error)".contains("did not answer"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "two attempts of 0.3 s, not an open-ended wait")
+        harness.emulator.setLatency(0)
+        Thread.sleep(forTimeInterval: 1.0)
+        XCTAssertEqual(try provider.inspectSchema().tables, [], "the next call succeeds once the server is fast again")
+    }
+
+    func testATokenEchoedByTheServerNeverReachesAnError() throws {
+        let harness = try AirtableHarness()
+        harness.emulator.setEchoesAuthorization(true)
+        let wrong = "patWRONGtoken.deadbeefdeadbeefdeadbeef"
+        XCTAssertThrowsError(try harness.provider(rate: 50, token: wrong).inspectSchema()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("AUTHENTICATION_REQUIRED"), text)
+            XCTAssertTrue(text.contains("[redacted]"), "the echo was there and was redacted: \(text)")
+            XCTAssertFalse(text.contains(wrong), text)
+            XCTAssertFalse(text.contains("deadbeef"), text)
+        }
+        let provider = harness.provider(rate: 50)
+        let (plugins, _) = try harness.createCatalog(provider)
+        XCTAssertThrowsError(try provider.upsert([["Key": .number(1)]], in: plugins, mergeOn: "Key")) { error in
+            XCTAssertFalse("\(error)".contains(harness.emulator.token), "\(error)")
+        }
+        XCTAssertFalse("\(provider.configuration)".contains(harness.emulator.token))
+    }
+}

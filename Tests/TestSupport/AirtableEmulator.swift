@@ -1,0 +1,149 @@
+import Foundation
+import ReconCore
+
+/// An Airtable Web API on 127.0.0.1 for tests: the metadata and records endpoints, Airtable's id
+/// formats and error bodies, a bearer token, the 10-record write limit, pages of at most 100, a
+/// per-base rate limit with a penalty, and switchable faults. Every request is logged.
+public final class AirtableEmulator: @unchecked Sendable {
+    public struct LoggedRequest: Sendable, Equatable {
+        public var method: String
+        public var path: String
+        /// 0 when the response was dropped on purpose.
+        public var status: Int
+    }
+
+    public let token: String
+    /// Requests per second per base; the one over the limit gets 429 and starts the penalty.
+    public let requestsPerSecond: Int
+    /// How long a base refuses every request after a 429 (Airtable: 30 s).
+    public let penaltySeconds: Double
+
+    let lock = NSLock()
+    var bases: [String: EmulatedBase] = [:]
+    var offsets: [String: (table: String, index: Int)] = [:]
+    private var arrivals: [String: [Double]] = [:]
+    private var penaltyUntil: [String: Double] = [:]
+    private var log: [LoggedRequest] = []
+    private var failures: (count: Int, status: Int) = (0, 503)
+    private var drops: (count: Int, methods: Set<String>) = (0, [])
+    private var delay: Double = 0
+    private var echo = false
+    private var server: LoopbackHTTPServer!
+
+    public static let defaultToken = "patEmulatorTOKEN.0123456789abcdef0123456789abcdef"
+
+    public init(token: String = AirtableEmulator.defaultToken, requestsPerSecond: Int = 5, penaltySeconds: Double = 30) throws {
+        self.token = token
+        self.requestsPerSecond = requestsPerSecond
+        self.penaltySeconds = penaltySeconds
+        server = try LoopbackHTTPServer { [unowned self] request in self.handle(request) }
+    }
+
+    deinit { server.stop() }
+
+    public func stop() { server.stop() }
+
+    public var url: URL { URL(string: "http://127.0.0.1:\(server.port)")! }
+
+    /// Adds an empty base (the API cannot create bases) and returns its id.
+    @discardableResult
+    public func addBase(_ id: String = EmulatorIDs.make("app")) -> String {
+        lock.withLock { bases[id] = EmulatedBase(id: id) }
+        return id
+    }
+
+    // MARK: Faults
+
+    /// The next `count` requests get `status` (5xx) without being handled.
+    public func failNext(_ count: Int, status: Int = 503) { lock.withLock { failures = (count, status) } }
+
+    /// The next `count` requests with one of `methods` are committed, then the connection is
+    /// closed without an answer, as when a response is lost on the way back.
+    public func dropResponses(_ count: Int, methods: Set<String> = ["POST", "PATCH", "DELETE"]) {
+        lock.withLock { drops = (count, methods) }
+    }
+
+    /// Added to every request before it is handled.
+    public func setLatency(_ seconds: Double) { lock.withLock { delay = seconds } }
+
+    /// Error messages quote the Authorization header back, to prove clients redact it.
+    public func setEchoesAuthorization(_ on: Bool) { lock.withLock { echo = on } }
+
+    // MARK: The log
+
+    public var requests: [LoggedRequest] { lock.withLock { log } }
+    public var throttledCount: Int { requests.filter { $0.status == 429 }.count }
+    public func resetLog() { lock.withLock { log.removeAll() } }
+
+    // MARK: Dispatch
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse? {
+        let pause = lock.withLock { delay }
+        if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+        return lock.withLock {
+            let (response, dropped) = respond(request)
+            log.append(LoggedRequest(method: request.method, path: request.path, status: dropped ? 0 : response.status))
+            return dropped ? nil : response
+        }
+    }
+
+    /// Runs under the lock. Returns the response and whether it is to be dropped after committing.
+    private func respond(_ request: HTTPRequest) -> (HTTPResponse, Bool) {
+        let authorization = request.headers["authorization"] ?? ""
+        do throws(EmulatorError) {
+            guard authorization == "Bearer \(token)" else {
+                let quoted = echo ? " (received '\(authorization)')" : ""
+                throw EmulatorError(401, "AUTHENTICATION_REQUIRED", "Authentication required\(quoted)")
+            }
+            let parts = request.path.split(separator: "/").map(String.init)
+            guard parts.first == "v0", parts.count >= 2 else { throw EmulatorError.notFound("route \(request.path)") }
+            let isMeta = parts[1] == "meta"
+            let baseID = isMeta ? (parts.count > 3 ? parts[3] : "") : parts[1]
+            guard let base = bases[baseID] else { throw EmulatorError.notFound("base \(baseID)") }
+            try throttle(baseID)
+            if failures.count > 0 {
+                failures.count -= 1
+                throw EmulatorError(failures.status, "SERVER_ERROR", "Try again. If the problem persists, contact support.")
+            }
+            let body = request.body.isEmpty ? JSONValue.null : try parseBody(request.body)
+            let json = isMeta ? try meta(request, parts: Array(parts.dropFirst(4)), base: base, body: body)
+                              : try records(request, parts: Array(parts.dropFirst(2)), base: base, body: body)
+            var drop = false
+            if drops.count > 0, drops.methods.contains(request.method) {
+                drops.count -= 1
+                drop = true
+            }
+            return (HTTPResponse(status: 200, body: json.canonicalBytes()), drop)
+        } catch {
+            var message = error.message
+            if echo, !message.contains(authorization) { message += " (request authorized by '\(authorization)')" }
+            let json: JSONValue = ["error": ["type": .string(error.type), "message": .string(message)]]
+            return (HTTPResponse(status: error.status, body: json.canonicalBytes()), false)
+        }
+    }
+
+    /// A sliding one-second window per base; the request over the limit starts the penalty, and
+    /// every request during the penalty is refused too.
+    private func throttle(_ baseID: String) throws(EmulatorError) {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        if let until = penaltyUntil[baseID], now < until {
+            throw EmulatorError(429, "TOO_MANY_REQUESTS", "Rate limit exceeded; wait \(penaltySeconds) seconds")
+        }
+        var window = arrivals[baseID, default: []].filter { now - $0 < 1 }
+        if window.count >= requestsPerSecond {
+            penaltyUntil[baseID] = now + penaltySeconds
+            arrivals[baseID] = window
+            throw EmulatorError(429, "TOO_MANY_REQUESTS", "Rate limit exceeded; wait \(penaltySeconds) seconds")
+        }
+        window.append(now)
+        arrivals[baseID] = window
+    }
+
+    private func parseBody(_ bytes: [UInt8]) throws(EmulatorError) -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw EmulatorError(422, "INVALID_REQUEST_BODY", "Could not parse request body")
+        }
+    }
+}

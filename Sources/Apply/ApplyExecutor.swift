@@ -59,8 +59,9 @@ final class ApplyExecutor {
         try checkStop()
 
         let ordered = manifest.tables.map(\.name)
+        // Only changes that send something to the base take batch slots; the rest go to the state phase.
         func byTable(_ actions: Set<RecordAction>) -> [(String, [RecordChange])] {
-            let chosen = runnable.filter { actions.contains($0.action) }
+            let chosen = runnable.filter { actions.contains($0.action) && $0.writesBase }
             let grouped = Dictionary(grouping: chosen, by: \.table)
             return ordered.compactMap { name in grouped[name].map { (name, $0) } }
         }
@@ -71,12 +72,16 @@ final class ApplyExecutor {
 
         observer?.phaseStarted(.state, total: 0)
         var changes: [StateChange] = []
-        for change in runnable where !change.action.writesBase {
+        for change in runnable where !change.writesBase {
             switch change.action {
             case .forget: changes.append(.removeRecord(table: change.table, key: change.key))
-            case .refreshState:
+            case .refreshState, .adopt, .update, .archive:
                 if let id = change.remoteID, let values = change.stateValues {
                     changes.append(.putRecord(table: change.table, key: change.key, record: ManagedRecord(id: id, values: values)))
+                }
+                if change.action == .adopt {
+                    counters.updated += 1
+                    observer?.recordFinished(EntityOutcome(table: change.table, key: change.key, action: .adopt, recordID: change.remoteID, status: .ok))
                 }
             default: break
             }

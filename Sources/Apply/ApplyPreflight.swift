@@ -81,7 +81,7 @@ public enum ApplyPreflight {
     /// Table → ids of the base records the plan writes.
     static func touchedIDs(_ plan: Plan) -> [String: Set<String>] {
         var ids: [String: Set<String>] = [:]
-        for change in plan.recordChanges where change.action.writesBase && change.blockedBy == nil {
+        for change in plan.recordChanges where change.writesBase && change.blockedBy == nil {
             if let id = change.remoteID { ids[change.table, default: []].insert(id) }
         }
         return ids

@@ -1,4 +1,5 @@
 import ReconCore
+import State
 
 /// A reviewable plan: everything apply will do, and what it was made against.
 public struct Plan: Sendable, Equatable {
@@ -54,6 +55,13 @@ public struct Plan: Sendable, Equatable {
     /// Whether applying would write the base (state-only updates do not count).
     public var hasChanges: Bool {
         summary.changeCount > 0
+    }
+
+    /// Whether applying would change the state even where the base is not written: adopting records
+    /// already right, converged or forgotten records, a repo's new commit.
+    public func changesState(from state: StateModel) -> Bool {
+        recordChanges.contains { $0.blockedBy == nil && !$0.writesBase }
+            || repoCommits.contains { state.repos[$0.key]?.commit != $0.value }
     }
 
     public var manualItems: [ManualItem] {

@@ -133,6 +133,11 @@ public struct RecordChange: Sendable, Equatable {
         self.blockedBy = blockedBy
     }
 
+    /// Whether this change sends anything to the base (an adopt of a record already right does not).
+    public var writesBase: Bool {
+        action.writesBase && (action == .delete || action == .create || action == .recreate || !writes.isEmpty || !clears.isEmpty)
+    }
+
     public var hasDrift: Bool {
         action == .recreate || fields.contains { [.drift, .driftReported, .driftAdopted].contains($0.kind) }
     }

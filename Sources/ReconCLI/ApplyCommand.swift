@@ -86,7 +86,7 @@ struct ApplyCommand: Command {
             snapshot = outcome.remote
             stages = outcome.timings
             if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
-            guard plan.hasChanges || hasStateWork(plan, outcome.state) else {
+            guard plan.hasChanges || plan.changesState(from: outcome.state) else {
                 if json { ApplyView(console: console, json: true).event(["event": "done", "status": "no_changes"]) }
                 return .success
             }
@@ -120,11 +120,6 @@ struct ApplyCommand: Command {
         } catch {
             throw ReconError("\(path): \(error.message)", hint: error.hint)
         }
-    }
-
-    /// State-only work (converged values, forgotten records, new repo commits) is saved even with nothing to write.
-    private func hasStateWork(_ plan: Plan, _ state: StateModel) -> Bool {
-        plan.recordChanges.contains { !$0.action.writesBase } || plan.repoCommits.contains { state.repos[$0.key]?.commit != $0.value }
     }
 
     private func confirm(_ console: Console) throws -> Bool {

@@ -1,4 +1,6 @@
 import Apply
+import Foundation
+import State
 import Plan
 import ReconCore
 import XCTest
@@ -132,6 +134,32 @@ final class ApplierTests: XCTestCase {
         let result = try harness.planAndApply(run: "r2")
         XCTAssertEqual(result.counters.archived, 1)
         XCTAssertEqual(try harness.records("Skills")["core:plugins/alpha/skills/one"]?.fields["Archived"], .bool(true))
+        XCTAssertFalse(try harness.plan().plan.hasChanges)
+    }
+}
+
+extension ApplierTests {
+    /// A regression: adopts with nothing to write took batch slots, so updates cost extra requests.
+    func testAdoptsWithNothingToWriteDoNotTakeWriteBatches() throws {
+        let harness = ApplyHarness()
+        for index in 0..<10 { harness.addSkill("alpha", "s\(index)") }
+        harness.repo.commit("ten")
+        try harness.planAndApply(run: "r1")
+        // The state is lost: every record is adopted; two of them also change.
+        try FileManager.default.removeItem(atPath: harness.statePath)
+        harness.addSkill("alpha", "s3", name: "changed three")
+        harness.addSkill("alpha", "s7", name: "changed seven")
+        harness.repo.commit("two changes")
+        harness.batchSize = 2
+        let plan = try harness.plan().plan
+        XCTAssertEqual(plan.recordChanges.filter { $0.action == .adopt }.count, 11)
+        let observer = BatchCounter()
+        let applier = Applier(plan: plan, manifest: try harness.manifest(), provider: harness.provider(),
+                              store: StateStore(path: harness.statePath), keepHistory: 10, observer: observer)
+        _ = try applier.run(try applier.check(), runDirectory: harness.project.path + "/state/runs/r2")
+        XCTAssertEqual(observer.updateBatches, 1, "two writes in batches of two: one batch")
+        XCTAssertEqual(try harness.state()?.recordCount, 11, "every adopted record is in the state")
+        XCTAssertEqual(try harness.records("Skills")["core:plugins/alpha/skills/s3"]?.fields["Name"], .text("changed three"))
         XCTAssertFalse(try harness.plan().plan.hasChanges)
     }
 }

@@ -104,10 +104,14 @@ final class ApplyHarness {
 /// Counts batches so a test can stop a run part-way.
 final class BatchCounter: ApplyObserver {
     var batches = 0
+    var updateBatches = 0
     var outcomes: [EntityOutcome] = []
     var warnings: [String] = []
     func phaseStarted(_ phase: ApplyPhase, total: Int) {}
-    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) { batches += 1 }
+    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
+        batches += 1
+        if phase == .updates { updateBatches += 1 }
+    }
     func recordFinished(_ outcome: EntityOutcome) { outcomes.append(outcome) }
     func warning(_ message: String) { warnings.append(message) }
 }

@@ -115,3 +115,25 @@ final class ApplyCommandTests: XCTestCase {
         XCTAssertEqual(waited.status, 0, waited.stderr)
     }
 }
+
+extension ApplyCommandTests {
+    /// A regression: a plan whose only work was adopting identical records said "No changes" and never
+    /// saved the adoption, so the state stayed empty.
+    func testAdoptOnlyPlanIsAppliedToTheState() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        // The state loses its records but keeps the repo's commit: nothing but adoption is left to do.
+        let path = project.path + "/state/recon.state.json"
+        var state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        state["records"] = [String: Any]()
+        try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        let adopt = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(adopt.status, 0, adopt.stderr)
+        let saved = try XCTUnwrap(project.directory.read("state/recon.state.json"))
+        XCTAssertTrue(saved.contains("core:plugins/alpha/skills/one"), "the adopted record is managed again")
+        XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), ["1"], "no duplicate")
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
+    }
+}

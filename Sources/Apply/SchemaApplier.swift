@@ -13,7 +13,7 @@ struct SchemaApplier {
     func apply(_ changes: [SchemaChange]) throws -> Int {
         var schema = try provider.inspectSchema()
         var made = 0
-        var deferred: [(table: String, field: PlannedField)] = []
+        var deferred: [(table: String, field: FieldDefinition)] = []
         for change in changes {
             guard case .createTable(let name, let description, let fields) = change else { continue }
             guard schema.table(named: name) == nil else { continue }  // made by an interrupted run
@@ -24,7 +24,7 @@ struct SchemaApplier {
             deferred += fields.filter { field in !now.contains(field) }.map { (name, $0) }
             let key = manifest.table(named: name)?.key.value ?? fields[0].name
             _ = try provider.createTable(TableDefinition(name: name, description: description, keyField: key,
-                                                         fields: now.map(definition)))
+                                                         fields: now))
             schema = try provider.inspectSchema()
             made += 1
         }
@@ -36,7 +36,7 @@ struct SchemaApplier {
                 throw ReconError("table '\(table)' is missing from the base while adding field '\(field.name)'")
             }
             guard remote.field(named: field.name) == nil else { continue }
-            _ = try provider.createField(definition(field), in: remote)
+            _ = try provider.createField(field, in: remote)
             schema = try provider.inspectSchema()
             made += 1
         }
@@ -61,10 +61,5 @@ struct SchemaApplier {
             }
         }
         return made
-    }
-
-    private func definition(_ field: PlannedField) -> FieldDefinition {
-        FieldDefinition(name: field.name, type: field.type, description: field.description, choices: field.choices,
-                        linkedTable: field.linkedTable, precision: field.precision)
     }
 }

@@ -28,7 +28,7 @@ public struct FileExtractCache: ExtractCache {
         let decoded = records.compactMap(RecordCoding.record)
         guard decoded.count == records.count else { return nil }
         return CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: decoded,
-                                diagnostics: diagnostics.compactMap(RecordCoding.diagnostic))
+                                diagnostics: diagnostics.compactMap(Diagnostic.init(json:)))
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry.
@@ -38,7 +38,7 @@ public struct FileExtractCache: ExtractCache {
         writer.field("commit", extraction.commit)
         writer.key("diagnostics")
         writer.beginArray()
-        for diagnostic in extraction.diagnostics { RecordCoding.write(diagnostic, to: &writer) }
+        for diagnostic in extraction.diagnostics { diagnostic.write(to: &writer) }
         writer.endArray()
         writer.field("fingerprint", extraction.fingerprint)
         writer.field("format_version", FileExtractCache.formatVersion)

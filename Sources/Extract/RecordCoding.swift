@@ -36,28 +36,4 @@ public enum RecordCoding {
         guard json["content_hash"]?.stringValue == record.contentHash else { return nil }
         return record
     }
-
-    public static func write(_ diagnostic: Diagnostic, to writer: inout JSONWriter) {
-        writer.beginObject()
-        if let location = diagnostic.location {
-            writer.field("column", location.column)
-            writer.field("file", location.file)
-        }
-        if let hint = diagnostic.hint { writer.field("hint", hint) }
-        if let location = diagnostic.location { writer.field("line", location.line) }
-        writer.field("message", diagnostic.message)
-        writer.field("severity", diagnostic.severity.rawValue)
-        writer.endObject()
-    }
-
-    public static func diagnostic(_ json: JSONValue) -> Diagnostic? {
-        guard let message = json["message"]?.stringValue,
-              let severity = json["severity"]?.stringValue.flatMap(Diagnostic.Severity.init(rawValue:))
-        else { return nil }
-        var location: SourceLocation?
-        if let file = json["file"]?.stringValue, let line = json["line"]?.intValue, let column = json["column"]?.intValue {
-            location = SourceLocation(file: file, line: line, column: column)
-        }
-        return Diagnostic(severity, at: location, message, hint: json["hint"]?.stringValue)
-    }
 }

@@ -1,31 +1,11 @@
 import ReconCore
-
-/// A field as the plan creates it; the applier turns it into a provider's definition.
-public struct PlannedField: Sendable, Equatable {
-    public var name: String
-    /// The manifest's type name (`singleLineText`, `multipleRecordLinks`, ...).
-    public var type: String
-    public var description: String?
-    public var choices: [String]?
-    public var linkedTable: String?
-    public var precision: Int?
-
-    public init(name: String, type: String, description: String? = nil, choices: [String]? = nil,
-                linkedTable: String? = nil, precision: Int? = nil) {
-        self.name = name
-        self.type = type
-        self.description = description
-        self.choices = choices
-        self.linkedTable = linkedTable
-        self.precision = precision
-    }
-}
+import Remote
 
 /// A change to the base's schema. A closed set of typed cases, as Atlas does it.
 public enum SchemaChange: Sendable, Equatable {
-    /// A table with its fields, key field first.
-    case createTable(name: String, description: String?, fields: [PlannedField])
-    case createField(table: String, field: PlannedField)
+    /// A table with its fields, key field first. Fields are described as providers create them.
+    case createTable(name: String, description: String?, fields: [FieldDefinition])
+    case createField(table: String, field: FieldDefinition)
     case updateTable(table: String, tableID: String, description: Change<String?>)
     /// Name (a field renamed in the base is renamed back), description or select choices.
     case updateField(FieldUpdate)

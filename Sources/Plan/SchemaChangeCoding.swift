@@ -1,4 +1,5 @@
 import ReconCore
+import Remote
 
 /// Schema changes to and from the plan's JSON, keys in sorted order.
 enum SchemaChangeCoding {
@@ -53,7 +54,7 @@ enum SchemaChangeCoding {
         w.endObject()
     }
 
-    private static func write(_ field: PlannedField, to w: inout JSONWriter) {
+    private static func write(_ field: FieldDefinition, to w: inout JSONWriter) {
         w.beginObject()
         if let choices = field.choices { w.key("choices"); w.value(.array(choices.map(JSONValue.string))) }
         if let description = field.description { w.field("description", description) }
@@ -69,7 +70,7 @@ enum SchemaChangeCoding {
         let table = try PlanDecoder.string(json, "table")
         switch kind {
         case "create_table":
-            var fields: [PlannedField] = []
+            var fields: [FieldDefinition] = []
             for field in json["fields"]?.arrayValue ?? [] { fields.append(try readField(field)) }
             return .createTable(name: table, description: json["description"]?.stringValue, fields: fields)
         case "create_field":
@@ -103,8 +104,8 @@ enum SchemaChangeCoding {
         }
     }
 
-    private static func readField(_ json: JSONValue) throws(ReconError) -> PlannedField {
-        PlannedField(name: try PlanDecoder.string(json, "name"), type: try PlanDecoder.string(json, "type"),
+    private static func readField(_ json: JSONValue) throws(ReconError) -> FieldDefinition {
+        FieldDefinition(name: try PlanDecoder.string(json, "name"), type: try PlanDecoder.string(json, "type"),
                      description: json["description"]?.stringValue,
                      choices: json["choices"]?.arrayValue?.compactMap(\.stringValue),
                      linkedTable: json["linked_table"]?.stringValue, precision: json["precision"]?.intValue)

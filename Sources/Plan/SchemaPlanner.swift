@@ -27,7 +27,7 @@ struct SchemaPlanner {
         for spec in manifest.tables where scope.includes(table: spec.name) {
             guard let table = remoteTable(for: spec) else {
                 var blocked: [String: String] = [:]
-                var fields: [PlannedField] = []
+                var fields: [FieldDefinition] = []
                 for field in plannedFields(spec) {
                     if let item = notCreatable(field, table: spec.name) {
                         changes.append(.manual(item))
@@ -134,7 +134,7 @@ struct SchemaPlanner {
     }
 
     /// A field whose type the remote's API cannot create: someone creates it by hand.
-    private func notCreatable(_ field: PlannedField, table: String) -> ManualItem? {
+    private func notCreatable(_ field: FieldDefinition, table: String) -> ManualItem? {
         guard !remote.capabilities.canCreate(type: field.type) else { return nil }
         return ManualItem(
             kind: .fieldTypeNotCreatable, table: table, field: field.name,
@@ -142,15 +142,15 @@ struct SchemaPlanner {
             instructions: "Create the field '\(field.name)' with type \(field.type) in the base by hand; then plan again. Writes to this field wait until then.")
     }
 
-    private func plannedFields(_ spec: TableSpec) -> [PlannedField] {
+    private func plannedFields(_ spec: TableSpec) -> [FieldDefinition] {
         let key = spec.fields.filter { $0.name == spec.key.value }
         return (key + spec.fields.filter { $0.name != spec.key.value }).map(planned)
     }
 
-    private func planned(_ field: FieldSpec) -> PlannedField {
+    private func planned(_ field: FieldSpec) -> FieldDefinition {
         var precision: Int?
         if case .number(let digits) = field.type { precision = digits }
-        return PlannedField(name: field.name, type: field.type.name.rawValue, description: field.description,
+        return FieldDefinition(name: field.name, type: field.type.name.rawValue, description: field.description,
                             choices: field.type.choices, linkedTable: field.type.linkedTable, precision: precision)
     }
 

@@ -65,7 +65,7 @@ struct ApplyCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
-        let savedPlan = try planFile.map(readPlan)
+        let savedPlan = try planFile.map(PlanView.read)
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
         let layout = RunLayout()
@@ -111,15 +111,6 @@ struct ApplyCommand: Command {
             console.line("Timings: \(stages.line)", to: .err)
         }
         return result.status == .cancelled ? .cancelled : .success
-    }
-
-    private func readPlan(_ path: String) throws -> Plan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReconError("cannot read the plan file '\(path)'") }
-        do {
-            return try PlanFile.decode([UInt8](data))
-        } catch {
-            throw ReconError("\(path): \(error.message)", hint: error.hint)
-        }
     }
 
     private func confirm(_ console: Console) throws -> Bool {

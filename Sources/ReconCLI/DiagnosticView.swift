@@ -30,18 +30,7 @@ struct DiagnosticView {
         writer.beginObject()
         writer.key("diagnostics")
         writer.beginArray()
-        for diagnostic in diagnostics.sorted() {
-            writer.beginObject()
-            if let location = diagnostic.location {
-                writer.field("column", location.column)
-                writer.field("file", location.file)
-            }
-            if let hint = diagnostic.hint { writer.field("hint", hint) }
-            if let location = diagnostic.location { writer.field("line", location.line) }
-            writer.field("message", diagnostic.message)
-            writer.field("severity", diagnostic.severity.rawValue)
-            writer.endObject()
-        }
+        for diagnostic in diagnostics.sorted() { diagnostic.write(to: &writer) }
         writer.endArray()
         writer.field("error_count", diagnostics.filter { $0.severity == .error }.count)
         writer.field("format_version", "1")

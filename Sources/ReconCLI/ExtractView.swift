@@ -55,7 +55,7 @@ struct ExtractView {
         writer.beginObject()
         writer.key("diagnostics")
         writer.beginArray()
-        for diagnostic in result.diagnostics { RecordCoding.write(diagnostic, to: &writer) }
+        for diagnostic in result.diagnostics { diagnostic.write(to: &writer) }
         writer.endArray()
         writer.field("format_version", "1")
         writer.key("records")

@@ -54,18 +54,8 @@ struct PlanCommand: Command {
         let plan = outcome.plan
         var stages = outcome.timings
         try stages.measure("write") {
-            let bytes = PlanFile.encode(plan)
-            if let out {
-                try AtomicFile.write(bytes, to: out)
-            }
-            switch format {
-            case .json: console.write(bytes)
-            case .markdown: console.write(PlanMarkdownRenderer().render(plan))
-            case .text:
-                console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
-                if let out {
-                    console.line("\nSaved the plan to \(out). Apply exactly this plan with: recon apply \(out)")
-                }
+            try PlanView(console: console, format: format).present(plan, out: out) {
+                "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
         }
         if timings { console.line("Timings: \(stages.line)", to: .err) }

@@ -38,18 +38,11 @@ struct RollbackCommand: Command {
         let console = context.console
         let plan = try RollbackRunner(runsDirectory: RunLayout().runsDirectory, manifestDirectory: context.globals.manifests,
                                       environment: context.environment).run(runID: runID)
-        let bytes = PlanFile.encode(plan)
-        if let out { try AtomicFile.write(bytes, to: out) }
-        switch format {
-        case .json: console.write(bytes)
-        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
-        case .text:
-            console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
-            if let out {
-                console.line("\nSaved the rollback plan to \(out). Apply it with: recon apply \(out)")
-            } else if plan.hasChanges {
-                console.line("\nTo roll back, save this plan with -out FILE and apply it with 'recon apply FILE'.")
-            }
+        try PlanView(console: console, format: format).present(plan, out: out) {
+            "Saved the rollback plan to \($0). Apply it with: recon apply \($0)"
+        }
+        if out == nil, format == .text, plan.hasChanges {
+            console.line("\nTo roll back, save this plan with -out FILE and apply it with 'recon apply FILE'.")
         }
         return .success
     }

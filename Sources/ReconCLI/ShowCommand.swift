@@ -28,20 +28,7 @@ struct ShowCommand: Command {
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ReconError("cannot read the plan file '\(file)'")
-        }
-        let plan: Plan
-        do {
-            plan = try PlanFile.decode([UInt8](data))
-        } catch {
-            throw ReconError("\(file): \(error.message)", hint: error.hint)
-        }
-        switch format {
-        case .json: context.console.write(PlanFile.encode(plan))
-        case .markdown: context.console.write(PlanMarkdownRenderer().render(plan))
-        case .text: context.console.write(PlanTextRenderer(color: context.console.colorEnabled).render(plan))
-        }
+        try PlanView(console: context.console, format: format).present(try PlanView.read(file), out: nil) { $0 }
         return .success
     }
 }

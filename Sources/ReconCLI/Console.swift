@@ -16,6 +16,8 @@ public final class Console: @unchecked Sendable {
 
     /// The process's real stdout and stderr.
     public init(environment: [String: String]) {
+        // A closed pipe is an EPIPE to handle, not a signal that kills the process mid-write.
+        signal(SIGPIPE, SIG_IGN)
         stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         stderrIsTerminal = isatty(STDERR_FILENO) == 1
         stdinIsTerminal = isatty(STDIN_FILENO) == 1
@@ -45,9 +47,28 @@ public final class Console: @unchecked Sendable {
             case .out where capturedOut != nil: capturedOut!.append(contentsOf: bytes)
             case .err where capturedErr != nil: capturedErr!.append(contentsOf: bytes)
             default:
-                let handle = stream == .out ? FileHandle.standardOutput : FileHandle.standardError
-                handle.write(Data(bytes))
+                writeAll(bytes, to: stream == .out ? STDOUT_FILENO : STDERR_FILENO)
             }
+        }
+    }
+
+    /// Streams whose reader went away (`recon plan | head`): later output to them is dropped, and the
+    /// run goes on to finish its work — an apply must not die half-way because a pager closed.
+    private var closed: Set<Int32> = []
+
+    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        guard !closed.contains(descriptor) else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                closed.insert(descriptor)
+                return
+            }
+            offset += written
         }
     }
 

@@ -105,3 +105,29 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("cannot change to directory 'nowhere'"))
     }
 }
+
+extension CommandLineTests {
+    /// A regression: `recon extract | head` crashed with a fatal error when head closed the pipe.
+    func testClosedOutputPipeIsNotACrash() throws {
+        let temp = TemporaryDirectory()
+        let repo = GitFixture()
+        for index in 0..<400 { repo.write("docs/page-\(index).md", "# Page \(index)\n\nText.\n") }
+        repo.commit("pages")
+        temp.write("manifests/m.yaml", """
+            tables: [{name: Docs, key: Key, fields: [{name: Key, type: singleLineText}, {name: Title, type: singleLineText}]}]
+            repos: [{name: r, path: \(repo.path), extract: [{table: Docs, files: ["docs/*.md"], as: markdown, fields: {Title: $title}}]}]
+            """)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "'\(ReconProcess.executable)' extract --format json | head -c 10 > /dev/null; echo \"${PIPESTATUS:-}\" > /dev/null"]
+        process.currentDirectoryURL = URL(fileURLWithPath: temp.path)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertFalse(stderr.contains("Fatal error"), stderr)
+        XCTAssertFalse(stderr.contains("crashed"), stderr)
+        XCTAssertTrue(temp.exists("state/cache"), "the run finished its work")
+    }
+}

@@ -5,7 +5,8 @@ import ReconCore
 enum ColumnKind: Equatable {
     /// TEXT: every text type, single selects, dates and date-times (ISO 8601 text).
     case text
-    /// REAL; the precision lives in the metadata, the value is kept as given.
+    /// NUMERIC: whole numbers are stored as integers (as any SQLite tool then shows them), others as
+    /// reals; the precision lives in the metadata, the value is kept as given.
     case number
     /// INTEGER 0/1; 0 and NULL both read as "no value".
     case checkbox
@@ -33,7 +34,7 @@ enum ColumnKind: Equatable {
     var sqlType: String {
         switch self {
         case .text, .list, .links: "TEXT"
-        case .number: "REAL"
+        case .number: "NUMERIC"
         case .checkbox: "INTEGER"
         }
     }

@@ -52,7 +52,7 @@ final class SQLiteRoundTripTests: XCTestCase {
         XCTAssertEqual(row.int(1), 1)
         XCTAssertEqual(row.text(2), "[\"cli\",\"ai\"]")
         XCTAssertEqual(row.text(3), "[\"\(plugin.id)\"]")
-        XCTAssertEqual(row.text(4), "real")
+        XCTAssertEqual(row.text(4), "real", "-1234.56 is not whole")
         XCTAssertEqual(row.text(5), "ada@example.com")
     }
 
@@ -80,5 +80,27 @@ final class SQLiteRoundTripTests: XCTestCase {
         XCTAssertTrue(first.id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
         XCTAssertEqual(updated.id, first.id)
         XCTAssertEqual(try SQLiteBase(path: base.path).readRecords(in: skills).map(\.id), [first.id])
+    }
+}
+
+extension SQLiteRoundTripTests {
+    /// A regression: whole numbers were stored as REAL, so any SQLite tool showed `553.0` for a word count.
+    func testWholeNumbersAreStoredAsIntegersAndFractionsAsReals() throws {
+        let scratch = ScratchDirectory()
+        let (base, plugins, skills) = try Fixtures.base(in: scratch)
+        let plugin = try base.upsert([["Key": .text("p")]], in: plugins, mergeOn: "Key")[0].record
+        var whole = Fixtures.fullSkill(key: "whole", plugin: plugin.id)
+        whole["Stars"] = .number(553)
+        var fraction = Fixtures.fullSkill(key: "fraction", plugin: plugin.id)
+        fraction["Stars"] = .number(1.5)
+        _ = try base.upsert([whole, fraction], in: skills, mergeOn: "Key")
+        let raw = try Fixtures.rawConnection(base.path)
+        let rows = try raw.prepare("SELECT \"Key\", CAST(\"Stars\" AS TEXT), typeof(\"Stars\") FROM \"Agent Skills\" ORDER BY \"Key\"")
+        XCTAssertTrue(try rows.step())
+        XCTAssertEqual([rows.text(0), rows.text(1), rows.text(2)], ["fraction", "1.5", "real"])
+        XCTAssertTrue(try rows.step())
+        XCTAssertEqual([rows.text(0), rows.text(1), rows.text(2)], ["whole", "553", "integer"])
+        let read = try base.readRecords(in: skills)
+        XCTAssertEqual(Set(read.compactMap { $0.fields["Stars"] }), [.number(553), .number(1.5)], "both read back as numbers")
     }
 }

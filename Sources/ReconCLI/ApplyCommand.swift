@@ -68,7 +68,7 @@ struct ApplyCommand: Command {
         let savedPlan = try planFile.map(PlanView.read)
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
-        let layout = RunLayout()
+        let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         let lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout)
         defer { try? lease.release() }
         for note in lease.notes { console.line("note: \(note)", to: .err) }
@@ -80,7 +80,8 @@ struct ApplyCommand: Command {
             plan = savedPlan
             if !json { console.line("Applying the saved plan \(planFile!): \(plan.summary.line).") }
         } else {
-            let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, environment: context.environment, scope: scope).run()
+            let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                     stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
             DiagnosticView(console: console).warnings(outcome.warnings)
             plan = outcome.plan
             snapshot = outcome.remote
@@ -96,7 +97,8 @@ struct ApplyCommand: Command {
             }
         }
         let view = ApplyView(console: console, json: json)
-        let session = ApplySession(manifest: manifest, layout: layout, environment: context.environment, batchSize: batchSize)
+        let session = ApplySession(manifest: manifest, layout: layout, statePath: context.globals.statePath,
+                                   environment: context.environment, batchSize: batchSize)
         let result: ApplySession.Outcome
         do {
             result = try session.apply(plan, snapshot: snapshot, lease: lease, cancellation: cancellation, observer: view)

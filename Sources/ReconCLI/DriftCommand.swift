@@ -25,7 +25,8 @@ struct DriftCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        guard let report = try DriftRunner(manifestDirectory: context.globals.manifests, environment: context.environment).run() else {
+        guard let report = try DriftRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                             environment: context.environment).run() else {
             if format == .json {
                 console.write(DriftRenderer.json(DriftReport(target: "")))
             } else {

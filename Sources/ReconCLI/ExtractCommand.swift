@@ -41,7 +41,7 @@ struct ExtractCommand: Command {
         do {
             let manifest = try ManifestLoader().load(directory: context.globals.manifests)
             try checkFilters(manifest)
-            let state = Extraction.defaultStateDirectory
+            let state = context.globals.stateDirectory
             let result = try Extraction(manifest: manifest, stateDirectory: state, cache: FileExtractCache(stateDirectory: state)).run()
             let records = result.records.filter { record in
                 (table == nil || record.table == table) && (repo == nil || record.provenance.repo == repo)

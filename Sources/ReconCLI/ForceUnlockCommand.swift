@@ -28,7 +28,7 @@ struct ForceUnlockCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        let path = RunLayout().lockPath
+        let path = RunLayout(stateDirectory: context.globals.stateDirectory).lockPath
         let removed = try Lease.forceUnlock(path: path, id: id)
         console.line("Removed the lease \(removed.id) from \(path): it was held by \(removed.owner) (pid \(removed.pid) on "
             + "\(removed.host)) for '\(removed.operation)' since \(UTCTimestamp.string(removed.created)).")

@@ -49,7 +49,8 @@ struct PlanCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, environment: context.environment, scope: scope).run()
+        let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                 stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
         DiagnosticView(console: console).warnings(outcome.warnings)
         let plan = outcome.plan
         var stages = outcome.timings

@@ -37,9 +37,9 @@ struct PruneCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
-        let layout = RunLayout()
+        let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         let pruner = RetentionPruner(policy: manifest.retention, layout: layout,
-                                     history: StateStore(path: StateStore.defaultPath).history)
+                                     history: StateStore(path: context.globals.statePath).history)
         let report: RetentionPruner.Report
         if dryRun {
             report = try pruner.prune(dryRun: true)

@@ -36,7 +36,8 @@ struct RollbackCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        let plan = try RollbackRunner(runsDirectory: RunLayout().runsDirectory, manifestDirectory: context.globals.manifests,
+        let plan = try RollbackRunner(runsDirectory: RunLayout(stateDirectory: context.globals.stateDirectory).runsDirectory,
+                                      manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                       environment: context.environment).run(runID: runID)
         try PlanView(console: console, format: format).present(plan, out: out) {
             "Saved the rollback plan to \($0). Apply it with: recon apply \($0)"

@@ -38,7 +38,7 @@ struct RunsCommand: Command {
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
-        let layout = RunLayout()
+        let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         var listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
         if let limit { listing.runs = Array(listing.runs.prefix(limit)) }
         let view = RunsView(console: context.console)

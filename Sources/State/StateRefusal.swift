@@ -14,7 +14,7 @@ enum StateRefusal {
 
     static func otherTarget(path: String, found: String, expected: String) -> ReconError {
         ReconError("the state file \(path) describes target '\(found)', but the manifests target '\(expected)'",
-                   hint: "pass -state with the state file for '\(expected)', or fix 'target' in the manifests; the file was left untouched")
+                   hint: "pass --state with the state file for '\(expected)', or fix 'target' in the manifests; the file was left untouched")
     }
 
     static func corruptJournal(path: String, line: Int, detail: String) -> ReconError {
@@ -39,7 +39,7 @@ enum StateRefusal {
 
     static func wouldOverwrite(path: String) -> ReconError {
         ReconError("refusing to overwrite the state file \(path): it is not the state this run loaded",
-                   hint: "it is corrupt or belongs to another lineage; move it away or pass -state with another path")
+                   hint: "it is corrupt or belongs to another lineage; move it away or pass --state with another path")
     }
 
     static func restoreAdvice(_ newestHistory: String?) -> String {

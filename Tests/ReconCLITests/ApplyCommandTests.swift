@@ -137,3 +137,30 @@ extension ApplyCommandTests {
         XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
     }
 }
+
+extension ApplyCommandTests {
+    /// A regression: a second manifest set run from the same folder collided with the first one's state,
+    /// and the error pointed at a `-state` flag that did not exist.
+    func testStateFlagKeepsTwoTargetsApartInOneFolder() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        let other = try XCTUnwrap(project.directory.read("manifests/schema.yaml"))
+            .replacingOccurrences(of: "database: state/catalog.sqlite", with: "database: other/catalog.sqlite")
+        project.directory.write("other-manifests/schema.yaml", other)
+
+        let collide = try project.recon("plan", "-m", "other-manifests")
+        XCTAssertEqual(collide.status, 1)
+        XCTAssertTrue(collide.stderr.contains("pass --state with the state file for 'sqlite:other/catalog.sqlite'"), collide.stderr)
+
+        let apply = try project.recon("apply", "-m", "other-manifests", "--state", "other/recon.state.json", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertTrue(project.directory.exists("other/recon.state.json"))
+        XCTAssertTrue(project.directory.exists("other/runs"), "runs live beside their state file")
+        XCTAssertEqual(try project.recon("plan", "-m", "other-manifests", "--state", "other/recon.state.json", "-detailed-exitcode").status, 0)
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0, "the first target is untouched")
+        let runs = try project.recon("runs", "--state", "other/recon.state.json", "--format", "json")
+        XCTAssertTrue(runs.stdout.contains("sqlite:other/catalog.sqlite"), runs.stdout)
+    }
+}

@@ -58,13 +58,14 @@ public struct Applier {
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
-    public func run(_ preflight: Preflight, runDirectory: String) throws -> Result {
+    /// `planBytes` is the encoded plan when the caller has it already (it is costly at 100,000 records).
+    public func run(_ preflight: Preflight, runDirectory: String, planBytes: [UInt8]? = nil) throws -> Result {
         let existing = preflight.state
         let before = preflight.before
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
 
         observer?.phaseStarted(.backup, total: 0)
-        try RunBackup.write(plan: plan, before: before, priorState: existing, to: runDirectory)
+        try RunBackup.write(planBytes: planBytes ?? PlanFile.encode(plan), before: before, priorState: existing, to: runDirectory)
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,

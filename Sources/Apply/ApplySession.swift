@@ -44,13 +44,14 @@ public struct ApplySession {
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled || lease.lostReason != nil })
         let preflight = try applier.check(snapshot: snapshot)
+        let encoded = PlanFile.encoded(plan)
         let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
-                                         planDigest: PlanFile.digest(of: plan), target: plan.target, leaseID: lease.id)
+                                         planDigest: encoded.digest, target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)
         applier.observer = recorder
         let result: Applier.Result
         do {
-            result = try applier.run(preflight, runDirectory: ledger.directory)
+            result = try applier.run(preflight, runDirectory: ledger.directory, planBytes: encoded.bytes)
             recorder.flush()
         } catch {
             recorder.flush()

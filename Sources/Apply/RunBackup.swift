@@ -10,10 +10,11 @@ public enum RunBackup {
     public static let formatVersion = 1
 
     /// `priorState` is the state as loaded (journal replayed), not the file, which may lag a crashed run.
-    public static func write(plan: Plan, before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
+    /// `planBytes` is the plan file as `PlanFile.encoded` made it, so apply encodes its plan once.
+    public static func write(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
         let backup = runDirectory + "/backup"
         try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
-        try AtomicFile.write(PlanFile.encode(plan), to: runDirectory + "/plan.json")
+        try AtomicFile.write(planBytes, to: runDirectory + "/plan.json")
         try AtomicFile.write(encode(before), to: backup + "/before.json")
         if let priorState {
             try AtomicFile.write(StateCodec.encode(priorState), to: backup + "/state.json")

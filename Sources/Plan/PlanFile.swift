@@ -6,9 +6,12 @@ import ReconCore
 /// canonical bytes of `plan`, so reformatting the file keeps it valid and editing any value does not.
 public enum PlanFile {
     public static func encode(_ plan: Plan) -> [UInt8] {
-        var compact = JSONWriter(capacity: 1 << 16)
-        PlanEncoder.write(plan, to: &compact)
-        let digest = "sha256:" + SHA256.hex(compact.finish())
+        encoded(plan).bytes
+    }
+
+    /// The file's bytes and its digest from one pass over the compact form (apply needs both).
+    public static func encoded(_ plan: Plan) -> (bytes: [UInt8], digest: String) {
+        let digest = self.digest(of: plan)
 
         var file = JSONWriter(pretty: true, capacity: 1 << 16)
         file.beginObject()
@@ -17,7 +20,7 @@ public enum PlanFile {
         file.key("plan")
         PlanEncoder.write(plan, to: &file)
         file.endObject()
-        return file.finish()
+        return (file.finish(), digest)
     }
 
     /// The digest `encode` records, for display and ledgers.

@@ -40,6 +40,10 @@ public final class AirtableBase: BaseProvider {
         try translate { try AirtableRecordReader(client: client).records(of: table) }
     }
 
+    public func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord] {
+        try translate { try AirtableRecordReader(client: client).records(ids: ids, of: table) }
+    }
+
     // MARK: SchemaWriting
 
     public func createTable(_ definition: TableDefinition) throws -> RemoteTable {

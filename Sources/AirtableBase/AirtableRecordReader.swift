@@ -28,6 +28,34 @@ struct AirtableRecordReader {
         return records
     }
 
+    /// Ids per `filterByFormula` request: the formula rides in the URL, which must stay short.
+    static let idsPerRequest = 50
+    /// Above this many ids a full listing costs fewer requests than filtering for them.
+    static let filterLimit = 500
+
+    /// The records with these ids, by `OR(RECORD_ID()='…', …)` in chunks; a full listing when there are many.
+    func records(ids: [String], of table: RemoteTable) throws(AirtableFailure) -> [RemoteRecord] {
+        let wanted = Set(ids)
+        guard wanted.count <= Self.filterLimit else { return try records(of: table).filter { wanted.contains($0.id) } }
+        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
+        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
+        var records: [RemoteRecord] = []
+        let sorted = wanted.sorted()
+        for start in stride(from: 0, to: sorted.count, by: Self.idsPerRequest) {
+            let chunk = sorted[start..<min(start + Self.idsPerRequest, sorted.count)]
+            // Record ids are `rec` + letters and digits, so they need no quoting beyond the quotes.
+            let formula = "OR(" + chunk.map { "RECORD_ID()='\($0)'" }.joined(separator: ",") + ")"
+            var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true"),
+                                             ("filterByFormula", formula)]
+            query += readable.map { ("fields[]", $0.id) }
+            let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)", query: query)
+            for json in page["records"]?.arrayValue ?? [] {
+                if let record = Self.record(json, fields: byID) { records.append(record) }
+            }
+        }
+        return records
+    }
+
     /// A record from the API (cells keyed by field id) → fields by name; unknown ids are skipped.
     static func record(_ json: JSONValue, fields: [String: RemoteField]) -> RemoteRecord? {
         guard let id = json["id"]?.stringValue else { return nil }

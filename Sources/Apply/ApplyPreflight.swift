@@ -61,7 +61,8 @@ public enum ApplyPreflight {
                 reasons.append("table \(table) no longer exists in the base")
                 continue
             }
-            let current = Dictionary(try provider.readRecords(in: remoteTable).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let current = Dictionary(try provider.readRecords(ids: ids.sorted(), in: remoteTable).map { ($0.id, $0) },
+                                     uniquingKeysWith: { a, _ in a })
             for id in ids { records[table, default: [:]][id] = current[id] }
             for fingerprint in fingerprints[table] ?? [] {
                 guard let record = current[fingerprint.recordID] else {

@@ -11,6 +11,17 @@ public protocol RecordReading {
     /// Every record of `table` (identified by its id), fields by name, empty cells omitted,
     /// link cells holding the ids of records that still exist.
     func readRecords(in table: RemoteTable) throws -> [RemoteRecord]
+    /// The records with these ids that still exist (others are left out), for apply's preflight: a small
+    /// plan against a large remote table should not read the whole table again.
+    func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord]
+}
+
+extension RecordReading {
+    /// A full read, filtered: right for providers where reading a table is cheap (SQLite).
+    public func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord] {
+        let wanted = Set(ids)
+        return try readRecords(in: table).filter { wanted.contains($0.id) }
+    }
 }
 
 /// Creates and describes tables and fields (apply, schema phase). Nothing here renames,

@@ -137,3 +137,24 @@ final class AirtableRecordTests: XCTestCase {
                        ["Draft", "Published", "Archived"], "typecast let Airtable add the choice")
     }
 }
+
+extension AirtableRecordTests {
+    /// Apply's preflight reads the records a plan touches by id, not the whole table again.
+    func testReadingByIdCostsOneRequestPerFiftyIds() throws {
+        let harness = try AirtableHarness()
+        let provider = harness.provider(rate: 50)
+        let (_, skills) = try harness.createCatalog(provider)
+        for index in 0..<250 {
+            harness.emulator.insertRecord(harness.baseID, table: "Skills", cells: ["Key": .string("k\(index)")])
+        }
+        let all = try provider.readRecords(in: skills)
+        let wanted = [all[3].id, all[100].id, all[249].id]
+        harness.emulator.resetLog()
+        let read = try provider.readRecords(ids: wanted + ["recMissing000000"], in: skills)
+        XCTAssertEqual(Set(read.map(\.id)), Set(wanted), "exactly the records asked for; a missing id is left out")
+        XCTAssertEqual(read.first { $0.id == all[100].id }?.fields["Key"], .text("k100"))
+        XCTAssertEqual(harness.emulator.requests.map(\.method), ["GET"], "one filtered request instead of three pages")
+        let many = try provider.readRecords(ids: all.map(\.id), in: skills)
+        XCTAssertEqual(many.count, 250, "a large id set still reads every record once")
+    }
+}

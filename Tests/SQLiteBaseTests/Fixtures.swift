@@ -31,7 +31,7 @@ enum Fixtures {
         ])
 
     /// A base with both tables created; returns the provider and the two tables.
-    static func base(in scratch: ScratchDirectory, limit: Int = SQLiteBase.defaultMaxRecordsPerBatch)
+    static func base(in scratch: TemporaryDirectory, limit: Int = SQLiteBase.defaultMaxRecordsPerBatch)
         throws -> (SQLiteBase, plugins: RemoteTable, skills: RemoteTable)
     {
         let base = SQLiteBase(path: scratch.file("state/catalog.sqlite"), maxRecordsPerBatch: limit)

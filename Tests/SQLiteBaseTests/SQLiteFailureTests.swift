@@ -7,7 +7,7 @@ import XCTest
 
 final class SQLiteFailureTests: XCTestCase {
     func testAFileThatIsNotADatabaseGivesAClearErrorAndIsNotChanged() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let text = String(repeating: "these are notes, not a database\n", count: 200)
         scratch.write(text, to: "notes.sqlite")
         let base = SQLiteBase(path: scratch.file("notes.sqlite"))
@@ -18,15 +18,15 @@ final class SQLiteFailureTests: XCTestCase {
             XCTAssertEqual(error?.hint?.contains("fix 'database' in the target"), true)
         }
         XCTAssertThrowsError(try base.createTable(Fixtures.plugins))
-        XCTAssertEqual(scratch.read("notes.sqlite"), Data(text.utf8))
+        XCTAssertEqual(scratch.data("notes.sqlite"), Data(text.utf8))
     }
 
     func testACorruptDatabaseGivesAClearError() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         _ = try base.upsert((1...300).map { ["Key": .text("k\($0)"), "Description": .text(String(repeating: "x", count: 200))] },
                             in: skills, mergeOn: "Key")
-        var bytes = [UInt8](scratch.read("state/catalog.sqlite")!)
+        var bytes = [UInt8](scratch.data("state/catalog.sqlite")!)
         let pageSize = 4096
         for index in pageSize..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31) }
         try Data(bytes).write(to: URL(fileURLWithPath: base.path))
@@ -39,7 +39,7 @@ final class SQLiteFailureTests: XCTestCase {
     }
 
     func testALockedDatabaseSaysSoInsteadOfHanging() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         let other = try Fixtures.rawConnection(base.path)
         try other.execute("BEGIN EXCLUSIVE")
@@ -52,7 +52,7 @@ final class SQLiteFailureTests: XCTestCase {
     }
 
     func testANewerMetadataFormatIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, _) = try Fixtures.base(in: scratch)
         try Fixtures.rawConnection(base.path).execute("UPDATE _recon_base SET value = '99' WHERE key = 'format_version'")
 
@@ -62,7 +62,7 @@ final class SQLiteFailureTests: XCTestCase {
     }
 
     func testTheBaseIsOneSelfContainedFileAfterWrites() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         _ = try base.upsert([["Key": .text("k")]], in: skills, mergeOn: "Key")
 

@@ -6,7 +6,7 @@ import XCTest
 
 final class SQLiteRecordWriteTests: XCTestCase {
     func testUpsertingTheSameBatchTwiceMakesNoDuplicates() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         let batch: [[String: FieldValue]] = (1...50).map { ["Key": .text("core:s\($0)"), "Name": .text("Skill \($0)")] }
         let first = try base.upsert(batch, in: skills, mergeOn: "Key")
@@ -21,7 +21,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testUpsertOnAnExistingKeyWritesOnlyTheGivenFields() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         _ = try base.upsert([["Key": .text("k"), "Name": .text("n"), "Status": .text("Draft")]], in: skills, mergeOn: "Key")
         let merged = try base.upsert([["Key": .text("k"), "Name": .text("renamed")]], in: skills, mergeOn: "Key")[0]
@@ -31,7 +31,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testTheKeyColumnHasAUniqueIndex() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         _ = try base.upsert([["Key": .text("k")]], in: skills, mergeOn: "Key")
         let raw = try Fixtures.rawConnection(base.path)
@@ -42,7 +42,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testMergingOnAFieldWithDuplicateValuesIsAnIntegrityError() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         _ = try base.upsert([["Key": .text("a"), "Name": .text("same")], ["Key": .text("b"), "Name": .text("same")]],
                             in: skills, mergeOn: "Key")
@@ -53,7 +53,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testUpdateSetsAndClearsCellsAndLeavesOthers() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         let record = try base.upsert([["Key": .text("k"), "Name": .text("n"), "Stars": .number(3), "Tags": .list(["ai"])]],
                                      in: skills, mergeOn: "Key")[0].record
@@ -65,7 +65,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testUpdatingAMissingRecordFailsAndRollsBackTheWholeBatch() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         let record = try base.upsert([["Key": .text("k"), "Name": .text("before")]], in: skills, mergeOn: "Key")[0].record
 
@@ -79,7 +79,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testAValueOfTheWrongKindRollsBackTheBatch() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
 
         XCTAssertThrowsError(try base.upsert(
@@ -90,7 +90,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testLinksMustNameExistingRecordsAndDeletedOnesDisappearFromLinks() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, skills) = try Fixtures.base(in: scratch)
         let made = try base.upsert([["Key": .text("p1")], ["Key": .text("p2")]], in: plugins, mergeOn: "Key").map(\.record.id)
 
@@ -107,7 +107,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testABatchOverTheLimitIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch, limit: 2)
 
         XCTAssertEqual(base.limits.maxRecordsPerBatch, 2)
@@ -118,7 +118,7 @@ final class SQLiteRecordWriteTests: XCTestCase {
     }
 
     func testARecordWithoutItsKeyIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
 
         XCTAssertThrowsError(try base.upsert([["Name": .text("no key")]], in: skills, mergeOn: "Key")) {

@@ -6,7 +6,7 @@ import XCTest
 
 final class SQLiteRoundTripTests: XCTestCase {
     func testEveryFieldTypeRoundTripsThroughAFreshConnection() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, skills) = try Fixtures.base(in: scratch)
         let plugin = try base.upsert([["Key": .text("core:plugins/a"), "Name": .text("A")]], in: plugins, mergeOn: "Key")[0]
         let written = Fixtures.fullSkill(key: "core:skills/x/SKILL.md", plugin: plugin.record.id)
@@ -23,7 +23,7 @@ final class SQLiteRoundTripTests: XCTestCase {
     }
 
     func testEmptyFalseAndMissingValuesAreAbsentWhenRead() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         let stored = try base.upsert(
             [["Key": .text("k1"), "Name": .text(""), "Reviewed": .bool(false), "Tags": .list([]), "Stars": .number(0)]],
@@ -40,7 +40,7 @@ final class SQLiteRoundTripTests: XCTestCase {
     }
 
     func testValuesAreStoredInPlainColumnsOtherToolsCanRead() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, skills) = try Fixtures.base(in: scratch)
         let plugin = try base.upsert([["Key": .text("p")]], in: plugins, mergeOn: "Key")[0].record
         _ = try base.upsert([Fixtures.fullSkill(key: "k", plugin: plugin.id)], in: skills, mergeOn: "Key")
@@ -57,7 +57,7 @@ final class SQLiteRoundTripTests: XCTestCase {
     }
 
     func testCellsEditedByHandIntoTheWrongShapeReadAsTextSoTheyShowAsDrift() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         _ = try base.upsert([["Key": .text("k")]], in: skills, mergeOn: "Key")
         let raw = try Fixtures.rawConnection(base.path)
@@ -70,7 +70,7 @@ final class SQLiteRoundTripTests: XCTestCase {
     }
 
     func testRecordIDsHaveAirtableShapeAndNeverChange() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, skills) = try Fixtures.base(in: scratch)
         let first = try base.upsert([["Key": .text("k"), "Name": .text("one")]], in: skills, mergeOn: "Key")[0].record
         let updated = try base.update([RecordUpdate(id: first.id, fields: ["Name": .text("two")])], in: skills)[0]
@@ -86,7 +86,7 @@ final class SQLiteRoundTripTests: XCTestCase {
 extension SQLiteRoundTripTests {
     /// A regression: whole numbers were stored as REAL, so any SQLite tool showed `553.0` for a word count.
     func testWholeNumbersAreStoredAsIntegersAndFractionsAsReals() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, skills) = try Fixtures.base(in: scratch)
         let plugin = try base.upsert([["Key": .text("p")]], in: plugins, mergeOn: "Key")[0].record
         var whole = Fixtures.fullSkill(key: "whole", plugin: plugin.id)

@@ -6,7 +6,7 @@ import XCTest
 
 final class SQLiteSchemaTests: XCTestCase {
     func testCreatedSchemaReadsBackWithItsMetadataFromAFreshConnection() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, skills) = try Fixtures.base(in: scratch)
         let schema = try SQLiteBase(path: base.path).inspectSchema()
 
@@ -25,7 +25,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testSQLTablesAndColumnsAreNamedExactlyAsInTheManifest() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, _, _) = try Fixtures.base(in: scratch)
         let raw = try Fixtures.rawConnection(base.path)
 
@@ -35,7 +35,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testDescriptionsUpdateAndFieldsCanBeAdded() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, _) = try Fixtures.base(in: scratch)
         try base.updateTable(plugins, description: "All plugins")
         try base.updateField(plugins.field(named: "Name")!, in: plugins, description: nil)
@@ -50,7 +50,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testATableMayLinkToItselfAndLinksToMissingTablesAreRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let base = SQLiteBase(path: scratch.file("base.sqlite"))
         let tree = try base.createTable(TableDefinition(name: "Nodes", keyField: "Key", fields: [
             FieldDefinition(name: "Key", type: "singleLineText"),
@@ -65,7 +65,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testReadingAMissingBaseDoesNotCreateIt() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let path = scratch.file("state/catalog.sqlite")
         let base = SQLiteBase(path: path)
 
@@ -76,7 +76,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testTablesAndColumnsDroppedInAnotherToolShowAsMissingAndCanBeRecreated() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let (base, plugins, _) = try Fixtures.base(in: scratch)
         let raw = try Fixtures.rawConnection(base.path)
         try raw.execute("ALTER TABLE \"Plugins\" DROP COLUMN \"Name\"; DROP TABLE \"Agent Skills\"")
@@ -93,7 +93,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testATableReconDidNotCreateIsNotTakenOver() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let base = SQLiteBase(path: scratch.file("base.sqlite"))
         _ = try base.createTable(Fixtures.plugins)
         try Fixtures.rawConnection(base.path).execute("CREATE TABLE \"Notes\" (x TEXT)")
@@ -107,7 +107,7 @@ final class SQLiteSchemaTests: XCTestCase {
     }
 
     func testReservedAndInvalidDefinitionsAreRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let base = SQLiteBase(path: scratch.file("base.sqlite"))
         let key = FieldDefinition(name: "Key", type: "singleLineText")
 

@@ -6,7 +6,7 @@ import XCTest
 
 final class StateFileTests: XCTestCase {
     func testAWrittenStateReadsBackEqual() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         try store.write(&state, keepHistory: 10)
@@ -17,12 +17,12 @@ final class StateFileTests: XCTestCase {
     }
 
     func testTheFileIsCanonicalPrettyJSONWithSortedKeys() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated(records: 1)
         state.lineage = "5c0ffee0-0000-4000-8000-000000000000"
         try store.write(&state, keepHistory: 10)
-        let text = String(decoding: scratch.read("state/recon.state.json")!, as: UTF8.self)
+        let text = String(decoding: scratch.data("state/recon.state.json")!, as: UTF8.self)
 
         XCTAssertEqual(text, """
             {
@@ -84,7 +84,7 @@ final class StateFileTests: XCTestCase {
     }
 
     func testANewStateStartsAtSerialZeroAndEveryWriteAddsOneKeepingTheLineage() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = try store.loadOrCreate(target: StateSamples.target)
         let lineage = state.lineage
@@ -102,7 +102,7 @@ final class StateFileTests: XCTestCase {
     }
 
     func testAnAtomicWriteLeavesNoTemporaryFiles() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         try store.write(&state, keepHistory: 10)
@@ -114,7 +114,7 @@ final class StateFileTests: XCTestCase {
     }
 
     func testNoStateFileLoadsAsNil() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
 
         XCTAssertNil(try StateSamples.store(in: scratch).load(expectedTarget: StateSamples.target))
         XCTAssertEqual(scratch.list(), [])
@@ -129,14 +129,14 @@ final class StateFileTests: XCTestCase {
     }
 
     func testHistoryIsPrunedToKeepLastAndNeverLosesTheNewest() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         for _ in 1...5 { try store.write(&state, keepHistory: 3) }
 
         XCTAssertEqual(store.history.entries().map(\.serial), [3, 4, 5])
         let newest = store.history.entries().last!
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: newest.path)), scratch.read("state/recon.state.json"))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: newest.path)), scratch.data("state/recon.state.json"))
         XCTAssertTrue(newest.path.hasSuffix(".json") && newest.path.contains("/history/recon.state.00000005."))
         try store.history.prune(keepLast: 0)
         XCTAssertEqual(store.history.entries().map(\.serial), [5])
@@ -156,7 +156,7 @@ final class StateFileTests: XCTestCase {
     }
 
     func testAHandEditedFileInAnotherKeyOrderReadsAndMayBeReplaced() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         scratch.write("""
             {"version":1,"target":"t","serial":4,"extra":{"ignored":[1,{"a":null}]},"repos":{},
              "tables":{"T":{"id":"tbl1","fields":{"Key":"fld1"}}},

@@ -8,11 +8,11 @@ final class StateJournalTests: XCTestCase {
     private let key = "core:skills/new/SKILL.md"
 
     func testAppendedBatchesAreReplayedOnLoadAfterACrash() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         let journal = try store.beginJournal(for: &state, keepHistory: 10)
-        let snapshot = scratch.read("state/recon.state.json")
+        let snapshot = scratch.data("state/recon.state.json")
         try journal.append([.putRecord(table: "Skills", key: key, record: StateSamples.record(99))], to: &state)
         try journal.append([.removeRecord(table: "Skills", key: "core:skills/s0/SKILL.md"),
                             .putRepo(name: "core", repo: RepoState(commit: "feedface")),
@@ -21,7 +21,7 @@ final class StateJournalTests: XCTestCase {
         journal.close()
 
         XCTAssertEqual(state.serial, 3)
-        XCTAssertEqual(scratch.read("state/recon.state.json"), snapshot, "appending never rewrites the snapshot")
+        XCTAssertEqual(scratch.data("state/recon.state.json"), snapshot, "appending never rewrites the snapshot")
         let loaded = try store.load(expectedTarget: StateSamples.target)
         XCTAssertEqual(loaded, state)
         XCTAssertEqual(loaded?.records["Skills"]?[key], StateSamples.record(99))
@@ -31,12 +31,12 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testEachAppendIsOneLineTheSizeOfItsBatch() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated(records: 500)
         let journal = try store.beginJournal(for: &state, keepHistory: 10)
         try journal.append([.putRecord(table: "Skills", key: key, record: StateSamples.record(1))], to: &state)
-        let text = String(decoding: scratch.read("state/recon.state.journal")!, as: UTF8.self)
+        let text = String(decoding: scratch.data("state/recon.state.journal")!, as: UTF8.self)
 
         XCTAssertEqual(text.filter { $0 == "\n" }.count, 1)
         XCTAssertLessThan(text.utf8.count, 400)
@@ -45,7 +45,7 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testAFullWriteFoldsTheJournalIntoTheSnapshot() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         let journal = try store.beginJournal(for: &state, keepHistory: 10)
@@ -59,13 +59,13 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testATornLastLineIsIgnored() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         let journal = try store.beginJournal(for: &state, keepHistory: 10)
         try journal.append([.putRecord(table: "Skills", key: key, record: StateSamples.record(1))], to: &state)
         journal.close()
-        let whole = scratch.read("state/recon.state.journal")!
+        let whole = scratch.data("state/recon.state.journal")!
         let torn = "{\"changes\":[{\"id\":\"rec2\",\"key\":\"k2\",\"op\":\"rec"
         scratch.write(String(decoding: whole, as: UTF8.self) + torn, to: "state/recon.state.journal")
 
@@ -75,13 +75,13 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testAReopenedJournalFoldsWhatACrashedRunLeftBeforeAppending() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         let first = try store.beginJournal(for: &state, keepHistory: 10)
         try first.append([.putRecord(table: "Skills", key: key, record: StateSamples.record(1))], to: &state)
         first.close()
-        let journalText = String(decoding: scratch.read("state/recon.state.journal")!, as: UTF8.self)
+        let journalText = String(decoding: scratch.data("state/recon.state.journal")!, as: UTF8.self)
         scratch.write(journalText + "{\"torn", to: "state/recon.state.journal")
         var resumed = try store.load(expectedTarget: StateSamples.target)!
         let second = try store.beginJournal(for: &resumed, keepHistory: 10)
@@ -94,13 +94,13 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testLinesAlreadyFoldedAreSkipped() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         let journal = try store.beginJournal(for: &state, keepHistory: 10)
         try journal.append([.putRecord(table: "Skills", key: key, record: StateSamples.record(1))], to: &state)
         journal.close()
-        let leftover = scratch.read("state/recon.state.journal")!
+        let leftover = scratch.data("state/recon.state.journal")!
         try store.write(&state, keepHistory: 10)
         try leftover.write(to: URL(fileURLWithPath: store.journalPath))
 
@@ -108,25 +108,25 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testADamagedMiddleLineIsRefusedAndLeftAlone() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         let journal = try store.beginJournal(for: &state, keepHistory: 10)
         try journal.append([.removeRecord(table: "Skills", key: "a")], to: &state)
         try journal.append([.removeRecord(table: "Skills", key: "b")], to: &state)
         journal.close()
-        let lines = String(decoding: scratch.read("state/recon.state.journal")!, as: UTF8.self).split(separator: "\n")
+        let lines = String(decoding: scratch.data("state/recon.state.journal")!, as: UTF8.self).split(separator: "\n")
         let damaged = "{garbage\n" + lines[1] + "\n"
         scratch.write(damaged, to: "state/recon.state.journal")
 
         XCTAssertThrowsError(try store.load(expectedTarget: StateSamples.target)) {
             XCTAssertTrue("\($0)".contains("is damaged at line 1"), "\($0)")
         }
-        XCTAssertEqual(scratch.read("state/recon.state.journal"), Data(damaged.utf8))
+        XCTAssertEqual(scratch.data("state/recon.state.journal"), Data(damaged.utf8))
     }
 
     func testAJournalOfAnotherLineageOrWithAGapIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         try store.write(&state, keepHistory: 10)
@@ -142,7 +142,7 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testAJournalWithoutItsStateFileIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         scratch.write("{\"changes\":[],\"lineage\":\"l\",\"serial\":1}\n", to: "state/recon.state.journal")
 
         XCTAssertThrowsError(try StateSamples.store(in: scratch).load(expectedTarget: nil)) {
@@ -151,7 +151,7 @@ final class StateJournalTests: XCTestCase {
     }
 
     func testBeginningAJournalForANewStateWritesTheSnapshotFirst() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)
         var state = try store.loadOrCreate(target: StateSamples.target)
         let journal = try store.beginJournal(for: &state, keepHistory: 10)

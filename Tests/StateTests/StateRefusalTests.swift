@@ -7,10 +7,10 @@ import XCTest
 final class StateRefusalTests: XCTestCase {
     /// Loads, expects a refusal whose message and hint mention the given words, and checks the file
     /// and directory were left exactly as they were.
-    private func assertRefused(_ scratch: ScratchDirectory, target: String = StateSamples.target,
+    private func assertRefused(_ scratch: TemporaryDirectory, target: String = StateSamples.target,
                                message: String, hint: String, file: StaticString = #filePath, line: UInt = #line) {
         let store = StateSamples.store(in: scratch)
-        let before = scratch.read("state/recon.state.json")
+        let before = scratch.data("state/recon.state.json")
         let listing = scratch.list("state")
         XCTAssertThrowsError(try store.load(expectedTarget: target), file: file, line: line) { error in
             guard let error = error as? ReconError else { return XCTFail("\(error)", file: file, line: line) }
@@ -21,19 +21,19 @@ final class StateRefusalTests: XCTestCase {
         XCTAssertThrowsError(try store.write(&fresh, keepHistory: 5), file: file, line: line) {
             XCTAssertTrue("\($0)".contains("refusing to overwrite"), "\($0)", file: file, line: line)
         }
-        XCTAssertEqual(scratch.read("state/recon.state.json"), before, file: file, line: line)
+        XCTAssertEqual(scratch.data("state/recon.state.json"), before, file: file, line: line)
         XCTAssertEqual(scratch.list("state"), listing, file: file, line: line)
     }
 
-    private func writeValidState(_ scratch: ScratchDirectory, writes: Int = 1) throws -> [UInt8] {
+    private func writeValidState(_ scratch: TemporaryDirectory, writes: Int = 1) throws -> [UInt8] {
         let store = StateSamples.store(in: scratch)
         var state = StateSamples.populated()
         for _ in 0..<writes { try store.write(&state, keepHistory: 10) }
-        return [UInt8](scratch.read("state/recon.state.json")!)
+        return [UInt8](scratch.data("state/recon.state.json")!)
     }
 
     func testATruncatedFileIsRefusedWithWhereAndWhatToDo() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let bytes = try writeValidState(scratch, writes: 2)
         try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: scratch.file("state/recon.state.json")))
 
@@ -41,14 +41,14 @@ final class StateRefusalTests: XCTestCase {
     }
 
     func testACorruptFileIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         scratch.write("{\"lineage\": \"x\", \"version\": 1, oops}", to: "state/recon.state.json")
 
         assertRefused(scratch, message: "line 1, column 32: expected a string key", hint: "move it away to start a new state")
     }
 
     func testAFileOfTheWrongShapeIsRefusedNamingTheKey() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let text = String(decoding: try writeValidState(scratch), as: UTF8.self)
             .replacingOccurrences(of: "\"id\": \"recP\"", with: "\"id\": 7")
         scratch.write(text, to: "state/recon.state.json")
@@ -57,7 +57,7 @@ final class StateRefusalTests: XCTestCase {
     }
 
     func testANewerFormatIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let text = String(decoding: try writeValidState(scratch), as: UTF8.self)
             .replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")
         scratch.write(text, to: "state/recon.state.json")
@@ -66,7 +66,7 @@ final class StateRefusalTests: XCTestCase {
     }
 
     func testAStateForAnotherTargetIsRefusedButTheSameLineageMayStillWrite() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         _ = try writeValidState(scratch)
         let other = "airtable:appABCDEFGHIJKLMN"
         let store = StateSamples.store(in: scratch)
@@ -74,13 +74,13 @@ final class StateRefusalTests: XCTestCase {
         XCTAssertThrowsError(try store.load(expectedTarget: other)) { error in
             let error = error as! ReconError
             XCTAssertTrue(error.message.contains("describes target 'sqlite:state/catalog.sqlite', but the manifests target '\(other)'"))
-            XCTAssertTrue(error.hint!.contains("pass -state"))
+            XCTAssertTrue(error.hint!.contains("pass --state"))
         }
         XCTAssertNotNil(try store.load(expectedTarget: nil))
     }
 
     func testAStateOfAnotherLineageIsNeverOverwritten() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         let bytes = try writeValidState(scratch)
         let store = StateSamples.store(in: scratch)
         var stranger = StateSamples.populated()
@@ -89,11 +89,11 @@ final class StateRefusalTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("refusing to overwrite"))
         }
         XCTAssertEqual(stranger.serial, 0)
-        XCTAssertEqual(scratch.read("state/recon.state.json"), Data(bytes))
+        XCTAssertEqual(scratch.data("state/recon.state.json"), Data(bytes))
     }
 
     func testAnEmptyFileIsRefused() throws {
-        let scratch = ScratchDirectory()
+        let scratch = TemporaryDirectory()
         scratch.write("", to: "state/recon.state.json")
 
         assertRefused(scratch, message: "unexpected end of input", hint: "move it away")

@@ -6,7 +6,7 @@ import TestSupport
 enum StateSamples {
     static let target = "sqlite:state/catalog.sqlite"
 
-    static func store(in scratch: ScratchDirectory) -> StateStore {
+    static func store(in scratch: TemporaryDirectory) -> StateStore {
         StateStore(path: scratch.file("state/recon.state.json"))
     }
 

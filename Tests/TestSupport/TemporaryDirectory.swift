@@ -31,6 +31,23 @@ public final class TemporaryDirectory: @unchecked Sendable {
         return url.path
     }
 
+    /// `path/relative`.
+    public func file(_ relative: String) -> String { "\(path)/\(relative)" }
+
+    /// Names in `relative` (or the root), sorted; empty when it does not exist.
+    public func list(_ relative: String = "") -> [String] {
+        let directory = relative.isEmpty ? path : file(relative)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    public func write(_ text: String, to relative: String) {
+        write(relative, text)
+    }
+
+    public func data(_ relative: String) -> Data? {
+        FileManager.default.contents(atPath: file(relative))
+    }
+
     public func read(_ relative: String) -> String? {
         FileManager.default.contents(atPath: "\(path)/\(relative)").map { String(decoding: $0, as: UTF8.self) }
     }

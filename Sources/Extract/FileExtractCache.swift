@@ -25,7 +25,10 @@ public struct FileExtractCache: ExtractCache {
     }
 
     public func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+        // Keys are written sorted, so an entry of this commit starts with it: a moved commit is a
+        // miss without parsing the records.
         guard let data = FileManager.default.contents(atPath: path(for: repo)),
+              data.starts(with: Array(#"{"commit":"\#(commit)""#.utf8)),
               let json = try? JSONParser.parse([UInt8](data)),
               json["format_version"]?.intValue == FileExtractCache.formatVersion,
               json["repo"]?.stringValue == repo, json["commit"]?.stringValue == commit,

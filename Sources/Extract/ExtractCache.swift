@@ -12,6 +12,10 @@ public protocol ExtractCache: Sendable {
     func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction?
     /// Replaces the entry of `extraction.repo`. Called only after a run without errors.
     func store(_ extraction: CachedExtraction) throws
+    /// The per-file results stored for `repo` with this fingerprint, at whatever commit.
+    func loadFiles(repo: String, fingerprint: String) -> CachedFiles?
+    /// Replaces the per-file results of `files.repo`. Called only after a run without errors.
+    func storeFiles(_ files: CachedFiles) throws
 }
 
 /// One repo's extraction as the cache keeps it.
@@ -31,4 +35,71 @@ public struct CachedExtraction: Sendable, Equatable {
         self.records = records
         self.diagnostics = diagnostics
     }
+}
+
+/// Per-file results for incremental extraction: when a repo's commit moves, every matched file
+/// whose blob is unchanged is answered from here instead of being read and parsed again.
+///
+/// Unlike `CachedExtraction`, an entry answers for **any** commit of the repo, as long as its
+/// fingerprint matches: a file's entities depend only on its bytes, its path and the rules.
+/// The default implementation keeps nothing, so every moved commit reads the whole repo.
+extension ExtractCache {
+    public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { nil }
+    public func storeFiles(_ files: CachedFiles) throws {}
+}
+
+/// One repo's per-file extraction results, as of one commit.
+public struct CachedFiles: Sendable, Equatable {
+    public var repo: String
+    /// The commit these results were read at (informational; reuse is keyed on blob ids).
+    public var commit: String
+    /// Covers the manifests, the tool version and the limits (not other repos' commits:
+    /// entities before link resolution do not depend on them).
+    public var fingerprint: String
+    public var files: [CachedFile]
+
+    public init(repo: String, commit: String, fingerprint: String, files: [CachedFile]) {
+        self.repo = repo
+        self.commit = commit
+        self.fingerprint = fingerprint
+        self.files = files
+    }
+}
+
+/// What one matched file produced: its entities before link resolution and its own diagnostics.
+public struct CachedFile: Sendable, Equatable {
+    /// The matched path (for a followed symlink, the link's path).
+    public var path: String
+    /// The blob actually read (for a followed symlink, the target's blob).
+    public var blob: String
+    /// The file's last commit when it was read; `$commit` fields hold it.
+    public var sourceCommit: String
+    /// Warnings and notes about this file (errors never reach the cache).
+    public var diagnostics: [Diagnostic]
+    var entities: [CachedEntity]
+
+    init(path: String, blob: String, sourceCommit: String, diagnostics: [Diagnostic], entities: [CachedEntity]) {
+        self.path = path
+        self.blob = blob
+        self.sourceCommit = sourceCommit
+        self.diagnostics = diagnostics
+        self.entities = entities
+    }
+}
+
+/// A pending entity without what its file and rules already say: the rule is its index in the
+/// repo's `extract` list, and table, repo and file come from the rule and the file.
+struct CachedEntity: Sendable, Equatable {
+    var rule: Int
+    var key: String
+    var root: String?
+    var fields: [String: FieldValue]
+    var links: [CachedLink]
+}
+
+struct CachedLink: Sendable, Equatable {
+    var field: String
+    var table: String
+    var candidates: [String]?
+    var location: SourceLocation
 }

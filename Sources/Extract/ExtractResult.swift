@@ -30,13 +30,17 @@ public struct RepoExtraction: Sendable, Equatable {
     public var cached: Bool
     /// Files read and parsed (0 when cached).
     public var filesRead: Int
+    /// Files answered from the per-file cache because their blob did not change since the last
+    /// extraction at another commit (0 when cached or read in full).
+    public var filesReused: Int
     public var recordCount: Int
 
-    public init(name: String, commit: String, cached: Bool, filesRead: Int, recordCount: Int) {
+    public init(name: String, commit: String, cached: Bool, filesRead: Int, filesReused: Int = 0, recordCount: Int) {
         self.name = name
         self.commit = commit
         self.cached = cached
         self.filesRead = filesRead
+        self.filesReused = filesReused
         self.recordCount = recordCount
     }
 }

@@ -57,9 +57,11 @@ public struct Extraction {
                 cached[repo.spec.name] = hit
                 continue
             }
+            // The commit moved (or links into another repo did): reuse what the files that did not change produced.
+            let previous = filesFingerprint(of: repo).flatMap { cache?.loadFiles(repo: repo.spec.name, fingerprint: $0) }
             do {
                 let extractor = RepoExtractor(repo: repo.spec, tables: tables, limits: limits)
-                fresh[repo.spec.name] = try extractor.extract(from: repo.repository, commit: repo.commit)
+                fresh[repo.spec.name] = try extractor.extract(from: repo.repository, commit: repo.commit, previous: previous)
             } catch {
                 diagnostics.append(.error(at: repo.spec.location, "repo '\(repo.spec.name)': \(error)"))
             }
@@ -74,12 +76,17 @@ public struct Extraction {
             let name = repo.spec.name
             let records = assembled.records[name] ?? []
             summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil,
-                                            filesRead: fresh[name]?.filesRead ?? 0, recordCount: records.count))
-            guard let cache, cached[name] == nil, let fingerprint = fingerprints[name] else { continue }
-            let entry = CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
-                                         diagnostics: assembled.repoDiagnostics[name] ?? [])
+                                            filesRead: fresh[name]?.filesRead ?? 0, filesReused: fresh[name]?.filesReused ?? 0,
+                                            recordCount: records.count))
+            guard let cache, let output = fresh[name] else { continue }
             do {
-                try cache.store(entry)
+                if let fingerprint = filesFingerprint(of: repo) {
+                    try cache.storeFiles(CachedFiles(repo: name, commit: repo.commit, fingerprint: fingerprint, files: output.files))
+                }
+                if let fingerprint = fingerprints[name] {
+                    try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
+                                                     diagnostics: assembled.repoDiagnostics[name] ?? []))
+                }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",
                                             hint: "the next run reads the repo again"))
@@ -88,6 +95,15 @@ public struct Extraction {
         let records = resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
             .sorted { ($0.table, $0.key) < ($1.table, $1.key) }
         return ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
+    }
+
+    /// What per-file results must match to be reused at another commit: everything a file's
+    /// entities depend on besides its bytes, path and last commit. Nil for a working tree.
+    private func filesFingerprint(of repo: ResolvedRepo) -> String? {
+        guard !repo.spec.worktree else { return nil }
+        var hasher = SHA256()
+        hasher.update("recon files \(ReconVersion.current)\0\(manifest.digest)\0\(repo.spec.name)\0\(limits.maximumFileSize)\0\(limits.symlinkHops)\0")
+        return hasher.hexDigest()
     }
 
     /// What a cache entry must match besides the commit; nil when the repo must always be read

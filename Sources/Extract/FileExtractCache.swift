@@ -1,7 +1,9 @@
 import Foundation
 import ReconCore
 
-/// The extract cache as one canonical JSON file per repo under `state/cache/extract/`.
+/// The extract cache as canonical JSON files per repo under `state/cache/extract/`: `<repo>.json`
+/// holds the final records (the exact-commit fast path) and `<repo>.files.json` the per-file
+/// results (incremental reuse when the commit moves), so a no-op run never parses the larger one.
 /// A file that cannot be read or parsed is a miss, never an error: the repo is simply read again.
 public struct FileExtractCache: ExtractCache {
     public let directory: String
@@ -17,8 +19,16 @@ public struct FileExtractCache: ExtractCache {
         (directory as NSString).appendingPathComponent(repo + ".json")
     }
 
+    /// Where the per-file results of `repo` are kept.
+    public func filesPath(for repo: String) -> String {
+        (directory as NSString).appendingPathComponent(repo + ".files.json")
+    }
+
     public func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+        // Keys are written sorted, so an entry of this commit starts with it: a moved commit is a
+        // miss without parsing the records.
         guard let data = FileManager.default.contents(atPath: path(for: repo)),
+              data.starts(with: Array(#"{"commit":"\#(commit)""#.utf8)),
               let json = try? JSONParser.parse([UInt8](data)),
               json["format_version"]?.intValue == FileExtractCache.formatVersion,
               json["repo"]?.stringValue == repo, json["commit"]?.stringValue == commit,
@@ -48,13 +58,140 @@ public struct FileExtractCache: ExtractCache {
         writer.endArray()
         writer.field("repo", extraction.repo)
         writer.endObject()
+        try write(writer.finish(), to: path(for: extraction.repo))
+    }
+
+    public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {
+        guard let data = FileManager.default.contents(atPath: filesPath(for: repo)),
+              let json = try? JSONParser.parse([UInt8](data)),
+              json["format_version"]?.intValue == FileExtractCache.formatVersion,
+              json["repo"]?.stringValue == repo, json["fingerprint"]?.stringValue == fingerprint,
+              let commit = json["commit"]?.stringValue, let files = json["files"]?.arrayValue
+        else { return nil }
+        var decoded: [CachedFile] = []
+        decoded.reserveCapacity(files.count)
+        for file in files {
+            guard let entry = FileCoding.file(file) else { return nil }
+            decoded.append(entry)
+        }
+        return CachedFiles(repo: repo, commit: commit, fingerprint: fingerprint, files: decoded)
+    }
+
+    public func storeFiles(_ files: CachedFiles) throws {
+        var writer = JSONWriter(capacity: 512 * max(files.files.count, 1))
+        writer.beginObject()
+        writer.field("commit", files.commit)
+        writer.key("files")
+        writer.beginArray()
+        for file in files.files { FileCoding.write(file, to: &writer) }
+        writer.endArray()
+        writer.field("fingerprint", files.fingerprint)
+        writer.field("format_version", FileExtractCache.formatVersion)
+        writer.field("repo", files.repo)
+        writer.endObject()
+        try write(writer.finish(), to: filesPath(for: files.repo))
+    }
+
+    private func write(_ bytes: [UInt8], to target: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let target = path(for: extraction.repo)
         let temporary = target + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        try Data(writer.finish()).write(to: URL(fileURLWithPath: temporary))
+        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
         if rename(temporary, target) != 0 {
             try? FileManager.default.removeItem(atPath: temporary)
             throw ReconError("cannot write the extract cache '\(target)': \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+/// The JSON form of per-file results; keys written sorted, so the bytes are canonical.
+enum FileCoding {
+    static func write(_ file: CachedFile, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("blob", file.blob)
+        writer.field("commit", file.sourceCommit)
+        writer.key("diagnostics")
+        writer.beginArray()
+        for diagnostic in file.diagnostics { diagnostic.write(to: &writer) }
+        writer.endArray()
+        writer.key("entities")
+        writer.beginArray()
+        for entity in file.entities { write(entity, to: &writer) }
+        writer.endArray()
+        writer.field("path", file.path)
+        writer.endObject()
+    }
+
+    private static func write(_ entity: CachedEntity, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("fields")
+        writer.beginObject()
+        for name in entity.fields.keys.sorted() {
+            writer.key(name)
+            entity.fields[name]!.write(to: &writer)
+        }
+        writer.endObject()
+        writer.field("key", entity.key)
+        writer.key("links")
+        writer.beginArray()
+        for link in entity.links {
+            writer.beginObject()
+            if let candidates = link.candidates {
+                writer.key("candidates")
+                writer.beginArray()
+                for candidate in candidates { writer.string(candidate) }
+                writer.endArray()
+            }
+            writer.field("column", link.location.column)
+            writer.field("field", link.field)
+            writer.field("file", link.location.file)
+            writer.field("line", link.location.line)
+            writer.field("table", link.table)
+            writer.endObject()
+        }
+        writer.endArray()
+        if let root = entity.root { writer.field("root", root) }
+        writer.field("rule", entity.rule)
+        writer.endObject()
+    }
+
+    /// Nil when a member is missing or of the wrong type; the caller treats the whole entry as a miss.
+    static func file(_ json: JSONValue) -> CachedFile? {
+        guard let path = json["path"]?.stringValue, let blob = json["blob"]?.stringValue,
+              let commit = json["commit"]?.stringValue,
+              let diagnostics = json["diagnostics"]?.arrayValue, let entities = json["entities"]?.arrayValue
+        else { return nil }
+        let decodedDiagnostics = diagnostics.compactMap(Diagnostic.init(json:))
+        let decodedEntities = entities.compactMap(entity)
+        guard decodedDiagnostics.count == diagnostics.count, decodedEntities.count == entities.count else { return nil }
+        return CachedFile(path: path, blob: blob, sourceCommit: commit, diagnostics: decodedDiagnostics, entities: decodedEntities)
+    }
+
+    private static func entity(_ json: JSONValue) -> CachedEntity? {
+        guard let rule = json["rule"]?.intValue, let key = json["key"]?.stringValue,
+              let members = json["fields"]?.objectValue, let links = json["links"]?.arrayValue
+        else { return nil }
+        let root: String?
+        switch json["root"] {
+        case nil: root = nil
+        case .string(let text)?: root = text
+        default: return nil
+        }
+        let fields = members.compactMapValues(FieldValue.init(json:))
+        guard fields.count == members.count else { return nil }
+        var decodedLinks: [CachedLink] = []
+        for link in links {
+            guard let field = link["field"]?.stringValue, let table = link["table"]?.stringValue,
+                  let file = link["file"]?.stringValue, let line = link["line"]?.intValue, let column = link["column"]?.intValue
+            else { return nil }
+            var candidates: [String]?
+            if let list = link["candidates"] {
+                guard let items = list.arrayValue else { return nil }
+                candidates = items.compactMap(\.stringValue)
+                guard candidates?.count == items.count else { return nil }
+            }
+            decodedLinks.append(CachedLink(field: field, table: table, candidates: candidates,
+                                           location: SourceLocation(file: file, line: line, column: column)))
+        }
+        return CachedEntity(rule: rule, key: key, root: root, fields: fields, links: decodedLinks)
     }
 }

@@ -9,8 +9,8 @@ import ReconCore
 struct LinkResolver {
     /// Table → every key extracted (fresh or cached).
     private var keys: [String: Set<String>] = [:]
-    /// Table → repo → (root, key), longest root first so the first hit is the nearest.
-    private var roots: [String: [String: [(root: String, key: String)]]] = [:]
+    /// Table → repo → root directory → keys of the entities with that root, sorted.
+    private var roots: [String: [String: [String: [String]]]] = [:]
     private let repoNames: Set<String>
 
     init(fresh: [PendingEntity], cached: [DesiredRecord], repoNames: Set<String>) {
@@ -18,11 +18,11 @@ struct LinkResolver {
         for record in cached { keys[record.table, default: []].insert(record.key) }
         for entity in fresh {
             keys[entity.table, default: []].insert(entity.key)
-            if let root = entity.root { roots[entity.table, default: [:]][entity.repo, default: []].append((root, entity.key)) }
+            if let root = entity.root { roots[entity.table, default: [:]][entity.repo, default: [:]][root, default: []].append(entity.key) }
         }
         for (table, byRepo) in roots {
-            for (repo, list) in byRepo {
-                roots[table]![repo] = list.sorted { ($0.root.count, $1.key) > ($1.root.count, $0.key) }
+            for (repo, byRoot) in byRepo {
+                roots[table]![repo] = byRoot.mapValues { $0.sorted() }
             }
         }
     }
@@ -31,9 +31,14 @@ struct LinkResolver {
     func resolve(_ link: PendingLink, of entity: PendingEntity, problem: (Diagnostic) -> Void) -> [String] {
         let what = "link field '\(link.field)' of \(entity.key) (\(entity.repo):\(entity.file))"
         guard let candidates = link.candidates else {
-            let holders = roots[link.table]?[entity.repo] ?? []
-            if let hit = holders.first(where: { $0.key != entity.key && RepoPath.contains($0.root, entity.file) }) {
-                return [hit.key]
+            // The file's folders from the deepest up to the repo root (""): the first holder found is the nearest.
+            if let holders = roots[link.table]?[entity.repo] {
+                var directory = RepoPath.directory(of: entity.file)
+                while true {
+                    if let hit = holders[directory]?.first(where: { $0 != entity.key }) { return [hit] }
+                    if directory.isEmpty { break }
+                    directory = RepoPath.directory(of: directory)
+                }
             }
             problem(.warning(at: link.location, "no '\(link.table)' entity of repo '\(entity.repo)' holds \(entity.file); \(what) left empty",
                              hint: "an ancestor link finds the nearest entity whose root directory holds the file"))

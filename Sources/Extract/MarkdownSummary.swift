@@ -11,6 +11,18 @@ struct MarkdownSummary: Sendable, Equatable {
     var links: [String]
 
     init(_ bytes: some Collection<UInt8>) {
+        let bytes = Array(bytes)
+        // In ASCII without carriage returns every byte is one Character, so the byte reading is exact;
+        // anything else (graphemes, CRLF as one Character) takes the String reading.
+        if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            self.init(ascii: bytes)
+        } else {
+            self.init(text: bytes)
+        }
+    }
+
+    /// The reading on Characters, for any text.
+    init(text bytes: [UInt8]) {
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         var title: String?
@@ -52,6 +64,126 @@ struct MarkdownSummary: Sendable, Equatable {
             }
         }
         if summary == nil, !paragraph.isEmpty { summary = MarkdownSummary.join(paragraph) }
+        self.title = title
+        self.summary = summary
+        self.words = words
+        self.links = links
+    }
+
+    /// The same reading as `init(text:)` on bytes, for ASCII text without carriage returns: line
+    /// ranges instead of substrings, no String until a title, summary or link is kept.
+    init(ascii b: [UInt8]) {
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        var lines: [Range<Int>] = []
+        var start = 0
+        for index in b.indices where b[index] == 0x0A {
+            lines.append(start..<index)
+            start = index + 1
+        }
+        lines.append(start..<b.count)
+
+        func trimmedStart(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound
+            while lower < range.upperBound, blank(b[lower]) { lower += 1 }
+            return lower..<range.upperBound
+        }
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            let start = trimmedStart(range)
+            var upper = start.upperBound
+            while upper > start.lowerBound, blank(b[upper - 1]) { upper -= 1 }
+            return start.lowerBound..<upper
+        }
+        func hasPrefix(_ range: Range<Int>, _ prefix: StaticString) -> Bool {
+            guard range.count >= prefix.utf8CodeUnitCount else { return false }
+            return prefix.withUTF8Buffer { p in p.indices.allSatisfy { b[range.lowerBound + $0] == p[$0] } }
+        }
+        func text(_ range: Range<Int>) -> String { String(decoding: b[range], as: UTF8.self) }
+        func isSetextUnderline(_ line: Range<Int>) -> Bool {
+            let range = trimmed(line)
+            guard !range.isEmpty else { return false }
+            return range.allSatisfy { b[$0] == UInt8(ascii: "=") } || (range.count >= 3 && range.allSatisfy { b[$0] == UInt8(ascii: "-") })
+        }
+        func atxHeading(_ line: Range<Int>) -> String? {
+            var index = line.lowerBound
+            while index < line.upperBound, b[index] == UInt8(ascii: "#") { index += 1 }
+            guard (1...6).contains(index - line.lowerBound) else { return nil }
+            guard index == line.upperBound || blank(b[index]) else { return nil }
+            var range = trimmed(index..<line.upperBound)
+            while !range.isEmpty, b[range.upperBound - 1] == UInt8(ascii: "#") { range = range.lowerBound..<(range.upperBound - 1) }
+            return text(trimmed(range))
+        }
+        func startsNonParagraph(_ line: Range<Int>) -> Bool {
+            var index = line.lowerBound
+            while index < line.upperBound, (0x30...0x39).contains(b[index]) { index += 1 }
+            if index > line.lowerBound, hasPrefix(index..<line.upperBound, ". ") || hasPrefix(index..<line.upperBound, ") ") { return true }
+            return hasPrefix(line, "<") || hasPrefix(line, "- ") || hasPrefix(line, "* ") || hasPrefix(line, "+ ")
+                || hasPrefix(line, ">") || hasPrefix(line, "|") || hasPrefix(line, "![")
+        }
+        func wordCount(_ line: Range<Int>) -> Int {
+            var count = 0
+            var inWord = false
+            var alphanumeric = false
+            for index in line {
+                let byte = b[index]
+                if blank(byte) {
+                    if inWord, alphanumeric { count += 1 }
+                    inWord = false
+                    alphanumeric = false
+                } else {
+                    inWord = true
+                    if (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) { alphanumeric = true }
+                }
+            }
+            return inWord && alphanumeric ? count + 1 : count
+        }
+        func hasLink(_ line: Range<Int>) -> Bool {
+            guard line.count >= 2 else { return false }
+            return (line.lowerBound..<(line.upperBound - 1)).contains { b[$0] == UInt8(ascii: "]") && b[$0 + 1] == UInt8(ascii: "(") }
+        }
+        func join(_ paragraph: [Range<Int>]) -> String {
+            MarkdownSummary.join(paragraph.map { text($0)[...] })
+        }
+
+        var title: String?
+        var paragraph: [Range<Int>] = []
+        var summary: String?
+        var words = 0
+        var links: [String] = []
+        var seenLinks = Set<String>()
+        var fence: Range<Int>?
+        for (index, line) in lines.enumerated() {
+            let current = trimmedStart(line)
+            if let open = fence {
+                if current.count >= 3, (0..<3).allSatisfy({ b[current.lowerBound + $0] == b[open.lowerBound + $0] }) { fence = nil }
+                continue
+            }
+            if hasPrefix(current, "```") || hasPrefix(current, "~~~") {
+                fence = current.lowerBound..<(current.lowerBound + 3)
+                if summary == nil, !paragraph.isEmpty { summary = join(paragraph) }
+                continue
+            }
+            words += wordCount(current)
+            if hasLink(current) {
+                for link in MarkdownSummary.linkTargets(in: text(current)[...]) where seenLinks.insert(link).inserted {
+                    links.append(link)
+                }
+            }
+            let heading = atxHeading(current)
+            let underline = index + 1 < lines.count && isSetextUnderline(lines[index + 1]) && !current.isEmpty
+            if title == nil, let heading = heading ?? (underline && paragraph.isEmpty ? text(current) : nil) {
+                title = heading
+            }
+            guard summary == nil else { continue }
+            if current.isEmpty || heading != nil || underline || isSetextUnderline(line) {
+                if !paragraph.isEmpty { summary = join(paragraph) }
+                paragraph = []
+            } else if paragraph.isEmpty && startsNonParagraph(current) {
+                continue
+            } else {
+                paragraph.append(current)
+            }
+        }
+        if summary == nil, !paragraph.isEmpty { summary = join(paragraph) }
         self.title = title
         self.summary = summary
         self.words = words

@@ -1,8 +1,12 @@
 import Manifest
 import ReconCore
 
-/// Reads one repo afresh: matches files to rules, parses each once per format, builds entities,
-/// and applies each rule's error policy (fail: an error; skip: a warning and the file is left out).
+/// Reads one repo: matches files to rules, parses each once per format, builds entities, and
+/// applies each rule's error policy (fail: an error; skip: a warning and the file is left out).
+///
+/// Given the per-file results of an earlier extraction (same fingerprint, any commit), a file
+/// whose blob is unchanged is not read: its entities and diagnostics are reused, with the last
+/// commit found now.
 struct RepoExtractor {
     let repo: RepoSpec
     let tables: [String: TableSpec]
@@ -12,10 +16,15 @@ struct RepoExtractor {
         var entities: [PendingEntity] = []
         var diagnostics: [Diagnostic] = []
         var filesRead = 0
+        var filesReused = 0
+        /// Every readable file's results, in tree order, for the cache (empty for a working tree).
+        var files: [CachedFile] = []
     }
 
     /// A rule ready to match paths.
     private struct CompiledRule {
+        /// Its index in `repo.extract`, the rule's name in the cache.
+        var index: Int
         var rule: ExtractRule
         var table: TableSpec
         var files: [GlobPattern]
@@ -24,18 +33,62 @@ struct RepoExtractor {
         func matches(_ path: String) -> Bool {
             files.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
         }
-    }
 
-    func extract(from repository: GitRepository, commit: String) throws -> Output {
-        let rules = repo.extract.compactMap { rule in
-            tables[rule.table.value].map {
-                CompiledRule(rule: rule, table: $0, files: rule.files.map(GlobPattern.init), exclude: rule.exclude.map(GlobPattern.init))
+        /// True when an entity's fields hold the file's last commit (`$commit`).
+        var readsCommit: Bool {
+            rule.fields.contains { mapping in
+                if case .builtin(.commit) = mapping.source { return true }
+                return false
             }
         }
+    }
+
+    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil) throws -> Output {
+        let rules = repo.extract.enumerated().compactMap { index, rule in
+            tables[rule.table.value].map {
+                CompiledRule(index: index, rule: rule, table: $0, files: rule.files.map(GlobPattern.init), exclude: rule.exclude.map(GlobPattern.init))
+            }
+        }
+        let earlier = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var output = Output()
+        var order: [String] = []
+        var results: [String: (file: CachedFile, entities: [PendingEntity])] = [:]
         let reader = RepoReader(name: repo.name, repository: repository, limits: limits)
-        let notes = try reader.read(commit: commit, worktree: repo.worktree, wanted: { path in rules.contains { $0.matches(path) } }) { file in
+        let notes = try reader.read(commit: commit, worktree: repo.worktree, wanted: { path in rules.contains { $0.matches(path) } },
+                                    reuse: { candidate in
+            order.append(candidate.path)
+            guard var cached = earlier[candidate.path], cached.blob == candidate.blob else { return false }
+            // A moved last commit is new content for rules that store it.
+            if cached.sourceCommit != candidate.sourceCommit,
+               rules.contains(where: { $0.readsCommit && $0.matches(candidate.path) }) { return false }
+            guard let entities = pending(cached, path: candidate.path, sourceCommit: candidate.sourceCommit) else { return false }
+            cached.sourceCommit = candidate.sourceCommit
+            results[candidate.path] = (cached, entities)
+            output.filesReused += 1
+            return true
+        }) { file in
+            if repo.worktree { order.append(file.path) }
+            results[file.path] = self.read(file, rules: rules)
             output.filesRead += 1
+        }
+        for path in order {
+            guard let result = results[path] else { continue }
+            output.entities += result.entities
+            output.diagnostics += result.file.diagnostics
+            if !repo.worktree { output.files.append(result.file) }
+        }
+        output.diagnostics += notes
+        return output
+    }
+
+    /// Parses one file once per format and builds the entities of every rule that matches it.
+    private func read(_ file: SourceFile, rules: [CompiledRule]) -> (file: CachedFile, entities: [PendingEntity]) {
+        var entities: [PendingEntity] = []
+        var diagnostics: [Diagnostic] = []
+        var cachedEntities: [CachedEntity] = []
+        if file.isBinary {
+            diagnostics.append(.note(at: file.location(), "binary file skipped"))
+        } else {
             var documents: [ExtractRule.Format: Result<SourceDocument, SourceDocument.Failure>] = [:]
             for compiled in rules where compiled.matches(file.path) {
                 let rule = compiled.rule
@@ -48,18 +101,40 @@ struct RepoExtractor {
                     case .success(let success): document = success
                     case .failure(let failure):
                         // One report per file and format, however many rules read it.
-                        if firstUse { output.diagnostics.append(apply(rule.onError, to: failure.diagnostic)) }
+                        if firstUse { diagnostics.append(apply(rule.onError, to: failure.diagnostic)) }
                         continue
                     }
                     let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table)
-                    output.entities += try builder.entities(from: file, document: document)
+                    let built = try builder.entities(from: file, document: document)
+                    entities += built
+                    cachedEntities += built.map { entity in
+                        CachedEntity(rule: compiled.index, key: entity.key, root: entity.root, fields: entity.fields,
+                                     links: entity.links.map { CachedLink(field: $0.field, table: $0.table, candidates: $0.candidates, location: $0.location) })
+                    }
                 } catch {
-                    output.diagnostics.append(apply(rule.onError, to: error.diagnostic))
+                    diagnostics.append(apply(rule.onError, to: error.diagnostic))
                 }
             }
         }
-        output.diagnostics += notes
-        return output
+        let cached = CachedFile(path: file.path, blob: file.blob, sourceCommit: file.sourceCommit, diagnostics: diagnostics, entities: cachedEntities)
+        return (cached, entities)
+    }
+
+    /// The cached entities of one file as pending entities; nil when one names a rule that no
+    /// longer exists (then the file is read again).
+    private func pending(_ cached: CachedFile, path: String, sourceCommit: String) -> [PendingEntity]? {
+        var entities: [PendingEntity] = []
+        entities.reserveCapacity(cached.entities.count)
+        for entity in cached.entities {
+            guard repo.extract.indices.contains(entity.rule) else { return nil }
+            let rule = repo.extract[entity.rule]
+            guard let table = tables[rule.table.value] else { return nil }
+            entities.append(PendingEntity(
+                table: table.name, key: entity.key, repo: repo.name, file: path, root: entity.root, fields: entity.fields,
+                links: entity.links.map { PendingLink(field: $0.field, table: $0.table, candidates: $0.candidates, location: $0.location) },
+                sourceCommit: sourceCommit, rule: rule))
+        }
+        return entities
     }
 
     private func apply(_ policy: ExtractRule.ErrorPolicy, to diagnostic: Diagnostic) -> Diagnostic {

@@ -11,15 +11,27 @@ struct RepoReader {
     let repository: GitRepository
     let limits: ExtractLimits
 
-    /// Calls `body` for every wanted, readable file; returns the notes and warnings for the rest.
-    func read(commit: String, worktree: Bool, wanted: (String) -> Bool,
+    /// A readable file answered without reading it: its path, the blob that would be read (for a
+    /// followed symlink, the target's) and its last commit.
+    struct Reused {
+        var path: String
+        var blob: String
+        var sourceCommit: String
+    }
+
+    /// Calls `body` for every wanted, readable file, binary ones included (`SourceFile.isBinary`);
+    /// returns the notes and warnings for the rest. In the tree at a commit, `reuse` is asked first
+    /// for each readable file: when it returns true the blob is not read and `body` not called.
+    /// Either way the files come in tree order.
+    func read(commit: String, worktree: Bool, wanted: (String) -> Bool, reuse: (Reused) -> Bool = { _ in false },
               _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         worktree
             ? try readWorktree(head: commit, wanted: wanted, body)
-            : try readCommitted(commit: commit, wanted: wanted, body)
+            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, body)
     }
 
-    private func readCommitted(commit: String, wanted: (String) -> Bool, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+    private func readCommitted(commit: String, wanted: (String) -> Bool, reuse: (Reused) -> Bool,
+                               _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         var notes: [Diagnostic] = []
         let entries = try repository.tree(at: commit)
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
@@ -61,15 +73,14 @@ struct RepoReader {
             }
             readable.append((entry.path, current))
         }
+        // Every readable path's last commit, reused or not: a file changed and reverted keeps its blob but not its commit.
         let commits = try repository.lastCommits(for: Set(readable.map(\.path)), from: commit)
-        try repository.readBlobs(readable.map(\.entry.object)) { index, bytes in
-            let path = readable[index].path
-            let file = SourceFile(repo: name, path: path, bytes: bytes, sourceCommit: commits[path] ?? commit)
-            if file.isBinary {
-                notes.append(.note(at: location(path), "binary file skipped"))
-            } else {
-                try body(file)
-            }
+        let toRead = readable.filter { path, entry in
+            !reuse(Reused(path: path, blob: entry.object, sourceCommit: commits[path] ?? commit))
+        }
+        try repository.readBlobs(toRead.map(\.entry.object)) { index, bytes in
+            let (path, entry) = toRead[index]
+            try body(SourceFile(repo: name, path: path, bytes: bytes, sourceCommit: commits[path] ?? commit, blob: entry.object))
         }
         return notes
     }
@@ -111,12 +122,7 @@ struct RepoReader {
                 notes.append(.warning(at: location(path), "cannot read the file; skipped"))
                 continue
             }
-            let file = SourceFile(repo: name, path: path, bytes: [UInt8](data), sourceCommit: commits[path] ?? head)
-            if file.isBinary {
-                notes.append(.note(at: location(path), "binary file skipped"))
-            } else {
-                try body(file)
-            }
+            try body(SourceFile(repo: name, path: path, bytes: [UInt8](data), sourceCommit: commits[path] ?? head, blob: ""))
         }
         return notes
     }

@@ -7,6 +7,8 @@ struct SourceFile: Sendable {
     var path: String
     var bytes: [UInt8]
     var sourceCommit: String
+    /// The blob read (for a followed symlink, the target's); empty for a working-tree file.
+    var blob: String = ""
 
     /// Where diagnostics about this file point: `repo:path:line:column`.
     func location(line: Int = 1, column: Int = 1) -> SourceLocation {

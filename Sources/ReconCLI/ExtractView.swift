@@ -69,6 +69,7 @@ struct ExtractView {
             writer.field("cached", repo.cached)
             writer.field("commit", repo.commit)
             writer.field("files_read", repo.filesRead)
+            writer.field("files_reused", repo.filesReused)
             writer.field("name", repo.name)
             writer.field("records", repo.recordCount)
             writer.endObject()

@@ -81,6 +81,28 @@ final class ConversionTests: XCTestCase {
         XCTAssertEqual(summary.words, 2 + 11 + 8, "heading, first paragraph, second paragraph; code is not counted")
     }
 
+    /// The byte reading of ASCII bodies must be the Character reading exactly: thousands of generated
+    /// bodies built from the fragments the reader reacts to are compared field by field.
+    func testMarkdownByteReadingMatchesTheCharacterReading() {
+        let fragments = ["# ", "#", "###### ", "####### ", "Title", "=", "===", "-", "---", "```", "~~~", "`", "**", " ", "  ", "\t",
+                         "\n", "\n", "\n\n", "[a](b.md)", "[x](https://y.z)", "[t](#frag)", "[r](/root.md)", "[p](<p q.md>)",
+                         "[s](s.md \"T\")", "](", "[", ")", "(", "1. ", "22) ", "3x", "- ", "* ", "+ ", ">", "|", "![i](i.png)",
+                         "<div>", "word", "w0rd", "...", "x#", "a_b", "\u{0B}", "\u{0C}", "!", "0"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<4000 {
+            let body = (0..<(1 + next(60))).map { _ in fragments[next(fragments.count)] }.joined()
+            let bytes = Array(body.utf8)
+            XCTAssertEqual(MarkdownSummary(ascii: bytes), MarkdownSummary(text: bytes), "body: \(body.debugDescription)")
+        }
+        for body in ["caf\u{E9} [l](l.md)\n", "a\r\nb\r\n", "# T\u{301}\n\ntext\n"] {
+            XCTAssertEqual(MarkdownSummary(Array(body.utf8)), MarkdownSummary(text: Array(body.utf8)), "non-ASCII and CR take the Character reading")
+        }
+    }
+
     func testGlobPatterns() {
         XCTAssertTrue(GlobPattern("**/SKILL.md").matches("SKILL.md"))
         XCTAssertTrue(GlobPattern("**/SKILL.md").matches("a/b/SKILL.md"))

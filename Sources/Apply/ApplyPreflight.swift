@@ -56,7 +56,12 @@ public enum ApplyPreflight {
         let schema = try provider.inspectSchema()
         var records: [String: [String: RemoteRecord]] = [:]
         let fingerprints = Dictionary(grouping: plan.preconditions, by: \.table)
-        for (table, ids) in touchedIDs(plan).sorted(by: { $0.key < $1.key }) {
+        // Read what the plan writes and everything it fingerprinted (adopts with nothing to write included).
+        var toRead = touchedIDs(plan)
+        var keys: [String: String] = [:]
+        for change in plan.recordChanges { if let id = change.remoteID { keys[id] = change.key } }
+        for fingerprint in plan.preconditions { toRead[fingerprint.table, default: []].insert(fingerprint.recordID) }
+        for (table, ids) in toRead.sorted(by: { $0.key < $1.key }) {
             guard let remoteTable = schema.table(named: table) else {
                 reasons.append("table \(table) no longer exists in the base")
                 continue
@@ -65,12 +70,12 @@ public enum ApplyPreflight {
                                      uniquingKeysWith: { a, _ in a })
             for id in ids { records[table, default: [:]][id] = current[id] }
             for fingerprint in fingerprints[table] ?? [] {
+                let key = keys[fingerprint.recordID] ?? fingerprint.recordID
                 guard let record = current[fingerprint.recordID] else {
-                    reasons.append("\(table) record \(fingerprint.recordID) was deleted in the base")
+                    reasons.append("\(table) \(key) (\(fingerprint.recordID)) was deleted in the base")
                     continue
                 }
                 if FieldValue.contentHash(record.fields) != fingerprint.hash {
-                    let key = plan.recordChanges.first { $0.remoteID == fingerprint.recordID }?.key ?? fingerprint.recordID
                     reasons.append("\(table) \(key) (\(fingerprint.recordID)) changed in the base")
                 }
             }

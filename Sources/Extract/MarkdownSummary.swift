@@ -140,8 +140,31 @@ struct MarkdownSummary: Sendable, Equatable {
             guard line.count >= 2 else { return false }
             return (line.lowerBound..<(line.upperBound - 1)).contains { b[$0] == UInt8(ascii: "]") && b[$0 + 1] == UInt8(ascii: "(") }
         }
+        // `join(_:)` on bytes: lines trimmed and joined by spaces, the first `](` repeatedly folded
+        // from `[text](target)` to `text` while it has a `[` before and a `)` after, then `**` and backticks dropped.
         func join(_ paragraph: [Range<Int>]) -> String {
-            MarkdownSummary.join(paragraph.map { text($0)[...] })
+            var joined: [UInt8] = []
+            for (index, line) in paragraph.enumerated() {
+                if index > 0 { joined.append(0x20) }
+                joined += b[trimmed(line)]
+            }
+            while let open = joined.indices.dropLast().first(where: { joined[$0] == UInt8(ascii: "]") && joined[$0 + 1] == UInt8(ascii: "(") }),
+                  let close = joined[(open + 2)...].firstIndex(of: UInt8(ascii: ")")),
+                  let bracket = joined[..<open].lastIndex(of: UInt8(ascii: "[")) {
+                joined.replaceSubrange(bracket...close, with: Array(joined[(bracket + 1)..<open]))
+            }
+            var result: [UInt8] = []
+            result.reserveCapacity(joined.count)
+            var index = 0
+            while index < joined.count {
+                if joined[index] == UInt8(ascii: "*"), index + 1 < joined.count, joined[index + 1] == UInt8(ascii: "*") {
+                    index += 2
+                    continue
+                }
+                if joined[index] != UInt8(ascii: "`") { result.append(joined[index]) }
+                index += 1
+            }
+            return String(decoding: result, as: UTF8.self)
         }
 
         var title: String?

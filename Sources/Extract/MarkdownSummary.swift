@@ -11,7 +11,10 @@ struct MarkdownSummary: Sendable, Equatable {
     var links: [String]
 
     init(_ bytes: some Collection<UInt8>) {
-        let bytes = Array(bytes)
+        // Windows line endings become plain newlines first: "\r\n" is one Character in Swift, so the
+        // String reading would otherwise never see a line break.
+        var bytes = Array(bytes)
+        if bytes.contains(0x0D) { bytes = MarkdownSummary.normalizingLineEndings(bytes) }
         // In ASCII without carriage returns every byte is one Character, so the byte reading is exact;
         // anything else (graphemes, CRLF as one Character) takes the String reading.
         if bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
@@ -19,6 +22,23 @@ struct MarkdownSummary: Sendable, Equatable {
         } else {
             self.init(text: bytes)
         }
+    }
+
+    /// CRLF and lone CR → LF.
+    static func normalizingLineEndings(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x0D {
+                out.append(0x0A)
+                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+            } else {
+                out.append(bytes[index])
+            }
+            index += 1
+        }
+        return out
     }
 
     /// The reading on Characters, for any text.

@@ -60,6 +60,19 @@ final class ConversionTests: XCTestCase {
         XCTAssertEqual(record.fields["Name"], .text("First paragraph."))
     }
 
+    /// A regression: with Windows line endings the whole body read as one line, so the title swallowed it.
+    func testMarkdownWithWindowsLineEndingsReadsLikeUnixOnes() {
+        let unix = "# Guide\n\nFirst paragraph here.\n\nSecond.\n"
+        let windows = unix.replacingOccurrences(of: "\n", with: "\r\n")
+        let a = MarkdownSummary(Array(unix.utf8))
+        let b = MarkdownSummary(Array(windows.utf8))
+        XCTAssertEqual(b.title, "Guide")
+        XCTAssertEqual(b.summary, "First paragraph here.")
+        XCTAssertEqual(a.title, b.title)
+        XCTAssertEqual(a.summary, b.summary)
+        XCTAssertEqual(a.words, b.words)
+    }
+
     func testMarkdownBuiltins() {
         let body = """
             Intro heading
@@ -98,9 +111,11 @@ final class ConversionTests: XCTestCase {
             let bytes = Array(body.utf8)
             XCTAssertEqual(MarkdownSummary(ascii: bytes), MarkdownSummary(text: bytes), "body: \(body.debugDescription)")
         }
-        for body in ["caf\u{E9} [l](l.md)\n", "a\r\nb\r\n", "# T\u{301}\n\ntext\n"] {
-            XCTAssertEqual(MarkdownSummary(Array(body.utf8)), MarkdownSummary(text: Array(body.utf8)), "non-ASCII and CR take the Character reading")
+        for body in ["caf\u{E9} [l](l.md)\n", "# T\u{301}\n\ntext\n"] {
+            XCTAssertEqual(MarkdownSummary(Array(body.utf8)), MarkdownSummary(text: Array(body.utf8)), "non-ASCII takes the Character reading")
         }
+        // Carriage returns are made newlines before either reading.
+        XCTAssertEqual(MarkdownSummary(Array("a\r\nb\r\n".utf8)), MarkdownSummary(text: Array("a\nb\n".utf8)))
     }
 
     func testGlobPatterns() {

@@ -8,18 +8,21 @@
 #        bench/generate-catalog.sh --change N WORK   commits a change to 1% of the entities (N/100 skills)
 set -eu
 
+# One skill's SKILL.md as a fast-import entry; shared by the first generation and --change.
+skill_awk='function skill(id, plugins, rev,    path, body) {
+    path = sprintf("plugins/p%04d/skills/s%06d/SKILL.md", id % plugins, id)
+    body = sprintf("---\nname: skill-%d\ndescription: Skill %d, revision %d, does a useful thing.\nversion: 1.%d.0\nauthor: Author %d\nemail: author%d@example.com\nhomepage: https://example.com/skills/%d\ntags: [t%d, t%d]\nweight: %d\nenabled: %s\ncategory: c%d\n---\n\n# Skill %d\n\nThis skill helps with task %d (revision %d).\n", id, id, rev, rev, id % 97, id % 97, id, id % 5, (id + 2) % 5, id % 100, (id % 3 ? "true" : "false"), id % 4, id, id, rev)
+    printf "M 100644 inline %s\ndata %d\n%s\n", path, length(body), body
+}'
+
 if [ "$1" = "--change" ]; then
     n=$2; work=$3; round=$(git -C "$work/repo" rev-list --count HEAD)
-    awk -v n="$n" -v round="$round" 'BEGIN {
+    awk -v n="$n" -v round="$round" "$skill_awk"'
+    BEGIN {
         plugins = int(n / 100); skills = int(n * 0.7); changed = int(n / 100)
         msg = "change " round
         printf "commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\ndata %d\n%s\nfrom refs/heads/main^0\n", 1704067200 + round * 3600, length(msg), msg
         for (i = 0; i < changed; i++) { id = int(i * skills / changed); skill(id, plugins, round) }
-    }
-    function skill(id, plugins, rev,    path, body) {
-        path = sprintf("plugins/p%04d/skills/s%06d/SKILL.md", id % plugins, id)
-        body = sprintf("---\nname: skill-%d\ndescription: Skill %d, revision %d, does a useful thing.\nversion: 1.%d.0\nauthor: Author %d\nemail: author%d@example.com\nhomepage: https://example.com/skills/%d\ntags: [t%d, t%d]\nweight: %d\nenabled: %s\ncategory: c%d\n---\n\n# Skill %d\n\nThis skill helps with task %d (revision %d).\n", id, id, rev, rev, id % 97, id % 97, id, id % 5, (id + 2) % 5, id % 100, (id % 3 ? "true" : "false"), id % 4, id, id, rev)
-        printf "M 100644 inline %s\ndata %d\n%s\n", path, length(body), body
     }' | git -C "$work/repo" fast-import --quiet --force
     git -C "$work/repo" reset --quiet --hard main
     exit 0
@@ -29,7 +32,8 @@ n=$1; work=$2
 rm -rf "$work/repo" "$work/manifests"
 mkdir -p "$work/repo" "$work/manifests"
 git -C "$work/repo" init --quiet --initial-branch=main
-awk -v n="$n" 'BEGIN {
+awk -v n="$n" "$skill_awk"'
+BEGIN {
     plugins = int(n / 100); skills = int(n * 0.7); docs = n - plugins - skills; commits = 20
     for (c = 0; c < commits; c++) {
         msg = "commit " c
@@ -42,11 +46,6 @@ awk -v n="$n" 'BEGIN {
 function plugin(id,    path, body) {
     path = sprintf("plugins/p%04d/plugin.json", id)
     body = sprintf("{\"name\": \"plugin-%d\", \"version\": \"1.0.%d\", \"description\": \"Plugin %d bundles skills.\", \"author\": {\"name\": \"Team %d\", \"email\": \"team%d@example.com\"}, \"homepage\": \"https://example.com/p/%d\", \"keywords\": [\"k%d\", \"k%d\"], \"license\": \"MIT\", \"category\": \"c%d\", \"enabled\": true, \"weight\": %d}", id, id % 10, id, id % 13, id % 13, id, id % 5, (id + 1) % 5, id % 4, id % 100)
-    printf "M 100644 inline %s\ndata %d\n%s\n", path, length(body), body
-}
-function skill(id, plugins, rev,    path, body) {
-    path = sprintf("plugins/p%04d/skills/s%06d/SKILL.md", id % plugins, id)
-    body = sprintf("---\nname: skill-%d\ndescription: Skill %d, revision %d, does a useful thing.\nversion: 1.%d.0\nauthor: Author %d\nemail: author%d@example.com\nhomepage: https://example.com/skills/%d\ntags: [t%d, t%d]\nweight: %d\nenabled: %s\ncategory: c%d\n---\n\n# Skill %d\n\nThis skill helps with task %d (revision %d).\n", id, id, rev, rev, id % 97, id % 97, id, id % 5, (id + 2) % 5, id % 100, (id % 3 ? "true" : "false"), id % 4, id, id, rev)
     printf "M 100644 inline %s\ndata %d\n%s\n", path, length(body), body
 }
 function doc(id,    path, body) {

@@ -119,12 +119,15 @@ struct RecordPlanner {
                         into result: inout Result) -> RecordChange? {
         var fields: [FieldChange] = []
         var next = s.values
+        // Equal content hashes mean equal values (the desired hash covers protected fields too, so a table
+        // with protected values simply takes the field-by-field path): most records of a no-op plan stop here.
+        let unchangedInManifests = d.contentHash == s.hash
         for field in managedFields {
             let name = field.name
             let desired = d.fields[name]
             let recorded = s.values[name]
             let base = remoteValue(field, of: r)
-            let desiredSame = FieldComparison.equal(desired, recorded, type: field.type)
+            let desiredSame = unchangedInManifests || FieldComparison.equal(desired, recorded, type: field.type)
             let baseSame = FieldComparison.equal(base, recorded, type: field.type)
             switch (desiredSame, baseSame) {
             case (true, true):

@@ -88,11 +88,11 @@ public struct PlanSummary: Sendable, Equatable {
             if change.hasDrift { drift += 1 }
             if change.hasConflict { conflicts += 1 }
             if change.blockedBy != nil { blocked += 1 }
-            switch change.action {
-            case .create, .recreate: add += 1
-            case .adopt where !change.writes.isEmpty, .update where !change.writes.isEmpty, .archive: self.change += 1
+            switch change.effect {
+            case .add: add += 1
+            case .change: self.change += 1
             case .delete: delete += 1
-            case .adopt, .update, .forget, .refreshState: break
+            case .stateOnly: break
             }
         }
     }

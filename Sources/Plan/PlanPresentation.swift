@@ -114,11 +114,11 @@ public struct PlanPresentation: Sendable {
     static func counts(_ changes: [RecordChange]) -> String {
         var add = 0, change = 0, delete = 0, other = 0
         for item in changes {
-            switch item.action {
-            case .create, .recreate: add += 1
-            case .update where !item.writes.isEmpty, .adopt, .archive: change += 1
+            switch item.effect {
+            case .add: add += 1
+            case .change: change += 1
             case .delete: delete += 1
-            default: other += 1
+            case .stateOnly: other += 1
             }
         }
         var parts = ["\(add) to add", "\(change) to change", "\(delete) to delete"]

@@ -133,6 +133,17 @@ public struct RecordChange: Sendable, Equatable {
         self.blockedBy = blockedBy
     }
 
+    /// Where a change counts in summaries; one rule for the summary line and each table's line.
+    public enum Effect: Sendable { case add, change, delete, stateOnly }
+
+    public var effect: Effect {
+        switch action {
+        case .create, .recreate: .add
+        case .delete: .delete
+        default: writesBase ? .change : .stateOnly
+        }
+    }
+
     /// Whether this change sends anything to the base (an adopt of a record already right does not).
     public var writesBase: Bool {
         action.writesBase && (action == .delete || action == .create || action == .recreate || !writes.isEmpty || !clears.isEmpty)

@@ -163,3 +163,21 @@ extension ApplierTests {
         XCTAssertFalse(try harness.plan().plan.hasChanges)
     }
 }
+
+extension ApplierTests {
+    /// The other half of the clear-only regression: the cleared cell really is emptied in the base.
+    func testAClearedFieldIsEmptiedInTheBase() throws {
+        let harness = ApplyHarness()
+        harness.addSkill("alpha", "one")
+        harness.repo.commit("one")
+        try harness.planAndApply(run: "r1")
+        harness.repo.write("plugins/alpha/skills/one/SKILL.md", "---\ndescription: no name any more\n---\nBody.\n")
+        harness.repo.commit("name removed")
+        let plan = try harness.plan().plan
+        XCTAssertTrue(plan.hasChanges)
+        let result = try harness.apply(plan, run: "r2")
+        XCTAssertEqual(result.counters.updated, 1)
+        XCTAssertNil(try harness.records("Skills")["core:plugins/alpha/skills/one"]?.fields["Name"])
+        XCTAssertFalse(try harness.plan().plan.hasChanges)
+    }
+}

@@ -245,3 +245,31 @@ final class ThreeWayRuleTests: XCTestCase {
         XCTAssertEqual(PlanFile.encode(try fixture.plan()), first)
     }
 }
+
+extension ThreeWayRuleTests {
+    /// A regression: an update that only clears a field counted as no change, so `-detailed-exitcode`
+    /// said 0 and apply said "No changes".
+    func testClearingAFieldIsAChange() throws {
+        var fixture = try PlanFixture()
+        fixture.want("core:skills/a", ["Name": .text("A")])
+        fixture.applied("core:skills/a", id: "rec1", ["Name": .text("A"), "Score": .number(2)],
+                        remote: ["Name": .text("A"), "Score": .number(2)])
+        let plan = try fixture.plan()
+        let change = try XCTUnwrap(plan.change("core:skills/a"))
+        XCTAssertEqual(change.clears, ["Score"])
+        XCTAssertEqual(plan.summary.change, 1)
+        XCTAssertTrue(plan.hasChanges)
+        XCTAssertEqual(PlanPresentation(plan).tables.first?.counts, "0 to add, 1 to change, 0 to delete",
+                       "the table line and the summary count alike")
+    }
+
+    /// An adopt with nothing to write changes only the state: the summary and the table line agree.
+    func testAdoptWithNothingToWriteIsStateOnlyEverywhere() throws {
+        var fixture = try PlanFixture()
+        fixture.want("core:skills/a", ["Name": .text("A")])
+        fixture.inBase(id: "recX", key: "core:skills/a", ["Name": .text("A")])
+        let plan = try fixture.plan()
+        XCTAssertEqual(plan.summary.change, 0)
+        XCTAssertEqual(PlanPresentation(plan).tables.first?.counts, "0 to add, 0 to change, 0 to delete, 1 state only")
+    }
+}

@@ -33,7 +33,7 @@ public enum RunBackup {
                 let record = before.records[table]![id]!
                 w.beginObject()
                 w.key("fields")
-                writeFields(record.fields, &w)
+                w.fieldValues(record.fields)
                 w.field("id", id)
                 w.field("table", table)
                 w.endObject()
@@ -76,14 +76,5 @@ public enum RunBackup {
             records[table, default: [:]][id] = RemoteRecord(id: id, fields: fields)
         }
         return records
-    }
-
-    private static func writeFields(_ fields: [String: FieldValue], _ w: inout JSONWriter) {
-        w.beginObject()
-        for name in fields.keys.sorted() {
-            w.key(name)
-            fields[name]!.write(to: &w)
-        }
-        w.endObject()
     }
 }

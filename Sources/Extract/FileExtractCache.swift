@@ -124,12 +124,7 @@ enum FileCoding {
     private static func write(_ entity: CachedEntity, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("fields")
-        writer.beginObject()
-        for name in entity.fields.keys.sorted() {
-            writer.key(name)
-            entity.fields[name]!.write(to: &writer)
-        }
-        writer.endObject()
+        writer.fieldValues(entity.fields)
         writer.field("key", entity.key)
         writer.key("links")
         writer.beginArray()

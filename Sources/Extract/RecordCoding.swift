@@ -7,12 +7,7 @@ public enum RecordCoding {
         writer.beginObject()
         writer.field("content_hash", record.contentHash)
         writer.key("fields")
-        writer.beginObject()
-        for name in record.fields.keys.sorted() {
-            writer.key(name)
-            record.fields[name]!.write(to: &writer)
-        }
-        writer.endObject()
+        writer.fieldValues(record.fields)
         writer.field("key", record.key)
         writer.key("provenance")
         writer.beginObject()

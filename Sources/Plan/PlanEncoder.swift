@@ -102,7 +102,7 @@ enum PlanEncoder {
         if let id = change.remoteID { w.field("remote_id", id) }
         if let compact {
             w.key("set")
-            writeValues(compact, &w)
+            w.fieldValues(compact)
         }
         if let source = change.source {
             w.key("source")
@@ -114,18 +114,9 @@ enum PlanEncoder {
         }
         if let values = change.stateValues, !(compact.map { PlanCompaction.derivedState($0, managed: managed) == values } ?? false) {
             w.key("state_values")
-            writeValues(values, &w)
+            w.fieldValues(values)
         }
         w.field("table", change.table)
-        w.endObject()
-    }
-
-    static func writeValues(_ values: [String: FieldValue], _ w: inout JSONWriter) {
-        w.beginObject()
-        for name in values.keys.sorted() {
-            w.key(name)
-            values[name]!.write(to: &w)
-        }
         w.endObject()
     }
 

@@ -67,3 +67,16 @@ public enum FieldValue: Hashable, Sendable {
         return SHA256.hex(writer.finish())
     }
 }
+
+extension JSONWriter {
+    /// A `{name: value}` object with the names sorted: the one canonical form of a record's cells, shared by
+    /// plans, state, backups and the extraction cache.
+    public mutating func fieldValues(_ values: [String: FieldValue]) {
+        beginObject()
+        for name in values.keys.sorted() {
+            key(name)
+            values[name]!.write(to: &self)
+        }
+        endObject()
+    }
+}

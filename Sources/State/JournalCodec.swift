@@ -27,7 +27,7 @@ enum JournalCodec {
             writer.field("op", "record")
             writer.field("table", table)
             writer.key("values")
-            StateCodec.writeValues(record.values, to: &writer)
+            writer.fieldValues(record.values)
         case .removeRecord(let table, let key):
             writer.field("key", key)
             writer.field("op", "remove_record")

@@ -59,16 +59,7 @@ public enum StateCodec {
         writer.beginObject()
         writer.field("id", record.id)
         writer.key("values")
-        writeValues(record.values, to: &writer)
-        writer.endObject()
-    }
-
-    static func writeValues(_ values: [String: FieldValue], to writer: inout JSONWriter) {
-        writer.beginObject()
-        for name in values.keys.sorted() {
-            writer.key(name)
-            values[name]!.write(to: &writer)
-        }
+        writer.fieldValues(record.values)
         writer.endObject()
     }
 

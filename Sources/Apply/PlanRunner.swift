@@ -63,12 +63,12 @@ public struct PlanRunner {
         let tables = manifest.tables.map(\.name)
         for table in scope.tables where !tables.contains(table) {
             throw ReconError("--target names undeclared table '\(table)'",
-                             hint: Suggestion.didYouMean(table, in: tables) ?? "declared tables: " + tables.joined(separator: ", "))
+                             hint: Suggestion.hint(table, among: tables, known: "declared tables: " + tables.joined(separator: ", ")))
         }
         let repos = manifest.repos.map(\.name)
         for repo in scope.repos where !repos.contains(repo) {
             throw ReconError("--repo names undeclared repo '\(repo)'",
-                             hint: Suggestion.didYouMean(repo, in: repos) ?? "declared repos: " + repos.joined(separator: ", "))
+                             hint: Suggestion.hint(repo, among: repos, known: "declared repos: " + repos.joined(separator: ", ")))
         }
     }
 }

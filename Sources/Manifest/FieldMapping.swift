@@ -73,8 +73,7 @@ extension FieldMapping {
             let name = String(text.dropFirst())
             guard let builtin = Builtin(rawValue: name) else {
                 let names = Builtin.allCases.map { "$" + $0.rawValue }
-                let known = "built-ins: " + names.joined(separator: " ")
-                let hint = Suggestion.didYouMean(text, in: names).map { "\($0) (\(known))" } ?? known
+                let hint = Suggestion.hint(text, among: names, known: "built-ins: " + names.joined(separator: " "))
                 sink.error(node.location, "unknown built-in '\(text)' for \(what)", hint: hint)
                 return nil
             }

@@ -179,6 +179,6 @@ struct ManifestValidator {
     private func hint(for name: String, among names: some Sequence<String>, noun: String) -> String {
         let sorted = names.sorted()
         let known = sorted.isEmpty ? "no \(noun) are declared" : "declared \(noun): " + sorted.joined(separator: ", ")
-        return Suggestion.didYouMean(name, in: sorted).map { "\($0) (\(known))" } ?? known
+        return Suggestion.hint(name, among: sorted, known: known)
     }
 }

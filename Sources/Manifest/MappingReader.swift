@@ -44,8 +44,7 @@ struct MappingReader {
                 continue
             }
             guard !allowed.contains(name) else { continue }
-            let known = "expected one of: " + allowed.joined(separator: ", ")
-            let hint = Suggestion.didYouMean(name, in: allowed).map { "\($0) (\(known))" } ?? known
+            let hint = Suggestion.hint(name, among: allowed, known: "expected one of: " + allowed.joined(separator: ", "))
             sink.error(pair.key.location, "unknown key '\(name)' in \(context)", hint: hint)
         }
     }
@@ -128,8 +127,7 @@ struct MappingReader {
         guard let text = string(key, required: required) else { return nil }
         if let value = T(rawValue: text.value) { return Located(value, at: text.location) }
         let allowed = T.allCases.map(\.rawValue)
-        let known = "expected one of: " + allowed.joined(separator: ", ")
-        let hint = Suggestion.didYouMean(text.value, in: allowed).map { "\($0) (\(known))" } ?? known
+        let hint = Suggestion.hint(text.value, among: allowed, known: "expected one of: " + allowed.joined(separator: ", "))
         sink.error(text.location, "invalid value '\(text.value)' for '\(key)' in \(context)", hint: hint)
         return nil
     }

@@ -68,12 +68,12 @@ struct ExtractCommand: Command {
         if let table, manifest.table(named: table) == nil {
             let names = manifest.tables.map(\.name)
             throw ReconError("--table '\(table)' is not a table of the manifests",
-                             hint: Suggestion.didYouMean(table, in: names) ?? "tables: " + names.joined(separator: ", "))
+                             hint: Suggestion.hint(table, among: names, known: "declared tables: " + names.joined(separator: ", ")))
         }
         if let repo, !manifest.repos.contains(where: { $0.name == repo }) {
             let names = manifest.repos.map(\.name)
             throw ReconError("--repo '\(repo)' is not a repo of the manifests",
-                             hint: Suggestion.didYouMean(repo, in: names) ?? "repos: " + names.joined(separator: ", "))
+                             hint: Suggestion.hint(repo, among: names, known: "declared repos: " + names.joined(separator: ", ")))
         }
     }
 }

@@ -9,8 +9,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         guard let format = OutputFormat(rawValue: value), allowed.contains(format) else {
             let names = allowed.map(\.rawValue)
             throw ReconError("invalid --format '\(value)'",
-                             hint: Suggestion.didYouMean(value, in: names).map { "\($0) (expected one of: \(names.joined(separator: ", ")))" }
-                                 ?? "expected one of: \(names.joined(separator: ", "))")
+                             hint: Suggestion.hint(value, among: names, known: "expected one of: " + names.joined(separator: ", ")))
         }
         return format
     }

@@ -12,6 +12,11 @@ public enum Suggestion {
         return best?.0
     }
 
+    /// "did you mean 'x'? (KNOWN)" when a candidate is close, else KNOWN alone: the hint under an unknown name.
+    public static func hint(_ word: String, among candidates: [String], known: String) -> String {
+        didYouMean(word, in: candidates).map { "\($0) (\(known))" } ?? known
+    }
+
     /// "did you mean 'x'?" or nil; one wording everywhere.
     public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String? {
         closest(to: word, in: candidates).map { "did you mean '\($0)'?" }

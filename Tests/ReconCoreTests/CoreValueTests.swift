@@ -48,6 +48,9 @@ final class CoreValueTests: XCTestCase {
         XCTAssertEqual(Suggestion.closest(to: "NAME", in: ["name"]), "name")
         XCTAssertNil(Suggestion.closest(to: "zzzzzz", in: ["fields", "name"]))
         XCTAssertEqual(Suggestion.didYouMean("valdate", in: ["validate", "plan"]), "did you mean 'validate'?")
+        XCTAssertEqual(Suggestion.hint("valdate", among: ["validate", "plan"], known: "commands: validate, plan"),
+                       "did you mean 'validate'? (commands: validate, plan)")
+        XCTAssertEqual(Suggestion.hint("zzz", among: ["validate"], known: "commands: validate"), "commands: validate")
     }
 
     func testDiagnosticsSortByLocationThenSeverity() {

@@ -13,7 +13,6 @@ public struct Applier {
         public var counters: RunCounters
         public var schemaChanges: Int
         public var state: StateModel
-        public var error: String?
     }
 
     public var plan: Plan
@@ -85,7 +84,7 @@ public struct Applier {
         // Fold the journal into the snapshot: one O(state) write per run, not per batch.
         try store.write(&state, keepHistory: keepHistory)
         if let failure { throw ApplyFailure(underlying: failure, counters: executor.counters) }
-        return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state, error: nil)
+        return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state)
     }
 }
 

@@ -17,7 +17,7 @@ final class ApplyExecutor {
     private(set) var state: StateModel
     private(set) var counters = RunCounters()
     private(set) var schemaChanges = 0
-    private var links: LinkResolver
+    private var links: LinkIDResolver
     private var schema = RemoteSchema(tables: [])
     /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
     private var deferredLinks: [(table: String, id: String, key: String, fields: [String: FieldValue], state: [String: FieldValue])] = []
@@ -37,7 +37,7 @@ final class ApplyExecutor {
         for change in plan.recordChanges {
             if let id = change.remoteID, change.action != .delete { known[change.table, default: [:]][change.key] = id }
         }
-        links = LinkResolver(manifest: manifest, state: known)
+        links = LinkIDResolver(manifest: manifest, state: known)
     }
 
     /// Runs every phase; throws `Stop.cancelled` between batches when asked to stop.

@@ -113,7 +113,5 @@ public enum DriftRenderer {
         return order.map { ($0, byTable[$0]!) }
     }
 
-    private static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "<", with: "&lt;")
-    }
+    private static func cell(_ text: String) -> String { MarkdownCell.escape(text) }
 }

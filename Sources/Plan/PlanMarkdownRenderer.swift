@@ -64,8 +64,5 @@ public struct PlanMarkdownRenderer {
         return "`\(cell(String(headline[..<space])))`\(cell(String(headline[space...])))"
     }
 
-    private func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "<", with: "&lt;")
-    }
+    private func cell(_ text: String) -> String { MarkdownCell.escape(text) }
 }

@@ -4,7 +4,7 @@ import ReconCore
 
 /// Turns link values (entity keys) into record ids as apply learns them. Keys of records created
 /// later in the run are not known yet: those link cells are deferred to the link pass.
-struct LinkResolver {
+struct LinkIDResolver {
     /// Table → key → record id.
     private(set) var ids: [String: [String: String]] = [:]
     /// Field name → linked table name, per table.

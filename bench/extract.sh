@@ -4,24 +4,11 @@
 #
 # Usage: bench/extract.sh [WORKDIR]      (default: a fresh temp dir, removed afterwards)
 # Env:   RECON=path/to/recon to skip the release build; FILES / COMMITS to change the size.
-set -eu
-
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/common.sh"     # root, GNU time, the release build (RECON)
 files=${FILES:-10000}
 commits=${COMMITS:-200}
 work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/recon-bench.XXXXXX")}
 [ $# -ge 1 ] || trap 'rm -rf "$work"' EXIT
-
-if [ ! -x /usr/bin/time ]; then
-    echo "installing GNU time for peak-memory figures" >&2
-    (apt-get install -y time >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y time >/dev/null)) \
-        || { echo "cannot install GNU time (/usr/bin/time)" >&2; exit 1; }
-fi
-
-if [ -z "${RECON:-}" ]; then
-    (cd "$root" && swift build -c release --product recon >&2)
-    RECON="$root/.build/release/recon"
-fi
 
 repo="$work/repo"
 rm -rf "$repo" "$work/state" "$work/manifests"
@@ -81,7 +68,7 @@ repos:
           Source Commit: \$commit
 YAML
 
-measure() {
+extraction() {
     label=$1
     (cd "$work" && /usr/bin/time -v "$RECON" extract -m manifests --format json >"$work/out.json" 2>"$work/time.txt")
     seconds=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
@@ -92,5 +79,5 @@ measure() {
 }
 
 echo "repo: $(git -C "$repo" ls-files | wc -l | tr -d ' ') files, $(git -C "$repo" rev-list --count HEAD) commits"
-measure "cold extraction"
-measure "unchanged (cached)"
+extraction "cold extraction"
+extraction "unchanged (cached)"

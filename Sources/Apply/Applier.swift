@@ -34,20 +34,17 @@ public struct Applier {
         self.shouldStop = shouldStop
     }
 
-    /// Refuses a stale plan and returns the before-images. `snapshot` is a refresh made moments ago in
-    /// this process (plan and apply in one run); without it the base is read again and every record the
-    /// plan touches must still be as the plan saw it. Writes nothing.
-    public func check(snapshot: RemoteSnapshot? = nil) throws -> Preflight {
+    /// Refuses a stale plan and returns the before-images. `refreshed` is what planning read moments ago in
+    /// this process under the same lock, so nothing can have moved; without it the state and the base are read
+    /// again and every record the plan touches must still be as the plan saw it. Writes nothing.
+    public func check(refreshed: Refreshed? = nil) throws -> Preflight {
         observer?.phaseStarted(.preflight, total: plan.preconditions.count)
+        if let refreshed {
+            return Preflight(before: BeforeImages(plan: plan, snapshot: refreshed.snapshot), state: refreshed.state)
+        }
         let existing = try store.load(expectedTarget: manifest.target.identifier)
-        guard let snapshot else {
-            return Preflight(before: try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider),
-                             state: existing)
-        }
-        if existing?.lineage ?? "" != plan.lineage || existing?.serial ?? 0 != plan.serial {
-            throw StalePlanError(reasons: ["the state moved while planning (another apply ran)"])
-        }
-        return Preflight(before: BeforeImages(plan: plan, snapshot: snapshot), state: existing)
+        return Preflight(before: try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider),
+                         state: existing)
     }
 
     /// What a passed preflight hands to the run: the before-images and the state as loaded (under the lock).

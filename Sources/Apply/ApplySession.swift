@@ -33,7 +33,7 @@ public struct ApplySession {
         self.batchSize = batchSize
     }
 
-    public func apply(_ plan: Plan, snapshot: RemoteSnapshot? = nil, lease: Lease, cancellation: CancellationSignal,
+    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, lease: Lease, cancellation: CancellationSignal,
                       observer: (any ApplyObserver)?) throws -> Outcome {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
         var manifest = self.manifest
@@ -43,7 +43,7 @@ public struct ApplySession {
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled || lease.lostReason != nil })
-        let preflight = try applier.check(snapshot: snapshot)
+        let preflight = try applier.check(refreshed: refreshed)
         let encoded = PlanFile.encoded(plan)
         let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
                                          planDigest: encoded.digest, target: plan.target, leaseID: lease.id)

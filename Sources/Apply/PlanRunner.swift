@@ -13,8 +13,8 @@ public struct PlanRunner {
         public var plan: Plan
         public var warnings: [Diagnostic]
         public var timings: StageTimings
-        /// What refresh read, for apply's before-images when it applies this plan right away.
-        public var remote: RemoteSnapshot
+        /// What was read, for apply when it applies this plan right away.
+        public var refreshed: Refreshed
     }
 
     public var manifestDirectory: String
@@ -38,10 +38,9 @@ public struct PlanRunner {
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
         let store = StateStore(path: statePath)
+        let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
-        let state = try timings.measure("state") {
-            try store.load(expectedTarget: manifest.target.identifier) ?? StateModel(lineage: "", target: manifest.target.identifier)
-        }
+        let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
         let extraction = try timings.measure("extract") {
             try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                            cache: FileExtractCache(stateDirectory: stateDirectory)).run()
@@ -55,7 +54,7 @@ public struct PlanRunner {
                                        scope: scope, repoCommits: commits))
         }
         return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings,
-                       remote: remote)
+                       refreshed: Refreshed(snapshot: remote, state: loaded))
     }
 
     /// `--target` and `--repo` must name what the manifests declare.

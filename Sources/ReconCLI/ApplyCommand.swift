@@ -1,5 +1,4 @@
 import Apply
-import Remote
 import Foundation
 import Manifest
 import Plan
@@ -74,7 +73,7 @@ struct ApplyCommand: Command {
         for note in lease.notes { console.line("note: \(note)", to: .err) }
 
         var plan: Plan
-        var snapshot: RemoteSnapshot?
+        var refreshed: Refreshed?
         var stages = StageTimings()
         if let savedPlan {
             plan = savedPlan
@@ -84,7 +83,7 @@ struct ApplyCommand: Command {
                                      stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
             DiagnosticView(console: console).warnings(outcome.warnings)
             plan = outcome.plan
-            snapshot = outcome.remote
+            refreshed = outcome.refreshed
             stages = outcome.timings
             if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
             guard plan.hasChanges || plan.changesState(from: outcome.state) else {
@@ -101,7 +100,7 @@ struct ApplyCommand: Command {
                                    environment: context.environment, batchSize: batchSize)
         let result: ApplySession.Outcome
         do {
-            result = try session.apply(plan, snapshot: snapshot, lease: lease, cancellation: cancellation, observer: view)
+            result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view)
         } catch {
             view.finish()
             throw error

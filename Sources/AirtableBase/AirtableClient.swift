@@ -41,10 +41,12 @@ final class AirtableClient: @unchecked Sendable {
         let timing = configuration.timing
         var attempt = 0
         while true {
-            limiter.acquire(sleep: timing.sleep)
+            let ticket = limiter.acquire(sleep: timing.sleep)
             count { $0.requests += 1 }
             let failure: AirtableFailure
-            switch transport.perform(request) {
+            let outcome = transport.perform(request)
+            limiter.finished(ticket)
+            switch outcome {
             case .success(let response) where (200..<300).contains(response.status):
                 do {
                     return try JSONParser.parse(Array(response.body))

@@ -56,7 +56,19 @@ final class AirtableResilienceTests: XCTestCase {
         XCTAssertEqual(harness.emulator.throttledCount, 0)
         XCTAssertEqual(harness.emulator.requests.count, 16)
         XCTAssertGreaterThanOrEqual(elapsed, 15 / 5.0, "16 requests at 5/s take at least 3 s")
-        XCTAssertLessThan(elapsed, 4.5, "and not much longer")
+        XCTAssertLessThan(elapsed, 12, "and no 30 s penalty was waited out")
+    }
+
+    /// A request that is slow on the way in arrives in the window of the ones sent after it; the
+    /// limiter paces by answers, so even then the server sees at most 5 in any second.
+    func testASlowArrivalDoesNotPushTheNextRequestsIntoOneWindow() throws {
+        let harness = try AirtableHarness(requestsPerSecond: 5, penalty: 30)
+        let provider = harness.provider(rate: 5)
+        _ = try provider.inspectSchema()
+        harness.emulator.delayNextArrivals([0.15, 0, 0, 0, 0, 0, 0.15, 0, 0, 0, 0, 0])
+        for _ in 0..<12 { _ = try provider.inspectSchema() }
+        XCTAssertEqual(harness.emulator.throttledCount, 0, "\(harness.emulator.requests.map(\.status))")
+        XCTAssertEqual(harness.emulator.requests.count, 13)
     }
 
     func testTwoProvidersOfOneBaseShareTheLimiter() throws {

@@ -27,6 +27,7 @@ public final class AirtableEmulator: @unchecked Sendable {
     private var failures: (count: Int, status: Int) = (0, 503)
     private var drops: (count: Int, methods: Set<String>) = (0, [])
     private var delay: Double = 0
+    private var arrivalDelays: [Double] = []
     private var echo = false
     private var server: LoopbackHTTPServer!
 
@@ -66,6 +67,10 @@ public final class AirtableEmulator: @unchecked Sendable {
     /// Added to every request before it is handled.
     public func setLatency(_ seconds: Double) { lock.withLock { delay = seconds } }
 
+    /// The next requests are held these many seconds each, in turn, before they arrive: jitter
+    /// on the way in, as when one packet is slow and the ones after it are not.
+    public func delayNextArrivals(_ seconds: [Double]) { lock.withLock { arrivalDelays = seconds } }
+
     /// Error messages quote the Authorization header back, to prove clients redact it.
     public func setEchoesAuthorization(_ on: Bool) { lock.withLock { echo = on } }
 
@@ -78,7 +83,7 @@ public final class AirtableEmulator: @unchecked Sendable {
     // MARK: Dispatch
 
     func handle(_ request: HTTPRequest) -> HTTPResponse? {
-        let pause = lock.withLock { delay }
+        let pause = lock.withLock { delay + (arrivalDelays.isEmpty ? 0 : arrivalDelays.removeFirst()) }
         if pause > 0 { Thread.sleep(forTimeInterval: pause) }
         return lock.withLock {
             let (response, dropped) = respond(request)

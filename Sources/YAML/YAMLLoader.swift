@@ -65,9 +65,20 @@ public struct YAMLLoader {
 
 /// Builds nodes from parser events with an explicit stack, so depth costs no recursion.
 private struct Composer {
-    enum Frame {
-        case sequence([Node], Node.Frame)
-        case mapping([Node.Pair], pendingKey: Node?, Node.Frame)
+    /// An open container. Items are appended in place (`stack[last].items.append`), never to a
+    /// copy taken out of the stack, so a long sequence or mapping loads in linear time.
+    struct Frame {
+        enum Kind { case sequence, mapping }
+        let kind: Kind
+        let info: Node.Frame
+        var items: [Node] = []
+        var pairs: [Node.Pair] = []
+        var pendingKey: Node?
+
+        init(_ kind: Kind, _ info: Node.Frame) {
+            self.kind = kind
+            self.info = info
+        }
     }
 
     let file: String
@@ -117,18 +128,18 @@ private struct Composer {
             try complete(copy, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            try push(.sequence([], Node.Frame(location: location, tag: data.tag.map(Self.string), anchor: data.anchor.map(Self.string))), at: location)
+            try push(Frame(.sequence, Node.Frame(location: location, tag: data.tag.map(Self.string), anchor: data.anchor.map(Self.string))), at: location)
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            try push(.mapping([], pendingKey: nil, Node.Frame(location: location, tag: data.tag.map(Self.string), anchor: data.anchor.map(Self.string))), at: location)
+            try push(Frame(.mapping, Node.Frame(location: location, tag: data.tag.map(Self.string), anchor: data.anchor.map(Self.string))), at: location)
         case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let items, let frame) = stack.popLast() else { return }
-            try complete(Node(.sequence(items), at: frame.location, tag: frame.tag), anchor: frame.anchor)
+            guard let top = stack.popLast(), top.kind == .sequence else { return }
+            try complete(Node(.sequence(top.items), at: top.info.location, tag: top.info.tag), anchor: top.info.anchor)
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(let pairs, _, let frame) = stack.popLast() else { return }
-            let merged = try Self.applyMerges(pairs)
+            guard let top = stack.popLast(), top.kind == .mapping else { return }
+            let merged = try Self.applyMerges(top.pairs)
             try Self.checkDuplicates(merged)
-            try complete(Node(.mapping(merged), at: frame.location, tag: frame.tag), anchor: frame.anchor)
+            try complete(Node(.mapping(merged), at: top.info.location, tag: top.info.tag), anchor: top.info.anchor)
         default:
             break
         }
@@ -138,10 +149,7 @@ private struct Composer {
         guard stack.count < limits.depth else {
             throw YAMLError(at: location, "nesting deeper than \(limits.depth) levels")
         }
-        switch frame {
-        case .sequence(_, let info), .mapping(_, _, let info):
-            if let anchor = info.anchor { openAnchors.insert(anchor) }
-        }
+        if let anchor = frame.info.anchor { openAnchors.insert(anchor) }
         stack.append(frame)
     }
 
@@ -150,20 +158,20 @@ private struct Composer {
             anchors[anchor] = node
             openAnchors.remove(anchor)
         }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let frame):
-            items.append(node)
-            stack.append(.sequence(items, frame))
-        case .mapping(var pairs, let pendingKey, let frame):
-            if let key = pendingKey {
-                pairs.append(Node.Pair(key: key, value: node))
-                stack.append(.mapping(pairs, pendingKey: nil, frame))
+        let last = stack.count - 1
+        switch stack[last].kind {
+        case .sequence:
+            stack[last].items.append(node)
+        case .mapping:
+            if let key = stack[last].pendingKey {
+                stack[last].pairs.append(Node.Pair(key: key, value: node))
+                stack[last].pendingKey = nil
             } else {
-                stack.append(.mapping(pairs, pendingKey: node, frame))
+                stack[last].pendingKey = node
             }
         }
     }

@@ -139,10 +139,9 @@ public struct RetentionPruner: Sendable {
 
     private func removeItem(_ path: String) throws {
         do {
-            try FileManager.default.removeItem(atPath: path)
-        } catch {
-            throw ReconError("cannot remove \(path): \(error.localizedDescription)",
-                             hint: "check the permissions of the state directory, then run 'recon prune' again")
+            try SafeRemoval.remove(path, inside: layout.runsDirectory)
+        } catch let error as ReconError {
+            throw ReconError(error.message, hint: error.hint ?? "check the permissions of the state directory, then run 'recon prune' again")
         }
     }
 }

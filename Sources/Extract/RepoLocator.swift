@@ -1,5 +1,6 @@
 import Foundation
 import Manifest
+import ReconCore
 
 /// Finds the git directory for a repo: a local checkout as given, or a mirror clone of its
 /// URL kept under `state/repos/<name>` and fetched on every run (file:// works offline).
@@ -28,8 +29,13 @@ struct RepoLocator: Sendable {
                 try GitCommand(directory: mirror).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,
                                                           "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
             } else {
-                try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-                try? FileManager.default.removeItem(atPath: mirror)
+                // A half-made clone is removed first, and only when it lies strictly inside the cache.
+                do {
+                    try PrivateFile.createDirectory(cacheDirectory)
+                    try SafeRemoval.remove(mirror, inside: cacheDirectory)
+                } catch {
+                    throw GitError(arguments: [], directory: mirror, message: "\(error)")
+                }
                 try GitCommand(directory: cacheDirectory).output(["clone", "--quiet", "--mirror", "--end-of-options", url, repo.name])
             }
             return mirror

@@ -1,0 +1,25 @@
+import Extract
+import Foundation
+import Manifest
+import ReconCore
+import TestSupport
+import XCTest
+
+/// The manifest refuses a repo named `..`; the mirror refresh must not rely on that alone: a mirror
+/// folder that is not strictly inside `state/repos` is never removed.
+final class MirrorSafetyTests: XCTestCase {
+    func testAMirrorNameThatLeavesTheReposFolderRemovesNothing() throws {
+        let (repo, _) = makeCatalogRepo()
+        for name in ["..", ".", "../..", ""] {
+            let state = TemporaryDirectory("recon-state")
+            state.write("precious.txt", "keep me")
+            state.write("repos/other/HEAD", "ref: refs/heads/main\n")
+            let spec = RepoSpec(name: name, source: .url("file://\(repo.path)"), extract: [],
+                                at: SourceLocation(file: "repos.yaml", line: 1, column: 1))
+            let manifest = Manifest(repos: [spec])
+            XCTAssertThrowsError(try Extraction(manifest: manifest, stateDirectory: state.path).run(), "name '\(name)'")
+            XCTAssertEqual(state.read("precious.txt"), "keep me", "name '\(name)'")
+            XCTAssertEqual(state.read("repos/other/HEAD"), "ref: refs/heads/main\n", "name '\(name)'")
+        }
+    }
+}

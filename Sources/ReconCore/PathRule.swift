@@ -11,7 +11,7 @@ public enum PathRule {
         if name.hasPrefix(".") { return "it must not start with '.'" }
         if name.unicodeScalars.count > maxNameLength { return "it is longer than \(maxNameLength) characters" }
         if let bad = name.unicodeScalars.first(where: { !($0.isASCII && (isAlphanumeric($0) || "-_.".unicodeScalars.contains($0))) }) {
-            return "it contains \(describe(bad)); use letters, digits, '-', '_' or '.'"
+            return "it contains \(describe(bad))"
         }
         return nil
     }

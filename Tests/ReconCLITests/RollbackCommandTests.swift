@@ -79,6 +79,51 @@ final class RollbackCommandTests: XCTestCase {
         XCTAssertEqual(keys(project), all.subtracting(first))
     }
 
+    /// Keys with an `ok` outcome of `action` in a run's outcomes file.
+    private func outcomeKeys(_ project: CLIProject, run: String, action: String) throws -> Set<String> {
+        let text = try XCTUnwrap(project.directory.read("state/runs/\(run)/outcomes.jsonl"))
+        return Set(text.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["status"] as? String == "ok", object["action"] as? String == action else { return nil }
+            return object["key"] as? String
+        })
+    }
+
+    /// The same with SIGKILL: the batch in flight may reach the base unrecorded (the next run adopts it), but
+    /// rollback deletes exactly what the killed run recorded as committed, and nothing the later run created.
+    func testRollbackOfAKilledRunDeletesWhatItRecordedAndNothingOfTheNextRun() throws {
+        let project = CLIProject(protected: false)
+        for index in 0..<120 { project.skill("p\(index % 4)", "s\(index)") }
+        project.repo.commit("many")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
+        process.arguments = ["apply", "--auto-approve", "--batch-size", "4"]
+        process.currentDirectoryURL = URL(fileURLWithPath: project.path)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, journalLines(project) < 8, Date() < deadline { usleep(500) }
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the first run dies mid-apply")
+        let inBase = keys(project)
+
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        XCTAssertEqual(keys(project).count, 124)
+        let runs = try runIDs(project)
+        let recorded = try outcomeKeys(project, run: runs[0], action: "create")
+        let created = try outcomeKeys(project, run: runs[1], action: "create")
+        XCTAssertGreaterThan(recorded.count, 4)
+        XCTAssertTrue(recorded.isSubset(of: inBase))
+        XCTAssertLessThanOrEqual(inBase.count - recorded.count, 4, "at most the batch in flight went unrecorded")
+
+        let deletes = changes(try rollbackJSON(project, runs[0]), "delete")
+        XCTAssertEqual(deletes, recorded)
+        XCTAssertTrue(deletes.isDisjoint(with: created), "never a record the later run created")
+        XCTAssertEqual(created.union(inBase).count, 124)
+    }
+
     /// A record the run created (or updated) and a later run changed: a conflict, shown and not touched.
     func testRecordsALaterRunChangedAreConflictsLeftAlone() throws {
         let project = CLIProject(protected: false)

@@ -50,7 +50,7 @@ public struct PlanPresentation: Sendable {
     }
 
     /// What heads the conflicts section in every view.
-    public static let conflictsNote = "left alone; roll back the later runs first (newest first) or settle them by hand, then plan the rollback again"
+    public static let conflictsNote = "left alone: roll back the later runs first, newest first, or settle them by hand, then plan the rollback again"
 
     // MARK: Lines
 
@@ -114,7 +114,7 @@ public struct PlanPresentation: Sendable {
         let details = conflict.fields.map {
             "\($0.name): the run wrote \(PlanValueText.describe($0.written)), now \(PlanValueText.describe($0.current))"
         }
-        return Line(symbol: "!", headline: "\(conflict.table) \(conflict.key)\(id) \(conflict.reason.text); \(undo)",
+        return Line(symbol: "!", headline: "\(conflict.key)\(id) in \(conflict.table): \(conflict.reason.text); \(undo)",
                     details: details, style: .red)
     }
 

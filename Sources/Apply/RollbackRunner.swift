@@ -5,7 +5,8 @@ import ReconCore
 import Remote
 import State
 
-/// `rollback RUN`: reads the run's plan and backup, refreshes, and makes the plan that undoes the run.
+/// `rollback RUN`: reads what the run committed (its outcomes, joined to its plan for the values written) and
+/// its backup, refreshes, and makes the plan that undoes the run.
 public struct RollbackRunner {
     public var runsDirectory: String
     public var manifestDirectory: String
@@ -45,7 +46,27 @@ public struct RollbackRunner {
         let provider = try BaseConnector.open(manifest, environment: environment)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try provider.snapshot(tables: tables.sorted())
-        return RollbackPlanner(runID: runID, runPlan: runPlan, before: before, priorState: prior, manifest: manifest,
-                               state: state, remote: remote).plan()
+        let (committed, schemaApplied) = try Self.committed(runPlan, runDirectory: folder)
+        return RollbackPlanner(runID: runID, committed: committed, schemaChanges: schemaApplied ? runPlan.schemaChanges : [],
+                               before: before, priorState: prior, manifest: manifest, state: state, remote: remote).plan()
+    }
+
+    /// The plan's record changes whose outcome is `ok`, carrying the record id the outcome names (a create's id is
+    /// known only there), and whether the schema phase finished. What the plan meant but the run never did is left out.
+    static func committed(_ plan: Plan, runDirectory: String) throws -> (changes: [RecordChange], schemaApplied: Bool) {
+        let record = try RunLedger.load(runDirectory: runDirectory)
+        var done: [String: [String: EntityOutcome]] = [:]
+        for outcome in try RunLedger.outcomes(runDirectory: runDirectory) where outcome.status == .ok {
+            done[outcome.table, default: [:]][outcome.key] = outcome
+        }
+        var changes: [RecordChange] = []
+        for var change in plan.recordChanges {
+            guard let outcome = done[change.table]?[change.key], outcome.action == change.action else { continue }
+            change.remoteID = outcome.recordID ?? change.remoteID
+            changes.append(change)
+        }
+        let schemaPhase = record.phases.firstIndex { $0.name == ApplyPhase.schema.rawValue }
+        let schemaApplied = schemaPhase.map { $0 < record.phases.count - 1 } ?? false  // a later phase began
+        return (changes, schemaApplied)
     }
 }

@@ -24,6 +24,8 @@ public struct Plan: Sendable, Equatable {
     public var repoCommits: [String: String]
     /// Set when the plan was made by `rollback RUN`.
     public var rollbackOf: String?
+    /// Records that run wrote which changed since: shown, counted as conflicts, never applied.
+    public var rollbackConflicts: [RollbackConflict] = []
     /// Table → the fields Recon keeps in line after create (all but the key and protected ones). Lets the
     /// file leave out what a create's state values would repeat.
     public var managedFields: [String: [String]] = [:]
@@ -84,6 +86,7 @@ public struct PlanSummary: Sendable, Equatable {
         for change in plan.schemaChanges {
             if case .manual = change { manual += 1 } else { schema += 1 }
         }
+        conflicts = plan.rollbackConflicts.count
         for change in plan.recordChanges {
             if change.hasDrift { drift += 1 }
             if change.hasConflict { conflicts += 1 }

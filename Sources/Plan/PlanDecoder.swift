@@ -33,6 +33,7 @@ enum PlanDecoder {
         plan.unmanaged = (body["unmanaged"]?.objectValue ?? [:]).compactMapValues(\.intValue)
         plan.repoCommits = (body["repo_commits"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
         plan.rollbackOf = body["rollback_of"]?.stringValue
+        plan.rollbackConflicts = try RollbackConflictCoding.read(body["rollback_conflicts"]?.arrayValue ?? [])
         return plan
     }
 

@@ -50,6 +50,7 @@ enum PlanEncoder {
         w.endArray()
         w.key("repo_commits")
         w.value(.object(plan.repoCommits.mapValues(JSONValue.string)))
+        if !plan.rollbackConflicts.isEmpty { RollbackConflictCoding.write(plan.rollbackConflicts, to: &w) }
         if let run = plan.rollbackOf { w.field("rollback_of", run) }
         w.key("schema_changes")
         w.beginArray()

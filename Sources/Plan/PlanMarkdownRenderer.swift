@@ -25,6 +25,12 @@ public struct PlanMarkdownRenderer {
             out += "\n**Manual steps** (each blocks only the changes that depend on it):\n\n"
             for item in view.manual { out += "- ⚠️ \(cell(item.message)). \(cell(item.instructions))\n" }
         }
+        if !view.conflicts.isEmpty {
+            out += "\n**Conflicts** (\(cell(PlanPresentation.conflictsNote))):\n\n"
+            for line in view.conflicts {
+                out += "- ⚠️ \(code(line.headline))" + line.details.map { "<br>\(cell($0))" }.joined() + "\n"
+            }
+        }
         if !view.schema.isEmpty {
             out += section("Schema", "\(view.schema.count) change\(view.schema.count == 1 ? "" : "s")", view.schema, keyColumn: false)
         }

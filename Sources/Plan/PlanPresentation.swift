@@ -18,6 +18,8 @@ public struct PlanPresentation: Sendable {
     public let plan: Plan
     public let schema: [Line]
     public let manual: [ManualItem]
+    /// Rollback conflicts: records the rolled-back run wrote that changed since, left alone.
+    public let conflicts: [Line]
     public let tables: [TableSection]
     public let notes: [String]
 
@@ -29,6 +31,7 @@ public struct PlanPresentation: Sendable {
         }
         self.schema = schema
         manual = plan.manualItems
+        conflicts = plan.rollbackConflicts.map(Self.line(for:))
         var order: [String] = []
         var byTable: [String: [RecordChange]] = [:]
         for change in plan.recordChanges {
@@ -42,7 +45,12 @@ public struct PlanPresentation: Sendable {
         notes = Self.notes(plan)
     }
 
-    public var isEmpty: Bool { schema.isEmpty && manual.isEmpty && tables.isEmpty && plan.integrityErrors.isEmpty }
+    public var isEmpty: Bool {
+        schema.isEmpty && manual.isEmpty && conflicts.isEmpty && tables.isEmpty && plan.integrityErrors.isEmpty
+    }
+
+    /// What heads the conflicts section in every view.
+    public static let conflictsNote = "left alone: roll back the later runs first, newest first, or settle them by hand, then plan the rollback again"
 
     // MARK: Lines
 
@@ -94,6 +102,20 @@ public struct PlanPresentation: Sendable {
         case .refreshState:
             return Line(symbol: ".", headline: "\(change.key)\(id) state catches up (the base is not changed)", details: details, style: .dim)
         }
+    }
+
+    static func line(for conflict: RollbackConflict) -> Line {
+        let id = conflict.recordID.map { " (\($0))" } ?? ""
+        let undo = switch conflict.action {
+        case .delete: "not deleted"
+        case .recreate: "not created again"
+        default: "not restored"
+        }
+        let details = conflict.fields.map {
+            "\($0.name): the run wrote \(PlanValueText.describe($0.written)), now \(PlanValueText.describe($0.current))"
+        }
+        return Line(symbol: "!", headline: "\(conflict.key)\(id) in \(conflict.table): \(conflict.reason.text); \(undo)",
+                    details: details, style: .red)
     }
 
     static func detail(for field: FieldChange) -> String {

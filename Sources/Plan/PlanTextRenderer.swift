@@ -26,6 +26,10 @@ public struct PlanTextRenderer {
                 out += "  " + style("!", .red) + " \(item.message)\n      \(item.instructions)\n"
             }
         }
+        if !view.conflicts.isEmpty {
+            out += "\n" + style("Conflicts", .bold) + " (\(PlanPresentation.conflictsNote))\n"
+            for line in view.conflicts { out += render(line) }
+        }
         for section in view.tables {
             out += "\n" + style(section.table, .bold) + ": \(section.counts)\n"
             for line in section.lines { out += render(line) }

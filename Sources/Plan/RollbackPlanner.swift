@@ -3,13 +3,17 @@ import ReconCore
 import Remote
 import State
 
-/// Makes an ordinary plan that returns everything a run touched to its before-image: deletes what it
-/// created, restores what it changed, recreates what it deleted. Schema it created is left to people
-/// (`manual`), since Recon never deletes tables or fields. Pure.
+/// Makes an ordinary plan that returns everything a run committed to its before-image: deletes what it
+/// created, restores what it changed, recreates what it deleted (every field of the before-image, declared
+/// or not). Built from the run's committed changes, never its whole plan: an interrupted run undoes only
+/// what it did. A record changed since by a later run or a person is a conflict, shown and left alone.
+/// Schema it created is left to people (`manual`), since Recon never deletes tables or fields. Pure.
 public struct RollbackPlanner {
     public var runID: String
-    /// The plan the run applied.
-    public var runPlan: Plan
+    /// The changes the run committed (outcome `ok`), each with the record id its outcome names, in order.
+    public var committed: [RecordChange]
+    /// The schema changes the run applied (empty when it stopped before its schema phase ended).
+    public var schemaChanges: [SchemaChange]
     /// Before-images from the run's backup: table → record id → record (links hold record ids).
     public var before: [String: [String: RemoteRecord]]
     /// The state as it was before the run (from the backup), if there was one.
@@ -18,10 +22,11 @@ public struct RollbackPlanner {
     public var state: StateModel
     public var remote: RemoteSnapshot
 
-    public init(runID: String, runPlan: Plan, before: [String: [String: RemoteRecord]], priorState: StateModel?,
-                manifest: Manifest, state: StateModel, remote: RemoteSnapshot) {
+    public init(runID: String, committed: [RecordChange], schemaChanges: [SchemaChange], before: [String: [String: RemoteRecord]],
+                priorState: StateModel?, manifest: Manifest, state: StateModel, remote: RemoteSnapshot) {
         self.runID = runID
-        self.runPlan = runPlan
+        self.committed = committed
+        self.schemaChanges = schemaChanges
         self.before = before
         self.priorState = priorState
         self.manifest = manifest
@@ -32,21 +37,34 @@ public struct RollbackPlanner {
     public func plan() -> Plan {
         var plan = Plan(target: manifest.target.identifier, manifestDigest: manifest.digest, lineage: state.lineage,
                         serial: state.serial, rollbackOf: runID)
-        plan.schemaChanges = runPlan.schemaChanges.compactMap(reverse)
+        plan.schemaChanges = schemaChanges.compactMap(reverse)
         let keys = recordKeys()
-        let current = Dictionary(grouping: remote.records.flatMap { table, records in records.map { (table, $0) } }, by: \.0)
-            .mapValues { Dictionary($0.map { ($0.1.id, $0.1) }, uniquingKeysWith: { a, _ in a }) }
-        for change in runPlan.recordChanges where change.action.writesBase && change.blockedBy == nil {
-            let id = state.records[change.table]?[change.key]?.id ?? change.remoteID
+        let current = remote.records.mapValues { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+        let held = keyHolders()
+        for change in committed where change.writesBase {
+            let id = change.remoteID
             let now = id.flatMap { current[change.table]?[$0] }
             switch change.action {
             case .create, .recreate:
                 guard let now else { continue }
+                if let conflict = changedSince(change, now: now, undo: .delete, keys: keys) {
+                    plan.rollbackConflicts.append(conflict)
+                    continue
+                }
                 plan.recordChanges.append(RecordChange(table: change.table, key: change.key, remoteID: now.id, action: .delete,
                                                        reason: .rollback, fields: []))
                 fingerprint(now, table: change.table, into: &plan)
             case .update, .adopt, .archive:
-                guard let now, let original = change.remoteID.flatMap({ before[change.table]?[$0] }) else { continue }
+                guard let original = id.flatMap({ before[change.table]?[$0] }) else { continue }
+                guard let now else {
+                    plan.rollbackConflicts.append(RollbackConflict(table: change.table, key: change.key, recordID: id,
+                                                                   action: .update, reason: .deletedSince))
+                    continue
+                }
+                if let conflict = changedSince(change, now: now, undo: .update, keys: keys) {
+                    plan.rollbackConflicts.append(conflict)
+                    continue
+                }
                 var fields: [FieldChange] = []
                 for written in change.fields where written.kind.writes {
                     let restored = translate(original.fields[written.name], field: written.name, table: change.table, keys: keys)
@@ -61,9 +79,14 @@ public struct RollbackPlanner {
                                                        reason: .rollback, fields: fields, stateValues: values))
                 fingerprint(now, table: change.table, into: &plan)
             case .delete:
-                guard now == nil, let original = change.remoteID.flatMap({ before[change.table]?[$0] }) else { continue }
-                let declared = Set(manifest.table(named: change.table)?.fields.map(\.name) ?? [])
-                let fields = original.fields.keys.sorted().filter(declared.contains).map { name in
+                guard now == nil, let original = id.flatMap({ before[change.table]?[$0] }) else { continue }
+                if let holder = state.records[change.table]?[change.key]?.id ?? held[change.table]?[change.key] {
+                    plan.rollbackConflicts.append(RollbackConflict(table: change.table, key: change.key, recordID: holder,
+                                                                   action: .recreate, reason: .recreatedSince))
+                    continue
+                }
+                // Every cell of the before-image, fields the manifests do not declare too: nothing the run removed is lost.
+                let fields = original.fields.keys.sorted().map { name in
                     FieldChange(name: name, kind: .set, before: nil,
                                 after: translate(original.fields[name], field: name, table: change.table, keys: keys))
                 }
@@ -75,6 +98,45 @@ public struct RollbackPlanner {
             }
         }
         return plan
+    }
+
+    /// The conflict when what the run wrote is no longer there: a field of the base or of the state holds another value.
+    private func changedSince(_ change: RecordChange, now: RemoteRecord, undo: RecordAction, keys: [String: String]) -> RollbackConflict? {
+        let recorded = state.records[change.table]?[change.key].flatMap { $0.id == now.id ? $0.values : nil }
+        var fields: [RollbackConflict.Field] = []
+        for written in change.fields where written.kind.writes {
+            let name = written.name
+            let base = translate(now.fields[name], field: name, table: change.table, keys: keys)
+            // A link cell left to the link pass of an interrupted run was never written: empty in the base and the state.
+            let isLink = manifest.table(named: change.table)?.field(named: name)?.type.linkedTable != nil
+            if isLink, base == nil, recorded?[name] == nil, change.action == .create || change.action == .recreate { continue }
+            if !same(written.after, base, field: name, table: change.table) {
+                fields.append(RollbackConflict.Field(name: name, written: written.after, current: base))
+            } else if let recorded, let wrote = change.stateValues, wrote[name] != nil || recorded[name] != nil,
+                      !same(wrote[name], recorded[name], field: name, table: change.table) {
+                fields.append(RollbackConflict.Field(name: name, written: wrote[name], current: recorded[name]))
+            }
+        }
+        guard !fields.isEmpty else { return nil }
+        return RollbackConflict(table: change.table, key: change.key, recordID: now.id, action: undo, reason: .changedSince,
+                                fields: fields)
+    }
+
+    private func same(_ a: FieldValue?, _ b: FieldValue?, field: String, table: String) -> Bool {
+        guard let type = manifest.table(named: table)?.field(named: field)?.type else { return a?.normalized == b?.normalized }
+        return FieldComparison.equal(a, b, type: type)
+    }
+
+    /// Table → key → the id of the base's record holding it, for the tables the run deleted from.
+    private func keyHolders() -> [String: [String: String]] {
+        var held: [String: [String: String]] = [:]
+        for table in Set(committed.filter { $0.action == .delete }.map(\.table)) {
+            let keyField = manifest.table(named: table)?.key.value ?? "Key"
+            for record in remote.records[table] ?? [] {
+                if case .text(let key)? = record.fields[keyField]?.normalized { held[table, default: [:]][key] = record.id }
+            }
+        }
+        return held
     }
 
     /// Schema the run created stays (manual); descriptions, names and choices go back.

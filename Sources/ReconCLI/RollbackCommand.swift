@@ -10,10 +10,12 @@ struct RollbackCommand: Command {
         abstract: "Plan the undoing of a run, for review and apply",
         usage: "recon rollback RUN [-out FILE] [--format text|json|markdown]",
         discussion: """
-            Reads the run's plan and backup (state/runs/RUN/), reads the base, and makes an ordinary plan that
-            deletes what the run created, restores what it changed and recreates what it deleted. Tables and
-            fields the run created are listed as manual steps: Recon never deletes schema. Nothing is written
-            but the plan file; apply it with 'recon apply FILE' like any plan. 'recon runs' lists the runs.
+            Reads what the run committed and its backup (state/runs/RUN/), reads the base, and makes an ordinary
+            plan that deletes what the run created, restores what it changed and recreates what it deleted. A
+            record changed since the run is a conflict, shown and left alone: roll back the later runs first,
+            newest first. Tables and fields the run created are listed as manual steps: Recon never deletes
+            schema. Nothing is written but the plan file; apply it with 'recon apply FILE' like any plan.
+            'recon runs' lists the runs.
             """,
         options: [
             .option("out", value: "FILE", help: "Save the rollback plan to FILE"),

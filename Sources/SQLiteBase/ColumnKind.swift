@@ -14,6 +14,9 @@ enum ColumnKind: Equatable {
     case list
     /// TEXT holding a JSON array of record ids (multipleRecordLinks).
     case links
+    /// A column the metadata does not describe (added in another tool): each cell read by its storage
+    /// class and written back the same way, so nothing Recon does loses it.
+    case untyped
 
     static let textTypes: Set<String> = [
         "singleLineText", "multilineText", "url", "email", "phoneNumber", "singleSelect", "date", "dateTime",
@@ -36,6 +39,7 @@ enum ColumnKind: Equatable {
         case .text, .list, .links: "TEXT"
         case .number: "NUMERIC"
         case .checkbox: "INTEGER"
+        case .untyped: ""
         }
     }
 
@@ -49,6 +53,12 @@ enum ColumnKind: Equatable {
         case (.checkbox, .bool(let flag)): try statement.bind(index, flag ? 1 : 0)
         case (.list, .list(let items)), (.links, .list(let items)):
             try statement.bind(index, ColumnKind.encodeList(items))
+        case (.untyped, .text(let text)): try statement.bind(index, text)
+        case (.untyped, .number(let number)):
+            // An INTEGER cell was read as a whole Double; it goes back as an integer.
+            if number.rounded() == number, abs(number) < 9.0e15 { try statement.bind(index, Int(number)) } else { try statement.bind(index, number) }
+        case (.untyped, .bool(let flag)): try statement.bind(index, flag ? 1 : 0)
+        case (.untyped, .list(let items)): try statement.bind(index, ColumnKind.encodeList(items))
         default:
             throw ReconError(
                 "cannot write \(ColumnKind.describe(value)) to field '\(field)' of table '\(table)', which holds \(describe)",
@@ -69,6 +79,10 @@ enum ColumnKind: Equatable {
             return statement.text(column).map(FieldValue.text)?.normalized
         case .checkbox:
             if type == SQLITE_INTEGER || type == SQLITE_FLOAT { return statement.double(column) != 0 ? .bool(true) : nil }
+            return statement.text(column).map(FieldValue.text)?.normalized
+        case .untyped:
+            if type == SQLITE_INTEGER { return .number(Double(statement.int(column))) }
+            if type == SQLITE_FLOAT { return .number(statement.double(column)) }
             return statement.text(column).map(FieldValue.text)?.normalized
         case .list, .links:
             guard let bytes = statement.bytes(column) else { return nil }
@@ -104,6 +118,7 @@ enum ColumnKind: Equatable {
         case .checkbox: "a checkbox"
         case .list: "a list of choices"
         case .links: "links to records"
+        case .untyped: "any value"
         }
     }
 

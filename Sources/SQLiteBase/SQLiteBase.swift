@@ -137,7 +137,7 @@ public final class SQLiteBase: BaseProvider {
 
     private func recordWriter(_ connection: SQLiteConnection, _ table: RemoteTable) throws -> SQLiteRecordWriter {
         let current = try resolve(table)
-        return SQLiteRecordWriter(connection: connection, schema: catalog!, table: current)
+        return try SQLiteRecordWriter(connection: connection, schema: catalog!, table: current)
     }
 
     private func checkBatch(_ count: Int) throws {

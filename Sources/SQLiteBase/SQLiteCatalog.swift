@@ -82,6 +82,18 @@ enum SQLiteCatalog {
         return names.isEmpty ? nil : names
     }
 
+    /// The columns of a table's SQL table that the metadata does not describe (added in another tool), in
+    /// column order: read and written back as they are, so a backup and a rollback keep every cell.
+    static func undeclaredColumns(of table: RemoteTable, in connection: SQLiteConnection) throws -> [String] {
+        let statement = try connection.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+        try statement.bind(1, table.name)
+        defer { statement.reset() }
+        let known = Set(table.fields.map(\.name)).union([reservedColumn])
+        var names: [String] = []
+        while try statement.step() { if let name = statement.text(0), !known.contains(name) { names.append(name) } }
+        return names
+    }
+
     private static func checkVersion(_ connection: SQLiteConnection) throws {
         guard try exists(table: "_recon_base", in: connection) else { return }
         let statement = try connection.prepare("SELECT value FROM _recon_base WHERE key = 'format_version'")

@@ -20,11 +20,13 @@ struct SQLiteColumns {
 
     static let quotedID = SQLIdentifier.quote(SQLiteCatalog.reservedColumn)
 
-    init(_ table: RemoteTable) {
+    /// `undeclared`: columns of the SQL table the metadata does not describe; they come last, untyped.
+    init(_ table: RemoteTable, undeclared: [String] = []) {
         self.table = table
         quotedTable = SQLIdentifier.quote(table.name)
         columns = table.fields.map { Column(field: $0, kind: ColumnKind(typeName: $0.type) ?? .text, quoted: SQLIdentifier.quote($0.name)) }
-        byName = Dictionary(table.fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+            + undeclared.map { Column(field: RemoteField(id: "", name: $0, type: ""), kind: .untyped, quoted: SQLIdentifier.quote($0)) }
+        byName = Dictionary(columns.enumerated().map { ($1.field.name, $0) }, uniquingKeysWith: { first, _ in first })
         returning = ([SQLiteColumns.quotedID] + columns.map(\.quoted)).joined(separator: ", ")
     }
 

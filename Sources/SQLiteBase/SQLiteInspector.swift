@@ -8,7 +8,7 @@ struct SQLiteInspector {
     let schema: RemoteSchema
 
     func records(of table: RemoteTable) throws -> [RemoteRecord] {
-        let columns = SQLiteColumns(table)
+        let columns = SQLiteColumns(table, undeclared: try SQLiteCatalog.undeclaredColumns(of: table, in: connection))
         var liveLinks: [String: Set<String>] = [:]
         for column in columns.columns where column.kind == .links {
             guard let linked = column.field.linkedTableID, liveLinks[linked] == nil else { continue }

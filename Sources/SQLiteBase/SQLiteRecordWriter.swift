@@ -11,10 +11,10 @@ struct SQLiteRecordWriter {
     private var quotedTable: String { columns.quotedTable }
     private static let idColumn = SQLiteColumns.quotedID
 
-    init(connection: SQLiteConnection, schema: RemoteSchema, table: RemoteTable) {
+    init(connection: SQLiteConnection, schema: RemoteSchema, table: RemoteTable) throws {
         self.connection = connection
         self.schema = schema
-        self.columns = SQLiteColumns(table)
+        self.columns = SQLiteColumns(table, undeclared: try SQLiteCatalog.undeclaredColumns(of: table, in: connection))
     }
 
     func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String) throws -> [UpsertedRecord] {

@@ -93,6 +93,29 @@ final class AirtableEndToEndTests: XCTestCase {
         XCTAssertEqual(p.keys("Plugins"), ["core:plugins/alpha"])
     }
 
+    /// A field people added in the UI, which the manifests do not declare, comes back when a delete is rolled back.
+    func testRollbackOfADeleteRestoresAFieldTheManifestsDoNotDeclare() throws {
+        let p = try AirtableProject()
+        p.addSkill("alpha", "one")
+        p.addSkill("alpha", "two")
+        _ = p.repo.commit("first")
+        XCTAssertEqual(try p.apply().runStatus, "succeeded")
+        p.emulator.addField(p.baseID, table: "Skills", name: "Reviewer notes", type: "multilineText")
+        let two = try XCTUnwrap(p.records("Skills").first { $0["Key"] == "core:plugins/alpha/skills/two" }?["id"]?.stringValue)
+        p.emulator.editCell(p.baseID, table: "Skills", record: two, field: "Reviewer notes", to: "checked by hand")
+
+        p.repo.remove("plugins/alpha/skills/two")
+        _ = p.repo.commit("second")
+        let second = try p.apply()
+        let run = try XCTUnwrap(second.runID, second.output)
+        XCTAssertEqual(p.keys("Skills"), ["core:plugins/alpha/skills/one"])
+
+        XCTAssertEqual(try p.recon(["rollback", run, "-out", "undo.json"]).status, 0)
+        XCTAssertEqual(try p.apply("undo.json").runStatus, "succeeded")
+        let restored = try XCTUnwrap(p.records("Skills").first { $0["Key"] == "core:plugins/alpha/skills/two" })
+        XCTAssertEqual(restored["Reviewer notes"], "checked by hand")
+    }
+
     func testBaseIDSelectsADevBaseWithItsOwnStateAndNeverTouchesProduction() throws {
         let p = try AirtableProject()
         let dev = p.emulator.addBase()

@@ -82,6 +82,20 @@ final class ApplyHarness {
         return try applier.run(try applier.check(), runDirectory: project.path + "/state/runs/\(run)")
     }
 
+    /// Applies a plan as `recon apply` does, under the lock and with its run ledger and outcomes; returns the run id.
+    /// `stopAfterBatches` cancels the run (as Ctrl-C does) once that many batches are done.
+    @discardableResult
+    func applyRecorded(_ plan: Plan, stopAfterBatches: Int? = nil) throws -> String {
+        let layout = RunLayout(stateDirectory: project.path + "/state")
+        let lease = try Lease.acquire(path: layout.lockPath, operation: "apply", heartbeat: false)
+        defer { try? lease.release() }
+        let cancellation = CancellationSignal()
+        let observer = BatchCounter()
+        observer.onBatch = { if let limit = stopAfterBatches, observer.batches >= limit { cancellation.cancel(.signal(SIGINT)) } }
+        let session = ApplySession(manifest: try manifest(), layout: layout, statePath: statePath, environment: [:], batchSize: batchSize)
+        return try session.apply(plan, lease: lease, cancellation: cancellation, observer: observer).runID
+    }
+
     @discardableResult
     func planAndApply(run: String) throws -> Applier.Result {
         try apply(try plan().plan, run: run)
@@ -107,10 +121,12 @@ final class BatchCounter: ApplyObserver {
     var updateBatches = 0
     var outcomes: [EntityOutcome] = []
     var warnings: [String] = []
+    var onBatch: () -> Void = {}
     func phaseStarted(_ phase: ApplyPhase, total: Int) {}
     func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
         batches += 1
         if phase == .updates { updateBatches += 1 }
+        onBatch()
     }
     func recordFinished(_ outcome: EntityOutcome) { outcomes.append(outcome) }
     func warning(_ message: String) { warnings.append(message) }

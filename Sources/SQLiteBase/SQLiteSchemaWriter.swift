@@ -38,8 +38,8 @@ struct SQLiteSchemaWriter {
             }
             let columns = ["\(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) TEXT PRIMARY KEY NOT NULL"]
                 + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(typeName: $0.type)!.sqlType)" }
-            try connection.execute("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
-            try connection.execute("""
+            try connection.executeOne("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
+            try connection.executeOne("""
                 CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) \
                 ON \(SQLIdentifier.quote(name)) (\(SQLIdentifier.quote(definition.keyField)))
                 """)
@@ -73,7 +73,7 @@ struct SQLiteSchemaWriter {
                 throw ReconError("a column named '\(field.name)' already exists in table '\(table.name)' but Recon did not create it",
                                  hint: "rename or drop that column in '\(connection.path)'")
             }
-            try connection.execute("""
+            try connection.executeOne("""
                 ALTER TABLE \(SQLIdentifier.quote(table.name)) \
                 ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(typeName: field.type)!.sqlType)
                 """)
@@ -113,7 +113,7 @@ struct SQLiteSchemaWriter {
         }
         try connection.transaction {
             if let name, name != current.name {
-                try connection.execute("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME COLUMN \(SQLIdentifier.quote(current.name)) TO \(SQLIdentifier.quote(name))")
+                try connection.executeOne("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME COLUMN \(SQLIdentifier.quote(current.name)) TO \(SQLIdentifier.quote(name))")
                 let rename = try connection.prepare("UPDATE _recon_fields SET name = ? WHERE id = ? AND table_id = ?")
                 try rename.bind(1, name)
                 try rename.bind(2, field.id)

@@ -79,4 +79,19 @@ final class SQLiteNameTests: XCTestCase {
         XCTAssertEqual(try probe.userTables(), NameProbe.bytes(["Plugins"]))
         XCTAssertEqual(try probe.columns(of: "Plugins"), NameProbe.bytes(["_recon_id", "Key"]))
     }
+
+    /// Belt and braces: DDL built from names runs as one statement or not at all.
+    func testDDLBuiltFromNamesRefusesASecondStatement() throws {
+        let scratch = TemporaryDirectory()
+        let path = scratch.file("base.sqlite")
+        try NameProbe.plantVictim(at: path)
+        let connection = try SQLiteConnection(path: path, create: false, busyTimeoutMilliseconds: 100)
+        XCTAssertThrowsError(try connection.executeOne("CREATE TABLE a (x); DROP TABLE Victim")) { error in
+            XCTAssertTrue("\(error)".contains("more than one statement"), "\(error)")
+        }
+        try connection.executeOne("CREATE TABLE b (x) ;\n ")
+        let probe = try NameProbe(path: path)
+        XCTAssertEqual(try probe.victimRows(), 3)
+        XCTAssertEqual(try probe.userTables(), NameProbe.bytes(["Victim", "b"]))
+    }
 }

@@ -20,4 +20,25 @@ final class ControlCharacterCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
         XCTAssertEqual(again.stdout, "No changes. The base matches the manifests.\n")
     }
+
+    /// A terminal escape in a value could rewrite the plan a reviewer reads (erase a line, hide a
+    /// change); plans show control characters as escapes instead.
+    func testControlCharactersInValuesAreShownEscapedInPlans() throws {
+        let project = CLIProject()
+        project.repo.write("plugins/alpha/plugin.json", #"{"name": "ok\u001b[2K\rhidden\u0000\t\u0085end"}"#)
+        project.repo.commit("a plugin name with a terminal escape")
+
+        for format in ["text", "markdown", "json"] {
+            let plan = try project.recon("plan", "--format", format)
+            XCTAssertEqual(plan.status, 0, plan.stderr)
+            // JSON escapes C0 as the format requires and keeps the rest as data (the plan file's canonical bytes).
+            let controls = plan.stdout.unicodeScalars.filter {
+                $0.properties.generalCategory == .control && $0 != "\n" && (format != "json" || $0.value < 0x20)
+            }
+            XCTAssertEqual(controls.map(\.value), [], "\(format): no raw control character reaches the output")
+            if format != "json" {
+                XCTAssertTrue(plan.stdout.contains(#""ok\u{1B}[2K\rhidden\u{00}\t\u{85}end""#), plan.stdout)
+            }
+        }
+    }
 }

@@ -1,11 +1,11 @@
 /// Deterministic hostile names for the quoting property test: quotes with combining marks at
 /// every position, joiners, variation selectors, SQL punctuation, and scalars from every
 /// Unicode general category (surrogates cannot be scalars; NUL is refused, tested apart).
-struct NameGenerator {
+public struct NameGenerator {
     /// SplitMix64: tiny, seeded, the same sequence on every machine.
-    struct Random: RandomNumberGenerator {
+    public struct Random: RandomNumberGenerator {
         var state: UInt64
-        mutating func next() -> UInt64 {
+        public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,18 +14,18 @@ struct NameGenerator {
         }
     }
 
-    static let quotes = ["\"", "'", "`", "[", "]"]
-    static let marks = ["\u{301}", "\u{308}", "\u{20DD}"]
-    static let pieces = quotes + marks + [
+    public static let quotes = ["\"", "'", "`", "[", "]"]
+    public static let marks = ["\u{301}", "\u{308}", "\u{20DD}"]
+    public static let pieces = quotes + marks + [
         "\u{200D}", "\u{FE0F}", "\u{FE00}", "\u{E0100}", ";", "--", "/*", "*/", "(", ")", ",", " ", ".", "?", "$1", "@a", ":a",
         "DROP TABLE Victim", "👩\u{200D}💻", "🏳\u{FE0F}\u{200D}🌈", "e\u{301}", "é", "\u{1F1FA}\u{1F1F8}",
     ]
 
-    var random: Random
+    public var random: Random
     /// Some scalars of each general category, spread over the code space.
-    let byCategory: [[Unicode.Scalar]]
+    public let byCategory: [[Unicode.Scalar]]
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         random = Random(state: seed)
         var groups: [Unicode.GeneralCategory: [Unicode.Scalar]] = [:]
         var value: UInt32 = 1
@@ -41,7 +41,7 @@ struct NameGenerator {
     }
 
     /// Every quote followed by every mark, at the start, middle and end of a name, and alone.
-    static var positional: [String] {
+    public static var positional: [String] {
         var names: [String] = []
         for quote in quotes {
             for mark in marks {
@@ -52,7 +52,7 @@ struct NameGenerator {
         return names
     }
 
-    mutating func name() -> String {
+    public mutating func name() -> String {
         var name = ""
         for _ in 0..<Int.random(in: 1...6, using: &random) {
             switch Int.random(in: 0..<3, using: &random) {

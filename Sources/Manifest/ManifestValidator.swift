@@ -84,24 +84,12 @@ struct ManifestValidator {
     /// Names reach SQL, terminals and plans: a control character there is refused (SQLite cannot
     /// hold NUL in a name; the others are invisible). Everything else is quoted by the providers.
     private func checkName(_ name: String, at location: SourceLocation, what: String, of table: String? = nil) {
-        guard let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) else { return }
-        let owner = table.map { " of table \(Self.shown($0))" } ?? ""
-        sink.error(location, "\(what) \(Self.shown(name))\(owner) holds a control character (U+\(Self.hex(control)))",
+        guard let control = name.unicodeScalars.first(where: ControlEscape.isControl) else { return }
+        let owner = table.map { " of table \"\(ControlEscape.escaped($0))\"" } ?? ""
+        let digits = String(control.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: 4 - digits.count) + digits
+        sink.error(location, "\(what) \"\(ControlEscape.escaped(name))\"\(owner) holds a control character (\(code))",
                    hint: "names cannot hold control characters (U+0000–U+001F, U+007F–U+009F); rename it")
-    }
-
-    /// A name in double quotes with its control characters written as `\u{XX}`.
-    private static func shown(_ name: String) -> String {
-        var text = "\""
-        for scalar in name.unicodeScalars {
-            if scalar.properties.generalCategory == .control { text += "\\u{\(hex(scalar, digits: 2))}" } else { text.unicodeScalars.append(scalar) }
-        }
-        return text + "\""
-    }
-
-    private static func hex(_ scalar: Unicode.Scalar, digits: Int = 4) -> String {
-        let raw = String(scalar.value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, digits - raw.count)) + raw
     }
 
     private func validateProtected(_ protected: [ProtectedSpec], tables: [String: TableSpec]) {

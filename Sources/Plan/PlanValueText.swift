@@ -26,9 +26,7 @@ public enum PlanValueText {
             case "\n": shown.append(contentsOf: #"\n"#.unicodeScalars)
             case "\r": shown.append(contentsOf: #"\r"#.unicodeScalars)
             case "\t": shown.append(contentsOf: #"\t"#.unicodeScalars)
-            case _ where scalar.properties.generalCategory == .control:
-                let digits = String(scalar.value, radix: 16, uppercase: true)
-                shown.append(contentsOf: "\\u{\(digits.count < 2 ? "0" + digits : digits)}".unicodeScalars)
+            case _ where ControlEscape.isControl(scalar): shown.append(contentsOf: ControlEscape.escape(scalar).unicodeScalars)
             default: shown.append(scalar)
             }
         }

@@ -21,13 +21,4 @@ enum SQLIdentifier {
     static func problem(with name: String) -> String? {
         name.utf8.contains(0) ? "holds a NUL character, which SQLite cannot store in a name" : nil
     }
-
-    /// `name` with NULs shown as `\0`, for messages.
-    static func display(_ name: String) -> String {
-        var shown = String.UnicodeScalarView()
-        for scalar in name.unicodeScalars {
-            if scalar == "\u{0}" { shown.append(contentsOf: "\\0".unicodeScalars) } else { shown.append(scalar) }
-        }
-        return String(shown)
-    }
 }

@@ -14,7 +14,7 @@ struct SQLiteSchemaWriter {
                              hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
         }
         if let problem = SQLIdentifier.problem(with: name) {
-            throw ReconError("table name '\(SQLIdentifier.display(name))' \(problem)", hint: "rename the table; nothing was written")
+            throw ReconError("table name '\(ControlEscape.escaped(name))' \(problem)", hint: "rename the table; nothing was written")
         }
         if schema.table(named: name) != nil {
             throw ReconError("table '\(name)' already exists in the SQLite base '\(connection.path)'")
@@ -109,7 +109,7 @@ struct SQLiteSchemaWriter {
                              hint: "run 'recon plan' again: the base changed since it was read")
         }
         if let name, let problem = SQLIdentifier.problem(with: name) {
-            throw ReconError("field name '\(SQLIdentifier.display(name))' of table '\(table.name)' \(problem)", hint: "rename the field; nothing was written")
+            throw ReconError("field name '\(ControlEscape.escaped(name))' of table '\(table.name)' \(problem)", hint: "rename the field; nothing was written")
         }
         try connection.transaction {
             if let name, name != current.name {
@@ -138,7 +138,7 @@ struct SQLiteSchemaWriter {
             throw ReconError("field name '\(definition.name)' is reserved by the SQLite provider", hint: "rename the field")
         }
         if let problem = SQLIdentifier.problem(with: definition.name) {
-            throw ReconError("field name '\(SQLIdentifier.display(definition.name))' of table '\(SQLIdentifier.display(table))' \(problem)",
+            throw ReconError("field name '\(ControlEscape.escaped(definition.name))' of table '\(ControlEscape.escaped(table))' \(problem)",
                              hint: "rename the field; nothing was written")
         }
         guard let kind = ColumnKind(typeName: definition.type) else {

@@ -68,12 +68,12 @@ final class SQLiteNameTests: XCTestCase {
             FieldDefinition(name: "Key", type: "singleLineText"),
         ]))
         XCTAssertThrowsError(try base.createField(FieldDefinition(name: "a\u{0}b", type: "singleLineText"), in: plugins)) { error in
-            XCTAssertTrue("\(error)".contains("field name 'a\\0b' of table 'Plugins' holds a NUL character"), "\(error)")
+            XCTAssertTrue("\(error)".contains("field name 'a\\u{00}b' of table 'Plugins' holds a NUL character"), "\(error)")
         }
         XCTAssertThrowsError(try base.createTable(TableDefinition(name: "T\u{0}", keyField: "Key", fields: [
             FieldDefinition(name: "Key", type: "singleLineText"),
         ]))) { error in
-            XCTAssertTrue("\(error)".contains("table name 'T\\0' holds a NUL character"), "\(error)")
+            XCTAssertTrue("\(error)".contains("table name 'T\\u{00}' holds a NUL character"), "\(error)")
         }
         let probe = try NameProbe(path: path)
         XCTAssertEqual(try probe.userTables(), NameProbe.bytes(["Plugins"]))

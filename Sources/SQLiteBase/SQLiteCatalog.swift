@@ -86,11 +86,19 @@ enum SQLiteCatalog {
 
     /// The columns of a table's SQL table that the metadata does not describe (added in another tool), in
     /// column order: read and written back as they are, so a backup and a rollback keep every cell.
+    ///
+    /// Records are keyed by Swift strings, which compare canonically: a column whose name equals a
+    /// field's that way (`e` + U+0301 beside a field `é` whose column is gone) is left out, or it
+    /// would be read as that field.
     static func undeclaredColumns(of table: RemoteTable, in connection: SQLiteConnection) throws -> [String] {
+        var known = Set(table.fields.map(\.name)).union([reservedColumn])
+        let fields = try connection.prepare("SELECT name FROM _recon_fields WHERE table_id = ?")
+        try fields.bind(1, table.id)
+        while try fields.step() { if let name = fields.text(0) { known.insert(name) } }
+        fields.reset()
         let statement = try connection.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid")
         try statement.bind(1, table.name)
         defer { statement.reset() }
-        let known = Set(table.fields.map(\.name)).union([reservedColumn])
         var names: [String] = []
         while try statement.step() { if let name = statement.text(0), !known.contains(name) { names.append(name) } }
         return names

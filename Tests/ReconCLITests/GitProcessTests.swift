@@ -78,6 +78,15 @@ final class GitProcessTests: XCTestCase {
         XCTAssertTrue(waitUntilGone(try XCTUnwrap(remote.helperPid())))
     }
 
+    func testABadTimeoutInTheEnvironmentIsAnError() throws {
+        let project = CLIProject()
+        project.skill("p0", "s0")
+        project.repo.commit("one")
+        let result = try ReconProcess.run(["extract"], in: project.path, environment: ["RECON_GIT_TIMEOUT": "soon"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("RECON_GIT_TIMEOUT") && result.stderr.contains("'soon'"), result.stderr)
+    }
+
     /// SIGTERM or SIGINT to recon while git hangs: recon ends at once, git's group is gone, the lock is freed.
     func testSignalToReconKillsGitsProcessGroup() throws {
         for (arguments, signal) in [(["apply", "--auto-approve"], SIGTERM), (["apply", "--auto-approve"], SIGINT),

@@ -26,10 +26,10 @@ struct RepoLocator: Sendable {
             let mirror = (cacheDirectory as NSString).appendingPathComponent(repo.name)
             if FileManager.default.fileExists(atPath: (mirror as NSString).appendingPathComponent("HEAD")) {
                 // Fetching from the manifest's URL, not a remembered remote, follows a changed URL.
-                try GitCommand(directory: mirror).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,
+                try GitCommand(directory: mirror, timeout: repo.gitTimeout).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,
                                                           "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
             } else {
-                try clone(url, into: mirror)
+                try clone(url, into: mirror, timeout: repo.gitTimeout)
             }
             return mirror
         }
@@ -38,7 +38,7 @@ struct RepoLocator: Sendable {
     /// Clones into a hidden folder beside the mirror and renames it into place, so a clone cut short
     /// never looks like a mirror and nothing ever has to be removed to make room: something already in
     /// the mirror's place that is not a mirror is refused, never deleted (plan and extract delete nothing).
-    private func clone(_ url: String, into mirror: String) throws(GitError) {
+    private func clone(_ url: String, into mirror: String, timeout: TimeInterval?) throws(GitError) {
         let name = (mirror as NSString).lastPathComponent
         do {
             _ = try SafeRemoval.contained(mirror, inside: cacheDirectory)
@@ -52,7 +52,7 @@ struct RepoLocator: Sendable {
                            message: "it exists but is not a git mirror (no HEAD); move it away and Recon clones the repo again")
         }
         let partial = ".\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try GitCommand(directory: cacheDirectory).output(["clone", "--quiet", "--mirror", "--end-of-options", url, partial])
+        try GitCommand(directory: cacheDirectory, timeout: timeout).output(["clone", "--quiet", "--mirror", "--end-of-options", url, partial])
         let cloned = (cacheDirectory as NSString).appendingPathComponent(partial)
         if rename(cloned, mirror) != 0 {
             let reason = String(cString: strerror(errno))

@@ -19,11 +19,10 @@ public struct PlanRefusal: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        let count = reasons.count == 1 ? "1 change" : "\(reasons.count) changes"
         let title = switch kind {
-        case .misaddressed: "refusing to apply: \(count) would write or delete a record that holds another key than the state says"
-        case .notDerivable: "refusing to apply: \(count) in the plan would not be made by the planner now (the plan file was edited)"
-        case .undeclaredTable: "refusing to apply: \(count) in the plan are for tables the manifests do not declare"
+        case .misaddressed: "refusing to apply: the plan would write or delete records that hold another key than the state says"
+        case .notDerivable: "refusing to apply: the plan holds changes the planner would not make now (the plan file was edited)"
+        case .undeclaredTable: "refusing to apply: the plan holds changes for tables the manifests do not declare"
         }
         var lines = [title]
         lines += reasons.prefix(20).map { "  - \($0)" }

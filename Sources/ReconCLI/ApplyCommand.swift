@@ -97,7 +97,8 @@ struct ApplyCommand: Command {
         }
         let view = ApplyView(console: console, json: json)
         let session = ApplySession(manifest: manifest, layout: layout, statePath: context.globals.statePath,
-                                   environment: context.environment, batchSize: batchSize)
+                                   environment: context.environment, batchSize: batchSize,
+                                   manifestDirectory: context.globals.manifests)
         let result: ApplySession.Outcome
         do {
             result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view)

@@ -64,7 +64,8 @@ struct ApplyCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
-        let savedPlan = try planFile.map(PlanView.read)
+        let signature = try PlanSignature.fromEnvironment(context.environment)
+        let savedPlan = try planFile.map { try PlanView.read($0, signature: signature) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)

@@ -55,7 +55,8 @@ struct PlanCommand: Command {
         let plan = outcome.plan
         var stages = outcome.timings
         try stages.measure("write") {
-            try PlanView(console: console, format: format).present(plan, out: out) {
+            let signature = try PlanSignature.fromEnvironment(context.environment)
+            try PlanView(console: console, format: format, signature: signature).present(plan, out: out) {
                 "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
         }

@@ -39,7 +39,7 @@ struct RollbackCommand: Command {
         let plan = try RollbackRunner(runsDirectory: RunLayout(stateDirectory: context.globals.stateDirectory).runsDirectory,
                                       manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                       environment: context.environment).run(runID: runID)
-        let signature = try PlanSignature.fromEnvironment(context.environment)
+        let signature = out == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
         try PlanView(console: console, format: format, signature: signature).present(plan, out: out) {
             "Saved the rollback plan to \($0). Apply it with: recon apply \($0)"
         }

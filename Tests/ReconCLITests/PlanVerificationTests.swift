@@ -83,4 +83,26 @@ final class PlanVerificationTests: XCTestCase {
         XCTAssertEqual(apply.status, 0, apply.stderr)
         XCTAssertEqual(project.sql("SELECT Key, Name FROM Skills ORDER BY Key"), ["\(one)|one", "\(two)|Two v2"])
     }
+
+    func testAnEditedRollbackPlanIsRefused() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        XCTAssertEqual(try project.recon("apply", "plan.json").status, 0)
+        let run = try XCTUnwrap(project.directory.list("state/runs").sorted().last)
+        let rollback = try project.recon("rollback", run, "-out", "plan.json")
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        try SavedPlanFixture.tamper(project) { body in
+            let text = body["record_changes"]!.canonicalString().replacingOccurrences(of: "\"one\"", with: "\"evil\"")
+            body["record_changes"] = try JSONParser.parse(Array(text.utf8))
+        }
+        try assertRefused(project, mentioning: ["Skills \(one)", "evil"])
+    }
+
+    func testARollbackMarkAddedToAPlanIsRefused() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        try SavedPlanFixture.tamper(project) { body in body["rollback_of"] = .string("20260101T000000Z-000000") }
+        let apply = try project.recon("apply", "plan.json")
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertTrue(apply.stderr.contains("no run '20260101T000000Z-000000'"), apply.stderr)
+        XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = '\(one)'"), ["one"])
+    }
 }

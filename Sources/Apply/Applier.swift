@@ -43,18 +43,36 @@ public struct Applier {
     /// again and every record the plan touches must still be as the plan saw it. Writes nothing.
     public func check(refreshed: Refreshed? = nil) throws -> Preflight {
         observer?.phaseStarted(.preflight, total: plan.preconditions.count)
+        try Self.checkTablesDeclared(plan, manifest: manifest)
+        let preflight: Preflight
         if let refreshed {
-            return Preflight(before: BeforeImages(plan: plan, snapshot: refreshed.snapshot), state: refreshed.state)
+            let before = BeforeImages(plan: plan, snapshot: refreshed.snapshot)
+            preflight = Preflight(before: before, state: refreshed.state, read: before.records)
+        } else {
+            let existing = try store.load(expectedTarget: manifest.target.identifier)
+            let reading = try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
+            preflight = Preflight(before: reading.before, state: existing, read: reading.read)
         }
-        let existing = try store.load(expectedTarget: manifest.target.identifier)
-        return Preflight(before: try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider),
-                         state: existing)
+        try AddressCheck.check(plan, before: preflight.before, manifest: manifest, state: preflight.state)
+        return preflight
+    }
+
+    /// The executor works table by table in manifest order, so a change for another table would be silently
+    /// skipped: refuse it instead. Forgetting a table no longer declared is the planner's own change.
+    static func checkTablesDeclared(_ plan: Plan, manifest: Manifest) throws {
+        let undeclared = plan.recordChanges.filter { $0.action != .forget && manifest.table(named: $0.table) == nil }
+        guard !undeclared.isEmpty else { return }
+        throw PlanRefusal(.undeclaredTable, reasons: undeclared.map {
+            "\($0.table) \($0.key): \($0.action.rawValue) for table '\($0.table)', which is not declared in the manifests"
+        })
     }
 
     /// What a passed preflight hands to the run: the before-images and the state as loaded (under the lock).
     public struct Preflight: Sendable {
         public var before: BeforeImages
         public var state: StateModel?
+        /// Table → record id → every base record preflight read (what the plan writes, fingerprints or names).
+        public var read: [String: [String: RemoteRecord]]
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.

@@ -31,7 +31,10 @@ public struct BeforeImages: Sendable {
 /// Refuses a plan that no longer fits: edited (checked when the file is read), made against another
 /// state, other manifests, or base records that changed since. Reads the base; writes nothing.
 public enum ApplyPreflight {
-    public static func check(_ plan: Plan, manifest: Manifest, state: StateModel?, provider: any BaseProvider) throws -> BeforeImages {
+    /// The before-images, and every record read: besides what the plan writes and fingerprints, the record of
+    /// every change that names one, so the plan can be derived again from what the base holds now.
+    public static func check(_ plan: Plan, manifest: Manifest, state: StateModel?, provider: any BaseProvider) throws
+        -> (before: BeforeImages, read: [String: [String: RemoteRecord]]) {
         var reasons: [String] = []
         if plan.target != manifest.target.identifier {
             reasons.append("the plan is for \(plan.target), the manifests now target \(manifest.target.identifier)")
@@ -57,10 +60,17 @@ public enum ApplyPreflight {
         var records: [String: [String: RemoteRecord]] = [:]
         let fingerprints = Dictionary(grouping: plan.preconditions, by: \.table)
         // Read what the plan writes and everything it fingerprinted (adopts with nothing to write included).
-        var toRead = touchedIDs(plan)
+        let touched = touchedIDs(plan)
+        var toRead = touched
         var keys: [String: String] = [:]
         for change in plan.recordChanges { if let id = change.remoteID { keys[id] = change.key } }
         for fingerprint in plan.preconditions { toRead[fingerprint.table, default: []].insert(fingerprint.recordID) }
+        let fingerprinted = Set(plan.preconditions.map(\.recordID))
+        // The records of the other changes too (state-only ones), where their table exists: what re-planning reads.
+        for change in plan.recordChanges where manifest.table(named: change.table) != nil && schema.table(named: change.table) != nil {
+            if let id = change.remoteID { toRead[change.table, default: []].insert(id) }
+        }
+        var read: [String: [String: RemoteRecord]] = [:]
         for (table, ids) in toRead.sorted(by: { $0.key < $1.key }) {
             guard let remoteTable = schema.table(named: table) else {
                 reasons.append("table \(table) no longer exists in the base")
@@ -68,7 +78,10 @@ public enum ApplyPreflight {
             }
             let current = Dictionary(try provider.readRecords(ids: ids.sorted(), in: remoteTable).map { ($0.id, $0) },
                                      uniquingKeysWith: { a, _ in a })
-            for id in ids { records[table, default: [:]][id] = current[id] }
+            for id in ids where touched[table]?.contains(id) == true || fingerprinted.contains(id) {
+                records[table, default: [:]][id] = current[id]
+            }
+            read[table] = current
             for fingerprint in fingerprints[table] ?? [] {
                 let key = keys[fingerprint.recordID] ?? fingerprint.recordID
                 guard let record = current[fingerprint.recordID] else {
@@ -81,7 +94,7 @@ public enum ApplyPreflight {
             }
         }
         if !reasons.isEmpty { throw StalePlanError(reasons: reasons) }
-        return BeforeImages(schema: schema, records: records)
+        return (BeforeImages(schema: schema, records: records), read)
     }
 
     /// Table → ids of the base records the plan writes.

@@ -23,9 +23,12 @@ public struct ApplySession {
     public var environment: [String: String]
     /// Records per batch, at most the provider's limit; nil for the provider's own.
     public var batchSize: Int?
+    /// Where the manifests were read, so a saved rollback plan can be made again to check it.
+    public var manifestDirectory: String?
 
     public init(manifest: Manifest, layout: RunLayout = RunLayout(), statePath: String = StateStore.defaultPath,
-                environment: [String: String], batchSize: Int? = nil) {
+                environment: [String: String], batchSize: Int? = nil, manifestDirectory: String? = nil) {
+        self.manifestDirectory = manifestDirectory
         self.manifest = manifest
         self.layout = layout
         self.statePath = statePath
@@ -33,6 +36,7 @@ public struct ApplySession {
         self.batchSize = batchSize
     }
 
+    /// Applies `plan`. Without `refreshed` (a saved plan), the plan is first made again and compared (`SavedPlanCheck`).
     public func apply(_ plan: Plan, refreshed: Refreshed? = nil, lease: Lease, cancellation: CancellationSignal,
                       observer: (any ApplyObserver)?) throws -> Outcome {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
@@ -44,6 +48,12 @@ public struct ApplySession {
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled }, mayWrite: { try lease.verify() })
         let preflight = try applier.check(refreshed: refreshed)
+        if refreshed == nil {
+            let rollback = manifestDirectory.map {
+                RollbackRunner(runsDirectory: layout.runsDirectory, manifestDirectory: $0, statePath: self.statePath, environment: environment)
+            }
+            try SavedPlanCheck(manifest: manifest, stateDirectory: layout.stateDirectory, rollback: rollback).verify(plan, preflight: preflight)
+        }
         let encoded = PlanFile.encoded(plan)
         let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
                                          planDigest: encoded.digest, target: plan.target, leaseID: lease.id)

@@ -41,18 +41,18 @@ public struct PlanRunner {
         let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
-        let extraction = try timings.measure("extract") {
-            try Extraction(manifest: manifest, stateDirectory: stateDirectory,
-                           cache: FileExtractCache(stateDirectory: stateDirectory)).run()
-        }
+        let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
+        let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
-        let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
-        let plan = try timings.measure("diff") {
-            try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
-                                       scope: scope, repoCommits: commits))
+        let makePlan = { (extraction: ExtractResult) throws -> Plan in
+            let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
+            return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
+                                              scope: scope, repoCommits: commits))
         }
+        let planned = try timings.measure("diff") { try makePlan(extracted) }
+        let (extraction, plan) = try desired.confirm(extracted, planned, plan: makePlan)
         return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings,
                        refreshed: Refreshed(snapshot: remote, state: loaded))
     }

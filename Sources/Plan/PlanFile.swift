@@ -2,16 +2,19 @@ import ReconCore
 
 /// The one door to the plan's serialized form: canonical JSON, keys sorted, digest over the body.
 ///
-/// Layout: `{"digest": "sha256:…", "format_version": 1, "plan": {…}}`. The digest covers the compact
+/// Layout: `{"digest": "sha256:…", "format_version": 1, "plan": {…}, "signature": "hmac-sha256:…"}` (the
+/// signature only with `RECON_PLAN_KEY`). The digest covers the compact
 /// canonical bytes of `plan`, so reformatting the file keeps it valid and editing any value does not.
 public enum PlanFile {
-    public static func encode(_ plan: Plan) -> [UInt8] {
-        encoded(plan).bytes
+    public static func encode(_ plan: Plan, signature: PlanSignature? = nil) -> [UInt8] {
+        encoded(plan, signature: signature).bytes
     }
 
-    /// The file's bytes and its digest from one pass over the compact form (apply needs both).
-    public static func encoded(_ plan: Plan) -> (bytes: [UInt8], digest: String) {
-        let digest = self.digest(of: plan)
+    /// The file's bytes and its digest from one pass over the compact form (apply needs both). With `signature`,
+    /// the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
+    public static func encoded(_ plan: Plan, signature: PlanSignature? = nil) -> (bytes: [UInt8], digest: String) {
+        let body = compact(plan)
+        let digest = "sha256:" + SHA256.hex(body)
 
         var file = JSONWriter(pretty: true, capacity: 1 << 16)
         file.beginObject()
@@ -19,19 +22,25 @@ public enum PlanFile {
         file.field("format_version", Plan.formatVersion)
         file.key("plan")
         PlanEncoder.write(plan, to: &file)
+        if let signature { file.field("signature", signature.sign(body)) }
         file.endObject()
         return (file.finish(), digest)
     }
 
     /// The digest `encode` records, for display and ledgers.
     public static func digest(of plan: Plan) -> String {
+        "sha256:" + SHA256.hex(compact(plan))
+    }
+
+    private static func compact(_ plan: Plan) -> [UInt8] {
         var compact = JSONWriter(capacity: 1 << 16)
         PlanEncoder.write(plan, to: &compact)
-        return "sha256:" + SHA256.hex(compact.finish())
+        return compact.finish()
     }
 
     /// Reads a plan file: the header first, then the body; a digest mismatch means the file was edited.
-    public static func decode(_ bytes: [UInt8]) throws(ReconError) -> Plan {
+    /// With `signature`, the file must carry that key's signature of its body.
+    public static func decode(_ bytes: [UInt8], signature: PlanSignature? = nil) throws(ReconError) -> Plan {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -48,11 +57,13 @@ public enum PlanFile {
         guard let body = document["plan"], let recorded = document["digest"]?.stringValue else {
             throw ReconError("the plan file has no plan body or no digest")
         }
-        let actual = "sha256:" + SHA256.hex(body.canonicalBytes())
+        let canonical = body.canonicalBytes()
+        let actual = "sha256:" + SHA256.hex(canonical)
         guard actual == recorded else {
             throw ReconError("the plan file was modified after it was made: its digest does not match its contents",
                              hint: "recorded \(recorded), contents hash to \(actual); make the plan again with 'recon plan -out FILE'")
         }
+        try signature?.verify(document["signature"]?.stringValue, body: canonical)
         return try PlanDecoder.plan(body)
     }
 }

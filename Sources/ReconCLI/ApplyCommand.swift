@@ -12,8 +12,9 @@ struct ApplyCommand: Command {
         abstract: "Apply a saved plan, or plan and apply after confirmation",
         usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds N] [--batch-size N] [--json]",
         discussion: """
-            With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited, if the
-            state moved, or if any record it touches changed in the base since it was made. Without one, plans
+            With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
+            again and must match), if the state or a repo moved, or if any record it touches changed in the base
+            since it was made. With RECON_PLAN_KEY set, the plan must be signed with that key. Without one, plans
             (as 'recon plan') and asks for confirmation on a terminal; with no terminal it refuses unless
             --auto-approve is given.
 
@@ -64,7 +65,8 @@ struct ApplyCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
-        let savedPlan = try planFile.map(PlanView.read)
+        let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
+        let savedPlan = try planFile.map { try PlanView.read($0, signature: signature) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
@@ -97,7 +99,8 @@ struct ApplyCommand: Command {
         }
         let view = ApplyView(console: console, json: json)
         let session = ApplySession(manifest: manifest, layout: layout, statePath: context.globals.statePath,
-                                   environment: context.environment, batchSize: batchSize)
+                                   environment: context.environment, batchSize: batchSize,
+                                   manifestDirectory: context.globals.manifests)
         let result: ApplySession.Outcome
         do {
             result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view)

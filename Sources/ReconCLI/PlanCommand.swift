@@ -14,7 +14,8 @@ struct PlanCommand: Command {
             Extracts the desired records from the repos, reads the base (refresh) and the state, and diffs the
             three: see docs/plan.md for the rules. Nothing in the base or the state is written; extraction caches
             under state/cache/ may be. With -out, the plan is saved as canonical JSON for review and for
-            'recon apply FILE', which refuses it if the base, the state or the file changed since.
+            'recon apply FILE', which refuses it if the base, the state or the file changed since. With
+            RECON_PLAN_KEY set, the saved file is signed with HMAC-SHA-256 under that key.
             """,
         options: [
             .option("out", value: "FILE", help: "Save the plan to FILE (canonical JSON)"),
@@ -55,7 +56,8 @@ struct PlanCommand: Command {
         let plan = outcome.plan
         var stages = outcome.timings
         try stages.measure("write") {
-            try PlanView(console: console, format: format).present(plan, out: out) {
+            let signature = out == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
+            try PlanView(console: console, format: format, signature: signature).present(plan, out: out) {
                 "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
         }

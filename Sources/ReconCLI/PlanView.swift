@@ -7,10 +7,12 @@ import State
 struct PlanView {
     let console: Console
     let format: OutputFormat
+    /// Signs saved plans (`RECON_PLAN_KEY`).
+    var signature: PlanSignature? = nil
 
     /// Writes `plan` to `out` (when given) and prints it; `saved` is the text line that follows a saved plan.
     func present(_ plan: Plan, out: String?, saved: (String) -> String) throws {
-        let bytes = PlanFile.encode(plan)
+        let bytes = PlanFile.encode(plan, signature: signature)
         if let out { try AtomicFile.write(bytes, to: out) }
         switch format {
         case .json: console.write(bytes)
@@ -21,11 +23,11 @@ struct PlanView {
         }
     }
 
-    /// A saved plan, its digest checked; errors name the file.
-    static func read(_ path: String) throws -> Plan {
+    /// A saved plan, its digest (and with `signature`, its signature) checked; errors name the file.
+    static func read(_ path: String, signature: PlanSignature? = nil) throws -> Plan {
         guard let data = FileManager.default.contents(atPath: path) else { throw ReconError("cannot read the plan file '\(path)'") }
         do {
-            return try PlanFile.decode([UInt8](data))
+            return try PlanFile.decode([UInt8](data), signature: signature)
         } catch {
             throw ReconError("\(path): \(error.message)", hint: error.hint)
         }

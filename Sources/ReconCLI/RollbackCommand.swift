@@ -41,7 +41,8 @@ struct RollbackCommand: Command {
         let plan = try RollbackRunner(runsDirectory: RunLayout(stateDirectory: context.globals.stateDirectory).runsDirectory,
                                       manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                       environment: context.environment).run(runID: runID)
-        try PlanView(console: console, format: format).present(plan, out: out) {
+        let signature = out == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
+        try PlanView(console: console, format: format, signature: signature).present(plan, out: out) {
             "Saved the rollback plan to \($0). Apply it with: recon apply \($0)"
         }
         if out == nil, format == .text, plan.hasChanges {

@@ -1,0 +1,52 @@
+import Extract
+import Manifest
+import Plan
+import ReconCore
+import State
+
+/// Before a saved plan is applied, it is made again from the manifests, the state and the base records preflight
+/// read, and refused unless every change in it is one the planner makes now: a digest only proves the file is
+/// whole, not that its changes came from the planner. Rollback plans are made again by the rollback planner.
+struct SavedPlanCheck {
+    var manifest: Manifest
+    var stateDirectory: String
+    /// Set to check rollback plans (`rollback_of`); without it they are refused.
+    var rollback: RollbackRunner?
+
+    /// Throws `StalePlanError` when a repo moved since planning, `PlanRefusal(.notDerivable)` naming every change
+    /// that differs. Writes nothing but extraction caches.
+    func verify(_ plan: Plan, preflight: Applier.Preflight) throws {
+        let state = preflight.state ?? StateModel(lineage: "", target: manifest.target.identifier)
+        let derived: Plan
+        if let run = plan.rollbackOf {
+            guard let rollback else { throw PlanRefusal(.notDerivable, reasons: ["the rollback plan of run \(run) cannot be checked here"]) }
+            derived = try PlanFile.decode(PlanFile.encode(rollback.run(runID: run)))
+        } else {
+            derived = try replan(plan, state: state, preflight: preflight)
+        }
+        let reasons = PlanDerivation.differences(saved: plan, derived: derived, manifest: manifest, state: state)
+        if !reasons.isEmpty { throw PlanRefusal(.notDerivable, reasons: reasons) }
+    }
+
+    private func replan(_ plan: Plan, state: StateModel, preflight: Applier.Preflight) throws -> Plan {
+        let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
+        let derive = { (extraction: ExtractResult) throws -> Plan in
+            try PlanDerivation.derive(plan, manifest: manifest, desired: extraction.records, state: state,
+                                      schema: preflight.before.schema, records: preflight.read,
+                                      repoCommits: Self.commits(extraction))
+        }
+        let first = try desired.extract()
+        let (extraction, derived) = try desired.confirm(first, try derive(first), plan: derive)
+        let now = Self.commits(extraction)
+        let moved = plan.repoCommits.sorted { $0.key < $1.key }.compactMap { repo, commit -> String? in
+            guard now[repo] != commit else { return nil }
+            return "repo '\(repo)' was at \(commit.prefix(12)) when planned, " + (now[repo].map { "at \($0.prefix(12)) now" } ?? "and is no longer declared")
+        }
+        if !moved.isEmpty { throw StalePlanError(reasons: moved) }
+        return derived
+    }
+
+    private static func commits(_ extraction: ExtractResult) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
+    }
+}

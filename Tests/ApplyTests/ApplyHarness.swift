@@ -92,7 +92,8 @@ final class ApplyHarness {
         let cancellation = CancellationSignal()
         let observer = BatchCounter()
         observer.onBatch = { if let limit = stopAfterBatches, observer.batches >= limit { cancellation.cancel(.signal(SIGINT)) } }
-        let session = ApplySession(manifest: try manifest(), layout: layout, statePath: statePath, environment: [:], batchSize: batchSize)
+        let session = ApplySession(manifest: try manifest(), layout: layout, statePath: statePath, environment: [:], batchSize: batchSize,
+                                   manifestDirectory: project.path + "/manifests")
         return try session.apply(plan, lease: lease, cancellation: cancellation, observer: observer).runID
     }
 

@@ -86,8 +86,10 @@ final class PlanVerificationTests: XCTestCase {
 
     func testAnEditedRollbackPlanIsRefused() throws {
         let project = try SavedPlanFixture.projectWithUpdatePlan()
+        let earlier = Set(project.directory.list("state/runs"))
         XCTAssertEqual(try project.recon("apply", "plan.json").status, 0)
-        let run = try XCTUnwrap(project.directory.list("state/runs").sorted().last)
+        // The run this apply made: ids sort by second, then by a random suffix, so not by name.
+        let run = try XCTUnwrap(Set(project.directory.list("state/runs")).subtracting(earlier).first)
         let rollback = try project.recon("rollback", run, "-out", "plan.json")
         XCTAssertEqual(rollback.status, 0, rollback.stderr)
         try SavedPlanFixture.tamper(project) { body in

@@ -94,6 +94,7 @@ final class ApplyExecutor {
         }
         if !changes.isEmpty {
             try mayWrite()
+            observer?.batchWritten(.state)
             try journal.append(changes, to: &state)
         }
     }
@@ -117,6 +118,7 @@ final class ApplyExecutor {
                 try checkStop()
                 let batch = changes[start..<min(start + size, changes.count)]
                 let stateChanges = try write(name, table, batch)
+                observer?.batchWritten(phase)
                 try journal.append(stateChanges, to: &state)
                 counters.batches += 1
                 done += batch.count
@@ -217,6 +219,7 @@ final class ApplyExecutor {
                     changes.append(.putRecord(table: name, key: item.key, record: ManagedRecord(id: item.id, values: item.state)))
                 }
                 _ = try provider.update(updates, in: table)
+                observer?.batchWritten(.links)
                 try journal.append(changes, to: &state)
                 counters.batches += 1
                 done += batch.count

@@ -3,9 +3,16 @@ import Plan
 /// What an apply reports as it goes; the ledger and the progress line listen.
 public protocol ApplyObserver: AnyObject {
     func phaseStarted(_ phase: ApplyPhase, total: Int)
+    /// A batch reached the base and its state changes are about to be journaled: what the run has
+    /// committed must be on record before the state says so, or a kill in between under-counts it.
+    func batchWritten(_ phase: ApplyPhase)
     func batchFinished(_ phase: ApplyPhase, done: Int, total: Int)
     func recordFinished(_ outcome: EntityOutcome)
     func warning(_ message: String)
+}
+
+extension ApplyObserver {
+    public func batchWritten(_ phase: ApplyPhase) {}
 }
 
 public enum ApplyPhase: String, Sendable, CaseIterable {

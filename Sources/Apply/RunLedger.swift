@@ -83,12 +83,13 @@ public final class RunLedger: @unchecked Sendable {
 
     public func record(_ outcome: EntityOutcome) throws { try record([outcome]) }
 
-    /// Makes the batch's outcomes durable (fsync), counts the batch and rewrites the ledger.
-    public func batchCompleted(at date: Date = Date()) throws {
+    /// Makes the batch's outcomes durable (fsync), counts the batch (unless it only wrote the state)
+    /// and rewrites the ledger.
+    public func batchCompleted(countingBatch: Bool = true, at date: Date = Date()) throws {
         try lock.withLock {
             if outcomesDescriptor >= 0, fsync(outcomesDescriptor) != 0 { throw RunLedger.failure("cannot flush", outcomesPath) }
         }
-        try update(at: date) { $0.counters.batches += 1 }
+        try update(at: date) { if countingBatch { $0.counters.batches += 1 } }
     }
 
     /// Rewrites the ledger with a new heartbeat, so a reader can tell the run is still alive.
@@ -189,10 +190,11 @@ public final class RunLedger: @unchecked Sendable {
                 continue
             }
             do {
-                let record = try load(runDirectory: directory)
+                var record = try load(runDirectory: directory)
                 var status = record.status
                 if status == .running, liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID) {
                     status = .interrupted
+                    record.counters = committedCounters(record, runDirectory: directory)
                 }
                 runs.append(RunSummary(record: record, status: status, directory: directory))
             } catch let error as ReconError {
@@ -203,6 +205,20 @@ public final class RunLedger: @unchecked Sendable {
         }
         runs.sort { ($0.record.started, $0.id) > ($1.record.started, $1.id) }
         return RunListing(runs: runs, unreadable: unreadable)
+    }
+
+    /// An interrupted run's counters as its outcomes tell them. Outcomes are fsynced before the
+    /// ledger is rewritten, so a kill between the two leaves the ledger one batch short; the
+    /// outcomes file is the record of what was committed.
+    static func committedCounters(_ record: RunRecord, runDirectory: String) -> RunCounters {
+        guard let outcomes = try? outcomes(runDirectory: runDirectory) else { return record.counters }
+        var counted = RunCounters()
+        for outcome in outcomes { counted.count(outcome) }
+        var withoutBatches = record.counters
+        withoutBatches.batches = 0
+        guard counted != withoutBatches else { return record.counters }
+        counted.batches = record.counters.batches + 1
+        return counted
     }
 
     // MARK: Helpers

@@ -18,9 +18,15 @@ final class RunRecorder: ApplyObserver {
         forward?.phaseStarted(phase, total: total)
     }
 
-    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
+    /// The batch's outcomes and counters are made durable here, before its journal line, so the
+    /// ledger never says less than the state: a kill after the journal line finds them on record.
+    func batchWritten(_ phase: ApplyPhase) {
         flush()
-        keep { try ledger.batchCompleted() }
+        keep { try ledger.batchCompleted(countingBatch: phase != .state) }
+        forward?.batchWritten(phase)
+    }
+
+    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
         forward?.batchFinished(phase, done: done, total: total)
     }
 

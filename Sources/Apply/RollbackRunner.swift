@@ -22,6 +22,9 @@ public struct RollbackRunner {
     }
 
     public func run(runID: String) throws -> Plan {
+        guard RunID.isValid(runID) else {
+            throw ReconError("'\(runID)' is not a run id", hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
+        }
         let folder = "\(runsDirectory)/\(runID)"
         guard let planBytes = try AtomicFile.read(folder + "/plan.json") else {
             let known = ((try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []).sorted()

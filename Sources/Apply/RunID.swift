@@ -14,5 +14,14 @@ public enum RunID {
         return UTCTimestamp.parse(String(parts[0]))
     }
 
-    public static func isValid(_ id: String) -> Bool { date(of: id) != nil }
+    /// Exactly `YYYYMMDDTHHMMSSZ-xxxxxx` over ASCII, so an id can become a path under `runs/` safely.
+    public static func isValid(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 23, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"), bytes[16] == UInt8(ascii: "-") else { return false }
+        let digits = bytes[0..<8] + bytes[9..<15]
+        let hex = bytes[17...]
+        guard digits.allSatisfy({ (0x30...0x39).contains($0) }),
+              hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }
+        return date(of: id) != nil
+    }
 }

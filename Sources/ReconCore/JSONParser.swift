@@ -266,6 +266,7 @@ public struct JSONParser {
         for byte in bytes[..<min(index, bytes.count)] {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
-        return Failure(line: line, column: column, message: message)
+        let truncated = index >= bytes.count && !message.hasPrefix("unexpected end of input")
+        return Failure(line: line, column: column, message: truncated ? "unexpected end of input, \(message)" : message)
     }
 }

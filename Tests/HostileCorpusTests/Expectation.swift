@@ -42,6 +42,14 @@ enum Expectation: CustomStringConvertible {
         }
     }
 
+    /// Whether a refusal message has the expected text (to pick one of several diagnostics).
+    func matches(_ message: String) -> Bool {
+        switch self {
+        case .ok, .value: false
+        case .error(let text), .errorAt(_, _, let text): message.contains(text)
+        }
+    }
+
     /// Checks a refusal (message, and line/column when known) against this expectation.
     func checkRefusal(_ message: String, line: Int?, column: Int?, case name: String,
                       file: StaticString = #filePath, sourceLine: UInt = #line) {
@@ -51,9 +59,10 @@ enum Expectation: CustomStringConvertible {
         case .error(let text):
             XCTAssertTrue(message.contains(text), "\(name): expected '\(text)' in: \(message)", file: file, line: sourceLine)
         case .errorAt(let expectedLine, let expectedColumn, let text):
-            XCTAssertTrue(message.contains(text), "\(name): expected '\(text)' in: \(message)", file: file, line: sourceLine)
+            XCTAssertTrue(message.contains(text), "\(name): expected '\(text)' in: \(message) (at \(line ?? 0):\(column ?? 0))",
+                          file: file, line: sourceLine)
             XCTAssertEqual(line.map { "\($0):\(column ?? 0)" }, "\(expectedLine):\(expectedColumn)",
-                           "\(name): wrong location for: \(message)", file: file, line: sourceLine)
+                           "\(name): wrong location for: \(message) (at \(line ?? 0):\(column ?? 0))", file: file, line: sourceLine)
         }
     }
 }

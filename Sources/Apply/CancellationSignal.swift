@@ -1,4 +1,5 @@
 import Dispatch
+import Extract
 import Foundation
 
 /// Asks a long run to stop at the next safe point: on SIGINT or SIGTERM, or when its deadline
@@ -10,6 +11,10 @@ import Foundation
 /// already cancelled force-exits at once with 130 (after `onForceExit`, if given): for a person who does
 /// not want to wait for the batch; the state journal still loses at most that batch, and the lease left
 /// behind names a dead process, so the next run breaks it with a note.
+///
+/// Every signal also kills the process groups of running children (git), which recon puts in groups of
+/// their own: a hung clone dies with the run instead of holding the lock. Commands with no safe point
+/// to stop at install it with `exitOnSignal`, to exit 130 once the children are gone.
 public final class CancellationSignal: @unchecked Sendable {
     public enum Reason: Sendable, Equatable {
         case signal(Int32)
@@ -46,7 +51,7 @@ public final class CancellationSignal: @unchecked Sendable {
     /// `maxSeconds` sets a deadline counted from now. Call it on the main thread before other threads
     /// start (see `setBlocked`), and `uninstall()` when the run is over.
     public static func install(signals: [Int32] = [SIGINT, SIGTERM], maxSeconds: TimeInterval? = nil,
-                               forceExitOnSecondInterrupt: Bool = true,
+                               forceExitOnSecondInterrupt: Bool = true, exitOnSignal: Bool = false,
                                onForceExit: (@Sendable () -> Void)? = nil) -> CancellationSignal {
         let cancellation = CancellationSignal(deadline: maxSeconds.map { Date().addingTimeInterval($0) },
                                               onForceExit: onForceExit)
@@ -57,6 +62,8 @@ public final class CancellationSignal: @unchecked Sendable {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [weak cancellation] in
+                ChildProcessGroups.stopAll()
+                if exitOnSignal { _exit(130) }
                 cancellation?.received(number, forceExit: forceExitOnSecondInterrupt)
             }
             source.resume()

@@ -37,11 +37,11 @@ public struct Extraction {
         let locator = RepoLocator(stateDirectory: stateDirectory)
         for repo in manifest.repos {
             do {
-                let repository = GitRepository(directory: try locator.directory(for: repo))
+                let repository = GitRepository(directory: try locator.directory(for: repo), timeout: repo.gitTimeout)
                 resolved.append(ResolvedRepo(spec: repo, repository: repository, commit: try repository.resolve(repo.ref)))
             } catch {
                 diagnostics.append(.error(at: repo.location, "repo '\(repo.name)': \(error.message)",
-                                          hint: "ref '\(repo.ref)' of \(Extraction.describe(repo.source))"))
+                                          hint: error.hint ?? "ref '\(repo.ref)' of \(Extraction.describe(repo.source))"))
             }
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }

@@ -3,20 +3,42 @@ import ReconCore
 
 /// Runs the real `git` binary. One process per call; no libgit2, no shell.
 ///
-/// The environment is pinned (no prompts, C locale, no pager) so output parses the same everywhere.
+/// The environment is pinned (no prompts, C locale, no pager, no system config) so output parses the same
+/// everywhere, and the repo's own configuration can run nothing: see `hardening`. Each git runs in a
+/// process group of its own that is killed after `timeout` or when recon is interrupted.
 struct GitCommand: Sendable {
     /// The directory passed as `git -C`.
     let directory: String
+    /// Seconds one git process may run before its process group is killed.
+    let timeout: TimeInterval
 
-    static let executable = "/usr/bin/env"
+    /// Ten minutes: a large first clone fits, a hung one does not hold the lock for ever.
+    static let defaultTimeout: TimeInterval = 600
+    /// Overrides `defaultTimeout` (seconds) for every repo without its own `git_timeout`.
+    static let timeoutVariable = "RECON_GIT_TIMEOUT"
 
-    init(directory: String) {
+    init(directory: String, timeout: TimeInterval? = nil) {
         self.directory = directory
+        self.timeout = timeout ?? GitCommand.environmentTimeout ?? GitCommand.defaultTimeout
         _ = GitCommand.ignoreBrokenPipes
     }
 
     /// Writing to a git that has exited must return EPIPE, not kill Recon.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    private static let environmentTimeout: TimeInterval? = {
+        guard let text = ProcessInfo.processInfo.environment[timeoutVariable], let seconds = Double(text), seconds > 0 else { return nil }
+        return seconds
+    }()
+
+    /// Settings that win over every config file (`-c` beats them all): nothing a hostile `.git/config`
+    /// names as a command may run. fsmonitor and hooks would run on `ls-files`; pager, external diff and
+    /// textconv on output; `ext::` URLs run any command. Blobs are read without `--filters`, so clean and
+    /// smudge filters never run either.
+    static let hardening = ["--no-pager",
+                            "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+                            "-c", "diff.external=", "-c", "core.untrackedCache=false", "-c", "protocol.ext.allow=never",
+                            "-c", "core.askPass=", "-c", "credential.interactive=never"]
 
     /// Runs to completion and returns stdout; a non-zero exit throws with git's own message.
     @discardableResult
@@ -30,33 +52,25 @@ struct GitCommand: Sendable {
     }
 
     /// Starts git, lets `body` read its stdout as it comes, optionally feeding stdin from another
-    /// thread. `body` returns false to stop early; git is then terminated and its exit ignored.
+    /// thread. `body` returns false to stop early; git is then killed and its exit ignored.
     func stream(_ arguments: [String], input: (@Sendable (FileHandle) -> Void)? = nil,
                 _ body: (inout ByteStreamReader) throws -> Bool) throws(GitError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: GitCommand.executable)
-        process.arguments = ["git", "-C", directory] + arguments
-        process.environment = GitCommand.environment
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try ChildProcess(["git"] + GitCommand.hardening + ["-C", directory] + arguments,
+                                     environment: GitCommand.environment, feedsInput: input != nil, timeout: timeout)
         } catch {
-            throw GitError(arguments: arguments, directory: directory, message: "cannot run git: \(error.localizedDescription)")
+            throw GitError(arguments: arguments, directory: directory, message: "cannot run git: \(error)")
         }
-        let errors = ErrorCollector(stderr.fileHandleForReading)
+        let errors = ErrorCollector(FileHandle(fileDescriptor: child.stderr, closeOnDealloc: true))
         if let input {
-            let handle = stdin.fileHandleForWriting
+            let handle = FileHandle(fileDescriptor: child.stdin, closeOnDealloc: false)
             Thread.detachNewThread {
                 input(handle)
                 try? handle.close()
             }
         }
-        var reader = ByteStreamReader(descriptor: stdout.fileHandleForReading.fileDescriptor)
+        var reader = ByteStreamReader(descriptor: child.stdout)
         var finished = true
         var failure: Error?
         do {
@@ -65,18 +79,28 @@ struct GitCommand: Sendable {
             failure = error
             finished = false
         }
-        if !finished, process.isRunning { process.terminate() }
-        try? stdout.fileHandleForReading.close()
-        process.waitUntilExit()
+        if !finished { child.kill() }
+        close(child.stdout)
+        let ending = child.wait()
         let message = errors.wait()
+        if child.timedOut {
+            throw GitError(arguments: arguments, directory: directory,
+                           message: "git \(arguments.first ?? "") timed out after \(Int(timeout)) s; its process group was killed",
+                           hint: "raise the repo's 'git_timeout' or \(GitCommand.timeoutVariable) (seconds) if it is only slow")
+        }
+        if ChildProcessGroups.isStopping, ending != .exited(0) {
+            throw GitError(arguments: arguments, directory: directory, message: "git \(arguments.first ?? "") stopped: recon was interrupted")
+        }
         if let failure {
             throw GitError(arguments: arguments, directory: directory, message: "\(failure)")
         }
-        if finished, process.terminationStatus != 0 {
-            let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw GitError(arguments: arguments, directory: directory,
-                           message: text.isEmpty ? "git exited with status \(process.terminationStatus)" : text)
+        guard finished, ending != .exited(0) else { return }
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let status = switch ending {
+        case .exited(let code): "git exited with status \(code)"
+        case .signalled(let number): "git was killed by signal \(number)"
         }
+        throw GitError(arguments: arguments, directory: directory, message: text.isEmpty ? status : text)
     }
 
     static let environment: [String: String] = {
@@ -85,6 +109,8 @@ struct GitCommand: Sendable {
         environment["GIT_PAGER"] = "cat"
         environment["LC_ALL"] = "C"
         environment["GIT_OPTIONAL_LOCKS"] = "0"
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        for name in ["GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EDITOR"] { environment[name] = nil }
         return environment
     }()
 }
@@ -112,6 +138,7 @@ struct GitError: Error, CustomStringConvertible, Sendable {
     var arguments: [String]
     var directory: String
     var message: String
+    var hint: String?
 
     var description: String { "git \(arguments.first ?? "") failed in '\(directory)': \(message)" }
 }

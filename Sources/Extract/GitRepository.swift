@@ -5,8 +5,8 @@ import Foundation
 struct GitRepository: Sendable {
     let git: GitCommand
 
-    init(directory: String) {
-        git = GitCommand(directory: directory)
+    init(directory: String, timeout: TimeInterval? = nil) {
+        git = GitCommand(directory: directory, timeout: timeout)
     }
 
     /// The full commit id `ref` names (a branch, tag, `HEAD` or a commit id).
@@ -94,7 +94,7 @@ struct GitRepository: Sendable {
         guard !paths.isEmpty else { return found }
         found.reserveCapacity(paths.count)
         let marker: UInt8 = 0x01
-        try git.stream(["log", "-z", "--name-only", "--no-renames", "--format=%x01%H", commit]) { reader in
+        try git.stream(["log", "-z", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", "--format=%x01%H", commit]) { reader in
             var current = ""
             while var token = reader.read(until: 0) {
                 if token.first == 0x0A { token.removeFirst() }

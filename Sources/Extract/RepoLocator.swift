@@ -25,12 +25,12 @@ struct RepoLocator: Sendable {
             let mirror = (cacheDirectory as NSString).appendingPathComponent(repo.name)
             if FileManager.default.fileExists(atPath: (mirror as NSString).appendingPathComponent("HEAD")) {
                 // Fetching from the manifest's URL, not a remembered remote, follows a changed URL.
-                try GitCommand(directory: mirror).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,
+                try GitCommand(directory: mirror, timeout: repo.gitTimeout).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,
                                                           "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
             } else {
                 try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
                 try? FileManager.default.removeItem(atPath: mirror)
-                try GitCommand(directory: cacheDirectory).output(["clone", "--quiet", "--mirror", "--end-of-options", url, repo.name])
+                try GitCommand(directory: cacheDirectory, timeout: repo.gitTimeout).output(["clone", "--quiet", "--mirror", "--end-of-options", url, repo.name])
             }
             return mirror
         }

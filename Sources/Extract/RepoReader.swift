@@ -90,8 +90,15 @@ struct RepoReader {
         let root = URL(fileURLWithPath: try repository.topLevel()).resolvingSymlinksInPath().path
         let paths = try repository.worktreePaths().filter(wanted).sorted()
         var readable: [(path: String, full: String)] = []
+        var escapes: [String: (link: String, target: String)?] = [:]
         for path in paths {
             let full = root + "/" + path
+            let folder = RepoPath.directory(of: path)
+            if escapes[folder] == nil { escapes[folder] = .some(RepoReader.escape(folder, root: root)) }
+            if let (link, target) = escapes[folder]! {
+                notes.append(.warning(at: location(path), "directory '\(link)' is a symlink to '\(target)', which leaves the repo; not read"))
+                continue
+            }
             var info = stat()
             guard lstat(full, &info) == 0 else { continue }  // deleted but not yet committed
             if (info.st_mode & S_IFMT) == S_IFLNK {
@@ -125,6 +132,23 @@ struct RepoReader {
             try body(SourceFile(repo: name, path: path, bytes: [UInt8](data), sourceCommit: commits[path] ?? head, blob: ""))
         }
         return notes
+    }
+
+    /// The first symlinked directory on the way to `folder` whose target resolves outside `root`, and
+    /// what it points at; nil when every step stays inside. `lstat` on a file follows such links silently.
+    static func escape(_ folder: String, root: String) -> (link: String, target: String)? {
+        var prefix = ""
+        for part in folder.split(separator: "/") {
+            prefix += prefix.isEmpty ? String(part) : "/" + part
+            var info = stat()
+            guard lstat(root + "/" + prefix, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { continue }
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + prefix)) ?? ""
+            guard let real = realpath(root + "/" + prefix, nil) else { return (prefix, target) }
+            defer { free(real) }
+            let resolved = String(cString: real)
+            guard resolved == root || resolved.hasPrefix(root + "/") else { return (prefix, target) }
+        }
+        return nil
     }
 
     private func location(_ path: String) -> SourceLocation {

@@ -34,8 +34,10 @@ struct ManifestValidator {
     }
 
     private func validate(_ table: TableSpec, tables: [String: TableSpec]) {
+        checkName(table.name, at: table.location, what: "table name")
         var fields: [String: FieldSpec] = [:]
         for field in table.fields {
+            checkName(field.name, at: field.location, what: "field name", of: table.name)
             if let earlier = fields[field.name] {
                 sink.error(field.location, "duplicate field name '\(field.name)' in table '\(table.name)'",
                            hint: "first declared at \(earlier.location)")
@@ -77,6 +79,17 @@ struct ManifestValidator {
         default:
             break
         }
+    }
+
+    /// Names reach SQL, terminals and plans: a control character there is refused (SQLite cannot
+    /// hold NUL in a name; the others are invisible). Everything else is quoted by the providers.
+    private func checkName(_ name: String, at location: SourceLocation, what: String, of table: String? = nil) {
+        guard let control = name.unicodeScalars.first(where: ControlEscape.isControl) else { return }
+        let owner = table.map { " of table \"\(ControlEscape.escaped($0))\"" } ?? ""
+        let digits = String(control.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: 4 - digits.count) + digits
+        sink.error(location, "\(what) \"\(ControlEscape.escaped(name))\"\(owner) holds a control character (\(code))",
+                   hint: "names cannot hold control characters (U+0000–U+001F, U+007F–U+009F); rename it")
     }
 
     private func validateProtected(_ protected: [ProtectedSpec], tables: [String: TableSpec]) {

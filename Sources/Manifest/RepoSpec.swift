@@ -15,24 +15,27 @@ public struct RepoSpec: Sendable {
     public var ref: String
     /// Read uncommitted working-tree files instead of the tree at `ref`.
     public var worktree: Bool
+    /// Seconds one git process of this repo may run; nil for `RECON_GIT_TIMEOUT` or the default.
+    public var gitTimeout: Double?
     public var extract: [ExtractRule]
     public var location: SourceLocation
 
     public static let defaultRef = "HEAD"
 
-    public init(name: String, source: Source, ref: String = defaultRef, worktree: Bool = false,
+    public init(name: String, source: Source, ref: String = defaultRef, worktree: Bool = false, gitTimeout: Double? = nil,
                 extract: [ExtractRule], at location: SourceLocation) {
         self.name = name
         self.source = source
         self.ref = ref
         self.worktree = worktree
+        self.gitTimeout = gitTimeout
         self.extract = extract
         self.location = location
     }
 }
 
 extension RepoSpec {
-    static let keys = ["name", "path", "url", "ref", "worktree", "extract"]
+    static let keys = ["name", "path", "url", "ref", "worktree", "git_timeout", "extract"]
 
     static func decode(_ node: Node, sink: DiagnosticSink) -> RepoSpec? {
         guard let probe = MappingReader(node, context: "a repo", sink: sink) else { return nil }
@@ -58,13 +61,14 @@ extension RepoSpec {
         if let worktree, worktree.value, url != nil {
             sink.error(worktree.location, "'worktree: true' needs a local 'path', not a 'url'")
         }
+        let gitTimeout = reader.number("git_timeout", minimum: 1)?.value
         let extract = (reader.list("extract", required: true) ?? []).compactMap {
             ExtractRule.decode($0, repo: name?.value ?? "?", sink: sink)
         }
         guard let name else { return nil }
         // A bad source is already reported; the repo is kept so its rules are still checked.
         return RepoSpec(name: name.value, source: source ?? .path(""), ref: ref, worktree: worktree?.value ?? false,
-                        extract: extract, at: name.location)
+                        gitTimeout: gitTimeout, extract: extract, at: name.location)
     }
 
     static func isValidName(_ name: String) -> Bool {

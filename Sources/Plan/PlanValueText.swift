@@ -14,10 +14,24 @@ public enum PlanValueText {
         }
     }
 
+    /// Escapes over Unicode scalars, not Characters (a quote plus a combining mark is one
+    /// Character), and shows control characters as `\u{XX}`: a raw terminal escape in a value
+    /// could otherwise rewrite the plan a reviewer reads.
     private static func quote(_ text: String) -> String {
-        var shown = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-        if shown.count > maximumLength { shown = String(shown.prefix(maximumLength - 1)) + "…" }
-        return "\"\(shown)\""
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": shown.append(contentsOf: #"\\"#.unicodeScalars)
+            case "\"": shown.append(contentsOf: #"\""#.unicodeScalars)
+            case "\n": shown.append(contentsOf: #"\n"#.unicodeScalars)
+            case "\r": shown.append(contentsOf: #"\r"#.unicodeScalars)
+            case "\t": shown.append(contentsOf: #"\t"#.unicodeScalars)
+            case _ where ControlEscape.isControl(scalar): shown.append(contentsOf: ControlEscape.escape(scalar).unicodeScalars)
+            default: shown.append(scalar)
+            }
+        }
+        var result = String(shown)
+        if result.count > maximumLength { result = String(result.prefix(maximumLength - 1)) + "…" }
+        return "\"\(result)\""
     }
 }

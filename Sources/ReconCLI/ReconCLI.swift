@@ -101,6 +101,9 @@ public enum ReconCLI {
         // base (and its state file) in one place: TargetSelection.
         var environment = environment
         if let baseID = globals.baseID { environment[TargetSelection.baseEnvironment] = baseID }
+        // apply stops at its own safe points; any other command just exits, after killing git's process groups.
+        let interrupts = name == ApplyCommand.configuration.name ? nil : CancellationSignal.install(exitOnSignal: true)
+        defer { interrupts?.uninstall() }
         return try command.run(parsed, CommandContext(console: console, environment: environment, globals: globals))
     }
 

@@ -41,7 +41,8 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
-    /// Runs SQL that returns no rows we need (DDL, pragmas); several statements allowed.
+    /// Runs constant SQL that returns no rows we need (pragmas, transactions, the metadata
+    /// tables); several statements allowed. SQL built from names goes through `executeOne`.
     func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
@@ -50,6 +51,26 @@ final class SQLiteConnection {
             sqlite3_free(message)
             throw failure(code, sql: sql, message: text)
         }
+    }
+
+    /// Runs exactly one statement that is built from names (DDL), uncached: SQL text holding a
+    /// second statement is refused before anything runs, so a quoting mistake cannot chain one.
+    func executeOne(_ sql: String) throws {
+        var raw: OpaquePointer?
+        var rest = ""
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(handle, text, -1, &raw, &tail)
+            if let tail { rest = String(cString: tail) }
+            return code
+        }
+        guard code == SQLITE_OK, let raw else { throw failure(code, sql: sql) }
+        defer { sqlite3_finalize(raw) }
+        guard rest.allSatisfy(\.isWhitespace) else {
+            throw failure(SQLITE_MISUSE, sql: sql, message: "more than one statement in SQL built from names")
+        }
+        let step = sqlite3_step(raw)
+        guard step == SQLITE_DONE || step == SQLITE_ROW else { throw failure(step, sql: sql) }
     }
 
     /// A prepared statement, reused across calls with the same SQL (bindings cleared).

@@ -148,7 +148,7 @@ struct SQLiteRecordWriter {
     /// Merging on a field other than the key needs an index too, or each lookup scans the table.
     private func ensureLookupIndex(on column: SQLiteColumns.Column) throws {
         guard column.field.id != table.primaryFieldID else { return }
-        try connection.execute("""
+        try connection.executeOne("""
             CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quote("_recon_lookup_" + column.field.id)) \
             ON \(quotedTable) (\(column.quoted))
             """)

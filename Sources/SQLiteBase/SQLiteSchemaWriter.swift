@@ -13,6 +13,9 @@ struct SQLiteSchemaWriter {
             throw ReconError("table name '\(name)' is reserved by the SQLite provider",
                              hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
         }
+        if let problem = SQLIdentifier.problem(with: name) {
+            throw ReconError("table name '\(ControlEscape.escaped(name))' \(problem)", hint: "rename the table; nothing was written")
+        }
         if schema.table(named: name) != nil {
             throw ReconError("table '\(name)' already exists in the SQLite base '\(connection.path)'")
         }
@@ -25,7 +28,7 @@ struct SQLiteSchemaWriter {
                              hint: "SQLite column names ignore case, so 'A' and 'a' are the same field")
         }
         let tableID = RemoteID.table()
-        let fields = try definition.fields.map { try remoteField($0, id: RemoteID.field(), newTable: (name, tableID)) }
+        let fields = try definition.fields.map { try remoteField($0, id: RemoteID.field(), of: name, newTable: (name, tableID)) }
         let keyID = fields.first { $0.name == definition.keyField }!.id
         try connection.transaction {
             try removeStaleMetadata(table: name)
@@ -35,8 +38,8 @@ struct SQLiteSchemaWriter {
             }
             let columns = ["\(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) TEXT PRIMARY KEY NOT NULL"]
                 + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(typeName: $0.type)!.sqlType)" }
-            try connection.execute("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
-            try connection.execute("""
+            try connection.executeOne("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
+            try connection.executeOne("""
                 CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) \
                 ON \(SQLIdentifier.quote(name)) (\(SQLIdentifier.quote(definition.keyField)))
                 """)
@@ -60,7 +63,7 @@ struct SQLiteSchemaWriter {
             throw ReconError("field '\(definition.name)' already exists in table '\(table.name)'",
                              hint: "SQLite column names ignore case, so 'A' and 'a' are the same field")
         }
-        let field = try remoteField(definition, id: RemoteID.field(), newTable: nil)
+        let field = try remoteField(definition, id: RemoteID.field(), of: table.name, newTable: nil)
         try connection.transaction {
             let stale = try connection.prepare("DELETE FROM _recon_fields WHERE table_id = ? AND name = ?")
             try stale.bind(1, table.id)
@@ -70,7 +73,7 @@ struct SQLiteSchemaWriter {
                 throw ReconError("a column named '\(field.name)' already exists in table '\(table.name)' but Recon did not create it",
                                  hint: "rename or drop that column in '\(connection.path)'")
             }
-            try connection.execute("""
+            try connection.executeOne("""
                 ALTER TABLE \(SQLIdentifier.quote(table.name)) \
                 ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(typeName: field.type)!.sqlType)
                 """)
@@ -105,9 +108,12 @@ struct SQLiteSchemaWriter {
             throw ReconError("field '\(field.name)' (\(field.id)) does not exist in table '\(table.name)'",
                              hint: "run 'recon plan' again: the base changed since it was read")
         }
+        if let name, let problem = SQLIdentifier.problem(with: name) {
+            throw ReconError("field name '\(ControlEscape.escaped(name))' of table '\(table.name)' \(problem)", hint: "rename the field; nothing was written")
+        }
         try connection.transaction {
             if let name, name != current.name {
-                try connection.execute("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME COLUMN \(SQLIdentifier.quote(current.name)) TO \(SQLIdentifier.quote(name))")
+                try connection.executeOne("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME COLUMN \(SQLIdentifier.quote(current.name)) TO \(SQLIdentifier.quote(name))")
                 let rename = try connection.prepare("UPDATE _recon_fields SET name = ? WHERE id = ? AND table_id = ?")
                 try rename.bind(1, name)
                 try rename.bind(2, field.id)
@@ -127,9 +133,13 @@ struct SQLiteSchemaWriter {
     // MARK: Internals
 
     /// Validates a definition and resolves its link target (which may be the table being created).
-    private func remoteField(_ definition: FieldDefinition, id: String, newTable: (name: String, id: String)?) throws -> RemoteField {
+    private func remoteField(_ definition: FieldDefinition, id: String, of table: String, newTable: (name: String, id: String)?) throws -> RemoteField {
         guard !definition.name.isEmpty, definition.name.lowercased() != SQLiteCatalog.reservedColumn else {
             throw ReconError("field name '\(definition.name)' is reserved by the SQLite provider", hint: "rename the field")
+        }
+        if let problem = SQLIdentifier.problem(with: definition.name) {
+            throw ReconError("field name '\(ControlEscape.escaped(definition.name))' of table '\(ControlEscape.escaped(table))' \(problem)",
+                             hint: "rename the field; nothing was written")
         }
         guard let kind = ColumnKind(typeName: definition.type) else {
             throw ReconError("field '\(definition.name)' has a type the SQLite provider does not know: '\(definition.type)'")

@@ -23,9 +23,16 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Binds the text's UTF-8 bytes with their length: as a C string a NUL would end the value.
     func bind(_ index: Int32, _ text: String?) throws {
-        let code: Int32
-        if let text { code = sqlite3_bind_text(handle, index, text, -1, transient) } else { code = sqlite3_bind_null(handle, index) }
+        guard var text else { return try check(sqlite3_bind_null(handle, index)) }
+        let code = text.withUTF8 { bytes -> Int32 in
+            // An empty buffer may have no address, which SQLite would bind as NULL rather than ''.
+            guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+            return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(bytes.count), transient, UInt8(SQLITE_UTF8))
+            }
+        }
         try check(code)
     }
 

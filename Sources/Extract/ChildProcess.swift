@@ -1,0 +1,127 @@
+import Foundation
+import ReconCore
+
+/// One child started with `posix_spawn` in a process group of its own, with default signal actions and an
+/// empty signal mask (recon blocks and ignores SIGINT/SIGTERM for its own handling; a child must not
+/// inherit that). The group is killed when the timeout passes, when recon is interrupted
+/// (`ChildProcessGroups.stopAll`) or on `kill()`, so nothing the child started outlives it.
+final class ChildProcess: @unchecked Sendable {
+    /// How the child ended.
+    enum Ending: Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+    }
+
+    let pid: pid_t
+    /// Read ends of the child's stdout and stderr; the write end of its stdin (-1 when it reads /dev/null).
+    let stdout: Int32
+    let stderr: Int32
+    let stdin: Int32
+
+    private let lock = NSLock()
+    private var exited = false
+    private var expired = false
+    private var watchdog: DispatchWorkItem?
+
+    /// Starts `arguments[0]`, found on PATH, with exactly `environment`.
+    init(_ arguments: [String], environment: [String: String], feedsInput: Bool, timeout: TimeInterval?) throws {
+        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
+        try ChildProcess.makePipe(&outPipe)
+        try ChildProcess.makePipe(&errPipe)
+        if feedsInput { try ChildProcess.makePipe(&inPipe) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if feedsInput {
+            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var child: pid_t = 0
+        let status = posix_spawnp(&child, arguments[0], &actions, &attributes, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        if feedsInput { close(inPipe[0]) }
+        guard status == 0 else {
+            for fd in [outPipe[0], errPipe[0], inPipe[1]] where fd >= 0 { close(fd) }
+            throw ReconError("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        pid = child
+        stdout = outPipe[0]
+        stderr = errPipe[0]
+        stdin = inPipe[1]
+        guard ChildProcessGroups.register(child) else {
+            _ = reap()
+            for fd in [stdout, stderr, stdin] where fd >= 0 { close(fd) }
+            throw ReconError("recon is stopping (interrupted); \(arguments[0]) was not run")
+        }
+        if let timeout {
+            let item = DispatchWorkItem { [weak self] in self?.expire() }
+            watchdog = item
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: item)
+        }
+    }
+
+    /// True when the timeout killed the child.
+    var timedOut: Bool { lock.withLock { expired } }
+
+    /// Kills the whole group now (the caller stopped reading early).
+    func kill() {
+        lock.withLock { if !exited { _ = Glibc.kill(-pid, SIGKILL) } }
+    }
+
+    private func expire() {
+        lock.withLock {
+            guard !exited else { return }
+            expired = true
+            _ = Glibc.kill(-pid, SIGKILL)
+        }
+    }
+
+    /// Waits for the child to end and reaps it. The group is forgotten while the exited leader still holds
+    /// its id (`WNOWAIT`), so a kill can never reach a reused process group.
+    func wait() -> Ending {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+        lock.withLock { exited = true }
+        watchdog?.cancel()
+        ChildProcessGroups.unregister(pid)
+        return reap()
+    }
+
+    private func reap() -> Ending {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+    }
+
+    /// Both ends close on exec, so no other child inherits them; `posix_spawn`'s dup2 clears it on the copies.
+    private static func makePipe(_ ends: inout [Int32]) throws {
+        guard pipe(&ends) == 0 else { throw failure("pipe") }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    }
+
+    private static func failure(_ call: String) -> ReconError {
+        ReconError("\(call) failed: \(String(cString: strerror(errno)))")
+    }
+}

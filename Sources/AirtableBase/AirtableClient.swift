@@ -108,8 +108,9 @@ final class AirtableClient: @unchecked Sendable {
             type = first["error"]?.stringValue ?? type
             message = first["message"]?.stringValue ?? ""
         }
+        // Redact first: a token cut in two by the limit would no longer match.
         let token = configuration.token
-        return .status(response.status, type: token.redact(type), message: token.redact(String(message.prefix(500))))
+        return .status(response.status, type: token.redact(type), message: String(token.redact(message).prefix(500)))
     }
 
     private func describe(_ error: Error) -> String {

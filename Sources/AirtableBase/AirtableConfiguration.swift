@@ -9,10 +9,52 @@ public struct AirtableToken: Sendable, CustomStringConvertible, CustomDebugStrin
     public var description: String { "[redacted token]" }
     public var debugDescription: String { description }
 
-    /// `text` with every occurrence of the token replaced, for anything a server sends back.
+    /// `text` with every occurrence of the token replaced, for anything a server sends back: as is,
+    /// percent-encoded (any byte as `%XX`, either case) or form-encoded (`+` for a space), since a
+    /// server may echo a URL or a form. Run it before any cut, or a cut token escapes whole-token matching.
     func redact(_ text: String) -> String {
-        guard secret.count >= 4 else { return text }
-        return text.replacingOccurrences(of: secret, with: "[redacted]")
+        let token = Array(secret.utf8)
+        guard token.count >= 4 else { return text }
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if let end = AirtableToken.match(token, in: bytes, at: index) {
+                result.append(contentsOf: "[redacted]".utf8)
+                index = end
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Where a (possibly encoded) copy of `token` starting at `start` ends, or nil when none starts there.
+    private static func match(_ token: [UInt8], in bytes: [UInt8], at start: Int) -> Int? {
+        var index = start
+        for byte in token {
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]), high << 4 | low == byte {
+                index += 3
+            } else if bytes[index] == byte || (byte == UInt8(ascii: " ") && bytes[index] == UInt8(ascii: "+")) {
+                index += 1
+            } else {
+                return nil
+            }
+        }
+        return index
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 

@@ -161,7 +161,7 @@ public final class Lease: @unchecked Sendable {
                              host: host, operation: operation, created: now, expires: UTCTimestamp.truncated(now.addingTimeInterval(ttl)))
         let temp = "\(path).\(info.id).tmp"
         try AtomicFile.write(info.encoded(), to: temp)
-        defer { unlink(temp) }
+        defer { _ = try? SafeRemoval.remove(temp, inside: directory(of: path)) }
         if link(temp, path) == 0 {
             try AtomicFile.syncDirectory(directory(of: path))
             return .acquired(info)
@@ -188,7 +188,7 @@ public final class Lease: @unchecked Sendable {
     }
 
     private static func remove(_ path: String) throws {
-        guard unlink(path) == 0 || errno == ENOENT else { throw failure("cannot remove the lease", path) }
+        try SafeRemoval.remove(path, inside: directory(of: path))
         try AtomicFile.syncDirectory(directory(of: path))
     }
 

@@ -10,10 +10,10 @@ struct LeaseGuard {
     /// `createDirectory` makes the state directory when missing (acquiring); other callers never create it.
     static func withLock<T>(leasePath: String, createDirectory: Bool = false, _ body: () throws -> T) throws -> T {
         let path = leasePath + ".guard"
-        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        var fd = PrivateFile.open(path, O_RDWR)
         if fd < 0, errno == ENOENT, createDirectory {
-            try createParent(of: leasePath)
-            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            try PrivateFile.createDirectory(PrivateFile.directoryOf(leasePath))
+            fd = PrivateFile.open(path, O_RDWR)
         }
         guard fd >= 0 else {
             throw ReconError("cannot open the lock guard \(path): \(String(cString: strerror(errno)))",
@@ -28,15 +28,5 @@ struct LeaseGuard {
         }
         defer { flock(fd, LOCK_UN) }
         return try body()
-    }
-
-    private static func createParent(of path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty else { return }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ReconError("cannot create directory \(directory): \(error.localizedDescription)")
-        }
     }
 }

@@ -121,6 +121,7 @@ public struct RetentionPruner: Sendable {
     /// Renames the folder out of sight first (atomic), then deletes it: a prune killed half way leaves a
     /// hidden `.deleting-*` folder, removed by the next prune, never a half-deleted run that looks real.
     private func removeTree(_ path: String, label: String) throws {
+        _ = try SafeRemoval.contained(path, inside: layout.runsDirectory)
         let trash = "\(layout.runsDirectory)/.deleting-\(label)-\(String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF)))"
         guard rename(path, trash) == 0 else {
             if errno == ENOENT { return }
@@ -139,10 +140,9 @@ public struct RetentionPruner: Sendable {
 
     private func removeItem(_ path: String) throws {
         do {
-            try FileManager.default.removeItem(atPath: path)
-        } catch {
-            throw ReconError("cannot remove \(path): \(error.localizedDescription)",
-                             hint: "check the permissions of the state directory, then run 'recon prune' again")
+            try SafeRemoval.remove(path, inside: layout.runsDirectory)
+        } catch let error as ReconError {
+            throw ReconError(error.message, hint: error.hint ?? "check the permissions of the state directory, then run 'recon prune' again")
         }
     }
 }

@@ -13,7 +13,7 @@ public enum RunBackup {
     /// `planBytes` is the plan file as `PlanFile.encoded` made it, so apply encodes its plan once.
     public static func write(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
         let backup = runDirectory + "/backup"
-        try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
+        try PrivateFile.createDirectory(backup)
         try AtomicFile.write(planBytes, to: runDirectory + "/plan.json")
         try AtomicFile.write(encode(before), to: backup + "/before.json")
         if let priorState {

@@ -39,7 +39,7 @@ public final class RunLedger: @unchecked Sendable {
         let date = UTCTimestamp.truncated(date)
         try createDirectory(runsDirectory)
         var id = RunID.make(at: date)
-        while mkdir("\(runsDirectory)/\(id)", 0o755) != 0 {
+        while mkdir("\(runsDirectory)/\(id)", PrivateFile.directoryMode) != 0 {
             guard errno == EEXIST else { throw failure("cannot create the run folder", "\(runsDirectory)/\(id)") }
             id = RunID.make(at: date)
         }
@@ -48,7 +48,7 @@ public final class RunLedger: @unchecked Sendable {
                                started: date)
         try AtomicFile.write(record.encoded(), to: "\(directory)/\(RunLayout.ledgerFileName)")
         let outcomes = "\(directory)/\(RunLayout.outcomesFileName)"
-        let descriptor = open(outcomes, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let descriptor = PrivateFile.open(outcomes, O_WRONLY | O_APPEND)
         guard descriptor >= 0 else { throw failure("cannot create", outcomes) }
         try AtomicFile.syncDirectory(directory)
         try AtomicFile.syncDirectory(runsDirectory)
@@ -208,11 +208,7 @@ public final class RunLedger: @unchecked Sendable {
     // MARK: Helpers
 
     private static func createDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw ReconError("cannot create directory \(path): \(error.localizedDescription)")
-        }
+        try PrivateFile.createDirectory(path)
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {

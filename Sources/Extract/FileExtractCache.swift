@@ -41,7 +41,7 @@ public struct FileExtractCache: ExtractCache {
                                 diagnostics: diagnostics.compactMap(Diagnostic.init(json:)))
     }
 
-    /// Written to a temporary file and renamed, so a crash never leaves half an entry.
+    /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
     public func store(_ extraction: CachedExtraction) throws {
         var writer = JSONWriter(capacity: 256 * max(extraction.records.count, 1))
         writer.beginObject()
@@ -93,12 +93,10 @@ public struct FileExtractCache: ExtractCache {
     }
 
     private func write(_ bytes: [UInt8], to target: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = target + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-        if rename(temporary, target) != 0 {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ReconError("cannot write the extract cache '\(target)': \(String(cString: strerror(errno)))")
+        do {
+            try PrivateFile.write(bytes, to: target)
+        } catch let error as ReconError {
+            throw ReconError("cannot write the extract cache: \(error.message)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Manifest
+import ReconCore
 
 /// Finds the git directory for a repo: a local checkout as given, or a mirror clone of its
 /// URL kept under `state/repos/<name>` and fetched on every run (file:// works offline).
@@ -28,11 +29,38 @@ struct RepoLocator: Sendable {
                 try GitCommand(directory: mirror, timeout: repo.gitTimeout).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,
                                                           "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
             } else {
-                try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-                try? FileManager.default.removeItem(atPath: mirror)
-                try GitCommand(directory: cacheDirectory, timeout: repo.gitTimeout).output(["clone", "--quiet", "--mirror", "--end-of-options", url, repo.name])
+                try clone(url, into: mirror, timeout: repo.gitTimeout)
             }
             return mirror
+        }
+    }
+
+    /// Clones into a hidden folder beside the mirror and renames it into place, so a clone cut short
+    /// never looks like a mirror and nothing ever has to be removed to make room: something already in
+    /// the mirror's place that is not a mirror is refused, never deleted (plan and extract delete nothing).
+    private func clone(_ url: String, into mirror: String, timeout: Double?) throws(GitError) {
+        let name = (mirror as NSString).lastPathComponent
+        do {
+            _ = try SafeRemoval.contained(mirror, inside: cacheDirectory)
+            try PrivateFile.createDirectory(cacheDirectory)
+        } catch {
+            throw GitError(arguments: ["clone"], directory: mirror, message: "\(error)")
+        }
+        var info = stat()
+        guard lstat(mirror, &info) != 0 else {
+            throw GitError(arguments: ["clone"], directory: mirror,
+                           message: "it exists but is not a git mirror (no HEAD); move it away and Recon clones the repo again")
+        }
+        let partial = ".\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try GitCommand(directory: cacheDirectory, timeout: timeout).output(["clone", "--quiet", "--mirror", "--end-of-options", url, partial])
+        let cloned = (cacheDirectory as NSString).appendingPathComponent(partial)
+        if rename(cloned, mirror) != 0 {
+            let reason = String(cString: strerror(errno))
+            // Our own clone, made a moment ago: another run may have put its mirror there first.
+            _ = try? SafeRemoval.remove(cloned, inside: cacheDirectory)
+            guard FileManager.default.fileExists(atPath: (mirror as NSString).appendingPathComponent("HEAD")) else {
+                throw GitError(arguments: ["clone"], directory: mirror, message: "cannot move the clone into place: \(reason)")
+            }
         }
     }
 }

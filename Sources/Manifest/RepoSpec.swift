@@ -43,11 +43,15 @@ extension RepoSpec {
         let context = name.map { "repo '\($0.value)'" } ?? "a repo"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
-        if let name, !RepoSpec.isValidName(name.value) {
-            sink.error(name.location, "invalid repo name '\(name.value)'",
-                       hint: "use letters, digits, '-', '_' or '.': the name starts every record key (name:path)")
+        if let name, let problem = PathRule.problem(withName: name.value) {
+            sink.error(name.location, "invalid repo name \(PathRule.quoted(name.value)): \(problem)",
+                       hint: "use letters, digits, '-', '_' or '.', not starting with '.': the name starts every record key "
+                           + "(name:path) and names the repo's mirror and cache files under state/")
         }
         let path = reader.string("path")
+        if let path, let problem = PathRule.problem(withDirectoryPath: path.value) {
+            sink.error(path.location, "invalid repo path \(PathRule.quoted(path.value)): \(problem)")
+        }
         let url = reader.string("url")
         var source: Source?
         switch (path, url) {
@@ -69,9 +73,5 @@ extension RepoSpec {
         // A bad source is already reported; the repo is kept so its rules are still checked.
         return RepoSpec(name: name.value, source: source ?? .path(""), ref: ref, worktree: worktree?.value ?? false,
                         gitTimeout: gitTimeout, extract: extract, at: name.location)
-    }
-
-    static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }

@@ -64,8 +64,12 @@ extension TargetSpec {
             for key in ["base", "token_env", "api_url", "requests_per_second"] where reader.contains(key) {
                 sink.error(reader.value(key)?.location, "'\(key)' applies to the airtable provider, not sqlite")
             }
-            let database = reader.string("database")?.value ?? defaultDatabase
-            return TargetSpec(.sqlite(database: database), at: node.location)
+            let database = reader.string("database")
+            if let database, let problem = PathRule.problem(withFilePath: database.value) {
+                sink.error(database.location, "invalid database path \(PathRule.quoted(database.value)): \(problem)",
+                           hint: "name the SQLite file, e.g. state/catalog.sqlite")
+            }
+            return TargetSpec(.sqlite(database: database?.value ?? defaultDatabase), at: node.location)
         case .airtable:
             if let database = reader.value("database") {
                 sink.error(database.location, "'database' applies to the sqlite provider, not airtable")

@@ -91,6 +91,10 @@ public enum ReconCLI {
             return .success
         }
         let globals = GlobalOptions(parsed)
+        if let problem = PathRule.problem(withFilePath: globals.statePath) {
+            throw ReconError("invalid --state \(PathRule.quoted(globals.statePath)): \(problem)",
+                             hint: "give the state file, e.g. state/recon.state.json; its folder holds the lock, runs and caches")
+        }
         if globals.noColor { console.colorEnabled = false }
         if let directory = globals.chdir {
             guard FileManager.default.changeCurrentDirectoryPath(directory) else {

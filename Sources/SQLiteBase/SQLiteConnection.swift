@@ -13,10 +13,10 @@ final class SQLiteConnection {
     init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {
         self.path = path
         if create {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
+            // The base is as private as its backups: made 0600 (SQLite would use 0644), its journal follows.
+            try? PrivateFile.createDirectory(PrivateFile.directoryOf(path))
+            let fd = PrivateFile.open(path, O_WRONLY | O_EXCL)
+            if fd >= 0 { close(fd) }
         }
         var raw: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX

@@ -1,26 +1,11 @@
 import Foundation
 import ReconCore
 
-/// Whole-file reads and crash-safe replacement: write a temp file in the same directory, fsync it,
-/// rename it over the target, fsync the directory. A reader sees the old file or the new one, never half.
+/// Whole-file reads and crash-safe replacement; writing is `PrivateFile.write` (temp file, fsync, rename,
+/// fsync of the folder; 0600 or the replaced file's mode), kept here so State's callers read as before.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let directory = directoryOf(path)
-        try createDirectory(directory)
-        let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("cannot create", temp) }
-        do {
-            try writeAll(bytes, to: fd, path: temp)
-            guard fsync(fd) == 0 else { throw failure("cannot flush", temp) }
-            close(fd)
-            guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to", path) }
-        } catch {
-            close(fd)
-            unlink(temp)
-            throw error
-        }
-        try syncDirectory(directory)
+        try PrivateFile.write(bytes, to: path)
     }
 
     /// The file's bytes, or nil when it does not exist.
@@ -53,40 +38,18 @@ public enum AtomicFile {
 
     /// Makes a rename or unlink in `directory` durable.
     public static func syncDirectory(_ directory: String) throws {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("cannot open directory", directory) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw failure("cannot flush directory", directory) }
+        try PrivateFile.syncDirectory(directory)
     }
 
     static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                Foundation.write(fd, buffer.baseAddress! + written, buffer.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot write", path)
-            }
-            written += count
-        }
+        try PrivateFile.writeAll(bytes, to: fd, path: path)
     }
 
     static func directoryOf(_ path: String) -> String {
-        let directory = (path as NSString).deletingLastPathComponent
-        return directory.isEmpty ? "." : directory
-    }
-
-    static func createDirectory(_ directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ReconError("cannot create directory \(directory): \(error.localizedDescription)")
-        }
+        PrivateFile.directoryOf(path)
     }
 
     static func failure(_ action: String, _ path: String) -> ReconError {
-        ReconError("\(action) \(path): \(String(cString: strerror(errno)))")
+        PrivateFile.failure(action, path)
     }
 }

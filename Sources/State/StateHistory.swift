@@ -46,9 +46,7 @@ public struct StateHistory: Sendable {
     public func prune(keepLast: Int) throws -> [Entry] {
         let all = entries()
         let doomed = all.dropLast(max(keepLast, 1))
-        for entry in doomed where unlink(entry.path) != 0 && errno != ENOENT {
-            throw AtomicFile.failure("cannot remove old state version", entry.path)
-        }
+        for entry in doomed { try SafeRemoval.remove(entry.path, inside: directory) }
         if !doomed.isEmpty { try AtomicFile.syncDirectory(directory) }
         return Array(doomed)
     }

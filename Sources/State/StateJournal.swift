@@ -13,7 +13,7 @@ public final class StateJournal {
     init(path: String) throws {
         self.path = path
         let existed = FileManager.default.fileExists(atPath: path)
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        descriptor = PrivateFile.open(path, O_WRONLY | O_APPEND)
         guard descriptor >= 0 else { throw AtomicFile.failure("cannot open journal", path) }
         length = lseek(descriptor, 0, SEEK_END)
         if !existed { try AtomicFile.syncDirectory(AtomicFile.directoryOf(path)) }

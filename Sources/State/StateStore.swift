@@ -62,11 +62,8 @@ public struct StateStore: Sendable {
         let bytes = StateCodec.encode(next)
         try AtomicFile.write(bytes, to: path)
         state = next
-        if unlink(journalPath) == 0 {
-            try AtomicFile.syncDirectory(AtomicFile.directoryOf(journalPath))
-        } else if errno != ENOENT {
-            throw AtomicFile.failure("cannot remove the folded journal", journalPath)
-        }
+        let directory = AtomicFile.directoryOf(journalPath)
+        if try SafeRemoval.remove(journalPath, inside: directory) { try AtomicFile.syncDirectory(directory) }
         try history.save(bytes, serial: next.serial)
         try history.prune(keepLast: keepHistory)
     }

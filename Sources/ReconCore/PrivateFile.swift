@@ -1,0 +1,93 @@
+import Foundation
+
+/// The one door for creating what Recon keeps: state, journals, history, backups, ledgers, caches and
+/// plan files can hold a private base's data, so files are created 0600 and folders 0700 whatever
+/// the umask. A file replaced keeps the mode it had, so a deliberate `chmod` survives the next write.
+public enum PrivateFile {
+    public static let fileMode: mode_t = 0o600
+    public static let directoryMode: mode_t = 0o700
+
+    /// `open(2)` with `O_CREAT` at 0600: a umask can only take bits away, never add them.
+    public static func open(_ path: String, _ flags: Int32) -> Int32 {
+        Foundation.open(path, flags | O_CREAT | O_CLOEXEC, fileMode)
+    }
+
+    /// Creates `directory` and its missing parents at 0700 (`mkdir -p`); folders that exist keep their mode.
+    public static func createDirectory(_ directory: String) throws {
+        if mkdir(directory, directoryMode) == 0 {
+            _ = chmod(directory, directoryMode)
+            return
+        }
+        switch errno {
+        case EEXIST:
+            var info = stat()
+            guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw ReconError("cannot create directory \(directory): a file of that name exists")
+            }
+        case ENOENT:
+            let parent = (directory as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != directory else { throw failure("cannot create directory", directory) }
+            try createDirectory(parent)
+            guard mkdir(directory, directoryMode) == 0 || errno == EEXIST else { throw failure("cannot create directory", directory) }
+            _ = chmod(directory, directoryMode)
+        default:
+            throw failure("cannot create directory", directory)
+        }
+    }
+
+    /// Replaces `path` crash-safely: a temp file in the same folder, fsynced, renamed over the target,
+    /// the folder fsynced. A reader sees the old file or the new one, never half. The new file gets the
+    /// old one's mode, or 0600 when there was none.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let directory = directoryOf(path)
+        try createDirectory(directory)
+        var existing = stat()
+        let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : fileMode
+        let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_EXCL)
+        guard fd >= 0 else { throw failure("cannot create", temp) }
+        do {
+            guard fchmod(fd, mode) == 0 else { throw failure("cannot set the mode of", temp) }
+            try writeAll(bytes, to: fd, path: temp)
+            guard fsync(fd) == 0 else { throw failure("cannot flush", temp) }
+            close(fd)
+            guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to", path) }
+        } catch {
+            close(fd)
+            _ = try? SafeRemoval.remove(temp, inside: directory)
+            throw error
+        }
+        try syncDirectory(directory)
+    }
+
+    /// Makes a rename or unlink in `directory` durable.
+    public static func syncDirectory(_ directory: String) throws {
+        let fd = Foundation.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("cannot open directory", directory) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure("cannot flush directory", directory) }
+    }
+
+    public static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                Foundation.write(fd, buffer.baseAddress! + written, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write", path)
+            }
+            written += count
+        }
+    }
+
+    public static func directoryOf(_ path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "." : directory
+    }
+
+    public static func failure(_ action: String, _ path: String) -> ReconError {
+        ReconError("\(action) \(path): \(String(cString: strerror(errno)))")
+    }
+}

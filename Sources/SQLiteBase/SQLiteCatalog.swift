@@ -60,7 +60,9 @@ enum SQLiteCatalog {
         while try rows.step() {
             let id = rows.text(0) ?? "", name = rows.text(1) ?? ""
             guard let columns = try columns(of: name, in: connection) else { continue }
-            let present = (fieldsByTable[id] ?? []).filter { columns.contains($0.name) }
+            // By bytes, as SQLite matches names: Swift's == would take `é` for `e` + U+0301.
+            let bytes = Set(columns.map { Array($0.utf8) })
+            let present = (fieldsByTable[id] ?? []).filter { bytes.contains(Array($0.name.utf8)) }
             tables.append(RemoteTable(id: id, name: name, description: rows.text(2), primaryFieldID: rows.text(3), fields: present))
         }
         return RemoteSchema(tables: tables)

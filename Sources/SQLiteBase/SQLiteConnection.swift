@@ -29,6 +29,7 @@ final class SQLiteConnection {
         handle = raw
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
+        recon_sqlite3_disable_dqs(handle)
         // Rollback journal, durable commits: the base stays one self-contained file any SQLite
         // tool can open or copy, and a committed batch survives a power loss (see decisions-state.md).
         try execute("PRAGMA journal_mode=DELETE")

@@ -94,4 +94,26 @@ final class SQLiteNameTests: XCTestCase {
         XCTAssertEqual(try probe.victimRows(), 3)
         XCTAssertEqual(try probe.userTables(), NameProbe.bytes(["Victim", "b"]))
     }
+
+    /// SQLite compares names by bytes, Swift by canonical equivalence: a column renamed elsewhere
+    /// from `é` to `e` + U+0301 no longer holds the field, which must show as missing, never be
+    /// read through a double-quoted "identifier" that SQLite took for a string literal.
+    func testAColumnRenamedToACanonicallyEqualNameShowsAsMissing() throws {
+        let scratch = TemporaryDirectory()
+        let path = scratch.file("base.sqlite")
+        let base = SQLiteBase(path: path)
+        let plugins = try base.createTable(TableDefinition(name: "Plugins", keyField: "Key", fields: [
+            FieldDefinition(name: "Key", type: "singleLineText"),
+            FieldDefinition(name: "\u{E9}", type: "singleLineText"),
+        ]))
+        _ = try base.upsert([["Key": .text("p"), "\u{E9}": .text("value")]], in: plugins, mergeOn: "Key")
+        let raw = try SQLiteConnection(path: path, create: false, busyTimeoutMilliseconds: 100)
+        try raw.execute("ALTER TABLE Plugins RENAME COLUMN \"\u{E9}\" TO \"e\u{301}\"")
+
+        let reopened = SQLiteBase(path: path)
+        let table = try XCTUnwrap(try reopened.inspectSchema().table(id: plugins.id))
+        XCTAssertEqual(table.fields.map { Array($0.name.utf8) }, NameProbe.bytes(["Key"]), "the field's column is gone")
+        XCTAssertEqual(try reopened.readRecords(in: table).map(\.fields), [["Key": .text("p")]])
+        XCTAssertThrowsError(try raw.prepare("SELECT \"\u{E9}\" FROM Plugins"), "a missing column is an error, not a string literal")
+    }
 }

@@ -22,9 +22,12 @@ public struct Applier {
     public var keepHistory: Int
     public weak var observer: (any ApplyObserver)?
     public var shouldStop: () -> Bool
+    /// Throws when this run may no longer write (its lock was taken); asked before every batch and the fold.
+    public var mayWrite: () throws -> Void
 
     public init(plan: Plan, manifest: Manifest, provider: any BaseProvider, store: StateStore,
-                keepHistory: Int, observer: (any ApplyObserver)? = nil, shouldStop: @escaping () -> Bool = { false }) {
+                keepHistory: Int, observer: (any ApplyObserver)? = nil, shouldStop: @escaping () -> Bool = { false },
+                mayWrite: @escaping () throws -> Void = {}) {
         self.plan = plan
         self.manifest = manifest
         self.provider = provider
@@ -32,6 +35,7 @@ public struct Applier {
         self.keepHistory = keepHistory
         self.observer = observer
         self.shouldStop = shouldStop
+        self.mayWrite = mayWrite
     }
 
     /// Refuses a stale plan and returns the before-images. `refreshed` is what planning read moments ago in
@@ -65,7 +69,7 @@ public struct Applier {
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,
-                                     observer: observer, shouldStop: shouldStop)
+                                     observer: observer, shouldStop: shouldStop, mayWrite: mayWrite)
         var status = RunStatus.succeeded
         var failure: Error?
         do {
@@ -78,8 +82,20 @@ public struct Applier {
         }
         journal.close()
         state = executor.state
+        do {
+            try mayWrite()
+        } catch {
+            // The lock was taken: the journal keeps what this run committed, and the new holder folds it.
+            throw ApplyFailure(underlying: failure ?? error, counters: executor.counters)
+        }
         // Fold the journal into the snapshot: one O(state) write per run, not per batch.
-        try store.write(&state, keepHistory: keepHistory)
+        do {
+            try store.write(&state, keepHistory: keepHistory)
+        } catch {
+            // The batch failure is the cause; the failed fold is the consequence, shown after it.
+            guard let failure else { throw error }
+            throw ApplyFailure(underlying: failure, counters: executor.counters, stateWriteError: error)
+        }
         if let failure { throw ApplyFailure(underlying: failure, counters: executor.counters) }
         return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state)
     }
@@ -87,10 +103,21 @@ public struct Applier {
 
 /// A run that stopped on an error after writing some batches; the state holds what was done.
 public struct ApplyFailure: Error, CustomStringConvertible {
+    /// The first failure: what stopped the run.
     public var underlying: Error
     public var counters: RunCounters
+    /// Set when folding the state after the failure failed too; the journal still holds every batch.
+    public var stateWriteError: Error?
+
+    public init(underlying: Error, counters: RunCounters, stateWriteError: Error? = nil) {
+        self.underlying = underlying
+        self.counters = counters
+        self.stateWriteError = stateWriteError
+    }
 
     public var description: String {
-        "\(underlying)\nThe apply stopped after \(counters.summaryLine); the state records exactly that. Run 'recon plan' to see what is left."
+        let fold = stateWriteError.map { "\nThen the state file could not be written either: \($0)" } ?? ""
+        let record = stateWriteError == nil ? "the state records exactly that" : "the state journal records exactly that"
+        return "\(underlying)\(fold)\nThe apply stopped after \(counters.summaryLine); \(record). Run 'recon plan' to see what is left."
     }
 }

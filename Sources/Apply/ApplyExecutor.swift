@@ -14,6 +14,7 @@ final class ApplyExecutor {
     private let journal: StateJournal
     private let observer: (any ApplyObserver)?
     private let shouldStop: () -> Bool
+    private let mayWrite: () throws -> Void
     private(set) var state: StateModel
     private(set) var counters = RunCounters()
     private(set) var schemaChanges = 0
@@ -25,7 +26,7 @@ final class ApplyExecutor {
     enum Stop: Error { case cancelled }
 
     init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: StateJournal,
-         observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool) {
+         observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool, mayWrite: @escaping () throws -> Void) {
         self.plan = plan
         self.manifest = manifest
         self.provider = provider
@@ -33,6 +34,7 @@ final class ApplyExecutor {
         self.journal = journal
         self.observer = observer
         self.shouldStop = shouldStop
+        self.mayWrite = mayWrite
         var known: [String: [String: String]] = state.records.mapValues { $0.mapValues(\.id) }
         for change in plan.recordChanges {
             if let id = change.remoteID, change.action != .delete { known[change.table, default: [:]][change.key] = id }
@@ -53,6 +55,7 @@ final class ApplyExecutor {
             return true
         }
         observer?.phaseStarted(.schema, total: plan.schemaChanges.count)
+        try mayWrite()
         schemaChanges = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
         try journal.append(tableStates(), to: &state)
@@ -89,7 +92,10 @@ final class ApplyExecutor {
         for (name, commit) in plan.repoCommits.sorted(by: { $0.key < $1.key }) {
             changes.append(.putRepo(name: name, repo: RepoState(commit: commit)))
         }
-        if !changes.isEmpty { try journal.append(changes, to: &state) }
+        if !changes.isEmpty {
+            try mayWrite()
+            try journal.append(changes, to: &state)
+        }
     }
 
     // MARK: Phases
@@ -229,7 +235,9 @@ final class ApplyExecutor {
         }
     }
 
+    /// Before every batch: a lost lock fails the run, a cancellation stops it.
     private func checkStop() throws {
+        try mayWrite()
         if shouldStop() { throw Stop.cancelled }
     }
 }

@@ -42,7 +42,7 @@ public struct ApplySession {
         let store = StateStore(path: statePath)
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
-                              shouldStop: { cancellation.isCancelled || lease.lostReason != nil })
+                              shouldStop: { cancellation.isCancelled }, mayWrite: { try lease.verify() })
         let preflight = try applier.check(refreshed: refreshed)
         let encoded = PlanFile.encoded(plan)
         let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
@@ -59,7 +59,6 @@ public struct ApplySession {
             throw error
         }
         var notes: [String] = []
-        if let lost = lease.lostReason { notes.append("stopped because the lock was lost: \(lost)") }
         if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }
         try ledger.finish(result.status)
         let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: store.history)

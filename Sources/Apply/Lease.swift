@@ -112,18 +112,33 @@ public final class Lease: @unchecked Sendable {
     public func renew() throws {
         let mine = info
         try LeaseGuard.withLock(leasePath: path) {
-            let found = try Lease.readInfo(path)
-            guard let found, found.id == mine.id else {
-                let reason = found.map { "the lock is now held by \($0.holderDescription)" }
-                    ?? "the lease file \(path) was removed (force-unlock?)"
-                lock.withLock { lost = reason }
-                throw ReconError("lost the lock: \(reason)", hint: "stop writing; plan again once the other run is done")
-            }
+            try check(Lease.readInfo(path), mine: mine.id)
             var next = mine
             next.expires = UTCTimestamp.truncated(Date().addingTimeInterval(ttl))
             try AtomicFile.write(next.encoded(), to: path)
             lock.withLock { current = next }
         }
+    }
+
+    /// Throws, and records `lostReason`, unless the lease file still holds this lease. Called before every
+    /// batch: a lock taken away (force-unlock) stops its holder before its next write, not at its next heartbeat.
+    /// One small read, no guard: the file is always replaced whole.
+    public func verify() throws {
+        if let lost = lostReason { throw Lease.lostError(lost) }
+        try check(Lease.readInfo(path), mine: id)
+    }
+
+    private func check(_ found: LeaseInfo?, mine: String) throws {
+        guard let found, found.id == mine else {
+            let reason = found.map { "the lock is now held by \($0.holderDescription)" }
+                ?? "the lease file \(path) was removed (force-unlock?)"
+            lock.withLock { lost = reason }
+            throw Lease.lostError(reason)
+        }
+    }
+
+    private static func lostError(_ reason: String) -> ReconError {
+        ReconError("the lock was taken: \(reason)", hint: "this run stopped before its next write; plan again once the other run is done")
     }
 
     /// Stops the heartbeat and removes the lease if it is still ours; calling it twice does nothing.

@@ -31,8 +31,13 @@ public struct RollbackRunner {
             throw ReconError("run '\(runID)' has no backup (it was pruned, or the run stopped before its backup was written)",
                              hint: "a run without a backup cannot be rolled back")
         }
-        let runPlan = try PlanFile.decode(planBytes)
-        let before = try RunBackup.readRecords(beforeBytes)
+        let runPlan: Plan
+        do {
+            runPlan = try PlanFile.decode(planBytes)
+        } catch {
+            throw ReconError("\(folder)/plan.json: \(error.message)", hint: error.hint)
+        }
+        let before = try RunBackup.readRecords(beforeBytes, path: folder + "/backup/before.json")
         let prior = try StateStore(path: folder + "/backup/state.json").load(expectedTarget: nil)
         var manifest = try ManifestLoader().load(directory: manifestDirectory)
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)

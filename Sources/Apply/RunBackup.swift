@@ -63,11 +63,16 @@ public enum RunBackup {
         return w.finish()
     }
 
-    /// Reads the records of a backup back, for rollback.
-    public static func readRecords(_ bytes: [UInt8]) throws -> [String: [String: RemoteRecord]] {
-        let document = try JSONParser.parse(bytes)
+    /// Reads the records of a backup back, for rollback; errors name `path`, the file they came from.
+    public static func readRecords(_ bytes: [UInt8], path: String) throws -> [String: [String: RemoteRecord]] {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw ReconError("\(path): not a run backup: \(error)", hint: "the run folder was edited or damaged; it cannot be rolled back")
+        }
         guard let version = document["format_version"]?.intValue, version <= formatVersion else {
-            throw ReconError("the backup was written by a newer recon", hint: "upgrade recon to roll back this run")
+            throw ReconError("\(path): the backup was written by a newer recon", hint: "upgrade recon to roll back this run")
         }
         var records: [String: [String: RemoteRecord]] = [:]
         for item in document["records"]?.arrayValue ?? [] {

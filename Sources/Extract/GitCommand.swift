@@ -26,9 +26,17 @@ struct GitCommand: Sendable {
     /// Writing to a git that has exited must return EPIPE, not kill Recon.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
+    /// `RECON_GIT_TIMEOUT` when set to a valid number of seconds; nil when unset or invalid (see `environmentError`).
     private static let environmentTimeout: TimeInterval? = {
-        guard let text = ProcessInfo.processInfo.environment[timeoutVariable], let seconds = Double(text), seconds > 0 else { return nil }
+        guard let text = ProcessInfo.processInfo.environment[timeoutVariable], let seconds = Double(text),
+              seconds.isFinite, seconds >= 1 else { return nil }
         return seconds
+    }()
+
+    /// A `RECON_GIT_TIMEOUT` that is not a number of seconds of at least 1 stops every git before it starts.
+    private static let environmentError: String? = {
+        guard let text = ProcessInfo.processInfo.environment[timeoutVariable], environmentTimeout == nil else { return nil }
+        return "\(timeoutVariable) must be a number of seconds of at least 1, found '\(text)'"
     }()
 
     /// Settings that win over every config file (`-c` beats them all): nothing a hostile `.git/config`
@@ -55,6 +63,9 @@ struct GitCommand: Sendable {
     /// thread. `body` returns false to stop early; git is then killed and its exit ignored.
     func stream(_ arguments: [String], input: (@Sendable (FileHandle) -> Void)? = nil,
                 _ body: (inout ByteStreamReader) throws -> Bool) throws(GitError) {
+        if let problem = GitCommand.environmentError {
+            throw GitError(arguments: arguments, directory: directory, message: problem, hint: "unset it for the default of 600 s")
+        }
         let child: ChildProcess
         do {
             child = try ChildProcess(["git"] + GitCommand.hardening + ["-C", directory] + arguments,

@@ -12,7 +12,7 @@ struct ForceUnlockCommand: Command {
             found the state locked. Use it when the holder is gone for good and the lease cannot break itself:
             it still has time before it expires, and its process ran on another host. A lease that expired,
             or whose process on this host has died, is broken by the next apply without this command.
-            If the holder is in fact still running, it notices at its next heartbeat and stops writing.
+            If the holder is in fact still running, it stops with an error before its next batch.
             """,
         examples: ["recon force-unlock 6f1c2d9e-6a47-4f0b-9a51-2b8f0d6c1e3a"])
 
@@ -33,8 +33,8 @@ struct ForceUnlockCommand: Command {
         console.line("Removed the lease \(removed.id) from \(path): it was held by \(removed.owner) (pid \(removed.pid) on "
             + "\(removed.host)) for '\(removed.operation)' since \(UTCTimestamp.string(removed.created)).")
         if removed.staleness() == nil {
-            console.line(console.style("warning:", .yellow) + " that holder may still be running; it stops writing at its "
-                + "next heartbeat. Plan again before applying.", to: .err)
+            console.line(console.style("warning:", .yellow) + " that holder may still be running; it stops with an error "
+                + "before its next batch. Plan again before applying.", to: .err)
         }
         return .success
     }

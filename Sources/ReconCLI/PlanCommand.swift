@@ -60,6 +60,12 @@ struct PlanCommand: Command {
             }
         }
         if timings { console.line("Timings: \(stages.line)", to: .err) }
+        // Shown with the plan, but still an error: a CI gate must not read it as "nothing to do".
+        guard plan.integrityErrors.isEmpty else {
+            let count = plan.integrityErrors.count
+            throw ReconError("the plan found \(count) integrity error\(count == 1 ? "" : "s") in the base (listed above)",
+                             hint: "remove the extra records so each key is held by one record, then plan again")
+        }
         return detailedExitCode && plan.hasChanges ? .changes : .success
     }
 }

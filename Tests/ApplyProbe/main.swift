@@ -1,5 +1,6 @@
 import Apply
 import Foundation
+import Manifest
 
 // A tiny process for ApplyTests: holds leases and receives signals as a real `recon apply` would,
 // so the tests exercise real processes, real pids and real signals.
@@ -8,6 +9,9 @@ import Foundation
 //   recon-apply-probe race LOCK START_EPOCH     at START_EPOCH try once; print acquired/refused; hold 2 s
 //   recon-apply-probe wait LOCK WAIT            take the lease waiting up to WAIT seconds
 //   recon-apply-probe cancel [BATCH_SECONDS]    print "ready"; when cancelled, "finish a batch", exit 130
+//   recon-apply-probe apply PROJECT PAUSE       `recon apply --auto-approve --batch-size 1` in PROJECT, pausing
+//                                               PAUSE s after each batch: prints "lease ID", "batch N", then
+//                                               "done STATUS" or "failed: ERROR" (exit 1)
 
 /// Unbuffered, so the test sees each line the moment it is said.
 func say(_ text: String) {
@@ -53,7 +57,43 @@ case "cancel":
     Thread.sleep(forTimeInterval: batch)
     say("batch finished")
     exit(130)
+case "apply":
+    let project = arguments[1]
+    let layout = RunLayout(stateDirectory: project + "/state")
+    let statePath = project + "/state/recon.state.json"
+    do {
+        let lease = try Lease.acquire(path: layout.lockPath, operation: "apply")
+        defer { try? lease.release() }
+        say("lease \(lease.id)")
+        let planned = try PlanRunner(manifestDirectory: project + "/manifests", statePath: statePath,
+                                     stateDirectory: layout.stateDirectory, environment: [:]).run()
+        let manifest = try ManifestLoader().load(directory: project + "/manifests")
+        let session = ApplySession(manifest: manifest, layout: layout, statePath: statePath, environment: [:], batchSize: 1)
+        let outcome = try session.apply(planned.plan, refreshed: planned.refreshed, lease: lease, cancellation: CancellationSignal(),
+                                        observer: PausingObserver(pause: Double(arguments[2])!))
+        say("done \(outcome.status.rawValue)")
+    } catch {
+        say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply ...\n".utf8))
     exit(2)
+}
+
+/// Says each finished batch, then sleeps: a slow base, so a test can act between two batches.
+final class PausingObserver: ApplyObserver {
+    let pause: TimeInterval
+    private var batches = 0
+
+    init(pause: TimeInterval) { self.pause = pause }
+
+    func phaseStarted(_ phase: ApplyPhase, total: Int) {}
+    func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
+        batches += 1
+        say("batch \(batches)")
+        Thread.sleep(forTimeInterval: pause)
+    }
+    func recordFinished(_ outcome: EntityOutcome) {}
+    func warning(_ message: String) {}
 }

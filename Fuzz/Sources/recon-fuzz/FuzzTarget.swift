@@ -41,6 +41,7 @@ enum FuzzTarget: String {
     }
 }
 
+/// libFuzzer's entry point, for its own driver and for tools that look for it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzTarget.selected.run(Array(UnsafeBufferPointer(start: data, count: size)))

@@ -17,7 +17,7 @@ enum PlanDecoder {
             let decoded = try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder)
             // Two changes for one record would write it twice (two creates make a duplicate).
             guard seen.insert([decoded.table, decoded.key]).inserted else {
-                throw ReconError("the plan file is damaged: two changes for '\(decoded.key)' in table '\(decoded.table)'",
+                throw ReconError("the plan file is damaged: two changes for '\(JSONParser.shown(decoded.key))' in table '\(JSONParser.shown(decoded.table))'",
                                  hint: "make the plan again with 'recon plan -out FILE'")
             }
             plan.recordChanges.append(decoded)
@@ -50,10 +50,10 @@ enum PlanDecoder {
     private static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]]) throws(ReconError) -> RecordChange {
         let actionName = try string(json, "action"), reasonName = try string(json, "reason")
         guard let action = RecordAction(rawValue: actionName) else {
-            throw ReconError("unknown action '\(actionName)' in the plan", hint: "the plan was made by another version of recon")
+            throw ReconError("unknown action '\(JSONParser.shown(actionName))' in the plan", hint: "the plan was made by another version of recon")
         }
         guard let reason = ChangeReason(rawValue: reasonName) else {
-            throw ReconError("unknown reason '\(reasonName)' in the plan", hint: "the plan was made by another version of recon")
+            throw ReconError("unknown reason '\(JSONParser.shown(reasonName))' in the plan", hint: "the plan was made by another version of recon")
         }
         var fields: [FieldChange] = []
         for field in try PlanJSON.array(json, "fields") {

@@ -42,7 +42,7 @@ enum PlanJSON {
         guard let members = try object(json, key) else { return nil }
         var values: [String: FieldValue] = [:]
         for (name, member) in members {
-            if let value = try fieldValue(member, name: "'\(name)' in '\(key)'") { values[name] = value }
+            if let value = try fieldValue(member, name: "'\(JSONParser.shown(name))' in '\(key)'") { values[name] = value }
         }
         return values
     }

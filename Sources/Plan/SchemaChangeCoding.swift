@@ -101,14 +101,14 @@ enum SchemaChangeCoding {
                                       message: try PlanDecoder.string(json, "message"),
                                       instructions: try PlanDecoder.string(json, "instructions")))
         default:
-            throw ReconError("unknown schema change '\(kind)' in the plan", hint: "the plan was made by another version of recon")
+            throw ReconError("unknown schema change '\(JSONParser.shown(kind))' in the plan", hint: "the plan was made by another version of recon")
         }
     }
 
     private static func readField(_ json: JSONValue) throws(ReconError) -> FieldDefinition {
         let type = try PlanDecoder.string(json, "type")
         guard FieldType.Name(rawValue: type) != nil else {
-            throw ReconError("unknown field type '\(type)' in the plan", hint: "the plan was made by another version of recon")
+            throw ReconError("unknown field type '\(JSONParser.shown(type))' in the plan", hint: "the plan was made by another version of recon")
         }
         return FieldDefinition(name: try PlanDecoder.string(json, "name"), type: type,
                                description: try PlanJSON.string(json, "description"),

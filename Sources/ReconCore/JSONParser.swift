@@ -57,7 +57,7 @@ public struct JSONParser {
             guard peek(UInt8(ascii: "\"")) else { throw failure("expected a string key") }
             let name = try parseString()
             skipWhitespace()
-            guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after key \"\(name)\"") }
+            guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after key \"\(JSONParser.shown(name))\"") }
             index += 1
             skipWhitespace()
             members[name] = try parseValue()
@@ -253,6 +253,21 @@ public struct JSONParser {
         case 0x00...0x7F: return "character U+\(hex(UInt32(byte)))"
         default: return "byte 0x\(String(byte, radix: 16, uppercase: true))"
         }
+    }
+
+    /// Text from the input for a message, control characters (C0, DEL, C1) as `\u{XX}`: a key
+    /// decoded from `\u001b` must not reach a terminal as a raw escape.
+    public static func shown(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                let digits = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: "\\u{\(digits.count < 2 ? "0" + digits : digits)}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     static func hex(_ code: UInt32) -> String {

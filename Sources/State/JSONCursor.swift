@@ -25,7 +25,7 @@ struct JSONCursor {
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
         let key = try readString()
         skipWhitespace()
-        guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after key \"\(key)\"") }
+        guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after key \"\(JSONParser.shown(key))\"") }
         index += 1
         return key
     }

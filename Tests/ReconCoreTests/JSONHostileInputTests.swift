@@ -72,4 +72,8 @@ final class JSONHostileInputTests: XCTestCase {
         }
         XCTAssertNoThrow(try JSONParser.parse(bytes))
     }
+
+    func testKeysInMessagesHaveControlCharactersEscaped() {
+        assertRefused(#"{"\u001b[2Jx\u0085" 1}"#, #"after key "\u{1B}[2Jx\u{85}""#)
+    }
 }

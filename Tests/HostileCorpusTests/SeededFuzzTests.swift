@@ -13,6 +13,7 @@ import YAML
 /// `RECON_FUZZ_INPUTS` raises the count for a longer local run.
 final class SeededFuzzTests: XCTestCase {
     private static let inputsPerTarget = Int(ProcessInfo.processInfo.environment["RECON_FUZZ_INPUTS"] ?? "") ?? 30_000
+    private static let minimumInputs = 2_000
     private static let secondsPerTarget = ProcessInfo.processInfo.environment["RECON_FUZZ_INPUTS"] == nil ? 5.0 : 3600
 
     private func seeds(_ categories: String...) throws -> [[UInt8]] {
@@ -25,7 +26,8 @@ final class SeededFuzzTests: XCTestCase {
         let deadline = Date().addingTimeInterval(SeededFuzzTests.secondsPerTarget)
         var count = 0
         for input in seeds { body(input); count += 1 }
-        while count < SeededFuzzTests.inputsPerTarget, count % 256 != 0 || Date() < deadline {
+        // At least `minimumInputs` whatever the machine's speed, so the counts asserted below never depend on timing.
+        while count < SeededFuzzTests.inputsPerTarget, count < SeededFuzzTests.minimumInputs || count % 256 != 0 || Date() < deadline {
             let base = seeds[mutator.below(seeds.count)]
             body(mutator.mutate(base, other: seeds[mutator.below(seeds.count)]))
             count += 1
@@ -39,7 +41,7 @@ final class SeededFuzzTests: XCTestCase {
             guard let value = try? JSONParser.parse(bytes) else { return }
             XCTAssertEqual(try? JSONParser.parse(value.canonicalBytes()), value, "round trip of \(bytes)")
         }
-        XCTAssertGreaterThan(count, 1_000)
+        XCTAssertGreaterThanOrEqual(count, SeededFuzzTests.minimumInputs)
     }
 
     func testYAMLLoaderAndManifestLoaderNeverTrap() throws {
@@ -55,7 +57,7 @@ final class SeededFuzzTests: XCTestCase {
                 XCTFail("not a diagnostics error: \(error)")
             }
         }
-        XCTAssertGreaterThan(count, 1_000)
+        XCTAssertGreaterThanOrEqual(count, SeededFuzzTests.minimumInputs)
     }
 
     func testFrontMatterReaderNeverTraps() throws {
@@ -70,7 +72,7 @@ final class SeededFuzzTests: XCTestCase {
             }
             _ = try? SourceDocument(file, format: .markdown)
         }
-        XCTAssertGreaterThan(count, 1_000)
+        XCTAssertGreaterThanOrEqual(count, SeededFuzzTests.minimumInputs)
     }
 
     /// Mutated files mostly fail the digest; each is also re-sealed with a correct digest so the
@@ -85,7 +87,7 @@ final class SeededFuzzTests: XCTestCase {
             let file = PlanFile.encode(plan)
             XCTAssertEqual((try? PlanFile.decode(file)).map(PlanFile.encode), file)
         }
-        XCTAssertGreaterThan(count, 1_000)
+        XCTAssertGreaterThanOrEqual(count, SeededFuzzTests.minimumInputs)
     }
 
     func testTheCorpusHoldsAtLeast200DistinctInputs() throws {

@@ -3,10 +3,11 @@ import Foundation
 import Manifest
 import Plan
 import ReconCore
+import State
 import XCTest
 import YAML
 
-/// A seeded mutation loop over the four readers of untrusted bytes, seeded from the corpus. Each
+/// A seeded mutation loop over the readers of untrusted bytes (the four the issue names, and the state's), seeded from the corpus. Each
 /// input must come back as a value or a thrown error: a trap would kill the test process, which is
 /// the check. Cheap invariants are asserted for what is accepted. Each target stops after
 /// `inputsPerTarget` inputs or `secondsPerTarget`, whichever comes first (CI time stays bounded);
@@ -86,6 +87,22 @@ final class SeededFuzzTests: XCTestCase {
             // Empty and absent values are one value, so compare the files, not the models.
             let file = PlanFile.encode(plan)
             XCTAssertEqual((try? PlanFile.decode(file)).map(PlanFile.encode), file)
+        }
+        XCTAssertGreaterThanOrEqual(count, SeededFuzzTests.minimumInputs)
+    }
+
+    /// The state reader has a cursor of its own (no tree); an accepted state must encode to itself.
+    func testStateDecoderNeverTrapsAndAcceptedStatesRoundTrip() throws {
+        var state = StateModel(lineage: "8d2f4c1e-0000-4000-8000-000000000001", target: "sqlite:base.sqlite", serial: 3)
+        state.tables["Skills"] = TableState(id: "tbl1", fields: ["Key": "fld1", "Name\u{1B}": "fld2"])
+        state.records["Skills"] = ["core:a": ManagedRecord(id: "rec1", values: [
+            "Name": .text("q\"\\\n\u{0}é😀"), "Stars": .number(-2.5e-3), "Done": .bool(true), "Tags": .list(["a", "b"])])]
+        state.repos["core"] = RepoState(commit: String(repeating: "ab", count: 20))
+        let seeds = [StateCodec.encode(state)] + (try self.seeds("json"))
+        let count = fuzz("state decoder", seed: 0x5354_4154, seeds: seeds) { bytes in
+            guard let decoded = try? StateCodec.decode(bytes) else { return }
+            let file = StateCodec.encode(decoded)
+            XCTAssertEqual((try? StateCodec.decode(file)).map(StateCodec.encode), file)
         }
         XCTAssertGreaterThanOrEqual(count, SeededFuzzTests.minimumInputs)
     }

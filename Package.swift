@@ -44,5 +44,7 @@ let package = Package(
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
+        .testTarget(name: "HostileCorpusTests", dependencies: ["Plan", "Extract", "Manifest", "YAML", "State", "SQLiteBase", "ReconCore", "TestSupport"],
+                    exclude: ["Corpus"]),
     ]
 )

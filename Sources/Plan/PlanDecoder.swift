@@ -6,72 +6,88 @@ enum PlanDecoder {
         var plan = Plan(
             toolVersion: try string(body, "tool_version"), target: try string(body, "target"),
             manifestDigest: try string(body, "manifest_digest"), lineage: try string(body, "lineage"),
-            serial: body["serial"]?.intValue ?? 0)
-        for change in body["schema_changes"]?.arrayValue ?? [] {
+            serial: try PlanJSON.int(body, "serial") ?? 0)
+        for change in try PlanJSON.array(body, "schema_changes") {
             plan.schemaChanges.append(try SchemaChangeCoding.read(change))
         }
-        plan.fieldOrder = (body["field_order"]?.objectValue ?? [:]).mapValues { ($0.arrayValue ?? []).compactMap(\.stringValue) }
-        plan.managedFields = (body["managed_fields"]?.objectValue ?? [:]).mapValues { ($0.arrayValue ?? []).compactMap(\.stringValue) }
-        for change in body["record_changes"]?.arrayValue ?? [] {
-            plan.recordChanges.append(try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder))
+        plan.fieldOrder = try PlanJSON.stringLists(body, "field_order")
+        plan.managedFields = try PlanJSON.stringLists(body, "managed_fields")
+        var seen: Set<[String]> = []
+        for change in try PlanJSON.array(body, "record_changes") {
+            let decoded = try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder)
+            // Two changes for one record would write it twice (two creates make a duplicate).
+            guard seen.insert([decoded.table, decoded.key]).inserted else {
+                throw ReconError("the plan file is damaged: two changes for '\(JSONParser.shown(decoded.key))' in table '\(JSONParser.shown(decoded.table))'",
+                                 hint: "make the plan again with 'recon plan -out FILE'")
+            }
+            plan.recordChanges.append(decoded)
         }
-        for skip in body["protected_skips"]?.arrayValue ?? [] {
+        for skip in try PlanJSON.array(body, "protected_skips") {
             plan.protectedSkips.append(ProtectedSkip(
                 table: try string(skip, "table"), key: try string(skip, "key"), field: try string(skip, "field"),
-                base: skip["base"].flatMap(FieldValue.init(json:)), desired: skip["desired"].flatMap(FieldValue.init(json:))))
+                base: try PlanJSON.fieldValue(skip["base"], name: "'base'"), desired: try PlanJSON.fieldValue(skip["desired"], name: "'desired'")))
         }
-        for error in body["integrity_errors"]?.arrayValue ?? [] {
+        for error in try PlanJSON.array(body, "integrity_errors") {
             plan.integrityErrors.append(IntegrityError(
                 table: try string(error, "table"), key: try string(error, "key"),
-                recordIDs: (error["record_ids"]?.arrayValue ?? []).compactMap(\.stringValue)))
+                recordIDs: try PlanJSON.strings(error, "record_ids") ?? []))
         }
-        for fingerprint in body["preconditions"]?.arrayValue ?? [] {
+        for fingerprint in try PlanJSON.array(body, "preconditions") {
             plan.preconditions.append(RecordFingerprint(
                 table: try string(fingerprint, "table"), recordID: try string(fingerprint, "record_id"),
                 hash: try string(fingerprint, "hash")))
         }
-        plan.unmanaged = (body["unmanaged"]?.objectValue ?? [:]).compactMapValues(\.intValue)
-        plan.repoCommits = (body["repo_commits"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        plan.rollbackOf = body["rollback_of"]?.stringValue
+        for (table, _) in try PlanJSON.object(body, "unmanaged") ?? [:] {
+            plan.unmanaged[table] = try PlanJSON.int(body["unmanaged"]!, table)
+        }
+        for (repo, _) in try PlanJSON.object(body, "repo_commits") ?? [:] {
+            plan.repoCommits[repo] = try PlanJSON.string(body["repo_commits"]!, repo)
+        }
+        plan.rollbackOf = try PlanJSON.string(body, "rollback_of")
         plan.rollbackConflicts = try RollbackConflictCoding.read(body["rollback_conflicts"]?.arrayValue ?? [])
         return plan
     }
 
     private static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]]) throws(ReconError) -> RecordChange {
-        guard let action = RecordAction(rawValue: try string(json, "action")),
-              let reason = ChangeReason(rawValue: try string(json, "reason"))
-        else { throw ReconError("unknown action or reason in the plan", hint: "the plan was made by another version of recon") }
+        let actionName = try string(json, "action"), reasonName = try string(json, "reason")
+        guard let action = RecordAction(rawValue: actionName) else {
+            throw ReconError("unknown action '\(JSONParser.shown(actionName))' in the plan", hint: "the plan was made by another version of recon")
+        }
+        guard let reason = ChangeReason(rawValue: reasonName) else {
+            throw ReconError("unknown reason '\(JSONParser.shown(reasonName))' in the plan", hint: "the plan was made by another version of recon")
+        }
         var fields: [FieldChange] = []
-        for field in json["fields"]?.arrayValue ?? [] {
+        for field in try PlanJSON.array(json, "fields") {
             guard let kind = FieldChangeKind(rawValue: try string(field, "kind")) else {
                 throw ReconError("unknown field change kind in the plan")
             }
             fields.append(FieldChange(
-                name: try string(field, "name"), kind: kind, before: field["before"].flatMap(FieldValue.init(json:)),
-                after: field["after"].flatMap(FieldValue.init(json:)), recorded: field["recorded"].flatMap(FieldValue.init(json:))))
+                name: try string(field, "name"), kind: kind, before: try PlanJSON.fieldValue(field["before"], name: "'before'"),
+                after: try PlanJSON.fieldValue(field["after"], name: "'after'"),
+                recorded: try PlanJSON.fieldValue(field["recorded"], name: "'recorded'")))
         }
-        var stateValues = json["state_values"]?.objectValue?.compactMapValues(FieldValue.init(json:))
-        if let set = json["set"]?.objectValue {
-            let values = set.compactMapValues(FieldValue.init(json:))
+        var stateValues = try PlanJSON.fieldValues(json, "state_values")
+        if let values = try PlanJSON.fieldValues(json, "set") {
             let table = try string(json, "table")
             let position = Dictionary((order[table] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             fields = values.keys.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
                 .map { FieldChange(name: $0, kind: .set, before: nil, after: values[$0]) }
             if stateValues == nil { stateValues = PlanCompaction.derivedState(values, managed: managed[table]) }
         }
-        let source = json["source"].map { source in
-            Provenance(repo: source["repo"]?.stringValue ?? "", path: source["path"]?.stringValue ?? "",
-                       sourceCommit: source["commit"]?.stringValue ?? "")
+        var source: Provenance?
+        if let provenance = try PlanJSON.object(json, "source").map(JSONValue.object) {
+            source = Provenance(repo: try PlanJSON.string(provenance, "repo") ?? "", path: try PlanJSON.string(provenance, "path") ?? "",
+                                sourceCommit: try PlanJSON.string(provenance, "commit") ?? "")
         }
         return RecordChange(
-            table: try string(json, "table"), key: try string(json, "key"), remoteID: json["remote_id"]?.stringValue,
+            table: try string(json, "table"), key: try string(json, "key"), remoteID: try PlanJSON.string(json, "remote_id"),
             action: action, reason: reason, fields: fields, source: source,
             stateValues: stateValues,
-            blockedBy: json["blocked_by"]?.stringValue)
+            blockedBy: try PlanJSON.string(json, "blocked_by"))
     }
 
     static func string(_ json: JSONValue, _ key: String) throws(ReconError) -> String {
-        guard let value = json[key]?.stringValue else {
+        guard let value = try PlanJSON.string(json, key) else {
             throw ReconError("the plan file is missing '\(key)'", hint: "make the plan again with 'recon plan -out FILE'")
         }
         return value

@@ -50,6 +50,9 @@ public enum PlanFile {
         guard let version = document["format_version"]?.intValue else {
             throw ReconError("the file is not a Recon plan (no format_version)")
         }
+        guard version >= 1 else {
+            throw ReconError("format_version \(version) is not a plan format (they start at 1)", hint: "make the plan again with 'recon plan -out FILE'")
+        }
         guard version <= Plan.formatVersion else {
             throw ReconError("the plan was written in format \(version), newer than this recon reads (\(Plan.formatVersion))",
                              hint: "upgrade recon, or make the plan again with this version")
@@ -63,6 +66,7 @@ public enum PlanFile {
             throw ReconError("the plan file was modified after it was made: its digest does not match its contents",
                              hint: "recorded \(recorded), contents hash to \(actual); make the plan again with 'recon plan -out FILE'")
         }
+        guard body.objectValue != nil else { throw ReconError("the plan body is not an object", hint: "make the plan again with 'recon plan -out FILE'") }
         try signature?.verify(document["signature"]?.stringValue, body: canonical)
         return try PlanDecoder.plan(body)
     }

@@ -1,3 +1,4 @@
+import Manifest
 import ReconCore
 import Remote
 
@@ -71,7 +72,7 @@ enum SchemaChangeCoding {
         switch kind {
         case "create_table":
             var fields: [FieldDefinition] = []
-            for field in json["fields"]?.arrayValue ?? [] { fields.append(try readField(field)) }
+            for field in try PlanJSON.array(json, "fields") { fields.append(try readField(field)) }
             return .createTable(name: table, description: json["description"]?.stringValue, fields: fields)
         case "create_field":
             guard let field = json["field"] else { throw ReconError("a create_field change has no field") }
@@ -100,14 +101,18 @@ enum SchemaChangeCoding {
                                       message: try PlanDecoder.string(json, "message"),
                                       instructions: try PlanDecoder.string(json, "instructions")))
         default:
-            throw ReconError("unknown schema change '\(kind)' in the plan", hint: "the plan was made by another version of recon")
+            throw ReconError("unknown schema change '\(JSONParser.shown(kind))' in the plan", hint: "the plan was made by another version of recon")
         }
     }
 
     private static func readField(_ json: JSONValue) throws(ReconError) -> FieldDefinition {
-        FieldDefinition(name: try PlanDecoder.string(json, "name"), type: try PlanDecoder.string(json, "type"),
-                     description: json["description"]?.stringValue,
-                     choices: json["choices"]?.arrayValue?.compactMap(\.stringValue),
-                     linkedTable: json["linked_table"]?.stringValue, precision: json["precision"]?.intValue)
+        let type = try PlanDecoder.string(json, "type")
+        guard FieldType.Name(rawValue: type) != nil else {
+            throw ReconError("unknown field type '\(JSONParser.shown(type))' in the plan", hint: "the plan was made by another version of recon")
+        }
+        return FieldDefinition(name: try PlanDecoder.string(json, "name"), type: type,
+                               description: try PlanJSON.string(json, "description"),
+                               choices: try PlanJSON.strings(json, "choices"),
+                               linkedTable: try PlanJSON.string(json, "linked_table"), precision: try PlanJSON.int(json, "precision"))
     }
 }

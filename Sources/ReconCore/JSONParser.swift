@@ -42,7 +42,7 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        default: throw failure("unexpected character '\(Character(Unicode.Scalar(bytes[index])))', expected a value")
+        default: throw failure("unexpected \(JSONParser.describe(bytes[index])), expected a value")
         }
     }
 
@@ -57,7 +57,7 @@ public struct JSONParser {
             guard peek(UInt8(ascii: "\"")) else { throw failure("expected a string key") }
             let name = try parseString()
             skipWhitespace()
-            guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after key \"\(name)\"") }
+            guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after key \"\(JSONParser.shown(name))\"") }
             index += 1
             skipWhitespace()
             members[name] = try parseValue()
@@ -93,6 +93,7 @@ public struct JSONParser {
         if depth > JSONParser.maximumDepth { throw failure("nesting deeper than \(JSONParser.maximumDepth) levels") }
     }
 
+    /// A string literal: escapes decoded, surrogates paired, bytes checked to be UTF-8.
     private mutating func parseString() throws(Failure) -> String {
         index += 1
         let start = index
@@ -105,8 +106,7 @@ public struct JSONParser {
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw failure("control character in string") }
-            index += 1
+            index += try literalLength()
         }
         var scalars = Array(bytes[start..<index])
         while index < bytes.count {
@@ -116,6 +116,7 @@ public struct JSONParser {
                 index += 1
                 return String(decoding: scalars, as: UTF8.self)
             case UInt8(ascii: "\\"):
+                let escapeStart = index
                 index += 1
                 guard index < bytes.count else { break }
                 let escape = bytes[index]
@@ -127,26 +128,50 @@ public struct JSONParser {
                 case UInt8(ascii: "n"): scalars.append(0x0A)
                 case UInt8(ascii: "r"): scalars.append(0x0D)
                 case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    var code = try parseHex4()
-                    if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count,
-                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                    {
-                        index += 2
-                        let low = try parseHex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default: throw failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+                case UInt8(ascii: "u"): scalars.append(contentsOf: String(try unicodeEscape(from: escapeStart)).utf8)
+                default:
+                    index = escapeStart
+                    throw failure("invalid escape: '\\' followed by \(JSONParser.describe(escape))")
                 }
             default:
-                if byte < 0x20 { throw failure("control character in string") }
-                scalars.append(byte)
-                index += 1
+                let length = try literalLength()
+                scalars.append(contentsOf: bytes[index..<(index + length)])
+                index += length
             }
         }
         throw failure("unterminated string")
+    }
+
+    /// The byte length of the unescaped character at `index`: control bytes and bad UTF-8 refused.
+    private func literalLength() throws(Failure) -> Int {
+        let byte = bytes[index]
+        if byte < 0x20 { throw failure("control character U+\(JSONParser.hex(UInt32(byte))) in string; escape it") }
+        guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { throw failure("invalid UTF-8 in string") }
+        return length
+    }
+
+    /// `\uXXXX` after its `\u`; a surrogate must be a high one followed by a low one.
+    private mutating func unicodeEscape(from escapeStart: Int) throws(Failure) -> Character {
+        let code = try parseHex4()
+        switch code {
+        case 0xDC00...0xDFFF:
+            index = escapeStart
+            throw failure("lone low surrogate \\u\(JSONParser.hex(code)) (no high surrogate before it)")
+        case 0xD800...0xDBFF:
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                index = escapeStart
+                throw failure("lone high surrogate \\u\(JSONParser.hex(code)) (no \\u low surrogate after it)")
+            }
+            index += 2
+            let low = try parseHex4()
+            guard (0xDC00...0xDFFF).contains(low) else {
+                index = escapeStart
+                throw failure("high surrogate \\u\(JSONParser.hex(code)) followed by \\u\(JSONParser.hex(low)), not a low surrogate")
+            }
+            return Character(Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))!)
+        default:
+            return Character(Unicode.Scalar(code)!)
+        }
     }
 
     private mutating func parseHex4() throws(Failure) -> UInt32 {
@@ -170,6 +195,10 @@ public struct JSONParser {
     private mutating func parseNumber() throws(Failure) -> Double {
         let start = index
         if peek(UInt8(ascii: "-")) { index += 1 }
+        if peek(UInt8(ascii: "0")), index + 1 < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
+            index = start
+            throw failure("leading zero in number")
+        }
         var digits = 0
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1; digits += 1 }
         if digits == 0 { throw failure("expected digits in number") }
@@ -187,7 +216,10 @@ public struct JSONParser {
             if exponent == 0 { throw failure("expected digits in exponent") }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let number = Double(text) else { throw failure("invalid number '\(text)'") }
+        guard let number = Double(text), number.isFinite else {
+            index = start
+            throw failure("number out of range (beyond ±1.8e308)")
+        }
         return number
     }
 
@@ -214,12 +246,42 @@ public struct JSONParser {
         }
     }
 
+    /// A byte for a message: printable ASCII quoted, anything else by its code, never raw.
+    static func describe(_ byte: UInt8) -> String {
+        switch byte {
+        case 0x21...0x7E: return "character '\(Character(Unicode.Scalar(byte)))'"
+        case 0x00...0x7F: return "character U+\(hex(UInt32(byte)))"
+        default: return "byte 0x\(String(byte, radix: 16, uppercase: true))"
+        }
+    }
+
+    /// Text from the input for a message, control characters (C0, DEL, C1) as `\u{XX}`: a key
+    /// decoded from `\u001b` must not reach a terminal as a raw escape.
+    public static func shown(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                let digits = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: "\\u{\(digits.count < 2 ? "0" + digits : digits)}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func hex(_ code: UInt32) -> String {
+        let digits = String(code, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
     private func failure(_ message: String) -> Failure {
         var line = 1
         var column = 1
         for byte in bytes[..<min(index, bytes.count)] {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
-        return Failure(line: line, column: column, message: message)
+        let truncated = index >= bytes.count && !message.hasPrefix("unexpected end of input")
+        return Failure(line: line, column: column, message: truncated ? "unexpected end of input, \(message)" : message)
     }
 }

@@ -25,7 +25,7 @@ struct JSONCursor {
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
         let key = try readString()
         skipWhitespace()
-        guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after key \"\(key)\"") }
+        guard peek() == UInt8(ascii: ":") else { throw failure("expected ':' after key \"\(JSONParser.shown(key))\"") }
         index += 1
         return key
     }
@@ -69,6 +69,10 @@ struct JSONCursor {
         guard let number = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
             index = start
             throw failure("invalid number")
+        }
+        guard number.isFinite else {
+            index = start
+            throw failure("number out of range (beyond ±1.8e308)")
         }
         return number
     }
@@ -157,23 +161,29 @@ struct JSONCursor {
             case 0..<0x20:
                 throw failure("control character in string")
             default:
-                index += 1
+                guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { throw failure("invalid UTF-8 in string") }
+                index += length
             }
         }
         throw failure("unterminated string")
     }
 
-    /// The slow path: hands the whole string literal to the tree parser, which knows every escape.
+    /// The slow path: hands the whole string literal to the tree parser, which knows every escape;
+    /// its errors are reported at the literal's opening quote.
     private mutating func readEscapedString(from start: Int) throws(StateCodec.Failure) -> String {
         while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
             index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
         }
         guard index < bytes.count else { throw failure("unterminated string") }
         index += 1
-        guard case .string(let text)? = try? JSONParser.parse(Array(bytes[(start - 1)..<index])) else {
-            index = start
-            throw failure("invalid escape in string")
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(Array(bytes[(start - 1)..<index]))
+        } catch {
+            index = start - 1
+            throw failure(error.message)
         }
+        guard case .string(let text) = parsed else { throw failure("expected a string") }
         return text
     }
 

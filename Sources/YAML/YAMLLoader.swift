@@ -36,7 +36,7 @@ public struct YAMLLoader {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    throw Self.syntaxError(parser, file: file)
+                    throw Self.syntaxError(parser, bytes: bytes, file: file)
                 }
                 defer { yaml_event_delete(&event) }
                 if event.type == YAML_STREAM_END_EVENT { break }
@@ -46,9 +46,9 @@ public struct YAMLLoader {
         }
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> YAMLError {
+    private static func syntaxError(_ parser: yaml_parser_t, bytes: [UInt8], file: String) -> YAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        let mark = parser.problem_mark
+        var (line, column) = (parser.problem_mark.line + 1, parser.problem_mark.column + 1)
         var message = problem
         var hint: String?
         if let context = parser.context.map({ String(cString: $0) }) {
@@ -57,9 +57,20 @@ public struct YAMLLoader {
             hint = "the construct began at line \(at.line + 1), column \(at.column + 1)"
         }
         if parser.error == YAML_READER_ERROR {
+            // The reader reports only a byte offset (its mark stays at the start): count lines up to it.
             message = "\(problem) at byte \(parser.problem_offset)"
+            (line, column) = position(of: parser.problem_offset, in: bytes)
         }
-        return YAMLError(at: SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1), message, hint: hint)
+        return YAMLError(at: SourceLocation(file: file, line: line, column: column), message, hint: hint)
+    }
+
+    /// Line and column (in characters, counting UTF-8 lead bytes) of a byte offset.
+    static func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        for byte in bytes[..<min(offset, bytes.count)] {
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return (line, column)
     }
 }
 

@@ -95,13 +95,7 @@ final class ApplyCommandTests: XCTestCase {
         project.repo.commit("many")
         XCTAssertEqual(try project.recon("plan", "-out", "plan.json").status, 0)
         // The first apply writes one record per batch, so it holds the lock for a while.
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: ReconProcess.executable)
-        first.arguments = ["apply", "plan.json", "--batch-size", "1"]
-        first.currentDirectoryURL = URL(fileURLWithPath: project.path)
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try ReconProcess.start(["apply", "plan.json", "--batch-size", "1"], in: project.path)
         let deadline = Date().addingTimeInterval(20)
         while !project.directory.exists("state/.lock"), Date() < deadline, first.isRunning { usleep(2_000) }
         let second = try project.recon("apply", "--auto-approve")

@@ -11,13 +11,7 @@ final class InterruptedLedgerTests: XCTestCase {
             let project = CLIProject(protected: false)
             for index in 0..<40 { project.skill("p\(index % 2)", "s\(index)") }
             project.repo.commit("skills")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
-            process.arguments = ["apply", "--auto-approve", "--batch-size", "1"]
-            process.currentDirectoryURL = URL(fileURLWithPath: project.path)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ReconProcess.start(["apply", "--auto-approve", "--batch-size", "1"], in: project.path)
             // Killed the moment the journal holds `point` lines: between a batch's journal line and
             // whatever the run writes next.
             let deadline = Date().addingTimeInterval(60)

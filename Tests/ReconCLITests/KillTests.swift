@@ -10,14 +10,7 @@ final class KillTests: XCTestCase {
     }
 
     private func startApply(_ project: CLIProject) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
-        process.arguments = ["apply", "--auto-approve", "--batch-size", "4"]
-        process.currentDirectoryURL = URL(fileURLWithPath: project.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try ReconProcess.start(["apply", "--auto-approve", "--batch-size", "4"], in: project.path)
     }
 
     /// Kill point `point`: early ones by time (planning, schema, backup), later ones by batches journaled.

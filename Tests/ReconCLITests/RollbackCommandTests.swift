@@ -45,13 +45,7 @@ final class RollbackCommandTests: XCTestCase {
         let project = CLIProject(protected: false)
         for index in 0..<120 { project.skill("p\(index % 4)", "s\(index)") }
         project.repo.commit("many")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
-        process.arguments = ["apply", "--auto-approve", "--batch-size", "4"]
-        process.currentDirectoryURL = URL(fileURLWithPath: project.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ReconProcess.start(["apply", "--auto-approve", "--batch-size", "4"], in: project.path)
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning, journalLines(project) < 6, Date() < deadline { usleep(500) }
         _ = Glibc.kill(process.processIdentifier, SIGINT)
@@ -95,13 +89,7 @@ final class RollbackCommandTests: XCTestCase {
         let project = CLIProject(protected: false)
         for index in 0..<120 { project.skill("p\(index % 4)", "s\(index)") }
         project.repo.commit("many")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
-        process.arguments = ["apply", "--auto-approve", "--batch-size", "4"]
-        process.currentDirectoryURL = URL(fileURLWithPath: project.path)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ReconProcess.start(["apply", "--auto-approve", "--batch-size", "4"], in: project.path)
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning, journalLines(project) < 8, Date() < deadline { usleep(500) }
         _ = Glibc.kill(process.processIdentifier, SIGKILL)

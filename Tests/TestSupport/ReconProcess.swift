@@ -23,6 +23,19 @@ public struct ReconProcess {
         fatalError("the recon executable was not found near \(Bundle.main.bundlePath); build it with 'swift build'")
     }
 
+    /// Starts `recon arguments` in `directory` in the background, output discarded, for tests that
+    /// signal, kill or race it while it runs.
+    public static func start(_ arguments: [String], in directory: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `recon arguments` in `directory` with `environment` added to a minimal one.
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
                            input: String? = nil) throws -> Result {

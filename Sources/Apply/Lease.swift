@@ -52,6 +52,7 @@ public final class Lease: @unchecked Sendable {
         let started = Date()
         var delay = 0.05
         var notes: [String] = []
+        try PrivateFile.claimStateDirectory(PrivateFile.directoryOf(path))
         while true {
             let attempt = try LeaseGuard.withLock(leasePath: path, createDirectory: true) { () throws -> Attempt in
                 if let existing = try readInfo(path) {

@@ -35,6 +35,16 @@ public enum PrivateFile {
         }
     }
 
+    /// Creates Recon's own state folder at 0700, or takes group and other access away from it when it
+    /// exists and belongs to this user: a fresh clone leaves `state/` 0755, and its listing names the
+    /// runs and backups. Only for the state folder, never for a folder the user chose (a plan's).
+    public static func claimStateDirectory(_ directory: String) throws {
+        try createDirectory(directory)
+        var info = stat()
+        guard stat(directory, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 != 0 else { return }
+        guard chmod(directory, mode_t(info.st_mode & 0o700)) == 0 else { throw failure("cannot make private", directory) }
+    }
+
     /// Replaces `path` crash-safely: a temp file in the same folder, fsynced, renamed over the target,
     /// the folder fsynced. A reader sees the old file or the new one, never half. The new file gets the
     /// old one's mode, or 0600 when there was none.

@@ -60,6 +60,7 @@ public struct StateStore: Sendable {
         var next = state
         next.serial += 1
         let bytes = StateCodec.encode(next)
+        try PrivateFile.claimStateDirectory(AtomicFile.directoryOf(path))
         try AtomicFile.write(bytes, to: path)
         state = next
         let directory = AtomicFile.directoryOf(journalPath)

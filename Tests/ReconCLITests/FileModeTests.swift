@@ -40,6 +40,19 @@ final class FileModeTests: XCTestCase {
         }
     }
 
+    /// A fresh clone has `state/` at 0755 (git makes it, for its README); the first apply makes it 0700.
+    func testAStateFolderFromACloneIsMadePrivateByTheFirstApply() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        project.directory.write("state/README.md", "What Recon writes.\n")
+        XCTAssertEqual(chmod(project.directory.file("state"), 0o755), 0)
+        let apply = try project.recon("apply", "-auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertEqual(mode(project.directory.file("state")), 0o700)
+        XCTAssertEqual(mode(project.directory.file("state/README.md")) & 0o700, 0o600, "files already there are left as they are")
+    }
+
     func testARewrittenStateFileKeepsItsMode() throws {
         let project = CLIProject()
         project.skill("alpha", "one")

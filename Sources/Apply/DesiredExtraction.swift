@@ -4,9 +4,10 @@ import Plan
 import ReconCore
 
 /// Extraction for planning. A plan that retires records (delete, archive, forget) of a repo answered from the
-/// extract cache is made again after reading that repo from its source: a cache that lost records (corrupt or
-/// edited, whatever checksum it carries) can never make them disappear from the base. Retiring from a cached
-/// repo is rare (an unapplied plan made twice, or a commit that removed files), so the extra read is too.
+/// extract cache, or changes any record of a repo the records cache answered whole, is made again after reading
+/// that repo from its source: a cache that lost, added or altered records (corrupt or edited, whatever checksum
+/// it carries) can never write or remove them. Such plans are rare at an unmoved commit (an unapplied plan made
+/// twice, `apply FILE`, drift in the base), so the extra read is too; a no-op plan never pays it.
 struct DesiredExtraction {
     var manifest: Manifest
     var stateDirectory: String
@@ -23,14 +24,17 @@ struct DesiredExtraction {
     func confirm(_ first: ExtractResult, _ planned: Plan, plan: (ExtractResult) throws -> Plan) throws
         -> (extraction: ExtractResult, plan: Plan) {
         let fromCache = Set(first.repos.filter { $0.cached || $0.filesReused > 0 }.map(\.name))
+        let fromRecordsCache = Set(first.repos.filter(\.cached).map(\.name))
+        // Every record of a records-cache hit is the cache's word: any change to one (a value it altered, a record it
+        // added) is checked. Per-file reuse mixes in files read now, so only retiring is checked there.
         let suspect = Set(planned.recordChanges.filter(\.retires).compactMap(\.repoOfKey)).intersection(fromCache)
+            .union(Set(planned.recordChanges.compactMap(\.repoOfKey)).intersection(fromRecordsCache))
         guard !suspect.isEmpty else { return (first, planned) }
 
         var fresh = try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                                    cache: RereadingCache(base: cache, repos: suspect)).run()
         for repo in suspect.sorted() where first.records(ofRepo: repo) != fresh.records(ofRepo: repo) {
-            fresh.diagnostics.append(.warning(at: nil, "the extract cache of repo '\(repo)' did not match its source and was discarded",
-                                              hint: "the repo was read again; the cache is rewritten from what it holds"))
+            fresh.diagnostics.append(.cacheDiscarded(repo: repo))
         }
         return (fresh, try plan(fresh))
     }

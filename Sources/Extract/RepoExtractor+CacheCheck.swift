@@ -5,22 +5,24 @@ import ReconCore
 /// and its keys must be ones its paths yield. Values need the files' bytes, so they are not checked here; a plan
 /// that would write or retire cached records reads the repo again instead (`DesiredExtraction` in Apply).
 extension RepoExtractor {
-    /// The tree entries the rules match at `commit`, in tree order (one `ls-tree`).
-    func sources(in repository: GitRepository, commit: String) throws -> [CachedSource] {
-        let rules = compiledRules()
-        return try repository.tree(at: commit).filter { entry in rules.contains { $0.matches(entry.path) } }
-            .map { CachedSource(path: $0.path, blob: $0.object) }
-    }
-
-    /// Whether `entry` may answer: `ls-tree` lists exactly the entries it was made from, and every record is of
-    /// this repo, from one of them, with a key a matching rule gives that path.
+    /// Whether `entry` may answer: `ls-tree` at its commit lists exactly the entries it was made from, and every
+    /// record is of this repo, from one of them, with a key a rule matching that path gives it. One git call.
     func confirms(_ entry: CachedExtraction, in repository: GitRepository) -> Bool {
-        guard let listed = try? sources(in: repository, commit: entry.commit), listed == entry.sources else { return false }
-        let paths = Set(listed.map(\.path))
+        guard let tree = try? repository.tree(at: entry.commit) else { return false }
         let rules = compiledRules()
+        var listed: [CachedSource] = []
+        var rulesByPath: [String: [CompiledRule]] = [:]
+        for item in tree {
+            let matching = rules.filter { $0.matches(item.path) }
+            guard !matching.isEmpty else { continue }
+            listed.append(CachedSource(path: item.path, blob: item.object))
+            rulesByPath[item.path] = matching
+        }
+        guard listed == entry.sources else { return false }
         return entry.records.allSatisfy { record in
-            record.provenance.repo == repo.name && paths.contains(record.provenance.path)
-                && rules.contains { rule in derives(key: record.key, root: nil, checkingRoot: false, path: record.provenance.path, rule: rule) }
+            record.provenance.repo == repo.name && (rulesByPath[record.provenance.path] ?? []).contains { rule in
+                derives(key: record.key, root: nil, checkingRoot: false, path: record.provenance.path, rule: rule)
+            }
         }
     }
 
@@ -29,14 +31,13 @@ extension RepoExtractor {
     func derives(_ file: CachedFile, rules: [CompiledRule]) -> Bool {
         file.entities.allSatisfy { entity in
             rules.first { $0.index == entity.rule }.map {
-                derives(key: entity.key, root: entity.root, checkingRoot: true, path: file.path, rule: $0)
+                $0.matches(file.path) && derives(key: entity.key, root: entity.root, checkingRoot: true, path: file.path, rule: $0)
             } ?? true
         }
     }
 
-    /// `key` (and `root`, when checked) as `EntityBuilder` makes them from `path` with `rule`.
+    /// `key` (and `root`, when checked) as `EntityBuilder` makes them from `path` with `rule`, a rule matching it.
     private func derives(key: String, root: String?, checkingRoot: Bool, path: String, rule compiled: CompiledRule) -> Bool {
-        guard compiled.matches(path) else { return false }
         var expected: String?
         if let relative = compiled.rule.root {
             guard let resolved = RepoPath.resolve(relative, from: RepoPath.directory(of: path)) else { return false }

@@ -84,6 +84,7 @@ public struct Extraction {
             let records = assembled.records[name] ?? []
             summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil,
                                             filesRead: fresh[name]?.filesRead ?? 0, filesReused: fresh[name]?.filesReused ?? 0,
+                                            reusedPaths: fresh[name]?.reusedPaths ?? [],
                                             recordCount: records.count))
             guard let cache, let output = fresh[name] else { continue }
             do {

@@ -17,6 +17,7 @@ struct RepoExtractor {
         var diagnostics: [Diagnostic] = []
         var filesRead = 0
         var filesReused = 0
+        var reusedPaths: Set<String> = []
         /// Every readable file's results, in tree order, for the cache (empty for a working tree).
         var files: [CachedFile] = []
         /// The matched tree entries, for the records cache (empty for a working tree).
@@ -79,6 +80,7 @@ struct RepoExtractor {
             cached.sourceCommit = candidate.sourceCommit
             results[candidate.path] = (cached, entities)
             output.filesReused += 1
+            output.reusedPaths.insert(candidate.path)
             return true
         }, listed: { entries in
             output.sources = entries.map { CachedSource(path: $0.path, blob: $0.object) }

@@ -110,6 +110,22 @@ final class ExtractCacheVerificationTests: XCTestCase {
         try assertPlansLikeACleanExtraction(harness)
     }
 
+    func testAValueChangedInAPerFileEntryIsDiscardedWhenItWouldBeWritten() throws {
+        let harness = try appliedHarness()
+        try editJSON(at: cache(harness).filesPath(for: "core")) { entry in
+            entry["files"] = .array(try XCTUnwrap(entry["files"]?.arrayValue).map { file in
+                guard file["path"]?.stringValue == "plugins/alpha/skills/two/SKILL.md", var members = file.objectValue,
+                      var entity = file["entities"]?.arrayValue?.first?.objectValue else { return file }
+                entity["fields"] = .object(["Name": .string("not what the file says")])
+                members["entities"] = .array([.object(entity)])
+                return .object(members)
+            })
+        }
+        harness.addSkill("alpha", "three", name: "Three v2")
+        harness.repo.commit("rename three")
+        try assertPlansLikeACleanExtraction(harness)
+    }
+
     func testAnUneditedCacheStillAnswers() throws {
         let harness = try appliedHarness()
         let manifest = try harness.manifest()

@@ -126,6 +126,17 @@ final class ExtractCacheVerificationTests: XCTestCase {
         try assertPlansLikeACleanExtraction(harness)
     }
 
+    func testAnEntryWrittenBeforeTheCheckIsAMissOnceNotAnError() throws {
+        let harness = try appliedHarness()
+        try editJSON(at: cache(harness).path(for: "core")) { entry in entry["sources"] = nil }
+        let extraction = Extraction(manifest: try harness.manifest(), stateDirectory: harness.project.path + "/state", cache: cache(harness))
+        let miss = try extraction.run()
+        XCTAssertEqual(miss.repos.map(\.cached), [false])
+        XCTAssertFalse(miss.diagnostics.contains { $0.message.contains(discarded) }, "an old entry is not a bad one")
+        XCTAssertEqual(try extraction.run().repos.map(\.cached), [true], "the entry is written again with its sources")
+        XCTAssertFalse(try harness.plan().plan.hasChanges)
+    }
+
     func testAnUneditedCacheStillAnswers() throws {
         let harness = try appliedHarness()
         let manifest = try harness.manifest()

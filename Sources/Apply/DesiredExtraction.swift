@@ -4,9 +4,10 @@ import Plan
 import ReconCore
 
 /// Extraction for planning. A plan that retires records (delete, archive, forget) of a repo answered from the
-/// extract cache is made again after reading that repo from its source: a cache that lost records (corrupt or
-/// edited, whatever checksum it carries) can never make them disappear from the base. Retiring from a cached
-/// repo is rare (an unapplied plan made twice, or a commit that removed files), so the extra read is too.
+/// extract cache, or changes any record the cache made, is made again after reading that repo from its source:
+/// a cache that lost, added or altered records (corrupt or edited, whatever checksum it carries) can never write
+/// or remove them. Changes from cached records are rare (an unapplied plan made twice, `apply FILE`, drift in the
+/// base); changes from files read now (a commit's edits) never trigger it, and a no-op plan never pays it.
 struct DesiredExtraction {
     var manifest: Manifest
     var stateDirectory: String
@@ -22,15 +23,22 @@ struct DesiredExtraction {
     /// it retires from are read from source and the plan made again with `plan`.
     func confirm(_ first: ExtractResult, _ planned: Plan, plan: (ExtractResult) throws -> Plan) throws
         -> (extraction: ExtractResult, plan: Plan) {
-        let fromCache = Set(first.repos.filter { $0.cached || $0.filesReused > 0 }.map(\.name))
-        let suspect = Set(planned.recordChanges.filter(\.retires).compactMap(\.repoOfKey)).intersection(fromCache)
+        let byName = Dictionary(first.repos.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // Retiring is checked for any repo the cache answered; any other change (a value the cache altered, a record
+        // it added) when the record came from the cache: a records-cache hit, or a file answered by the per-file cache.
+        let suspect = Set(planned.recordChanges.compactMap { change -> String? in
+            guard let repo = change.repoOfKey, let extraction = byName[repo] else { return nil }
+            if extraction.cached { return repo }
+            if change.retires, extraction.filesReused > 0 { return repo }
+            if let source = change.source, source.repo == repo, extraction.reusedPaths.contains(source.path) { return repo }
+            return nil
+        })
         guard !suspect.isEmpty else { return (first, planned) }
 
         var fresh = try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                                    cache: RereadingCache(base: cache, repos: suspect)).run()
         for repo in suspect.sorted() where first.records(ofRepo: repo) != fresh.records(ofRepo: repo) {
-            fresh.diagnostics.append(.warning(at: nil, "the extract cache of repo '\(repo)' did not match its source and was discarded",
-                                              hint: "the repo was read again; the cache is rewritten from what it holds"))
+            fresh.diagnostics.append(.cacheDiscarded(repo: repo))
         }
         return (fresh, try plan(fresh))
     }

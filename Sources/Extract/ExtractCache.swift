@@ -27,13 +27,29 @@ public struct CachedExtraction: Sendable, Equatable {
     public var records: [DesiredRecord]
     /// The warnings and notes of the extraction, shown again when the cache answers.
     public var diagnostics: [Diagnostic]
+    /// The tree entries the rules matched at `commit`, in tree order: a hit is served only when `ls-tree`
+    /// lists exactly these and every record comes from one of them.
+    public var sources: [CachedSource]
 
-    public init(repo: String, commit: String, fingerprint: String, records: [DesiredRecord], diagnostics: [Diagnostic]) {
+    public init(repo: String, commit: String, fingerprint: String, records: [DesiredRecord], diagnostics: [Diagnostic],
+                sources: [CachedSource]) {
         self.repo = repo
         self.commit = commit
         self.fingerprint = fingerprint
         self.records = records
         self.diagnostics = diagnostics
+        self.sources = sources
+    }
+}
+
+/// One tree entry a rule matched: its path and object id (for a symlink, the link's own blob).
+public struct CachedSource: Sendable, Equatable {
+    public var path: String
+    public var blob: String
+
+    public init(path: String, blob: String) {
+        self.path = path
+        self.blob = blob
     }
 }
 

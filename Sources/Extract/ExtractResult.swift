@@ -33,14 +33,18 @@ public struct RepoExtraction: Sendable, Equatable {
     /// Files answered from the per-file cache because their blob did not change since the last
     /// extraction at another commit (0 when cached or read in full).
     public var filesReused: Int
+    /// The paths of those files: a plan that writes records made from them checks them against their source.
+    public var reusedPaths: Set<String>
     public var recordCount: Int
 
-    public init(name: String, commit: String, cached: Bool, filesRead: Int, filesReused: Int = 0, recordCount: Int) {
+    public init(name: String, commit: String, cached: Bool, filesRead: Int, filesReused: Int = 0, reusedPaths: Set<String> = [],
+                recordCount: Int) {
         self.name = name
         self.commit = commit
         self.cached = cached
         self.filesRead = filesRead
         self.filesReused = filesReused
+        self.reusedPaths = reusedPaths
         self.recordCount = recordCount
     }
 }

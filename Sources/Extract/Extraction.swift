@@ -53,15 +53,22 @@ public struct Extraction {
         for repo in resolved {
             let fingerprint = self.fingerprint(of: repo, among: resolved)
             fingerprints[repo.spec.name] = fingerprint
+            let extractor = RepoExtractor(repo: repo.spec, tables: tables, limits: limits)
+            var trusted = true
             if let fingerprint, let hit = cache?.load(repo: repo.spec.name, commit: repo.commit, fingerprint: fingerprint) {
-                cached[repo.spec.name] = hit
-                continue
+                if extractor.confirms(hit, in: repo.repository) {
+                    cached[repo.spec.name] = hit
+                    continue
+                }
+                trusted = false
             }
             // The commit moved (or links into another repo did): reuse what the files that did not change produced.
-            let previous = filesFingerprint(of: repo).flatMap { cache?.loadFiles(repo: repo.spec.name, fingerprint: $0) }
+            // After an entry that did not match, neither file is trusted: the repo is read in full.
+            let previous = trusted ? filesFingerprint(of: repo).flatMap { cache?.loadFiles(repo: repo.spec.name, fingerprint: $0) } : nil
             do {
-                let extractor = RepoExtractor(repo: repo.spec, tables: tables, limits: limits)
-                fresh[repo.spec.name] = try extractor.extract(from: repo.repository, commit: repo.commit, previous: previous)
+                let output = try extractor.extract(from: repo.repository, commit: repo.commit, previous: previous)
+                if !trusted || output.discardedCache { diagnostics.append(Diagnostic.cacheDiscarded(repo: repo.spec.name)) }
+                fresh[repo.spec.name] = output
             } catch {
                 diagnostics.append(.error(at: repo.spec.location, "repo '\(repo.spec.name)': \(error)"))
             }
@@ -77,6 +84,7 @@ public struct Extraction {
             let records = assembled.records[name] ?? []
             summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil,
                                             filesRead: fresh[name]?.filesRead ?? 0, filesReused: fresh[name]?.filesReused ?? 0,
+                                            reusedPaths: fresh[name]?.reusedPaths ?? [],
                                             recordCount: records.count))
             guard let cache, let output = fresh[name] else { continue }
             do {
@@ -85,7 +93,7 @@ public struct Extraction {
                 }
                 if let fingerprint = fingerprints[name] {
                     try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
-                                                     diagnostics: assembled.repoDiagnostics[name] ?? []))
+                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources))
                 }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",

@@ -33,12 +33,16 @@ public struct FileExtractCache: ExtractCache {
               json["format_version"]?.intValue == FileExtractCache.formatVersion,
               json["repo"]?.stringValue == repo, json["commit"]?.stringValue == commit,
               json["fingerprint"]?.stringValue == fingerprint,
-              let records = json["records"]?.arrayValue, let diagnostics = json["diagnostics"]?.arrayValue
+              let records = json["records"]?.arrayValue, let diagnostics = json["diagnostics"]?.arrayValue,
+              let sources = json["sources"]?.arrayValue  // absent in entries written before issue 14: a miss
         else { return nil }
         let decoded = records.compactMap(RecordCoding.record)
-        guard decoded.count == records.count else { return nil }
+        let decodedSources = sources.compactMap { source in
+            source["path"]?.stringValue.flatMap { path in source["blob"]?.stringValue.map { CachedSource(path: path, blob: $0) } }
+        }
+        guard decoded.count == records.count, decodedSources.count == sources.count else { return nil }
         return CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: decoded,
-                                diagnostics: diagnostics.compactMap(Diagnostic.init(json:)))
+                                diagnostics: diagnostics.compactMap(Diagnostic.init(json:)), sources: decodedSources)
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
@@ -57,6 +61,15 @@ public struct FileExtractCache: ExtractCache {
         for record in extraction.records { RecordCoding.write(record, to: &writer) }
         writer.endArray()
         writer.field("repo", extraction.repo)
+        writer.key("sources")
+        writer.beginArray()
+        for source in extraction.sources {
+            writer.beginObject()
+            writer.field("blob", source.blob)
+            writer.field("path", source.path)
+            writer.endObject()
+        }
+        writer.endArray()
         writer.endObject()
         try write(writer.finish(), to: path(for: extraction.repo))
     }

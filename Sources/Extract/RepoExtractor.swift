@@ -17,12 +17,17 @@ struct RepoExtractor {
         var diagnostics: [Diagnostic] = []
         var filesRead = 0
         var filesReused = 0
+        var reusedPaths: Set<String> = []
         /// Every readable file's results, in tree order, for the cache (empty for a working tree).
         var files: [CachedFile] = []
+        /// The matched tree entries, for the records cache (empty for a working tree).
+        var sources: [CachedSource] = []
+        /// True when the per-file results given did not derive from their paths and were not used.
+        var discardedCache = false
     }
 
     /// A rule ready to match paths.
-    private struct CompiledRule {
+    struct CompiledRule {
         /// Its index in `repo.extract`, the rule's name in the cache.
         var index: Int
         var rule: ExtractRule
@@ -43,14 +48,24 @@ struct RepoExtractor {
         }
     }
 
-    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil) throws -> Output {
-        let rules = repo.extract.enumerated().compactMap { index, rule in
+    /// The repo's rules whose table is declared, ready to match paths.
+    func compiledRules() -> [CompiledRule] {
+        repo.extract.enumerated().compactMap { index, rule in
             tables[rule.table.value].map {
                 CompiledRule(index: index, rule: rule, table: $0, files: rule.files.map(GlobPattern.init), exclude: rule.exclude.map(GlobPattern.init))
             }
         }
-        let earlier = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil) throws -> Output {
+        let rules = compiledRules()
         var output = Output()
+        var previous = previous
+        if let files = previous?.files, !files.allSatisfy({ derives($0, rules: rules) }) {
+            previous = nil
+            output.discardedCache = true
+        }
+        let earlier = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var order: [String] = []
         var results: [String: (file: CachedFile, entities: [PendingEntity])] = [:]
         let reader = RepoReader(name: repo.name, repository: repository, limits: limits)
@@ -65,7 +80,10 @@ struct RepoExtractor {
             cached.sourceCommit = candidate.sourceCommit
             results[candidate.path] = (cached, entities)
             output.filesReused += 1
+            output.reusedPaths.insert(candidate.path)
             return true
+        }, listed: { entries in
+            output.sources = entries.map { CachedSource(path: $0.path, blob: $0.object) }
         }) { file in
             if repo.worktree { order.append(file.path) }
             results[file.path] = self.read(file, rules: rules)

@@ -22,20 +22,21 @@ struct RepoReader {
     /// Calls `body` for every wanted, readable file, binary ones included (`SourceFile.isBinary`);
     /// returns the notes and warnings for the rest. In the tree at a commit, `reuse` is asked first
     /// for each readable file: when it returns true the blob is not read and `body` not called.
-    /// Either way the files come in tree order.
+    /// Either way the files come in tree order. `listed` sees the wanted tree entries (never in a working tree).
     func read(commit: String, worktree: Bool, wanted: (String) -> Bool, reuse: (Reused) -> Bool = { _ in false },
-              _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+              listed: ([TreeEntry]) -> Void = { _ in }, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         worktree
             ? try readWorktree(head: commit, wanted: wanted, body)
-            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, body)
+            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, listed: listed, body)
     }
 
     private func readCommitted(commit: String, wanted: (String) -> Bool, reuse: (Reused) -> Bool,
-                               _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+                               listed: ([TreeEntry]) -> Void, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         var notes: [Diagnostic] = []
         let entries = try repository.tree(at: commit)
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let matched = entries.filter { wanted($0.path) }
+        listed(matched)
 
         // Symlink targets are blobs too; read them all first to know what each link points at.
         let links = matched.filter { $0.kind == .symlink }

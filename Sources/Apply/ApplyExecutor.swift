@@ -80,7 +80,8 @@ final class ApplyExecutor {
             case .forget: changes.append(.removeRecord(table: change.table, key: change.key))
             case .refreshState, .adopt, .update, .archive:
                 if let id = change.remoteID, let values = change.stateValues {
-                    changes.append(.putRecord(table: change.table, key: change.key, record: ManagedRecord(id: id, values: values)))
+                    changes.append(.putRecord(table: change.table, key: change.key,
+                                              record: ManagedRecord(id: id, values: values, adopted: change.stateAdopted ?? [:])))
                 }
                 if change.action == .adopt {
                     counters.updated += 1
@@ -177,7 +178,8 @@ final class ApplyExecutor {
         var changes: [StateChange] = []
         for change in batch {
             guard let id = change.remoteID else { continue }
-            changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: change.stateValues ?? [:])))
+            changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: change.stateValues ?? [:],
+                                                                                                       adopted: change.stateAdopted ?? [:])))
             if change.action == .archive { counters.archived += 1 } else { counters.updated += 1 }
             observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
         }

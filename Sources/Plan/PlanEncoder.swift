@@ -117,6 +117,10 @@ enum PlanEncoder {
             w.key("state_values")
             w.fieldValues(values)
         }
+        if let adopted = change.stateAdopted {
+            w.key("state_adopted")
+            w.fieldValues(adopted)
+        }
         w.field("table", change.table)
         w.endObject()
     }

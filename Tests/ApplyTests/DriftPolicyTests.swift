@@ -34,6 +34,7 @@ final class DriftPolicyTests: XCTestCase {
         try edit(harness, name: "Curated")
         let first = try harness.plan().plan
         XCTAssertEqual(first.change(one)?.fields.map(\.kind), [.driftAdopted])
+        XCTAssertEqual(try PlanFile.decode(PlanFile.encode(first)), first, "a saved plan carries the adoption")
         try harness.apply(first, run: "r2")
 
         for round in 0..<3 {

@@ -44,19 +44,27 @@ final class DriftPolicyTests: XCTestCase {
             if !plan.recordChanges.isEmpty { try harness.apply(plan, run: "again\(round)") }
             XCTAssertEqual(try drift(harness)?.isEmpty, true)
         }
+        // A later edit in the base is drift again, and adopted again.
+        try edit(harness, name: "Curated again")
+        XCTAssertEqual(try drift(harness)?.records.map(\.key), [one])
+        let again = try harness.plan().plan
+        XCTAssertEqual(again.change(one)?.fields.map(\.kind), [.driftAdopted])
+        try harness.apply(again, run: "r2b")
+        XCTAssertEqual(try harness.plan().plan.recordChanges, [])
+
         // Another record changing in the manifests does not disturb the adoption.
         harness.addSkill("alpha", "two", name: "Two renamed")
         harness.repo.commit("second")
         let other = try harness.plan().plan
         XCTAssertEqual(other.recordChanges.map(\.key), ["core:plugins/alpha/skills/two"])
         try harness.apply(other, run: "r3")
-        XCTAssertEqual(try harness.records("Skills")[one]?.fields["Name"], .text("Curated"))
+        XCTAssertEqual(try harness.records("Skills")[one]?.fields["Name"], .text("Curated again"))
 
         // A new manifest value for the field is a change in the manifests again: it is written.
         harness.addSkill("alpha", "one", name: "One renamed")
         harness.repo.commit("third")
         let changed = try harness.plan().plan
-        XCTAssertEqual(changed.change(one)?.fields, [FieldChange(name: "Name", kind: .update, before: .text("Curated"), after: .text("One renamed"))])
+        XCTAssertEqual(changed.change(one)?.fields, [FieldChange(name: "Name", kind: .update, before: .text("Curated again"), after: .text("One renamed"))])
         try harness.apply(changed, run: "r4")
         XCTAssertEqual(try harness.records("Skills")[one]?.fields["Name"], .text("One renamed"))
         XCTAssertEqual(try harness.plan().plan.recordChanges, [])

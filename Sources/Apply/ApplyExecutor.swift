@@ -80,7 +80,8 @@ final class ApplyExecutor {
             case .forget: changes.append(.removeRecord(table: change.table, key: change.key))
             case .refreshState, .adopt, .update, .archive:
                 if let id = change.remoteID, let values = change.stateValues {
-                    changes.append(.putRecord(table: change.table, key: change.key, record: ManagedRecord(id: id, values: values)))
+                    changes.append(.putRecord(table: change.table, key: change.key,
+                                              record: ManagedRecord(id: id, values: values, adopted: change.stateAdopted ?? [:])))
                 }
                 if change.action == .adopt {
                     counters.updated += 1
@@ -162,14 +163,18 @@ final class ApplyExecutor {
 
     private func update(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
         var updates: [RecordUpdate] = []
+        var recorded: [String: [String: FieldValue]] = [:]
         for change in batch {
             guard let id = change.remoteID else { continue }
             var cells: [String: FieldValue?] = [:]
+            var values = change.stateValues ?? [:]
             for (name, value) in change.writes {
                 let (resolved, missing) = links.resolveKnown(value, field: name, in: tableName)
                 if !missing.isEmpty { observer?.warning("\(tableName) \(change.key) \(name): no record for \(missing.joined(separator: ", ")); left out") }
                 cells[name] = resolved
+                values[name] = LinkIDResolver.written(values[name], leavingOut: missing)
             }
+            recorded[change.key] = values
             for name in change.clears { cells[name] = .some(nil) }
             if !cells.isEmpty { updates.append(RecordUpdate(id: id, fields: cells)) }
         }
@@ -177,7 +182,8 @@ final class ApplyExecutor {
         var changes: [StateChange] = []
         for change in batch {
             guard let id = change.remoteID else { continue }
-            changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: change.stateValues ?? [:])))
+            changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: recorded[change.key] ?? change.stateValues ?? [:],
+                                                                                                       adopted: change.stateAdopted ?? [:])))
             if change.action == .archive { counters.archived += 1 } else { counters.updated += 1 }
             observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
         }
@@ -210,13 +216,15 @@ final class ApplyExecutor {
                 var changes: [StateChange] = []
                 for item in batch {
                     var cells: [String: FieldValue?] = [:]
+                    var values = item.state
                     for (field, value) in item.fields {
                         let (resolved, missing) = links.resolveKnown(value, field: field, in: name)
                         if !missing.isEmpty { observer?.warning("\(name) \(item.key) \(field): no record for \(missing.joined(separator: ", ")); left out") }
                         cells[field] = resolved
+                        values[field] = LinkIDResolver.written(values[field], leavingOut: missing)
                     }
                     updates.append(RecordUpdate(id: item.id, fields: cells))
-                    changes.append(.putRecord(table: name, key: item.key, record: ManagedRecord(id: item.id, values: item.state)))
+                    changes.append(.putRecord(table: name, key: item.key, record: ManagedRecord(id: item.id, values: values)))
                 }
                 _ = try provider.update(updates, in: table)
                 observer?.batchWritten(.links)

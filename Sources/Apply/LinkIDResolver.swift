@@ -38,6 +38,13 @@ struct LinkIDResolver {
         return .list(resolved)
     }
 
+    /// A link value without the keys that were left out: what the state records as written.
+    static func written(_ value: FieldValue?, leavingOut missing: [String]) -> FieldValue? {
+        guard !missing.isEmpty, case .list(let keys)? = value else { return value }
+        let left = Set(missing)
+        return .list(keys.filter { !left.contains($0) })
+    }
+
     /// The ids that are known now, dropping the rest (for the link pass, after every create).
     func resolveKnown(_ value: FieldValue, field: String, in table: String) -> (value: FieldValue, missing: [String]) {
         guard let linked = links[table]?[field], case .list(let keys) = value else { return (value, []) }

@@ -78,7 +78,9 @@ public enum DriftDetector {
                            schema: schemaDrift(plan.schemaChanges, state: state), integrityErrors: plan.integrityErrors)
     }
 
-    /// Schema changes that undo something the state recorded as applied: deletions, renames, retypes.
+    /// Schema changes that undo something the state recorded as applied: deletions and renames. Type, option and
+    /// choice differences are between the manifests and the base (the state records no types), so they are
+    /// plan changes, shown by `plan` as manual items, not drift.
     private static func schemaDrift(_ changes: [SchemaChange], state: StateModel) -> [DriftReport.SchemaDrift] {
         changes.compactMap { change in
             switch change {
@@ -89,8 +91,6 @@ public enum DriftDetector {
             case .updateField(let update) where update.name != nil:
                 return .init(table: update.table, field: update.field,
                              message: "field '\(update.field)' of table '\(update.table)' was renamed to '\(update.name!.before)' in the base")
-            case .manual(let item) where item.kind != .tableNoLongerDeclared:
-                return .init(table: item.table, field: item.field, message: item.message)
             default:
                 return nil
             }

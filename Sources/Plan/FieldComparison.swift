@@ -1,18 +1,27 @@
 import Manifest
 import ReconCore
 
-/// When two values of a field count as the same: after normalization, and numbers at the field's precision
-/// (a base may round what it stores).
+/// When two values of a field count as the same: the one place the planner (and so drift) decides it.
+/// Values compare by meaning, since a base gives values back in its own spelling: date-times as instants
+/// (any offset, fractional seconds), numbers at the field's precision, multiple selects as a set of choices.
 enum FieldComparison {
     static func equal(_ a: FieldValue?, _ b: FieldValue?, type: FieldType) -> Bool {
         let a = a?.normalized
         let b = b?.normalized
         if a == b { return true }
-        if case .number(let precision) = type, case .number(let x)? = a, case .number(let y)? = b {
+        switch (type, a, b) {
+        case (.number(let precision), .number(let x)?, .number(let y)?):
             let scale = pow10(precision)
             return (x * scale).rounded() == (y * scale).rounded()
+        case (.dateTime, .text(let x)?, .text(let y)?):
+            guard let x = ISOInstant.seconds(x), let y = ISOInstant.seconds(y) else { return false }
+            // Milliseconds are the finest grain a base keeps (Airtable's), so finer digits do not count.
+            return (x * 1000).rounded() == (y * 1000).rounded()
+        case (.multipleSelects, .list(let x)?, .list(let y)?):
+            return Set(x) == Set(y) && x.count == y.count
+        default:
+            return false
         }
-        return false
     }
 
     private static func pow10(_ digits: Int) -> Double {

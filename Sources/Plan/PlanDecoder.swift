@@ -82,7 +82,7 @@ enum PlanDecoder {
         return RecordChange(
             table: try string(json, "table"), key: try string(json, "key"), remoteID: try PlanJSON.string(json, "remote_id"),
             action: action, reason: reason, fields: fields, source: source,
-            stateValues: stateValues,
+            stateValues: stateValues, stateAdopted: try PlanJSON.fieldValues(json, "state_adopted"),
             blockedBy: try PlanJSON.string(json, "blocked_by"))
     }
 

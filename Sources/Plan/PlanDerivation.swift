@@ -92,6 +92,9 @@ public enum PlanDerivation {
                 .filter { saved.stateValues?[$0] != expected.stateValues?[$0] }.sorted()
             reasons.append("\(name): the plan would record other values in the state (\(fields.joined(separator: ", ")))")
         }
+        if saved.stateAdopted != expected.stateAdopted {
+            reasons.append("\(name): the plan would record other adoptions in the state")
+        }
         if saved.blockedBy != expected.blockedBy {
             reasons.append("\(name): the plan says it waits on \(saved.blockedBy ?? "nothing"), the planner says \(expected.blockedBy ?? "nothing")")
         }

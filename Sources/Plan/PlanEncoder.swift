@@ -113,6 +113,10 @@ enum PlanEncoder {
             w.field("repo", source.repo)
             w.endObject()
         }
+        if let adopted = change.stateAdopted {
+            w.key("state_adopted")
+            w.fieldValues(adopted)
+        }
         if let values = change.stateValues, !(compact.map { PlanCompaction.derivedState($0, managed: managed) == values } ?? false) {
             w.key("state_values")
             w.fieldValues(values)

@@ -99,6 +99,10 @@ public struct PlanPresentation: Sendable {
         case .forget:
             return Line(symbol: ".", headline: "\(change.key)\(id) \(change.reason.text); stop managing it (the base is not changed)",
                         details: [], style: .dim)
+        case .refreshState where change.fields.allSatisfy({ $0.kind == .driftReported }):
+            // `policy.drift: report` keeps the last-applied value, so nothing catches up.
+            return Line(symbol: "!", headline: "\(change.key)\(id) \(change.reason.text); reported only (the base and the state are not changed)",
+                        details: details, style: .yellow)
         case .refreshState:
             return Line(symbol: ".", headline: "\(change.key)\(id) state catches up (the base is not changed)", details: details, style: .dim)
         }

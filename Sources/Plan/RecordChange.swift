@@ -116,12 +116,14 @@ public struct RecordChange: Sendable, Equatable {
     public var source: Provenance?
     /// The managed values the state holds after this change is applied (absent for delete and forget).
     public var stateValues: [String: FieldValue]?
+    /// The adoptions the state holds after this change (`ManagedRecord.adopted`); nil or empty: none.
+    public var stateAdopted: [String: FieldValue]?
     /// A manual schema item this change waits on; blocked changes are shown but not applied.
     public var blockedBy: String?
 
     public init(table: String, key: String, remoteID: String?, action: RecordAction, reason: ChangeReason,
                 fields: [FieldChange], source: Provenance? = nil, stateValues: [String: FieldValue]? = nil,
-                blockedBy: String? = nil) {
+                stateAdopted: [String: FieldValue]? = nil, blockedBy: String? = nil) {
         self.table = table
         self.key = key
         self.remoteID = remoteID
@@ -130,6 +132,7 @@ public struct RecordChange: Sendable, Equatable {
         self.fields = fields
         self.source = source
         self.stateValues = stateValues
+        self.stateAdopted = stateAdopted?.isEmpty == false ? stateAdopted : nil
         self.blockedBy = blockedBy
     }
 

@@ -119,6 +119,7 @@ struct RecordPlanner {
                         into result: inout Result) -> RecordChange? {
         var fields: [FieldChange] = []
         var next = s.values
+        var adopted = s.adopted
         // Equal content hashes mean equal values (the desired hash covers protected fields too, so a table
         // with protected values simply takes the field-by-field path): most records of a no-op plan stop here.
         let unchangedInManifests = d.contentHash == s.hash
@@ -127,7 +128,9 @@ struct RecordPlanner {
             let desired = d.fields[name]
             let recorded = s.values[name]
             let base = remoteValue(field, of: r)
-            let desiredSame = unchangedInManifests || FieldComparison.equal(desired, recorded, type: field.type)
+            // An adopted field keeps the base's value until the manifests' value moves from the one it overrode.
+            let accepted = adopted[name] ?? recorded
+            let desiredSame = unchangedInManifests || FieldComparison.equal(desired, accepted, type: field.type)
             let baseSame = FieldComparison.equal(base, recorded, type: field.type)
             switch (desiredSame, baseSame) {
             case (true, true):
@@ -135,15 +138,19 @@ struct RecordPlanner {
             case (false, true):
                 fields.append(FieldChange(name: name, kind: .update, before: base, after: desired))
                 next[name] = desired
+                adopted[name] = nil
             case (true, false):
                 switch policy.drift {
                 case .restore:
                     fields.append(FieldChange(name: name, kind: .drift, before: base, after: desired, recorded: recorded))
+                    next[name] = desired
+                    adopted[name] = nil
                 case .report:
                     fields.append(FieldChange(name: name, kind: .driftReported, before: base, after: base, recorded: recorded))
                 case .adopt:
                     fields.append(FieldChange(name: name, kind: .driftAdopted, before: base, after: base, recorded: recorded))
                     next[name] = base
+                    adopted[name] = desired ?? .text("")
                 }
             case (false, false):
                 if FieldComparison.equal(desired, base, type: field.type) {
@@ -152,19 +159,20 @@ struct RecordPlanner {
                     fields.append(FieldChange(name: name, kind: .conflict, before: base, after: desired, recorded: recorded))
                 }
                 next[name] = desired
+                adopted[name] = nil
             }
         }
         skipProtected(d, remote: r, into: &result)
         next = FieldValue.normalize(next)
         let writes = fields.contains { $0.kind.writes }
-        let stateMoved = next != s.values || s.id != r.id
+        let stateMoved = next != s.values || s.id != r.id || adopted != s.adopted
         guard writes || stateMoved || fields.contains(where: { $0.kind == .driftReported }) else { return nil }
         let drifted = fields.contains { $0.kind == .drift || $0.kind == .driftReported }
         let action: RecordAction = writes ? .update : .refreshState
         let reason: ChangeReason = fields.contains { $0.kind == .update || $0.kind == .conflict } ? .changedInManifests
             : (drifted || fields.contains { $0.kind == .driftAdopted } ? .changedInBase : .changedInManifests)
         return RecordChange(table: spec.name, key: d.key, remoteID: r.id, action: action, reason: reason, fields: fields,
-                            source: d.provenance, stateValues: next, blockedBy: blocker(for: fields))
+                            source: d.provenance, stateValues: next, stateAdopted: adopted, blockedBy: blocker(for: fields))
     }
 
     /// A managed record no longer desired, handled by `on_delete`.

@@ -22,6 +22,10 @@ enum JournalCodec {
         writer.beginObject()
         switch change {
         case .putRecord(let table, let key, let record):
+            if !record.adopted.isEmpty {
+                writer.key("adopted")
+                writer.fieldValues(record.adopted)
+            }
             writer.field("id", record.id)
             writer.field("key", key)
             writer.field("op", "record")
@@ -78,11 +82,13 @@ enum JournalCodec {
     private static func change(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> StateChange {
         var text: [String: String] = [:]
         var values: [String: FieldValue] = [:]
+        var adopted: [String: FieldValue] = [:]
         var fields: [String: String] = [:]
         try cursor.beginObject()
         while let key = try cursor.nextKey() {
             switch key {
             case "values": values = try StateDecoderV1.values(&cursor)
+            case "adopted": adopted = try StateDecoderV1.values(&cursor)
             case "fields": fields = try StateDecoderV1.fields(&cursor)
             case "op", "table", "key", "id", "repo", "commit": text[key] = try cursor.string()
             default: try cursor.skipValue()
@@ -95,7 +101,7 @@ enum JournalCodec {
         switch try required("op") {
         case "record":
             return .putRecord(table: try required("table"), key: try required("key"),
-                              record: ManagedRecord(id: try required("id"), values: values))
+                              record: ManagedRecord(id: try required("id"), values: values, adopted: adopted))
         case "remove_record": return .removeRecord(table: try required("table"), key: try required("key"))
         case "table": return .putTable(name: try required("table"), table: TableState(id: try required("id"), fields: fields))
         case "remove_table": return .removeTable(name: try required("table"))

@@ -57,6 +57,10 @@ public enum StateCodec {
 
     static func writeRecord(_ record: ManagedRecord, to writer: inout JSONWriter) {
         writer.beginObject()
+        if !record.adopted.isEmpty {
+            writer.key("adopted")
+            writer.fieldValues(record.adopted)
+        }
         writer.field("id", record.id)
         writer.key("values")
         writer.fieldValues(record.values)

@@ -52,16 +52,18 @@ enum StateDecoderV1 {
     static func record(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> ManagedRecord {
         var id: String?
         var values: [String: FieldValue] = [:]
+        var adopted: [String: FieldValue] = [:]
         try cursor.beginObject()
         while let key = try cursor.nextKey() {
             switch key {
             case "id": id = try cursor.string()
             case "values": values = try self.values(&cursor)
+            case "adopted": adopted = try self.values(&cursor)
             default: try cursor.skipValue()
             }
         }
         guard let id else { throw .shape(path: "id", expected: "a string") }
-        return ManagedRecord(id: id, values: values)
+        return ManagedRecord(id: id, values: values, adopted: adopted)
     }
 
     /// Null cells read as absent: absent, empty, false and null are one value.

@@ -48,11 +48,15 @@ public struct ManagedRecord: Sendable, Equatable {
     public var values: [String: FieldValue]
     /// `FieldValue.contentHash(values)`, so an unchanged record is recognised by one comparison.
     public var hash: String
+    /// Fields whose base value was adopted (`policy.drift: adopt`) → the manifests' value it overrode
+    /// (empty text when they gave none). The adoption holds until the manifests' value changes.
+    public var adopted: [String: FieldValue]
 
-    public init(id: String, values: [String: FieldValue]) {
+    public init(id: String, values: [String: FieldValue], adopted: [String: FieldValue] = [:]) {
         self.id = id
         self.values = FieldValue.normalize(values)
         self.hash = FieldValue.contentHash(self.values)
+        self.adopted = adopted
     }
 }
 

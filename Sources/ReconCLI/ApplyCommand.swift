@@ -81,8 +81,15 @@ struct ApplyCommand: Command {
             plan = savedPlan
             if !json { console.line("Applying the saved plan \(planFile!): \(plan.summary.line).") }
         } else {
-            let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                     stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+            let outcome: PlanRunner.Outcome
+            do {
+                outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+            } catch where cancellation.reason != nil {
+                // A signal stops git and the refresh; what failed because of it is not the news.
+                console.line(console.style("Apply cancelled", .yellow) + " (\(cancellation.reason!)) while planning: nothing was changed.")
+                return .cancelled
+            }
             DiagnosticView(console: console).warnings(outcome.warnings)
             plan = outcome.plan
             refreshed = outcome.refreshed
@@ -142,8 +149,13 @@ struct ApplyCommand: Command {
         switch result.status {
         case .cancelled:
             let why = cancellation.reason.map { "\($0)" } ?? "the lock was lost"
-            console.line(console.style("Apply cancelled", .yellow) + " (\(why)) after \(result.counters.summaryLine)\(schema). "
-                + "The state records exactly that; run 'recon plan' to see what is left. Run \(result.runID).")
+            if result.wroteNothing {
+                let again = planFile.map { " The plan \($0) can still be applied." } ?? ""
+                console.line(console.style("Apply cancelled", .yellow) + " (\(why)) before its first write: nothing was changed.\(again) Run \(result.runID).")
+            } else {
+                console.line(console.style("Apply cancelled", .yellow) + " (\(why)) after \(result.counters.summaryLine)\(schema). "
+                    + "The state records exactly that; run 'recon plan' to see what is left. Run \(result.runID).")
+            }
         default:
             console.line(console.style("Apply complete!", .green) + " \(result.counters.summaryLine)\(schema). Run \(result.runID).")
         }

@@ -10,7 +10,7 @@ struct ApplyCommand: Command {
     static let configuration = CommandConfiguration(
         name: "apply",
         abstract: "Apply a saved plan, or plan and apply after confirmation",
-        usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds N] [--batch-size N] [--json]",
+        usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json]",
         discussion: """
             With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
             again and must match), if the state or a repo moved, or if any record it touches changed in the base
@@ -25,7 +25,7 @@ struct ApplyCommand: Command {
         options: [
             .flag("auto-approve", help: "Apply without asking (needed when input is not a terminal)"),
             .option("lock-timeout", value: "DURATION", help: "Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once"),
-            .option("max-seconds", value: "N", help: "Stop after the batch in flight once N seconds have passed, as for SIGINT"),
+            .option("max-seconds", value: "DURATION", help: "Stop after the batch in flight once the writing has taken DURATION (90, 30s, 5m), as for SIGINT"),
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
             .flag("json", help: "Print one JSON event per line instead of text"),
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),

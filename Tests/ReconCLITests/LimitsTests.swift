@@ -117,3 +117,20 @@ final class LimitsTests: XCTestCase {
         XCTAssertEqual(project.sql("SELECT name FROM sqlite_master WHERE name = 'Skills'"), [], "nothing was written")
     }
 }
+
+extension LimitsTests {
+    /// A regression: `git_timeout` and `RECON_GIT_TIMEOUT` took only a number of seconds while the flags took
+    /// `30s` and `2m`; every duration now reads the same.
+    func testEveryDurationTakesTheSameSyntax() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        let schema = try XCTUnwrap(project.directory.read("manifests/schema.yaml"))
+        project.directory.write("manifests/schema.yaml", schema.replacingOccurrences(of: "    path: ", with: "    git_timeout: 2m\n    path: "))
+        let extract = try ReconProcess.run(["extract"], in: project.path, environment: ["RECON_GIT_TIMEOUT": "1.5m"])
+        XCTAssertEqual(extract.status, 0, extract.stderr)
+        let bad = try ReconProcess.run(["apply", "--auto-approve", "--lock-timeout", "2 minutes"], in: project.path)
+        XCTAssertEqual(bad.status, 1, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("(90, 1.5s, 30s, 2m, 1h)"), bad.stderr)
+    }
+}

@@ -160,7 +160,10 @@ struct ApplyCommand: Command {
             console.line(console.style("Apply complete!", .green) + " \(result.counters.summaryLine)\(schema). Run \(result.runID).")
         }
         if let pruned = result.pruned, !pruned.removed.isEmpty {
-            console.line("Retention removed \(pruned.removed.count) old item\(pruned.removed.count == 1 ? "" : "s") (recon prune --dry-run lists them).")
+            // Listed here: they are gone, so no later command could list them.
+            console.line("Retention removed \(pruned.removed.count) old item\(pruned.removed.count == 1 ? "" : "s"):")
+            for removal in pruned.removed.prefix(10) { console.line("  \(removal.kind.rawValue)  \(removal.path)  \(removal.reason)") }
+            if pruned.removed.count > 10 { console.line("  and \(pruned.removed.count - 10) more, by the same rules") }
         }
     }
 }

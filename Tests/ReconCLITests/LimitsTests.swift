@@ -134,3 +134,26 @@ extension LimitsTests {
         XCTAssertTrue(bad.stderr.contains("(90, 1.5s, 30s, 2m, 1h)"), bad.stderr)
     }
 }
+
+extension LimitsTests {
+    /// A regression: after retention removed old runs, the note pointed at `recon prune --dry-run`, which
+    /// then listed nothing, since they were gone. The note now lists what was removed itself.
+    func testTheRetentionNoteListsWhatWasRemoved() throws {
+        let project = CLIProject()
+        let schema = try XCTUnwrap(project.directory.read("manifests/schema.yaml"))
+        project.directory.write("manifests/schema.yaml", schema + "\nretention: {runs: {keep_last: 1}}\n")
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        let first = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: project.path + "/state/runs").first)
+        project.skill("alpha", "two")
+        project.repo.commit("two")
+        let second = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let output = second.stdout + second.stderr
+        XCTAssertFalse(output.contains("prune --dry-run"), "no hint at a command that lists nothing: \(output)")
+        XCTAssertTrue(output.contains("Retention removed 1 old item:"), output)
+        XCTAssertTrue(output.contains("state/runs/\(first)") && output.contains("beyond runs.keep_last 1"), output)
+        XCTAssertFalse(project.directory.exists("state/runs/\(first)"))
+    }
+}

@@ -48,8 +48,10 @@ public final class Lease: @unchecked Sendable {
     /// holder has it; with `wait` it polls (backing off up to 2 s, the last sleep cut to what is left)
     /// until that many seconds have passed, so it never gives up early.
     /// `heartbeat: false` leaves renewal to the caller (`renew()`), for tests and one-shot commands.
+    /// `stopWaiting` (an interrupt) ends a wait early with the same error as a wait that ran out.
     public static func acquire(path: String, operation: String, ttl: TimeInterval = Lease.defaultTTL,
-                               wait: TimeInterval? = nil, heartbeat: Bool = true) throws -> Lease {
+                               wait: TimeInterval? = nil, heartbeat: Bool = true,
+                               stopWaiting: () -> Bool = { false }) throws -> Lease {
         let started = Date()
         var delay = 0.05
         var notes: [String] = []
@@ -72,12 +74,12 @@ public final class Lease: @unchecked Sendable {
                 return lease
             case .held(let holder):
                 let waited = Date().timeIntervalSince(started)
-                if let wait, waited < wait {
+                if let wait, waited < wait, !stopWaiting() {
                     Thread.sleep(forTimeInterval: min(delay, wait - waited))
                     delay = min(delay * 1.6, 2)
                     continue
                 }
-                throw busy(holder, path: path, waited: wait)
+                throw busy(holder, path: path, waited: wait.map { min($0, waited) })
             }
         }
     }

@@ -70,7 +70,13 @@ struct ApplyCommand: Command {
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
-        let lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout)
+        let lease: Lease
+        do {
+            lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
+        } catch where cancellation.reason != nil {
+            console.line(console.style("Apply cancelled", .yellow) + " (\(cancellation.reason!)) while waiting for the lock: nothing was changed.")
+            return .cancelled
+        }
         defer { try? lease.release() }
         for note in lease.notes { console.line("note: \(note)", to: .err) }
 

@@ -157,3 +157,19 @@ extension LimitsTests {
         XCTAssertFalse(project.directory.exists("state/runs/\(first)"))
     }
 }
+
+extension LimitsTests {
+    /// A regression: `prune` refused a locked state with the hint "retry with --lock-timeout", a flag it
+    /// did not take.
+    func testPruneTakesTheLockTimeoutItsHintNames() throws {
+        let project = CLIProject()
+        let lease = try holdLock(project)
+        defer { try? lease.release() }
+        let started = Date()
+        let result = try project.recon("prune", "--lock-timeout", "1s")
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("still locked after waiting 1 s"), result.stderr)
+        XCTAssertGreaterThanOrEqual(elapsed, 1)
+    }
+}

@@ -74,8 +74,7 @@ struct ApplyCommand: Command {
         do {
             lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
         } catch where cancellation.reason != nil {
-            console.line(console.style("Apply cancelled", .yellow) + " (\(cancellation.reason!)) while waiting for the lock: nothing was changed.")
-            return .cancelled
+            return cancelledEarly(cancellation, while: "waiting for the lock", console: console)
         }
         defer { try? lease.release() }
         for note in lease.notes { console.line("note: \(note)", to: .err) }
@@ -93,8 +92,7 @@ struct ApplyCommand: Command {
                                          stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
             } catch where cancellation.reason != nil {
                 // A signal stops git and the refresh; what failed because of it is not the news.
-                console.line(console.style("Apply cancelled", .yellow) + " (\(cancellation.reason!)) while planning: nothing was changed.")
-                return .cancelled
+                return cancelledEarly(cancellation, while: "planning", console: console)
             }
             DiagnosticView(console: console).warnings(outcome.warnings)
             plan = outcome.plan
@@ -128,6 +126,17 @@ struct ApplyCommand: Command {
             console.line("Timings: \(stages.line)", to: .err)
         }
         return result.status == .cancelled ? .cancelled : .success
+    }
+
+    /// An interrupt before the session started: nothing was written, not even a run ledger.
+    private func cancelledEarly(_ cancellation: CancellationSignal, while stage: String, console: Console) -> ExitCode {
+        let why = cancellation.reason.map { "\($0)" } ?? "cancelled"
+        if json {
+            ApplyView(console: console, json: true).event(["event": "done", "status": "cancelled", "reason": .string(why)])
+        } else {
+            console.line(console.style("Apply cancelled", .yellow) + " (\(why)) while \(stage): nothing was changed.")
+        }
+        return .cancelled
     }
 
     private func confirm(_ console: Console) throws -> Bool {

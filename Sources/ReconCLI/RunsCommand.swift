@@ -27,7 +27,7 @@ struct RunsCommand: Command {
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.isEmpty else {
-            throw ReconError("'runs' takes no arguments, found '\(arguments.positionals[0])'", hint: "usage: recon runs [--limit N]")
+            throw ReconError("'runs' takes no arguments, found '\(arguments.positionals[0])'", hint: "usage: recon runs [--base BASE] [--limit N]")
         }
         if let text = arguments.value("limit") {
             guard let number = Int(text), number > 0 else {

@@ -118,7 +118,7 @@ final class AirtableClient: @unchecked Sendable {
     private func describe(_ error: Error) -> String {
         let text: String
         if let urlError = error as? URLError {
-            text = urlError.code == .timedOut ? "timed out after \(configuration.timing.requestTimeout) s" : "connection failed (URLError \(urlError.code.rawValue))"
+            text = AirtableNetworkError.describe(urlError, url: configuration.apiURL, timeout: configuration.timing.requestTimeout)
         } else {
             text = "\(error)"
         }

@@ -13,6 +13,8 @@ public struct Applier {
         public var counters: RunCounters
         public var schemaChanges: Int
         public var state: StateModel
+        /// Stopped before its first write: neither the base nor the state file was touched.
+        public var wroteNothing = false
     }
 
     public var plan: Plan
@@ -77,15 +79,18 @@ public struct Applier {
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
     /// `planBytes` is the encoded plan when the caller has it already (it is costly at 100,000 records).
+    /// A run stopped before its first write leaves the state file as it was, so a reviewed plan stays applicable.
     public func run(_ preflight: Preflight, runDirectory: String, planBytes: [UInt8]? = nil) throws -> Result {
         let existing = preflight.state
         let before = preflight.before
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
+        if shouldStop() { return Result(status: .cancelled, counters: RunCounters(), schemaChanges: 0, state: state, wroteNothing: true) }
 
         observer?.phaseStarted(.backup, total: 0)
         try RunBackup.write(planBytes: planBytes ?? PlanFile.encode(plan), before: before, priorState: existing, to: runDirectory)
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
+        let serialBefore = state.serial
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,
                                      observer: observer, shouldStop: shouldStop, mayWrite: mayWrite)
         var status = RunStatus.succeeded
@@ -100,6 +105,10 @@ public struct Applier {
         }
         journal.close()
         state = executor.state
+        if status == .cancelled, state.serial == serialBefore {
+            // Stopped before the first batch: nothing to fold, and folding would move the serial.
+            return Result(status: status, counters: executor.counters, schemaChanges: 0, state: state, wroteNothing: true)
+        }
         do {
             try mayWrite()
         } catch {

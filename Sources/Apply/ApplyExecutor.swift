@@ -55,10 +55,12 @@ final class ApplyExecutor {
             return true
         }
         observer?.phaseStarted(.schema, total: plan.schemaChanges.count)
-        try mayWrite()
+        try checkStop()
         schemaChanges = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
-        try journal.append(tableStates(), to: &state)
+        // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
+        let tables = tableStates()
+        if !tables.isEmpty { try journal.append(tables, to: &state) }
         try checkStop()
 
         let ordered = manifest.tables.map(\.name)
@@ -237,12 +239,14 @@ final class ApplyExecutor {
         }
     }
 
-    /// The table and field ids the state maps names to, from the base as it is after the schema phase.
+    /// The table and field ids the state maps names to, from the base as it is after the schema phase,
+    /// for the tables whose ids the state does not hold yet.
     private func tableStates() -> [StateChange] {
         manifest.tables.compactMap { spec in
             guard let table = schema.table(named: spec.name) else { return nil }
             let fields = Dictionary(table.fields.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
-            return .putTable(name: spec.name, table: TableState(id: table.id, fields: fields))
+            let found = TableState(id: table.id, fields: fields)
+            return state.tables[spec.name] == found ? nil : .putTable(name: spec.name, table: found)
         }
     }
 

@@ -15,6 +15,8 @@ public struct ApplySession {
         public var serial: Int
         public var pruned: RetentionPruner.Report?
         public var notes: [String]
+        /// Cancelled before its first write: the base and the state file are as they were.
+        public var wroteNothing = false
     }
 
     public var manifest: Manifest
@@ -60,6 +62,7 @@ public struct ApplySession {
         let recorder = RunRecorder(ledger: ledger, forward: observer)
         applier.observer = recorder
         let result: Applier.Result
+        cancellation.startClock()
         do {
             result = try applier.run(preflight, runDirectory: ledger.directory, planBytes: encoded.bytes)
             recorder.flush()
@@ -74,6 +77,7 @@ public struct ApplySession {
         let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: store.history)
             .prune(leaseID: lease.id)
         return Outcome(runID: ledger.id, status: ledger.record.status, counters: result.counters,
-                       schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes)
+                       schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes,
+                       wroteNothing: result.wroteNothing)
     }
 }

@@ -19,14 +19,16 @@ public enum BaseConnector {
 
     /// `target` must already carry the chosen base (see `TargetSelection`); a base chosen in the
     /// environment that the target does not carry is refused, so state and base cannot diverge.
-    /// `batchSize` lowers the provider's records per batch (never raises it).
+    /// `batchSize` lowers the provider's records per batch; one above the provider's limit is refused
+    /// rather than silently cut, so the size asked for is the size used.
     public static func open(_ target: TargetSpec, environment: [String: String], batchSize: Int? = nil,
                             typecastFields: [String: Set<String>] = [:]) throws -> any BaseProvider {
         switch target.kind {
         case .sqlite(let database):
-            let limit = min(batchSize ?? SQLiteBase.defaultMaxRecordsPerBatch, SQLiteBase.defaultMaxRecordsPerBatch)
-            return SQLiteBase(path: database, maxRecordsPerBatch: max(1, limit))
+            try check(batchSize, limit: SQLiteBase.defaultMaxRecordsPerBatch, provider: "SQLite")
+            return SQLiteBase(path: database, maxRecordsPerBatch: max(1, batchSize ?? SQLiteBase.defaultMaxRecordsPerBatch))
         case .airtable(let airtable):
+            try check(batchSize, limit: AirtableBase.maxRecordsPerBatch, provider: "Airtable")
             if let chosen = environment[TargetSelection.baseEnvironment], !chosen.isEmpty, chosen != airtable.base {
                 throw ReconError("the run targets Airtable base \(airtable.base) but \(TargetSelection.baseEnvironment) selects \(chosen)",
                                  hint: "this command does not follow --base-id; unset it or run a command that does")
@@ -34,6 +36,12 @@ public enum BaseConnector {
             return AirtableBase(configuration: try configuration(airtable, environment: environment, typecastFields: typecastFields),
                                 maxRecordsPerBatch: batchSize)
         }
+    }
+
+    private static func check(_ batchSize: Int?, limit: Int, provider: String) throws {
+        guard let batchSize, batchSize > limit else { return }
+        throw ReconError("--batch-size \(batchSize) is more than \(provider) takes: it writes at most \(limit) records per batch",
+                         hint: "give --batch-size \(limit) or less, or leave it out for \(limit)")
     }
 
     /// The token is read here, at connection time, from the variable `token_env` names, and kept

@@ -3,8 +3,9 @@ import Extract
 import Foundation
 
 /// Asks a long run to stop at the next safe point: on SIGINT or SIGTERM, or when its deadline
-/// (`--max-seconds`) passes. The applier checks `isCancelled` between batches, finishes the batch in
-/// flight, writes the state, marks the run cancelled and exits 130.
+/// (`--max-seconds`) passes. The applier checks `isCancelled` before every write, finishes the batch in
+/// flight, writes the state, marks the run cancelled and exits 130. The deadline counts only the writing:
+/// its clock starts at `startClock()`, so waiting for the lock or planning never uses it up.
 ///
 /// The handlers are dispatch sources, not C signal handlers: the default action is set to ignore and
 /// the signal is delivered as an event on a queue, where taking a lock is safe. A second SIGINT while
@@ -16,22 +17,26 @@ import Foundation
 /// their own: a hung clone dies with the run instead of holding the lock. Commands with no safe point
 /// to stop at install it with `exitOnSignal`, to exit 130 once the children are gone.
 public final class CancellationSignal: @unchecked Sendable {
-    public enum Reason: Sendable, Equatable {
+    public enum Reason: Sendable, Equatable, CustomStringConvertible {
         case signal(Int32)
         case deadline
 
-        /// `SIGINT`, `SIGTERM`, or `--max-seconds`, for messages.
+        /// `interrupted (SIGINT)`, `interrupted (SIGTERM)`, or `--max-seconds reached`, for messages.
         public var description: String {
             switch self {
-            case .signal(SIGINT): "SIGINT"
-            case .signal(SIGTERM): "SIGTERM"
-            case .signal(let number): "signal \(number)"
-            case .deadline: "--max-seconds"
+            case .signal(SIGINT): "interrupted (SIGINT)"
+            case .signal(SIGTERM): "interrupted (SIGTERM)"
+            case .signal(let number): "interrupted (signal \(number))"
+            case .deadline: "--max-seconds reached"
             }
         }
     }
 
-    public let deadline: Date?
+    /// When the run stops by itself; nil until `startClock()` when only a budget is set.
+    public var deadline: Date? { lock.withLock { storedDeadline } }
+    private var storedDeadline: Date?
+    /// Seconds the writing may take, started by `startClock()`.
+    private let budget: TimeInterval?
     private let clock: @Sendable () -> Date
     private let lock = NSLock()
     private var firstReason: Reason?
@@ -40,21 +45,21 @@ public final class CancellationSignal: @unchecked Sendable {
     private let onForceExit: (@Sendable () -> Void)?
 
     /// A signal with no handlers installed: cancelled only by `cancel(_:)` or by its deadline.
-    public init(deadline: Date? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(deadline: Date? = nil, budget: TimeInterval? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 onForceExit: (@Sendable () -> Void)? = nil) {
-        self.deadline = deadline
+        self.storedDeadline = deadline
+        self.budget = budget
         self.clock = clock
         self.onForceExit = onForceExit
     }
 
     /// Installs handlers for `signals` (SIGINT and SIGTERM by default) and returns the signal they set.
-    /// `maxSeconds` sets a deadline counted from now. Call it on the main thread before other threads
+    /// `maxSeconds` is the budget of the writing, counted from `startClock()`. Call it on the main thread before other threads
     /// start (see `setBlocked`), and `uninstall()` when the run is over.
     public static func install(signals: [Int32] = [SIGINT, SIGTERM], maxSeconds: TimeInterval? = nil,
                                forceExitOnSecondInterrupt: Bool = true, exitOnSignal: Bool = false,
                                onForceExit: (@Sendable () -> Void)? = nil) -> CancellationSignal {
-        let cancellation = CancellationSignal(deadline: maxSeconds.map { Date().addingTimeInterval($0) },
-                                              onForceExit: onForceExit)
+        let cancellation = CancellationSignal(budget: maxSeconds, onForceExit: onForceExit)
         let queue = DispatchQueue(label: "recon.cancellation")
         var sources: [DispatchSourceSignal] = []
         CancellationSignal.setBlocked(signals, true)
@@ -76,13 +81,20 @@ public final class CancellationSignal: @unchecked Sendable {
         return cancellation
     }
 
+    /// Starts the budget's clock, once, when the first write is about to happen; later calls do nothing.
+    public func startClock() {
+        lock.withLock {
+            if storedDeadline == nil, let budget { storedDeadline = clock().addingTimeInterval(budget) }
+        }
+    }
+
     /// True once a signal arrived or the deadline passed; cheap enough to check per batch.
     public var isCancelled: Bool { reason != nil }
 
     /// Why the run was cancelled (the first reason wins), or nil.
     public var reason: Reason? {
         lock.withLock {
-            if firstReason == nil, let deadline, clock() >= deadline { firstReason = .deadline }
+            if firstReason == nil, let storedDeadline, clock() >= storedDeadline { firstReason = .deadline }
             return firstReason
         }
     }

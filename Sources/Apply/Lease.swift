@@ -45,10 +45,13 @@ public final class Lease: @unchecked Sendable {
     // MARK: Acquire
 
     /// Takes the lease at `path` for `operation`. Without `wait` it fails at once when another live
-    /// holder has it; with `wait` it polls (backing off up to 2 s) until that many seconds have passed.
+    /// holder has it; with `wait` it polls (backing off up to 2 s, the last sleep cut to what is left)
+    /// until that many seconds have passed, so it never gives up early.
     /// `heartbeat: false` leaves renewal to the caller (`renew()`), for tests and one-shot commands.
+    /// `stopWaiting` (an interrupt) ends a wait early with the same error as a wait that ran out.
     public static func acquire(path: String, operation: String, ttl: TimeInterval = Lease.defaultTTL,
-                               wait: TimeInterval? = nil, heartbeat: Bool = true) throws -> Lease {
+                               wait: TimeInterval? = nil, heartbeat: Bool = true,
+                               stopWaiting: () -> Bool = { false }) throws -> Lease {
         let started = Date()
         var delay = 0.05
         var notes: [String] = []
@@ -71,12 +74,12 @@ public final class Lease: @unchecked Sendable {
                 return lease
             case .held(let holder):
                 let waited = Date().timeIntervalSince(started)
-                if let wait, waited + delay < wait {
-                    Thread.sleep(forTimeInterval: delay)
+                if let wait, waited < wait, !stopWaiting() {
+                    Thread.sleep(forTimeInterval: min(delay, wait - waited))
                     delay = min(delay * 1.6, 2)
                     continue
                 }
-                throw busy(holder, path: path, waited: wait == nil ? nil : waited)
+                throw busy(holder, path: path, waited: wait.map { min($0, waited) })
             }
         }
     }
@@ -213,9 +216,9 @@ public final class Lease: @unchecked Sendable {
     }
 
     private static func busy(_ holder: LeaseInfo, path: String, waited: TimeInterval?) -> ReconError {
-        let lead = waited.map { "the state is still locked after waiting \(Int($0.rounded())) s" } ?? "the state is locked"
+        let lead = waited.map { "the state is still locked after waiting \(JSONWriter.format($0)) s" } ?? "the state is locked"
         return ReconError("\(lead): held by \(holder.holderDescription)",
-                          hint: "wait for that run to finish, or retry with --lock-timeout SECONDS; if you are sure it is "
+                          hint: "wait for that run to finish, or retry with --lock-timeout DURATION (90, 30s, 5m); if you are sure it is "
                               + "no longer running: recon force-unlock \(holder.id)")
     }
 }

@@ -14,7 +14,7 @@ struct GitCommand: Sendable {
 
     /// Ten minutes: a large first clone fits, a hung one does not hold the lock for ever.
     static let defaultTimeout: TimeInterval = 600
-    /// Overrides `defaultTimeout` (seconds) for every repo without its own `git_timeout`.
+    /// Overrides `defaultTimeout` for every repo without its own `git_timeout`; a duration (`90`, `30s`, `2m`).
     static let timeoutVariable = "RECON_GIT_TIMEOUT"
 
     init(directory: String, timeout: TimeInterval? = nil) {
@@ -26,17 +26,17 @@ struct GitCommand: Sendable {
     /// Writing to a git that has exited must return EPIPE, not kill Recon.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    /// `RECON_GIT_TIMEOUT` when set to a valid number of seconds; nil when unset or invalid (see `environmentError`).
+    /// `RECON_GIT_TIMEOUT` when set to a valid duration; nil when unset or invalid (see `environmentError`).
     private static let environmentTimeout: TimeInterval? = {
-        guard let text = ProcessInfo.processInfo.environment[timeoutVariable], let seconds = Double(text),
-              seconds.isFinite, seconds >= 1 else { return nil }
+        guard let text = ProcessInfo.processInfo.environment[timeoutVariable], let seconds = DurationText.seconds(text),
+              seconds >= 1 else { return nil }
         return seconds
     }()
 
-    /// A `RECON_GIT_TIMEOUT` that is not a number of seconds of at least 1 stops every git before it starts.
+    /// A `RECON_GIT_TIMEOUT` that is not a duration of at least 1 s stops every git before it starts.
     private static let environmentError: String? = {
         guard let text = ProcessInfo.processInfo.environment[timeoutVariable], environmentTimeout == nil else { return nil }
-        return "\(timeoutVariable) must be a number of seconds of at least 1, found '\(text)'"
+        return "\(timeoutVariable) must be a duration of at least 1 s (\(DurationText.syntax)), found '\(text)'"
     }()
 
     /// Settings that win over every config file (`-c` beats them all): nothing a hostile `.git/config`
@@ -96,8 +96,8 @@ struct GitCommand: Sendable {
         let message = errors.wait()
         if child.timedOut {
             throw GitError(arguments: arguments, directory: directory,
-                           message: "git \(arguments.first ?? "") timed out after \(Int(timeout)) s; its process group was killed",
-                           hint: "raise the repo's 'git_timeout' or \(GitCommand.timeoutVariable) (seconds) if it is only slow")
+                           message: "git \(arguments.first ?? "") timed out after \(JSONWriter.format(timeout)) s; its process group was killed",
+                           hint: "raise the repo's 'git_timeout' or \(GitCommand.timeoutVariable) (a duration: 90, 30s, 5m) if it is only slow")
         }
         if ChildProcessGroups.isStopping, ending != .exited(0) {
             throw GitError(arguments: arguments, directory: directory, message: "git \(arguments.first ?? "") stopped: recon was interrupted")

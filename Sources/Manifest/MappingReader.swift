@@ -108,6 +108,21 @@ struct MappingReader {
         return Located(number, at: found.location)
     }
 
+    /// A duration: a number of seconds, or text in the one syntax of `DurationText` (`90`, `30s`, `2m`).
+    func duration(_ key: String, minimum: Double) -> Located<Double>? {
+        guard let found = value(key), !found.isNull else { return nil }
+        guard let seconds = found.double ?? found.scalar.flatMap(DurationText.seconds), seconds.isFinite else {
+            sink.error(found.location, "expected a duration for '\(key)' in \(context), found \(found.summary)",
+                       hint: "expected \(DurationText.syntax)")
+            return nil
+        }
+        guard seconds >= minimum else {
+            sink.error(found.location, "expected '\(key)' in \(context) to be at least \(JSONWriter.format(minimum)) s, found \(found.scalar ?? "")")
+            return nil
+        }
+        return Located(seconds, at: found.location)
+    }
+
     /// A list of text; a single scalar is accepted as a list of one.
     func strings(_ key: String, required: Bool = false) -> [Located<String>]? {
         guard let found = required ? self.required(key) : value(key), !found.isNull else { return nil }

@@ -15,7 +15,7 @@ public struct RepoSpec: Sendable {
     public var ref: String
     /// Read uncommitted working-tree files instead of the tree at `ref`.
     public var worktree: Bool
-    /// Seconds one git process of this repo may run; nil for `RECON_GIT_TIMEOUT` or the default.
+    /// Seconds one git process of this repo may run (a duration: `90`, `30s`, `2m`); nil for `RECON_GIT_TIMEOUT` or the default.
     public var gitTimeout: Double?
     public var extract: [ExtractRule]
     public var location: SourceLocation
@@ -65,7 +65,7 @@ extension RepoSpec {
         if let worktree, worktree.value, url != nil {
             sink.error(worktree.location, "'worktree: true' needs a local 'path', not a 'url'")
         }
-        let gitTimeout = reader.number("git_timeout", minimum: 1)?.value
+        let gitTimeout = reader.duration("git_timeout", minimum: 1)?.value
         let extract = (reader.list("extract", required: true) ?? []).compactMap {
             ExtractRule.decode($0, repo: name?.value ?? "?", sink: sink)
         }

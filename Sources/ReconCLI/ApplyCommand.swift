@@ -10,7 +10,7 @@ struct ApplyCommand: Command {
     static let configuration = CommandConfiguration(
         name: "apply",
         abstract: "Apply a saved plan, or plan and apply after confirmation",
-        usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds N] [--batch-size N] [--json]",
+        usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json]",
         discussion: """
             With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
             again and must match), if the state or a repo moved, or if any record it touches changed in the base
@@ -25,7 +25,7 @@ struct ApplyCommand: Command {
         options: [
             .flag("auto-approve", help: "Apply without asking (needed when input is not a terminal)"),
             .option("lock-timeout", value: "DURATION", help: "Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once"),
-            .option("max-seconds", value: "N", help: "Stop after the batch in flight once N seconds have passed, as for SIGINT"),
+            .option("max-seconds", value: "DURATION", help: "Stop after the batch in flight once the writing has taken DURATION (90, 30s, 5m), as for SIGINT"),
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
             .flag("json", help: "Print one JSON event per line instead of text"),
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
@@ -70,7 +70,12 @@ struct ApplyCommand: Command {
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
-        let lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout)
+        let lease: Lease
+        do {
+            lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
+        } catch where cancellation.reason != nil {
+            return cancelledEarly(cancellation, while: "waiting for the lock", console: console)
+        }
         defer { try? lease.release() }
         for note in lease.notes { console.line("note: \(note)", to: .err) }
 
@@ -81,8 +86,14 @@ struct ApplyCommand: Command {
             plan = savedPlan
             if !json { console.line("Applying the saved plan \(planFile!): \(plan.summary.line).") }
         } else {
-            let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                     stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+            let outcome: PlanRunner.Outcome
+            do {
+                outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+            } catch where cancellation.reason != nil {
+                // A signal stops git and the refresh; what failed because of it is not the news.
+                return cancelledEarly(cancellation, while: "planning", console: console)
+            }
             DiagnosticView(console: console).warnings(outcome.warnings)
             plan = outcome.plan
             refreshed = outcome.refreshed
@@ -117,6 +128,17 @@ struct ApplyCommand: Command {
         return result.status == .cancelled ? .cancelled : .success
     }
 
+    /// An interrupt before the session started: nothing was written, not even a run ledger.
+    private func cancelledEarly(_ cancellation: CancellationSignal, while stage: String, console: Console) -> ExitCode {
+        let why = cancellation.reason.map { "\($0)" } ?? "cancelled"
+        if json {
+            ApplyView(console: console, json: true).event(["event": "done", "status": "cancelled", "reason": .string(why)])
+        } else {
+            console.line(console.style("Apply cancelled", .yellow) + " (\(why)) while \(stage): nothing was changed.")
+        }
+        return .cancelled
+    }
+
     private func confirm(_ console: Console) throws -> Bool {
         if autoApprove { return true }
         guard console.stdinIsTerminal else {
@@ -142,13 +164,21 @@ struct ApplyCommand: Command {
         switch result.status {
         case .cancelled:
             let why = cancellation.reason.map { "\($0)" } ?? "the lock was lost"
-            console.line(console.style("Apply cancelled", .yellow) + " (\(why)) after \(result.counters.summaryLine)\(schema). "
-                + "The state records exactly that; run 'recon plan' to see what is left. Run \(result.runID).")
+            if result.wroteNothing {
+                let again = planFile.map { " The plan \($0) can still be applied." } ?? ""
+                console.line(console.style("Apply cancelled", .yellow) + " (\(why)) before its first write: nothing was changed.\(again) Run \(result.runID).")
+            } else {
+                console.line(console.style("Apply cancelled", .yellow) + " (\(why)) after \(result.counters.summaryLine)\(schema). "
+                    + "The state records exactly that; run 'recon plan' to see what is left. Run \(result.runID).")
+            }
         default:
             console.line(console.style("Apply complete!", .green) + " \(result.counters.summaryLine)\(schema). Run \(result.runID).")
         }
         if let pruned = result.pruned, !pruned.removed.isEmpty {
-            console.line("Retention removed \(pruned.removed.count) old item\(pruned.removed.count == 1 ? "" : "s") (recon prune --dry-run lists them).")
+            // Listed here: they are gone, so no later command could list them.
+            console.line("Retention removed \(pruned.removed.count) old item\(pruned.removed.count == 1 ? "" : "s"):")
+            for removal in pruned.removed.prefix(10) { console.line("  \(removal.kind.rawValue)  \(removal.path)  \(removal.reason)") }
+            if pruned.removed.count > 10 { console.line("  and \(pruned.removed.count - 10) more, by the same rules") }
         }
     }
 }

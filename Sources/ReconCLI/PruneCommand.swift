@@ -8,7 +8,7 @@ struct PruneCommand: Command {
     static let configuration = CommandConfiguration(
         name: "prune",
         abstract: "Remove old runs, backups and state versions by the retention policy",
-        usage: "recon prune [--dry-run] [--format text|json]",
+        usage: "recon prune [--dry-run] [--lock-timeout DURATION] [--format text|json]",
         discussion: """
             Applies the manifests' retention section (runs.keep_last, backups.keep_last and max_age_days,
             state_versions.keep_last) to state/runs/ and state/history/. Never removes the newest run, backup or
@@ -18,11 +18,13 @@ struct PruneCommand: Command {
             """,
         options: [
             .flag("dry-run", help: "Print what would be removed; remove nothing"),
+            .option("lock-timeout", value: "DURATION", help: "Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once"),
             OutputFormat.spec([.text, .json]),
         ],
         examples: ["recon prune --dry-run", "recon prune", "recon prune --format json"])
 
     let dryRun: Bool
+    let lockTimeout: Double?
     let format: OutputFormat
 
     init(arguments: ParsedArguments) throws {
@@ -31,6 +33,7 @@ struct PruneCommand: Command {
                              hint: "the policy comes from the manifests' retention section")
         }
         dryRun = arguments.has("dry-run")
+        lockTimeout = try arguments.value("lock-timeout").map { try DurationArgument.seconds($0, flag: "lock-timeout") }
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json])
     }
 
@@ -44,7 +47,7 @@ struct PruneCommand: Command {
         if dryRun {
             report = try pruner.prune(dryRun: true)
         } else {
-            let lease = try Lease.acquire(path: layout.lockPath, operation: "prune")
+            let lease = try Lease.acquire(path: layout.lockPath, operation: "prune", wait: lockTimeout)
             defer { try? lease.release() }
             for note in lease.notes { console.line(console.style("note:", .yellow) + " " + note, to: .err) }
             report = try pruner.prune(leaseID: lease.id)

@@ -6,25 +6,28 @@ struct RunsCommand: Command {
     static let configuration = CommandConfiguration(
         name: "runs",
         abstract: "List past apply and rollback runs",
-        usage: "recon runs [--limit N] [--format text|json]",
+        usage: "recon runs [--base BASE] [--limit N] [--format text|json]",
         discussion: """
             Reads the run ledgers under state/runs/ and lists each run, newest first: its id (for 'recon
-            rollback RUN'), operation, status, start time, duration and counters. A run whose ledger still says
+            rollback RUN'), operation, status, start time, duration, counters and target (the base it wrote to,
+            as `sqlite:<database>` or `airtable:<base>`); --base keeps the runs of one target. A run whose ledger still says
             running but whose lease is gone is shown as interrupted: its process was killed; plan again to see
             what is left. Reads nothing else and writes nothing.
             """,
         options: [
+            .option("base", value: "BASE", help: "Only the runs of this target: airtable:appXXX or appXXX, sqlite:FILE or FILE"),
             .option("limit", value: "N", help: "Show only the N newest runs"),
             OutputFormat.spec([.text, .json]),
         ],
-        examples: ["recon runs", "recon runs --limit 5", "recon runs --format json | jq '.runs[0].status'"])
+        examples: ["recon runs", "recon runs --limit 5", "recon runs --base appDEV", "recon runs --format json | jq '.runs[0].status'"])
 
     let limit: Int?
+    let base: String?
     let format: OutputFormat
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.isEmpty else {
-            throw ReconError("'runs' takes no arguments, found '\(arguments.positionals[0])'", hint: "usage: recon runs [--limit N]")
+            throw ReconError("'runs' takes no arguments, found '\(arguments.positionals[0])'", hint: "usage: recon runs [--base BASE] [--limit N]")
         }
         if let text = arguments.value("limit") {
             guard let number = Int(text), number > 0 else {
@@ -34,23 +37,30 @@ struct RunsCommand: Command {
         } else {
             limit = nil
         }
+        base = arguments.value("base")
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json])
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         var listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        if let base { listing.runs = listing.runs.filter { RunsCommand.target($0.record.target, matches: base) } }
         if let limit { listing.runs = Array(listing.runs.prefix(limit)) }
         let view = RunsView(console: context.console)
         switch format {
         case .json:
             context.console.write(view.json(listing))
         default:
-            context.console.write(view.text(listing.runs, runsDirectory: layout.runsDirectory))
+            context.console.write(view.text(listing.runs, runsDirectory: layout.runsDirectory, base: base))
             for (path, reason) in listing.unreadable {
                 context.console.line(context.console.style("note:", .yellow) + " skipped \(path): \(reason)", to: .err)
             }
         }
         return .success
+    }
+
+    /// `base` names the whole target (`airtable:appX`) or what follows its provider (`appX`).
+    static func target(_ target: String, matches base: String) -> Bool {
+        target == base || target.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) == base
     }
 }

@@ -11,12 +11,16 @@ struct RunsView {
         ("SKIPPED", \.skipped), ("FAILED", \.failed), ("BATCHES", \.batches),
     ] }
 
-    func text(_ runs: [RunSummary], runsDirectory: String) -> String {
-        guard !runs.isEmpty else { return "No runs yet under \(runsDirectory)/.\n" }
-        let header = ["RUN", "OPERATION", "STATUS", "STARTED", "DURATION"] + RunsView.counterColumns.map(\.0)
+    func text(_ runs: [RunSummary], runsDirectory: String, base: String? = nil) -> String {
+        guard !runs.isEmpty else {
+            return base.map { "No runs for \($0) under \(runsDirectory)/.\n" } ?? "No runs yet under \(runsDirectory)/.\n"
+        }
+        // The target comes last: it is the widest column and the one a person reads least often.
+        let header = ["RUN", "OPERATION", "STATUS", "STARTED", "DURATION"] + RunsView.counterColumns.map(\.0) + ["TARGET"]
         let rows = runs.map { run -> [String] in
             [run.id, run.record.operation.rawValue, run.status.rawValue, RunsView.shortTime(run.record.started),
              RunsView.duration(run.record.duration)] + RunsView.counterColumns.map { String(run.record.counters[keyPath: $0.1]) }
+                + [run.record.target]
         }
         var widths = header.map(\.count)
         for row in rows {
@@ -24,10 +28,11 @@ struct RunsView {
         }
         let statusColumn = 2
         let firstNumber = 5
+        let targetColumn = header.count - 1
         func render(_ row: [String], status: RunStatus?) -> String {
             row.enumerated().map { column, cell in
                 let gap = String(repeating: " ", count: widths[column] - cell.count)
-                if column >= firstNumber { return gap + cell }
+                if column >= firstNumber, column < targetColumn { return gap + cell }
                 if column == statusColumn, let status { return style(cell, status) + gap }
                 return cell + gap
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)

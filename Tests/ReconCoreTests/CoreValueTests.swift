@@ -63,3 +63,18 @@ final class CoreValueTests: XCTestCase {
         XCTAssertEqual(Diagnostic.error(at: nil, "m", hint: "h").description, "error: m\n  h")
     }
 }
+
+/// The one duration syntax of flags, manifest keys and environment variables.
+final class DurationTextTests: XCTestCase {
+    func testNumbersWithAnOptionalUnit() {
+        XCTAssertEqual(DurationText.seconds("90"), 90)
+        XCTAssertEqual(DurationText.seconds("1.5s"), 1.5)
+        XCTAssertEqual(DurationText.seconds("30s"), 30)
+        XCTAssertEqual(DurationText.seconds("2m"), 120)
+        XCTAssertEqual(DurationText.seconds("1h"), 3600)
+        XCTAssertEqual(DurationText.seconds("0"), 0)
+        for bad in ["", "s", "m", "-1", "-1s", "inf", "nan", "infs", "5 m", "5d", "2 minutes", "+3"] {
+            XCTAssertNil(DurationText.seconds(bad), bad)
+        }
+    }
+}

@@ -8,7 +8,7 @@ import YAML
 enum FuzzTarget: String {
     case json, yaml, manifest, plan
 
-    nonisolated(unsafe) static let selected: FuzzTarget = {
+    static let selected: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["RECON_FUZZ_TARGET"] ?? ""
         guard let target = FuzzTarget(rawValue: name) else {
             FileHandle.standardError.write(Data("set RECON_FUZZ_TARGET to json, yaml, manifest or plan\n".utf8))
@@ -35,7 +35,7 @@ enum FuzzTarget: String {
             document["digest"] = .string("sha256:" + SHA256.hex(body.canonicalBytes()))
             if let plan = try? PlanFile.decode(JSONValue.object(document).canonicalBytes()) {
                 let file = PlanFile.encode(plan)
-                if (try? PlanFile.decode(file)).map(PlanFile.encode) != file { fatalError("plan round trip changed the file") }
+                if (try? PlanFile.decode(file)).map({ PlanFile.encode($0) }) != file { fatalError("plan round trip changed the file") }
             }
         }
     }

@@ -123,6 +123,7 @@ struct GitCommand: Sendable {
         environment["LC_ALL"] = "C"
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_NO_LAZY_FETCH"] = "1"  // git 2.44+; older gits: partial clones are refused (see confine)
         for name in ["GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EDITOR"] { environment[name] = nil }
         return environment
     }()

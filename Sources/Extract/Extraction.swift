@@ -38,6 +38,7 @@ public struct Extraction {
         for repo in manifest.repos {
             do {
                 let repository = GitRepository(directory: try locator.directory(for: repo), timeout: repo.gitTimeout)
+                try repository.confine()
                 resolved.append(ResolvedRepo(spec: repo, repository: repository, commit: try repository.resolve(repo.ref)))
             } catch {
                 diagnostics.append(.error(at: repo.location, "repo '\(repo.name)': \(error.message)",

@@ -41,12 +41,13 @@ struct GitCommand: Sendable {
 
     /// Settings that win over every config file (`-c` beats them all): nothing a hostile `.git/config`
     /// names as a command may run. fsmonitor and hooks would run on `ls-files`; pager, external diff and
-    /// textconv on output; `ext::` URLs run any command. Blobs are read without `--filters`, so clean and
-    /// smudge filters never run either.
+    /// textconv on output; `ext::` URLs run any command; `log.showSignature` runs the gpg/ssh/x509 verifier
+    /// for every signed commit. Blobs are read without `--filters`, so clean and smudge filters never run.
     static let hardening = ["--no-pager",
                             "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
                             "-c", "diff.external=", "-c", "core.untrackedCache=false", "-c", "protocol.ext.allow=never",
-                            "-c", "core.askPass=", "-c", "credential.interactive=never"]
+                            "-c", "core.askPass=", "-c", "credential.interactive=never",
+                            "-c", "log.showSignature=false"]
 
     /// Runs to completion and returns stdout; a non-zero exit throws with git's own message.
     @discardableResult
@@ -102,6 +103,7 @@ struct GitCommand: Sendable {
         if ChildProcessGroups.isStopping, ending != .exited(0) {
             throw GitError(arguments: arguments, directory: directory, message: "git \(arguments.first ?? "") stopped: recon was interrupted")
         }
+        if let failure = failure as? GitError { throw failure }
         if let failure {
             throw GitError(arguments: arguments, directory: directory, message: "\(failure)")
         }
@@ -121,6 +123,7 @@ struct GitCommand: Sendable {
         environment["LC_ALL"] = "C"
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_NO_LAZY_FETCH"] = "1"  // git 2.44+; older gits: partial clones are refused (see confine)
         for name in ["GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EDITOR"] { environment[name] = nil }
         return environment
     }()

@@ -94,7 +94,8 @@ struct GitRepository: Sendable {
         guard !paths.isEmpty else { return found }
         found.reserveCapacity(paths.count)
         let marker: UInt8 = 0x01
-        try git.stream(["log", "-z", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", "--format=%x01%H", commit]) { reader in
+        try git.stream(["log", "-z", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv",
+                        "--no-show-signature", "--format=%x01%H", commit]) { reader in
             var current = ""
             while var token = reader.read(until: 0) {
                 if token.first == 0x0A { token.removeFirst() }

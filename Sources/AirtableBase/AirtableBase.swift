@@ -44,6 +44,10 @@ public final class AirtableBase: BaseProvider {
         try translate { try AirtableRecordReader(client: client).records(ids: ids, of: table) }
     }
 
+    public func readRecords(keys: [String], field: String, in table: RemoteTable) throws -> [RemoteRecord] {
+        try translate { try AirtableRecordReader(client: client).records(keys: keys, field: field, of: table) }
+    }
+
     // MARK: SchemaWriting
 
     public func createTable(_ definition: TableDefinition) throws -> RemoteTable {

@@ -1,3 +1,4 @@
+import Foundation
 import ReconCore
 import Remote
 
@@ -54,6 +55,58 @@ struct AirtableRecordReader {
             }
         }
         return records
+    }
+
+    /// Formula characters per request when filtering by key: keys are free text, so chunks go by length.
+    static let formulaLength = 1_500
+
+    /// The records whose text field `field` holds one of `keys`, by `OR({Field}='…', …)` in chunks; a full
+    /// listing when there are many keys or the field's name cannot be put in braces.
+    func records(keys: [String], field: String, of table: RemoteTable) throws(AirtableFailure) -> [RemoteRecord] {
+        let wanted = Set(keys)
+        guard wanted.count <= Self.filterLimit, !field.contains(where: { "{}\\".contains($0) }) else {
+            return try records(of: table).filter { Self.holds($0, field: field, oneOf: wanted) }
+        }
+        var formulas: [String] = []
+        var terms: [String] = []
+        for key in wanted.sorted() {
+            let term = "{\(field)}='" + Self.escape(key) + "'"
+            if !terms.isEmpty, terms.reduce(term.count, { $0 + $1.count + 1 }) > Self.formulaLength {
+                formulas.append("OR(" + terms.joined(separator: ",") + ")")
+                terms = []
+            }
+            terms.append(term)
+        }
+        if !terms.isEmpty { formulas.append("OR(" + terms.joined(separator: ",") + ")") }
+        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
+        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
+        var records: [RemoteRecord] = []
+        for formula in formulas {
+            var offset: String?
+            repeat {
+                var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true"),
+                                                 ("filterByFormula", formula)]
+                query += readable.map { ("fields[]", $0.id) }
+                let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)",
+                                           query: query + (offset.map { [("offset", $0)] } ?? []))
+                for json in page["records"]?.arrayValue ?? [] {
+                    if let record = Self.record(json, fields: byID) { records.append(record) }
+                }
+                offset = page["offset"]?.stringValue
+            } while offset != nil
+        }
+        // The formula compares as Airtable does; keep only exact matches, as the upsert merges on them.
+        return records.filter { Self.holds($0, field: field, oneOf: wanted) }
+    }
+
+    /// A string literal's body in a formula: backslash and quote escaped with a backslash.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+    }
+
+    private static func holds(_ record: RemoteRecord, field: String, oneOf keys: Set<String>) -> Bool {
+        if case .text(let key)? = record.fields[field]?.normalized { return keys.contains(key) }
+        return false
     }
 
     /// A record from the API (cells keyed by field id) → fields by name; unknown ids are skipped.

@@ -22,9 +22,21 @@ struct AirtableRecordWriter {
         }
         let body = try self.body(records.map { (nil, $0.mapValues { Optional($0) }) },
                                  extra: ["performUpsert": ["fieldsToMergeOn": [.string(key.id)]]])
+        // Read just before: a record the upsert then updates is one someone made under the key (its before-image kept),
+        // while one that was not there is this batch's own, answered as updated only when a lost answer was retried.
+        let keys = records.map { record -> String? in
+            if case .text(let value)? = record[keyField]?.normalized { return value }
+            return nil
+        }
+        var existing: [String: RemoteRecord] = [:]
+        for record in try AirtableRecordReader(client: client).records(keys: keys.compactMap { $0 }, field: keyField, of: table) {
+            if case .text(let value)? = record.fields[keyField]?.normalized { existing[value] = record }
+        }
         let json = try client.send("PATCH", path, body: body)
-        let created = Set(json["createdRecords"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-        return try decode(json, expecting: records.count).map { UpsertedRecord(record: $0, created: created.contains($0.id)) }
+        return try decode(json, expecting: records.count).enumerated().map { index, record in
+            let previous = keys[index].flatMap { existing[$0] }
+            return UpsertedRecord(record: record, created: previous == nil, previous: previous)
+        }
     }
 
     func update(_ updates: [RecordUpdate]) throws -> [RemoteRecord] {

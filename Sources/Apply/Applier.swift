@@ -91,8 +91,13 @@ public struct Applier {
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
         let serialBefore = state.serial
+        var kept = before
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,
-                                     observer: observer, shouldStop: shouldStop, mayWrite: mayWrite)
+                                     observer: observer, shouldStop: shouldStop, mayWrite: mayWrite,
+                                     keepBeforeImages: { table, records in
+                                         for record in records { kept.records[table, default: [:]][record.id] = record }
+                                         try RunBackup.writeBeforeImages(kept, to: runDirectory)
+                                     })
         var status = RunStatus.succeeded
         var failure: Error?
         do {

@@ -15,6 +15,8 @@ final class ApplyExecutor {
     private let observer: (any ApplyObserver)?
     private let shouldStop: () -> Bool
     private let mayWrite: () throws -> Void
+    /// Adds before-images to the run's backup: a create whose upsert landed on an existing record.
+    private let keepBeforeImages: (String, [RemoteRecord]) throws -> Void
     private(set) var state: StateModel
     private(set) var counters = RunCounters()
     private(set) var schemaChanges = 0
@@ -26,7 +28,8 @@ final class ApplyExecutor {
     enum Stop: Error { case cancelled }
 
     init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: StateJournal,
-         observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool, mayWrite: @escaping () throws -> Void) {
+         observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool, mayWrite: @escaping () throws -> Void,
+         keepBeforeImages: @escaping (String, [RemoteRecord]) throws -> Void = { _, _ in }) {
         self.plan = plan
         self.manifest = manifest
         self.provider = provider
@@ -35,6 +38,7 @@ final class ApplyExecutor {
         self.observer = observer
         self.shouldStop = shouldStop
         self.mayWrite = mayWrite
+        self.keepBeforeImages = keepBeforeImages
         var known: [String: [String: String]] = state.records.mapValues { $0.mapValues(\.id) }
         for change in plan.recordChanges {
             if let id = change.remoteID, change.action != .delete { known[change.table, default: [:]][change.key] = id }
@@ -146,6 +150,9 @@ final class ApplyExecutor {
             waiting.append(later)
         }
         let results = try provider.upsert(records, in: table, mergeOn: keyField)
+        // Preflight found no record under these keys; one made since was updated, not created: keep its before-image.
+        let landed = results.compactMap(\.previous)
+        if !landed.isEmpty { try keepBeforeImages(tableName, landed) }
         var changes: [StateChange] = []
         for (index, change) in batch.enumerated() {
             let id = results[index].record.id
@@ -157,8 +164,16 @@ final class ApplyExecutor {
                 deferredLinks.append((tableName, id, change.key, waiting[index], change.stateValues ?? [:]))
             }
             changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: values)))
-            counters.created += 1
-            observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
+            if results[index].created || results[index].previous == nil {
+                counters.created += 1
+                observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
+            } else {
+                // Recorded as the update it was, so rollback restores the record instead of deleting it.
+                counters.updated += 1
+                observer?.warning("\(tableName) \(change.key): a record with this key (\(id)) appeared in the base after preflight; "
+                                  + "it was updated, not created")
+                observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: .update, recordID: id, status: .ok))
+            }
         }
         return changes
     }

@@ -93,8 +93,28 @@ public enum ApplyPreflight {
                 }
             }
         }
+        reasons += try keysTaken(plan, manifest: manifest, schema: schema, provider: provider)
         if !reasons.isEmpty { throw StalePlanError(reasons: reasons) }
         return (BeforeImages(schema: schema, records: records), read)
+    }
+
+    /// A create's upsert merges on the key, so a record made under that key after planning would be overwritten
+    /// (protected fields too) and then deleted by rollback: looked up by key, and the plan refused if one is there.
+    static func keysTaken(_ plan: Plan, manifest: Manifest, schema: RemoteSchema, provider: any BaseProvider) throws -> [String] {
+        let creates = plan.recordChanges.filter { ($0.action == .create || $0.action == .recreate) && $0.writesBase && $0.blockedBy == nil }
+        var reasons: [String] = []
+        for (table, changes) in Dictionary(grouping: creates, by: \.table).sorted(by: { $0.key < $1.key }) {
+            guard let remoteTable = schema.table(named: table), let keyField = manifest.table(named: table)?.key.value else { continue }
+            var holders: [String: [String]] = [:]
+            for record in try provider.readRecords(keys: changes.map(\.key), field: keyField, in: remoteTable) {
+                if case .text(let key)? = record.fields[keyField]?.normalized { holders[key, default: []].append(record.id) }
+            }
+            for key in holders.keys.sorted() {
+                reasons.append("\(table) \(key): the plan creates it, but the base now holds a record with that key "
+                               + "(\(holders[key]!.sorted().joined(separator: ", "))), made after planning")
+            }
+        }
+        return reasons
     }
 
     /// Table → ids of the base records the plan writes.

@@ -69,7 +69,13 @@ public struct RollbackRunner {
         }
         var changes: [RecordChange] = []
         for var change in plan.recordChanges {
-            guard let outcome = done[change.table]?[change.key], outcome.action == change.action else { continue }
+            guard let outcome = done[change.table]?[change.key] else { continue }
+            // A create whose upsert landed on a record made after preflight updated it: undone as an update.
+            if outcome.action == .update, change.action == .create || change.action == .recreate {
+                change.action = .update
+            } else if outcome.action != change.action {
+                continue
+            }
             change.remoteID = outcome.recordID ?? change.remoteID
             changes.append(change)
         }

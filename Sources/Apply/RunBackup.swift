@@ -15,10 +15,15 @@ public enum RunBackup {
         let backup = runDirectory + "/backup"
         try PrivateFile.createDirectory(backup)
         try AtomicFile.write(planBytes, to: runDirectory + "/plan.json")
-        try AtomicFile.write(encode(before), to: backup + "/before.json")
+        try writeBeforeImages(before, to: runDirectory)
         if let priorState {
             try AtomicFile.write(StateCodec.encode(priorState), to: backup + "/state.json")
         }
+    }
+
+    /// Writes (or replaces, with records added during the run) `backup/before.json`.
+    static func writeBeforeImages(_ before: BeforeImages, to runDirectory: String) throws {
+        try AtomicFile.write(encode(before), to: runDirectory + "/backup/before.json")
     }
 
     /// Canonical JSON: schema tables as the base had them, then records by table and id.

@@ -14,6 +14,9 @@ public protocol RecordReading {
     /// The records with these ids that still exist (others are left out), for apply's preflight: a small
     /// plan against a large remote table should not read the whole table again.
     func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord]
+    /// The records whose text field `field` holds one of `keys`, for apply's preflight: a create in a saved
+    /// plan must not land on a record someone made under that key after planning.
+    func readRecords(keys: [String], field: String, in table: RemoteTable) throws -> [RemoteRecord]
 }
 
 extension RecordReading {
@@ -21,6 +24,15 @@ extension RecordReading {
     public func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord] {
         let wanted = Set(ids)
         return try readRecords(in: table).filter { wanted.contains($0.id) }
+    }
+
+    /// A full read, filtered by key.
+    public func readRecords(keys: [String], field: String, in table: RemoteTable) throws -> [RemoteRecord] {
+        let wanted = Set(keys)
+        return try readRecords(in: table).filter { record in
+            if case .text(let key)? = record.fields[field]?.normalized { return wanted.contains(key) }
+            return false
+        }
     }
 }
 

@@ -19,9 +19,14 @@ public struct UpsertedRecord: Hashable, Sendable {
     /// False when a record with the same key already existed and was updated instead,
     /// e.g. when a retry follows a lost response.
     public var created: Bool
+    /// The record as it was before an upsert updated it (SQLite reads it in the same transaction, Airtable just
+    /// before the request): the before-image rollback restores, since the run did not create that record.
+    /// Nil when the provider saw no record under the key beforehand (a retried create of its own).
+    public var previous: RemoteRecord?
 
-    public init(record: RemoteRecord, created: Bool) {
+    public init(record: RemoteRecord, created: Bool, previous: RemoteRecord? = nil) {
         self.record = record
         self.created = created
+        self.previous = previous
     }
 }

@@ -44,6 +44,11 @@ public final class SQLiteBase: BaseProvider {
         return try SQLiteInspector(connection: connection, schema: catalog!).records(of: current)
     }
 
+    public func readRecords(keys: [String], field: String, in table: RemoteTable) throws -> [RemoteRecord] {
+        guard !keys.isEmpty, let connection = try open(forWriting: false) else { return [] }
+        return try recordWriter(connection, table).records(keys: keys, keyField: field)
+    }
+
     // MARK: SchemaWriting
 
     public func createTable(_ definition: TableDefinition) throws -> RemoteTable {

@@ -41,7 +41,8 @@ struct SQLiteRecordWriter {
                     results.append(UpsertedRecord(record: try insert(record), created: true))
                 case 1:
                     let cells = record.mapValues { Optional($0) }
-                    results.append(UpsertedRecord(record: try write(cells, to: existing[0])!, created: false))
+                    let previous = try write([:], to: existing[0])
+                    results.append(UpsertedRecord(record: try write(cells, to: existing[0])!, created: false, previous: previous))
                 default:
                     throw ReconError(
                         "table '\(table.name)' holds more than one record with \(keyField) = '\(keyValue)' (\(existing.joined(separator: ", ")))",
@@ -50,6 +51,20 @@ struct SQLiteRecordWriter {
             }
             return results
         }
+    }
+
+    /// The records whose `keyField` holds one of `keys`, by the same indexed lookup upsert uses.
+    func records(keys: [String], keyField: String) throws -> [RemoteRecord] {
+        guard let key = columns.column(keyField), key.kind == .text else { return [] }
+        let lookup = try connection.prepare("SELECT \(columns.returning) FROM \(quotedTable) WHERE \(key.quoted) = ?")
+        var found: [RemoteRecord] = []
+        for value in Set(keys).sorted() {
+            lookup.reset()
+            try lookup.bind(1, value)
+            while try lookup.step() { found.append(columns.record(from: lookup)) }
+        }
+        lookup.reset()
+        return found
     }
 
     func update(_ updates: [RecordUpdate]) throws -> [RemoteRecord] {

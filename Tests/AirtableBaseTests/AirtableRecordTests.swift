@@ -75,9 +75,13 @@ final class AirtableRecordTests: XCTestCase {
         let batch: [[String: FieldValue]] = (0..<10).map { ["Key": .text("core:\($0)"), "Name": .text("n\($0)")] }
         harness.emulator.dropResponses(1, methods: ["PATCH"])
         let first = try provider.upsert(batch, in: plugins, mergeOn: "Key")
-        XCTAssertEqual(first.map(\.created), Array(repeating: false, count: 10), "the retry found what the lost attempt wrote")
+        XCTAssertEqual(first.map(\.created), Array(repeating: true, count: 10),
+                       "the retry found what the lost attempt wrote: this batch's own records, not ones that were there before")
+        XCTAssertEqual(first.compactMap(\.previous), [])
         let again = try provider.upsert(batch, in: plugins, mergeOn: "Key")
         XCTAssertEqual(again.map(\.record.id), first.map(\.record.id))
+        XCTAssertEqual(again.map(\.created), Array(repeating: false, count: 10))
+        XCTAssertEqual(again.compactMap(\.previous?.id), first.map(\.record.id), "records that were there keep their before-images")
         XCTAssertEqual(harness.emulator.records(harness.baseID, table: "Plugins").count, 10)
         XCTAssertEqual(harness.emulator.requests.filter { $0.method == "PATCH" }.map(\.status), [0, 200, 200])
     }

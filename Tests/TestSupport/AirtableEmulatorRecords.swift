@@ -40,7 +40,7 @@ extension AirtableEmulator {
         }
         let only = request.queryValues("fields[]")
         let byID = request.queryValue("returnFieldsByFieldId") == "true"
-        let matching = try filter(table.records, formula: request.queryValue("filterByFormula"))
+        let matching = try filter(table.records, in: table, formula: request.queryValue("filterByFormula"))
         let page = matching.dropFirst(start).prefix(size)
         var result: [String: JSONValue] = [
             "records": .array(page.map { table.json($0, byFieldID: byID, only: only.isEmpty ? nil : Set(only)) }),
@@ -53,21 +53,13 @@ extension AirtableEmulator {
         return .object(result)
     }
 
-    /// Only the formula Recon sends, `OR(RECORD_ID()='rec…', …)` or one `RECORD_ID()='rec…'`; any other is
-    /// refused, so a client relying on an unsupported formula fails loudly instead of reading everything.
-    private func filter(_ records: [EmulatedRecord], formula: String?) throws(EmulatorError) -> [EmulatedRecord] {
+    /// Only the formulas Recon sends (see `EmulatorFormula`); any other is refused.
+    private func filter(_ records: [EmulatedRecord], in table: EmulatedTable, formula: String?) throws(EmulatorError) -> [EmulatedRecord] {
         guard let formula else { return records }
-        var body = Substring(formula)
-        if body.hasPrefix("OR("), body.hasSuffix(")") { body = body.dropFirst(3).dropLast() }
-        var ids = Set<String>()
-        for term in body.split(separator: ",") {
-            let text = term.trimmingCharacters(in: .whitespaces)
-            guard text.hasPrefix("RECORD_ID()='"), text.hasSuffix("'"), text.count > 14 else {
-                throw EmulatorError(422, "INVALID_FILTER_BY_FORMULA", "The formula for filtering records is invalid: \(formula)")
-            }
-            ids.insert(String(text.dropFirst(13).dropLast()))
+        guard let parsed = EmulatorFormula(formula) else {
+            throw EmulatorError(422, "INVALID_FILTER_BY_FORMULA", "The formula for filtering records is invalid: \(formula)")
         }
-        return records.filter { ids.contains($0.id) }
+        return records.filter { parsed.matches($0, in: table) }
     }
 
     enum WriteMode { case create, update, upsert }

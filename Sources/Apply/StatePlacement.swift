@@ -15,10 +15,7 @@ public enum StatePlacement {
                              hint: "keep the state outside the source repos: give --state a file in another folder; nothing was written")
         }
         guard case .sqlite(let database) = manifest.target.kind else { return }
-        let resolved = PathRule.resolved(database)
-        let store = StateStore(path: statePath)
-        let own = [statePath, store.journalPath].map(PathRule.resolved).contains(resolved)
-        if own || (PathRule.isWithin(resolved, folder) && isReconsName(String(resolved.dropFirst(folder.count + 1)))) {
+        if isReconsOwn(database, statePath: statePath) {
             let at = manifest.target.location.map { "\($0): " } ?? ""
             throw ReconError("\(at)the database '\(ControlEscape.escaped(database))' is among Recon's own files in the state folder",
                              hint: "name a file directly in the state folder (e.g. state/catalog.sqlite) or outside it; the state, "
@@ -26,9 +23,15 @@ public enum StatePlacement {
         }
     }
 
-    /// A path below the state folder that Recon writes itself: anything in a subfolder, hidden files
-    /// (the lock, temporary files), and the state and journal files of every base.
-    private static func isReconsName(_ relative: String) -> Bool {
-        relative.contains("/") || relative.hasPrefix(".") || relative.hasSuffix(".state.json") || relative.hasSuffix(".journal")
+    /// Whether `path` is the state, its journal, or a path below the state folder that Recon writes
+    /// itself: anything in a subfolder, hidden files (the lock, temporary files), and the state and
+    /// journal files of every base.
+    public static func isReconsOwn(_ path: String, statePath: String) -> Bool {
+        let resolved = PathRule.resolved(path)
+        if [statePath, StateStore(path: statePath).journalPath].map(PathRule.resolved).contains(resolved) { return true }
+        let folder = PathRule.resolved(PrivateFile.directoryOf(statePath))
+        guard resolved != folder, PathRule.isWithin(resolved, folder) else { return false }
+        let relative = resolved.dropFirst(folder.hasSuffix("/") ? folder.count : folder.count + 1)
+        return relative.contains("/") || relative.hasPrefix(".") || relative.hasSuffix(".state.json") || relative.hasSuffix(".journal")
     }
 }

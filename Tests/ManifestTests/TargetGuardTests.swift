@@ -11,7 +11,7 @@ final class TargetGuardTests: XCTestCase {
             _ = try ManifestLoader().load(sources: [("m.yaml", Array(text.utf8))])
             return []
         } catch {
-            return (error as? DiagnosticsError)?.errors ?? []
+            return error.errors
         }
     }
 

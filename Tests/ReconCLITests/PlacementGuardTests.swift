@@ -55,18 +55,29 @@ final class PlacementGuardTests: XCTestCase {
     }
 
     /// Finding 11c: `--state` inside a source repo left `.lock.guard` (and caches) in the repo.
-    func testAStateInsideASourceRepoIsRefusedAndTheRepoIsNotWritten() throws {
+    func testAStateNamingASourceFileIsRefusedAndTheRepoIsNotWritten() throws {
         let project = CLIProject()
         project.skill("alpha", "one")
         project.repo.commit("one")
         let before = project.repo.git("status", "--porcelain", "--ignored")
-        for state in ["\(project.repo.path)/plugins/alpha/plugin.json", "\(project.repo.path)/state/recon.state.json"] {
-            for command in [["apply", "--auto-approve"], ["plan"], ["drift"], ["prune"]] {
-                let result = try project.recon(command + ["--state", state])
-                XCTAssertEqual(result.status, 1, "\(state) \(command): \(result.stdout)\(result.stderr)")
-                XCTAssertTrue(result.stderr.contains("inside repo 'core'"), "\(state) \(command): \(result.stderr)")
-                XCTAssertEqual(project.repo.git("status", "--porcelain", "--ignored"), before, "\(state) \(command) wrote into the repo")
-            }
+        let state = "\(project.repo.path)/plugins/alpha/plugin.json"
+        for command in [["apply", "--auto-approve"], ["plan"], ["drift"], ["prune"]] {
+            let result = try project.recon(command + ["--state", state])
+            XCTAssertEqual(result.status, 1, "\(command): \(result.stdout)\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("is a file that is not a Recon state"), "\(command): \(result.stderr)")
+            XCTAssertEqual(project.repo.git("status", "--porcelain", "--ignored"), before, "\(command) wrote into the repo")
         }
+    }
+
+    /// A project may catalog its own repo (`path: .`, as this repository's manifests do) with its state
+    /// folder inside it.
+    func testAStateFolderInsideTheCatalogedRepoIsAccepted() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        let state = "\(project.repo.path)/state/recon.state.json"
+        let apply = try project.recon("apply", "--auto-approve", "--state", state)
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode", "--state", state).status, 0)
     }
 }

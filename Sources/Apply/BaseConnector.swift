@@ -44,6 +44,9 @@ public enum BaseConnector {
                          hint: "give --batch-size \(limit) or less, or leave it out for \(limit)")
     }
 
+    /// Shorter tokens are refused: redaction must be able to find the token in a message.
+    static let minimumTokenLength = 8
+
     /// The token is read here, at connection time, from the variable `token_env` names, and kept
     /// in a value whose description is redacted. Errors name the variable, never a value.
     static func configuration(_ airtable: AirtableTarget, environment: [String: String],
@@ -52,8 +55,15 @@ public enum BaseConnector {
             throw ReconError("no Airtable token: the environment variable \(airtable.tokenEnv) is not set",
                              hint: "create a personal access token (see docs/airtable.md) and export it as \(airtable.tokenEnv); token_env names the variable")
         }
-        guard let url = URL(string: airtable.apiURL), url.scheme == "https" || url.scheme == "http", url.host != nil else {
-            throw ReconError("invalid api_url '\(airtable.apiURL)'", hint: "expected an http:// or https:// URL such as \(AirtableTarget.defaultAPIURL)")
+        // A value this short could not be told apart in messages to redact it, and is no Airtable token anyway.
+        guard secret.count >= minimumTokenLength else {
+            throw ReconError("the Airtable token in \(airtable.tokenEnv) is shorter than \(minimumTokenLength) characters: it needs at least \(minimumTokenLength)",
+                             hint: "check that \(airtable.tokenEnv) holds the whole personal access token (see docs/airtable.md)")
+        }
+        let problem = AirtableTarget.problem(withAPIURL: airtable.apiURL)
+        guard problem == nil, let url = URL(string: airtable.apiURL), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+            throw ReconError("invalid api_url '\(ControlEscape.escaped(airtable.apiURL))'\(problem.map { ": \($0)" } ?? "")",
+                             hint: "expected an https:// URL such as \(AirtableTarget.defaultAPIURL), or http:// to a loopback host")
         }
         return AirtableConfiguration(baseID: airtable.base, apiURL: url, token: AirtableToken(secret),
                                      requestsPerSecond: airtable.requestsPerSecond, typecastFields: typecastFields)

@@ -41,11 +41,12 @@ public struct TargetSelection: Sendable, Equatable {
         return "\(stem).\(base).state.json"
     }
 
-    /// The manifest with its target replaced by the chosen one, and the state path to use.
+    /// The manifest with its target replaced by the chosen one, and the state path to use (its placement checked).
     public static func apply(to manifest: inout Manifest, environment: [String: String],
                              statePath: String = StateStore.defaultPath) throws -> String {
         let selection = try resolve(manifest.target, environment: environment, statePath: statePath)
         manifest.target = selection.target
+        try StatePlacement.check(manifest, statePath: selection.statePath)
         return selection.statePath
     }
 }

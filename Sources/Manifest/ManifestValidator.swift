@@ -9,6 +9,7 @@ struct ManifestValidator {
     func validate(_ manifest: Manifest) {
         let tables = uniqueTables(manifest.tables)
         for table in manifest.tables { validate(table, tables: tables) }
+        if manifest.target.provider == .sqlite { SQLiteNameCheck(sink: sink).validate(manifest.tables) }
         validateProtected(manifest.protected, tables: tables)
         var repoNames: [String: SourceLocation] = [:]
         for repo in manifest.repos {

@@ -85,8 +85,9 @@ extension TargetSpec {
                            hint: "name the variable that holds the token (e.g. AIRTABLE_TOKEN), never the token itself")
             }
             let apiURL = reader.string("api_url")
-            if let apiURL, !(apiURL.value.hasPrefix("https://") || apiURL.value.hasPrefix("http://")) {
-                sink.error(apiURL.location, "invalid 'api_url' '\(apiURL.value)'", hint: "expected an http:// or https:// URL")
+            if let apiURL, let problem = AirtableTarget.problem(withAPIURL: apiURL.value) {
+                sink.error(apiURL.location, "invalid 'api_url' \(PathRule.quoted(apiURL.value)): \(problem)",
+                           hint: "the token is sent to this URL: use https://, or http:// only to localhost or 127.x.x.x (a local emulator)")
             }
             let rate = reader.number("requests_per_second", minimum: 0.1)
             return TargetSpec(.airtable(AirtableTarget(
@@ -101,6 +102,23 @@ extension TargetSpec {
 extension AirtableTarget {
     public static func isBaseID(_ text: String) -> Bool {
         text.count == 17 && text.hasPrefix("app") && text.dropFirst(3).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
+    /// Why the token must not be sent to `url`, or nil: https to any host, plain http only to a
+    /// loopback host, so a manifest change cannot carry the token in the clear across a network.
+    public static func problem(withAPIURL url: String) -> String? {
+        let https = url.hasPrefix("https://")
+        guard https || url.hasPrefix("http://") else { return "expected an https:// URL" }
+        let authority = url.dropFirst(https ? 8 : 7).prefix { !"/?#".contains($0) }
+        if authority.contains("@") { return "it must not hold a user name or password" }
+        let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }) + "]" : String(authority.prefix { $0 != ":" })
+        if host.isEmpty || host == "]" { return "it names no host" }
+        if https || host == "localhost" || host == "[::1]" { return nil }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets[0] == "127", octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) {
+            return nil
+        }
+        return "plain http:// is allowed only to a loopback host (localhost, 127.x.x.x, [::1])"
     }
 
     static func isEnvironmentName(_ text: String) -> Bool {

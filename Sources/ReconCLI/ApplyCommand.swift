@@ -69,6 +69,7 @@ struct ApplyCommand: Command {
         let savedPlan = try planFile.map { try PlanView.read($0, signature: signature) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
+        try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         let lease: Lease
         do {

@@ -1,3 +1,4 @@
+import Apply
 import Extract
 import Manifest
 import ReconCore
@@ -41,6 +42,7 @@ struct ExtractCommand: Command {
         do {
             let manifest = try ManifestLoader().load(directory: context.globals.manifests)
             try checkFilters(manifest)
+            try StatePlacement.check(manifest, statePath: context.globals.statePath)
             let state = context.globals.stateDirectory
             let result = try Extraction(manifest: manifest, stateDirectory: state, cache: FileExtractCache(stateDirectory: state)).run()
             let records = result.records.filter { record in

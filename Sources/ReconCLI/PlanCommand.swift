@@ -49,6 +49,7 @@ struct PlanCommand: Command {
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
+        if let out { try PlanOutput.check(out, globals: context.globals) }
         let console = context.console
         let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                  stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()

@@ -40,6 +40,7 @@ struct PruneCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
+        try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         let pruner = RetentionPruner(policy: manifest.retention, layout: layout,
                                      history: StateStore(path: context.globals.statePath).history)

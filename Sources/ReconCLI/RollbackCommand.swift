@@ -37,6 +37,7 @@ struct RollbackCommand: Command {
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
+        if let out { try PlanOutput.check(out, globals: context.globals) }
         let console = context.console
         let plan = try RollbackRunner(runsDirectory: RunLayout(stateDirectory: context.globals.stateDirectory).runsDirectory,
                                       manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules for values that become file names or paths (manifest values, `--state`). Checked where
 /// a value is read, so a hostile one is refused with its location before anything touches the disk.
 public enum PathRule {
@@ -20,6 +22,7 @@ public enum PathRule {
     /// not empty, no control characters, and its last component a name, not a folder (`/`, `.`, `..`).
     public static func problem(withFilePath path: String) -> String? {
         if let problem = problem(withDirectoryPath: path) { return problem }
+        if path.hasPrefix("~") { return "it starts with '~', which Recon does not expand to a home folder: give the full path" }
         if path.hasSuffix("/") { return "it ends with '/', which names a folder, not a file" }
         let last = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
         if last == "." || last == ".." { return "it ends with '\(last)', which names a folder, not a file" }
@@ -31,6 +34,23 @@ public enum PathRule {
         if path.isEmpty { return "it is empty" }
         if let bad = path.unicodeScalars.first(where: isControl) { return "it contains \(describe(bad))" }
         return nil
+    }
+
+    /// `path` made absolute against the working directory, `.` and `..` removed and the symlinks of its
+    /// existing part resolved, so two spellings of one place compare equal before anything is created.
+    public static func resolved(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var missing: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            missing.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        return missing.reduce(existing.resolvingSymlinksInPath()) { $0.appendingPathComponent($1) }.path
+    }
+
+    /// Whether resolved `path` is `folder` or lies below it (both as `resolved` returns them).
+    public static func isWithin(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }
 
     /// `text` in single quotes with control characters escaped, so a message can show it safely.

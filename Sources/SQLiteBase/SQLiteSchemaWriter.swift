@@ -9,7 +9,7 @@ struct SQLiteSchemaWriter {
 
     func createTable(_ definition: TableDefinition) throws -> RemoteTable {
         let name = definition.name
-        guard !name.isEmpty, !name.hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
+        guard !name.isEmpty, !name.lowercased().hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
             throw ReconError("table name '\(name)' is reserved by the SQLite provider",
                              hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
         }

@@ -1,0 +1,64 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue 14 review, finding 6: `plan -out` and `rollback -out` replaced any file, the base and the state included.
+final class PlanOutputGuardTests: XCTestCase {
+    private func appliedProject() throws -> CLIProject {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        let applied = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        project.skill("beta", "two")
+        project.repo.commit("two")
+        return project
+    }
+
+    func testPlanOutRefusesToReplaceAFileThatIsNotAPlan() throws {
+        let project = try appliedProject()
+        project.directory.write("notes.txt", "precious")
+        for out in ["state/catalog.sqlite", "state/recon.state.json", "manifests/schema.yaml", "notes.txt", "manifests/new.json"] {
+            let before = project.directory.data(out)
+            let result = try project.recon("plan", "-out", out)
+            XCTAssertEqual(result.status, 1, "\(out): \(result.stdout)\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("-out"), "\(out): \(result.stderr)")
+            XCTAssertEqual(project.directory.data(out), before, "\(out) was changed")
+        }
+        XCTAssertEqual(project.sql("SELECT count(*) FROM Skills"), ["1"])
+    }
+
+    func testPlanOutRefusesTheStateFileAndItsJournalEvenBeforeTheyExist() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        for out in ["state/recon.state.json", "state/recon.state.journal"] {
+            let result = try project.recon("plan", "-out", out)
+            XCTAssertEqual(result.status, 1, "\(out): \(result.stderr)")
+            XCTAssertFalse(project.directory.exists(out))
+        }
+    }
+
+    func testPlanOutReplacesAnEarlierPlan() throws {
+        let project = try appliedProject()
+        XCTAssertEqual(try project.recon("plan", "-out", "p.json").status, 0)
+        let again = try project.recon("plan", "-out", "p.json")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try project.recon("apply", "p.json", "--auto-approve").status, 0)
+    }
+
+    func testRollbackOutRefusesToReplaceAFileThatIsNotAPlan() throws {
+        let project = try appliedProject()
+        let listing = try project.recon("runs", "--format", "json")
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any])
+        let run = try XCTUnwrap((document["runs"] as? [[String: Any]])?.first?["id"] as? String)
+        for out in ["state/catalog.sqlite", "manifests/schema.yaml"] {
+            let before = project.directory.data(out)
+            let result = try project.recon("rollback", run, "-out", out)
+            XCTAssertEqual(result.status, 1, "\(out): \(result.stdout)\(result.stderr)")
+            XCTAssertEqual(project.directory.data(out), before, "\(out) was changed")
+        }
+        XCTAssertEqual(try project.recon("rollback", run, "-out", "undo.json").status, 0)
+        XCTAssertEqual(try project.recon("rollback", run, "-out", "undo.json").status, 0, "an earlier plan may be replaced")
+    }
+}

@@ -102,8 +102,8 @@ public final class Lease: @unchecked Sendable {
                 throw ReconError("the state is not locked: there is no lease at \(path)", hint: "nothing to unlock")
             }
             guard existing.id == id else {
-                throw ReconError("lease id '\(id)' does not match the lock: it is held by \(existing.holderDescription)",
-                                 hint: "to remove that lease, pass its id: recon force-unlock \(existing.id)")
+                throw ReconError("lease id '\(ControlEscape.escaped(id))' does not match the lock: it is held by \(existing.holderDescription)",
+                                 hint: "to remove that lease, pass its id: recon force-unlock \(ControlEscape.escaped(existing.id))")
             }
             try remove(path)
             return existing

@@ -35,10 +35,11 @@ public struct LeaseInfo: Sendable, Equatable {
         return nil
     }
 
-    /// One line naming the holder, for errors and notes.
+    /// One line naming the holder, for errors and notes; what the lease file says is escaped (`ControlEscape`).
     public var holderDescription: String {
-        "\(owner) (pid \(pid) on \(host)) for '\(operation)' since \(UTCTimestamp.string(created)), "
-            + "expires \(UTCTimestamp.string(expires)), lease id \(id)"
+        let shown = ControlEscape.escaped
+        return "\(shown(owner)) (pid \(pid) on \(shown(host))) for '\(shown(operation))' since \(UTCTimestamp.string(created)), "
+            + "expires \(UTCTimestamp.string(expires)), lease id \(shown(id))"
     }
 
     // MARK: File form

@@ -1,4 +1,5 @@
 import Foundation
+import ReconCore
 
 /// Read-only access to one git repository at a commit, a handful of git processes per repo:
 /// `rev-parse` once, `ls-tree` once, `log` once for every file's last commit, `cat-file --batch` for blobs.
@@ -40,27 +41,39 @@ struct GitRepository: Sendable {
                 guard let tab = record.firstIndex(of: 0x09) else { continue }
                 let head = String(decoding: record[..<tab], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: true)
                 guard head.count == 4 else { continue }
-                let path = String(decoding: record[(tab + 1)...], as: UTF8.self)
-                if let entry = TreeEntry(mode: head[0], path: path, object: String(head[2]), size: Int(head[3]) ?? 0) {
+                let (path, valid) = PathName.decode(record[(tab + 1)...])
+                if var entry = TreeEntry(mode: head[0], path: path, object: String(head[2]), size: Int(head[3]) ?? 0) {
+                    if !valid { entry.nameProblem = .notUTF8 }
                     entries.append(entry)
                 }
             }
             return true
         }
+        for (index, shown) in PathName.twins(entries.map(\.path)) {
+            entries[index].path = shown
+            entries[index].nameProblem = .twin
+        }
         return entries
     }
 
-    /// Tracked and untracked (not ignored) paths of the working tree, as `git ls-files` lists them.
-    func worktreePaths() throws(GitError) -> [String] {
+    /// Tracked and untracked (not ignored) paths of the working tree, as `git ls-files` lists them;
+    /// names that cannot be keys are shown escaped (`PathName`) and also in `refused`.
+    func worktreePaths(refused: inout [String: PathName.Problem]) throws(GitError) -> [String] {
         var paths: [String] = []
-        var seen = Set<String>()
+        // By bytes: twins are equal as Swift strings.
+        var seen = Set<[UInt8]>()
         try git.stream(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]) { reader in
             while let record = reader.read(until: 0) {
-                guard !record.isEmpty else { continue }
-                let path = String(decoding: record, as: UTF8.self)
-                if seen.insert(path).inserted { paths.append(path) }
+                guard !record.isEmpty, seen.insert(Array(record)).inserted else { continue }
+                let (path, valid) = PathName.decode(record[...])
+                if !valid { refused[path] = .notUTF8 }
+                paths.append(path)
             }
             return true
+        }
+        for (index, shown) in PathName.twins(paths) {
+            paths[index] = shown
+            refused[shown] = .twin
         }
         return paths
     }

@@ -31,10 +31,11 @@ struct RecordAssembler {
                 continue
             }
             duplicates.insert(id)
+            let shown = ControlEscape.escaped
             result.repoDiagnostics[entity.repo, default: []].append(.error(
                 at: entity.rule.location,
-                "duplicate key '\(entity.key)' in table '\(entity.table)': made from \(entity.repo):\(entity.file) by this rule "
-                    + "and from \(first.repo):\(first.file) by the rule at \(first.rule.location)",
+                "duplicate key '\(shown(entity.key))' in table '\(entity.table)': made from \(entity.repo):\(shown(entity.file)) by this rule "
+                    + "and from \(first.repo):\(shown(first.file)) by the rule at \(first.rule.location)",
                 hint: "give one of the rules another 'root', 'files' or 'exclude' so each entity has one key"))
         }
 

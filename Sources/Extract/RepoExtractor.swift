@@ -104,7 +104,13 @@ struct RepoExtractor {
         var entities: [PendingEntity] = []
         var diagnostics: [Diagnostic] = []
         var cachedEntities: [CachedEntity] = []
-        if file.isBinary {
+        let matching = rules.filter { $0.matches(file.path) }
+        if let problem = file.nameProblem, !matching.isEmpty {
+            // Refused one by one like any bad file: skipped when every rule that wants it says on_error: skip.
+            let policy: ExtractRule.ErrorPolicy = matching.allSatisfy { $0.rule.onError == .skip } ? .skip : .fail
+            diagnostics.append(apply(policy, to: .error(at: file.location(), problem.message,
+                                                        hint: "rename the file; keys are made from file names")))
+        } else if file.isBinary {
             diagnostics.append(.note(at: file.location(), "binary file skipped"))
         } else {
             var documents: [ExtractRule.Format: Result<SourceDocument, SourceDocument.Failure>] = [:]

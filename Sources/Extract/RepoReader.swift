@@ -81,7 +81,8 @@ struct RepoReader {
         }
         try repository.readBlobs(toRead.map(\.entry.object)) { index, bytes in
             let (path, entry) = toRead[index]
-            try body(SourceFile(repo: name, path: path, bytes: bytes, sourceCommit: commits[path] ?? commit, blob: entry.object))
+            try body(SourceFile(repo: name, path: path, bytes: bytes, sourceCommit: commits[path] ?? commit, blob: entry.object,
+                                nameProblem: entry.nameProblem))
         }
         return notes
     }
@@ -89,10 +90,16 @@ struct RepoReader {
     private func readWorktree(head: String, wanted: (String) -> Bool, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         var notes: [Diagnostic] = []
         let root = URL(fileURLWithPath: try repository.topLevel()).resolvingSymlinksInPath().path
-        let paths = try repository.worktreePaths().filter(wanted).sorted()
+        var refused: [String: PathName.Problem] = [:]
+        let paths = try repository.worktreePaths(refused: &refused).filter(wanted).sorted()
         var readable: [(path: String, full: String)] = []
         var escapes: [String: (link: String, target: String)?] = [:]
         for path in paths {
+            // No file on disk has the escaped name; the extractor refuses it by name.
+            if let problem = refused[path] {
+                try body(SourceFile(repo: name, path: path, bytes: [], sourceCommit: head, nameProblem: problem))
+                continue
+            }
             let full = root + "/" + path
             let folder = RepoPath.directory(of: path)
             if escapes[folder] == nil { escapes[folder] = .some(RepoReader.escape(folder, root: root)) }

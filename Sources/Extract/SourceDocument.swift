@@ -16,6 +16,7 @@ struct SourceDocument {
 
     init(_ file: SourceFile, format: ExtractRule.Format) throws(Failure) {
         let name = "\(file.repo):\(file.path)"
+        if format == .markdown || format == .frontmatter { try Self.requireUTF8(file) }
         switch format {
         case .frontmatter:
             let parts: FrontMatter
@@ -40,6 +41,23 @@ struct SourceDocument {
                 throw Failure(diagnostic: .error(at: file.location(line: error.line, column: error.column), "invalid JSON: \(error.message)"))
             }
         }
+    }
+
+    /// Markdown is refused, like JSON and YAML, when it is not UTF-8: `String(decoding:)` would turn
+    /// the bad bytes into U+FFFD and store a value the file does not hold.
+    private static func requireUTF8(_ file: SourceFile) throws(Failure) {
+        guard let bad = UTF8Validation.firstInvalidIndex(file.bytes) else { return }
+        let before = file.bytes[..<bad]
+        let line = before.lazy.filter { $0 == 0x0A }.count + 1
+        let column = bad - ((before.lastIndex(of: 0x0A)).map { $0 + 1 } ?? 0) + 1
+        throw Failure(diagnostic: .error(at: file.location(line: line, column: column),
+                                         "not valid UTF-8: byte \(hex(file.bytes[bad])) at byte offset \(bad)",
+                                         hint: "save the file as UTF-8"))
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return "0x" + (digits.count < 2 ? "0" + digits : digits)
     }
 
     private static func loadYAML(_ bytes: [UInt8], file: String, what: String) throws(Failure) -> Node {

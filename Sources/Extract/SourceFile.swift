@@ -9,6 +9,8 @@ struct SourceFile: Sendable {
     var sourceCommit: String
     /// The blob read (for a followed symlink, the target's); empty for a working-tree file.
     var blob: String = ""
+    /// Why the file's name cannot make a key (`path` is shown escaped): the file is refused.
+    var nameProblem: PathName.Problem?
 
     /// Where diagnostics about this file point: `repo:path:line:column`.
     func location(line: Int = 1, column: Int = 1) -> SourceLocation {

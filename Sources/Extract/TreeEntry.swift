@@ -11,6 +11,8 @@ struct TreeEntry: Sendable, Hashable {
     /// The blob id; for a working-tree file, empty (the file is read from disk).
     var object: String
     var size: Int
+    /// Why the name cannot make a key (`PathName`); `path` is then shown escaped.
+    var nameProblem: PathName.Problem?
 
     /// Git modes map to kinds; trees and submodules (gitlinks) are not files and are dropped.
     init?(mode: Substring, path: String, object: String, size: Int) {

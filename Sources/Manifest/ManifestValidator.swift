@@ -90,7 +90,7 @@ struct ManifestValidator {
         let digits = String(control.value, radix: 16, uppercase: true)
         let code = "U+" + String(repeating: "0", count: 4 - digits.count) + digits
         sink.error(location, "\(what) \"\(ControlEscape.escaped(name))\"\(owner) holds a control character (\(code))",
-                   hint: "names cannot hold control characters (U+0000–U+001F, U+007F–U+009F); rename it")
+                   hint: "names cannot hold control characters (U+0000–U+001F, U+007F–U+009F) or bidi controls (U+200E/F, U+202A–U+202E, U+2066–U+2069); rename it")
     }
 
     private func validateProtected(_ protected: [ProtectedSpec], tables: [String: TableSpec]) {

@@ -4,35 +4,37 @@ import ReconCore
 public enum DriftRenderer {
     public static func text(_ report: DriftReport, color: Bool) -> String {
         guard !report.isEmpty else { return "No drift. The base matches the last apply.\n" }
-        let bold = { (text: String) in color ? TextStyle.bold.apply(to: text) : text }
-        var out = "Drift in \(report.target): \(report.summaryLine).\n"
+        // Names and values from input are escaped before any colour is added (`ControlEscape`).
+        let bold = { (text: String) in color ? TextStyle.bold.apply(to: ControlEscape.escaped(text)) : ControlEscape.escaped(text) }
+        let shown = ControlEscape.escaped
+        var out = "Drift in \(shown(report.target)): \(report.summaryLine).\n"
         if !report.schema.isEmpty {
             out += "\n" + bold("Schema") + "\n"
-            for item in report.schema { out += "  ! \(item.message)\n" }
+            for item in report.schema { out += "  ! \(shown(item.message))\n" }
         }
         for (table, records) in grouped(report) {
             out += "\n" + bold(table) + "\n"
             for record in records {
                 switch record.kind {
                 case .deleted:
-                    out += "  - \(record.key) (\(record.recordID)) deleted in the base\n"
+                    out += "  - \(shown(record.key)) (\(shown(record.recordID))) deleted in the base\n"
                 case .changed:
-                    out += "  ~ \(record.key) (\(record.recordID))\n"
+                    out += "  ~ \(shown(record.key)) (\(shown(record.recordID)))\n"
                     for field in record.fields {
-                        out += "      \(field.name): applied \(PlanValueText.describe(field.recorded)), now \(PlanValueText.describe(field.before))\n"
+                        out += "      \(shown(field.name)): applied \(PlanValueText.describe(field.recorded)), now \(PlanValueText.describe(field.before))\n"
                     }
                 }
             }
         }
         for error in report.integrityErrors {
-            out += "\nIntegrity error: key \(error.key) of \(error.table) is held by \(error.recordIDs.count) records (\(error.recordIDs.joined(separator: ", "))).\n"
+            out += shown("\nIntegrity error: key \(error.key) of \(error.table) is held by \(error.recordIDs.count) records (\(error.recordIDs.joined(separator: ", "))).") + "\n"
         }
         out += "\nRun 'recon plan' to see how the next apply resolves it (policy.drift decides).\n"
         return out
     }
 
     public static func markdown(_ report: DriftReport) -> String {
-        var out = "### Recon drift: \(report.isEmpty ? "none" : report.summaryLine)\n\nTarget `\(report.target)`\n"
+        var out = "### Recon drift: \(report.isEmpty ? "none" : report.summaryLine)\n\nTarget `\(cell(report.target))`\n"
         guard !report.isEmpty else { return out + "\nNo drift. The base matches the last apply.\n" }
         if !report.schema.isEmpty {
             out += "\n**Schema**\n\n" + report.schema.map { "- ⚠️ \(cell($0.message))\n" }.joined()

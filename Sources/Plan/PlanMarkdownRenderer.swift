@@ -48,7 +48,8 @@ public struct PlanMarkdownRenderer {
         if !view.notes.isEmpty {
             out += "\n" + view.notes.map { "- \(cell($0))" }.joined(separator: "\n") + "\n"
         }
-        return out
+        // The target and table names too: no terminal escape or bidi control reaches the comment.
+        return ControlEscape.escapedKeepingLines(out)
     }
 
     private func section(_ title: String, _ counts: String, _ lines: [PlanPresentation.Line], keyColumn: Bool) -> String {

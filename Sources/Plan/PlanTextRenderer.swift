@@ -11,9 +11,9 @@ public struct PlanTextRenderer {
         if view.isEmpty {
             var out = "No changes. The base matches the manifests.\n"
             for note in view.notes { out += "\n\(note)\n" }
-            return out
+            return shown(out, lines: true)
         }
-        var out = "Recon will make these changes to \(plan.target)"
+        var out = "Recon will make these changes to \(shown(plan.target))"
         if let run = plan.rollbackOf { out += " to roll back run \(run)" }
         out += ":\n"
         if !view.schema.isEmpty {
@@ -23,7 +23,7 @@ public struct PlanTextRenderer {
         if !view.manual.isEmpty {
             out += "\n" + style("Manual steps", .bold) + " (each blocks only the changes that depend on it)\n"
             for item in view.manual {
-                out += "  " + style("!", .red) + " \(item.message)\n      \(item.instructions)\n"
+                out += "  " + style("!", .red) + " \(shown(item.message))\n      \(shown(item.instructions))\n"
             }
         }
         if !view.conflicts.isEmpty {
@@ -31,18 +31,23 @@ public struct PlanTextRenderer {
             for line in view.conflicts { out += render(line) }
         }
         for section in view.tables {
-            out += "\n" + style(section.table, .bold) + ": \(section.counts)\n"
+            out += "\n" + style(shown(section.table), .bold) + ": \(section.counts)\n"
             for line in section.lines { out += render(line) }
         }
-        for note in view.notes { out += "\n\(note)\n" }
+        for note in view.notes { out += "\n\(shown(note))\n" }
         out += "\n" + style("Plan:", .bold) + " \(plan.summary.line).\n"
         return out
     }
 
     private func render(_ line: PresentationLine) -> String {
-        var out = "  " + style(line.symbol, line.style) + " \(line.headline)\n"
-        for detail in line.details { out += "      \(detail)\n" }
+        var out = "  " + style(line.symbol, line.style) + " \(shown(line.headline))\n"
+        for detail in line.details { out += "      \(shown(detail))\n" }
         return out
+    }
+
+    /// Names and values from input, escaped before any colour is added (`ControlEscape`).
+    private func shown(_ text: String, lines: Bool = false) -> String {
+        lines ? ControlEscape.escapedKeepingLines(text) : ControlEscape.escaped(text)
     }
 
     private func style(_ text: String, _ style: TextStyle) -> String {

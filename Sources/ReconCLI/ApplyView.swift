@@ -57,7 +57,7 @@ final class ApplyView: ApplyObserver {
         progress?.finish()
         progress = nil
         closePhase()
-        for warning in warnings { console.line(console.style("warning:", .yellow) + " " + warning, to: .err) }
+        for warning in warnings { console.line(console.style("warning:", .yellow) + " " + ControlEscape.escapedKeepingLines(warning), to: .err) }
     }
 
     private func closePhase() {

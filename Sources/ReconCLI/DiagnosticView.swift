@@ -7,14 +7,15 @@ struct DiagnosticView {
     func text(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
         for diagnostic in diagnostics.sorted() {
-            if let location = diagnostic.location { out += console.style("\(location): ", .bold) }
+            // Escaped before any colour is added: paths and names come from input (`ControlEscape`).
+            if let location = diagnostic.location { out += console.style(ControlEscape.escaped("\(location)") + ": ", .bold) }
             switch diagnostic.severity {
             case .error: out += console.style("error:", .red)
             case .warning: out += console.style("warning:", .yellow)
             case .note: out += console.style("note:", .cyan)
             }
-            out += " \(diagnostic.message)\n"
-            if let hint = diagnostic.hint { out += "  \(hint)\n" }
+            out += " \(ControlEscape.escapedKeepingLines(diagnostic.message))\n"
+            if let hint = diagnostic.hint { out += "  \(ControlEscape.escapedKeepingLines(hint))\n" }
         }
         return out
     }

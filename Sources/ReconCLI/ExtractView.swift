@@ -17,13 +17,14 @@ struct ExtractView {
             var end = index
             while end < records.count, records[end].table == table { end += 1 }
             let group = records[index..<end]
-            out += console.style(table, .bold) + console.style("  \(count(group.count, "record"))", .dim) + "\n"
-            let width = group.flatMap(\.fields.keys).map(\.count).max() ?? 0
+            out += console.style(ControlEscape.escaped(table), .bold) + console.style("  \(count(group.count, "record"))", .dim) + "\n"
+            let width = group.flatMap(\.fields.keys).map { ControlEscape.escaped($0).count }.max() ?? 0
             for record in group {
-                out += "  \(record.key)" + console.style("  @\(record.provenance.sourceCommit.prefix(7))", .dim) + "\n"
+                out += "  \(ControlEscape.escaped(record.key))" + console.style("  @\(record.provenance.sourceCommit.prefix(7))", .dim) + "\n"
                 for name in record.fields.keys.sorted() {
-                    let padding = String(repeating: " ", count: width - name.count)
-                    out += "    \(console.style(name, .cyan))\(padding)  \(Self.display(record.fields[name]!))\n"
+                    let shownName = ControlEscape.escaped(name)
+                    let padding = String(repeating: " ", count: width - shownName.count)
+                    out += "    \(console.style(shownName, .cyan))\(padding)  \(Self.display(record.fields[name]!))\n"
                 }
             }
             out += "\n"
@@ -46,7 +47,8 @@ struct ExtractView {
         var line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let cut = line.count > valueWidth || line.count < text.count
         if line.count > valueWidth { line = String(line.prefix(valueWidth - 1)) }
-        return cut ? line + "…" : line
+        // Escaped after the cut, so an escape is never cut in half (`ControlEscape`).
+        return ControlEscape.escaped(cut ? line + "…" : line)
     }
 
     /// Canonical JSON: records, how each repo was read, and the warnings and notes.

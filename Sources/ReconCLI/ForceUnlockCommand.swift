@@ -30,8 +30,9 @@ struct ForceUnlockCommand: Command {
         let console = context.console
         let path = RunLayout(stateDirectory: context.globals.stateDirectory).lockPath
         let removed = try Lease.forceUnlock(path: path, id: id)
-        console.line("Removed the lease \(removed.id) from \(path): it was held by \(removed.owner) (pid \(removed.pid) on "
-            + "\(removed.host)) for '\(removed.operation)' since \(UTCTimestamp.string(removed.created)).")
+        let shown = ControlEscape.escaped
+        console.line("Removed the lease \(shown(removed.id)) from \(shown(path)): it was held by \(shown(removed.owner)) (pid \(removed.pid) on "
+            + "\(shown(removed.host))) for '\(shown(removed.operation))' since \(UTCTimestamp.string(removed.created)).")
         if removed.staleness() == nil {
             console.line(console.style("warning:", .yellow) + " that holder may still be running; it stops with an error "
                 + "before its next batch. Plan again before applying.", to: .err)

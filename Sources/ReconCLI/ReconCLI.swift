@@ -112,7 +112,8 @@ public enum ReconCLI {
     }
 
     static func report(_ error: ReconError, console: Console) {
-        console.line(console.style("error:", .red) + " " + error.message, to: .err)
-        if let hint = error.hint { console.line("  " + hint, to: .err) }
+        // The last guard: a name from input that a message did not escape still cannot drive the terminal.
+        console.line(console.style("error:", .red) + " " + ControlEscape.escapedKeepingLines(error.message), to: .err)
+        if let hint = error.hint { console.line("  " + ControlEscape.escapedKeepingLines(hint), to: .err) }
     }
 }

@@ -20,7 +20,7 @@ struct RunsView {
         let rows = runs.map { run -> [String] in
             [run.id, run.record.operation.rawValue, run.status.rawValue, RunsView.shortTime(run.record.started),
              RunsView.duration(run.record.duration)] + RunsView.counterColumns.map { String(run.record.counters[keyPath: $0.1]) }
-                + [run.record.target]
+                + [ControlEscape.escaped(run.record.target)]
         }
         var widths = header.map(\.count)
         for row in rows {
@@ -40,7 +40,7 @@ struct RunsView {
         var out = render(header, status: nil) + "\n"
         for (row, run) in zip(rows, runs) { out += render(row, status: run.status) + "\n" }
         for run in runs where run.record.error != nil {
-            out += "\(run.id): \(run.record.error!)\n"
+            out += "\(ControlEscape.escaped(run.id)): \(ControlEscape.escaped(run.record.error!))\n"
         }
         return out
     }

@@ -26,11 +26,16 @@ public enum UTF8Validation {
 
     /// Whether all of `bytes` is well-formed UTF-8.
     public static func isValid(_ bytes: [UInt8]) -> Bool {
+        firstInvalidIndex(bytes) == nil
+    }
+
+    /// Where the first sequence that is not well-formed starts, or nil when all of `bytes` is UTF-8.
+    public static func firstInvalidIndex(_ bytes: [UInt8]) -> Int? {
         var index = 0
         while index < bytes.count {
-            guard let length = sequenceLength(bytes, at: index) else { return false }
+            guard let length = sequenceLength(bytes, at: index) else { return index }
             index += length
         }
-        return true
+        return nil
     }
 }

@@ -19,6 +19,14 @@ struct DesiredExtraction {
         try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache).run()
     }
 
+    /// The desired records with the repos a saved plan changes read from source, not the cache: `confirm` would
+    /// read them again anyway, so checking a saved plan extracts and plans once instead of twice.
+    func extract(rereadingReposOf plan: Plan) throws -> ExtractResult {
+        let repos = Set(plan.recordChanges.compactMap(\.repoOfKey))
+        guard !repos.isEmpty else { return try extract() }
+        return try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: RereadingCache(base: cache, repos: repos)).run()
+    }
+
     /// `planned` (made from `first`) when it retires no record of a repo the cache answered; else the repos that
     /// it retires from are read from source and the plan made again with `plan`.
     func confirm(_ first: ExtractResult, _ planned: Plan, plan: (ExtractResult) throws -> Plan) throws

@@ -35,7 +35,7 @@ struct SavedPlanCheck {
                                       schema: preflight.before.schema, records: preflight.read,
                                       repoCommits: Self.commits(extraction))
         }
-        let first = try desired.extract()
+        let first = try desired.extract(rereadingReposOf: plan)
         let (extraction, derived) = try desired.confirm(first, try derive(first), plan: derive)
         let now = Self.commits(extraction)
         let moved = plan.repoCommits.sorted { $0.key < $1.key }.compactMap { repo, commit -> String? in

@@ -77,26 +77,9 @@ final class LimitsTests: XCTestCase {
         let project = CLIProject()
         project.skill("alpha", "one")
         project.repo.commit("one")
-        project.directory.write("state/keep", "")
-        chmod(project.path + "/state", 0o755)
-        let lease = try holdLock(project)
-        chmod(project.path + "/state", 0o755)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReconProcess.executable)
-        process.arguments = ["apply", "--auto-approve", "--lock-timeout", "2m"]
-        process.currentDirectoryURL = URL(fileURLWithPath: project.path)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // The signal handlers are in place once recon claims the state folder (0700) to wait for the lock.
-        let deadline = Date().addingTimeInterval(60)
-        func mode() -> Int { ((try? FileManager.default.attributesOfItem(atPath: project.path + "/state"))?[.posixPermissions] as? Int) ?? 0 }
-        while process.isRunning, mode() != 0o700, Date() < deadline { usleep(2_000) }
-        _ = Glibc.kill(process.processIdentifier, SIGINT)
-        try lease.release()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let run = try LockWaitingApply(project, lockTimeout: "2m")
+        let text = try run.interrupt(with: SIGINT)
+        let process = run.process
         XCTAssertEqual(process.terminationStatus, 130, text)
         XCTAssertTrue(text.contains("interrupted (SIGINT)"), text)
         XCTAssertFalse(text.contains("signal("), text)

@@ -12,21 +12,7 @@ struct AirtableRecordReader {
     static let pageSize = 100
 
     func records(of table: RemoteTable) throws(AirtableFailure) -> [RemoteRecord] {
-        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
-        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
-        var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true")]
-        query += readable.map { ("fields[]", $0.id) }
-        var records: [RemoteRecord] = []
-        var offset: String?
-        repeat {
-            let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)",
-                                       query: query + (offset.map { [("offset", $0)] } ?? []))
-            for json in page["records"]?.arrayValue ?? [] {
-                if let record = Self.record(json, fields: byID) { records.append(record) }
-            }
-            offset = page["offset"]?.stringValue
-        } while offset != nil
-        return records
+        try list(table, filter: nil)
     }
 
     /// Ids per `filterByFormula` request: the formula rides in the URL, which must stay short.
@@ -35,26 +21,18 @@ struct AirtableRecordReader {
     static let filterLimit = 500
 
     /// The records with these ids, by `OR(RECORD_ID()='…', …)` in chunks; a full listing when there are many.
+    /// Ids come from the state and the plan, which are input too, so they are quoted like any text.
     func records(ids: [String], of table: RemoteTable) throws(AirtableFailure) -> [RemoteRecord] {
         let wanted = Set(ids)
         guard wanted.count <= Self.filterLimit else { return try records(of: table).filter { wanted.contains($0.id) } }
-        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
-        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
         var records: [RemoteRecord] = []
         let sorted = wanted.sorted()
         for start in stride(from: 0, to: sorted.count, by: Self.idsPerRequest) {
             let chunk = sorted[start..<min(start + Self.idsPerRequest, sorted.count)]
-            // Record ids are `rec` + letters and digits, so they need no quoting beyond the quotes.
-            let formula = "OR(" + chunk.map { "RECORD_ID()='\($0)'" }.joined(separator: ",") + ")"
-            var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true"),
-                                             ("filterByFormula", formula)]
-            query += readable.map { ("fields[]", $0.id) }
-            let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)", query: query)
-            for json in page["records"]?.arrayValue ?? [] {
-                if let record = Self.record(json, fields: byID) { records.append(record) }
-            }
+            let formula = "OR(" + chunk.map { "RECORD_ID()='\(Self.escape($0))'" }.joined(separator: ",") + ")"
+            records += try list(table, filter: formula)
         }
-        return records
+        return records.filter { wanted.contains($0.id) }
     }
 
     /// Formula characters per request when filtering by key: keys are free text, so chunks go by length.
@@ -78,25 +56,30 @@ struct AirtableRecordReader {
             terms.append(term)
         }
         if !terms.isEmpty { formulas.append("OR(" + terms.joined(separator: ",") + ")") }
-        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
-        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
         var records: [RemoteRecord] = []
-        for formula in formulas {
-            var offset: String?
-            repeat {
-                var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true"),
-                                                 ("filterByFormula", formula)]
-                query += readable.map { ("fields[]", $0.id) }
-                let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)",
-                                           query: query + (offset.map { [("offset", $0)] } ?? []))
-                for json in page["records"]?.arrayValue ?? [] {
-                    if let record = Self.record(json, fields: byID) { records.append(record) }
-                }
-                offset = page["offset"]?.stringValue
-            } while offset != nil
-        }
+        for formula in formulas { records += try list(table, filter: formula) }
         // The formula compares as Airtable does; keep only exact matches, as the upsert merges on them.
         return records.filter { Self.holds($0, field: field, oneOf: wanted) }
+    }
+
+    /// Every page of a listing, optionally filtered by a formula: cells keyed by field id, readable fields only.
+    private func list(_ table: RemoteTable, filter formula: String?) throws(AirtableFailure) -> [RemoteRecord] {
+        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
+        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
+        var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true")]
+        if let formula { query.append(("filterByFormula", formula)) }
+        query += readable.map { ("fields[]", $0.id) }
+        var records: [RemoteRecord] = []
+        var offset: String?
+        repeat {
+            let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)",
+                                       query: query + (offset.map { [("offset", $0)] } ?? []))
+            for json in page["records"]?.arrayValue ?? [] {
+                if let record = Self.record(json, fields: byID) { records.append(record) }
+            }
+            offset = page["offset"]?.stringValue
+        } while offset != nil
+        return records
     }
 
     /// A string literal's body in a formula: backslash and quote escaped with a backslash.

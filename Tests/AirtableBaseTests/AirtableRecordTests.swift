@@ -161,4 +161,19 @@ extension AirtableRecordTests {
         let many = try provider.readRecords(ids: all.map(\.id), in: skills)
         XCTAssertEqual(many.count, 250, "a large id set still reads every record once")
     }
+
+    /// Ids come from the state and the plan, which can be edited: one that closes the formula's quote must
+    /// read no record but the ones asked for (it was put into the formula unquoted).
+    func testAnIdThatBreaksOutOfTheFormulaReadsNothingElse() throws {
+        let harness = try AirtableHarness()
+        let provider = harness.provider(rate: 50)
+        let (_, skills) = try harness.createCatalog(provider)
+        for index in 0..<5 {
+            harness.emulator.insertRecord(harness.baseID, table: "Skills", cells: ["Key": .string("k\(index)")])
+        }
+        let all = try provider.readRecords(in: skills)
+        let hostile = "recX',RECORD_ID()='\(all[1].id)"
+        let read = try provider.readRecords(ids: [all[0].id, hostile], in: skills)
+        XCTAssertEqual(read.map(\.id), [all[0].id], "only the record whose id was asked for")
+    }
 }

@@ -13,16 +13,6 @@ final class AddressCheckTests: XCTestCase {
     private let two = "core:plugins/alpha/skills/two"
     private let three = "core:plugins/alpha/skills/three"
 
-    private func appliedHarness() throws -> ApplyHarness {
-        let harness = ApplyHarness()
-        harness.addSkill("alpha", "one")
-        harness.addSkill("alpha", "two")
-        harness.addSkill("alpha", "three")
-        harness.repo.commit("three skills")
-        try harness.planAndApply(run: "first")
-        return harness
-    }
-
     /// Points the state's entry of `key` at the record of `other`.
     private func misdirect(_ harness: ApplyHarness, key: String, to other: String) throws {
         let store = StateStore(path: harness.statePath)
@@ -41,7 +31,7 @@ final class AddressCheckTests: XCTestCase {
     }
 
     func testAnUpdateAddressedToAnotherRecordIsRefused() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try misdirect(harness, key: one, to: two)
         harness.addSkill("alpha", "one", name: "One v2")
         harness.repo.commit("rename one")
@@ -55,7 +45,7 @@ final class AddressCheckTests: XCTestCase {
     }
 
     func testAnUpdateAddressedToAnotherRecordIsRefusedWhenPlannedInTheSameRun() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try misdirect(harness, key: one, to: two)
         harness.addSkill("alpha", "one", name: "One v2")
         harness.repo.commit("rename one")
@@ -69,7 +59,7 @@ final class AddressCheckTests: XCTestCase {
     }
 
     func testADeleteAddressedToAnotherRecordIsRefused() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try misdirect(harness, key: three, to: two)
         harness.repo.remove("plugins/alpha/skills/three")
         harness.repo.commit("remove three")

@@ -63,6 +63,17 @@ final class ApplyHarness {
         repo.write("plugins/\(plugin)/skills/\(skill)/SKILL.md", "---\nname: \(name ?? skill)\n---\nBody of \(skill).\n")
     }
 
+    /// Skills one, two and three of plugin alpha, committed, planned and applied (run "first").
+    static func withThreeSkillsApplied() throws -> ApplyHarness {
+        let harness = ApplyHarness()
+        harness.addSkill("alpha", "one")
+        harness.addSkill("alpha", "two")
+        harness.addSkill("alpha", "three")
+        harness.repo.commit("three skills")
+        try harness.planAndApply(run: "first")
+        return harness
+    }
+
     func manifest() throws -> Manifest { try ManifestLoader().load(directory: project.path + "/manifests") }
 
     func plan() throws -> PlanRunner.Outcome {

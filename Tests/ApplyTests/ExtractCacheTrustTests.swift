@@ -9,18 +9,8 @@ import XCTest
 final class ExtractCacheTrustTests: XCTestCase {
     private let two = "core:plugins/alpha/skills/two"
 
-    private func appliedHarness() throws -> ApplyHarness {
-        let harness = ApplyHarness()
-        harness.addSkill("alpha", "one")
-        harness.addSkill("alpha", "two")
-        harness.addSkill("alpha", "three")
-        harness.repo.commit("three skills")
-        try harness.planAndApply(run: "first")
-        return harness
-    }
-
     func testAnExtractCacheThatLostARecordIsReadAgainAndPlansNoDelete() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         let cache = FileExtractCache(stateDirectory: harness.project.path + "/state")
         let document = try JSONParser.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: cache.path(for: "core")))))
         var entry = try XCTUnwrap(document.objectValue)
@@ -38,7 +28,7 @@ final class ExtractCacheTrustTests: XCTestCase {
     }
 
     func testAPerFileCacheThatLostARecordIsReadAgainWhenTheCommitMoves() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         let cache = FileExtractCache(stateDirectory: harness.project.path + "/state")
         let path = cache.filesPath(for: "core")
         var entry = try XCTUnwrap(JSONParser.parse(Array(try XCTUnwrap(FileManager.default.contents(atPath: path)))).objectValue)

@@ -11,16 +11,6 @@ import XCTest
 final class ExtractCacheVerificationTests: XCTestCase {
     private let discarded = "the extract cache of repo 'core' did not match its source and was discarded"
 
-    private func appliedHarness() throws -> ApplyHarness {
-        let harness = ApplyHarness()
-        harness.addSkill("alpha", "one")
-        harness.addSkill("alpha", "two")
-        harness.addSkill("alpha", "three")
-        harness.repo.commit("three skills")
-        try harness.planAndApply(run: "first")
-        return harness
-    }
-
     private func cache(_ harness: ApplyHarness) -> FileExtractCache {
         FileExtractCache(stateDirectory: harness.project.path + "/state")
     }
@@ -58,7 +48,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testARecordAddedToTheCacheIsDiscardedAndReadAgain() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try editRecords(harness) { records in
             let two = records.first { $0.key == "core:plugins/alpha/skills/two" }!
             records.append(DesiredRecord(table: two.table, key: "core:plugins/alpha/skills/ghost", fields: two.fields,
@@ -69,7 +59,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testAValueChangedInTheCacheIsDiscardedAndReadAgain() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try editRecords(harness) { records in
             let index = records.firstIndex { $0.key == "core:plugins/alpha/skills/two" }!
             var fields = records[index].fields
@@ -82,7 +72,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testABlobIdChangedInTheCacheIsDiscardedAndReadAgain() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try editJSON(at: cache(harness).path(for: "core")) { entry in
             var sources = try XCTUnwrap(entry["sources"]?.arrayValue)
             var first = try XCTUnwrap(sources.first?.objectValue)
@@ -94,7 +84,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testAPerFileEntryHoldingAnEntityOfAnotherPathIsDiscarded() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try editJSON(at: cache(harness).filesPath(for: "core")) { entry in
             entry["files"] = .array(try XCTUnwrap(entry["files"]?.arrayValue).map { file in
                 guard file["path"]?.stringValue == "plugins/alpha/skills/one/SKILL.md", var members = file.objectValue,
@@ -111,7 +101,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testAValueChangedInAPerFileEntryIsDiscardedWhenItWouldBeWritten() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try editJSON(at: cache(harness).filesPath(for: "core")) { entry in
             entry["files"] = .array(try XCTUnwrap(entry["files"]?.arrayValue).map { file in
                 guard file["path"]?.stringValue == "plugins/alpha/skills/two/SKILL.md", var members = file.objectValue,
@@ -127,7 +117,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testAnEntryWrittenBeforeTheCheckIsAMissOnceNotAnError() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         try editJSON(at: cache(harness).path(for: "core")) { entry in entry["sources"] = nil }
         let extraction = Extraction(manifest: try harness.manifest(), stateDirectory: harness.project.path + "/state", cache: cache(harness))
         let miss = try extraction.run()
@@ -138,7 +128,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
     }
 
     func testAnUneditedCacheStillAnswers() throws {
-        let harness = try appliedHarness()
+        let harness = try ApplyHarness.withThreeSkillsApplied()
         let manifest = try harness.manifest()
         let extraction = Extraction(manifest: manifest, stateDirectory: harness.project.path + "/state", cache: cache(harness))
         let hit = try extraction.run()

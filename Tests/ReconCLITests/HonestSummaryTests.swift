@@ -55,9 +55,12 @@ final class HonestSummaryTests: XCTestCase {
     /// A regression: a targeted plan looked like a whole one and its file did not keep the scope.
     func testATargetedPlanSaysSoAndKeepsItsScope() throws {
         let project = CLIProject()
+        project.skill("alpha", "zero")
+        project.repo.commit("zero")
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
         project.skill("alpha", "one")
         project.skill("alpha", "two")
-        project.repo.commit("two")
+        project.repo.commit("two more")
         let text = try project.recon("plan", "--target", "Skills/\(one)", "-out", "plan.json")
         XCTAssertEqual(text.status, 0, text.stderr)
         XCTAssertTrue(text.stdout.contains("Targeted plan: Skills/\(one) only; other changes are not shown."), text.stdout)
@@ -72,13 +75,22 @@ final class HonestSummaryTests: XCTestCase {
         // under the stored scope, so a change outside it is refused.
         try SavedPlanFixture.tamper(project) { body in
             var scope = body["scope"]?.objectValue ?? [:]
-            scope["targets"] = .array([.string("Plugins")])
+            scope["targets"] = .array([.string("Skills/core:plugins/alpha/skills/two")])
             body["scope"] = .object(scope)
         }
         let apply = try project.recon("apply", "plan.json")
         XCTAssertEqual(apply.status, 1, apply.stdout)
-        XCTAssertTrue(apply.stderr.contains("the planner would not"), apply.stderr)
-        XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), [], "nothing was written")
+        XCTAssertTrue(apply.stderr.contains("Skills \(one): the plan would create it, but the planner would not change it now"), apply.stderr)
+        XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), ["1"], "nothing was written")
+    }
+
+    /// A scope that is not a list of names is refused, as any mistyped member of a plan file.
+    func testAMistypedScopeIsRefused() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        try SavedPlanFixture.tamper(project) { body in body["scope"] = .object(["targets": .string("Skills")]) }
+        let apply = try project.recon("apply", "plan.json")
+        XCTAssertEqual(apply.status, 1, apply.stdout)
+        XCTAssertTrue(apply.stderr.contains("the plan file is damaged: 'targets' must be a list of text"), apply.stderr)
     }
 
     func testATargetedSavedPlanAppliesWithinItsScope() throws {

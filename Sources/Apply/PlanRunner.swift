@@ -65,7 +65,7 @@ public struct PlanRunner {
         guard !misses.isEmpty else { return }
         let shown = misses.map { ControlEscape.escaped($0.target) }
         let hints = misses.compactMap { miss in miss.suggestion.map { "did you mean '\(ControlEscape.escaped($0))'?" } }
-        throw ReconError("--target \(shown.joined(separator: ", --target ")) matches no record: no such key in the manifests' records, the state or the base",
+        throw ReconError("--target \(shown.joined(separator: ", --target ")) \(misses.count == 1 ? "matches" : "match") no record: no such key in the manifests' records, the state or the base",
                          hint: hints.isEmpty ? "'recon extract --table TABLE' lists the keys the manifests make; --target TABLE plans the whole table"
                              : hints.joined(separator: " "))
     }

@@ -70,7 +70,7 @@ struct ApplyCommand: Command {
         do {
             let code = try execute(context)
             if code == .failure {
-                events.error(ReconError("apply cancelled at the prompt: nothing was changed"), exitCode: code)
+                events.error(ReconError("apply cancelled at the prompt: nothing was changed"), exitCode: code, code: .notConfirmed)
             }
             return code
         } catch {

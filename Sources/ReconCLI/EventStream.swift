@@ -37,7 +37,7 @@ struct EventStream {
     }
 
     /// The last event of a failed run: the message the error prints to stderr, its hint and the exit code.
-    func error(_ error: any Error, exitCode: ExitCode) {
+    func error(_ error: any Error, exitCode: ExitCode, code known: ErrorCode? = nil) {
         var fields: [String: JSONValue] = ["exit_code": .number(Double(exitCode.rawValue))]
         let code: ErrorCode
         switch error {
@@ -58,7 +58,7 @@ struct EventStream {
             fields["message"] = .string("\(error)")
             code = .failed
         }
-        fields["code"] = .string(code.rawValue)
+        fields["code"] = .string((known ?? code).rawValue)
         emit(.error, fields)
     }
 }

@@ -90,7 +90,7 @@ final class ApplyExecutor {
                                               record: ManagedRecord(id: id, values: values, adopted: change.stateAdopted ?? [:])))
                 }
                 if change.action == .adopt {
-                    counters.updated += 1
+                    counters.adopted += 1
                     observer?.recordFinished(EntityOutcome(table: change.table, key: change.key, action: .adopt, recordID: change.remoteID, status: .ok))
                 }
             default: break
@@ -201,7 +201,11 @@ final class ApplyExecutor {
             guard let id = change.remoteID else { continue }
             changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: recorded[change.key] ?? change.stateValues ?? [:],
                                                                                                        adopted: change.stateAdopted ?? [:])))
-            if change.action == .archive { counters.archived += 1 } else { counters.updated += 1 }
+            switch change.action {
+            case .archive: counters.archived += 1
+            case .adopt: counters.adopted += 1
+            default: counters.updated += 1
+            }
             observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
         }
         return changes

@@ -20,6 +20,7 @@ public struct DriftRunner {
         var manifest = try ManifestLoader().load(directory: manifestDirectory)
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
+        try MissingBaseCheck.check(manifest, state: state, statePath: statePath)
         let provider = try BaseConnector.open(manifest, environment: environment)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try provider.snapshot(tables: tables.sorted())

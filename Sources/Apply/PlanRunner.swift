@@ -41,11 +41,13 @@ public struct PlanRunner {
         let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
+        try MissingBaseCheck.check(manifest, state: loaded, statePath: statePath)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
+        try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: state, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
             let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
             return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
@@ -55,6 +57,17 @@ public struct PlanRunner {
         let (extraction, plan) = try desired.confirm(extracted, planned, plan: makePlan)
         return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings,
                        refreshed: Refreshed(snapshot: remote, state: loaded))
+    }
+
+    /// `--target TABLE/KEY` must name a record of the desired records, the state or the base.
+    private func checkKeys(_ input: PlanInput) throws {
+        let misses = TargetMatch.misses(input)
+        guard !misses.isEmpty else { return }
+        let shown = misses.map { ControlEscape.escaped($0.target) }
+        let hints = misses.compactMap { miss in miss.suggestion.map { "did you mean '\(ControlEscape.escaped($0))'?" } }
+        throw ReconError("--target \(shown.joined(separator: ", --target ")) \(misses.count == 1 ? "matches" : "match") no record: no such key in the manifests' records, the state or the base",
+                         hint: hints.isEmpty ? "'recon extract --table TABLE' lists the keys the manifests make; --target TABLE plans the whole table"
+                             : hints.joined(separator: " "))
     }
 
     /// `--target` and `--repo` must name what the manifests declare.

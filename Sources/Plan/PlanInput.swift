@@ -58,9 +58,14 @@ public struct PlanScope: Sendable, Equatable {
 
     public var isAll: Bool { tables.isEmpty && repos.isEmpty }
 
+    /// The `--target` values this scope was parsed from, sorted: `TABLE` or `TABLE/KEY`.
+    public var targets: [String] {
+        tables.sorted().flatMap { table in keys[table].map { $0.sorted().map { "\(table)/\($0)" } } ?? [table] }
+    }
+
     func includes(table: String) -> Bool { tables.isEmpty || tables.contains(table) }
 
-    func includes(table: String, key: String) -> Bool {
+    public func includes(table: String, key: String) -> Bool {
         guard includes(table: table) else { return false }
         if let only = keys[table], !only.contains(key) { return false }
         if !repos.isEmpty {

@@ -18,6 +18,7 @@ public struct PlanMarkdownRenderer {
         out += "Target `\(plan.target)` · state serial \(plan.serial) · manifests `\(plan.manifestDigest.prefix(12))`"
         if let run = plan.rollbackOf { out += " · rollback of run `\(run)`" }
         out += "\n"
+        if let note = view.scopeNote { out += "\n> ⚠️ \(cell(note))\n" }
         if view.isEmpty {
             out += "\nNo changes. The base matches the manifests.\n"
         }

@@ -22,6 +22,8 @@ public struct PlanPresentation: Sendable {
     public let conflicts: [Line]
     public let tables: [TableSection]
     public let notes: [String]
+    /// "Targeted plan: Skills/alpha only; …" for a plan `--target` or `--repo` limited; nil for a whole plan.
+    public let scopeNote: String?
 
     public init(_ plan: Plan) {
         self.plan = plan
@@ -43,6 +45,14 @@ public struct PlanPresentation: Sendable {
             return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)))
         }
         notes = Self.notes(plan)
+        scopeNote = Self.scopeNote(plan.scope)
+    }
+
+    /// Like Terraform's warning on `-target`: the plan is not the whole picture.
+    public static func scopeNote(_ scope: PlanScope) -> String? {
+        guard !scope.isAll else { return nil }
+        let parts = scope.targets + scope.repos.sorted().map { "repo \($0)" }
+        return "Targeted plan: \(parts.joined(separator: ", ")) only; other changes are not shown."
     }
 
     public var isEmpty: Bool {
@@ -138,16 +148,18 @@ public struct PlanPresentation: Sendable {
     }
 
     static func counts(_ changes: [RecordChange]) -> String {
-        var add = 0, change = 0, delete = 0, other = 0
+        var add = 0, change = 0, delete = 0, adopt = 0, other = 0
         for item in changes {
             switch item.effect {
             case .add: add += 1
             case .change: change += 1
             case .delete: delete += 1
+            case .adopt: adopt += 1
             case .stateOnly: other += 1
             }
         }
         var parts = ["\(add) to add", "\(change) to change", "\(delete) to delete"]
+        if adopt > 0 { parts.append("\(adopt) adopted") }
         if other > 0 { parts.append("\(other) state only") }
         return parts.joined(separator: ", ")
     }

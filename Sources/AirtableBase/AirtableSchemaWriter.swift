@@ -77,6 +77,10 @@ struct AirtableSchemaWriter {
         _ = try client.send("PATCH", "\(tablesPath)/\(table.id)", body: ["description": description.map(JSONValue.string) ?? .null])
     }
 
+    func renameTable(_ table: RemoteTable, to name: String) throws {
+        _ = try client.send("PATCH", "\(tablesPath)/\(table.id)", body: ["name": .string(name)])
+    }
+
     /// Airtable's field update takes a name and a description, nothing else; each is sent alone
     /// so one never overwrites the other with a stale copy.
     func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {

@@ -61,9 +61,13 @@ public struct PlanPresentation: Sendable {
                         details: fields.map { "\($0.name): \($0.type)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
         case .createField(let table, let field):
             return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type))", details: [], style: .green)
-        case .updateTable(let table, _, let description):
-            return Line(symbol: "~", headline: "update table \(table)",
-                        details: ["description: \(text(description.before)) → \(text(description.after))"], style: .yellow)
+        case .updateTable(let update):
+            var details: [String] = []
+            if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }
+            if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
+            return Line(symbol: "~", headline: "update table \(update.table)", details: details, style: .yellow)
+        case .unmanageField(let table, _, let field):
+            return Line(symbol: "~", headline: "field \(table).\(field): no longer managed (kept in the base)", details: [], style: .yellow)
         case .updateField(let update):
             var details: [String] = []
             if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }

@@ -20,11 +20,17 @@ enum SchemaChangeCoding {
             write(field, to: &w)
             w.field("kind", "create_field")
             w.field("table", table)
-        case .updateTable(let table, let id, let description):
-            writeChange("description", description.before, description.after, &w)
+        case .updateTable(let update):
+            if let description = update.description { writeChange("description", description.before, description.after, &w) }
             w.field("kind", "update_table")
+            if let name = update.name { writeChange("name", name.before, name.after, &w) }
+            w.field("table", update.table)
+            w.field("table_id", update.tableID)
+        case .unmanageField(let table, let id, let field):
+            w.field("field", field)
+            w.field("field_id", id)
+            w.field("kind", "unmanage_field")
             w.field("table", table)
-            w.field("table_id", id)
         case .updateField(let update):
             if let choices = update.choices {
                 w.key("choices")
@@ -78,8 +84,14 @@ enum SchemaChangeCoding {
             guard let field = json["field"] else { throw ReconError("a create_field change has no field") }
             return .createField(table: table, field: try readField(field))
         case "update_table":
-            return .updateTable(table: table, tableID: try PlanDecoder.string(json, "table_id"),
-                                description: Change(json["description"]?["before"]?.stringValue, json["description"]?["after"]?.stringValue))
+            var update = TableUpdate(table: table, tableID: try PlanDecoder.string(json, "table_id"))
+            if let name = json["name"] { update.name = Change(name["before"]?.stringValue ?? "", name["after"]?.stringValue ?? "") }
+            if let description = json["description"] {
+                update.description = Change(description["before"]?.stringValue, description["after"]?.stringValue)
+            }
+            return .updateTable(update)
+        case "unmanage_field":
+            return .unmanageField(table: table, fieldID: try PlanDecoder.string(json, "field_id"), field: try PlanDecoder.string(json, "field"))
         case "update_field":
             var update = FieldUpdate(table: table, fieldID: try PlanDecoder.string(json, "field_id"), field: try PlanDecoder.string(json, "field"))
             if let name = json["name"] {

@@ -40,12 +40,15 @@ struct SchemaPlanner {
                 resolved[spec.name] = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: blocked)
                 continue
             }
+            var tableUpdate = TableUpdate(table: spec.name, tableID: table.id)
+            if table.name != spec.name { tableUpdate.name = Change(table.name, spec.name) }
             if normalized(table.description) != normalized(spec.description) {
-                changes.append(.updateTable(table: spec.name, tableID: table.id,
-                                            description: Change(table.description, spec.description)))
+                tableUpdate.description = Change(table.description, spec.description)
             }
+            if tableUpdate.name != nil || tableUpdate.description != nil { changes.append(.updateTable(tableUpdate)) }
             var names: [String: String] = [:]
             var blocked: [String: String] = [:]
+            var declaredIDs: Set<String> = []
             for field in spec.fields {
                 guard let existing = remoteField(field.name, of: spec.name, in: table) else {
                     if let item = notCreatable(planned(field), table: spec.name) {
@@ -57,6 +60,7 @@ struct SchemaPlanner {
                     continue
                 }
                 names[field.name] = existing.name
+                declaredIDs.insert(existing.id)
                 if let item = incompatibility(field, existing, table: spec.name) {
                     changes.append(.manual(item))
                     blocked[field.name] = item.id
@@ -84,6 +88,7 @@ struct SchemaPlanner {
                     changes.append(.updateField(update))
                 }
             }
+            changes += noLongerDeclared(spec, in: table, declared: declaredIDs)
             resolved[spec.name] = ResolvedTable(spec: spec, remote: table, remoteNames: names, blockedFields: blocked)
         }
         if scope.isAll {
@@ -99,8 +104,17 @@ struct SchemaPlanner {
 
     /// The table by the id the state recorded, else by name.
     private func remoteTable(for spec: TableSpec) -> RemoteTable? {
-        if let id = state.tables[spec.name]?.id, let table = remote.table(id: id) { return table }
-        return remote.table(named: spec.name)
+        remote.table(id: state.tables[spec.name]?.id, named: spec.name)
+    }
+
+    /// Fields the state maps that the manifests no longer declare and the base still has: shown once, as
+    /// no longer managed; the state then forgets them and the base keeps them with their values.
+    private func noLongerDeclared(_ spec: TableSpec, in table: RemoteTable, declared: Set<String>) -> [SchemaChange] {
+        guard let known = state.tables[spec.name]?.fields else { return [] }
+        return known.sorted(by: { $0.key < $1.key }).compactMap { name, id in
+            guard spec.field(named: name) == nil, !declared.contains(id), table.field(id: id) != nil else { return nil }
+            return .unmanageField(table: spec.name, fieldID: id, field: name)
+        }
     }
 
     /// The field by the id the state recorded (so a rename in the base is followed), else by name.

@@ -59,4 +59,11 @@ public struct RemoteSchema: Hashable, Sendable {
 
     public func table(named name: String) -> RemoteTable? { tables.first { $0.name == name } }
     public func table(id: String) -> RemoteTable? { tables.first { $0.id == id } }
+
+    /// The one way a declared table is found: by the id the state recorded (so a rename in the base is
+    /// followed), else by name (a table the state does not know yet).
+    public func table(id: String?, named name: String) -> RemoteTable? {
+        if let id, let table = table(id: id) { return table }
+        return table(named: name)
+    }
 }

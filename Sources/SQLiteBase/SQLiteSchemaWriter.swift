@@ -9,13 +9,7 @@ struct SQLiteSchemaWriter {
 
     func createTable(_ definition: TableDefinition) throws -> RemoteTable {
         let name = definition.name
-        guard !name.isEmpty, !name.lowercased().hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
-            throw ReconError("table name '\(name)' is reserved by the SQLite provider",
-                             hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
-        }
-        if let problem = SQLIdentifier.problem(with: name) {
-            throw ReconError("table name '\(ControlEscape.escaped(name))' \(problem)", hint: "rename the table; nothing was written")
-        }
+        try checkTableName(name)
         if schema.table(named: name) != nil {
             throw ReconError("table '\(name)' already exists in the SQLite base '\(connection.path)'")
         }
@@ -58,6 +52,17 @@ struct SQLiteSchemaWriter {
         return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
     }
 
+    /// Names Recon's metadata uses, and names SQLite cannot hold, are refused before anything is written.
+    private func checkTableName(_ name: String) throws {
+        guard !name.isEmpty, !name.lowercased().hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
+            throw ReconError("table name '\(name)' is reserved by the SQLite provider",
+                             hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
+        }
+        if let problem = SQLIdentifier.problem(with: name) {
+            throw ReconError("table name '\(ControlEscape.escaped(name))' \(problem)", hint: "rename the table; nothing was written")
+        }
+    }
+
     func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField {
         if table.fields.contains(where: { $0.name.lowercased() == definition.name.lowercased() }) {
             throw ReconError("field '\(definition.name)' already exists in table '\(table.name)'",
@@ -88,6 +93,19 @@ struct SQLiteSchemaWriter {
         try statement.bind(1, description)
         try statement.bind(2, table.id)
         try statement.run()
+    }
+
+    /// A rename moves the SQL table and its metadata together, in one transaction.
+    func renameTable(_ table: RemoteTable, to name: String) throws {
+        try checkTableName(name)
+        try connection.transaction {
+            try connection.executeOne("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME TO \(SQLIdentifier.quote(name))")
+            let rename = try connection.prepare("UPDATE _recon_tables SET name = ? WHERE id = ?")
+            try rename.bind(1, name)
+            try rename.bind(2, table.id)
+            try rename.run()
+        }
+        connection.forgetStatements()
     }
 
     func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {

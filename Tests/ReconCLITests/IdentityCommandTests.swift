@@ -1,0 +1,85 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// One identity per table, field and record, through the real binary on a real SQLite base.
+final class IdentityCommandTests: XCTestCase {
+    private func applied() throws -> CLIProject {
+        let project = CLIProject()
+        project.skill("p", "a")
+        project.skill("p", "b")
+        project.repo.commit("two skills")
+        let apply = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        return project
+    }
+
+    func testAKeyEditedInTheBaseIsDriftAndIsRestored() throws {
+        let project = try applied()
+        let key = "core:plugins/p/skills/a"
+        let id = try XCTUnwrap(project.sql("SELECT _recon_id FROM Skills WHERE Key = '\(key)'").first)
+        _ = project.sql("UPDATE Skills SET Key = 'typed by hand' WHERE _recon_id = '\(id)'")
+
+        let drift = try project.recon("drift", "--no-color")
+        XCTAssertEqual(drift.status, 2, drift.stdout + drift.stderr)
+        XCTAssertTrue(drift.stdout.contains("typed by hand"), drift.stdout)
+        let plan = try project.recon("plan", "-detailed-exitcode", "--no-color")
+        XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("Key: \"typed by hand\" → \"\(key)\""), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("+ \(key)"), "restored in place, not created again: " + plan.stdout)
+
+        let apply = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertEqual(project.sql("SELECT _recon_id FROM Skills WHERE Key = '\(key)'"), [id])
+        XCTAssertEqual(project.sql("SELECT count(*) FROM Skills"), ["2"])
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
+    }
+
+    func testAKeyEditedInTheBaseIsOnlyReportedUnderPolicyReport() throws {
+        let project = try applied()
+        let schema = project.path + "/manifests/schema.yaml"
+        try (String(contentsOfFile: schema, encoding: .utf8) + "\npolicy: {drift: report}\n").write(toFile: schema, atomically: true, encoding: .utf8)
+        _ = project.sql("UPDATE Skills SET Key = 'typed by hand' WHERE Key = 'core:plugins/p/skills/a'")
+        let plan = try project.recon("plan", "-detailed-exitcode", "--no-color")
+        XCTAssertTrue(plan.stdout.contains("typed by hand"), plan.stdout)
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        XCTAssertEqual(project.sql("SELECT count(*) FROM Skills WHERE Key = 'typed by hand'"), ["1"], "reported, not written")
+    }
+
+    func testAFieldRemovedFromTheManifestsIsShownAsNoLongerManaged() throws {
+        let project = try applied()
+        let schema = project.path + "/manifests/schema.yaml"
+        let text = try String(contentsOfFile: schema, encoding: .utf8)
+        try text.replacingOccurrences(of: "      - {name: Status, type: singleSelect, choices: [Draft, Published]}\n", with: "")
+            .replacingOccurrences(of: ", Status: {const: Draft}", with: "")
+            .replacingOccurrences(of: "protected: {Skills: [Status]}", with: "")
+            .write(toFile: schema, atomically: true, encoding: .utf8)
+
+        let plan = try project.recon("plan", "--no-color")
+        XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("~ field Skills.Status: no longer managed (kept in the base)"), plan.stdout)
+        let markdown = try project.recon("plan", "--format", "markdown")
+        XCTAssertTrue(markdown.stdout.contains("Skills.Status"), markdown.stdout)
+        XCTAssertTrue(markdown.stdout.contains("no longer managed"), markdown.stdout)
+        let json = try project.recon("plan", "--format", "json")
+        XCTAssertTrue(json.stdout.contains(#""kind": "unmanage_field""#), json.stdout)
+
+        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        XCTAssertEqual(project.sql("SELECT Status FROM Skills"), ["Draft", "Draft"], "no data deleted")
+        let after = try project.recon("plan", "--no-color")
+        XCTAssertFalse(after.stdout.contains("no longer managed"), "said once, then the state forgets it: " + after.stdout)
+    }
+
+    func testATableRenamedInTheBaseIsRenamedBack() throws {
+        let project = try applied()
+        _ = project.sql("ALTER TABLE Skills RENAME TO Abilities; UPDATE _recon_tables SET name = 'Abilities' WHERE name = 'Skills'")
+        let plan = try project.recon("plan", "-detailed-exitcode", "--no-color")
+        XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("update table Skills"), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("recreate"), plan.stdout)
+        let apply = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertEqual(project.sql("SELECT count(*) FROM Skills"), ["2"])
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
+    }
+}

@@ -82,6 +82,7 @@ public struct ManualItem: Sendable, Equatable {
         case fieldOptionsChanged = "field-options-changed"
         case fieldTypeNotCreatable = "field-type-not-creatable"
         case tableNoLongerDeclared = "table-no-longer-declared"
+        case tableNotCreatedByRecon = "table-not-created-by-recon"
     }
 
     public var kind: Kind

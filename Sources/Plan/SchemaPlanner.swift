@@ -26,6 +26,13 @@ struct SchemaPlanner {
         var resolved: [String: ResolvedTable] = [:]
         for spec in manifest.tables where scope.includes(table: spec.name) {
             guard let table = remoteTable(for: spec) else {
+                if let foreign = remote.foreignTables.first(where: { Array($0.name.utf8) == Array(spec.name.utf8) }) {
+                    let item = notCreatedByRecon(spec, foreign)
+                    changes.append(.manual(item))
+                    let blocked = Dictionary(spec.fields.map { ($0.name, item.id) }, uniquingKeysWith: { a, _ in a })
+                    resolved[spec.name] = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: blocked)
+                    continue
+                }
                 var blocked: [String: String] = [:]
                 var fields: [FieldDefinition] = []
                 for field in plannedFields(spec) {
@@ -145,6 +152,24 @@ struct SchemaPlanner {
                 instructions: "Change the field's precision in the base, or change the manifest back; then plan again.")
         }
         return nil
+    }
+
+    /// A table under the declared name that Recon's metadata does not describe: never created over, never written.
+    /// What it holds against what the manifests declare is said, so the person deciding knows what differs.
+    private func notCreatedByRecon(_ spec: TableSpec, _ foreign: ForeignTable) -> ManualItem {
+        let columns = Set(foreign.columns.map { Array($0.utf8) })
+        let missing = spec.fields.map(\.name).filter { !columns.contains(Array($0.utf8)) }
+        let key = spec.key.value
+        var findings = [missing.contains(key) ? "it has no key column '\(key)'" : "its key column '\(key)' is there"]
+        if !missing.filter({ $0 != key }).isEmpty {
+            findings.append("it lacks the columns \(missing.filter { $0 != key }.joined(separator: ", "))")
+        }
+        return ManualItem(
+            kind: .tableNotCreatedByRecon, table: spec.name, field: nil,
+            message: "table '\(spec.name)' is in the base but Recon did not create it (columns: \(foreign.columns.joined(separator: ", "))); "
+                + findings.joined(separator: ", "),
+            instructions: "Recon does not take over tables other tools made. Rename or drop that table in the base, or give the "
+                + "table another name in the manifests; then plan again. Its rows are left alone, and its records wait until then.")
     }
 
     /// A field whose type the remote's API cannot create: someone creates it by hand.

@@ -51,10 +51,13 @@ public struct RemoteSchema: Hashable, Sendable {
     public var tables: [RemoteTable]
     /// What the remote's API can change; the planner makes the rest `manual`.
     public var capabilities: ProviderCapabilities
+    /// Tables Recon did not create, where the provider can tell (SQLite).
+    public var foreignTables: [ForeignTable]
 
-    public init(tables: [RemoteTable], capabilities: ProviderCapabilities = .unrestricted) {
+    public init(tables: [RemoteTable], capabilities: ProviderCapabilities = .unrestricted, foreignTables: [ForeignTable] = []) {
         self.tables = tables
         self.capabilities = capabilities
+        self.foreignTables = foreignTables
     }
 
     public func table(named name: String) -> RemoteTable? { tables.first { $0.name == name } }

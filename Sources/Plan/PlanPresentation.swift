@@ -58,9 +58,9 @@ public struct PlanPresentation: Sendable {
         switch change {
         case .createTable(let name, _, let fields):
             return Line(symbol: "+", headline: "create table \(name) (\(fields.count) field\(fields.count == 1 ? "" : "s"))",
-                        details: fields.map { "\($0.name): \($0.type)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
+                        details: fields.map { "\($0.name): \($0.type.rawValue)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
         case .createField(let table, let field):
-            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type))", details: [], style: .green)
+            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type.rawValue))", details: [], style: .green)
         case .updateTable(let update):
             var details: [String] = []
             if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }

@@ -68,7 +68,7 @@ enum SchemaChangeCoding {
         if let linked = field.linkedTable { w.field("linked_table", linked) }
         w.field("name", field.name)
         if let precision = field.precision { w.field("precision", precision) }
-        w.field("type", field.type)
+        w.field("type", field.type.rawValue)
         w.endObject()
     }
 
@@ -119,10 +119,10 @@ enum SchemaChangeCoding {
 
     private static func readField(_ json: JSONValue) throws(ReconError) -> FieldDefinition {
         let type = try PlanDecoder.string(json, "type")
-        guard FieldType.Name(rawValue: type) != nil else {
+        guard let name = FieldType.Name(rawValue: type) else {
             throw ReconError("unknown field type '\(JSONParser.shown(type))' in the plan", hint: "the plan was made by another version of recon")
         }
-        return FieldDefinition(name: try PlanDecoder.string(json, "name"), type: type,
+        return FieldDefinition(name: try PlanDecoder.string(json, "name"), type: name,
                                description: try PlanJSON.string(json, "description"),
                                choices: try PlanJSON.strings(json, "choices"),
                                linkedTable: try PlanJSON.string(json, "linked_table"), precision: try PlanJSON.int(json, "precision"))

@@ -131,11 +131,11 @@ struct SchemaPlanner {
     }
 
     private func incompatibility(_ field: FieldSpec, _ existing: RemoteField, table: String) -> ManualItem? {
-        let wanted = field.type.name.rawValue
-        if existing.type != wanted {
+        let wanted = field.type.name
+        if existing.type != .declarable(wanted) {
             return ManualItem(
                 kind: .fieldTypeChanged, table: table, field: field.name,
-                message: "field '\(field.name)' of table '\(table)' is \(existing.type) in the base but \(wanted) in the manifests",
+                message: "field '\(field.name)' of table '\(table)' is \(existing.type) in the base but \(wanted.rawValue) in the manifests",
                 instructions: "Change the field's type in the base (the API cannot), or change the manifest back; then plan again. Writes to this field wait until then.")
         }
         if let linked = field.type.linkedTable, let id = existing.linkedTableID, let target = remote.table(id: id), target.name != linked,
@@ -177,8 +177,8 @@ struct SchemaPlanner {
         guard !remote.capabilities.canCreate(type: field.type) else { return nil }
         return ManualItem(
             kind: .fieldTypeNotCreatable, table: table, field: field.name,
-            message: "field '\(field.name)' of table '\(table)' is \(field.type), which the API cannot create",
-            instructions: "Create the field '\(field.name)' with type \(field.type) in the base by hand; then plan again. Writes to this field wait until then.")
+            message: "field '\(field.name)' of table '\(table)' is \(field.type.rawValue), which the API cannot create",
+            instructions: "Create the field '\(field.name)' with type \(field.type.rawValue) in the base by hand; then plan again. Writes to this field wait until then.")
     }
 
     private func plannedFields(_ spec: TableSpec) -> [FieldDefinition] {
@@ -189,7 +189,7 @@ struct SchemaPlanner {
     private func planned(_ field: FieldSpec) -> FieldDefinition {
         var precision: Int?
         if case .number(let digits) = field.type { precision = digits }
-        return FieldDefinition(name: field.name, type: field.type.name.rawValue, description: field.description,
+        return FieldDefinition(name: field.name, type: field.type.name, description: field.description,
                             choices: field.type.choices, linkedTable: field.type.linkedTable, precision: precision)
     }
 

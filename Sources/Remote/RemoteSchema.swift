@@ -4,8 +4,7 @@ import ReconCore
 public struct RemoteField: Hashable, Sendable {
     public var id: String
     public var name: String
-    /// The type name as the manifests spell it (`singleLineText`, `multipleRecordLinks`, ...).
-    public var type: String
+    public var type: RemoteFieldType
     public var description: String?
     /// Select choices, in order.
     public var choices: [String]?
@@ -14,7 +13,7 @@ public struct RemoteField: Hashable, Sendable {
     /// For numbers: digits after the decimal point.
     public var precision: Int?
 
-    public init(id: String, name: String, type: String, description: String? = nil, choices: [String]? = nil,
+    public init(id: String, name: String, type: RemoteFieldType, description: String? = nil, choices: [String]? = nil,
                 linkedTableID: String? = nil, precision: Int? = nil) {
         self.id = id
         self.name = name

@@ -52,7 +52,7 @@ enum SQLiteCatalog {
             """)
         while try fields.step() {
             let field = RemoteField(
-                id: fields.text(0) ?? "", name: fields.text(2) ?? "", type: fields.text(3) ?? "",
+                id: fields.text(0) ?? "", name: fields.text(2) ?? "", type: RemoteFieldType(name: fields.text(3) ?? ""),
                 description: fields.text(4), choices: fields.bytes(5).flatMap(ColumnKind.decodeList),
                 linkedTableID: fields.text(6), precision: fields.isNull(7) ? nil : fields.int(7))
             fieldsByTable[fields.text(1) ?? "", default: []].append(field)

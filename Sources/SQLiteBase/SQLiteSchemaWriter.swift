@@ -31,7 +31,7 @@ struct SQLiteSchemaWriter {
                                  hint: "rename or drop that table, or point the target at another database")
             }
             let columns = ["\(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) TEXT PRIMARY KEY NOT NULL"]
-                + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(typeName: $0.type)!.sqlType)" }
+                + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(type: $0.type)!.sqlType)" }
             try connection.executeOne("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
             try connection.executeOne("""
                 CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) \
@@ -80,7 +80,7 @@ struct SQLiteSchemaWriter {
             }
             try connection.executeOne("""
                 ALTER TABLE \(SQLIdentifier.quote(table.name)) \
-                ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(typeName: field.type)!.sqlType)
+                ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(type: field.type)!.sqlType)
                 """)
             try insertMetadata(field, tableID: table.id)
         }
@@ -159,9 +159,7 @@ struct SQLiteSchemaWriter {
             throw ReconError("field name '\(ControlEscape.escaped(definition.name))' of table '\(ControlEscape.escaped(table))' \(problem)",
                              hint: "rename the field; nothing was written")
         }
-        guard let kind = ColumnKind(typeName: definition.type) else {
-            throw ReconError("field '\(definition.name)' has a type the SQLite provider does not know: '\(definition.type)'")
-        }
+        let kind = ColumnKind(type: definition.type)
         var linkedID: String?
         if kind == .links {
             guard let target = definition.linkedTable else {
@@ -177,7 +175,7 @@ struct SQLiteSchemaWriter {
             }
         }
         return RemoteField(
-            id: id, name: definition.name, type: definition.type, description: definition.description,
+            id: id, name: definition.name, type: .declarable(definition.type), description: definition.description,
             choices: definition.choices, linkedTableID: linkedID, precision: kind == .number ? definition.precision ?? 0 : nil)
     }
 
@@ -189,7 +187,7 @@ struct SQLiteSchemaWriter {
         try insert.bind(1, field.id)
         try insert.bind(2, tableID)
         try insert.bind(3, field.name)
-        try insert.bind(4, field.type)
+        try insert.bind(4, field.type.description)
         try insert.bind(5, field.description)
         try insert.bind(6, field.choices.map(ColumnKind.encodeList))
         try insert.bind(7, field.linkedTableID)

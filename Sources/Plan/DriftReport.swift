@@ -91,7 +91,7 @@ public enum DriftDetector {
             case .updateTable(let update) where update.name != nil:
                 return .init(table: update.table, field: nil,
                              message: "table '\(update.table)' was renamed to '\(update.name!.before)' in the base")
-            case .updateField(let update) where update.name != nil:
+            case .updateField(let update) where update.name != nil && update.renamedIn == .base:
                 return .init(table: update.table, field: update.field,
                              message: "field '\(update.field)' of table '\(update.table)' was renamed to '\(update.name!.before)' in the base")
             default:

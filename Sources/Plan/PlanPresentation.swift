@@ -70,7 +70,7 @@ public struct PlanPresentation: Sendable {
             return Line(symbol: "~", headline: "field \(table).\(field): no longer managed (kept in the base)", details: [], style: .yellow)
         case .updateField(let update):
             var details: [String] = []
-            if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }
+            if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the \(update.renamedIn.rawValue))") }
             if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
             if let choices = update.choices {
                 let added = choices.after.filter { !choices.before.contains($0) }
@@ -103,7 +103,7 @@ public struct PlanPresentation: Sendable {
         case .forget:
             return Line(symbol: ".", headline: "\(change.key)\(id) \(change.reason.text); stop managing it (the base is not changed)",
                         details: [], style: .dim)
-        case .refreshState where change.fields.allSatisfy({ $0.kind == .driftReported }):
+        case .refreshState where !change.fields.isEmpty && change.fields.allSatisfy({ $0.kind == .driftReported }):
             // `policy.drift: report` keeps the last-applied value, so nothing catches up.
             return Line(symbol: "!", headline: "\(change.key)\(id) \(change.reason.text); reported only (the base and the state are not changed)",
                         details: details, style: .yellow)

@@ -119,15 +119,21 @@ struct RecordPlanner {
     private func update(_ d: DesiredRecord, state s: ManagedRecord, remote r: RemoteRecord, keyEdit: KeyEdit?,
                         into result: inout Result) -> RecordChange? {
         var fields: [FieldChange] = []
-        var next = s.values
+        var values = s.values
         var adopted = s.adopted
+        // A field renamed in the manifests (`renamed_from`): its recorded value moves to the declared name.
+        for (name, old) in table.previousNames where values[name] == nil {
+            values[name] = values.removeValue(forKey: old)
+            adopted[name] = adopted.removeValue(forKey: old)
+        }
+        var next = values
         // Equal content hashes mean equal values (the desired hash covers protected fields too, so a table
         // with protected values simply takes the field-by-field path): most records of a no-op plan stop here.
         let unchangedInManifests = d.contentHash == s.hash
         for field in managedFields {
             let name = field.name
             let desired = d.fields[name]
-            let recorded = s.values[name]
+            let recorded = values[name]
             let base = remoteValue(field, of: r)
             // An adopted field keeps the base's value until the manifests' value moves from the one it overrode.
             let accepted = adopted[name] ?? recorded

@@ -50,6 +50,8 @@ public struct FieldUpdate: Sendable, Equatable {
     /// The field's name in the manifests.
     public var field: String
     public var name: Change<String>?
+    /// Why `name` changes; only meaningful with `name`.
+    public var renamedIn: RenameOrigin = .base
     public var description: Change<String?>?
     public var choices: Change<[String]>?
 
@@ -62,6 +64,12 @@ public struct FieldUpdate: Sendable, Equatable {
         self.description = description
         self.choices = choices
     }
+}
+
+/// Where a rename was made: in the base (renamed back) or in the manifests (`renamed_from`, carried out).
+public enum RenameOrigin: String, Sendable, CaseIterable {
+    case base
+    case manifests
 }
 
 /// A before and after pair.

@@ -41,6 +41,7 @@ enum SchemaChangeCoding {
             w.field("field_id", update.fieldID)
             w.field("kind", "update_field")
             if let name = update.name { writeChange("name", name.before, name.after, &w) }
+            if update.name != nil, update.renamedIn != .base { w.field("renamed_in", update.renamedIn.rawValue) }
             w.field("table", update.table)
         case .manual(let item):
             if let field = item.field { w.field("field", field) }
@@ -96,6 +97,12 @@ enum SchemaChangeCoding {
             var update = FieldUpdate(table: table, fieldID: try PlanDecoder.string(json, "field_id"), field: try PlanDecoder.string(json, "field"))
             if let name = json["name"] {
                 update.name = Change(name["before"]?.stringValue ?? "", name["after"]?.stringValue ?? "")
+            }
+            if let origin = json["renamed_in"] {
+                guard let known = origin.stringValue.flatMap(RenameOrigin.init(rawValue:)) else {
+                    throw ReconError("unknown 'renamed_in' in an update_field change of the plan", hint: "the plan was made by another version of recon")
+                }
+                update.renamedIn = known
             }
             if let description = json["description"] {
                 update.description = Change(description["before"]?.stringValue, description["after"]?.stringValue)

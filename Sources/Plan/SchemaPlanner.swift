@@ -12,6 +12,8 @@ struct ResolvedTable {
     let remoteNames: [String: String]
     /// Manifest field name → the manual item that blocks writing it.
     let blockedFields: [String: String]
+    /// Manifest field name → the name the state's values still use (`renamed_from`, until an apply).
+    var previousNames: [String: String] = [:]
 }
 
 /// Diffs declared tables and fields against the base's schema. Pure.
@@ -56,8 +58,9 @@ struct SchemaPlanner {
             var names: [String: String] = [:]
             var blocked: [String: String] = [:]
             var declaredIDs: Set<String> = []
+            var previous: [String: String] = [:]
             for field in spec.fields {
-                guard let existing = remoteField(field.name, of: spec.name, in: table) else {
+                guard let existing = remoteField(field, of: spec.name, in: table) else {
                     if let item = notCreatable(planned(field), table: spec.name) {
                         changes.append(.manual(item))
                         blocked[field.name] = item.id
@@ -74,6 +77,10 @@ struct SchemaPlanner {
                     continue
                 }
                 var update = FieldUpdate(table: spec.name, fieldID: existing.id, field: field.name)
+                if let old = field.renamedFrom?.value, state.tables[spec.name]?.fields[field.name] == nil {
+                    previous[field.name] = old
+                    if existing.name == old { update.renamedIn = .manifests }
+                }
                 if existing.name != field.name { update.name = Change(existing.name, field.name) }
                 if normalized(existing.description) != normalized(field.description) {
                     update.description = Change(existing.description, field.description)
@@ -96,7 +103,8 @@ struct SchemaPlanner {
                 }
             }
             changes += noLongerDeclared(spec, in: table, declared: declaredIDs)
-            resolved[spec.name] = ResolvedTable(spec: spec, remote: table, remoteNames: names, blockedFields: blocked)
+            resolved[spec.name] = ResolvedTable(spec: spec, remote: table, remoteNames: names, blockedFields: blocked,
+                                                previousNames: previous)
         }
         if scope.isAll {
             for name in state.tables.keys.sorted() where manifest.table(named: name) == nil && remote.table(id: state.tables[name]!.id) != nil {
@@ -124,10 +132,15 @@ struct SchemaPlanner {
         }
     }
 
-    /// The field by the id the state recorded (so a rename in the base is followed), else by name.
-    private func remoteField(_ name: String, of table: String, in remoteTable: RemoteTable) -> RemoteField? {
-        if let id = state.tables[table]?.fields[name], let field = remoteTable.field(id: id) { return field }
-        return remoteTable.field(named: name)
+    /// The field by the id the state recorded (so a rename in the base is followed), else by name; a field not
+    /// found so with `renamed_from` is the one the state (or else the base) knows under its previous name.
+    private func remoteField(_ field: FieldSpec, of table: String, in remoteTable: RemoteTable) -> RemoteField? {
+        let known = state.tables[table]?.fields
+        if let id = known?[field.name], let found = remoteTable.field(id: id) { return found }
+        if let found = remoteTable.field(named: field.name) { return found }
+        guard let old = field.renamedFrom?.value else { return nil }
+        if let id = known?[old], let found = remoteTable.field(id: id) { return found }
+        return remoteTable.field(named: old)
     }
 
     private func incompatibility(_ field: FieldSpec, _ existing: RemoteField, table: String) -> ManualItem? {

@@ -101,4 +101,36 @@ final class IdentityCommandTests: XCTestCase {
         XCTAssertEqual(project.sql("SELECT Key, Name, Owner FROM Skills"), ["mine|Mine|me"], "left alone")
         XCTAssertEqual(project.sql("SELECT count(*) FROM Plugins"), ["1"], "the rest of the plan applies")
     }
+
+    /// `renamed_from` says a declared field is one the state already knows: renamed in place, values kept.
+    func testAFieldRenamedInTheManifestsIsRenamedNotCreatedBesideAnOrphan() throws {
+        let project = try applied()
+        let schema = project.path + "/manifests/schema.yaml"
+        let text = try String(contentsOfFile: schema, encoding: .utf8)
+        let renamed = text
+            .replacingOccurrences(of: "      - {name: Name, type: singleLineText}\n      - {name: Plugin",
+                                  with: "      - {name: Title, type: singleLineText, renamed_from: Name}\n      - {name: Plugin")
+            .replacingOccurrences(of: "fields: {Name: name, Plugin:", with: "fields: {Title: name, Plugin:")
+        XCTAssertNotEqual(renamed, text)
+        try renamed.write(toFile: schema, atomically: true, encoding: .utf8)
+
+        let plan = try project.recon("plan", "-detailed-exitcode", "--no-color")
+        XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("update field Skills.Title"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("name: \"Name\" → \"Title\" (renamed in the manifests)"), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("create field"), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("no longer managed"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("Skills: 0 to add, 0 to change, 0 to delete, 2 state only"), "no record is rewritten: " + plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("reported only"), plan.stdout)
+        let drift = try project.recon("drift", "--no-color")
+        XCTAssertEqual(drift.status, 0, "a rename in the manifests is not drift: " + drift.stdout + drift.stderr)
+
+        let apply = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertEqual(project.sql("SELECT Title FROM Skills ORDER BY Title"), ["a", "b"], "renamed in place, values kept")
+        XCTAssertFalse(project.sql("SELECT name FROM pragma_table_info('Skills')").contains("Name"), "no orphan column")
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
+        try renamed.replacingOccurrences(of: ", renamed_from: Name", with: "").write(toFile: schema, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0, "renamed_from may go once applied")
+    }
 }

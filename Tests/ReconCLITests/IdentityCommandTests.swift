@@ -84,7 +84,7 @@ final class IdentityCommandTests: XCTestCase {
     }
 
     /// A table another tool made under a declared name is not planned as a create that apply then fails on.
-    func testASQLiteTableRecondidNotCreateIsAManualItemNotACreate() throws {
+    func testASQLiteTableReconDidNotCreateIsAManualItemNotACreate() throws {
         let project = CLIProject()
         project.skill("p", "a")
         project.repo.commit("one skill")

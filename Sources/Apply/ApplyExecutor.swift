@@ -60,7 +60,7 @@ final class ApplyExecutor {
         }
         observer?.phaseStarted(.schema, total: plan.schemaChanges.count)
         try checkStop()
-        schemaChanges = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
+        schemaChanges = try SchemaApplier(provider: provider, manifest: manifest, tableIDs: state.tables.mapValues(\.id)).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
         // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
         let tables = tableStates()
@@ -117,7 +117,7 @@ final class ApplyExecutor {
         var done = 0
         let size = max(1, provider.limits.maxRecordsPerBatch)
         for (name, changes) in tables {
-            guard let table = schema.table(named: name) else {
+            guard let table = table(name) else {
                 throw ReconError("table '\(name)' is not in the base", hint: "the schema phase did not create it; plan again")
             }
             var start = 0
@@ -228,7 +228,7 @@ final class ApplyExecutor {
         let grouped = Dictionary(grouping: deferredLinks, by: \.table)
         var done = 0
         for name in manifest.tables.map(\.name) {
-            guard let items = grouped[name], let table = schema.table(named: name) else { continue }
+            guard let items = grouped[name], let table = table(name) else { continue }
             var start = 0
             while start < items.count {
                 try checkStop()
@@ -258,12 +258,25 @@ final class ApplyExecutor {
         }
     }
 
-    /// The table and field ids the state maps names to, from the base as it is after the schema phase,
-    /// for the tables whose ids the state does not hold yet.
+    /// A declared table in the base: by the id the state recorded, else by name.
+    private func table(_ name: String) -> RemoteTable? {
+        schema.table(id: state.tables[name]?.id, named: name)
+    }
+
+    /// The table ids and declared field ids the state maps names to, from the base as it is after the schema
+    /// phase, where they moved. Only declared fields: one the manifests dropped is no longer managed.
     private func tableStates() -> [StateChange] {
         manifest.tables.compactMap { spec in
-            guard let table = schema.table(named: spec.name) else { return nil }
-            let fields = Dictionary(table.fields.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+            guard let table = table(spec.name) else { return nil }
+            let known = state.tables[spec.name]?.fields ?? [:]
+            var fields: [String: String] = [:]
+            for field in spec.fields {
+                if let id = known[field.name], table.field(id: id) != nil {
+                    fields[field.name] = id
+                } else if let found = table.field(named: field.name) {
+                    fields[field.name] = found.id
+                }
+            }
             let found = TableState(id: table.id, fields: fields)
             return state.tables[spec.name] == found ? nil : .putTable(name: spec.name, table: found)
         }

@@ -22,8 +22,7 @@ public struct DriftRunner {
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
         try MissingBaseCheck.check(manifest, state: state, statePath: statePath)
         let provider = try BaseConnector.open(manifest, environment: environment)
-        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
-        let remote = try provider.snapshot(tables: tables.sorted())
+        let remote = try provider.refresh(manifest, state: state)
         return DriftDetector.detect(manifest: manifest, state: state, remote: remote)
     }
 }

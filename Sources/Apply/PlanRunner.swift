@@ -45,8 +45,7 @@ public struct PlanRunner {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment)
-        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
-        let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
+        let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state) }
         try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: state, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
             let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })

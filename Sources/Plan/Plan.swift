@@ -65,6 +65,7 @@ public struct Plan: Sendable, Equatable {
     /// already right, converged or forgotten records, a repo's new commit.
     public func changesState(from state: StateModel) -> Bool {
         recordChanges.contains { $0.blockedBy == nil && !$0.writesBase }
+            || schemaChanges.contains { if case .unmanageField = $0 { true } else { false } }
             || repoCommits.contains { state.repos[$0.key]?.commit != $0.value }
     }
 
@@ -91,7 +92,11 @@ public struct PlanSummary: Sendable, Equatable {
 
     public init(_ plan: Plan) {
         for change in plan.schemaChanges {
-            if case .manual = change { manual += 1 } else { schema += 1 }
+            switch change {
+            case .manual: manual += 1
+            case .unmanageField: break  // the base is not changed
+            default: schema += 1
+            }
         }
         conflicts = plan.rollbackConflicts.count
         for change in plan.recordChanges {

@@ -69,6 +69,7 @@ public enum PlanDerivation {
         case .createField(_, let field): "create field '\(field.name)'"
         case .updateTable: "update the table"
         case .updateField(let update): "update field '\(update.field)'"
+        case .unmanageField(_, _, let field): "stop managing field '\(field)'"
         case .manual(let item): "ask for the manual step \(item.id)"
         }
     }

@@ -68,15 +68,19 @@ public struct PlanPresentation: Sendable {
         switch change {
         case .createTable(let name, _, let fields):
             return Line(symbol: "+", headline: "create table \(name) (\(fields.count) field\(fields.count == 1 ? "" : "s"))",
-                        details: fields.map { "\($0.name): \($0.type)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
+                        details: fields.map { "\($0.name): \($0.type.rawValue)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
         case .createField(let table, let field):
-            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type))", details: [], style: .green)
-        case .updateTable(let table, _, let description):
-            return Line(symbol: "~", headline: "update table \(table)",
-                        details: ["description: \(text(description.before)) → \(text(description.after))"], style: .yellow)
-        case .updateField(let update):
+            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type.rawValue))", details: [], style: .green)
+        case .updateTable(let update):
             var details: [String] = []
             if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }
+            if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
+            return Line(symbol: "~", headline: "update table \(update.table)", details: details, style: .yellow)
+        case .unmanageField(let table, _, let field):
+            return Line(symbol: "~", headline: "field \(table).\(field): no longer managed (kept in the base)", details: [], style: .yellow)
+        case .updateField(let update):
+            var details: [String] = []
+            if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the \(update.renamedIn.rawValue))") }
             if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
             if let choices = update.choices {
                 let added = choices.after.filter { !choices.before.contains($0) }
@@ -109,7 +113,7 @@ public struct PlanPresentation: Sendable {
         case .forget:
             return Line(symbol: ".", headline: "\(change.key)\(id) \(change.reason.text); stop managing it (the base is not changed)",
                         details: [], style: .dim)
-        case .refreshState where change.fields.allSatisfy({ $0.kind == .driftReported }):
+        case .refreshState where !change.fields.isEmpty && change.fields.allSatisfy({ $0.kind == .driftReported }):
             // `policy.drift: report` keeps the last-applied value, so nothing catches up.
             return Line(symbol: "!", headline: "\(change.key)\(id) \(change.reason.text); reported only (the base and the state are not changed)",
                         details: details, style: .yellow)

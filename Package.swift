@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML", "ReconCore"]),
         .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
         .target(name: "Remote", dependencies: ["ReconCore"]),
-        .target(name: "State", dependencies: ["ReconCore"]),
+        .target(name: "State", dependencies: ["ReconCore", "Postgres"]),
         .target(name: "SQLiteBase", dependencies: ["Remote", "ReconCore", "CSQLite"]),
         .target(name: "AirtableBase", dependencies: ["Remote", "ReconCore"]),
         .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),

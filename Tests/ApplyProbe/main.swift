@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Manifest
+import State
 
 // A tiny process for ApplyTests: holds leases and receives signals as a real `recon apply` would,
 // so the tests exercise real processes, real pids and real signals.
@@ -12,6 +13,9 @@ import Manifest
 //   recon-apply-probe apply PROJECT PAUSE       `recon apply --auto-approve --batch-size 1` in PROJECT, pausing
 //                                               PAUSE s after each batch: prints "lease ID", "batch N", then
 //                                               "done STATUS" or "failed: ERROR" (exit 1)
+//   recon-apply-probe pg-state URI SCHEMA TARGET SIZE   load or create TARGET's state in PostgreSQL and
+//                                               append batches of SIZE records ("b<N>-<i>") until killed,
+//                                               printing "batch N" once batch N is committed
 
 /// Unbuffered, so the test sees each line the moment it is said.
 func say(_ text: String) {
@@ -76,8 +80,26 @@ case "apply":
         say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
         exit(1)
     }
+case "pg-state":
+    do {
+        let store = try PostgresStateStore(connectionString: arguments[1], schema: arguments[2], target: arguments[3])
+        let size = Int(arguments[4])!
+        var state = try store.load(expectedTarget: arguments[3]) ?? StateStore.newState(target: arguments[3])
+        let log = try store.beginJournal(for: &state, keepHistory: 5)
+        for batch in 1...100_000 {
+            let changes = (0..<size).map { index in
+                StateChange.putRecord(table: "Skills", key: "b\(batch)-\(index)",
+                                      record: ManagedRecord(id: "rec\(batch)x\(index)", values: ["Name": .text("n\(index)")]))
+            }
+            try log.append(changes, to: &state)
+            say("batch \(batch)")
+        }
+    } catch {
+        say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply|pg-state ...\n".utf8))
     exit(2)
 }
 

@@ -8,6 +8,7 @@ import ReconCore
 /// - `state_items`: the current state, ONE ROW PER RECORD (and per table, per repo), holding the
 ///   change that puts it as one canonical journal line, so a batch costs its own rows.
 /// - `state_versions`: history, serial → the canonical state JSON, pruned like the local history.
+/// - `state_locks`: the lease of the target's current holder (see `PostgresStateLock`).
 struct PostgresStateSchema: Sendable {
     let schema: String
 
@@ -21,6 +22,7 @@ struct PostgresStateSchema: Sendable {
     var heads: String { table("state_heads") }
     var items: String { table("state_items") }
     var versions: String { table("state_versions") }
+    var locks: String { table("state_locks") }
 
     private func table(_ name: String) -> String { "\(PGIdentifier.quote(schema)).\(PGIdentifier.quote(name))" }
 
@@ -41,6 +43,11 @@ struct PostgresStateSchema: Sendable {
             try connection.exec("""
                 CREATE TABLE IF NOT EXISTS \(versions) (target text NOT NULL, serial bigint NOT NULL,
                   created timestamptz NOT NULL, stamp text NOT NULL, state bytea NOT NULL, PRIMARY KEY (target, serial, created))
+                """)
+            try connection.exec("""
+                CREATE TABLE IF NOT EXISTS \(locks) (target text PRIMARY KEY, id text NOT NULL, holder text NOT NULL,
+                  pid integer NOT NULL, host text NOT NULL, operation text NOT NULL, backend integer NOT NULL,
+                  created timestamptz NOT NULL, expires timestamptz NOT NULL)
                 """)
         }
     }

@@ -16,6 +16,9 @@ import State
 //   recon-apply-probe pg-state URI SCHEMA TARGET SIZE   load or create TARGET's state in PostgreSQL and
 //                                               append batches of SIZE records ("b<N>-<i>") until killed,
 //                                               printing "batch N" once batch N is committed
+//   recon-apply-probe pg-lock URI SCHEMA TARGET SECONDS [WAIT]   take TARGET's PostgreSQL state lock
+//                                               (waiting up to WAIT s): "acquired ID" or "refused: ERROR"
+//                                               (exit 3); hold SECONDS, release, "released"
 
 /// Unbuffered, so the test sees each line the moment it is said.
 func say(_ text: String) {
@@ -98,8 +101,26 @@ case "pg-state":
         say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
         exit(1)
     }
+case "pg-lock":
+    do {
+        let store = try PostgresStateStore(connectionString: arguments[1], schema: arguments[2], target: arguments[3])
+        let lock: PostgresStateLock
+        do {
+            lock = try PostgresStateLock.acquire(store, operation: "probe", wait: arguments.count > 5 ? Double(arguments[5])! : nil)
+        } catch {
+            say("refused: \(error)".replacingOccurrences(of: "\n", with: " "))
+            exit(3)
+        }
+        say("acquired \(lock.id)")
+        Thread.sleep(forTimeInterval: Double(arguments[4])!)
+        try lock.release()
+        say("released")
+    } catch {
+        say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply|pg-state ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply|pg-state|pg-lock ...\n".utf8))
     exit(2)
 }
 

@@ -44,6 +44,7 @@ public final class PostgresServer: Sendable {
             chown(directory, account.pointee.pw_uid, account.pointee.pw_gid)
         }
         chmod(directory, 0o700)
+        try startWatchdog(data: "\(directory)/data")
         let passwordFile = "\(directory)/pwfile"
         guard FileManager.default.createFile(atPath: passwordFile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw ServerError("cannot write the PostgreSQL password file")
@@ -57,7 +58,6 @@ public final class PostgresServer: Sendable {
             + "-c full_page_writes=off -c shared_buffers=16MB -c max_connections=40"
         try runServerCommand(["\(binaries)/pg_ctl", "-D", data, "-w", "-t", "60", "-l", "\(directory)/server.log",
                               "-o", options, "start"])
-        try startWatchdog(data: data)
         Self.stopCommand = serverCommand(["\(binaries)/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
         Self.stopDirectory = directory
         atexit { PostgresServer.stopAtExit() }
@@ -70,13 +70,14 @@ public final class PostgresServer: Sendable {
 
     private static func stopAtExit() {
         guard !stopCommand.isEmpty else { return }
-        _ = try? run(stopCommand)
+        _ = try? run(stopCommand, log: "\(stopDirectory)/command.log")
         try? FileManager.default.removeItem(atPath: stopDirectory)
         stopCommand = []
     }
 
     /// Waits (in its own session, so a signal to the test's process group spares it) for this process
     /// to be gone, then stops the cluster and removes its dir. A no-op when atexit got there first.
+    /// Started before initdb, so no moment leaves a server without one.
     private func startWatchdog(data: String) throws {
         let stop = serverCommand(["\(binaries)/pg_ctl", "-D", data, "-m", "immediate", "stop"])
             .map { "'\($0)'" }.joined(separator: " ")
@@ -99,7 +100,7 @@ public final class PostgresServer: Sendable {
 
     private func runServerCommand(_ arguments: [String]) throws {
         do {
-            try Self.run(serverCommand(arguments))
+            try Self.run(serverCommand(arguments), log: "\(directory)/command.log")
         } catch {
             let log = (try? String(contentsOfFile: "\(directory)/server.log", encoding: .utf8)) ?? ""
             throw ServerError("\(error)\n\(log)")
@@ -109,8 +110,7 @@ public final class PostgresServer: Sendable {
     /// posix_spawn and waitpid, output to a file: Foundation's Process with pipes hung here, as
     /// `pg_ctl start` leaves a server behind that must share nothing with the test process.
     @discardableResult
-    private static func run(_ arguments: [String]) throws -> String {
-        let outputPath = "/tmp/recon-pg-command-\(getpid())-\(UUID().uuidString.prefix(8)).log"
+    private static func run(_ arguments: [String], log outputPath: String) throws -> String {
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -26,8 +26,14 @@ struct PostgresStateSchema: Sendable {
 
     private func table(_ name: String) -> String { "\(PGIdentifier.quote(schema)).\(PGIdentifier.quote(name))" }
 
-    /// Creates what is missing, in one transaction; harmless when all exists.
+    static let tableNames = ["state_heads", "state_items", "state_versions", "state_locks"]
+
+    /// Creates what is missing, in one transaction. Looks first, so a role that may only read and
+    /// write the tables (no CREATE on the database) works once they exist.
     func create(on connection: PGConnection) throws {
+        let present = try connection.exec("SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])",
+                                          [.text(schema), .text("{" + Self.tableNames.joined(separator: ",") + "}")])
+        if present.integer(0, 0) == Self.tableNames.count { return }
         try connection.transaction {
             // Two first runs at once would race on CREATE ... IF NOT EXISTS (it is not atomic in PostgreSQL).
             try connection.exec("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("recon state schema " + schema)])

@@ -106,6 +106,26 @@ final class PostgresStateStoreTests: XCTestCase {
         XCTAssertEqual(try connection.exec("SELECT serial FROM \(remote.schema.heads)").integer(0, 0), 1)
     }
 
+    /// A role that may only read and write the tables (no CREATE on the database) uses a state
+    /// that exists: the schema is not re-created on every connection.
+    func testARoleWithoutCreateUsesExistingTables() throws {
+        let owner = try store()
+        var state = StateSamples.populated()
+        try owner.write(&state, keepHistory: 2)
+        let admin = try PGConnection(PostgresServer.shared().uri())
+        let role = "writer_\(UUID().uuidString.prefix(8).lowercased())"
+        let schema = PGIdentifier.quote(owner.schema.schema)
+        try admin.exec("CREATE ROLE \(PGIdentifier.quote(role)) LOGIN PASSWORD 'writer-pw'")
+        try admin.exec("GRANT USAGE ON SCHEMA \(schema) TO \(PGIdentifier.quote(role))")
+        try admin.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(schema) TO \(PGIdentifier.quote(role))")
+        let writer = try PostgresStateStore(connectionString: PostgresServer.shared().uri(user: role, password: "writer-pw"),
+                                            schema: owner.schema.schema, target: StateSamples.target)
+        var loaded = try XCTUnwrap(try writer.load(expectedTarget: StateSamples.target))
+        let log = try writer.beginJournal(for: &loaded, keepHistory: 2)
+        try log.append([.putRepo(name: "core", repo: RepoState(commit: "cafe"))], to: &loaded)
+        XCTAssertEqual(try owner.load(expectedTarget: StateSamples.target)?.repos["core"]?.commit, "cafe")
+    }
+
     func testAWrongPasswordNeverShowsTheURI() throws {
         let server = try PostgresServer.shared()
         let uri = server.uri(password: "N0t-The-Password")

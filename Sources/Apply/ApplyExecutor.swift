@@ -11,7 +11,7 @@ final class ApplyExecutor {
     private let plan: Plan
     private let manifest: Manifest
     private let provider: any BaseProvider
-    private let journal: StateJournal
+    private let journal: any StateBatchLog
     private let observer: (any ApplyObserver)?
     private let shouldStop: () -> Bool
     private let mayWrite: () throws -> Void
@@ -27,7 +27,7 @@ final class ApplyExecutor {
 
     enum Stop: Error { case cancelled }
 
-    init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: StateJournal,
+    init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: any StateBatchLog,
          observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool, mayWrite: @escaping () throws -> Void,
          keepBeforeImages: @escaping (String, [RemoteRecord]) throws -> Void = { _, _ in }) {
         self.plan = plan

@@ -44,7 +44,8 @@ final class AirtableClient: @unchecked Sendable {
             let ticket = limiter.acquire(sleep: timing.sleep)
             count { $0.requests += 1 }
             let failure: AirtableFailure
-            let outcome = transport.perform(request)
+            // A write, or any retry, never rides a connection the server may have closed meanwhile.
+            let outcome = transport.perform(request, freshConnection: body != nil || attempt > 0)
             limiter.finished(ticket)
             switch outcome {
             case .success(let response) where (200..<300).contains(response.status):

@@ -73,7 +73,7 @@ public struct AirtableTiming: Sendable {
     /// How waiting is done; injectable so tests can record waits.
     public var sleep: @Sendable (Double) -> Void
 
-    public init(requestTimeout: Double = 30, penaltySeconds: Double = 30, backoffBase: Double = 1,
+    public init(requestTimeout: Double = 10, penaltySeconds: Double = 30, backoffBase: Double = 1,
                 backoffCap: Double = 16, maxRetries: Int = 5,
                 sleep: @escaping @Sendable (Double) -> Void = { if $0 > 0 { Thread.sleep(forTimeInterval: $0) } }) {
         self.requestTimeout = requestTimeout

@@ -65,7 +65,9 @@ public enum BaseConnector {
             throw ReconError("invalid api_url '\(ControlEscape.escaped(airtable.apiURL))'\(problem.map { ": \($0)" } ?? "")",
                              hint: "expected an https:// URL such as \(AirtableTarget.defaultAPIURL), or http:// to a loopback host")
         }
+        var timing = AirtableTiming.standard
+        timing.requestTimeout = airtable.requestTimeout
         return AirtableConfiguration(baseID: airtable.base, apiURL: url, token: AirtableToken(secret),
-                                     requestsPerSecond: airtable.requestsPerSecond, typecastFields: typecastFields)
+                                     requestsPerSecond: airtable.requestsPerSecond, timing: timing, typecastFields: typecastFields)
     }
 }

@@ -8,8 +8,13 @@ public final class AirtableEmulator: @unchecked Sendable {
     public struct LoggedRequest: Sendable, Equatable {
         public var method: String
         public var path: String
-        /// 0 when the response was dropped on purpose.
+        /// 0 when the response was dropped on purpose, or the body never arrived whole.
         public var status: Int
+        /// Bytes of the body received, and whether that was the whole `Content-Length`.
+        public var bodyLength = 0
+        public var bodyComplete = true
+        /// The `Connection` header sent, lowercased ("" when none).
+        public var connection = ""
     }
 
     public let token: String
@@ -26,6 +31,8 @@ public final class AirtableEmulator: @unchecked Sendable {
     private var log: [LoggedRequest] = []
     private var failures: (count: Int, status: Int) = (0, 503)
     private var drops: (count: Int, methods: Set<String>) = (0, [])
+    /// Every `every`-th request with one of `methods` loses its answer (0: none), counted in `seen`.
+    private var lossPattern: (every: Int, methods: Set<String>, seen: Int) = (0, [], 0)
     private var delay: Double = 0
     private var arrivalDelays: [Double] = []
     private var echo = false
@@ -33,11 +40,14 @@ public final class AirtableEmulator: @unchecked Sendable {
 
     public static let defaultToken = "patEmulatorTOKEN.0123456789abcdef0123456789abcdef"
 
-    public init(token: String = AirtableEmulator.defaultToken, requestsPerSecond: Int = 5, penaltySeconds: Double = 30) throws {
+    /// `keepAlive`: connections stay open between requests, as Airtable's do (a lost answer then ends
+    /// a connection the client may have reused).
+    public init(token: String = AirtableEmulator.defaultToken, requestsPerSecond: Int = 5, penaltySeconds: Double = 30,
+                keepAlive: Bool = false) throws {
         self.token = token
         self.requestsPerSecond = requestsPerSecond
         self.penaltySeconds = penaltySeconds
-        server = try LoopbackHTTPServer { [unowned self] request in self.handle(request) }
+        server = try LoopbackHTTPServer(keepAlive: keepAlive) { [unowned self] request in self.handle(request) }
     }
 
     deinit { server.stop() }
@@ -64,6 +74,12 @@ public final class AirtableEmulator: @unchecked Sendable {
         lock.withLock { drops = (count, methods) }
     }
 
+    /// From now on every `n`-th request with one of `methods` is committed and its answer lost
+    /// (n = 10: 10% of answers lost, deterministically); 0 stops it.
+    public func loseEvery(_ n: Int, methods: Set<String> = ["POST", "PATCH", "DELETE"]) {
+        lock.withLock { lossPattern = (n, methods, 0) }
+    }
+
     /// Added to every request before it is handled.
     public func setLatency(_ seconds: Double) { lock.withLock { delay = seconds } }
 
@@ -86,8 +102,15 @@ public final class AirtableEmulator: @unchecked Sendable {
         let pause = lock.withLock { delay + (arrivalDelays.isEmpty ? 0 : arrivalDelays.removeFirst()) }
         if pause > 0 { Thread.sleep(forTimeInterval: pause) }
         return lock.withLock {
+            var entry = LoggedRequest(method: request.method, path: request.path, status: 0, bodyLength: request.body.count,
+                                      bodyComplete: request.bodyComplete, connection: request.headers["connection"]?.lowercased() ?? "")
+            guard request.bodyComplete else {
+                log.append(entry)
+                return nil
+            }
             let (response, dropped) = respond(request)
-            log.append(LoggedRequest(method: request.method, path: request.path, status: dropped ? 0 : response.status))
+            entry.status = dropped ? 0 : response.status
+            log.append(entry)
             return dropped ? nil : response
         }
     }
@@ -117,6 +140,10 @@ public final class AirtableEmulator: @unchecked Sendable {
             if drops.count > 0, drops.methods.contains(request.method) {
                 drops.count -= 1
                 drop = true
+            }
+            if lossPattern.every > 0, lossPattern.methods.contains(request.method) {
+                lossPattern.seen += 1
+                if lossPattern.seen % lossPattern.every == 0 { drop = true }
             }
             return (HTTPResponse(status: 200, body: json.canonicalBytes()), drop)
         } catch {

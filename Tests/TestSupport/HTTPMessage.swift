@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// False when the connection ended before the `Content-Length` bytes of the body arrived.
+    public var bodyComplete = true
 
     public func queryValues(_ name: String) -> [String] { query.filter { $0.name == name }.map(\.value) }
     public func queryValue(_ name: String) -> String? { queryValues(name).first }
@@ -41,11 +43,12 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// A response to send back; the server always closes the connection after it.
+/// A response to send back; the server closes the connection after it unless kept alive.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
     public var contentType = "application/json"
+    var keepAlive = false
 
     public init(status: Int, body: [UInt8], contentType: String = "application/json") {
         self.status = status
@@ -55,7 +58,7 @@ public struct HTTPResponse: Sendable {
 
     var bytes: [UInt8] {
         let reason = HTTPResponse.reasons[status] ?? "Status"
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
         return Array(head.utf8) + body
     }
 

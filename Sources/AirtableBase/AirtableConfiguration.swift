@@ -104,12 +104,15 @@ public struct AirtableConfiguration: Sendable {
     public var timing: AirtableTiming
     /// Table name → fields whose values may be coerced (`typecast: true` in the manifests).
     public var typecastFields: [String: Set<String>]
+    /// Where the pace file of the base is shared with other Recon processes (`state/cache/airtable-pace`).
+    public var paceFolder: String?
 
     public static let defaultRequestsPerSecond = 5.0
 
     public init(baseID: String, apiURL: URL, token: AirtableToken,
                 requestsPerSecond: Double = AirtableConfiguration.defaultRequestsPerSecond,
-                timing: AirtableTiming = .standard, typecastFields: [String: Set<String>] = [:]) {
+                timing: AirtableTiming = .standard, typecastFields: [String: Set<String>] = [:], paceFolder: String? = nil) {
+        self.paceFolder = paceFolder
         self.baseID = baseID
         self.apiURL = apiURL
         self.token = token

@@ -43,7 +43,7 @@ public struct PlanRunner {
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
-        let provider = try BaseConnector.open(manifest, environment: environment)
+        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
         let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
         let makePlan = { (extraction: ExtractResult) throws -> Plan in

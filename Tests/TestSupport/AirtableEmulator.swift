@@ -36,6 +36,7 @@ public final class AirtableEmulator: @unchecked Sendable {
     private var delay: Double = 0
     private var arrivalDelays: [Double] = []
     private var echo = false
+    private var retryAfter: Int?
     private var server: LoopbackHTTPServer!
 
     public static let defaultToken = "patEmulatorTOKEN.0123456789abcdef0123456789abcdef"
@@ -86,6 +87,9 @@ public final class AirtableEmulator: @unchecked Sendable {
     /// The next requests are held these many seconds each, in turn, before they arrive: jitter
     /// on the way in, as when one packet is slow and the ones after it are not.
     public func delayNextArrivals(_ seconds: [Double]) { lock.withLock { arrivalDelays = seconds } }
+
+    /// 429s carry `Retry-After: seconds` (Airtable's do not; proxies' and other APIs' may).
+    public func setRetryAfter(_ seconds: Int?) { lock.withLock { retryAfter = seconds } }
 
     /// Error messages quote the Authorization header back, to prove clients redact it.
     public func setEchoesAuthorization(_ on: Bool) { lock.withLock { echo = on } }
@@ -150,7 +154,8 @@ public final class AirtableEmulator: @unchecked Sendable {
             var message = error.message
             if echo, !message.contains(authorization) { message += " (request authorized by '\(authorization)')" }
             let json: JSONValue = ["error": ["type": .string(error.type), "message": .string(message)]]
-            return (HTTPResponse(status: error.status, body: json.canonicalBytes()), false)
+            let headers = error.status == 429 ? retryAfter.map { ["Retry-After": "\($0)"] } ?? [:] : [:]
+            return (HTTPResponse(status: error.status, body: json.canonicalBytes(), headers: headers), false)
         }
     }
 

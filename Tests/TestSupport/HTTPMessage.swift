@@ -48,17 +48,21 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
     public var contentType = "application/json"
+    /// More header lines, e.g. `Retry-After`.
+    public var headers: [String: String] = [:]
     var keepAlive = false
 
-    public init(status: Int, body: [UInt8], contentType: String = "application/json") {
+    public init(status: Int, body: [UInt8], contentType: String = "application/json", headers: [String: String] = [:]) {
         self.status = status
         self.body = body
         self.contentType = contentType
+        self.headers = headers
     }
 
     var bytes: [UInt8] {
         let reason = HTTPResponse.reasons[status] ?? "Status"
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
+        let extra = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
+        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\(extra)Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
         return Array(head.utf8) + body
     }
 

@@ -66,6 +66,14 @@ final class ApplyView: ApplyObserver {
         self.phase = nil
     }
 
+    /// `{"event": "wait", "seconds"|"limit": …, "reason": …}`, besides the stderr line.
+    static func waitEvent(_ notice: WaitNotice) -> [String: JSONValue] {
+        var object: [String: JSONValue] = ["event": "wait", "reason": .string(notice.reason)]
+        if let seconds = notice.seconds { object["seconds"] = .number((seconds * 10).rounded(.up) / 10) }
+        if let limit = notice.limit { object["limit"] = .number(limit) }
+        return object
+    }
+
     func event(_ object: [String: JSONValue]) {
         console.write(JSONValue.object(object).canonicalBytes() + [0x0A])
     }

@@ -22,6 +22,7 @@ public struct DriftRunner {
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
+        RefreshNotice.report(state: state, tables: tables.count, limits: provider.limits)
         let remote = try provider.snapshot(tables: tables.sorted())
         return DriftDetector.detect(manifest: manifest, state: state, remote: remote)
     }

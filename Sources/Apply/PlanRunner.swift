@@ -45,6 +45,7 @@ public struct PlanRunner {
         let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
+        RefreshNotice.report(state: loaded, tables: tables.count, limits: provider.limits)
         let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
             let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })

@@ -16,4 +16,14 @@ final class AirtableWaitNoticeTests: XCTestCase {
         XCTAssertTrue((1...2).contains(lines.count), plan.stderr)
         XCTAssertTrue(lines.contains { $0.contains("HTTP 503 from Airtable base \(p.baseID); retry 3 of 5") }, plan.stderr)
     }
+
+    func testASlowRefreshIsSaidBeforeItStarts() throws {
+        // At 1 request/s the schema and the two tables are three reads: about 3 s of silence before.
+        let p = try AirtableProject(clientRate: 1)
+        p.addSkill("alpha", "one")
+        _ = p.repo.commit("first")
+        let plan = try p.recon(["plan", "--no-color"])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("Waiting 3s: reading about 0 records of 2 tables from the base (3 requests at 1/s)"), plan.stderr)
+    }
 }

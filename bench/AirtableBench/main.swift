@@ -7,7 +7,9 @@ import TestSupport
 //   2. N creates with 10% of write answers lost (every 10th committed, then the connection closed).
 //   3. N creates against a server limited to 4 requests/s (Airtable's 30 s penalty after a 429).
 //   4. N creates while a `recon plan` of the same base runs alongside.
-// Usage: swift build -c release && .build/release/recon-airtable-bench [creates]
+// Connections are kept alive, as Airtable's are. Usage:
+//   swift build -c release --product recon && swift build -c release --product recon-airtable-bench
+//   .build/release/recon-airtable-bench [creates]
 
 let createCount = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 300
 let tokenVariable = "RECON_BENCH_AIRTABLE_TOKEN"
@@ -76,7 +78,7 @@ func measure(_ label: String, on emulator: AirtableEmulator, _ body: () throws -
 
 FileHandle.standardOutput.write(Data("| Run | Outcome | Requests | Lost answers | 429s | Wall |\n|---|---|---|---|---|---|\n".utf8))
 
-let fast = try AirtableEmulator(requestsPerSecond: 5)
+let fast = try AirtableEmulator(requestsPerSecond: 5, keepAlive: true)
 let plain = Project(skills: createCount, emulator: fast)
 try measure("\(createCount) creates, fault-free", on: fast) { try plain.apply() }
 
@@ -85,7 +87,7 @@ fast.loseEvery(10)
 try measure("\(createCount) creates, 10% of answers lost", on: fast) { try lossy.apply() }
 fast.loseEvery(0)
 
-let slow = try AirtableEmulator(requestsPerSecond: 4)
+let slow = try AirtableEmulator(requestsPerSecond: 4, keepAlive: true)
 let limited = Project(skills: createCount, emulator: slow)
 try measure("\(createCount) creates, server limit 4 requests/s", on: slow) { try limited.apply() }
 slow.stop()

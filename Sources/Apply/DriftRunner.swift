@@ -21,7 +21,7 @@ public struct DriftRunner {
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
         try MissingBaseCheck.check(manifest, state: state, statePath: statePath)
-        let provider = try BaseConnector.open(manifest, environment: environment)
+        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try provider.refresh(manifest, state: state)
         return DriftDetector.detect(manifest: manifest, state: state, remote: remote)
     }

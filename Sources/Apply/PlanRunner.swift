@@ -44,7 +44,7 @@ public struct PlanRunner {
         try MissingBaseCheck.check(manifest, state: loaded, statePath: statePath)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
-        let provider = try BaseConnector.open(manifest, environment: environment)
+        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state) }
         try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: state, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in

@@ -88,6 +88,12 @@ struct ApplyCommand: Command {
         defer { cancellation.uninstall() }
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
+        if json {
+            WaitNotice.setHandler { notice in
+                console.line(ControlEscape.escapedKeepingLines(notice.line), to: .err)
+                EventStream(console: console).wait(notice)
+            }
+        }
         let lease: Lease
         do {
             lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })

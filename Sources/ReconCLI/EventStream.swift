@@ -10,7 +10,7 @@ struct EventStream {
     static let version = 1
 
     enum Kind: String {
-        case start, phase, batch, record, warning, done, error
+        case start, phase, batch, record, warning, wait, done, error
     }
 
     /// What failed, from a closed set, so scripts need not match on messages.
@@ -34,6 +34,14 @@ struct EventStream {
     func start(command: String) {
         emit(.start, ["command": .string(command), "stream_version": .number(Double(Self.version)),
                       "tool_version": .string(ReconVersion.current)])
+    }
+
+    /// `{"event": "wait", "seconds"|"limit": …, "reason": …}`, besides the stderr line.
+    func wait(_ notice: WaitNotice) {
+        var fields: [String: JSONValue] = ["reason": .string(notice.reason)]
+        if let seconds = notice.seconds { fields["seconds"] = .number((seconds * 10).rounded(.up) / 10) }
+        if let limit = notice.limit { fields["limit"] = .number(limit) }
+        emit(.wait, fields)
     }
 
     /// The last event of a failed run: the message the error prints to stderr, its hint and the exit code.

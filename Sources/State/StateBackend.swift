@@ -9,6 +9,8 @@
 ///   the next `load` returns the snapshot with every appended batch applied.
 public protocol StateBackend: Sendable {
     associatedtype BatchLog: StateBatchLog
+    /// Where the state lives, for messages: a path, or a schema and target (never a connection string).
+    var location: String { get }
     func load(expectedTarget: String?) throws -> StateModel?
     func write(_ state: inout StateModel, keepHistory: Int) throws
     func beginJournal(for state: inout StateModel, keepHistory: Int) throws -> BatchLog

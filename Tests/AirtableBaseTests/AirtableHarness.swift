@@ -13,8 +13,8 @@ final class AirtableHarness {
     let waits = WaitLog()
 
     /// `penalty` is both the emulator's penalty window and the client's wait after a 429.
-    init(requestsPerSecond: Int = 100, penalty: Double = 0.6) throws {
-        emulator = try AirtableEmulator(requestsPerSecond: requestsPerSecond, penaltySeconds: penalty)
+    init(requestsPerSecond: Int = 100, penalty: Double = 0.6, keepAlive: Bool = false) throws {
+        emulator = try AirtableEmulator(requestsPerSecond: requestsPerSecond, penaltySeconds: penalty, keepAlive: keepAlive)
         baseID = emulator.addBase()
     }
 

@@ -56,7 +56,9 @@ public struct PlanPresentation: Sendable {
     public static func scopeNote(_ scope: PlanScope) -> String? {
         guard !scope.isAll else { return nil }
         let parts = scope.targets + scope.repos.sorted().map { "repo \($0)" }
-        return "Targeted plan: \(parts.joined(separator: ", ")) only; other changes are not shown."
+        var covered = parts.isEmpty ? "" : parts.joined(separator: ", ") + " only"
+        if !scope.excludes.isEmpty { covered += (covered.isEmpty ? "" : ", ") + "excluding " + scope.excludes.joined(separator: ", ") }
+        return "Targeted plan: \(covered); other changes are not shown."
     }
 
     public var isEmpty: Bool {

@@ -5,6 +5,8 @@ import ReconCore
 enum ValueDiff {
     /// Characters kept either side of a change.
     static let context = 30
+    /// How much further the context may reach to start or end at a space.
+    static let wordReach = 15
     /// Characters of one side's changed region shown before the rest is counted.
     static let changedShown = 120
     /// Unchanged lines kept either side of a changed line.
@@ -31,7 +33,12 @@ enum ValueDiff {
         while prefix < a.count, prefix < b.count, same(a[prefix], b[prefix]) { prefix += 1 }
         var suffix = 0
         while suffix < a.count - prefix, suffix < b.count - prefix, same(a[a.count - 1 - suffix], b[b.count - 1 - suffix]) { suffix += 1 }
-        let lead = max(0, prefix - context), trail = max(0, suffix - context)
+        var lead = max(0, prefix - context), trail = max(0, suffix - context)
+        // The context starts and ends at a word when one is near, so it reads as words.
+        if lead > 0, let space = (max(0, lead - wordReach)..<lead).last(where: { a[$0] == " " }) { lead = space + 1 }
+        if trail > 0, let space = ((a.count - trail)..<min(a.count, a.count - trail + wordReach)).first(where: { a[$0] == " " }) {
+            trail = a.count - space
+        }
         let before = String(a[lead..<prefix]), after = String(a[(a.count - suffix)..<(a.count - trail)])
         func side(_ characters: [Character]) -> String {
             let changed = characters[prefix..<(characters.count - suffix)]

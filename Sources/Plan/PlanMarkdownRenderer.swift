@@ -14,8 +14,9 @@ public struct PlanMarkdownRenderer {
     static let sectionReserve = 300
     /// What the notes below the tables may take.
     static let notesBudget = 4_000
-    /// Tables left out entirely that are named one by one; the rest are counted together.
+    /// Tables left out entirely that are named one by one (within `omittedBudget`); the rest are counted together.
     static let omittedTablesNamed = 20
+    static let omittedBudget = 4_000
 
     public init(rowsPerTable: Int = 50, characterBudget: Int = 56_000) {
         self.rowsPerTable = rowsPerTable
@@ -49,16 +50,21 @@ public struct PlanMarkdownRenderer {
         for table in view.tables where !section(table.table, table.counts, table.lines, keyColumn: true, into: &out, budget: budget) {
             omitted.append((table.table, table.lines.count))
         }
-        for table in omitted.prefix(Self.omittedTablesNamed) {
-            out.add("\n_… \(ValueDiff.counted(table.changes, "change")) in \(cell(table.table)) not shown (see the plan file)._\n")
+        var named = 0
+        for table in omitted where named < Self.omittedTablesNamed {
+            let line = "\n_… \(ValueDiff.counted(table.changes, "change")) in \(cell(table.table)) not shown (see the plan file)._\n"
+            guard out.add(line, within: characterBudget + Self.omittedBudget) else { break }
+            named += 1
         }
-        if omitted.count > Self.omittedTablesNamed {
-            let rest = omitted.dropFirst(Self.omittedTablesNamed)
-            out.add("\n_… and \(ValueDiff.counted(rest.count, "more table")) with \(ValueDiff.counted(rest.reduce(0) { $0 + $1.changes }, "change")) not shown (see the plan file)._\n")
+        let rest = omitted.dropFirst(named)
+        if !rest.isEmpty {
+            out.add("\n_… \(named > 0 ? "and " : "")\(ValueDiff.counted(rest.count, named > 0 ? "more table" : "table")) with "
+                + "\(ValueDiff.counted(rest.reduce(0) { $0 + $1.changes }, "change")) not shown (see the plan file)._\n")
         }
         if !view.notes.isEmpty {
             out.add("\n")
-            list(nil, view.notes.map(cell), noun: "note", into: &out, budget: out.count + Self.notesBudget)
+            list(nil, view.notes.map(cell), noun: "note", into: &out,
+                 budget: min(out.count + Self.notesBudget, MarkdownComment.limit - Self.sectionReserve))
         }
         return out.text
     }
@@ -80,7 +86,8 @@ public struct PlanMarkdownRenderer {
     /// One collapsible section; false when not even its heading fits.
     private func section(_ title: String, _ counts: String, _ lines: [PlanPresentation.Line], keyColumn: Bool,
                          into out: inout MarkdownComment, budget: Int) -> Bool {
-        let room = budget - Self.sectionReserve
+        // The cut count names the table: its room is kept too, however long the name.
+        let room = budget - Self.sectionReserve - 2 * cell(title).unicodeScalars.count
         let head = "\n<details><summary><b>\(cell(title))</b>: \(counts)</summary>\n\n"
             + (keyColumn ? "| | record | details |\n|---|---|---|\n" : "| | change | details |\n|---|---|---|\n")
         guard out.add(head, within: room) else { return false }

@@ -1,3 +1,4 @@
+import Foundation
 import ReconCore
 import TestSupport
 import XCTest
@@ -53,5 +54,30 @@ final class PlanCommentTests: XCTestCase {
         let inner = first.dropFirst("<!-- recon-plan target=".count).dropLast(" -->".count)
         XCTAssertFalse(inner.contains("--") || inner.contains(">") || inner.contains("<") || inner.contains(" "), first)
         XCTAssertEqual(try XCTUnwrap(inner.removingPercentEncoding), plan.target)
+    }
+
+    /// Thousands of tables and notes: the comment still stays under the limit, and every change is shown or counted.
+    func testManyTablesAndNotesStayUnderTheLimit() throws {
+        var plan = Plan(target: "sqlite:big.sqlite", manifestDigest: "d", lineage: "l", serial: 1)
+        let long = String(repeating: "x", count: 60)
+        for table in 0..<3_000 {
+            for key in 0..<20 {
+                plan.recordChanges.append(RecordChange(table: "Table\(table)", key: "k\(key)", remoteID: nil, action: .create, reason: .new,
+                                                       fields: [FieldChange(name: "Name", kind: .set, before: nil, after: .text(long))]))
+            }
+        }
+        plan.integrityErrors = (0..<2_000).map { IntegrityError(table: "Table0", key: "dup\($0)", recordIDs: ["recA\($0)", "recB\($0)"]) }
+        let markdown = PlanMarkdownRenderer().render(plan)
+        XCTAssertLessThan(markdown.unicodeScalars.count, 65_536)
+        XCTAssertTrue(markdown.contains("more notes not shown (see the plan file)"), String(markdown.suffix(500)))
+        let shown = markdown.components(separatedBy: "\n| + | `k").count - 1
+        var counted = 0
+        for pattern in [#"… ([0-9,]+) (more )?changes? in Table"#, #"more tables? with ([0-9,]+) changes"#] {
+            let regex = try NSRegularExpression(pattern: pattern)
+            for match in regex.matches(in: markdown, range: NSRange(markdown.startIndex..., in: markdown)) {
+                counted += Int(String(markdown[Range(match.range(at: 1), in: markdown)!]).replacingOccurrences(of: ",", with: ""))!
+            }
+        }
+        XCTAssertEqual(shown + counted, 60_000)
     }
 }

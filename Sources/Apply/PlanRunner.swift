@@ -58,22 +58,26 @@ public struct PlanRunner {
                        refreshed: Refreshed(snapshot: remote, state: loaded))
     }
 
-    /// `--target TABLE/KEY` must name a record of the desired records, the state or the base.
+    /// `--target TABLE/KEY` and `--exclude TABLE/KEY` must name a record of the desired records, the state or the base.
     private func checkKeys(_ input: PlanInput) throws {
-        let misses = TargetMatch.misses(input)
-        guard !misses.isEmpty else { return }
+        let all = TargetMatch.misses(input)
+        guard let flag = all.first?.flag else { return }
+        let misses = all.filter { $0.flag == flag }
         let shown = misses.map { ControlEscape.escaped($0.target) }
         let hints = misses.compactMap { miss in miss.suggestion.map { "did you mean '\(ControlEscape.escaped($0))'?" } }
-        throw ReconError("--target \(shown.joined(separator: ", --target ")) \(misses.count == 1 ? "matches" : "match") no record: no such key in the manifests' records, the state or the base",
-                         hint: hints.isEmpty ? "'recon extract --table TABLE' lists the keys the manifests make; --target TABLE plans the whole table"
+        let whole = flag == .target ? "--target TABLE plans the whole table" : "--exclude TABLE leaves out the whole table"
+        throw ReconError("--\(flag.rawValue) \(shown.joined(separator: ", --\(flag.rawValue) ")) \(misses.count == 1 ? "matches" : "match") no record: no such key in the manifests' records, the state or the base",
+                         hint: hints.isEmpty ? "'recon extract --table TABLE' lists the keys the manifests make; \(whole)"
                              : hints.joined(separator: " "))
     }
 
-    /// `--target` and `--repo` must name what the manifests declare.
+    /// `--target`, `--exclude` and `--repo` must name what the manifests declare.
     private func checkScope(_ manifest: Manifest) throws {
         let tables = manifest.tables.map(\.name)
-        for table in scope.tables where !tables.contains(table) {
-            throw ReconError("--target names undeclared table '\(table)'",
+        let named = scope.tables.sorted().map { ("target", $0) }
+            + Set(scope.excludedTables).union(scope.excludedKeys.keys).sorted().map { ("exclude", $0) }
+        for (flag, table) in named where !tables.contains(table) {
+            throw ReconError("--\(flag) names undeclared table '\(ControlEscape.escaped(table))'",
                              hint: Suggestion.hint(table, among: tables, known: "declared tables: " + tables.joined(separator: ", ")))
         }
         let repos = manifest.repos.map(\.name)

@@ -87,16 +87,19 @@ enum PlanDecoder {
             blockedBy: try PlanJSON.string(json, "blocked_by"))
     }
 
-    /// A targeted plan's `scope`: exactly `targets` and `repos`, lists of names; absent on a whole plan.
+    /// A targeted plan's `scope`: exactly `targets`, `repos` and `excludes` (absent in files made before
+    /// `--exclude`), lists of names; absent on a whole plan.
     private static func scope(_ body: JSONValue) throws(ReconError) -> PlanScope {
         guard let members = try PlanJSON.object(body, "scope"), let scope = body["scope"] else { return .all }
         let targets = try PlanJSON.strings(scope, "targets") ?? [], repos = try PlanJSON.strings(scope, "repos") ?? []
-        let unknown = members.keys.filter { $0 != "targets" && $0 != "repos" }.sorted()
-        guard unknown.isEmpty, !(targets + repos).isEmpty, !(targets + repos).contains(where: \.isEmpty) else {
-            throw ReconError("the plan file is damaged: 'scope' must hold 'targets' and 'repos', lists of names, one at least",
+        let excludes = try PlanJSON.strings(scope, "excludes") ?? []
+        let unknown = members.keys.filter { !["targets", "repos", "excludes"].contains($0) }.sorted()
+        let names = targets + repos + excludes
+        guard unknown.isEmpty, !names.isEmpty, !names.contains(where: \.isEmpty) else {
+            throw ReconError("the plan file is damaged: 'scope' must hold 'targets', 'repos' and 'excludes', lists of names, one at least",
                              hint: "make the plan again with 'recon plan -out FILE'")
         }
-        return PlanScope(targets: targets, repos: repos)
+        return PlanScope(targets: targets, repos: repos, excludes: excludes)
     }
 
     static func string(_ json: JSONValue, _ key: String) throws(ReconError) -> String {

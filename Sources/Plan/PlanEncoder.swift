@@ -59,7 +59,8 @@ enum PlanEncoder {
         if !plan.scope.isAll {
             // Only on targeted plans, so a whole plan's file is as before.
             w.key("scope")
-            w.value(.object(["repos": .array(plan.scope.repos.sorted().map(JSONValue.string)),
+            w.value(.object(["excludes": .array(plan.scope.excludes.map(JSONValue.string)),
+                             "repos": .array(plan.scope.repos.sorted().map(JSONValue.string)),
                              "targets": .array(plan.scope.targets.map(JSONValue.string))]))
         }
         w.field("serial", plan.serial)

@@ -22,6 +22,9 @@ public struct PlanPresentation: Sendable {
     public let conflicts: [Line]
     public let tables: [TableSection]
     public let notes: [String]
+    /// Check findings, shown before the changes in every view; nothing is shown when there are none.
+    /// (The checks of issue 10 fill this; until then it stays empty.)
+    public let findings: [Line]
     /// "Targeted plan: Skills/alpha only; …" for a plan `--target` or `--repo` limited; nil for a whole plan.
     public let scopeNote: String?
 
@@ -45,6 +48,7 @@ public struct PlanPresentation: Sendable {
             return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)))
         }
         notes = Self.notes(plan)
+        findings = []
         scopeNote = Self.scopeNote(plan.scope)
     }
 
@@ -52,7 +56,9 @@ public struct PlanPresentation: Sendable {
     public static func scopeNote(_ scope: PlanScope) -> String? {
         guard !scope.isAll else { return nil }
         let parts = scope.targets + scope.repos.sorted().map { "repo \($0)" }
-        return "Targeted plan: \(parts.joined(separator: ", ")) only; other changes are not shown."
+        var covered = parts.isEmpty ? "" : parts.joined(separator: ", ") + " only"
+        if !scope.excludes.isEmpty { covered += (covered.isEmpty ? "" : ", ") + "excluding " + scope.excludes.joined(separator: ", ") }
+        return "Targeted plan: \(covered); other changes are not shown."
     }
 
     public var isEmpty: Bool {
@@ -74,14 +80,14 @@ public struct PlanPresentation: Sendable {
         case .updateTable(let update):
             var details: [String] = []
             if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }
-            if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
+            if let description = update.description { details += describeEdit("description: ", (description.before, description.after)) }
             return Line(symbol: "~", headline: "update table \(update.table)", details: details, style: .yellow)
         case .unmanageField(let table, _, let field):
             return Line(symbol: "~", headline: "field \(table).\(field): no longer managed (kept in the base)", details: [], style: .yellow)
         case .updateField(let update):
             var details: [String] = []
             if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the \(update.renamedIn.rawValue))") }
-            if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
+            if let description = update.description { details += describeEdit("description: ", (description.before, description.after)) }
             if let choices = update.choices {
                 let added = choices.after.filter { !choices.before.contains($0) }
                 details.append("choices: add " + added.map { text($0) }.joined(separator: ", "))
@@ -95,7 +101,7 @@ public struct PlanPresentation: Sendable {
     static func line(for change: RecordChange) -> Line {
         let id = change.remoteID.map { " (\($0))" } ?? ""
         // The key is the headline already; its field is not repeated below it.
-        var details: [String] = change.fields.filter { !($0.kind == .set && $0.after == .text(change.key)) }.map(detail(for:))
+        var details: [String] = change.fields.filter { !($0.kind == .set && $0.after == .text(change.key)) }.flatMap(details(for:))
         if let blocked = change.blockedBy { details.insert("waits on the manual step for \(blocked); not applied", at: 0) }
         switch change.action {
         case .create:
@@ -136,19 +142,30 @@ public struct PlanPresentation: Sendable {
                     details: details, style: .red)
     }
 
-    static func detail(for field: FieldChange) -> String {
+    /// One line per field; a long text's edit as a diff (`ValueDiff`), several lines for a multi-line one.
+    static func details(for field: FieldChange) -> [String] {
         let before = PlanValueText.describe(field.before)
         let after = PlanValueText.describe(field.after)
         let recorded = PlanValueText.describe(field.recorded)
-        switch field.kind {
-        case .set: return "\(field.name): \(after)"
-        case .update: return "\(field.name): \(before) → \(after)"
-        case .drift: return "\(field.name): \(before) → \(after) (changed in the base; restoring)"
-        case .driftReported: return "\(field.name): \(recorded) → \(before) (changed in the base; reported, not changed)"
-        case .driftAdopted: return "\(field.name): \(recorded) → \(before) (changed in the base; adopted into the state)"
-        case .conflict: return "\(field.name): \(before) → \(after) (conflict: last applied \(recorded); the manifests win)"
-        case .converged: return "\(field.name): \(after) (changed in the base and the manifests alike)"
+        let name = field.name + ": "
+        func edit(_ old: FieldValue?, _ new: FieldValue?, _ oldText: String, _ newText: String, _ note: String = "") -> [String] {
+            ValueDiff.lines(old, new, label: name, note: note) ?? [name + oldText + " → " + newText + note]
         }
+        switch field.kind {
+        case .set: return [name + after]
+        case .update: return edit(field.before, field.after, before, after)
+        case .drift: return edit(field.before, field.after, before, after, " (changed in the base; restoring)")
+        case .driftReported: return edit(field.recorded, field.before, recorded, before, " (changed in the base; reported, not changed)")
+        case .driftAdopted: return edit(field.recorded, field.before, recorded, before, " (changed in the base; adopted into the state)")
+        case .conflict: return edit(field.before, field.after, before, after, " (conflict: last applied \(recorded); the manifests win)")
+        case .converged: return [name + after + " (changed in the base and the manifests alike)"]
+        }
+    }
+
+    /// A description's edit, as a field value's.
+    private static func describeEdit(_ label: String, _ edit: (before: String?, after: String?), note: String = "") -> [String] {
+        ValueDiff.lines(edit.before.map(FieldValue.text), edit.after.map(FieldValue.text), label: label, note: note)
+            ?? ["\(label)\(text(edit.before)) → \(text(edit.after))\(note)"]
     }
 
     static func counts(_ changes: [RecordChange]) -> String {

@@ -17,6 +17,10 @@ public struct PlanTextRenderer {
         var out = scope + "Recon will make these changes to \(shown(plan.target))"
         if let run = plan.rollbackOf { out += " to roll back run \(run)" }
         out += ":\n"
+        if !view.findings.isEmpty {
+            out += "\n" + style("Checks", .bold) + "\n"
+            for line in view.findings { out += render(line) }
+        }
         if !view.schema.isEmpty {
             out += "\n" + style("Schema", .bold) + "\n"
             for line in view.schema { out += render(line) }

@@ -30,6 +30,7 @@ struct ApplyCommand: Command {
             .flag("json", help: "Print one JSON event per line instead of text"),
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
+            .option("exclude", value: "TABLE[/KEY]", help: "Without PLANFILE: leave this table or record out; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
         ],
         examples: ["recon apply", "recon plan -out plan.json && recon apply plan.json",
@@ -56,9 +57,9 @@ struct ApplyCommand: Command {
         }
         json = arguments.has("json")
         timings = arguments.has("timings")
-        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
+        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         if planFile != nil, !scope.isAll {
-            throw ReconError("--target and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole")
+            throw ReconError("--target, --exclude and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole; make it with 'recon plan --exclude … -out FILE'")
         }
     }
 

@@ -98,8 +98,8 @@ final class PlanFileTests: XCTestCase {
         var fixture = try PlanFixture()
         for index in 0..<120 { fixture.want("core:skills/\(index)", ["Name": .text("n\(index)")]) }
         let markdown = PlanMarkdownRenderer(rowsPerTable: 50).render(try fixture.plan())
-        XCTAssertTrue(markdown.hasPrefix("### Recon plan: 120 to add, 0 to change, 0 to delete"))
-        XCTAssertTrue(markdown.contains("_… and 70 more (see the JSON plan or `recon show FILE`)._"))
+        XCTAssertTrue(markdown.hasPrefix("<!-- recon-plan target=sqlite:state/catalog.sqlite -->\n### Recon plan: 120 to add, 0 to change, 0 to delete"))
+        XCTAssertTrue(markdown.contains("_… 70 more changes in Skills not shown (see the plan file)._"))
         XCTAssertEqual(markdown.components(separatedBy: "\n| + |").count - 1, 50)
     }
 }

@@ -30,4 +30,23 @@ final class PlanScopeTests: XCTestCase {
         XCTAssertNil(try JSONParser.parse(PlanFile.encode(plan))["plan"]?["scope"])
         XCTAssertNil(PlanPresentation(plan).scopeNote)
     }
+
+    /// `--exclude`: a key or a table left out, winning over a target; kept in the file and named in the note.
+    func testExclusionsWinOverTargetsAndRoundTrip() throws {
+        var fixture = try PlanFixture()
+        fixture.want("core:skills/a", ["Name": .text("A")])
+        fixture.want("core:skills/b", ["Name": .text("B")])
+        fixture.want("core:plugins/p", ["Name": .text("P")], in: "Plugins")
+        let scope = PlanScope(targets: ["Skills"], repos: [], excludes: ["Skills/core:skills/b", "Plugins"])
+        let plan = try fixture.plan(scope: scope)
+        XCTAssertEqual(plan.recordChanges.map(\.key), ["core:skills/a"])
+        XCTAssertEqual(try PlanFile.decode(PlanFile.encode(plan)), plan)
+        XCTAssertEqual(scope.excludes, ["Plugins", "Skills/core:skills/b"])
+        XCTAssertEqual(PlanPresentation.scopeNote(scope),
+                       "Targeted plan: Skills only, excluding Plugins, Skills/core:skills/b; other changes are not shown.")
+        let only = try fixture.plan(scope: PlanScope(targets: [], repos: [], excludes: ["Skills"]))
+        XCTAssertEqual(only.recordChanges.map(\.key), ["core:plugins/p"])
+        XCTAssertEqual(try JSONParser.parse(PlanFile.encode(only))["plan"]?["scope"]?["excludes"]?.arrayValue, [.string("Skills")])
+        XCTAssertEqual(PlanPresentation.scopeNote(only.scope), "Targeted plan: excluding Skills; other changes are not shown.")
+    }
 }

@@ -22,6 +22,7 @@ public struct PlanMarkdownRenderer {
         if view.isEmpty {
             out += "\nNo changes. The base matches the manifests.\n"
         }
+        out += CheckFindingRenderer.markdown(plan.findings)
         if !view.manual.isEmpty {
             out += "\n**Manual steps** (each blocks only the changes that depend on it):\n\n"
             for item in view.manual { out += "- ⚠️ \(cell(item.message)). \(cell(item.instructions))\n" }

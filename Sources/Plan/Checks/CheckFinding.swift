@@ -25,8 +25,9 @@ public struct CheckFinding: Sendable, Equatable {
         self.message = message
     }
 
-    /// How to let apply go ahead anyway.
+    /// How to let apply go ahead anyway (an error), or to silence it (a warning).
     public var allow: String {
+        guard level == .error else { return "silence with checks.\(code.rawValue).level: off" }
         let setting = code.thresholds.first.map { "set checks.\(code.rawValue).\($0)" } ?? "set checks.\(code.rawValue).level: warning"
         return "allow with --allow \(code.rawValue), or \(setting)"
     }

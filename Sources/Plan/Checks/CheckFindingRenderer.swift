@@ -34,7 +34,7 @@ public enum CheckFindingRenderer {
         var out = "\n**Checks** (errors stop apply):\n\n"
         for finding in findings {
             let mark = finding.level == .error ? "⛔ error" : "⚠️ warning"
-            out += "- \(mark) \(MarkdownCell.escape(finding.message)). \(finding.allow).\n"
+            out += "- \(mark) \(MarkdownCell.escape(finding.message)). \(finding.allow.prefix(1).uppercased() + finding.allow.dropFirst()).\n"
         }
         return out
     }

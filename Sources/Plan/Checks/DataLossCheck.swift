@@ -17,7 +17,8 @@ enum DataLossCheck {
             let holding = (context.state.records[table] ?? [:]).values.filter { record in names.contains { record.values[$0] != nil } }.count
             return CheckFinding(code: .RC105, level: .error, table: table, count: names.count, total: holding,
                                 message: "RC105 \(CheckContext.plural(names.count, "field")) of table '\(table)' (\(names.joined(separator: ", "))) "
-                                    + "change type or lose select choices; \(CheckContext.plural(holding, "managed record")) hold values there")
+                                    + "would change type or lose select choices; \(CheckContext.plural(holding, "managed record")) "
+                                    + "\(holding == 1 ? "holds" : "hold") values there")
         }
     }
 }

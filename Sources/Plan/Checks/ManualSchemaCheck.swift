@@ -5,7 +5,7 @@ enum ManualSchemaCheck {
             let blocked = context.plan.recordChanges.filter { $0.table == table && $0.blockedBy != nil }.count
             return CheckFinding(code: .RC104, level: .warning, table: table, count: items.count,
                                 message: "RC104 table '\(table)' has \(CheckContext.plural(items.count, "manual schema item")) "
-                                    + "(\(items.map(\.id).joined(separator: ", "))); \(CheckContext.plural(blocked, "record change")) wait on them")
+                                    + "(\(items.map(\.id).joined(separator: ", "))); \(CheckContext.plural(blocked, "record change")) \(blocked == 1 ? "waits" : "wait") on them")
         }
     }
 }

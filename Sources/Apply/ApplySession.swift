@@ -39,8 +39,9 @@ public struct ApplySession {
     }
 
     /// Applies `plan`. Without `refreshed` (a saved plan), the plan is first made again and compared (`SavedPlanCheck`).
+    /// Error findings refuse the plan unless `allow` names their codes (`CheckRefusal`), before any write.
     public func apply(_ plan: Plan, refreshed: Refreshed? = nil, lease: Lease, cancellation: CancellationSignal,
-                      observer: (any ApplyObserver)?) throws -> Outcome {
+                      observer: (any ApplyObserver)?, allow: Set<CheckCode> = []) throws -> Outcome {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
         var manifest = self.manifest
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
@@ -56,6 +57,7 @@ public struct ApplySession {
             }
             try SavedPlanCheck(manifest: manifest, stateDirectory: layout.stateDirectory, rollback: rollback).verify(plan, preflight: preflight)
         }
+        try CheckRefusal.verify(plan, allowing: allow)
         let encoded = PlanFile.encoded(plan)
         let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
                                          planDigest: encoded.digest, target: plan.target, leaseID: lease.id)

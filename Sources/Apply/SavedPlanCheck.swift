@@ -14,21 +14,26 @@ struct SavedPlanCheck {
     var rollback: RollbackRunner?
 
     /// Throws `StalePlanError` when a repo moved since planning, `PlanRefusal(.notDerivable)` naming every change
-    /// that differs. Writes nothing but extraction caches.
+    /// that differs, or findings other than the checks make now. Writes nothing but extraction caches.
     func verify(_ plan: Plan, preflight: Applier.Preflight) throws {
         let state = preflight.state ?? StateModel(lineage: "", target: manifest.target.identifier)
         let derived: Plan
+        var findings = plan.findings
         if let run = plan.rollbackOf {
             guard let rollback else { throw PlanRefusal(.notDerivable, reasons: ["the rollback plan of run \(run) cannot be checked here"]) }
             derived = try PlanFile.decode(PlanFile.encode(rollback.run(runID: run)))
         } else {
-            derived = try replan(plan, state: state, preflight: preflight)
+            (derived, findings) = try replan(plan, state: state, preflight: preflight)
         }
-        let reasons = PlanDerivation.differences(saved: plan, derived: derived, manifest: manifest, state: state)
+        var reasons = PlanDerivation.differences(saved: plan, derived: derived, manifest: manifest, state: state)
+        if findings != plan.findings {
+            reasons.append("the plan's check findings are not those the checks find now (\(findings.count) now, \(plan.findings.count) in the plan)")
+        }
         if !reasons.isEmpty { throw PlanRefusal(.notDerivable, reasons: reasons) }
     }
 
-    private func replan(_ plan: Plan, state: StateModel, preflight: Applier.Preflight) throws -> Plan {
+    /// The derived plan, and the findings the checks make now of the saved plan's changes.
+    private func replan(_ plan: Plan, state: StateModel, preflight: Applier.Preflight) throws -> (Plan, [CheckFinding]) {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let derive = { (extraction: ExtractResult) throws -> Plan in
             try PlanDerivation.derive(plan, manifest: manifest, desired: extraction.records, state: state,
@@ -43,7 +48,7 @@ struct SavedPlanCheck {
             return "repo '\(repo)' was at \(commit.prefix(12)) when planned, " + (now[repo].map { "at \($0.prefix(12)) now" } ?? "and is no longer declared")
         }
         if !moved.isEmpty { throw StalePlanError(reasons: moved) }
-        return derived
+        return (derived, PlanChecks.run(CheckContext(plan: plan, manifest: manifest, state: state, desired: extraction.records)))
     }
 
     private static func commits(_ extraction: ExtractResult) -> [String: String] {

@@ -8,6 +8,8 @@ public struct Manifest: Sendable {
     public var protected: [ProtectedSpec]
     public var retention: RetentionPolicy
     public var policy: PlanPolicy
+    /// `checks:`: the level and threshold of each check code.
+    public var checks: CheckPolicy = .default
     /// The files read, in the order read.
     public var files: [String]
     /// SHA-256 of every file's name and bytes: a plan records it to notice edited manifests.

@@ -33,6 +33,8 @@ public struct Plan: Sendable, Equatable {
     public var fieldOrder: [String: [String]] = [:]
     /// What `--target` and `--repo` limited the plan to; kept in the file so apply re-derives within it.
     public var scope: PlanScope = .all
+    /// What the checks found (`PlanChecks`); apply refuses error findings unless allowed.
+    public var findings: [CheckFinding] = []
 
     public init(toolVersion: String = ReconVersion.current, target: String, manifestDigest: String, lineage: String,
                 serial: Int, schemaChanges: [SchemaChange] = [], recordChanges: [RecordChange] = [],

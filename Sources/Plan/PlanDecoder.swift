@@ -44,6 +44,7 @@ enum PlanDecoder {
             plan.repoCommits[repo] = try PlanJSON.string(body["repo_commits"]!, repo)
         }
         plan.scope = try scope(body)
+        plan.findings = try CheckFindingCoding.read(body)
         plan.rollbackOf = try PlanJSON.string(body, "rollback_of")
         plan.rollbackConflicts = try RollbackConflictCoding.read(body["rollback_conflicts"]?.arrayValue ?? [])
         return plan

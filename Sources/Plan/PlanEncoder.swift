@@ -7,6 +7,7 @@ enum PlanEncoder {
         w.beginObject()
         w.key("field_order")
         w.value(.object(plan.fieldOrder.mapValues { .array($0.map(JSONValue.string)) }))
+        CheckFindingCoding.write(plan.findings, to: &w)
         w.key("integrity_errors")
         w.beginArray()
         for error in plan.integrityErrors {

@@ -34,8 +34,7 @@ public struct PlanMarkdownRenderer {
         out.add(header + "\n")
         if let note = view.scopeNote { out.add("\n> ⚠️ \(cell(note))\n") }
         let budget = characterBudget
-        list("**Checks**:", view.findings.map { "⚠️ \(code($0.headline))" + $0.details.map { "<br>\(cell($0))" }.joined() },
-             noun: "finding", into: &out, budget: budget)
+        out.add(CheckFindingRenderer.markdown(plan.findings))
         if view.isEmpty { out.add("\nNo changes. The base matches the manifests.\n") }
         list("**Manual steps** (each blocks only the changes that depend on it):",
              view.manual.map { "⚠️ \(cell($0.message)). \(cell($0.instructions))" }, noun: "manual step", into: &out, budget: budget)

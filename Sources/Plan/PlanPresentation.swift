@@ -22,9 +22,6 @@ public struct PlanPresentation: Sendable {
     public let conflicts: [Line]
     public let tables: [TableSection]
     public let notes: [String]
-    /// Check findings, shown before the changes in every view; nothing is shown when there are none.
-    /// (The checks of issue 10 fill this; until then it stays empty.)
-    public let findings: [Line]
     /// "Targeted plan: Skills/alpha only; …" for a plan `--target` or `--repo` limited; nil for a whole plan.
     public let scopeNote: String?
 
@@ -48,7 +45,6 @@ public struct PlanPresentation: Sendable {
             return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)))
         }
         notes = Self.notes(plan)
-        findings = []
         scopeNote = Self.scopeNote(plan.scope)
     }
 

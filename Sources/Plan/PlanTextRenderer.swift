@@ -12,15 +12,11 @@ public struct PlanTextRenderer {
         if view.isEmpty {
             var out = "No changes. The base matches the manifests.\n"
             for note in view.notes { out += "\n\(note)\n" }
-            return scope + shown(out, lines: true)
+            return scope + shown(out, lines: true) + CheckFindingRenderer.text(plan.findings, style: style)
         }
         var out = scope + "Recon will make these changes to \(shown(plan.target))"
         if let run = plan.rollbackOf { out += " to roll back run \(run)" }
         out += ":\n"
-        if !view.findings.isEmpty {
-            out += "\n" + style("Checks", .bold) + "\n"
-            for line in view.findings { out += render(line) }
-        }
         if !view.schema.isEmpty {
             out += "\n" + style("Schema", .bold) + "\n"
             for line in view.schema { out += render(line) }
@@ -39,6 +35,7 @@ public struct PlanTextRenderer {
             out += "\n" + style(shown(section.table), .bold) + ": \(section.counts)\n"
             for line in section.lines { out += render(line) }
         }
+        out += CheckFindingRenderer.text(plan.findings, style: style)
         for note in view.notes { out += "\n\(shown(note))\n" }
         out += "\n" + style("Plan:", .bold) + " \(plan.summary.line).\n"
         return out

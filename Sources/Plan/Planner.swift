@@ -49,7 +49,7 @@ public enum Planner {
             }
         }
         if !conflicts.isEmpty { throw PlanningError(conflicts: conflicts) }
-        return plan
+        return PlanChecks.recorded(plan, manifest: manifest, state: input.state, desired: input.desired)
     }
 
     /// Record id → entity key, from the base's key fields and the state, so links compare as keys.

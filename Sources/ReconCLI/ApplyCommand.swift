@@ -10,11 +10,12 @@ struct ApplyCommand: Command {
     static let configuration = CommandConfiguration(
         name: "apply",
         abstract: "Apply a saved plan, or plan and apply after confirmation",
-        usage: "recon apply [PLANFILE] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json]",
+        usage: "recon apply [PLANFILE] [--allow CODE[,CODE]] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json]",
         discussion: """
             With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
             again and must match), if the state or a repo moved, or if any record it touches changed in the base
-            since it was made. With RECON_PLAN_KEY set, the plan must be signed with that key. Without one, plans
+            since it was made, and refused while its checks find errors (docs/checks.md) that --allow does not
+            name. With RECON_PLAN_KEY set, the plan must be signed with that key. Without one, plans
             (as 'recon plan') and asks for confirmation on a terminal; with no terminal it refuses unless
             --auto-approve is given.
 
@@ -24,6 +25,7 @@ struct ApplyCommand: Command {
             """,
         options: [
             .flag("auto-approve", help: "Apply without asking (needed when input is not a terminal)"),
+            AllowArgument.spec,
             .option("lock-timeout", value: "DURATION", help: "Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once"),
             .option("max-seconds", value: "DURATION", help: "Stop after the batch in flight once the writing has taken DURATION (90, 30s, 5m), as for SIGINT"),
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
@@ -44,6 +46,7 @@ struct ApplyCommand: Command {
     let json: Bool
     let timings: Bool
     let scope: PlanScope
+    let allow: Set<CheckCode>
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.count <= 1 else { throw ReconError("'apply' takes at most one plan file") }
@@ -58,6 +61,7 @@ struct ApplyCommand: Command {
         json = arguments.has("json")
         timings = arguments.has("timings")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
+        allow = try AllowArgument.codes(arguments.all("allow"))
         if planFile != nil, !scope.isAll {
             throw ReconError("--target, --exclude and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole; make it with 'recon plan --exclude … -out FILE'")
         }
@@ -85,6 +89,8 @@ struct ApplyCommand: Command {
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
         let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
         let savedPlan = try planFile.map { try PlanView.read($0, signature: signature) }
+        // Refused before the lock from the findings the file records; the session checks them again once re-derived.
+        if let savedPlan { try CheckRefusal.verify(savedPlan, allowing: allow) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
         defer { cancellation.uninstall() }
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
@@ -131,6 +137,7 @@ struct ApplyCommand: Command {
                 if json { EventStream(console: console).emit(.done, ["status": "no_changes", "exit_code": 0]) }
                 return .success
             }
+            try CheckRefusal.verify(plan, allowing: allow)
             guard try confirm(console) else {
                 console.line("Apply cancelled: nothing was changed.", to: .err)
                 return .failure
@@ -142,7 +149,7 @@ struct ApplyCommand: Command {
                                    manifestDirectory: context.globals.manifests)
         let result: ApplySession.Outcome
         do {
-            result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view)
+            result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view, allow: allow)
         } catch {
             view.finish()
             throw error

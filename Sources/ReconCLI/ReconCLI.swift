@@ -10,6 +10,7 @@ public enum ReconCLI {
         CommandEntry(ExtractCommand.self),
         CommandEntry(PlanCommand.self),
         CommandEntry(ShowCommand.self),
+        CommandEntry(CheckCommand.self),
         CommandEntry(ApplyCommand.self),
         CommandEntry(DriftCommand.self),
         CommandEntry(RunsCommand.self),

@@ -98,8 +98,9 @@ final class AirtableProject {
 
     /// `recon [--base-id] apply [FILE] --auto-approve --json`, the real binary over real HTTP.
     @discardableResult
-    func apply(_ planFile: String? = nil, baseID: String? = nil, environment extra: [String: String]? = nil) throws -> Applied {
+    func apply(_ planFile: String? = nil, baseID: String? = nil, environment extra: [String: String]? = nil, allow: String? = nil) throws -> Applied {
         let arguments = (baseID.map { ["--base-id", $0] } ?? []) + ["apply"] + (planFile.map { [$0] } ?? []) + ["--auto-approve", "--json"]
+            + (allow.map { ["--allow", $0] } ?? [])
         let result = try recon(arguments, environment: extra)
         let last = result.stdout.split(separator: "\n").last.flatMap { try? JSONParser.parse(String($0)) }
         return Applied(status: result.status, runStatus: last?["status"]?.stringValue, runID: last?["run_id"]?.stringValue,

@@ -69,7 +69,7 @@ final class ApplyCommandTests: XCTestCase {
         project.skill("alpha", "one", title: "One v2")
         project.repo.remove("plugins/alpha/skills/two")
         project.repo.commit("second")
-        let apply = try project.recon("apply", "--auto-approve", "--json")
+        let apply = try project.recon("apply", "--auto-approve", "--json", "--allow", "RC101")
         XCTAssertEqual(apply.status, 0, apply.stderr)
         let events = apply.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         XCTAssertEqual(events.count, apply.stdout.split(separator: "\n").count, "every line is one JSON event")

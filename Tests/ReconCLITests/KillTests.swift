@@ -10,7 +10,7 @@ final class KillTests: XCTestCase {
     }
 
     private func startApply(_ project: CLIProject) throws -> Process {
-        try ReconProcess.start(["apply", "--auto-approve", "--batch-size", "4"], in: project.path)
+        try ReconProcess.start(["apply", "--auto-approve", "--allow", "RC101", "--batch-size", "4"], in: project.path)
     }
 
     /// Kill point `point`: early ones by time (planning, schema, backup), later ones by batches journaled.
@@ -60,7 +60,7 @@ final class KillTests: XCTestCase {
         }
         print("KillTests: \(killed) of 20 applies died by SIGKILL mid-run")
         XCTAssertGreaterThanOrEqual(killed, 16, "most runs must die mid-apply, not finish before the kill")
-        let finish = try project.recon("apply", "--auto-approve")
+        let finish = try project.recon("apply", "--auto-approve", "--allow", "RC101")
         XCTAssertEqual(finish.status, 0, finish.stderr)
         assertNoDuplicates(project, point: 20)
         let settled = try project.recon("plan", "-detailed-exitcode")

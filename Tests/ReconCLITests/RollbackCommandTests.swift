@@ -170,7 +170,7 @@ final class RollbackCommandTests: XCTestCase {
         XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0, "undeclared columns are no drift")
         project.repo.remove("plugins/p/skills/b")
         project.repo.commit("drop b")
-        XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
+        XCTAssertEqual(try project.recon("apply", "--auto-approve", "--allow", "RC101").status, 0)
         XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills WHERE Key = '\(b)'"), ["0"])
 
         let runs = try runIDs(project)

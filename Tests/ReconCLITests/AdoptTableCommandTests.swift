@@ -37,6 +37,8 @@ final class AdoptTableCommandTests: XCTestCase {
         XCTAssertFalse(plan.stdout.contains("create table Skills"), plan.stdout)
         let json = try project.recon("plan", "--format", "json")
         XCTAssertTrue(json.stdout.contains("\"adopt_table\""), json.stdout)
+        let markdown = try project.recon("plan", "--format", "markdown")
+        XCTAssertTrue(markdown.stdout.contains("adopt table Skills"), markdown.stdout)
 
         let apply = try project.recon("apply", "--auto-approve")
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
@@ -116,5 +118,50 @@ final class AdoptTableCommandTests: XCTestCase {
         XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
         XCTAssertEqual(project.sql("SELECT Name, Status FROM Skills WHERE Key = '\(key)'"), ["a|Published"])
         XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
+    }
+
+    /// Names are quoted over Unicode scalars: a table and columns with quotes and accents are adopted, cells kept.
+    func testATableWithHostileNamesIsAdoptedQuoted() throws {
+        let project = CLIProject()
+        project.skill("p", "a")
+        project.repo.commit("one skill")
+        let schema = project.path + "/manifests/schema.yaml"
+        let text = try String(contentsOfFile: schema, encoding: .utf8)
+        let hostile = text.replacingOccurrences(of: "name: Skills", with: "name: 'Sk\"i''lls é'")
+            .replacingOccurrences(of: "table: Skills", with: "table: 'Sk\"i''lls é'")
+            .replacingOccurrences(of: "protected: {Skills:", with: "protected: {'Sk\"i''lls é':")
+        XCTAssertNotEqual(hostile, text)
+        try hostile.write(toFile: schema, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: project.path + "/state", withIntermediateDirectories: true)
+        let table = "\"Sk\"\"i'lls é\""
+        _ = project.sql("CREATE TABLE \(table) (Key TEXT, Name TEXT, \"we\"\"ird ✓\" TEXT); INSERT INTO \(table) VALUES ('\(key)', 'old', 'kept')")
+
+        let plan = try project.recon("plan", "--no-color")
+        XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("adopt table Sk\"i'lls é"), plan.stdout)
+        let apply = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertEqual(project.sql("SELECT Key, Name, \"we\"\"ird ✓\" FROM \(table)"), ["\(key)|a|kept"])
+        XCTAssertEqual(try project.recon("plan", "-detailed-exitcode").status, 0)
+    }
+
+    /// Decided: a rollback puts the adopted records' values back; the adoption of the table itself stays.
+    func testARollbackRestoresTheAdoptedRowsAndKeepsTheAdoption() throws {
+        let project = try project(fitting.columns, fitting.rows)
+        let before = project.sql("SELECT Key, Name, Status, hex(Extra) FROM Skills ORDER BY Key")
+        let apply = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = '\(key)'"), ["a"])
+        let listing = try project.recon("runs", "--format", "json")
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any])
+        let run = try XCTUnwrap((document["runs"] as? [[String: Any]])?.first?["id"] as? String)
+
+        let saved = try project.recon("rollback", run, "-out", "undo.json")
+        XCTAssertEqual(saved.status, 0, saved.stdout + saved.stderr)
+        let undone = try project.recon("apply", "undo.json", "--auto-approve")
+        XCTAssertEqual(undone.status, 0, undone.stdout + undone.stderr)
+        XCTAssertEqual(project.sql("SELECT Key, Name, Status, hex(Extra) FROM Skills ORDER BY Key"), before, "values as they were")
+        XCTAssertEqual(project.sql("SELECT count(*) FROM _recon_tables WHERE name = 'Skills'"), ["1"], "still Recon's")
+        XCTAssertEqual(project.sql("SELECT count(*) FROM Skills WHERE _recon_id IS NOT NULL"), ["2"])
     }
 }

@@ -100,7 +100,7 @@ enum SQLiteCatalog {
     private static func unadoptable(sql: String, columns: [String]) -> String? {
         let upper = sql.uppercased()
         if upper.hasPrefix("CREATE VIRTUAL") { return "it is a virtual table" }
-        if upper.replacingOccurrences(of: " ", with: "").contains("WITHOUTROWID") { return "it is a WITHOUT ROWID table" }
+        if String(upper.unicodeScalars.filter { !$0.properties.isWhitespace }).contains("WITHOUTROWID") { return "it is a WITHOUT ROWID table" }
         if columns.contains(where: { $0.lowercased() == reservedColumn }) { return "it already has a column '\(reservedColumn)'" }
         return nil
     }

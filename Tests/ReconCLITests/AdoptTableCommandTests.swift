@@ -8,12 +8,12 @@ final class AdoptTableCommandTests: XCTestCase {
     private let key = "core:plugins/p/skills/a"
 
     /// One skill in the repo; `Skills` made by hand with `columns` and `rows` (SQL), before any apply.
-    private func project(_ columns: String, _ rows: String) throws -> CLIProject {
+    private func project(_ columns: String, _ rows: String, options: String = "") throws -> CLIProject {
         let project = CLIProject()
         project.skill("p", "a")
         project.repo.commit("one skill")
         try FileManager.default.createDirectory(atPath: project.path + "/state", withIntermediateDirectories: true)
-        _ = project.sql("CREATE TABLE Skills (\(columns)); \(rows)")
+        _ = project.sql("CREATE TABLE Skills (\(columns)) \(options); \(rows)")
         return project
     }
 
@@ -80,6 +80,16 @@ final class AdoptTableCommandTests: XCTestCase {
     func testAKeyThatIsNotTextIsAManualItem() throws {
         let project = try project("Key TEXT, Name TEXT", "INSERT INTO Skills VALUES (x'07', 'seven');")
         try assertNotAdopted(project, cause: "rowid 1 has a key that is not text")
+    }
+
+    func testAWithoutRowIDTableIsAManualItem() throws {
+        let project = try project("Key TEXT PRIMARY KEY, Name TEXT", "INSERT INTO Skills VALUES ('\(key)', 'one');", options: "WITHOUT\n ROWID")
+        try assertNotAdopted(project, cause: "it is a WITHOUT ROWID table")
+    }
+
+    func testATableWithAReconIDColumnAlreadyIsAManualItem() throws {
+        let project = try project("Key TEXT, Name TEXT, _recon_id TEXT", "INSERT INTO Skills VALUES ('\(key)', 'one', 'mine');")
+        try assertNotAdopted(project, cause: "it already has a column '_recon_id'")
     }
 
     private func assertNotAdopted(_ project: CLIProject, cause: String, file: StaticString = #filePath, line: UInt = #line) throws {

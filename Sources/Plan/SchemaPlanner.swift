@@ -177,8 +177,6 @@ struct SchemaPlanner {
         return nil
     }
 
-    /// A table under the declared name that Recon's metadata does not describe: never created over, never written.
-    /// What it holds against what the manifests declare is said, so the person deciding knows what differs.
     /// A table Recon did not create that does not fit the manifests: never created over, never written. What does
     /// not fit is said (`problems`), so the person deciding knows what to change.
     private func notCreatedByRecon(_ spec: TableSpec, _ foreign: ForeignTable, problems: [String]) -> ManualItem {

@@ -46,9 +46,33 @@ final class ApplyExecutor {
         links = LinkIDResolver(manifest: manifest, state: known)
     }
 
+    /// Rows of a table this run adopted got their ids in the schema phase: the plan's adopts find them by key,
+    /// and their before-images go to the backup, so a rollback can put the values back.
+    private func addressAdopted(_ changes: [RecordChange]) throws -> [RecordChange] {
+        var ids: [String: [String: String]] = [:]
+        for case .adoptTable(let name, let keyField, _) in plan.schemaChanges {
+            guard let table = schema.table(id: state.tables[name]?.id, named: name) else { continue }
+            let keys = changes.filter { $0.table == name && $0.remoteID == nil && $0.action == .adopt }.map(\.key)
+            let records = try provider.readRecords(keys: keys, field: keyField, in: table)
+            try keepBeforeImages(name, records)
+            for record in records {
+                guard case .text(let key)? = record.fields[keyField] else { continue }
+                ids[name, default: [:]][key] = record.id
+                links.learn(table: name, key: key, id: record.id)
+            }
+        }
+        guard !ids.isEmpty else { return changes }
+        return changes.map { change in
+            guard change.remoteID == nil, change.action == .adopt, let id = ids[change.table]?[change.key] else { return change }
+            var addressed = change
+            addressed.remoteID = id
+            return addressed
+        }
+    }
+
     /// Runs every phase; throws `Stop.cancelled` between batches when asked to stop.
     func run() throws {
-        let runnable = plan.recordChanges.filter { change in
+        var runnable = plan.recordChanges.filter { change in
             guard change.blockedBy == nil else {
                 counters.skipped += 1
                 observer?.recordFinished(EntityOutcome(table: change.table, key: change.key, action: change.action,
@@ -65,6 +89,7 @@ final class ApplyExecutor {
         // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
         let tables = tableStates()
         if !tables.isEmpty { try journal.append(tables, to: &state) }
+        runnable = try addressAdopted(runnable)
         try checkStop()
 
         let ordered = manifest.tables.map(\.name)

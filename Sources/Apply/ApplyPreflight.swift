@@ -94,6 +94,11 @@ public enum ApplyPreflight {
                 }
             }
         }
+        // A table the plan adopts: all its rows, so re-planning checks again that it still fits and adopts the same records.
+        for case .adoptTable(let name, _, _) in plan.schemaChanges {
+            guard let foreign = schema.foreignTable(named: name), foreign.unadoptable == nil else { continue }
+            read[name] = Dictionary(try provider.readForeignRecords(foreign).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
         reasons += try keysTaken(plan, manifest: manifest, schema: schema, state: state, provider: provider)
         if !reasons.isEmpty { throw StalePlanError(reasons: reasons) }
         return (BeforeImages(schema: schema, records: records), read)

@@ -4,7 +4,7 @@ import ReconCore
 import Remote
 
 /// Applies schema changes: table renames first (so every later step finds its table), then tables (link
-/// fields to tables not created yet deferred), then fields, then descriptions, field renames and choices.
+/// fields to tables not created yet deferred), then adoptions of tables Recon did not create, then fields, then descriptions, field renames and choices.
 /// Manual items are left to people. Tables are found by the id the state recorded, then by name.
 struct SchemaApplier {
     let provider: any BaseProvider
@@ -36,6 +36,13 @@ struct SchemaApplier {
             let key = manifest.table(named: name)?.key.value ?? fields[0].name
             _ = try provider.createTable(TableDefinition(name: name, description: description, keyField: key,
                                                          fields: now))
+            schema = try provider.inspectSchema()
+            made += 1
+        }
+        for change in changes {
+            guard case .adoptTable(let name, let key, let fields) = change, table(name) == nil else { continue }  // else adopted by an interrupted run
+            _ = try provider.adoptTable(TableDefinition(name: name, description: manifest.table(named: name)?.description,
+                                                        keyField: key, fields: fields))
             schema = try provider.inspectSchema()
             made += 1
         }

@@ -25,7 +25,8 @@ public enum PlanDerivation {
             derived = try Planner.plan(PlanInput(manifest: manifest, desired: desired, state: state, remote: remote,
                                                  scope: scope, repoCommits: repoCommits))
         }
-        derived.schemaChanges = SchemaPlanner(manifest: manifest, remote: schema, state: state, scope: saved.scope).plan().changes
+        derived.schemaChanges = SchemaPlanner(manifest: manifest, remote: schema, state: state, scope: saved.scope,
+                                              foreignRows: records.mapValues { Array($0.values) }).plan().changes
         return try PlanFile.decode(PlanFile.encode(derived))
     }
 
@@ -67,6 +68,7 @@ public enum PlanDerivation {
         switch change {
         case .createTable: "create the table"
         case .createField(_, let field): "create field '\(field.name)'"
+        case .adoptTable: "adopt the table"
         case .updateTable: "update the table"
         case .updateField(let update): "update field '\(update.field)'"
         case .unmanageField(_, _, let field): "stop managing field '\(field)'"

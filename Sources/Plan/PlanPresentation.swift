@@ -71,6 +71,9 @@ public struct PlanPresentation: Sendable {
         case .createTable(let name, _, let fields):
             return Line(symbol: "+", headline: "create table \(name) (\(fields.count) field\(fields.count == 1 ? "" : "s"))",
                         details: fields.map { "\($0.name): \($0.type.rawValue)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
+        case .adoptTable(let name, let key, let fields):
+            return Line(symbol: "~", headline: "adopt table \(name) (made outside Recon; key \(key), \(fields.count) field\(fields.count == 1 ? "" : "s") already there)",
+                        details: fields.map { "\($0.name): \($0.type.rawValue)" }, style: .yellow)
         case .createField(let table, let field):
             return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type.rawValue))", details: [], style: .green)
         case .updateTable(let update):

@@ -7,7 +7,8 @@ import State
 public enum Planner {
     public static func plan(_ input: PlanInput) throws(PlanningError) -> Plan {
         let manifest = input.manifest
-        let schema = SchemaPlanner(manifest: manifest, remote: input.remote.schema, state: input.state, scope: input.scope).plan()
+        let schema = SchemaPlanner(manifest: manifest, remote: input.remote.schema, state: input.state, scope: input.scope,
+                                   foreignRows: input.remote.records).plan()
         let keysByRecordID = recordKeys(input, tables: schema.tables)
 
         var desiredByTable: [String: [String: DesiredRecord]] = [:]
@@ -31,7 +32,7 @@ public enum Planner {
                                         policy: manifest.policy, scope: input.scope, keysByRecordID: keysByRecordID)
             let result = planner.plan(desired: desiredByTable[spec.name] ?? [:],
                                       state: input.state.records[spec.name] ?? [:],
-                                      remote: resolved.remote == nil ? [] : input.remote.records[spec.name] ?? [])
+                                      remote: resolved.remote == nil && !resolved.adopting ? [] : input.remote.records[spec.name] ?? [])
             plan.recordChanges += result.changes
             plan.protectedSkips += result.skips
             plan.integrityErrors += result.integrity

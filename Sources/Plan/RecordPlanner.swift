@@ -69,7 +69,8 @@ struct RecordPlanner {
         case let (d?, _?, nil):
             result.changes.append(create(d, action: .recreate, reason: .deletedInBase))
         case let (d?, nil, r?):
-            fingerprint(r, into: &result)
+            // Rows of a table adopted by this plan have no id yet: apply finds them by key after adopting the table.
+            if !table.adopting { fingerprint(r, into: &result) }
             result.changes.append(adopt(d, remote: r, into: &result))
         case let (d?, s?, r?):
             if let change = update(d, state: s, remote: r, keyEdit: keyEdit, into: &result) {
@@ -110,7 +111,7 @@ struct RecordPlanner {
             }
         }
         skipProtected(d, remote: r, into: &result)
-        return RecordChange(table: spec.name, key: d.key, remoteID: r.id, action: .adopt, reason: .existsInBase,
+        return RecordChange(table: spec.name, key: d.key, remoteID: table.adopting ? nil : r.id, action: .adopt, reason: .existsInBase,
                             fields: fields, source: d.provenance, stateValues: managedValues(d.fields),
                             blockedBy: blocker(for: fields))
     }

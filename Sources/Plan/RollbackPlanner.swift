@@ -146,6 +146,10 @@ public struct RollbackPlanner {
             return .manual(ManualItem(kind: .tableNoLongerDeclared, table: name, field: nil,
                                       message: "run \(runID) created table '\(name)'",
                                       instructions: "Recon never deletes tables; delete it in the base if it should go."))
+        case .adoptTable(let name, _, _):
+            return .manual(ManualItem(kind: .tableNoLongerDeclared, table: name, field: nil,
+                                      message: "run \(runID) adopted table '\(name)' (it keeps its '_recon_id' column and Recon's metadata)",
+                                      instructions: "Recon does not hand a table back; its rows and other columns are as they were."))
         case .createField(let table, let field):
             return .manual(ManualItem(kind: .fieldOptionsChanged, table: table, field: field.name,
                                       message: "run \(runID) created field '\(field.name)' of table '\(table)'",

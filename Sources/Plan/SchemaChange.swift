@@ -6,6 +6,10 @@ public enum SchemaChange: Sendable, Equatable {
     /// A table with its fields, key field first. Fields are described as providers create them.
     case createTable(name: String, description: String?, fields: [FieldDefinition])
     case createField(table: String, field: FieldDefinition)
+    /// A table Recon did not create that fits the manifests: it becomes Recon's (an id per row, its key indexed),
+    /// `fields` (the declared fields already there as columns) registered with their declared types.
+    /// Declared fields it lacks are `createField`s; its other columns are kept as they are.
+    case adoptTable(name: String, keyField: String, fields: [FieldDefinition])
     /// Name (a table renamed in the base is renamed back) or description.
     case updateTable(TableUpdate)
     /// Name (a field renamed in the base is renamed back), description or select choices.
@@ -18,7 +22,7 @@ public enum SchemaChange: Sendable, Equatable {
 
     public var table: String {
         switch self {
-        case .createTable(let name, _, _): name
+        case .createTable(let name, _, _), .adoptTable(let name, _, _): name
         case .createField(let table, _), .unmanageField(let table, _, _): table
         case .updateTable(let update): update.table
         case .updateField(let update): update.table

@@ -15,6 +15,14 @@ enum SchemaChangeCoding {
             w.endArray()
             w.field("kind", "create_table")
             w.field("table", name)
+        case .adoptTable(let name, let key, let fields):
+            w.key("fields")
+            w.beginArray()
+            for field in fields { write(field, to: &w) }
+            w.endArray()
+            w.field("key_field", key)
+            w.field("kind", "adopt_table")
+            w.field("table", name)
         case .createField(let table, let field):
             w.key("field")
             write(field, to: &w)
@@ -81,6 +89,10 @@ enum SchemaChangeCoding {
             var fields: [FieldDefinition] = []
             for field in try PlanJSON.array(json, "fields") { fields.append(try readField(field)) }
             return .createTable(name: table, description: json["description"]?.stringValue, fields: fields)
+        case "adopt_table":
+            var fields: [FieldDefinition] = []
+            for field in try PlanJSON.array(json, "fields") { fields.append(try readField(field)) }
+            return .adoptTable(name: table, keyField: try PlanDecoder.string(json, "key_field"), fields: fields)
         case "create_field":
             guard let field = json["field"] else { throw ReconError("a create_field change has no field") }
             return .createField(table: table, field: try readField(field))

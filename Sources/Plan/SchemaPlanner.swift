@@ -14,6 +14,8 @@ struct ResolvedTable {
     let blockedFields: [String: String]
     /// Manifest field name → the name the state's values still use (`renamed_from`, until an apply).
     var previousNames: [String: String] = [:]
+    /// A table Recon did not create, adopted by this plan: its rows are adopted by key, their ids assigned at apply.
+    var adopting = false
 }
 
 /// Diffs declared tables and fields against the base's schema. Pure.
@@ -22,14 +24,22 @@ struct SchemaPlanner {
     let remote: RemoteSchema
     let state: StateModel
     let scope: PlanScope
+    /// Rows of the tables Recon did not create under declared names, by name (refresh reads them).
+    var foreignRows: [String: [RemoteRecord]] = [:]
 
     func plan() -> (changes: [SchemaChange], tables: [String: ResolvedTable]) {
         var changes: [SchemaChange] = []
         var resolved: [String: ResolvedTable] = [:]
         for spec in manifest.tables where scope.includes(table: spec.name) {
             guard let table = remoteTable(for: spec) else {
-                if let foreign = remote.foreignTables.first(where: { Array($0.name.utf8) == Array(spec.name.utf8) }) {
-                    let item = notCreatedByRecon(spec, foreign)
+                if let foreign = remote.foreignTable(named: spec.name) {
+                    let fit = ForeignTableFit(spec: spec, foreign: foreign, rows: foreignRows[spec.name] ?? [])
+                    let problems = fit.problems
+                    if problems.isEmpty {
+                        changes += adoption(spec, fit, resolved: &resolved)
+                        continue
+                    }
+                    let item = notCreatedByRecon(spec, foreign, problems: problems)
                     changes.append(.manual(item))
                     let blocked = Dictionary(spec.fields.map { ($0.name, item.id) }, uniquingKeysWith: { a, _ in a })
                     resolved[spec.name] = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: blocked)
@@ -167,22 +177,34 @@ struct SchemaPlanner {
         return nil
     }
 
-    /// A table under the declared name that Recon's metadata does not describe: never created over, never written.
-    /// What it holds against what the manifests declare is said, so the person deciding knows what differs.
-    private func notCreatedByRecon(_ spec: TableSpec, _ foreign: ForeignTable) -> ManualItem {
-        let columns = Set(foreign.columns.map { Array($0.utf8) })
-        let missing = spec.fields.map(\.name).filter { !columns.contains(Array($0.utf8)) }
-        let key = spec.key.value
-        var findings = [missing.contains(key) ? "it has no key column '\(key)'" : "its key column '\(key)' is there"]
-        if !missing.filter({ $0 != key }).isEmpty {
-            findings.append("it lacks the columns \(missing.filter { $0 != key }.joined(separator: ", "))")
-        }
-        return ManualItem(
+    /// A table Recon did not create that does not fit the manifests: never created over, never written. What does
+    /// not fit is said (`problems`), so the person deciding knows what to change.
+    private func notCreatedByRecon(_ spec: TableSpec, _ foreign: ForeignTable, problems: [String]) -> ManualItem {
+        ManualItem(
             kind: .tableNotCreatedByRecon, table: spec.name, field: nil,
-            message: "table '\(spec.name)' is in the base but Recon did not create it (columns: \(foreign.columns.joined(separator: ", "))); "
-                + findings.joined(separator: ", "),
-            instructions: "Recon does not take over tables other tools made. Rename or drop that table in the base, or give the "
-                + "table another name in the manifests; then plan again. Its rows are left alone, and its records wait until then.")
+            message: "table '\(spec.name)' is in the base but Recon did not create it (columns: \(foreign.columns.joined(separator: ", "))), "
+                + "and it does not fit the manifests: " + problems.joined(separator: "; "),
+            instructions: "Recon adopts a table other tools made only when it fits. Fix what is listed in the base (or the manifests), "
+                + "or rename or drop that table; then plan again. Its rows are left alone, and its records wait until then.")
+    }
+
+    /// A fitting table is adopted; the declared fields it lacks are created after, as on any table.
+    private func adoption(_ spec: TableSpec, _ fit: ForeignTableFit, resolved: inout [String: ResolvedTable]) -> [SchemaChange] {
+        let existing = fit.existingFields
+        var changes: [SchemaChange] = [.adoptTable(name: spec.name, keyField: spec.key.value, fields: existing.map(planned))]
+        var blocked: [String: String] = [:]
+        for field in spec.fields where !existing.contains(where: { $0.name == field.name }) {
+            if let item = notCreatable(planned(field), table: spec.name) {
+                changes.append(.manual(item))
+                blocked[field.name] = item.id
+            } else {
+                changes.append(.createField(table: spec.name, field: planned(field)))
+            }
+        }
+        var table = ResolvedTable(spec: spec, remote: nil, remoteNames: [:], blockedFields: blocked)
+        table.adopting = true
+        resolved[spec.name] = table
+        return changes
     }
 
     /// A field whose type the remote's API cannot create: someone creates it by hand.

@@ -17,9 +17,15 @@ public protocol RecordReading {
     /// The records whose text field `field` holds one of `keys`, for apply's preflight: a create in a saved
     /// plan must not land on a record someone made under that key after planning.
     func readRecords(keys: [String], field: String, in table: RemoteTable) throws -> [RemoteRecord]
+    /// The rows of a table Recon did not create, so the planner can tell whether it fits and adopt its records
+    /// by key. Ids are the provider's row handles (SQLite: `rowid N`), not record ids: the rows have none yet.
+    func readForeignRecords(_ table: ForeignTable) throws -> [RemoteRecord]
 }
 
 extension RecordReading {
+    /// Providers without foreign tables (Airtable) have no rows to read.
+    public func readForeignRecords(_ table: ForeignTable) throws -> [RemoteRecord] { [] }
+
     /// A full read, filtered: right for providers where reading a table is cheap (SQLite).
     public func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord] {
         let wanted = Set(ids)
@@ -49,6 +55,15 @@ public protocol SchemaWriting {
     /// Renames a field (undoing a rename made in the base) and/or replaces its select choices
     /// (the planner only ever adds choices). Nil leaves that part as it is.
     func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws
+    /// Takes over a table Recon did not create: gives every row a record id and registers the table and the
+    /// declared `fields` that are already columns, in one step. Other columns are left as they are.
+    func adoptTable(_ definition: TableDefinition) throws -> RemoteTable
+}
+
+extension SchemaWriting {
+    public func adoptTable(_ definition: TableDefinition) throws -> RemoteTable {
+        throw ReconError("table '\(definition.name)' cannot be adopted by this provider")
+    }
 }
 
 /// Writes records in batches of at most `ProviderLimits.maxRecordsPerBatch`; each call is all or
@@ -76,8 +91,11 @@ extension BaseProvider {
         let schema = try inspectSchema()
         var records: [String: [RemoteRecord]] = [:]
         for name in names {
-            guard let table = schema.table(id: ids[name], named: name) else { continue }
-            records[name] = try readRecords(in: table)
+            if let table = schema.table(id: ids[name], named: name) {
+                records[name] = try readRecords(in: table)
+            } else if let foreign = schema.foreignTable(named: name), foreign.unadoptable == nil {
+                records[name] = try readForeignRecords(foreign)
+            }
         }
         return RemoteSnapshot(schema: schema, records: records)
     }

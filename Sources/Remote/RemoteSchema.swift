@@ -68,4 +68,9 @@ public struct RemoteSchema: Hashable, Sendable {
         if let id, let table = table(id: id) { return table }
         return table(named: name)
     }
+
+    /// A table Recon did not create, by name compared by bytes (as SQLite matches names).
+    public func foreignTable(named name: String) -> ForeignTable? {
+        foreignTables.first { Array($0.name.utf8) == Array(name.utf8) }
+    }
 }

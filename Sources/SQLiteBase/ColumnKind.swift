@@ -36,6 +36,19 @@ enum ColumnKind: Equatable {
         self.init(type: name)
     }
 
+    /// The field types a column of a table Recon did not create can hold, by the affinity SQLite gives its
+    /// declared type (SQLite's rules, in order). No declared type (BLOB affinity) holds none: say what it holds.
+    /// Links never: the ids they would hold are Recon's.
+    static func holds(declaredType: String) -> Set<FieldType.Name> {
+        let type = declaredType.uppercased()
+        let text: Set<FieldType.Name> = Set(FieldType.Name.allCases.filter { ColumnKind(type: $0) == .text || ColumnKind(type: $0) == .list })
+        if type.contains("INT") { return [.number, .checkbox] }
+        if type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT") { return text }
+        if type.contains("BLOB") || type.isEmpty { return [] }
+        if type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB") { return [.number] }
+        return [.number, .checkbox]
+    }
+
     /// The declared SQL type, so the file reads sensibly in other SQLite tools.
     var sqlType: String {
         switch self {

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import ReconCore
 import Remote
@@ -49,7 +50,37 @@ public final class SQLiteBase: BaseProvider {
         return try recordWriter(connection, table).records(keys: keys, keyField: field)
     }
 
+    /// Each cell by its storage class (as undeclared columns are read), a BLOB as a one-item list of its hex so it
+    /// never passes for a text key; ids are `rowid N`.
+    public func readForeignRecords(_ table: ForeignTable) throws -> [RemoteRecord] {
+        guard let connection = try open(forWriting: false), !table.columns.isEmpty else { return [] }
+        let columns = table.columns.map { SQLIdentifier.quote($0) }.joined(separator: ", ")
+        let statement = try connection.prepare("SELECT _rowid_, \(columns) FROM \(SQLIdentifier.quote(table.name)) ORDER BY _rowid_")
+        defer { statement.reset() }
+        var records: [RemoteRecord] = []
+        while try statement.step() {
+            var fields: [String: FieldValue] = [:]
+            for (index, name) in table.columns.enumerated() {
+                let column = Int32(index + 1)
+                if statement.type(column) == SQLITE_BLOB {
+                    fields[name] = .list([(statement.bytes(column) ?? []).map { String(format: "%02x", $0) }.joined()])
+                } else if let value = ColumnKind.untyped.read(statement, column: column) {
+                    fields[name] = value
+                }
+            }
+            records.append(RemoteRecord(id: "rowid \(statement.int(0))", fields: fields))
+        }
+        return records
+    }
+
     // MARK: SchemaWriting
+
+    public func adoptTable(_ definition: TableDefinition) throws -> RemoteTable {
+        let connection = try open(forWriting: true)!
+        let adopted = try schemaWriter(connection).adoptTable(definition)
+        catalog = try SQLiteCatalog.load(connection)
+        return adopted
+    }
 
     public func createTable(_ definition: TableDefinition) throws -> RemoteTable {
         let connection = try open(forWriting: true)!

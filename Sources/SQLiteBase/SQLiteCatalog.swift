@@ -72,22 +72,37 @@ enum SQLiteCatalog {
 
     /// SQL tables the metadata does not describe, Recon's own and SQLite's left out; names compared by bytes.
     private static func foreignTables(known: Set<[UInt8]>, in connection: SQLiteConnection) throws -> [ForeignTable] {
-        let statement = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        var names: [String] = []
+        let statement = try connection.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        var found: [(name: String, sql: String)] = []
         while try statement.step() {
             guard let name = statement.text(0), !known.contains(Array(name.utf8)) else { continue }
             let lowered = name.lowercased()
-            if !lowered.hasPrefix(metadataPrefix) && !lowered.hasPrefix("sqlite_") { names.append(name) }
+            if !lowered.hasPrefix(metadataPrefix) && !lowered.hasPrefix("sqlite_") { found.append((name, statement.text(1) ?? "")) }
         }
         statement.reset()
-        return try names.map { name in
-            let columns = try connection.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+        return try found.map { name, sql in
+            let columns = try connection.prepare("SELECT name, type FROM pragma_table_info(?) ORDER BY cid")
             try columns.bind(1, name)
             defer { columns.reset() }
-            var found: [String] = []
-            while try columns.step() { if let column = columns.text(0) { found.append(column) } }
-            return ForeignTable(name: name, columns: found)
+            var names: [String] = []
+            var holds: [String: Set<FieldType.Name>] = [:]
+            while try columns.step() {
+                guard let column = columns.text(0) else { continue }
+                names.append(column)
+                holds[column] = ColumnKind.holds(declaredType: columns.text(1) ?? "")
+            }
+            return ForeignTable(name: name, columns: names, holds: holds, unadoptable: unadoptable(sql: sql, columns: names))
         }
+    }
+
+    /// What no manifest can make fit: SQLite cannot add a column to a virtual table, a WITHOUT ROWID table has no
+    /// row handle to number its rows by, and a column already named `_recon_id` is in the way.
+    private static func unadoptable(sql: String, columns: [String]) -> String? {
+        let upper = sql.uppercased()
+        if upper.hasPrefix("CREATE VIRTUAL") { return "it is a virtual table" }
+        if String(upper.unicodeScalars.filter { !$0.properties.isWhitespace }).contains("WITHOUTROWID") { return "it is a WITHOUT ROWID table" }
+        if columns.contains(where: { $0.lowercased() == reservedColumn }) { return "it already has a column '\(reservedColumn)'" }
+        return nil
     }
 
     static func exists(table name: String, in connection: SQLiteConnection) throws -> Bool {

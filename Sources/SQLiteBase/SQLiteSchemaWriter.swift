@@ -52,6 +52,57 @@ struct SQLiteSchemaWriter {
         return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
     }
 
+    /// Takes over a table another tool made, in one transaction: a `_recon_id` column filled with a fresh id per
+    /// row, the unique indexes Recon's own tables have (id and key), and the metadata for the declared fields
+    /// that are already columns. Other columns and every cell are left as they are. Refused, with nothing
+    /// written, when the table is not (or no longer) one Recon did not create, or a key is missing or repeated.
+    func adoptTable(_ definition: TableDefinition) throws -> RemoteTable {
+        let name = definition.name
+        try checkTableName(name)
+        guard schema.table(named: name) == nil, let foreign = schema.foreignTable(named: name), foreign.unadoptable == nil else {
+            throw ReconError("table '\(name)' is not a table Recon can adopt in '\(connection.path)'",
+                             hint: "run 'recon plan' again: the base changed since it was read")
+        }
+        let columns = Set(foreign.columns.map { Array($0.utf8) })
+        guard definition.fields.allSatisfy({ columns.contains(Array($0.name.utf8)) }),
+              definition.fields.contains(where: { $0.name == definition.keyField }) else {
+            throw ReconError("table '\(name)' lacks a column the adoption expects", hint: "run 'recon plan' again: the base changed since it was read")
+        }
+        let tableID = RemoteID.table()
+        let fields = try definition.fields.map { try remoteField($0, id: RemoteID.field(), of: name, newTable: (name, tableID)) }
+        let keyID = fields.first { $0.name == definition.keyField }!.id
+        let table = SQLIdentifier.quote(name), id = SQLIdentifier.quote(SQLiteCatalog.reservedColumn)
+        try connection.transaction {
+            try connection.executeOne("ALTER TABLE \(table) ADD COLUMN \(id) TEXT")
+            let rows = try connection.prepare("SELECT _rowid_ FROM \(table)")
+            var rowids: [Int] = []
+            while try rows.step() { rowids.append(rows.int(0)) }
+            rows.reset()
+            let fill = try connection.prepare("UPDATE \(table) SET \(id) = ? WHERE _rowid_ = ?")
+            for rowid in rowids {
+                try fill.bind(1, RemoteID.record())
+                try fill.bind(2, rowid)
+                try fill.run()
+                fill.reset()
+            }
+            // The key index fails on a repeated key, so a row added under an existing key since planning stops it all.
+            try connection.executeOne("CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_id_" + tableID)) ON \(table) (\(id))")
+            try connection.executeOne("CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) ON \(table) (\(SQLIdentifier.quote(definition.keyField)))")
+            let insert = try connection.prepare("""
+                INSERT INTO _recon_tables (id, name, description, key_field_id, position)
+                VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM _recon_tables))
+                """)
+            try insert.bind(1, tableID)
+            try insert.bind(2, name)
+            try insert.bind(3, definition.description)
+            try insert.bind(4, keyID)
+            try insert.run()
+            for field in fields { try insertMetadata(field, tableID: tableID) }
+        }
+        connection.forgetStatements()
+        return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
+    }
+
     /// Names Recon's metadata uses, and names SQLite cannot hold, are refused before anything is written.
     private func checkTableName(_ name: String) throws {
         guard !name.isEmpty, !name.lowercased().hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {

@@ -34,7 +34,11 @@ final class PlanFileTests: XCTestCase {
         fixture.want("core:skills/rekeyed", ["Name": .text("R")])
         fixture.state.records["Skills"]!["core:skills/rekeyed"] = ManagedRecord(id: "recRekeyed", values: ["Name": .text("R")])
         fixture.inBase(id: "recRekeyed", key: "rekeyed by hand", ["Name": .text("R")])
-        return try fixture.plan()
+        var plan = try fixture.plan()
+        // A table made outside Recon that fits (the planner's side is covered by AdoptTableCommandTests).
+        plan.schemaChanges.append(.adoptTable(name: "Reviews", keyField: "Key", fields: [
+            FieldDefinition(name: "Key", type: .singleLineText), FieldDefinition(name: "Score", type: .number, precision: 1)]))
+        return plan
     }
 
     private let golden = Golden.folder() + "/Golden"

@@ -52,7 +52,7 @@ public struct Applier {
             preflight = Preflight(before: before, state: refreshed.state, read: before.records)
         } else {
             let existing = try store.load(expectedTarget: manifest.target.identifier)
-            try MissingBaseCheck.check(manifest, state: existing, statePath: store.path)
+            try MissingBaseCheck.check(manifest, state: existing, statePath: store.location)
             let reading = try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
             preflight = Preflight(before: reading.before, state: existing, read: reading.read)
         }

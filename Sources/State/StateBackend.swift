@@ -9,6 +9,8 @@
 ///   the next `load` returns the snapshot with every appended batch applied.
 public protocol StateBackend: Sendable {
     associatedtype BatchLog: StateBatchLog
+    /// Where the state is, for messages (a file path, or the PostgreSQL schema and target): never a secret.
+    var location: String { get }
     func load(expectedTarget: String?) throws -> StateModel?
     func write(_ state: inout StateModel, keepHistory: Int) throws
     func beginJournal(for state: inout StateModel, keepHistory: Int) throws -> BatchLog

@@ -1,5 +1,7 @@
 /// The local backend: `StateStore` keeps its name and behaviour (files under `state/`).
 extension StateStore: StateBackend {
+    public var location: String { path }
+
     public func versions() throws -> [StateVersion] {
         history.entries().map { StateVersion(serial: $0.serial, timestamp: $0.timestamp, location: $0.path) }
     }

@@ -27,6 +27,9 @@ struct ManifestMerger {
             case "policy":
                 guard once(key) else { continue }
                 manifest.policy = PlanPolicy.decode(node, sink: sink)
+            case "state":
+                guard once(key) else { continue }
+                manifest.state = StateSpec.decode(node, sink: sink)
             case "tables":
                 manifest.tables += items(of: node, key: key).compactMap { TableSpec.decode($0, sink: sink) }
             case "repos":

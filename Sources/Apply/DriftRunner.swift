@@ -19,8 +19,9 @@ public struct DriftRunner {
     public func run() throws -> DriftReport? {
         var manifest = try ManifestLoader().load(directory: manifestDirectory)
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
-        guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
-        try MissingBaseCheck.check(manifest, state: state, statePath: statePath)
+        let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
+        guard let state = try backend.store.load(expectedTarget: manifest.target.identifier) else { return nil }
+        try MissingBaseCheck.check(manifest, state: state, statePath: backend.location)
         let provider = try BaseConnector.open(manifest, environment: environment)
         let remote = try provider.refresh(manifest, state: state)
         return DriftDetector.detect(manifest: manifest, state: state, remote: remote)

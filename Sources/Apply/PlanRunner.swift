@@ -37,11 +37,11 @@ public struct PlanRunner {
         var manifest = try timings.measure("manifests") { try ManifestLoader().load(directory: manifestDirectory) }
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
-        let store = StateStore(path: statePath)
+        let store = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment).store
         let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
-        try MissingBaseCheck.check(manifest, state: loaded, statePath: statePath)
+        try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment)

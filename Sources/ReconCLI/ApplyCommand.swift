@@ -88,9 +88,10 @@ struct ApplyCommand: Command {
         defer { cancellation.uninstall() }
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
-        let lease: Lease
+        let backend = try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
+        let lease: any StateLock
         do {
-            lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
+            lease = try backend.lock(operation: "apply", layout: layout, wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
         } catch where cancellation.reason != nil {
             return cancelledEarly(cancellation, while: "waiting for the lock", console: console)
         }

@@ -16,6 +16,8 @@ public struct StateBackendChoice {
     }
 
     public let place: Place
+    /// The `state:` block as this run applies it (the flag's backend in it).
+    public let spec: StateSpec
 
     /// `manifest` with its target already selected (`TargetSelection`), `statePath` the file that goes with it.
     public static func resolve(_ manifest: Manifest, statePath: String, environment: [String: String]) throws -> StateBackendChoice {
@@ -29,14 +31,14 @@ public struct StateBackendChoice {
         }
         switch spec.backend {
         case .local:
-            return StateBackendChoice(place: .local(StateStore(path: statePath)))
+            return StateBackendChoice(place: .local(StateStore(path: statePath)), spec: spec)
         case .postgres:
             guard let url = environment[spec.urlEnv], !url.isEmpty else {
                 throw ReconError("the state is kept in PostgreSQL, but \(spec.urlEnv) is not set",
                                  hint: "export \(spec.urlEnv) with a libpq URI (postgresql://user@host/db), or use --state-backend local")
             }
             let store = try PostgresStateStore(connectionString: url, schema: spec.schema, target: manifest.target.identifier)
-            return StateBackendChoice(place: .postgres(store))
+            return StateBackendChoice(place: .postgres(store), spec: spec)
         }
     }
 
@@ -49,6 +51,18 @@ public struct StateBackendChoice {
 
     /// Where the state is, for messages: a path, or the PostgreSQL schema and target.
     public var location: String { store.location }
+
+    /// "no state in …", naming where this run looked: the file, or the schema and target.
+    public var noStateMessage: String {
+        switch place {
+        case .local(let store): "no state in \(ControlEscape.escaped(store.path))"
+        case .postgres(let store): "no state in PostgreSQL schema \(spec.schema) for target \(ControlEscape.escaped(store.target))"
+        }
+    }
+
+    /// How to reach a shared state, for errors about a missing one.
+    public static let sharedStateHint = "if the state is shared, point this clone at it: a 'state: {backend: postgres, url_env: RECON_STATE_URL}' "
+        + "block in the manifests, or --state-backend postgres with RECON_STATE_URL set (see docs/state.md)"
 
     /// The local history, which the retention pruner removes from; PostgreSQL prunes its own at each write.
     public var localHistory: StateHistory? {

@@ -29,6 +29,7 @@ struct ApplyCommand: Command {
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
             .flag("json", help: "Print one JSON event per line instead of text"),
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
+            .flag("allow-empty-state", help: "Without PLANFILE: plan on no state even when the base already holds the manifests' records (takes them over)"),
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
         ],
@@ -43,6 +44,7 @@ struct ApplyCommand: Command {
     let json: Bool
     let timings: Bool
     let scope: PlanScope
+    let allowEmptyState: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.count <= 1 else { throw ReconError("'apply' takes at most one plan file") }
@@ -57,6 +59,7 @@ struct ApplyCommand: Command {
         json = arguments.has("json")
         timings = arguments.has("timings")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
+        allowEmptyState = arguments.has("allow-empty-state")
         if planFile != nil, !scope.isAll {
             throw ReconError("--target and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole")
         }
@@ -111,7 +114,8 @@ struct ApplyCommand: Command {
             let outcome: PlanRunner.Outcome
             do {
                 outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
+                                         allowEmptyState: allowEmptyState).run()
             } catch where cancellation.reason != nil {
                 // A signal stops git and the refresh; what failed because of it is not the news.
                 return cancelledEarly(cancellation, while: "planning", console: console)

@@ -16,6 +16,7 @@ public enum ReconCLI {
         CommandEntry(RunsCommand.self),
         CommandEntry(RollbackCommand.self),
         CommandEntry(PruneCommand.self),
+        CommandEntry(StateCommand.self),
         CommandEntry(ForceUnlockCommand.self),
     ]
 

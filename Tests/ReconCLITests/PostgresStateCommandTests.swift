@@ -57,10 +57,10 @@ final class PostgresStateCommandTests: XCTestCase {
         }
         assertNoFileHolds(server.password, in: project)
 
-        // --state-backend local overrides the block for one run: an empty local state plans every record.
+        // --state-backend local overrides the block for one run: no local state, and the base holds the records.
         let local = try recon(project, ["plan", "--state-backend", "local"], environment: environment)
-        XCTAssertEqual(local.status, 0, local.stderr)
-        XCTAssertFalse(local.stdout.contains("No changes"), local.stdout)
+        XCTAssertEqual(local.status, 1, local.stderr)
+        XCTAssertTrue(local.stderr.contains("no state in state/recon.state.json"), local.stderr)
     }
 
     func testTheFlagChoosesPostgreSQLWithoutAStateBlockAndAMissingVariableWritesNothing() throws {

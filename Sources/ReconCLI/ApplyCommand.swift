@@ -18,7 +18,7 @@ struct ApplyCommand: Command {
             (as 'recon plan') and asks for confirmation on a terminal; with no terminal it refuses unless
             --auto-approve is given.
 
-            Takes the lock (state/.lock), backs up what the plan touches under state/runs/<run-id>/, then
+            Takes the lock (state/.lock, or the PostgreSQL lock when the state is kept there), backs up what the plan touches under state/runs/<run-id>/, then
             writes schema, creates, updates, links to new records and deletes, in batches; the state is saved
             after every batch. SIGINT or SIGTERM finish the batch in flight, save the state and exit 130.
             """,

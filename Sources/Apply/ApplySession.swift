@@ -40,13 +40,14 @@ public struct ApplySession {
 
     /// Applies `plan`. Without `refreshed` (a saved plan), the plan is first made again and compared (`SavedPlanCheck`).
     /// Error findings refuse the plan unless `allow` names their codes (`CheckRefusal`), before any write.
-    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, lease: Lease, cancellation: CancellationSignal,
+    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, lease: any StateLock, cancellation: CancellationSignal,
                       observer: (any ApplyObserver)?, allow: Set<CheckCode> = []) throws -> Outcome {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
         var manifest = self.manifest
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         let provider = try BaseConnector.open(manifest, environment: environment, batchSize: batchSize, statePath: statePath)
-        let store = StateStore(path: statePath)
+        let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
+        let store = backend.store
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled }, mayWrite: { try lease.verify() })
@@ -76,7 +77,7 @@ public struct ApplySession {
         var notes: [String] = []
         if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }
         try ledger.finish(result.status)
-        let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: store.history)
+        let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory)
             .prune(leaseID: lease.id)
         return Outcome(runID: ledger.id, status: ledger.record.status, counters: result.counters,
                        schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes,

@@ -22,9 +22,12 @@ public struct PlanRunner {
     public var stateDirectory: String
     public var environment: [String: String]
     public var scope: PlanScope
+    /// Plan on no state even when the base holds the manifests' records (`--allow-empty-state`).
+    public var allowEmptyState: Bool
 
     public init(manifestDirectory: String, statePath: String = StateStore.defaultPath, stateDirectory: String = "state",
-                environment: [String: String], scope: PlanScope = .all) {
+                environment: [String: String], scope: PlanScope = .all, allowEmptyState: Bool = false) {
+        self.allowEmptyState = allowEmptyState
         self.manifestDirectory = manifestDirectory
         self.statePath = statePath
         self.stateDirectory = stateDirectory
@@ -37,15 +40,19 @@ public struct PlanRunner {
         var manifest = try timings.measure("manifests") { try ManifestLoader().load(directory: manifestDirectory) }
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
-        let store = StateStore(path: statePath)
+        let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
+        let store = backend.store
         let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
-        try MissingBaseCheck.check(manifest, state: loaded, statePath: statePath)
+        try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state) }
+        if loaded == nil, !allowEmptyState {
+            try EmptyStateCheck.check(manifest, desired: extracted.records, remote: remote, noStateMessage: backend.noStateMessage)
+        }
         try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: state, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
             let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })

@@ -48,8 +48,9 @@ public struct RollbackRunner {
         guard runPlan.target == manifest.target.identifier else {
             throw ReconError("run '\(runID)' applied to \(runPlan.target), but the manifests target \(manifest.target.identifier)")
         }
-        guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else {
-            throw ReconError("there is no state, so nothing from run '\(runID)' can be found to roll back")
+        let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
+        guard let state = try backend.store.load(expectedTarget: manifest.target.identifier) else {
+            throw ReconError("there is no state in \(backend.location), so nothing from run '\(runID)' can be found to roll back")
         }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try provider.refresh(manifest, state: state)

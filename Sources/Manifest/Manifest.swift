@@ -10,6 +10,7 @@ public struct Manifest: Sendable {
     public var policy: PlanPolicy
     /// `checks:`: the level and threshold of each check code.
     public var checks: CheckPolicy = .default
+    public var state: StateSpec
     /// The files read, in the order read.
     public var files: [String]
     /// SHA-256 of every file's name and bytes: a plan records it to notice edited manifests.
@@ -17,13 +18,14 @@ public struct Manifest: Sendable {
 
     public init(target: TargetSpec = .default, tables: [TableSpec] = [], repos: [RepoSpec] = [],
                 protected: [ProtectedSpec] = [], retention: RetentionPolicy = .default, policy: PlanPolicy = .default,
-                files: [String] = [], digest: String = "") {
+                state: StateSpec = .default, files: [String] = [], digest: String = "") {
         self.target = target
         self.tables = tables
         self.repos = repos
         self.protected = protected
         self.retention = retention
         self.policy = policy
+        self.state = state
         self.files = files
         self.digest = digest
     }

@@ -30,6 +30,9 @@ struct ManifestMerger {
             case "checks":
                 guard once(key) else { continue }
                 manifest.checks = CheckPolicy.decode(node, sink: sink)
+            case "state":
+                guard once(key) else { continue }
+                manifest.state = StateSpec.decode(node, sink: sink)
             case "tables":
                 manifest.tables += items(of: node, key: key).compactMap { TableSpec.decode($0, sink: sink) }
             case "repos":

@@ -19,7 +19,7 @@ struct ApplyCommand: Command {
             (as 'recon plan') and asks for confirmation on a terminal; with no terminal it refuses unless
             --auto-approve is given.
 
-            Takes the lock (state/.lock), backs up what the plan touches under state/runs/<run-id>/, then
+            Takes the lock (state/.lock, or the PostgreSQL lock when the state is kept there), backs up what the plan touches under state/runs/<run-id>/, then
             writes schema, creates, updates, links to new records and deletes, in batches; the state is saved
             after every batch. SIGINT or SIGTERM finish the batch in flight, save the state and exit 130.
             """,
@@ -31,6 +31,7 @@ struct ApplyCommand: Command {
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
             .flag("json", help: "Print one JSON event per line instead of text"),
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
+            .flag("allow-empty-state", help: "Without PLANFILE: plan on no state even when the base already holds the manifests' records (takes them over)"),
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
             .option("exclude", value: "TABLE[/KEY]", help: "Without PLANFILE: leave this table or record out; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
@@ -47,6 +48,7 @@ struct ApplyCommand: Command {
     let timings: Bool
     let scope: PlanScope
     let allow: Set<CheckCode>
+    let allowEmptyState: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.count <= 1 else { throw ReconError("'apply' takes at most one plan file") }
@@ -62,6 +64,7 @@ struct ApplyCommand: Command {
         timings = arguments.has("timings")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         allow = try AllowArgument.codes(arguments.all("allow"))
+        allowEmptyState = arguments.has("allow-empty-state")
         if planFile != nil, !scope.isAll {
             throw ReconError("--target, --exclude and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole; make it with 'recon plan --exclude … -out FILE'")
         }
@@ -101,9 +104,10 @@ struct ApplyCommand: Command {
                 EventStream(console: console).wait(notice)
             }
         }
-        let lease: Lease
+        let backend = try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
+        let lease: any StateLock
         do {
-            lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
+            lease = try backend.lock(operation: "apply", layout: layout, wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
         } catch where cancellation.reason != nil {
             return cancelledEarly(cancellation, while: "waiting for the lock", console: console)
         }
@@ -123,7 +127,8 @@ struct ApplyCommand: Command {
             let outcome: PlanRunner.Outcome
             do {
                 outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
+                                         allowEmptyState: allowEmptyState).run()
             } catch where cancellation.reason != nil {
                 // A signal stops git and the refresh; what failed because of it is not the news.
                 return cancelledEarly(cancellation, while: "planning", console: console)

@@ -25,15 +25,8 @@ struct DriftCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        guard let report = try DriftRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                             environment: context.environment).run() else {
-            if format == .json {
-                console.write(DriftRenderer.json(DriftReport(target: "")))
-            } else {
-                console.line("No state yet: nothing was applied, so nothing can have drifted.")
-            }
-            return .success
-        }
+        let report = try DriftRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                     environment: context.environment).run()
         switch format {
         case .json: console.write(DriftRenderer.json(report))
         case .markdown: console.write(DriftRenderer.markdown(report))

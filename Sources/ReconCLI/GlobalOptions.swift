@@ -14,6 +14,8 @@ public struct GlobalOptions: Sendable {
     public var stateDirectory: String { (statePath as NSString).deletingLastPathComponent.isEmpty ? "." : (statePath as NSString).deletingLastPathComponent }
     /// Another Airtable base for this run; overrides RECON_AIRTABLE_BASE and the manifest's base.
     public var baseID: String?
+    /// `local` or `postgres` for this run; overrides the manifests' `state: backend:`.
+    public var stateBackend: String?
 
     public static let defaultManifests = "manifests"
 
@@ -22,6 +24,7 @@ public struct GlobalOptions: Sendable {
         .option("chdir", value: "DIR", help: "Switch to DIR before anything else; relative paths resolve against it"),
         .option("state", value: "FILE", help: "The state file (default: state/recon.state.json); its folder also holds the lock, runs and caches"),
         .option("base-id", value: "ID", help: "Work on this Airtable base instead of the manifest's (beats RECON_AIRTABLE_BASE); it gets its own state file"),
+        .option("state-backend", value: "local|postgres", help: "Keep the state in local files or in PostgreSQL for this run (beats the manifests' state: block)"),
         .flag("no-color", help: "Plain output without colours (also when NO_COLOR is set or output is not a terminal)"),
         .flag("help", short: "h", help: "Show help for the command"),
     ]
@@ -32,6 +35,7 @@ public struct GlobalOptions: Sendable {
         chdir = arguments.value("chdir")
         if let state = arguments.value("state") { statePath = state }
         baseID = arguments.value("base-id")
+        stateBackend = arguments.value("state-backend")
     }
 
     init() {}

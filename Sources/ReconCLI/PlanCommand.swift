@@ -20,6 +20,7 @@ struct PlanCommand: Command {
         options: [
             .option("out", value: "FILE", help: "Save the plan to FILE (canonical JSON)"),
             .flag("detailed-exitcode", help: "Exit 0 when there are no changes, 2 when there are, 1 on error"),
+            .flag("allow-empty-state", help: "Plan on no state even when the base already holds the manifests' records (takes them over)"),
             .option("target", value: "TABLE[/KEY]", help: "Plan only this table, or one record of it (repeatable)", repeatable: true),
             .option("exclude", value: "TABLE[/KEY]", help: "Leave this table, or one record of it, out of the plan; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Plan only records extracted from this repo (repeatable)", repeatable: true),
@@ -38,6 +39,7 @@ struct PlanCommand: Command {
     let scope: PlanScope
     let format: OutputFormat
     let timings: Bool
+    let allowEmptyState: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.isEmpty else {
@@ -48,13 +50,15 @@ struct PlanCommand: Command {
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
         timings = arguments.has("timings")
+        allowEmptyState = arguments.has("allow-empty-state")
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
         if let out { try PlanOutput.check(out, globals: context.globals) }
         let console = context.console
         let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                 stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope).run()
+                                 stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
+                                     allowEmptyState: allowEmptyState).run()
         DiagnosticView(console: console).warnings(outcome.warnings)
         let plan = outcome.plan
         var stages = outcome.timings

@@ -42,13 +42,13 @@ struct PruneCommand: Command {
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
-        let pruner = RetentionPruner(policy: manifest.retention, layout: layout,
-                                     history: StateStore(path: context.globals.statePath).history)
+        let backend = try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
+        let pruner = RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory.map { _ in StateStore(path: context.globals.statePath).history })
         let report: RetentionPruner.Report
         if dryRun {
             report = try pruner.prune(dryRun: true)
         } else {
-            let lease = try Lease.acquire(path: layout.lockPath, operation: "prune", wait: lockTimeout)
+            let lease = try backend.lock(operation: "prune", layout: layout, wait: lockTimeout)
             defer { try? lease.release() }
             for note in lease.notes { console.line(console.style("note:", .yellow) + " " + note, to: .err) }
             report = try pruner.prune(leaseID: lease.id)

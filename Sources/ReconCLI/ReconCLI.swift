@@ -1,5 +1,6 @@
 import Apply
 import Foundation
+import Manifest
 import ReconCore
 
 /// The command line: finds the command, parses its arguments and runs it. No logic of its own.
@@ -16,6 +17,7 @@ public enum ReconCLI {
         CommandEntry(RunsCommand.self),
         CommandEntry(RollbackCommand.self),
         CommandEntry(PruneCommand.self),
+        CommandEntry(StateCommand.self),
         CommandEntry(ForceUnlockCommand.self),
     ]
 
@@ -106,6 +108,13 @@ public enum ReconCLI {
         // base (and its state file) in one place: TargetSelection.
         var environment = environment
         if let baseID = globals.baseID { environment[TargetSelection.baseEnvironment] = baseID }
+        if let backend = globals.stateBackend {
+            guard StateSpec.Backend(rawValue: backend) != nil else {
+                throw ReconError("invalid --state-backend '\(ControlEscape.escaped(backend))'",
+                                 hint: "expected one of: " + StateSpec.Backend.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            environment[StateBackendChoice.backendEnvironment] = backend
+        }
         // apply stops at its own safe points; any other command just exits, after killing git's process groups.
         let interrupts = name == ApplyCommand.configuration.name ? nil : CancellationSignal.install(exitOnSignal: true)
         defer { interrupts?.uninstall() }

@@ -21,14 +21,14 @@ public final class PostgresStateLock {
     }
 
     /// Takes the lock, or throws naming its holder. With `wait`, polls until it is free or `wait`
-    /// seconds have passed.
+    /// seconds have passed; `stopWaiting` (an interrupt) ends the wait early with the same error.
     public static func acquire(_ store: PostgresStateStore, operation: String, ttl: TimeInterval = defaultTTL,
-                               wait: TimeInterval? = nil) throws -> PostgresStateLock {
+                               wait: TimeInterval? = nil, stopWaiting: () -> Bool = { false }) throws -> PostgresStateLock {
         let connection = try store.connect()
         let key = advisoryKey(schema: store.schema.schema, target: store.target)
         let deadline = Date().addingTimeInterval(wait ?? 0)
         while try connection.exec("SELECT pg_try_advisory_lock($1)", [.integer(key)]).text(0, 0) != "t" {
-            guard Date() < deadline else { throw try heldError(store, on: connection) }
+            guard Date() < deadline, !stopWaiting() else { throw try heldError(store, on: connection) }
             Thread.sleep(forTimeInterval: min(0.2, max(deadline.timeIntervalSinceNow, 0.01)))
         }
         let id = UUID().uuidString.lowercased()

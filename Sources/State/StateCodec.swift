@@ -55,6 +55,23 @@ public enum StateCodec {
         return writer.finish()
     }
 
+    /// One managed record as canonical JSON (its table, key, id and values), for `recon state show`.
+    public static func encodeRecord(_ record: ManagedRecord, table: String, key: String) -> [UInt8] {
+        var writer = JSONWriter(pretty: true)
+        writer.beginObject()
+        if !record.adopted.isEmpty {
+            writer.key("adopted")
+            writer.fieldValues(record.adopted)
+        }
+        writer.field("id", record.id)
+        writer.field("key", key)
+        writer.field("table", table)
+        writer.key("values")
+        writer.fieldValues(record.values)
+        writer.endObject()
+        return writer.finish()
+    }
+
     static func writeRecord(_ record: ManagedRecord, to writer: inout JSONWriter) {
         writer.beginObject()
         if !record.adopted.isEmpty {

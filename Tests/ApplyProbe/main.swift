@@ -10,7 +10,8 @@ import State
 //   recon-apply-probe race LOCK START_EPOCH     at START_EPOCH try once; print acquired/refused; hold 2 s
 //   recon-apply-probe wait LOCK WAIT            take the lease waiting up to WAIT seconds
 //   recon-apply-probe cancel [BATCH_SECONDS]    print "ready"; when cancelled, "finish a batch", exit 130
-//   recon-apply-probe apply PROJECT PAUSE       `recon apply --auto-approve --batch-size 1` in PROJECT, pausing
+//   recon-apply-probe apply PROJECT PAUSE       `recon apply --auto-approve --batch-size 1` in PROJECT (its state and
+//                                               lock where its manifests keep them), pausing
 //                                               PAUSE s after each batch: prints "lease ID", "batch N", then
 //                                               "done STATUS" or "failed: ERROR" (exit 1)
 //   recon-apply-probe pg-state URI SCHEMA TARGET SIZE   load or create TARGET's state in PostgreSQL and
@@ -68,14 +69,17 @@ case "apply":
     let project = arguments[1]
     let layout = RunLayout(stateDirectory: project + "/state")
     let statePath = project + "/state/recon.state.json"
+    // The environment passes through, so a manifest's `state:` block can name the PostgreSQL URI's variable.
+    let environment = ProcessInfo.processInfo.environment
     do {
-        let lease = try Lease.acquire(path: layout.lockPath, operation: "apply")
+        let manifest = try ManifestLoader().load(directory: project + "/manifests")
+        let backend = try StateBackendChoice.selected(manifest, statePath: statePath, environment: environment)
+        let lease = try backend.lock(operation: "apply", layout: layout, wait: nil)
         defer { try? lease.release() }
         say("lease \(lease.id)")
         let planned = try PlanRunner(manifestDirectory: project + "/manifests", statePath: statePath,
-                                     stateDirectory: layout.stateDirectory, environment: [:]).run()
-        let manifest = try ManifestLoader().load(directory: project + "/manifests")
-        let session = ApplySession(manifest: manifest, layout: layout, statePath: statePath, environment: [:], batchSize: 1)
+                                     stateDirectory: layout.stateDirectory, environment: environment).run()
+        let session = ApplySession(manifest: manifest, layout: layout, statePath: statePath, environment: environment, batchSize: 1)
         let outcome = try session.apply(planned.plan, refreshed: planned.refreshed, lease: lease, cancellation: CancellationSignal(),
                                         observer: PausingObserver(pause: Double(arguments[2])!))
         say("done \(outcome.status.rawValue)")

@@ -151,7 +151,7 @@ extension ApplierTests {
         harness.addSkill("alpha", "s7", name: "changed seven")
         harness.repo.commit("two changes")
         harness.batchSize = 2
-        let plan = try harness.plan().plan
+        let plan = try harness.plan(allowEmptyState: true).plan
         XCTAssertEqual(plan.recordChanges.filter { $0.action == .adopt }.count, 11)
         let observer = BatchCounter()
         let applier = Applier(plan: plan, manifest: try harness.manifest(), provider: harness.provider(),

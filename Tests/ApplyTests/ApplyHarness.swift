@@ -76,9 +76,9 @@ final class ApplyHarness {
 
     func manifest() throws -> Manifest { try ManifestLoader().load(directory: project.path + "/manifests") }
 
-    func plan() throws -> PlanRunner.Outcome {
+    func plan(allowEmptyState: Bool = false) throws -> PlanRunner.Outcome {
         try PlanRunner(manifestDirectory: project.path + "/manifests", statePath: statePath,
-                       stateDirectory: project.path + "/state", environment: [:]).run()
+                       stateDirectory: project.path + "/state", environment: [:], allowEmptyState: allowEmptyState).run()
     }
 
     func provider() -> SQLiteBase { SQLiteBase(path: database, maxRecordsPerBatch: batchSize) }

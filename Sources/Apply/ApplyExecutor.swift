@@ -24,6 +24,7 @@ final class ApplyExecutor {
     private var schema = RemoteSchema(tables: [])
     /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
     private var deferredLinks: [(table: String, id: String, key: String, fields: [String: FieldValue], state: [String: FieldValue])] = []
+    private var createBatches = 0
 
     enum Stop: Error { case cancelled }
 
@@ -149,7 +150,10 @@ final class ApplyExecutor {
             records.append(cells)
             waiting.append(later)
         }
+        createBatches += 1
+        observer?.createsIntended(CreateIntent(table: tableName, keys: batch.map(\.key), batch: createBatches))
         let results = try provider.upsert(records, in: table, mergeOn: keyField)
+        TestKillPoint.createBatchWritten(createBatches)
         // Preflight found no record under these keys; one made since was updated, not created: keep its before-image.
         let landed = results.compactMap(\.previous)
         if !landed.isEmpty { try keepBeforeImages(tableName, landed) }

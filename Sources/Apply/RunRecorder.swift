@@ -35,6 +35,12 @@ final class RunRecorder: ApplyObserver {
         forward?.recordFinished(outcome)
     }
 
+    func createsIntended(_ intent: CreateIntent) {
+        flush()
+        keep { try ledger.record(intent) }
+        forward?.createsIntended(intent)
+    }
+
     func warning(_ message: String) {
         ledger.warn(message)
         forward?.warning(message)

@@ -4,7 +4,7 @@ import ReconCore
 import Remote
 import State
 
-/// Finds the records a killed run created without living to record them: the keys of its create intents that
+/// Finds the records a killed run created (or adopted) without living to record them: the keys of its intents that
 /// have no outcome, held in the base by a record the state does not know, with exactly the values the run
 /// meant to write (compared as the planner compares). Those are Recon's, so they are put back under management
 /// before planning: a key no longer desired is then deleted (or archived, or forgotten) by `on_delete` instead
@@ -54,7 +54,7 @@ struct InFlightRecovery {
             if run.status == .succeeded || run.status == .succeededWithWarnings { break }
             guard run.status == .interrupted, let pending = pendingIntents(run.directory), !pending.isEmpty,
                   let plan = try? AtomicFile.read(run.directory + "/plan.json").flatMap({ try PlanFile.decode($0) }) else { continue }
-            for change in plan.recordChanges where change.action == .create || change.action == .recreate {
+            for change in plan.recordChanges where [.create, .recreate, .adopt].contains(change.action) {
                 guard pending.contains(Pending(table: change.table, key: change.key)),
                       desiredKeys[change.table]?.contains(change.key) != true, state.records[change.table]?[change.key] == nil,
                       let spec = manifest.table(named: change.table), let intended = change.stateValues,
@@ -62,7 +62,8 @@ struct InFlightRecovery {
                       !claimedIDs.contains(record.id), matches(record, change, spec: spec, state: state, schema: schema)
                 else { continue }
                 claimedIDs.insert(record.id)
-                claims.append(Claim(runID: run.id, table: change.table, key: change.key, record: ManagedRecord(id: record.id, values: intended)))
+                claims.append(Claim(runID: run.id, table: change.table, key: change.key,
+                                    record: ManagedRecord(id: record.id, values: intended, adopted: change.stateAdopted ?? [:])))
             }
         }
         return claims
@@ -88,16 +89,22 @@ struct InFlightRecovery {
         return holders.count == 1 ? holders[0] : nil
     }
 
-    /// Every field holds what the create wrote (protected ones included), and those it left empty are empty.
-    /// Link cells are left out: they hold record ids, and a link to a record created later in the run is written
-    /// by the link pass, which the kill may have cut short.
-    private func matches(_ record: RemoteRecord, _ create: RecordChange, spec: TableSpec, state: StateModel,
+    /// Every managed field holds the value the run meant to record (empty where it meant none), and every field
+    /// the change wrote holds what it wrote (a create's protected ones too). Link cells are left out: they hold
+    /// record ids, and a link to a record created later in the run is written by the link pass, which the kill may
+    /// have cut short.
+    private func matches(_ record: RemoteRecord, _ change: RecordChange, spec: TableSpec, state: StateModel,
                          schema: RemoteSchema) -> Bool {
-        var written: [String: FieldValue] = [:]
-        for field in create.fields { written[field.name] = field.after }
+        var expected = change.stateValues ?? [:]
+        let protected = manifest.protectedFields(of: spec.name)
+        var compared = Set(spec.fields.map(\.name).filter { $0 != spec.key.value && !protected.contains($0) })
+        for field in change.fields {
+            expected[field.name] = field.after
+            compared.insert(field.name)
+        }
         return spec.fields.allSatisfy { field in
-            field.type.linkedTable != nil || FieldComparison.equal(
-                written[field.name], record.fields[remoteName(field.name, spec: spec, state: state, schema: schema)], type: field.type)
+            !compared.contains(field.name) || field.type.linkedTable != nil || FieldComparison.equal(
+                expected[field.name], record.fields[remoteName(field.name, spec: spec, state: state, schema: schema)], type: field.type)
         }
     }
 

@@ -85,7 +85,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Appends and fsyncs a create intent before its batch is sent (write-ahead), so a kill after the base
     /// committed the batch but before its outcomes still leaves the keys on record (`InFlightRecovery`).
-    public func record(_ intent: CreateIntent) throws {
+    public func record(_ intent: BatchIntent) throws {
         try lock.withLock {
             guard outcomesDescriptor >= 0 else { throw ReconError("run \(current.id) is finished; its outcomes are closed") }
             try RunLedger.writeAll(intent.line(), to: outcomesDescriptor, path: outcomesPath)
@@ -168,18 +168,18 @@ public final class RunLedger: @unchecked Sendable {
     }
 
     /// The outcomes and the create intents of a run, each in the order written.
-    public static func entries(runDirectory: String) throws -> (outcomes: [EntityOutcome], intents: [CreateIntent]) {
+    public static func entries(runDirectory: String) throws -> (outcomes: [EntityOutcome], intents: [BatchIntent]) {
         let path = "\(runDirectory)/\(RunLayout.outcomesFileName)"
         guard let bytes = try AtomicFile.read(path) else { return ([], []) }
         var outcomes: [EntityOutcome] = []
-        var intents: [CreateIntent] = []
+        var intents: [BatchIntent] = []
         var start = 0
         var number = 0
         while let end = bytes[start...].firstIndex(of: 0x0A) {
             number += 1
             if let outcome = EntityOutcome(line: bytes[start..<end]) {
                 outcomes.append(outcome)
-            } else if let intent = CreateIntent(line: bytes[start..<end]) {
+            } else if let intent = BatchIntent(line: bytes[start..<end]) {
                 intents.append(intent)
             } else {
                 throw ReconError("\(path):\(number): not an outcome line", hint: "the run folder was edited or damaged")

@@ -35,10 +35,10 @@ final class RunRecorder: ApplyObserver {
         forward?.recordFinished(outcome)
     }
 
-    func createsIntended(_ intent: CreateIntent) {
+    func batchIntended(_ intent: BatchIntent) {
         flush()
         keep { try ledger.record(intent) }
-        forward?.createsIntended(intent)
+        forward?.batchIntended(intent)
     }
 
     func warning(_ message: String) {

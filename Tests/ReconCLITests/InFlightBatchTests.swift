@@ -13,10 +13,10 @@ final class InFlightBatchTests: XCTestCase {
         return project
     }
 
-    /// Applies with the test-only hook: SIGKILL right after create batch `batch` reached the base, before its outcomes.
-    private func killedApply(_ project: CLIProject, afterCreateBatch batch: Int = 2) throws {
+    /// Applies with the test-only hook: SIGKILL right after batch `batch` reached the base, before its outcomes.
+    private func killedApply(_ project: CLIProject, afterBatch batch: Int = 2) throws {
         let result = try ReconProcess.run(["apply", "--auto-approve", "--allow", "RC101", "--batch-size", "4"], in: project.path,
-                                          environment: ["RECON_TEST_KILL_AFTER_CREATE_BATCH": "\(batch)"])
+                                          environment: ["RECON_TEST_KILL_AFTER_BATCH": "\(batch)"])
         XCTAssertNotEqual(result.status, 0, "the hook kills the run: \(result.stdout)")
     }
 
@@ -31,7 +31,7 @@ final class InFlightBatchTests: XCTestCase {
         try killedApply(project)
         XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), ["4"])
         // Run 2: would adopt those 4 at its end, but dies after the next 4 skills reach the base.
-        try killedApply(project, afterCreateBatch: 1)
+        try killedApply(project, afterBatch: 1)
         XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), ["8"])
 
         removeAllSkills(project, count: 8)
@@ -81,6 +81,22 @@ final class InFlightBatchTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("4 to delete"), plan.stdout)
         let apply = try project.recon("apply", "plan.json", "--allow", "RC101")
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), ["0"])
+    }
+
+    /// Run 2 adopts run 1's records with new values and dies after writing them: run 2's intent claims them.
+    func testRecordsAdoptedWithNewValuesByAKilledRunAreDeletedWhenNoLongerDesired() throws {
+        let project = project(skills: 4)
+        try killedApply(project)
+        for index in 0..<4 { project.skill("p0", "s\(index)", title: "renamed") }
+        project.repo.commit("renamed")
+        try killedApply(project, afterBatch: 1)
+        XCTAssertEqual(project.sql("SELECT DISTINCT Name FROM Skills"), ["renamed"], "the adoption reached the base")
+
+        removeAllSkills(project, count: 4)
+        let plan = try project.recon("plan")
+        XCTAssertTrue(plan.stdout.contains("4 to delete"), plan.stdout)
+        XCTAssertEqual(try project.recon("apply", "--auto-approve", "--allow", "RC101").status, 0)
         XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), ["0"])
     }
 }

@@ -24,6 +24,8 @@ final class ApplyExecutor {
     private var schema = RemoteSchema(tables: [])
     /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
     private var deferredLinks: [(table: String, id: String, key: String, fields: [String: FieldValue], state: [String: FieldValue])] = []
+    private var writtenBatches = 0
+    private var intents = 0
 
     enum Stop: Error { case cancelled }
 
@@ -174,7 +176,10 @@ final class ApplyExecutor {
             records.append(cells)
             waiting.append(later)
         }
+        intend(.create, tableName, batch)
         let results = try provider.upsert(records, in: table, mergeOn: keyField)
+        writtenBatches += 1
+        TestKillPoint.batchWritten(writtenBatches)
         // Preflight found no record under these keys; one made since was updated, not created: keep its before-image.
         let landed = results.compactMap(\.previous)
         if !landed.isEmpty { try keepBeforeImages(tableName, landed) }
@@ -220,7 +225,10 @@ final class ApplyExecutor {
             for name in change.clears { cells[name] = .some(nil) }
             if !cells.isEmpty { updates.append(RecordUpdate(id: id, fields: cells)) }
         }
+        intend(.adopt, tableName, batch.filter { $0.action == .adopt })
         if !updates.isEmpty { _ = try provider.update(updates, in: table) }
+        writtenBatches += 1
+        TestKillPoint.batchWritten(writtenBatches)
         var changes: [StateChange] = []
         for change in batch {
             guard let id = change.remoteID else { continue }
@@ -305,6 +313,13 @@ final class ApplyExecutor {
             let found = TableState(id: table.id, fields: fields)
             return state.tables[spec.name] == found ? nil : .putTable(name: spec.name, table: found)
         }
+    }
+
+    /// The write-ahead line of a batch that puts records under management (see `InFlightRecovery`).
+    private func intend(_ action: RecordAction, _ tableName: String, _ changes: some Collection<RecordChange>) {
+        guard !changes.isEmpty else { return }
+        intents += 1
+        observer?.batchIntended(BatchIntent(action: action, table: tableName, keys: changes.map(\.key), batch: intents))
     }
 
     /// Before every batch: a lost lock fails the run, a cancellation stops it.

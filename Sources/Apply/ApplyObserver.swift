@@ -9,10 +9,13 @@ public protocol ApplyObserver: AnyObject {
     func batchFinished(_ phase: ApplyPhase, done: Int, total: Int)
     func recordFinished(_ outcome: EntityOutcome)
     func warning(_ message: String)
+    /// A batch of creates or adoptions is about to be sent: on record (durably) before the base can hold it.
+    func batchIntended(_ intent: BatchIntent)
 }
 
 extension ApplyObserver {
     public func batchWritten(_ phase: ApplyPhase) {}
+    public func batchIntended(_ intent: BatchIntent) {}
 }
 
 public enum ApplyPhase: String, Sendable, CaseIterable {

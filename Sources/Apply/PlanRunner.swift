@@ -53,15 +53,19 @@ public struct PlanRunner {
         if loaded == nil, !allowEmptyState {
             try EmptyStateCheck.check(manifest, desired: extracted.records, remote: remote, noStateMessage: backend.noStateMessage)
         }
-        try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: state, remote: remote, scope: scope))
+        // The state planned against: with the records a killed run created but never recorded.
+        let (planState, recovered) = InFlightRecovery(runsDirectory: RunLayout(stateDirectory: stateDirectory).runsDirectory, manifest: manifest)
+            .recover(state, desired: extracted.records, schema: remote.schema, records: remote.records)
+        try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: planState, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
             let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
-            return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
+            return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: planState, remote: remote,
                                               scope: scope, repoCommits: commits))
         }
         let planned = try timings.measure("diff") { try makePlan(extracted) }
         let (extraction, plan) = try desired.confirm(extracted, planned, plan: makePlan)
-        return Outcome(manifest: manifest, state: state, plan: plan, warnings: extraction.diagnostics, timings: timings,
+        let notes = recovered.map { Diagnostic(.note, at: nil, $0) }
+        return Outcome(manifest: manifest, state: planState, plan: plan, warnings: notes + extraction.diagnostics, timings: timings,
                        refreshed: Refreshed(snapshot: remote, state: loaded))
     }
 

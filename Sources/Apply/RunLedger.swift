@@ -83,6 +83,16 @@ public final class RunLedger: @unchecked Sendable {
 
     public func record(_ outcome: EntityOutcome) throws { try record([outcome]) }
 
+    /// Appends and fsyncs a create intent before its batch is sent (write-ahead), so a kill after the base
+    /// committed the batch but before its outcomes still leaves the keys on record (`InFlightRecovery`).
+    public func record(_ intent: BatchIntent) throws {
+        try lock.withLock {
+            guard outcomesDescriptor >= 0 else { throw ReconError("run \(current.id) is finished; its outcomes are closed") }
+            try RunLedger.writeAll(intent.line(), to: outcomesDescriptor, path: outcomesPath)
+            if fsync(outcomesDescriptor) != 0 { throw RunLedger.failure("cannot flush", outcomesPath) }
+        }
+    }
+
     /// Makes the batch's outcomes durable (fsync), counts the batch (unless it only wrote the state)
     /// and rewrites the ledger.
     public func batchCompleted(countingBatch: Bool = true, at date: Date = Date()) throws {
@@ -154,20 +164,29 @@ public final class RunLedger: @unchecked Sendable {
     /// Every outcome of a run, in the order written. A last line cut short by a crash is left out;
     /// any other bad line is an error naming its line number.
     public static func outcomes(runDirectory: String) throws -> [EntityOutcome] {
+        try entries(runDirectory: runDirectory).outcomes
+    }
+
+    /// The outcomes and the create intents of a run, each in the order written.
+    public static func entries(runDirectory: String) throws -> (outcomes: [EntityOutcome], intents: [BatchIntent]) {
         let path = "\(runDirectory)/\(RunLayout.outcomesFileName)"
-        guard let bytes = try AtomicFile.read(path) else { return [] }
+        guard let bytes = try AtomicFile.read(path) else { return ([], []) }
         var outcomes: [EntityOutcome] = []
+        var intents: [BatchIntent] = []
         var start = 0
         var number = 0
         while let end = bytes[start...].firstIndex(of: 0x0A) {
             number += 1
-            guard let outcome = EntityOutcome(line: bytes[start..<end]) else {
+            if let outcome = EntityOutcome(line: bytes[start..<end]) {
+                outcomes.append(outcome)
+            } else if let intent = BatchIntent(line: bytes[start..<end]) {
+                intents.append(intent)
+            } else {
                 throw ReconError("\(path):\(number): not an outcome line", hint: "the run folder was edited or damaged")
             }
-            outcomes.append(outcome)
             start = end + 1
         }
-        return outcomes
+        return (outcomes, intents)
     }
 
     /// The runs under `runsDirectory`, newest first, with interrupted runs told apart. `lockPath`

@@ -35,6 +35,12 @@ final class RunRecorder: ApplyObserver {
         forward?.recordFinished(outcome)
     }
 
+    func batchIntended(_ intent: BatchIntent) {
+        flush()
+        keep { try ledger.record(intent) }
+        forward?.batchIntended(intent)
+    }
+
     func warning(_ message: String) {
         ledger.warn(message)
         forward?.warning(message)

@@ -35,12 +35,15 @@ struct SavedPlanCheck {
     /// The derived plan, and the findings the checks make now of the saved plan's changes.
     private func replan(_ plan: Plan, state: StateModel, preflight: Applier.Preflight) throws -> (Plan, [CheckFinding]) {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
+        let first = try desired.extract(rereadingReposOf: plan)
+        // As planning did: with the records a killed run created but never recorded (those the plan touches were read).
+        let (state, _) = InFlightRecovery(runsDirectory: RunLayout(stateDirectory: stateDirectory).runsDirectory, manifest: manifest)
+            .recover(state, desired: first.records, schema: preflight.before.schema, records: preflight.read.mapValues { Array($0.values) })
         let derive = { (extraction: ExtractResult) throws -> Plan in
             try PlanDerivation.derive(plan, manifest: manifest, desired: extraction.records, state: state,
                                       schema: preflight.before.schema, records: preflight.read,
                                       repoCommits: Self.commits(extraction))
         }
-        let first = try desired.extract(rereadingReposOf: plan)
         let (extraction, derived) = try desired.confirm(first, try derive(first), plan: derive)
         let now = Self.commits(extraction)
         let moved = plan.repoCommits.sorted { $0.key < $1.key }.compactMap { repo, commit -> String? in

@@ -4,8 +4,8 @@ import ReconCore
 /// When two values of a field count as the same: the one place the planner (and so drift) decides it.
 /// Values compare by meaning, since a base gives values back in its own spelling: date-times as instants
 /// (any offset, fractional seconds), numbers at the field's precision, multiple selects as a set of choices.
-enum FieldComparison {
-    static func equal(_ a: FieldValue?, _ b: FieldValue?, type: FieldType) -> Bool {
+public enum FieldComparison {
+    public static func equal(_ a: FieldValue?, _ b: FieldValue?, type: FieldType) -> Bool {
         let a = a?.normalized
         let b = b?.normalized
         if a == b { return true }

@@ -91,6 +91,22 @@ final class RunLedgerTests: XCTestCase {
                        [outcome("a"), outcome("b", .update, .failed, error: "bad \"value\""), outcome("c", .delete)])
     }
 
+    func testIntentLinesAreReadApartFromOutcomesAndCountNowhere() throws {
+        let temp = TemporaryDirectory()
+        let ledger = try RunLedger.start(runsDirectory: temp.path, operation: .apply, planDigest: "d", target: "t",
+                                         leaseID: nil, at: t0)
+        let intent = BatchIntent(action: .create, table: "Skills", keys: ["a", "b"], batch: 1)
+        try ledger.record(intent)
+        try ledger.record(outcome("a"))
+        try ledger.batchCompleted()
+        let text = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: ledger.outcomesPath)), as: UTF8.self)
+        XCTAssertEqual(text.split(separator: "\n").first, #"{"batch":1,"intent":"create","keys":["a","b"],"table":"Skills"}"#)
+        let entries = try RunLedger.entries(runDirectory: ledger.directory)
+        XCTAssertEqual(entries.intents, [intent])
+        XCTAssertEqual(entries.outcomes, [outcome("a")])
+        XCTAssertEqual(ledger.record.counters.created, 1)
+    }
+
     func testATornLastOutcomeLineIsIgnoredAndABadLineIsAnError() throws {
         let temp = TemporaryDirectory()
         let ledger = try RunLedger.start(runsDirectory: temp.path, operation: .apply, planDigest: "d", target: "t",

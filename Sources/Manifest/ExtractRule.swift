@@ -47,7 +47,7 @@ extension ExtractRule {
 
     static func decode(_ node: Node, repo: String, sink: DiagnosticSink) -> ExtractRule? {
         guard let probe = MappingReader(node, context: "an extract rule of repo '\(repo)'", sink: sink) else { return nil }
-        let table = probe.string("table", required: true)
+        let table = probe.name("table", what: "the table name", required: true)
         let context = table.map { "the '\($0.value)' rule of repo '\(repo)'" } ?? "an extract rule of repo '\(repo)'"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
@@ -63,7 +63,7 @@ extension ExtractRule {
         let each = reader.string("each").map { KeyPath.split($0.value) }
         var mappings: [FieldMapping] = []
         if let fields = reader.mapping("fields", context: "the fields of \(context)", required: true) {
-            for entry in fields.entries {
+            for entry in fields.entries where NameLimit.check(entry.key, what: "the field name in \(fields.context)", sink: sink) {
                 if let mapping = FieldMapping.decode(field: entry.key, entry.value, context: context, sink: sink) {
                     mappings.append(mapping)
                 }

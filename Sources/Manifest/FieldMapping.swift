@@ -72,6 +72,7 @@ extension FieldMapping {
             }
             let name = String(text.dropFirst())
             guard let builtin = Builtin(rawValue: name) else {
+                guard NameLimit.check(Located(text, at: node.location), what: "the built-in for \(what)", sink: sink) else { return nil }
                 let names = Builtin.allCases.map { "$" + $0.rawValue }
                 let hint = Suggestion.hint(text, among: names, known: "built-ins: " + names.joined(separator: " "))
                 sink.error(node.location, "unknown built-in '\(text)' for \(what)", hint: hint)
@@ -87,7 +88,7 @@ extension FieldMapping {
             }
             return FieldMapping(field: field, source: .constant(constant))
         }
-        if let table = reader.string("link") {
+        if let table = reader.name("link", what: "the linked table name") {
             let by = reader.string("by")
             let from = reader.string("from")
             let key = reader.string("key")
@@ -101,7 +102,7 @@ extension FieldMapping {
                 return nil
             default:
                 if let by, by.value != "ancestor", by.value != "key" {
-                    sink.error(by.location, "invalid value '\(by.value)' for 'by' in \(what)", hint: "expected one of: ancestor, key")
+                    sink.error(by.location, "invalid value '\(NameLimit.shown(by.value))' for 'by' in \(what)", hint: "expected one of: ancestor, key")
                 } else {
                     sink.error(node.location, "\(what) gives more than one of 'by: ancestor', 'from' and 'key'")
                 }

@@ -28,7 +28,7 @@ extension FieldSpec {
 
     static func decode(_ node: Node, table: String, sink: DiagnosticSink) -> FieldSpec? {
         guard let probe = MappingReader(node, context: "a field of table '\(table)'", sink: sink) else { return nil }
-        let name = probe.string("name", required: true)
+        let name = probe.name("name", what: "the field name", required: true)
         let context = name.map { "field '\($0.value)' of table '\(table)'" } ?? "a field of table '\(table)'"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
@@ -61,7 +61,7 @@ extension FieldSpec {
             let values = choices.map(\.value)
             type = typeName.value == .singleSelect ? .singleSelect(choices: values) : .multipleSelects(choices: values)
         case .multipleRecordLinks:
-            let linked = inner.string("table", required: true)
+            let linked = inner.name("table", what: "the linked table name", required: true)
             linkLocation = linked?.location
             type = .multipleRecordLinks(table: linked?.value ?? "")
         }

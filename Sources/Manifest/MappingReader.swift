@@ -44,6 +44,7 @@ struct MappingReader {
                 continue
             }
             guard !allowed.contains(name) else { continue }
+            guard NameLimit.check(Located(name, at: pair.key.location), what: "a key in \(context)", sink: sink) else { continue }
             let hint = Suggestion.hint(name, among: allowed, known: "expected one of: " + allowed.joined(separator: ", "))
             sink.error(pair.key.location, "unknown key '\(name)' in \(context)", hint: hint)
         }
@@ -142,6 +143,7 @@ struct MappingReader {
         guard let text = string(key, required: required) else { return nil }
         if let value = T(rawValue: text.value) { return Located(value, at: text.location) }
         let allowed = T.allCases.map(\.rawValue)
+        guard NameLimit.check(text, what: "the value of '\(key)' in \(context)", sink: sink) else { return nil }
         let hint = Suggestion.hint(text.value, among: allowed, known: "expected one of: " + allowed.joined(separator: ", "))
         sink.error(text.location, "invalid value '\(text.value)' for '\(key)' in \(context)", hint: hint)
         return nil

@@ -39,7 +39,7 @@ extension RepoSpec {
 
     static func decode(_ node: Node, sink: DiagnosticSink) -> RepoSpec? {
         guard let probe = MappingReader(node, context: "a repo", sink: sink) else { return nil }
-        let name = probe.string("name", required: true)
+        let name = probe.name("name", what: "the repo name", required: true)
         let context = name.map { "repo '\($0.value)'" } ?? "a repo"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)

@@ -60,7 +60,7 @@ extension ExtractRule {
         if let root, root.value.hasPrefix("/") {
             sink.error(root.location, "'root' must be relative to the matched file's folder, found '\(root.value)'")
         }
-        let each = reader.string("each").map { KeyPath.split($0.value) }
+        let each = reader.string("each").flatMap { KeyPath.parse($0, what: "'each' in \(context)", sink: sink) }
         var mappings: [FieldMapping] = []
         if let fields = reader.mapping("fields", context: "the fields of \(context)", required: true) {
             for entry in fields.entries where NameLimit.check(entry.key, what: "the field name in \(fields.context)", sink: sink) {
@@ -83,5 +83,16 @@ extension ExtractRule {
 public enum KeyPath {
     public static func split(_ text: String) -> [String] {
         text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The segments of `text`, or nil with an error at its place when one is empty (`""`, `a..b`,
+    /// `a.`): such a path names no key and would silently read nothing.
+    static func parse(_ text: Located<String>, what: String, sink: DiagnosticSink) -> [String]? {
+        let segments = split(text.value)
+        guard segments.contains(where: \.isEmpty) else { return segments }
+        let problem = text.value.isEmpty ? "is empty" : "has an empty segment"
+        sink.error(text.location, "key path '\(NameLimit.shown(text.value))' for \(what) \(problem)",
+                   hint: "separate key names with single dots: author.name, tags.0")
+        return nil
     }
 }

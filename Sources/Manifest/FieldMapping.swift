@@ -68,7 +68,8 @@ extension FieldMapping {
         let what = "field '\(field.value)' in \(context)"
         if let text = node.scalar, !node.isNull {
             guard text.hasPrefix("$") else {
-                return FieldMapping(field: field, source: .keyPath(KeyPath.split(text)))
+                let path = KeyPath.parse(Located(text, at: node.location), what: what, sink: sink)
+                return path.map { FieldMapping(field: field, source: .keyPath($0)) }
             }
             let name = String(text.dropFirst())
             guard let builtin = Builtin(rawValue: name) else {
@@ -95,7 +96,9 @@ extension FieldMapping {
             let resolution: LinkSource.Resolution
             switch (by?.value, from, key) {
             case ("ancestor", nil, nil), (nil, nil, nil): resolution = .ancestor
-            case (nil, let from?, nil), ("key", let from?, nil): resolution = .keyPath(KeyPath.split(from.value))
+            case (nil, let from?, nil), ("key", let from?, nil):
+                guard let path = KeyPath.parse(from, what: what, sink: sink) else { return nil }
+                resolution = .keyPath(path)
             case (nil, nil, let key?), ("key", nil, let key?): resolution = .key(key.value)
             case ("key", nil, nil):
                 sink.error(by?.location, "'by: key' in \(what) needs 'from' (a key path) or 'key' (a fixed key)")
@@ -111,7 +114,7 @@ extension FieldMapping {
             return FieldMapping(field: field, source: .link(LinkSource(table: table, by: resolution)))
         }
         if let from = reader.string("from") {
-            return FieldMapping(field: field, source: .keyPath(KeyPath.split(from.value)))
+            return KeyPath.parse(from, what: what, sink: sink).map { FieldMapping(field: field, source: .keyPath($0)) }
         }
         sink.error(node.location, "\(what) needs a key path, a $built-in, {const: value} or {link: Table}")
         return nil

@@ -61,6 +61,16 @@ struct MappingReader {
         return Self.string(found, what: "'\(key)' in \(context)", sink: sink)
     }
 
+    /// Like `string`, but a key written with nothing (`path:`, `path: ~`) is an error at the key,
+    /// for keys where an empty value would otherwise read as "not given".
+    func nonNullString(_ key: String) -> Located<String>? {
+        if let pair = pairs.first(where: { $0.key.scalar == key }), pair.value.isNull {
+            sink.error(pair.key.location, "'\(key)' in \(context) is empty", hint: "give a value, or remove the key")
+            return nil
+        }
+        return string(key)
+    }
+
     /// A non-empty scalar as written; the text of `no`, `0755` or `1e3` stays as typed.
     static func string(_ node: Node, what: String, sink: DiagnosticSink) -> Located<String>? {
         guard let text = node.scalar else {

@@ -50,7 +50,7 @@ public struct ManifestLoader {
         manifest.files = sources.map(\.path)
         manifest.digest = digest.hexDigest()
         // A file that failed to load may have declared the target and any table: checks that
-        // would only echo its absence are skipped (see docs/manifest.md, "Errors").
+        // would only echo its absence are skipped (see docs/manifest.md).
         let unknown = failed ? ManifestValidator.Unknown(tables: true, target: !merger.hasTarget) : .none
         ManifestValidator(sink: sink, unknown: unknown).validate(manifest)
         if sink.hasErrors { throw DiagnosticsError(sink.diagnostics) }

@@ -3,6 +3,7 @@ import PackageDescription
 
 // One target per pipeline stage; dependencies point one way:
 // CLI → Apply → Plan → (State, Remote, Extract) → Manifest → YAML → ReconCore.
+// Postgres (libpq plumbing) sits beside ReconCore; State may depend on it.
 let package = Package(
     name: "Recon",
     products: [
@@ -13,12 +14,14 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "ReconCore", dependencies: ["CCrypto"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "ReconCore"]),
         .target(name: "YAML", dependencies: ["CYAML", "ReconCore"]),
         .target(name: "Manifest", dependencies: ["YAML", "ReconCore"]),
         .target(name: "Remote", dependencies: ["ReconCore"]),
-        .target(name: "State", dependencies: ["ReconCore"]),
+        .target(name: "State", dependencies: ["ReconCore", "Postgres"]),
         .target(name: "SQLiteBase", dependencies: ["Remote", "ReconCore", "CSQLite"]),
         .target(name: "AirtableBase", dependencies: ["Remote", "ReconCore"]),
         .target(name: "Extract", dependencies: ["Manifest", "YAML", "ReconCore"]),
@@ -45,6 +48,7 @@ let package = Package(
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HostileCorpusTests", dependencies: ["Plan", "Extract", "Manifest", "YAML", "State", "SQLiteBase", "ReconCore", "TestSupport"],
                     exclude: ["Corpus"]),
     ]

@@ -73,6 +73,13 @@ public final class AirtableBase: BaseProvider {
         try translate { try schemaWriter().updateTable(table, description: description) }
     }
 
+    public func updateTable(_ table: RemoteTable, name: String) throws {
+        try translate {
+            try schemaWriter().renameTable(table, to: name)
+            catalog = nil
+        }
+    }
+
     public func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
         try translate { try schemaWriter().updateField(field, in: table, description: description) }
     }

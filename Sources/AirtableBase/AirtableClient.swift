@@ -28,7 +28,8 @@ final class AirtableClient: @unchecked Sendable {
     init(configuration: AirtableConfiguration, limiter: AirtableRateLimiter? = nil) {
         self.configuration = configuration
         self.limiter = limiter ?? AirtableRateLimiter.shared(
-            baseID: configuration.baseID, apiURL: configuration.apiURL, requestsPerSecond: configuration.requestsPerSecond)
+            baseID: configuration.baseID, apiURL: configuration.apiURL, requestsPerSecond: configuration.requestsPerSecond,
+            paceFolder: configuration.paceFolder)
         transport = AirtableTransport(timeout: configuration.timing.requestTimeout)
     }
 
@@ -44,10 +45,11 @@ final class AirtableClient: @unchecked Sendable {
             let ticket = limiter.acquire(sleep: timing.sleep)
             count { $0.requests += 1 }
             let failure: AirtableFailure
-            let outcome = transport.perform(request)
-            limiter.finished(ticket)
+            // A write, or any retry, never rides a connection the server may have closed meanwhile.
+            let outcome = transport.perform(request, freshConnection: body != nil || attempt > 0)
             switch outcome {
             case .success(let response) where (200..<300).contains(response.status):
+                limiter.finished(ticket, .answered)
                 do {
                     return try JSONParser.parse(Array(response.body))
                 } catch {
@@ -57,21 +59,42 @@ final class AirtableClient: @unchecked Sendable {
                 failure = AirtableFailure(method: method, path: path, cause: parseError(response))
                 if response.status == 429 {
                     count { $0.throttled += 1 }
-                    limiter.hold(for: timing.penaltySeconds)
+                    limiter.finished(ticket, .throttled(penalty: Self.retryAfter(response) ?? timing.penaltySeconds))
                 } else if response.status >= 500 {
                     count { $0.failures += 1 }
+                    limiter.finished(ticket, .failed)
                 } else {
+                    limiter.finished(ticket, .answered)
                     throw failure
                 }
             case .failure(let error):
                 count { $0.failures += 1 }
+                limiter.finished(ticket, .failed)
                 failure = AirtableFailure(method: method, path: path, cause: .transport(describe(error)))
             }
             guard attempt < timing.maxRetries else { throw failure }
-            if failure.status != 429 { timing.sleep(timing.backoff(attempt: attempt)) }
+            // After a 429 the limiter holds every request until the penalty is over (and says so).
+            if failure.status != 429 {
+                let delay = timing.backoff(attempt: attempt)
+                WaitNotice.report(WaitNotice(seconds: delay, reason: "\(Self.summary(failure)) from Airtable base "
+                    + "\(configuration.baseID); retry \(attempt + 1) of \(timing.maxRetries)"))
+                timing.sleep(delay)
+            }
             attempt += 1
             count { $0.retries += 1 }
         }
+    }
+
+    /// A 429's `Retry-After` in seconds, when the server sent one.
+    static func retryAfter(_ response: AirtableTransport.Response) -> Double? {
+        guard let text = response.headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)),
+              seconds.isFinite, seconds >= 0 else { return nil }
+        return min(seconds, 3600)
+    }
+
+    /// `HTTP 503` or `no answer`, for a wait notice.
+    private static func summary(_ failure: AirtableFailure) -> String {
+        failure.status.map { "HTTP \($0)" } ?? "no answer"
     }
 
     // MARK: Internals

@@ -73,7 +73,7 @@ public struct AirtableTiming: Sendable {
     /// How waiting is done; injectable so tests can record waits.
     public var sleep: @Sendable (Double) -> Void
 
-    public init(requestTimeout: Double = 30, penaltySeconds: Double = 30, backoffBase: Double = 1,
+    public init(requestTimeout: Double = 10, penaltySeconds: Double = 30, backoffBase: Double = 1,
                 backoffCap: Double = 16, maxRetries: Int = 5,
                 sleep: @escaping @Sendable (Double) -> Void = { if $0 > 0 { Thread.sleep(forTimeInterval: $0) } }) {
         self.requestTimeout = requestTimeout
@@ -104,12 +104,15 @@ public struct AirtableConfiguration: Sendable {
     public var timing: AirtableTiming
     /// Table name → fields whose values may be coerced (`typecast: true` in the manifests).
     public var typecastFields: [String: Set<String>]
+    /// Where the pace file of the base is shared with other Recon processes (`state/cache/airtable-pace`).
+    public var paceFolder: String?
 
     public static let defaultRequestsPerSecond = 5.0
 
     public init(baseID: String, apiURL: URL, token: AirtableToken,
                 requestsPerSecond: Double = AirtableConfiguration.defaultRequestsPerSecond,
-                timing: AirtableTiming = .standard, typecastFields: [String: Set<String>] = [:]) {
+                timing: AirtableTiming = .standard, typecastFields: [String: Set<String>] = [:], paceFolder: String? = nil) {
+        self.paceFolder = paceFolder
         self.baseID = baseID
         self.apiURL = apiURL
         self.token = token

@@ -20,7 +20,7 @@ struct AirtableSchemaWriter {
         var now: [JSONValue] = [AirtableFieldCodec.fieldJSON(key, linkedTableID: nil)]
         var later: [FieldDefinition] = []
         for field in definition.fields where field.name != definition.keyField {
-            if field.type == "multipleRecordLinks" {
+            if field.type == .multipleRecordLinks {
                 guard let target = field.linkedTable.flatMap(schema.table(named:)), target.name != definition.name else {
                     later.append(field)
                     continue
@@ -49,7 +49,7 @@ struct AirtableSchemaWriter {
 
     func createField(_ definition: FieldDefinition, in table: RemoteTable, newTable: RemoteTable? = nil) throws -> RemoteField {
         var linked: String?
-        if definition.type == "multipleRecordLinks" {
+        if definition.type == .multipleRecordLinks {
             guard let name = definition.linkedTable else {
                 throw ReconError("link field '\(definition.name)' does not name the table it links to")
             }
@@ -66,7 +66,7 @@ struct AirtableSchemaWriter {
             return field
         } catch let failure as AirtableFailure where failure.type == "DUPLICATE_OR_EMPTY_FIELD_NAME" {
             let current = try AirtableSchemaReader(client: client).schema().table(id: table.id)
-            guard let existing = current?.field(named: definition.name), existing.type == definition.type else {
+            guard let existing = current?.field(named: definition.name), existing.type == .declarable(definition.type) else {
                 throw failure.reconError
             }
             return existing
@@ -75,6 +75,10 @@ struct AirtableSchemaWriter {
 
     func updateTable(_ table: RemoteTable, description: String?) throws {
         _ = try client.send("PATCH", "\(tablesPath)/\(table.id)", body: ["description": description.map(JSONValue.string) ?? .null])
+    }
+
+    func renameTable(_ table: RemoteTable, to name: String) throws {
+        _ = try client.send("PATCH", "\(tablesPath)/\(table.id)", body: ["name": .string(name)])
     }
 
     /// Airtable's field update takes a name and a description, nothing else; each is sent alone

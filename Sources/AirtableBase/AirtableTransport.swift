@@ -5,6 +5,11 @@ import FoundationNetworking
 
 /// One HTTP exchange over URLSession, made synchronous because the provider protocol is.
 /// Redirects are refused so the Authorization header is never replayed to another host.
+///
+/// A request sent on a kept-alive connection that the server closes before answering is resent at
+/// once by the HTTP stack (libcurl), outside the limiter and without its body, which the server then
+/// waits for. So writes and retries go on a session of their own where every request says
+/// `Connection: close`: nothing is ever reused there, so nothing is resent but by the client.
 final class AirtableTransport: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
     struct Response {
         var status: Int
@@ -12,7 +17,10 @@ final class AirtableTransport: NSObject, URLSessionTaskDelegate, @unchecked Send
         var body: Data
     }
 
-    private var session: URLSession!
+    /// Reads on their first attempt: connections kept alive between them.
+    private var pooled: URLSession!
+    /// Writes and retries: a new connection each.
+    private var fresh: URLSession!
 
     init(timeout: Double) {
         super.init()
@@ -22,15 +30,23 @@ final class AirtableTransport: NSObject, URLSessionTaskDelegate, @unchecked Send
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+        configuration.httpShouldUsePipelining = false
+        pooled = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
+        fresh = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
     }
 
-    deinit { session.invalidateAndCancel() }
+    deinit {
+        pooled.invalidateAndCancel()
+        fresh.invalidateAndCancel()
+    }
 
-    func perform(_ request: URLRequest) -> Result<Response, Error> {
+    /// `freshConnection`: sent on a new connection, closed after the answer (see the type's note).
+    func perform(_ request: URLRequest, freshConnection: Bool) -> Result<Response, Error> {
+        var request = request
+        if freshConnection { request.setValue("close", forHTTPHeaderField: "Connection") }
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
+        let task = (freshConnection ? fresh! : pooled!).dataTask(with: request) { data, response, error in
             if let error {
                 box.result = .failure(error)
             } else if let http = response as? HTTPURLResponse {

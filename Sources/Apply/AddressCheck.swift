@@ -15,7 +15,9 @@ enum AddressCheck {
                   let spec = manifest.table(named: change.table) else { continue }
             let field = keyFieldName(spec, before.schema, state)
             let held = record.fields[field]
-            guard held != .text(change.key) else { continue }
+            // A key edited in the base that the plan restores: planned against this very value.
+            let restoresKey = change.fields.contains { $0.name == spec.key.value && $0.kind.writes && $0.before == held }
+            guard held != .text(change.key), !restoresKey else { continue }
             let found = if case .text(let text)? = held { "the key \(text)" } else { "no key (\(PlanValueText.describe(held)))" }
             reasons.append("\(change.table) \(change.key) (\(id)): the plan would \(change.action.rawValue) it, but the record holds \(found)")
         }
@@ -26,7 +28,7 @@ enum AddressCheck {
     private static func keyFieldName(_ spec: TableSpec, _ schema: RemoteSchema, _ state: StateModel?) -> String {
         let key = spec.key.value
         guard let fieldID = state?.tables[spec.name]?.fields[key],
-              let field = schema.table(named: spec.name)?.fields.first(where: { $0.id == fieldID }) else { return key }
+              let field = schema.table(id: state?.tables[spec.name]?.id, named: spec.name)?.fields.first(where: { $0.id == fieldID }) else { return key }
         return field.name
     }
 }

@@ -20,14 +20,14 @@ public struct Applier {
     public var plan: Plan
     public var manifest: Manifest
     public var provider: any BaseProvider
-    public var store: StateStore
+    public var store: any StateBackend
     public var keepHistory: Int
     public weak var observer: (any ApplyObserver)?
     public var shouldStop: () -> Bool
     /// Throws when this run may no longer write (its lock was taken); asked before every batch and the fold.
     public var mayWrite: () throws -> Void
 
-    public init(plan: Plan, manifest: Manifest, provider: any BaseProvider, store: StateStore,
+    public init(plan: Plan, manifest: Manifest, provider: any BaseProvider, store: any StateBackend,
                 keepHistory: Int, observer: (any ApplyObserver)? = nil, shouldStop: @escaping () -> Bool = { false },
                 mayWrite: @escaping () throws -> Void = {}) {
         self.plan = plan
@@ -52,6 +52,7 @@ public struct Applier {
             preflight = Preflight(before: before, state: refreshed.state, read: before.records)
         } else {
             let existing = try store.load(expectedTarget: manifest.target.identifier)
+            try MissingBaseCheck.check(manifest, state: existing, statePath: store.location)
             let reading = try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
             preflight = Preflight(before: reading.before, state: existing, read: reading.read)
         }

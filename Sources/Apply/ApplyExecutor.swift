@@ -11,7 +11,7 @@ final class ApplyExecutor {
     private let plan: Plan
     private let manifest: Manifest
     private let provider: any BaseProvider
-    private let journal: StateJournal
+    private let journal: any StateBatchLog
     private let observer: (any ApplyObserver)?
     private let shouldStop: () -> Bool
     private let mayWrite: () throws -> Void
@@ -27,7 +27,7 @@ final class ApplyExecutor {
 
     enum Stop: Error { case cancelled }
 
-    init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: StateJournal,
+    init(plan: Plan, manifest: Manifest, provider: any BaseProvider, state: StateModel, journal: any StateBatchLog,
          observer: (any ApplyObserver)?, shouldStop: @escaping () -> Bool, mayWrite: @escaping () throws -> Void,
          keepBeforeImages: @escaping (String, [RemoteRecord]) throws -> Void = { _, _ in }) {
         self.plan = plan
@@ -60,7 +60,7 @@ final class ApplyExecutor {
         }
         observer?.phaseStarted(.schema, total: plan.schemaChanges.count)
         try checkStop()
-        schemaChanges = try SchemaApplier(provider: provider, manifest: manifest).apply(plan.schemaChanges)
+        schemaChanges = try SchemaApplier(provider: provider, manifest: manifest, tableIDs: state.tables.mapValues(\.id)).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
         // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
         let tables = tableStates()
@@ -90,7 +90,7 @@ final class ApplyExecutor {
                                               record: ManagedRecord(id: id, values: values, adopted: change.stateAdopted ?? [:])))
                 }
                 if change.action == .adopt {
-                    counters.updated += 1
+                    counters.adopted += 1
                     observer?.recordFinished(EntityOutcome(table: change.table, key: change.key, action: .adopt, recordID: change.remoteID, status: .ok))
                 }
             default: break
@@ -117,7 +117,7 @@ final class ApplyExecutor {
         var done = 0
         let size = max(1, provider.limits.maxRecordsPerBatch)
         for (name, changes) in tables {
-            guard let table = schema.table(named: name) else {
+            guard let table = table(name) else {
                 throw ReconError("table '\(name)' is not in the base", hint: "the schema phase did not create it; plan again")
             }
             var start = 0
@@ -201,7 +201,11 @@ final class ApplyExecutor {
             guard let id = change.remoteID else { continue }
             changes.append(.putRecord(table: tableName, key: change.key, record: ManagedRecord(id: id, values: recorded[change.key] ?? change.stateValues ?? [:],
                                                                                                        adopted: change.stateAdopted ?? [:])))
-            if change.action == .archive { counters.archived += 1 } else { counters.updated += 1 }
+            switch change.action {
+            case .archive: counters.archived += 1
+            case .adopt: counters.adopted += 1
+            default: counters.updated += 1
+            }
             observer?.recordFinished(EntityOutcome(table: tableName, key: change.key, action: change.action, recordID: id, status: .ok))
         }
         return changes
@@ -224,7 +228,7 @@ final class ApplyExecutor {
         let grouped = Dictionary(grouping: deferredLinks, by: \.table)
         var done = 0
         for name in manifest.tables.map(\.name) {
-            guard let items = grouped[name], let table = schema.table(named: name) else { continue }
+            guard let items = grouped[name], let table = table(name) else { continue }
             var start = 0
             while start < items.count {
                 try checkStop()
@@ -254,12 +258,25 @@ final class ApplyExecutor {
         }
     }
 
-    /// The table and field ids the state maps names to, from the base as it is after the schema phase,
-    /// for the tables whose ids the state does not hold yet.
+    /// A declared table in the base: by the id the state recorded, else by name.
+    private func table(_ name: String) -> RemoteTable? {
+        schema.table(id: state.tables[name]?.id, named: name)
+    }
+
+    /// The table ids and declared field ids the state maps names to, from the base as it is after the schema
+    /// phase, where they moved. Only declared fields: one the manifests dropped is no longer managed.
     private func tableStates() -> [StateChange] {
         manifest.tables.compactMap { spec in
-            guard let table = schema.table(named: spec.name) else { return nil }
-            let fields = Dictionary(table.fields.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
+            guard let table = table(spec.name) else { return nil }
+            let known = state.tables[spec.name]?.fields ?? [:]
+            var fields: [String: String] = [:]
+            for field in spec.fields {
+                if let id = known[field.name], table.field(id: id) != nil {
+                    fields[field.name] = id
+                } else if let found = table.field(named: field.name) {
+                    fields[field.name] = found.id
+                }
+            }
             let found = TableState(id: table.id, fields: fields)
             return state.tables[spec.name] == found ? nil : .putTable(name: spec.name, table: found)
         }

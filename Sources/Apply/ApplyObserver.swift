@@ -24,6 +24,7 @@ extension RunCounters {
     public var summaryLine: String {
         var parts = ["\(created) added", "\(updated) changed", "\(deleted) deleted"]
         if archived > 0 { parts.append("\(archived) archived") }
+        if adopted > 0 { parts.append("\(adopted) adopted") }
         if skipped > 0 { parts.append("\(skipped) skipped") }
         if failed > 0 { parts.append("\(failed) failed") }
         return parts.joined(separator: ", ")

@@ -67,44 +67,46 @@ public enum ApplyPreflight {
         for fingerprint in plan.preconditions { toRead[fingerprint.table, default: []].insert(fingerprint.recordID) }
         let fingerprinted = Set(plan.preconditions.map(\.recordID))
         // The records of the other changes too (state-only ones), where their table exists: what re-planning reads.
-        for change in plan.recordChanges where manifest.table(named: change.table) != nil && schema.table(named: change.table) != nil {
+        let table = { (name: String) in schema.table(id: state?.tables[name]?.id, named: name) }
+        for change in plan.recordChanges where manifest.table(named: change.table) != nil && table(change.table) != nil {
             if let id = change.remoteID { toRead[change.table, default: []].insert(id) }
         }
         var read: [String: [String: RemoteRecord]] = [:]
-        for (table, ids) in toRead.sorted(by: { $0.key < $1.key }) {
-            guard let remoteTable = schema.table(named: table) else {
-                reasons.append("table \(table) no longer exists in the base")
+        for (name, ids) in toRead.sorted(by: { $0.key < $1.key }) {
+            guard let remoteTable = table(name) else {
+                reasons.append("table \(name) no longer exists in the base")
                 continue
             }
             let current = Dictionary(try provider.readRecords(ids: ids.sorted(), in: remoteTable).map { ($0.id, $0) },
                                      uniquingKeysWith: { a, _ in a })
-            for id in ids where touched[table]?.contains(id) == true || fingerprinted.contains(id) {
-                records[table, default: [:]][id] = current[id]
+            for id in ids where touched[name]?.contains(id) == true || fingerprinted.contains(id) {
+                records[name, default: [:]][id] = current[id]
             }
-            read[table] = current
-            for fingerprint in fingerprints[table] ?? [] {
+            read[name] = current
+            for fingerprint in fingerprints[name] ?? [] {
                 let key = keys[fingerprint.recordID] ?? fingerprint.recordID
                 guard let record = current[fingerprint.recordID] else {
-                    reasons.append("\(table) \(key) (\(fingerprint.recordID)) was deleted in the base")
+                    reasons.append("\(name) \(key) (\(fingerprint.recordID)) was deleted in the base")
                     continue
                 }
                 if FieldValue.contentHash(record.fields) != fingerprint.hash {
-                    reasons.append("\(table) \(key) (\(fingerprint.recordID)) changed in the base")
+                    reasons.append("\(name) \(key) (\(fingerprint.recordID)) changed in the base")
                 }
             }
         }
-        reasons += try keysTaken(plan, manifest: manifest, schema: schema, provider: provider)
+        reasons += try keysTaken(plan, manifest: manifest, schema: schema, state: state, provider: provider)
         if !reasons.isEmpty { throw StalePlanError(reasons: reasons) }
         return (BeforeImages(schema: schema, records: records), read)
     }
 
     /// A create's upsert merges on the key, so a record made under that key after planning would be overwritten
     /// (protected fields too) and then deleted by rollback: looked up by key, and the plan refused if one is there.
-    static func keysTaken(_ plan: Plan, manifest: Manifest, schema: RemoteSchema, provider: any BaseProvider) throws -> [String] {
+    static func keysTaken(_ plan: Plan, manifest: Manifest, schema: RemoteSchema, state: StateModel?,
+                           provider: any BaseProvider) throws -> [String] {
         let creates = plan.recordChanges.filter { ($0.action == .create || $0.action == .recreate) && $0.writesBase && $0.blockedBy == nil }
         var reasons: [String] = []
         for (table, changes) in Dictionary(grouping: creates, by: \.table).sorted(by: { $0.key < $1.key }) {
-            guard let remoteTable = schema.table(named: table), let keyField = manifest.table(named: table)?.key.value else { continue }
+            guard let remoteTable = schema.table(id: state?.tables[table]?.id, named: table), let keyField = manifest.table(named: table)?.key.value else { continue }
             var holders: [String: [String]] = [:]
             for record in try provider.readRecords(keys: changes.map(\.key), field: keyField, in: remoteTable) {
                 if case .text(let key)? = record.fields[keyField]?.normalized { holders[key, default: []].append(record.id) }

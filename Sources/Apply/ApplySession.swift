@@ -44,7 +44,7 @@ public struct ApplySession {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
         var manifest = self.manifest
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
-        let provider = try BaseConnector.open(manifest, environment: environment, batchSize: batchSize)
+        let provider = try BaseConnector.open(manifest, environment: environment, batchSize: batchSize, statePath: statePath)
         let store = StateStore(path: statePath)
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,

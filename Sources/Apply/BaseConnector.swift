@@ -7,14 +7,19 @@ import SQLiteBase
 
 /// Opens the provider a manifest's target names. The only place that knows every provider.
 public enum BaseConnector {
+    /// Where Airtable's pace is shared by the Recon processes of one state folder.
+    public static let paceSubdirectory = "cache/airtable-pace"
+
     /// Opens the manifest's target, with the fields that allow `typecast` passed to Airtable.
-    public static func open(_ manifest: Manifest, environment: [String: String], batchSize: Int? = nil) throws -> any BaseProvider {
+    /// `statePath`: the run's state; an Airtable base's pace is shared through its folder.
+    public static func open(_ manifest: Manifest, environment: [String: String], batchSize: Int? = nil,
+                            statePath: String? = nil) throws -> any BaseProvider {
         var typecast: [String: Set<String>] = [:]
         for table in manifest.tables {
             let fields = Set(table.fields.filter(\.typecast).map(\.name))
             if !fields.isEmpty { typecast[table.name] = fields }
         }
-        return try open(manifest.target, environment: environment, batchSize: batchSize, typecastFields: typecast)
+        return try open(manifest.target, environment: environment, batchSize: batchSize, typecastFields: typecast, statePath: statePath)
     }
 
     /// `target` must already carry the chosen base (see `TargetSelection`); a base chosen in the
@@ -22,7 +27,7 @@ public enum BaseConnector {
     /// `batchSize` lowers the provider's records per batch; one above the provider's limit is refused
     /// rather than silently cut, so the size asked for is the size used.
     public static func open(_ target: TargetSpec, environment: [String: String], batchSize: Int? = nil,
-                            typecastFields: [String: Set<String>] = [:]) throws -> any BaseProvider {
+                            typecastFields: [String: Set<String>] = [:], statePath: String? = nil) throws -> any BaseProvider {
         switch target.kind {
         case .sqlite(let database):
             try check(batchSize, limit: SQLiteBase.defaultMaxRecordsPerBatch, provider: "SQLite")
@@ -33,8 +38,9 @@ public enum BaseConnector {
                 throw ReconError("the run targets Airtable base \(airtable.base) but \(TargetSelection.baseEnvironment) selects \(chosen)",
                                  hint: "this command does not follow --base-id; unset it or run a command that does")
             }
-            return AirtableBase(configuration: try configuration(airtable, environment: environment, typecastFields: typecastFields),
-                                maxRecordsPerBatch: batchSize)
+            var configuration = try configuration(airtable, environment: environment, typecastFields: typecastFields)
+            configuration.paceFolder = statePath.map { PrivateFile.directoryOf($0) + "/" + paceSubdirectory }
+            return AirtableBase(configuration: configuration, maxRecordsPerBatch: batchSize)
         }
     }
 
@@ -65,7 +71,9 @@ public enum BaseConnector {
             throw ReconError("invalid api_url '\(ControlEscape.escaped(airtable.apiURL))'\(problem.map { ": \($0)" } ?? "")",
                              hint: "expected an https:// URL such as \(AirtableTarget.defaultAPIURL), or http:// to a loopback host")
         }
+        var timing = AirtableTiming.standard
+        timing.requestTimeout = airtable.requestTimeout
         return AirtableConfiguration(baseID: airtable.base, apiURL: url, token: AirtableToken(secret),
-                                     requestsPerSecond: airtable.requestsPerSecond, typecastFields: typecastFields)
+                                     requestsPerSecond: airtable.requestsPerSecond, timing: timing, typecastFields: typecastFields)
     }
 }

@@ -20,9 +20,9 @@ public struct DriftRunner {
         var manifest = try ManifestLoader().load(directory: manifestDirectory)
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else { return nil }
-        let provider = try BaseConnector.open(manifest, environment: environment)
-        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
-        let remote = try provider.snapshot(tables: tables.sorted())
+        try MissingBaseCheck.check(manifest, state: state, statePath: statePath)
+        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
+        let remote = try provider.refresh(manifest, state: state)
         return DriftDetector.detect(manifest: manifest, state: state, remote: remote)
     }
 }

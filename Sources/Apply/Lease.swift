@@ -75,6 +75,9 @@ public final class Lease: @unchecked Sendable {
             case .held(let holder):
                 let waited = Date().timeIntervalSince(started)
                 if let wait, waited < wait, !stopWaiting() {
+                    if delay == 0.05 {  // the first look only: one line per wait
+                        WaitNotice.report(WaitNotice(limit: wait, reason: "the lock held by \(holder.holderDescription)"))
+                    }
                     Thread.sleep(forTimeInterval: min(delay, wait - waited))
                     delay = min(delay * 1.6, 2)
                     continue

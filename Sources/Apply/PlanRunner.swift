@@ -41,11 +41,12 @@ public struct PlanRunner {
         let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
+        try MissingBaseCheck.check(manifest, state: loaded, statePath: statePath)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
-        let provider = try BaseConnector.open(manifest, environment: environment)
-        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
-        let remote = try timings.measure("refresh") { try provider.snapshot(tables: tables.sorted()) }
+        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
+        let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state) }
+        try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: state, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
             let commits = Dictionary(uniqueKeysWithValues: extraction.repos.map { ($0.name, $0.commit) })
             return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: state, remote: remote,
@@ -57,11 +58,26 @@ public struct PlanRunner {
                        refreshed: Refreshed(snapshot: remote, state: loaded))
     }
 
-    /// `--target` and `--repo` must name what the manifests declare.
+    /// `--target TABLE/KEY` and `--exclude TABLE/KEY` must name a record of the desired records, the state or the base.
+    private func checkKeys(_ input: PlanInput) throws {
+        let all = TargetMatch.misses(input)
+        guard let flag = all.first?.flag else { return }
+        let misses = all.filter { $0.flag == flag }
+        let shown = misses.map { ControlEscape.escaped($0.target) }
+        let hints = misses.compactMap { miss in miss.suggestion.map { "did you mean '\(ControlEscape.escaped($0))'?" } }
+        let whole = flag == .target ? "--target TABLE plans the whole table" : "--exclude TABLE leaves out the whole table"
+        throw ReconError("--\(flag.rawValue) \(shown.joined(separator: ", --\(flag.rawValue) ")) \(misses.count == 1 ? "matches" : "match") no record: no such key in the manifests' records, the state or the base",
+                         hint: hints.isEmpty ? "'recon extract --table TABLE' lists the keys the manifests make; \(whole)"
+                             : hints.joined(separator: " "))
+    }
+
+    /// `--target`, `--exclude` and `--repo` must name what the manifests declare.
     private func checkScope(_ manifest: Manifest) throws {
         let tables = manifest.tables.map(\.name)
-        for table in scope.tables where !tables.contains(table) {
-            throw ReconError("--target names undeclared table '\(table)'",
+        let named = scope.tables.sorted().map { ("target", $0) }
+            + Set(scope.excludedTables).union(scope.excludedKeys.keys).sorted().map { ("exclude", $0) }
+        for (flag, table) in named where !tables.contains(table) {
+            throw ReconError("--\(flag) names undeclared table '\(ControlEscape.escaped(table))'",
                              hint: Suggestion.hint(table, among: tables, known: "declared tables: " + tables.joined(separator: ", ")))
         }
         let repos = manifest.repos.map(\.name)

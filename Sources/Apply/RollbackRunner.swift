@@ -51,9 +51,8 @@ public struct RollbackRunner {
         guard let state = try StateStore(path: statePath).load(expectedTarget: manifest.target.identifier) else {
             throw ReconError("there is no state, so nothing from run '\(runID)' can be found to roll back")
         }
-        let provider = try BaseConnector.open(manifest, environment: environment)
-        let tables = Set(manifest.tables.map(\.name)).union(state.tables.keys)
-        let remote = try provider.snapshot(tables: tables.sorted())
+        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
+        let remote = try provider.refresh(manifest, state: state)
         let (committed, schemaApplied) = try Self.committed(runPlan, runDirectory: folder)
         return RollbackPlanner(runID: runID, committed: committed, schemaChanges: schemaApplied ? runPlan.schemaChanges : [],
                                before: before, priorState: prior, manifest: manifest, state: state, remote: remote).plan()

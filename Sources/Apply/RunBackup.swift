@@ -53,7 +53,7 @@ public enum RunBackup {
             w.key("fields")
             w.beginArray()
             for field in table.fields {
-                var object: [String: JSONValue] = ["id": .string(field.id), "name": .string(field.name), "type": .string(field.type)]
+                var object: [String: JSONValue] = ["id": .string(field.id), "name": .string(field.name), "type": .string(field.type.description)]
                 if let description = field.description { object["description"] = .string(description) }
                 if let choices = field.choices { object["choices"] = .array(choices.map(JSONValue.string)) }
                 w.value(.object(object))

@@ -11,6 +11,9 @@ public struct FieldSpec: Sendable, Equatable {
     public var location: SourceLocation
     /// Where `table:` was written, for link cross-checks.
     public var linkLocation: SourceLocation?
+    /// `renamed_from`: the field's previous name, so a rename in the manifests renames the field the state
+    /// knows (by its id) instead of creating a new one beside it.
+    public var renamedFrom: Located<String>?
 
     public init(name: String, type: FieldType, description: String? = nil, typecast: Bool = false,
                 at location: SourceLocation, linkLocation: SourceLocation? = nil) {
@@ -24,7 +27,7 @@ public struct FieldSpec: Sendable, Equatable {
 }
 
 extension FieldSpec {
-    static let keys = ["name", "type", "description", "choices", "table", "precision", "typecast"]
+    static let keys = ["name", "type", "description", "choices", "table", "precision", "typecast", "renamed_from"]
 
     static func decode(_ node: Node, table: String, sink: DiagnosticSink) -> FieldSpec? {
         guard let probe = MappingReader(node, context: "a field of table '\(table)'", sink: sink) else { return nil }
@@ -71,8 +74,10 @@ extension FieldSpec {
                 sink.error(misplaced.location, "'\(key)' does not apply to a field of type \(typeName.value.rawValue)")
             }
         }
-        return FieldSpec(
+        var field = FieldSpec(
             name: name.value, type: type, description: inner.string("description")?.value,
             typecast: inner.bool("typecast")?.value ?? false, at: name.location, linkLocation: linkLocation)
+        field.renamedFrom = inner.string("renamed_from")
+        return field
     }
 }

@@ -56,6 +56,11 @@ struct ManifestValidator {
                 continue
             }
             fields[field.name] = field
+            if let old = field.renamedFrom, old.value == field.name || table.field(named: old.value) != nil {
+                sink.error(old.location, "'renamed_from' of field '\(field.name)' in table '\(table.name)' names "
+                           + (old.value == field.name ? "the field itself" : "the declared field '\(old.value)'"),
+                           hint: "renamed_from gives the name the field had before; remove it, or name the old field")
+            }
             if let linked = field.type.linkedTable, !linked.isEmpty, tables[linked] == nil, !unknown.tables {
                 sink.error(field.linkLocation ?? field.location,
                            "field '\(field.name)' of table '\(table.name)' links to undeclared table '\(linked)'",

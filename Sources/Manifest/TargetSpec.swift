@@ -38,22 +38,27 @@ public struct AirtableTarget: Sendable, Equatable {
     public var tokenEnv: String
     public var apiURL: String
     public var requestsPerSecond: Double
+    /// Seconds before a request without an answer is given up and retried (`request_timeout`).
+    public var requestTimeout: Double
 
     public static let defaultTokenEnv = "AIRTABLE_TOKEN"
     public static let defaultAPIURL = "https://api.airtable.com"
     public static let defaultRequestsPerSecond = 5.0
+    /// Airtable answers in well under a second; 10 s bounds what a lost answer costs.
+    public static let defaultRequestTimeout = 10.0
 
     public init(base: String, tokenEnv: String = defaultTokenEnv, apiURL: String = defaultAPIURL,
-                requestsPerSecond: Double = defaultRequestsPerSecond) {
+                requestsPerSecond: Double = defaultRequestsPerSecond, requestTimeout: Double = defaultRequestTimeout) {
         self.base = base
         self.tokenEnv = tokenEnv
         self.apiURL = apiURL
         self.requestsPerSecond = requestsPerSecond
+        self.requestTimeout = requestTimeout
     }
 }
 
 extension TargetSpec {
-    static let keys = ["provider", "database", "base", "token_env", "api_url", "requests_per_second"]
+    static let keys = ["provider", "database", "base", "token_env", "api_url", "requests_per_second", "request_timeout"]
 
     static func decode(_ node: Node, sink: DiagnosticSink) -> TargetSpec? {
         guard let reader = MappingReader(node, context: "target", sink: sink) else { return nil }
@@ -61,7 +66,7 @@ extension TargetSpec {
         let provider = reader.choice("provider", as: Provider.self)?.value ?? .sqlite
         switch provider {
         case .sqlite:
-            for key in ["base", "token_env", "api_url", "requests_per_second"] where reader.contains(key) {
+            for key in ["base", "token_env", "api_url", "requests_per_second", "request_timeout"] where reader.contains(key) {
                 sink.error(reader.value(key)?.location, "'\(key)' applies to the airtable provider, not sqlite")
             }
             let database = reader.string("database")
@@ -90,11 +95,13 @@ extension TargetSpec {
                            hint: "the token is sent to this URL: use https://, or http:// only to localhost or 127.x.x.x (a local emulator)")
             }
             let rate = reader.number("requests_per_second", minimum: 0.1)
+            let timeout = reader.duration("request_timeout", minimum: 1)
             return TargetSpec(.airtable(AirtableTarget(
                 base: base.value,
                 tokenEnv: tokenEnv?.value ?? AirtableTarget.defaultTokenEnv,
                 apiURL: apiURL?.value ?? AirtableTarget.defaultAPIURL,
-                requestsPerSecond: rate?.value ?? AirtableTarget.defaultRequestsPerSecond)), at: node.location)
+                requestsPerSecond: rate?.value ?? AirtableTarget.defaultRequestsPerSecond,
+                requestTimeout: timeout?.value ?? AirtableTarget.defaultRequestTimeout)), at: node.location)
         }
     }
 }

@@ -88,7 +88,10 @@ public enum DriftDetector {
                 return .init(table: name, field: nil, message: "table '\(name)' was deleted in the base")
             case .createField(let table, let field) where state.tables[table]?.fields[field.name] != nil:
                 return .init(table: table, field: field.name, message: "field '\(field.name)' of table '\(table)' was deleted in the base")
-            case .updateField(let update) where update.name != nil:
+            case .updateTable(let update) where update.name != nil:
+                return .init(table: update.table, field: nil,
+                             message: "table '\(update.table)' was renamed to '\(update.name!.before)' in the base")
+            case .updateField(let update) where update.name != nil && update.renamedIn == .base:
                 return .init(table: update.table, field: update.field,
                              message: "field '\(update.field)' of table '\(update.table)' was renamed to '\(update.name!.before)' in the base")
             default:

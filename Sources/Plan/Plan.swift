@@ -31,6 +31,8 @@ public struct Plan: Sendable, Equatable {
     public var managedFields: [String: [String]] = [:]
     /// Table → every field in manifest order, so a decoded create lists its fields as the plan did.
     public var fieldOrder: [String: [String]] = [:]
+    /// What `--target` and `--repo` limited the plan to; kept in the file so apply re-derives within it.
+    public var scope: PlanScope = .all
 
     public init(toolVersion: String = ReconVersion.current, target: String, manifestDigest: String, lineage: String,
                 serial: Int, schemaChanges: [SchemaChange] = [], recordChanges: [RecordChange] = [],
@@ -63,6 +65,7 @@ public struct Plan: Sendable, Equatable {
     /// already right, converged or forgotten records, a repo's new commit.
     public func changesState(from state: StateModel) -> Bool {
         recordChanges.contains { $0.blockedBy == nil && !$0.writesBase }
+            || schemaChanges.contains { if case .unmanageField = $0 { true } else { false } }
             || repoCommits.contains { state.repos[$0.key]?.commit != $0.value }
     }
 
@@ -71,20 +74,29 @@ public struct Plan: Sendable, Equatable {
     }
 }
 
-/// The counts a plan's first line gives: `N to add, N to change, N to delete, N drift, N conflicts, N manual`.
+/// The counts a plan's first line gives: `[N schema changes, ]N to add, N to change, N to delete[, N adopted], N drift,
+/// N conflicts, N manual`. One rule for the text line, the Markdown heading and the JSON `summary`.
 public struct PlanSummary: Sendable, Equatable {
     public var add = 0
     public var change = 0
     public var delete = 0
+    /// Records already in the base taken under management (named as apply names them: "adopted").
+    public var adopt = 0
     public var drift = 0
     public var conflicts = 0
     public var manual = 0
     public var schema = 0
     public var blocked = 0
+    /// Adoptions that write the base too (fields that differ): they make `-detailed-exitcode` return 2.
+    private var adoptWrites = 0
 
     public init(_ plan: Plan) {
         for change in plan.schemaChanges {
-            if case .manual = change { manual += 1 } else { schema += 1 }
+            switch change {
+            case .manual: manual += 1
+            case .unmanageField: break  // the base is not changed
+            default: schema += 1
+            }
         }
         conflicts = plan.rollbackConflicts.count
         for change in plan.recordChanges {
@@ -95,16 +107,23 @@ public struct PlanSummary: Sendable, Equatable {
             case .add: add += 1
             case .change: self.change += 1
             case .delete: delete += 1
+            case .adopt:
+                adopt += 1
+                if change.writesBase { adoptWrites += 1 }
             case .stateOnly: break
             }
         }
     }
 
     /// Schema changes and record writes: what makes `-detailed-exitcode` return 2.
-    public var changeCount: Int { add + change + delete + schema }
+    public var changeCount: Int { add + change + delete + adoptWrites + schema }
 
     public var line: String {
-        "\(add) to add, \(change) to change, \(delete) to delete, \(drift) drift, "
-            + "\(conflicts) conflict\(conflicts == 1 ? "" : "s"), \(manual) manual"
+        var parts: [String] = []
+        if schema > 0 { parts.append("\(schema) schema change\(schema == 1 ? "" : "s")") }
+        parts += ["\(add) to add", "\(change) to change", "\(delete) to delete"]
+        if adopt > 0 { parts.append("\(adopt) adopted") }
+        parts += ["\(drift) drift", "\(conflicts) conflict\(conflicts == 1 ? "" : "s")", "\(manual) manual"]
+        return parts.joined(separator: ", ")
     }
 }

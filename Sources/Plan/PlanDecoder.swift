@@ -43,6 +43,7 @@ enum PlanDecoder {
         for (repo, _) in try PlanJSON.object(body, "repo_commits") ?? [:] {
             plan.repoCommits[repo] = try PlanJSON.string(body["repo_commits"]!, repo)
         }
+        plan.scope = try scope(body)
         plan.rollbackOf = try PlanJSON.string(body, "rollback_of")
         plan.rollbackConflicts = try RollbackConflictCoding.read(body["rollback_conflicts"]?.arrayValue ?? [])
         return plan
@@ -84,6 +85,21 @@ enum PlanDecoder {
             action: action, reason: reason, fields: fields, source: source,
             stateValues: stateValues, stateAdopted: try PlanJSON.fieldValues(json, "state_adopted"),
             blockedBy: try PlanJSON.string(json, "blocked_by"))
+    }
+
+    /// A targeted plan's `scope`: exactly `targets`, `repos` and `excludes` (absent in files made before
+    /// `--exclude`), lists of names; absent on a whole plan.
+    private static func scope(_ body: JSONValue) throws(ReconError) -> PlanScope {
+        guard let members = try PlanJSON.object(body, "scope"), let scope = body["scope"] else { return .all }
+        let targets = try PlanJSON.strings(scope, "targets") ?? [], repos = try PlanJSON.strings(scope, "repos") ?? []
+        let excludes = try PlanJSON.strings(scope, "excludes") ?? []
+        let unknown = members.keys.filter { !["targets", "repos", "excludes"].contains($0) }.sorted()
+        let names = targets + repos + excludes
+        guard unknown.isEmpty, !names.isEmpty, !names.contains(where: \.isEmpty) else {
+            throw ReconError("the plan file is damaged: 'scope' must hold 'targets', 'repos' and 'excludes', lists of names, one at least",
+                             hint: "make the plan again with 'recon plan -out FILE'")
+        }
+        return PlanScope(targets: targets, repos: repos, excludes: excludes)
     }
 
     static func string(_ json: JSONValue, _ key: String) throws(ReconError) -> String {

@@ -7,13 +7,15 @@ import State
 /// digest recomputed: every change must be one the planner would make from the manifests, the state and the
 /// base records it touches. Pure: the caller reads the records (the ones preflight reads) and extracts.
 public enum PlanDerivation {
-    /// The plan the planner makes now for the keys `saved` names (its schema changes planned for every table),
-    /// passed through the plan file's codec so it compares with a decoded plan value for value.
+    /// The plan the planner makes now for the keys `saved` names within its stored scope (its schema changes
+    /// planned for every table of that scope), passed through the plan file's codec so it compares with a decoded
+    /// plan value for value. A change outside the scope is one the planner would not make.
     public static func derive(_ saved: Plan, manifest: Manifest, desired: [DesiredRecord], state: StateModel,
                               schema: RemoteSchema, records: [String: [String: RemoteRecord]],
                               repoCommits: [String: String]) throws -> Plan {
         var keys: [String: Set<String>] = [:]
-        for change in saved.recordChanges where manifest.table(named: change.table) != nil {
+        for change in saved.recordChanges
+        where manifest.table(named: change.table) != nil && saved.scope.includes(table: change.table, key: change.key) {
             keys[change.table, default: []].insert(change.key)
         }
         var derived = Plan(target: manifest.target.identifier, manifestDigest: manifest.digest, lineage: state.lineage, serial: state.serial)
@@ -23,7 +25,7 @@ public enum PlanDerivation {
             derived = try Planner.plan(PlanInput(manifest: manifest, desired: desired, state: state, remote: remote,
                                                  scope: scope, repoCommits: repoCommits))
         }
-        derived.schemaChanges = SchemaPlanner(manifest: manifest, remote: schema, state: state, scope: .all).plan().changes
+        derived.schemaChanges = SchemaPlanner(manifest: manifest, remote: schema, state: state, scope: saved.scope).plan().changes
         return try PlanFile.decode(PlanFile.encode(derived))
     }
 
@@ -67,6 +69,7 @@ public enum PlanDerivation {
         case .createField(_, let field): "create field '\(field.name)'"
         case .updateTable: "update the table"
         case .updateField(let update): "update field '\(update.field)'"
+        case .unmanageField(_, _, let field): "stop managing field '\(field)'"
         case .manual(let item): "ask for the manual step \(item.id)"
         }
     }

@@ -56,6 +56,13 @@ enum PlanEncoder {
         w.beginArray()
         for change in plan.schemaChanges { SchemaChangeCoding.write(change, to: &w) }
         w.endArray()
+        if !plan.scope.isAll {
+            // Only on targeted plans, so a whole plan's file is as before.
+            w.key("scope")
+            w.value(.object(["excludes": .array(plan.scope.excludes.map(JSONValue.string)),
+                             "repos": .array(plan.scope.repos.sorted().map(JSONValue.string)),
+                             "targets": .array(plan.scope.targets.map(JSONValue.string))]))
+        }
         w.field("serial", plan.serial)
         write(plan.summary, to: &w)
         w.field("target", plan.target)
@@ -69,11 +76,13 @@ enum PlanEncoder {
         w.key("summary")
         w.beginObject()
         w.field("add", summary.add)
+        w.field("adopt", summary.adopt)
         w.field("change", summary.change)
         w.field("conflicts", summary.conflicts)
         w.field("delete", summary.delete)
         w.field("drift", summary.drift)
         w.field("manual", summary.manual)
+        w.field("schema", summary.schema)
         w.endObject()
     }
 

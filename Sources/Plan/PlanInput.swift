@@ -25,12 +25,17 @@ public struct PlanInput: Sendable {
     }
 }
 
-/// `--target TABLE[/KEY]` and `--repo NAME`: which part of the manifests a plan covers.
+/// `--target TABLE[/KEY]`, `--exclude TABLE[/KEY]` and `--repo NAME`: which part of the manifests a plan covers.
+/// An exclusion wins over a target.
 public struct PlanScope: Sendable, Equatable {
     public var tables: Set<String>
     /// Table → keys; a table named here is limited to these keys.
     public var keys: [String: Set<String>]
     public var repos: Set<String>
+    /// Tables left out whole.
+    public var excludedTables: Set<String> = []
+    /// Table → keys left out of it.
+    public var excludedKeys: [String: Set<String>] = [:]
 
     public static let all = PlanScope(tables: [], keys: [:], repos: [])
 
@@ -40,29 +45,57 @@ public struct PlanScope: Sendable, Equatable {
         self.repos = repos
     }
 
-    /// Parses `TABLE` or `TABLE/KEY` targets.
-    public init(targets: [String], repos: [String]) {
-        var tables = Set<String>()
-        var keys: [String: Set<String>] = [:]
-        for target in targets {
-            if let slash = target.firstIndex(of: "/") {
-                let table = String(target[..<slash])
-                tables.insert(table)
-                keys[table, default: []].insert(String(target[target.index(after: slash)...]))
+    /// Parses `TABLE` or `TABLE/KEY` targets and exclusions.
+    public init(targets: [String], repos: [String], excludes: [String] = []) {
+        let (tables, keys) = Self.parse(targets)
+        self.init(tables: tables, keys: keys, repos: Set(repos))
+        for name in excludes {
+            if let slash = name.firstIndex(of: "/") {
+                excludedKeys[String(name[..<slash]), default: []].insert(String(name[name.index(after: slash)...]))
             } else {
-                tables.insert(target)
+                excludedTables.insert(name)
             }
         }
-        self.init(tables: tables, keys: keys, repos: Set(repos))
     }
 
-    public var isAll: Bool { tables.isEmpty && repos.isEmpty }
+    private static func parse(_ names: [String]) -> (Set<String>, [String: Set<String>]) {
+        var tables = Set<String>()
+        var keys: [String: Set<String>] = [:]
+        for name in names {
+            if let slash = name.firstIndex(of: "/") {
+                let table = String(name[..<slash])
+                keys[table, default: []].insert(String(name[name.index(after: slash)...]))
+                tables.insert(table)
+            } else {
+                tables.insert(name)
+            }
+        }
+        return (tables, keys)
+    }
 
-    func includes(table: String) -> Bool { tables.isEmpty || tables.contains(table) }
+    public var isAll: Bool { tables.isEmpty && repos.isEmpty && excludedTables.isEmpty && excludedKeys.isEmpty }
 
-    func includes(table: String, key: String) -> Bool {
+    /// The `--target` values this scope was parsed from, sorted: `TABLE` or `TABLE/KEY`.
+    public var targets: [String] { Self.names(tables, keys) }
+
+    /// The `--exclude` values, sorted: whole tables and `TABLE/KEY`.
+    public var excludes: [String] {
+        (Array(excludedTables) + excludedKeys.flatMap { table, keys in keys.map { "\(table)/\($0)" } }).sorted()
+    }
+
+    private static func names(_ tables: Set<String>, _ keys: [String: Set<String>]) -> [String] {
+        tables.sorted().flatMap { table in keys[table].map { $0.sorted().map { "\(table)/\($0)" } } ?? [table] }
+    }
+
+    /// Whether the table is planned at all: named by a target (or none given) and not excluded whole.
+    func includes(table: String) -> Bool {
+        (tables.isEmpty || tables.contains(table)) && !excludedTables.contains(table)
+    }
+
+    public func includes(table: String, key: String) -> Bool {
         guard includes(table: table) else { return false }
         if let only = keys[table], !only.contains(key) { return false }
+        if excludedKeys[table]?.contains(key) == true { return false }
         if !repos.isEmpty {
             let repo = key.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
             return repos.contains(repo)

@@ -22,6 +22,11 @@ public struct PlanPresentation: Sendable {
     public let conflicts: [Line]
     public let tables: [TableSection]
     public let notes: [String]
+    /// Check findings, shown before the changes in every view; nothing is shown when there are none.
+    /// (The checks of issue 10 fill this; until then it stays empty.)
+    public let findings: [Line]
+    /// "Targeted plan: Skills/alpha only; …" for a plan `--target` or `--repo` limited; nil for a whole plan.
+    public let scopeNote: String?
 
     public init(_ plan: Plan) {
         self.plan = plan
@@ -43,6 +48,17 @@ public struct PlanPresentation: Sendable {
             return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)))
         }
         notes = Self.notes(plan)
+        findings = []
+        scopeNote = Self.scopeNote(plan.scope)
+    }
+
+    /// Like Terraform's warning on `-target`: the plan is not the whole picture.
+    public static func scopeNote(_ scope: PlanScope) -> String? {
+        guard !scope.isAll else { return nil }
+        let parts = scope.targets + scope.repos.sorted().map { "repo \($0)" }
+        var covered = parts.isEmpty ? "" : parts.joined(separator: ", ") + " only"
+        if !scope.excludes.isEmpty { covered += (covered.isEmpty ? "" : ", ") + "excluding " + scope.excludes.joined(separator: ", ") }
+        return "Targeted plan: \(covered); other changes are not shown."
     }
 
     public var isEmpty: Bool {
@@ -58,16 +74,20 @@ public struct PlanPresentation: Sendable {
         switch change {
         case .createTable(let name, _, let fields):
             return Line(symbol: "+", headline: "create table \(name) (\(fields.count) field\(fields.count == 1 ? "" : "s"))",
-                        details: fields.map { "\($0.name): \($0.type)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
+                        details: fields.map { "\($0.name): \($0.type.rawValue)" + ($0.linkedTable.map { " → \($0)" } ?? "") }, style: .green)
         case .createField(let table, let field):
-            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type))", details: [], style: .green)
-        case .updateTable(let table, _, let description):
-            return Line(symbol: "~", headline: "update table \(table)",
-                        details: ["description: \(text(description.before)) → \(text(description.after))"], style: .yellow)
-        case .updateField(let update):
+            return Line(symbol: "+", headline: "create field \(table).\(field.name) (\(field.type.rawValue))", details: [], style: .green)
+        case .updateTable(let update):
             var details: [String] = []
             if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the base)") }
-            if let description = update.description { details.append("description: \(text(description.before)) → \(text(description.after))") }
+            if let description = update.description { details += describeEdit("description: ", (description.before, description.after)) }
+            return Line(symbol: "~", headline: "update table \(update.table)", details: details, style: .yellow)
+        case .unmanageField(let table, _, let field):
+            return Line(symbol: "~", headline: "field \(table).\(field): no longer managed (kept in the base)", details: [], style: .yellow)
+        case .updateField(let update):
+            var details: [String] = []
+            if let name = update.name { details.append("name: \(text(name.before)) → \(text(name.after)) (renamed in the \(update.renamedIn.rawValue))") }
+            if let description = update.description { details += describeEdit("description: ", (description.before, description.after)) }
             if let choices = update.choices {
                 let added = choices.after.filter { !choices.before.contains($0) }
                 details.append("choices: add " + added.map { text($0) }.joined(separator: ", "))
@@ -81,7 +101,7 @@ public struct PlanPresentation: Sendable {
     static func line(for change: RecordChange) -> Line {
         let id = change.remoteID.map { " (\($0))" } ?? ""
         // The key is the headline already; its field is not repeated below it.
-        var details: [String] = change.fields.filter { !($0.kind == .set && $0.after == .text(change.key)) }.map(detail(for:))
+        var details: [String] = change.fields.filter { !($0.kind == .set && $0.after == .text(change.key)) }.flatMap(details(for:))
         if let blocked = change.blockedBy { details.insert("waits on the manual step for \(blocked); not applied", at: 0) }
         switch change.action {
         case .create:
@@ -99,7 +119,7 @@ public struct PlanPresentation: Sendable {
         case .forget:
             return Line(symbol: ".", headline: "\(change.key)\(id) \(change.reason.text); stop managing it (the base is not changed)",
                         details: [], style: .dim)
-        case .refreshState where change.fields.allSatisfy({ $0.kind == .driftReported }):
+        case .refreshState where !change.fields.isEmpty && change.fields.allSatisfy({ $0.kind == .driftReported }):
             // `policy.drift: report` keeps the last-applied value, so nothing catches up.
             return Line(symbol: "!", headline: "\(change.key)\(id) \(change.reason.text); reported only (the base and the state are not changed)",
                         details: details, style: .yellow)
@@ -122,32 +142,45 @@ public struct PlanPresentation: Sendable {
                     details: details, style: .red)
     }
 
-    static func detail(for field: FieldChange) -> String {
+    /// One line per field; a long text's edit as a diff (`ValueDiff`), several lines for a multi-line one.
+    static func details(for field: FieldChange) -> [String] {
         let before = PlanValueText.describe(field.before)
         let after = PlanValueText.describe(field.after)
         let recorded = PlanValueText.describe(field.recorded)
+        let name = field.name + ": "
+        func edit(_ old: FieldValue?, _ new: FieldValue?, _ oldText: String, _ newText: String, _ note: String = "") -> [String] {
+            ValueDiff.lines(old, new, label: name, note: note) ?? [name + oldText + " → " + newText + note]
+        }
         switch field.kind {
-        case .set: return "\(field.name): \(after)"
-        case .update: return "\(field.name): \(before) → \(after)"
-        case .drift: return "\(field.name): \(before) → \(after) (changed in the base; restoring)"
-        case .driftReported: return "\(field.name): \(recorded) → \(before) (changed in the base; reported, not changed)"
-        case .driftAdopted: return "\(field.name): \(recorded) → \(before) (changed in the base; adopted into the state)"
-        case .conflict: return "\(field.name): \(before) → \(after) (conflict: last applied \(recorded); the manifests win)"
-        case .converged: return "\(field.name): \(after) (changed in the base and the manifests alike)"
+        case .set: return [name + after]
+        case .update: return edit(field.before, field.after, before, after)
+        case .drift: return edit(field.before, field.after, before, after, " (changed in the base; restoring)")
+        case .driftReported: return edit(field.recorded, field.before, recorded, before, " (changed in the base; reported, not changed)")
+        case .driftAdopted: return edit(field.recorded, field.before, recorded, before, " (changed in the base; adopted into the state)")
+        case .conflict: return edit(field.before, field.after, before, after, " (conflict: last applied \(recorded); the manifests win)")
+        case .converged: return [name + after + " (changed in the base and the manifests alike)"]
         }
     }
 
+    /// A description's edit, as a field value's.
+    private static func describeEdit(_ label: String, _ edit: (before: String?, after: String?), note: String = "") -> [String] {
+        ValueDiff.lines(edit.before.map(FieldValue.text), edit.after.map(FieldValue.text), label: label, note: note)
+            ?? ["\(label)\(text(edit.before)) → \(text(edit.after))\(note)"]
+    }
+
     static func counts(_ changes: [RecordChange]) -> String {
-        var add = 0, change = 0, delete = 0, other = 0
+        var add = 0, change = 0, delete = 0, adopt = 0, other = 0
         for item in changes {
             switch item.effect {
             case .add: add += 1
             case .change: change += 1
             case .delete: delete += 1
+            case .adopt: adopt += 1
             case .stateOnly: other += 1
             }
         }
         var parts = ["\(add) to add", "\(change) to change", "\(delete) to delete"]
+        if adopt > 0 { parts.append("\(adopt) adopted") }
         if other > 0 { parts.append("\(other) state only") }
         return parts.joined(separator: ", ")
     }

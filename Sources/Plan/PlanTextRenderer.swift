@@ -8,14 +8,19 @@ public struct PlanTextRenderer {
 
     public func render(_ plan: Plan) -> String {
         let view = PlanPresentation(plan)
+        let scope = view.scopeNote.map { style(shown($0), .yellow) + "\n\n" } ?? ""
         if view.isEmpty {
             var out = "No changes. The base matches the manifests.\n"
             for note in view.notes { out += "\n\(note)\n" }
-            return shown(out, lines: true)
+            return scope + shown(out, lines: true)
         }
-        var out = "Recon will make these changes to \(shown(plan.target))"
+        var out = scope + "Recon will make these changes to \(shown(plan.target))"
         if let run = plan.rollbackOf { out += " to roll back run \(run)" }
         out += ":\n"
+        if !view.findings.isEmpty {
+            out += "\n" + style("Checks", .bold) + "\n"
+            for line in view.findings { out += render(line) }
+        }
         if !view.schema.isEmpty {
             out += "\n" + style("Schema", .bold) + "\n"
             for line in view.schema { out += render(line) }

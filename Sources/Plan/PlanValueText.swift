@@ -18,6 +18,18 @@ public enum PlanValueText {
     /// Character), and shows control characters as `\u{XX}`: a raw terminal escape in a value
     /// could otherwise rewrite the plan a reviewer reads.
     private static func quote(_ text: String) -> String {
+        var result = escaped(text)
+        if result.count > maximumLength { result = String(result.prefix(maximumLength - 1)) + "…" }
+        return "\"\(result)\""
+    }
+
+    /// Whether `describe` would cut this text: then an edit of it is shown as a diff (`ValueDiff`).
+    static func isLong(_ text: String) -> Bool {
+        escaped(text).count > maximumLength
+    }
+
+    /// The text between the quotes, whole.
+    static func escaped(_ text: String) -> String {
         var shown = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -30,8 +42,6 @@ public enum PlanValueText {
             default: shown.append(scalar)
             }
         }
-        var result = String(shown)
-        if result.count > maximumLength { result = String(result.prefix(maximumLength - 1)) + "…" }
-        return "\"\(result)\""
+        return String(shown)
     }
 }

@@ -18,6 +18,7 @@ public enum Planner {
         var plan = Plan(target: manifest.target.identifier, manifestDigest: manifest.digest, lineage: input.state.lineage,
                         serial: input.state.serial, schemaChanges: schema.changes,
                         repoCommits: input.repoCommits.filter { input.scope.repos.isEmpty || input.scope.repos.contains($0.key) })
+        plan.scope = input.scope
         var conflicts: [RecordChange] = []
         for spec in manifest.tables where schema.tables[spec.name] != nil {
             let protected = manifest.protectedFields(of: spec.name)

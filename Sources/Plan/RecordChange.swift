@@ -137,12 +137,14 @@ public struct RecordChange: Sendable, Equatable {
     }
 
     /// Where a change counts in summaries; one rule for the summary line and each table's line.
-    public enum Effect: Sendable { case add, change, delete, stateOnly }
+    /// An adoption counts as one, written or not, as apply counts it.
+    public enum Effect: Sendable { case add, change, delete, adopt, stateOnly }
 
     public var effect: Effect {
         switch action {
         case .create, .recreate: .add
         case .delete: .delete
+        case .adopt: .adopt
         default: writesBase ? .change : .stateOnly
         }
     }

@@ -55,13 +55,14 @@ struct RecordPlanner {
             }
             let managed = state[key]
             let remoteRecord = managed.flatMap { byID[$0.id] } ?? candidates.first
-            planRecord(key: key, desired: desired[key], managed: managed, remote: remoteRecord, into: &result)
+            let edit = remoteRecord.flatMap { keyEdit(of: $0, key: key, keys: keys, holders: candidates) }
+            planRecord(key: key, desired: desired[key], managed: managed, remote: remoteRecord, keyEdit: edit, into: &result)
         }
         return result
     }
 
     private func planRecord(key: String, desired: DesiredRecord?, managed: ManagedRecord?, remote: RemoteRecord?,
-                            into result: inout Result) {
+                            keyEdit: KeyEdit?, into result: inout Result) {
         switch (desired, managed, remote) {
         case let (d?, nil, nil):
             result.changes.append(create(d, action: .create, reason: .new))
@@ -71,7 +72,7 @@ struct RecordPlanner {
             fingerprint(r, into: &result)
             result.changes.append(adopt(d, remote: r, into: &result))
         case let (d?, s?, r?):
-            if let change = update(d, state: s, remote: r, into: &result) {
+            if let change = update(d, state: s, remote: r, keyEdit: keyEdit, into: &result) {
                 if change.action.writesBase { fingerprint(r, into: &result) }
                 if change.hasConflict && policy.conflict == .fail { result.conflicts.append(change) }
                 result.changes.append(change)
@@ -115,18 +116,24 @@ struct RecordPlanner {
     }
 
     /// The field-level three-way rules of the design.
-    private func update(_ d: DesiredRecord, state s: ManagedRecord, remote r: RemoteRecord,
+    private func update(_ d: DesiredRecord, state s: ManagedRecord, remote r: RemoteRecord, keyEdit: KeyEdit?,
                         into result: inout Result) -> RecordChange? {
         var fields: [FieldChange] = []
-        var next = s.values
+        var values = s.values
         var adopted = s.adopted
+        // A field renamed in the manifests (`renamed_from`): its recorded value moves to the declared name.
+        for (name, old) in table.previousNames where values[name] == nil {
+            values[name] = values.removeValue(forKey: old)
+            adopted[name] = adopted.removeValue(forKey: old)
+        }
+        var next = values
         // Equal content hashes mean equal values (the desired hash covers protected fields too, so a table
         // with protected values simply takes the field-by-field path): most records of a no-op plan stop here.
         let unchangedInManifests = d.contentHash == s.hash
         for field in managedFields {
             let name = field.name
             let desired = d.fields[name]
-            let recorded = s.values[name]
+            let recorded = values[name]
             let base = remoteValue(field, of: r)
             // An adopted field keeps the base's value until the manifests' value moves from the one it overrode.
             let accepted = adopted[name] ?? recorded
@@ -162,6 +169,7 @@ struct RecordPlanner {
                 adopted[name] = nil
             }
         }
+        if let keyEdit, let drift = keyDrift(d.key, keyEdit) { fields.insert(drift, at: 0) }
         skipProtected(d, remote: r, into: &result)
         next = FieldValue.normalize(next)
         let writes = fields.contains { $0.kind.writes }
@@ -173,6 +181,33 @@ struct RecordPlanner {
             : (drifted || fields.contains { $0.kind == .driftAdopted } ? .changedInBase : .changedInManifests)
         return RecordChange(table: spec.name, key: d.key, remoteID: r.id, action: action, reason: reason, fields: fields,
                             source: d.provenance, stateValues: next, stateAdopted: adopted, blockedBy: blocker(for: fields))
+    }
+
+    /// The key a record the state holds carries in the base instead of its own.
+    struct KeyEdit {
+        var value: FieldValue?
+        /// The manifests or the state hold that key for another record.
+        var claimed: Bool
+        /// No other base record holds the record's own key, so writing it back cannot collide.
+        var restorable: Bool
+    }
+
+    /// The key the base's record carries, when it is not `key`: edited by hand, unless it is another record's key
+    /// (then the state's id is wrong, and apply's address check refuses the write).
+    private func keyEdit(of record: RemoteRecord, key: String, keys: Set<String>, holders: [RemoteRecord]) -> KeyEdit? {
+        let value = record.fields[table.remoteNames[keyField] ?? keyField]
+        guard value?.normalized != .text(key) else { return nil }
+        let claimed = if case .text(let other)? = value?.normalized { keys.contains(other) } else { false }
+        return KeyEdit(value: value, claimed: claimed, restorable: holders.isEmpty)
+    }
+
+    /// The record the state holds under `key` carries another key in the base (edited by hand): drift, restored
+    /// under `policy.drift: restore`, reported otherwise. `adopt` cannot take it: the key is the record's identity.
+    private func keyDrift(_ key: String, _ edit: KeyEdit) -> FieldChange? {
+        guard !edit.claimed else { return nil }
+        return policy.drift == .restore && edit.restorable
+            ? FieldChange(name: keyField, kind: .drift, before: edit.value, after: .text(key), recorded: .text(key))
+            : FieldChange(name: keyField, kind: .driftReported, before: edit.value, after: edit.value, recorded: .text(key))
     }
 
     /// A managed record no longer desired, handled by `on_delete`.

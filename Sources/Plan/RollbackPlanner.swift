@@ -150,14 +150,16 @@ public struct RollbackPlanner {
             return .manual(ManualItem(kind: .fieldOptionsChanged, table: table, field: field.name,
                                       message: "run \(runID) created field '\(field.name)' of table '\(table)'",
                                       instructions: "Recon never deletes fields; delete it in the base if it should go."))
-        case .updateTable(let table, let id, let description):
-            return .updateTable(table: table, tableID: id, description: Change(description.after, description.before))
+        case .updateTable(var update):
+            update.name = update.name.map { Change($0.after, $0.before) }
+            update.description = update.description.map { Change($0.after, $0.before) }
+            return .updateTable(update)
         case .updateField(var update):
             update.name = update.name.map { Change($0.after, $0.before) }
             update.description = update.description.map { Change($0.after, $0.before) }
             update.choices = nil  // removing a choice could lose data; an added choice is harmless
             return update.name == nil && update.description == nil ? nil : .updateField(update)
-        case .manual:
+        case .manual, .unmanageField:
             return nil
         }
     }

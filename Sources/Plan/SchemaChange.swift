@@ -6,19 +6,40 @@ public enum SchemaChange: Sendable, Equatable {
     /// A table with its fields, key field first. Fields are described as providers create them.
     case createTable(name: String, description: String?, fields: [FieldDefinition])
     case createField(table: String, field: FieldDefinition)
-    case updateTable(table: String, tableID: String, description: Change<String?>)
+    /// Name (a table renamed in the base is renamed back) or description.
+    case updateTable(TableUpdate)
     /// Name (a field renamed in the base is renamed back), description or select choices.
     case updateField(FieldUpdate)
+    /// A field the state maps but the manifests no longer declare: the state forgets it, the base keeps
+    /// the field and its values.
+    case unmanageField(table: String, fieldID: String, field: String)
     /// What the base cannot do by API: someone has to do it by hand. Blocks only what depends on it.
     case manual(ManualItem)
 
     public var table: String {
         switch self {
         case .createTable(let name, _, _): name
-        case .createField(let table, _), .updateTable(let table, _, _): table
+        case .createField(let table, _), .unmanageField(let table, _, _): table
+        case .updateTable(let update): update.table
         case .updateField(let update): update.table
         case .manual(let item): item.table
         }
+    }
+}
+
+/// What changes on an existing table; nil members stay as they are.
+public struct TableUpdate: Sendable, Equatable {
+    /// The table's name in the manifests.
+    public var table: String
+    public var tableID: String
+    public var name: Change<String>?
+    public var description: Change<String?>?
+
+    public init(table: String, tableID: String, name: Change<String>? = nil, description: Change<String?>? = nil) {
+        self.table = table
+        self.tableID = tableID
+        self.name = name
+        self.description = description
     }
 }
 
@@ -29,6 +50,8 @@ public struct FieldUpdate: Sendable, Equatable {
     /// The field's name in the manifests.
     public var field: String
     public var name: Change<String>?
+    /// Why `name` changes; only meaningful with `name`.
+    public var renamedIn: RenameOrigin = .base
     public var description: Change<String?>?
     public var choices: Change<[String]>?
 
@@ -41,6 +64,12 @@ public struct FieldUpdate: Sendable, Equatable {
         self.description = description
         self.choices = choices
     }
+}
+
+/// Where a rename was made: in the base (renamed back) or in the manifests (`renamed_from`, carried out).
+public enum RenameOrigin: String, Sendable, CaseIterable {
+    case base
+    case manifests
 }
 
 /// A before and after pair.
@@ -61,6 +90,7 @@ public struct ManualItem: Sendable, Equatable {
         case fieldOptionsChanged = "field-options-changed"
         case fieldTypeNotCreatable = "field-type-not-creatable"
         case tableNoLongerDeclared = "table-no-longer-declared"
+        case tableNotCreatedByRecon = "table-not-created-by-recon"
     }
 
     public var kind: Kind

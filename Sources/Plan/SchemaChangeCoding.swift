@@ -20,11 +20,17 @@ enum SchemaChangeCoding {
             write(field, to: &w)
             w.field("kind", "create_field")
             w.field("table", table)
-        case .updateTable(let table, let id, let description):
-            writeChange("description", description.before, description.after, &w)
+        case .updateTable(let update):
+            if let description = update.description { writeChange("description", description.before, description.after, &w) }
             w.field("kind", "update_table")
+            if let name = update.name { writeChange("name", name.before, name.after, &w) }
+            w.field("table", update.table)
+            w.field("table_id", update.tableID)
+        case .unmanageField(let table, let id, let field):
+            w.field("field", field)
+            w.field("field_id", id)
+            w.field("kind", "unmanage_field")
             w.field("table", table)
-            w.field("table_id", id)
         case .updateField(let update):
             if let choices = update.choices {
                 w.key("choices")
@@ -35,6 +41,7 @@ enum SchemaChangeCoding {
             w.field("field_id", update.fieldID)
             w.field("kind", "update_field")
             if let name = update.name { writeChange("name", name.before, name.after, &w) }
+            if update.name != nil, update.renamedIn != .base { w.field("renamed_in", update.renamedIn.rawValue) }
             w.field("table", update.table)
         case .manual(let item):
             if let field = item.field { w.field("field", field) }
@@ -62,7 +69,7 @@ enum SchemaChangeCoding {
         if let linked = field.linkedTable { w.field("linked_table", linked) }
         w.field("name", field.name)
         if let precision = field.precision { w.field("precision", precision) }
-        w.field("type", field.type)
+        w.field("type", field.type.rawValue)
         w.endObject()
     }
 
@@ -78,12 +85,24 @@ enum SchemaChangeCoding {
             guard let field = json["field"] else { throw ReconError("a create_field change has no field") }
             return .createField(table: table, field: try readField(field))
         case "update_table":
-            return .updateTable(table: table, tableID: try PlanDecoder.string(json, "table_id"),
-                                description: Change(json["description"]?["before"]?.stringValue, json["description"]?["after"]?.stringValue))
+            var update = TableUpdate(table: table, tableID: try PlanDecoder.string(json, "table_id"))
+            if let name = json["name"] { update.name = Change(name["before"]?.stringValue ?? "", name["after"]?.stringValue ?? "") }
+            if let description = json["description"] {
+                update.description = Change(description["before"]?.stringValue, description["after"]?.stringValue)
+            }
+            return .updateTable(update)
+        case "unmanage_field":
+            return .unmanageField(table: table, fieldID: try PlanDecoder.string(json, "field_id"), field: try PlanDecoder.string(json, "field"))
         case "update_field":
             var update = FieldUpdate(table: table, fieldID: try PlanDecoder.string(json, "field_id"), field: try PlanDecoder.string(json, "field"))
             if let name = json["name"] {
                 update.name = Change(name["before"]?.stringValue ?? "", name["after"]?.stringValue ?? "")
+            }
+            if let origin = json["renamed_in"] {
+                guard let known = origin.stringValue.flatMap(RenameOrigin.init(rawValue:)) else {
+                    throw ReconError("unknown 'renamed_in' in an update_field change of the plan", hint: "the plan was made by another version of recon")
+                }
+                update.renamedIn = known
             }
             if let description = json["description"] {
                 update.description = Change(description["before"]?.stringValue, description["after"]?.stringValue)
@@ -107,10 +126,10 @@ enum SchemaChangeCoding {
 
     private static func readField(_ json: JSONValue) throws(ReconError) -> FieldDefinition {
         let type = try PlanDecoder.string(json, "type")
-        guard FieldType.Name(rawValue: type) != nil else {
+        guard let name = FieldType.Name(rawValue: type) else {
             throw ReconError("unknown field type '\(JSONParser.shown(type))' in the plan", hint: "the plan was made by another version of recon")
         }
-        return FieldDefinition(name: try PlanDecoder.string(json, "name"), type: type,
+        return FieldDefinition(name: try PlanDecoder.string(json, "name"), type: name,
                                description: try PlanJSON.string(json, "description"),
                                choices: try PlanJSON.strings(json, "choices"),
                                linkedTable: try PlanJSON.string(json, "linked_table"), precision: try PlanJSON.int(json, "precision"))

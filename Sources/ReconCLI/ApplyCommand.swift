@@ -30,6 +30,7 @@ struct ApplyCommand: Command {
             .flag("json", help: "Print one JSON event per line instead of text"),
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
+            .option("exclude", value: "TABLE[/KEY]", help: "Without PLANFILE: leave this table or record out; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
         ],
         examples: ["recon apply", "recon plan -out plan.json && recon apply plan.json",
@@ -56,13 +57,30 @@ struct ApplyCommand: Command {
         }
         json = arguments.has("json")
         timings = arguments.has("timings")
-        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
+        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         if planFile != nil, !scope.isAll {
-            throw ReconError("--target and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole")
+            throw ReconError("--target, --exclude and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole; make it with 'recon plan --exclude … -out FILE'")
         }
     }
 
+    /// With `--json`, the stream opens with `start` and a failure closes it with `error` (see `EventStream`).
     func run(_ context: CommandContext) throws -> ExitCode {
+        guard json else { return try execute(context) }
+        let events = EventStream(console: context.console)
+        events.start(command: Self.configuration.name)
+        do {
+            let code = try execute(context)
+            if code == .failure {
+                events.error(ReconError("apply cancelled at the prompt: nothing was changed"), exitCode: code, code: .notConfirmed)
+            }
+            return code
+        } catch {
+            events.error(error, exitCode: .failure)
+            throw error
+        }
+    }
+
+    private func execute(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
         let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
@@ -71,6 +89,12 @@ struct ApplyCommand: Command {
         defer { cancellation.uninstall() }
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
+        if json {
+            WaitNotice.setHandler { notice in
+                console.line(ControlEscape.escapedKeepingLines(notice.line), to: .err)
+                EventStream(console: console).wait(notice)
+            }
+        }
         let lease: Lease
         do {
             lease = try Lease.acquire(path: layout.lockPath, operation: "apply", wait: lockTimeout, stopWaiting: { cancellation.isCancelled })
@@ -85,7 +109,10 @@ struct ApplyCommand: Command {
         var stages = StageTimings()
         if let savedPlan {
             plan = savedPlan
-            if !json { console.line("Applying the saved plan \(planFile!): \(plan.summary.line).") }
+            if !json {
+                console.line("Applying the saved plan \(planFile!): \(plan.summary.line).")
+                if let note = PlanPresentation.scopeNote(plan.scope) { console.line(note) }
+            }
         } else {
             let outcome: PlanRunner.Outcome
             do {
@@ -101,7 +128,7 @@ struct ApplyCommand: Command {
             stages = outcome.timings
             if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
             guard plan.hasChanges || plan.changesState(from: outcome.state) else {
-                if json { ApplyView(console: console, json: true).event(["event": "done", "status": "no_changes"]) }
+                if json { EventStream(console: console).emit(.done, ["status": "no_changes", "exit_code": 0]) }
                 return .success
             }
             guard try confirm(console) else {
@@ -133,7 +160,8 @@ struct ApplyCommand: Command {
     private func cancelledEarly(_ cancellation: CancellationSignal, while stage: String, console: Console) -> ExitCode {
         let why = cancellation.reason.map { "\($0)" } ?? "cancelled"
         if json {
-            ApplyView(console: console, json: true).event(["event": "done", "status": "cancelled", "reason": .string(why)])
+            EventStream(console: console).emit(.done, ["status": "cancelled", "reason": .string(why),
+                                                       "exit_code": .number(Double(ExitCode.cancelled.rawValue))])
         } else {
             console.line(console.style("Apply cancelled", .yellow) + " (\(why)) while \(stage): nothing was changed.")
         }
@@ -152,11 +180,13 @@ struct ApplyCommand: Command {
 
     private func report(_ result: ApplySession.Outcome, cancellation: CancellationSignal, console: Console) {
         if json {
-            ApplyView(console: console, json: true).event([
-                "event": "done", "status": .string(result.status.rawValue), "run_id": .string(result.runID),
+            let exitCode = result.status == .cancelled ? ExitCode.cancelled : .success
+            EventStream(console: console).emit(.done, [
+                "status": .string(result.status.rawValue), "run_id": .string(result.runID),
                 "created": .number(Double(result.counters.created)), "updated": .number(Double(result.counters.updated)),
                 "deleted": .number(Double(result.counters.deleted)), "archived": .number(Double(result.counters.archived)),
-                "skipped": .number(Double(result.counters.skipped)), "serial": .number(Double(result.serial)),
+                "adopted": .number(Double(result.counters.adopted)), "skipped": .number(Double(result.counters.skipped)),
+                "serial": .number(Double(result.serial)), "exit_code": .number(Double(exitCode.rawValue)),
             ])
             return
         }

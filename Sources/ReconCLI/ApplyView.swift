@@ -7,6 +7,7 @@ import ReconCore
 final class ApplyView: ApplyObserver {
     private let console: Console
     private let json: Bool
+    private let events: EventStream
     private var progress: ProgressReporter?
     private var warnings: [String] = []
     /// Wall time per phase, for `--timings`.
@@ -16,6 +17,7 @@ final class ApplyView: ApplyObserver {
     init(console: Console, json: Bool) {
         self.console = console
         self.json = json
+        events = EventStream(console: console)
     }
 
     func phaseStarted(_ phase: ApplyPhase, total: Int) {
@@ -24,7 +26,7 @@ final class ApplyView: ApplyObserver {
         closePhase()
         self.phase = (phase.rawValue, DispatchTime.now().uptimeNanoseconds)
         if json {
-            event(["event": "phase", "phase": .string(phase.rawValue), "total": .number(Double(total))])
+            events.emit(.phase, ["phase": .string(phase.rawValue), "total": .number(Double(total))])
             return
         }
         guard total > 0, [.creates, .updates, .links, .deletes].contains(phase) else { return }
@@ -35,22 +37,22 @@ final class ApplyView: ApplyObserver {
 
     func batchFinished(_ phase: ApplyPhase, done: Int, total: Int) {
         if json {
-            event(["event": "batch", "phase": .string(phase.rawValue), "done": .number(Double(done)), "total": .number(Double(total))])
+            events.emit(.batch, ["phase": .string(phase.rawValue), "done": .number(Double(done)), "total": .number(Double(total))])
         }
         progress?.update(done: done)
     }
 
     func recordFinished(_ outcome: EntityOutcome) {
         guard json else { return }
-        var object: [String: JSONValue] = ["event": "record", "table": .string(outcome.table), "key": .string(outcome.key),
+        var object: [String: JSONValue] = ["table": .string(outcome.table), "key": .string(outcome.key),
                                            "action": .string(outcome.action.rawValue), "status": .string(outcome.status.rawValue)]
         if let id = outcome.recordID { object["record_id"] = .string(id) }
         if let error = outcome.error { object["error"] = .string(error) }
-        event(object)
+        events.emit(.record, object)
     }
 
     func warning(_ message: String) {
-        if json { event(["event": "warning", "message": .string(message)]) } else { warnings.append(message) }
+        if json { events.emit(.warning, ["message": .string(message)]) } else { warnings.append(message) }
     }
 
     func finish() {
@@ -64,9 +66,5 @@ final class ApplyView: ApplyObserver {
         guard let phase else { return }
         timings.record(phase.name, seconds: Double(DispatchTime.now().uptimeNanoseconds - phase.started) / 1e9)
         self.phase = nil
-    }
-
-    func event(_ object: [String: JSONValue]) {
-        console.write(JSONValue.object(object).canonicalBytes() + [0x0A])
     }
 }

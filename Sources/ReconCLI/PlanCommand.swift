@@ -9,7 +9,7 @@ struct PlanCommand: Command {
     static let configuration = CommandConfiguration(
         name: "plan",
         abstract: "Show what apply would change, and optionally save the plan",
-        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown]",
+        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown]",
         discussion: """
             Extracts the desired records from the repos, reads the base (refresh) and the state, and diffs the
             three: see docs/plan.md for the rules. Nothing in the base or the state is written; extraction caches
@@ -21,6 +21,7 @@ struct PlanCommand: Command {
             .option("out", value: "FILE", help: "Save the plan to FILE (canonical JSON)"),
             .flag("detailed-exitcode", help: "Exit 0 when there are no changes, 2 when there are, 1 on error"),
             .option("target", value: "TABLE[/KEY]", help: "Plan only this table, or one record of it (repeatable)", repeatable: true),
+            .option("exclude", value: "TABLE[/KEY]", help: "Leave this table, or one record of it, out of the plan; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Plan only records extracted from this repo (repeatable)", repeatable: true),
             OutputFormat.spec([.text, .json, .markdown]),
             .flag("timings", help: "Print how long each stage took (to stderr)"),
@@ -29,6 +30,7 @@ struct PlanCommand: Command {
             "recon plan",
             "recon plan -out plan.json -detailed-exitcode",
             "recon plan --target Skills --format markdown > plan.md",
+            "recon plan --exclude Skills/core:plugins/alpha/skills/draft -out plan.json",
         ])
 
     let out: String?
@@ -43,7 +45,7 @@ struct PlanCommand: Command {
         }
         out = arguments.value("out")
         detailedExitCode = arguments.has("detailed-exitcode")
-        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"))
+        scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
         timings = arguments.has("timings")
     }

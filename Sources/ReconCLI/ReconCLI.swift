@@ -108,6 +108,9 @@ public enum ReconCLI {
         // apply stops at its own safe points; any other command just exits, after killing git's process groups.
         let interrupts = name == ApplyCommand.configuration.name ? nil : CancellationSignal.install(exitOnSignal: true)
         defer { interrupts?.uninstall() }
+        // A wait of 2 s or more (a 429 penalty, a retry's backoff, the lock) is said on stderr, once.
+        WaitNotice.setHandler { notice in console.line(ControlEscape.escapedKeepingLines(notice.line), to: .err) }
+        defer { WaitNotice.setHandler(nil) }
         return try command.run(parsed, CommandContext(console: console, environment: environment, globals: globals))
     }
 

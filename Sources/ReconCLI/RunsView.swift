@@ -7,7 +7,7 @@ struct RunsView {
     let console: Console
 
     static var counterColumns: [(String, KeyPath<RunCounters, Int>)] { [
-        ("CREATED", \.created), ("UPDATED", \.updated), ("DELETED", \.deleted), ("ARCHIVED", \.archived),
+        ("CREATED", \.created), ("UPDATED", \.updated), ("DELETED", \.deleted), ("ARCHIVED", \.archived), ("ADOPTED", \.adopted),
         ("SKIPPED", \.skipped), ("FAILED", \.failed), ("BATCHES", \.batches),
     ] }
 

@@ -36,13 +36,15 @@ extension RecordReading {
     }
 }
 
-/// Creates and describes tables and fields (apply, schema phase). Nothing here renames,
-/// retypes or deletes: the remote may not support it, so the plan makes those `manual`.
+/// Creates, describes and renames tables and fields (apply, schema phase). Nothing here retypes or
+/// deletes: the remote may not support it, so the plan makes those `manual`.
 public protocol SchemaWriting {
     func createTable(_ definition: TableDefinition) throws -> RemoteTable
     /// Adds a field to an existing table (identified by `table.id`).
     func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField
     func updateTable(_ table: RemoteTable, description: String?) throws
+    /// Renames a table (identified by `table.id`), undoing a rename made in the base.
+    func updateTable(_ table: RemoteTable, name: String) throws
     func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws
     /// Renames a field (undoing a rename made in the base) and/or replaces its select choices
     /// (the planner only ever adds choices). Nil leaves that part as it is.
@@ -68,12 +70,13 @@ public protocol BaseProvider: SchemaInspecting, RecordReading, SchemaWriting, Re
 }
 
 extension BaseProvider {
-    /// Refresh: the schema, and the records of each named table that exists.
-    public func snapshot(tables names: some Sequence<String>) throws -> RemoteSnapshot {
+    /// Refresh: the schema, and the records of each named table that exists, found by the id the state
+    /// recorded for it (`ids`: table name → id), else by name. Records stay keyed by the declared name.
+    public func snapshot(tables names: some Sequence<String>, ids: [String: String] = [:]) throws -> RemoteSnapshot {
         let schema = try inspectSchema()
         var records: [String: [RemoteRecord]] = [:]
         for name in names {
-            guard let table = schema.table(named: name) else { continue }
+            guard let table = schema.table(id: ids[name], named: name) else { continue }
             records[name] = try readRecords(in: table)
         }
         return RemoteSnapshot(schema: schema, records: records)

@@ -1,9 +1,10 @@
-/// A field to create, described with plain values so providers need not know the manifest model.
+import ReconCore
+
+/// A field to create: the manifests' closed type set, so every provider must handle every type.
 /// The mapping from the manifest's `FieldSpec` lives in the stage that imports both.
 public struct FieldDefinition: Hashable, Sendable {
     public var name: String
-    /// The type name as the manifests spell it (`singleLineText`, `number`, `multipleRecordLinks`, ...).
-    public var type: String
+    public var type: FieldType.Name
     public var description: String?
     /// Select choices, in order.
     public var choices: [String]?
@@ -13,7 +14,7 @@ public struct FieldDefinition: Hashable, Sendable {
     /// For numbers: digits after the decimal point.
     public var precision: Int?
 
-    public init(name: String, type: String, description: String? = nil, choices: [String]? = nil,
+    public init(name: String, type: FieldType.Name, description: String? = nil, choices: [String]? = nil,
                 linkedTable: String? = nil, precision: Int? = nil) {
         self.name = name
         self.type = type

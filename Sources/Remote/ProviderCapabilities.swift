@@ -1,13 +1,15 @@
+import ReconCore
+
 /// What a remote can change through its API. Refresh reports it with the schema so the pure
 /// planner can turn what the API cannot do into `manual` items instead of failing requests.
 public struct ProviderCapabilities: Hashable, Sendable {
-    /// Field types (manifest names) the API can create; nil when it can create every type.
-    public var creatableFieldTypes: Set<String>?
+    /// Field types the API can create; nil when it can create every type.
+    public var creatableFieldTypes: Set<FieldType.Name>?
     /// Whether `updateField` can add select choices. Airtable's metadata API cannot (it renames
     /// and describes fields only); a field with `typecast: true` gets new choices on first write.
     public var canUpdateFieldChoices: Bool
 
-    public init(creatableFieldTypes: Set<String>? = nil, canUpdateFieldChoices: Bool = true) {
+    public init(creatableFieldTypes: Set<FieldType.Name>? = nil, canUpdateFieldChoices: Bool = true) {
         self.creatableFieldTypes = creatableFieldTypes
         self.canUpdateFieldChoices = canUpdateFieldChoices
     }
@@ -15,5 +17,5 @@ public struct ProviderCapabilities: Hashable, Sendable {
     /// A remote with no API restrictions (the SQLite provider).
     public static let unrestricted = ProviderCapabilities()
 
-    public func canCreate(type: String) -> Bool { creatableFieldTypes?.contains(type) ?? true }
+    public func canCreate(type: FieldType.Name) -> Bool { creatableFieldTypes?.contains(type) ?? true }
 }

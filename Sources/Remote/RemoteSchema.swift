@@ -4,8 +4,7 @@ import ReconCore
 public struct RemoteField: Hashable, Sendable {
     public var id: String
     public var name: String
-    /// The type name as the manifests spell it (`singleLineText`, `multipleRecordLinks`, ...).
-    public var type: String
+    public var type: RemoteFieldType
     public var description: String?
     /// Select choices, in order.
     public var choices: [String]?
@@ -14,7 +13,7 @@ public struct RemoteField: Hashable, Sendable {
     /// For numbers: digits after the decimal point.
     public var precision: Int?
 
-    public init(id: String, name: String, type: String, description: String? = nil, choices: [String]? = nil,
+    public init(id: String, name: String, type: RemoteFieldType, description: String? = nil, choices: [String]? = nil,
                 linkedTableID: String? = nil, precision: Int? = nil) {
         self.id = id
         self.name = name
@@ -51,12 +50,22 @@ public struct RemoteSchema: Hashable, Sendable {
     public var tables: [RemoteTable]
     /// What the remote's API can change; the planner makes the rest `manual`.
     public var capabilities: ProviderCapabilities
+    /// Tables Recon did not create, where the provider can tell (SQLite).
+    public var foreignTables: [ForeignTable]
 
-    public init(tables: [RemoteTable], capabilities: ProviderCapabilities = .unrestricted) {
+    public init(tables: [RemoteTable], capabilities: ProviderCapabilities = .unrestricted, foreignTables: [ForeignTable] = []) {
         self.tables = tables
         self.capabilities = capabilities
+        self.foreignTables = foreignTables
     }
 
     public func table(named name: String) -> RemoteTable? { tables.first { $0.name == name } }
     public func table(id: String) -> RemoteTable? { tables.first { $0.id == id } }
+
+    /// The one way a declared table is found: by the id the state recorded (so a rename in the base is
+    /// followed), else by name (a table the state does not know yet).
+    public func table(id: String?, named name: String) -> RemoteTable? {
+        if let id, let table = table(id: id) { return table }
+        return table(named: name)
+    }
 }

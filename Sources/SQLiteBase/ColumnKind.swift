@@ -1,5 +1,6 @@
 import CSQLite
 import ReconCore
+import Remote
 
 /// How a field type is stored in its SQL column. Type names are the manifests' (Airtable's).
 enum ColumnKind: Equatable {
@@ -18,19 +19,21 @@ enum ColumnKind: Equatable {
     /// class and written back the same way, so nothing Recon does loses it.
     case untyped
 
-    static let textTypes: Set<String> = [
-        "singleLineText", "multilineText", "url", "email", "phoneNumber", "singleSelect", "date", "dateTime",
-    ]
-
-    init?(typeName: String) {
-        switch typeName {
-        case _ where ColumnKind.textTypes.contains(typeName): self = .text
-        case "number": self = .number
-        case "checkbox": self = .checkbox
-        case "multipleSelects": self = .list
-        case "multipleRecordLinks": self = .links
-        default: return nil
+    /// Every declarable type has a column kind: a new type fails to compile here until it is given one.
+    init(type: FieldType.Name) {
+        switch type {
+        case .singleLineText, .multilineText, .url, .email, .phoneNumber, .singleSelect, .date, .dateTime: self = .text
+        case .number: self = .number
+        case .checkbox: self = .checkbox
+        case .multipleSelects: self = .list
+        case .multipleRecordLinks: self = .links
         }
+    }
+
+    /// Nil for a type the metadata names but this version cannot declare.
+    init?(type: RemoteFieldType) {
+        guard let name = type.declarable else { return nil }
+        self.init(type: name)
     }
 
     /// The declared SQL type, so the file reads sensibly in other SQLite tools.

@@ -72,6 +72,12 @@ public final class SQLiteBase: BaseProvider {
         catalog = try SQLiteCatalog.load(connection)
     }
 
+    public func updateTable(_ table: RemoteTable, name: String) throws {
+        let connection = try open(forWriting: true)!
+        try schemaWriter(connection).renameTable(try resolve(table), to: name)
+        catalog = try SQLiteCatalog.load(connection)
+    }
+
     public func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
         let connection = try open(forWriting: true)!
         try schemaWriter(connection).updateField(field, in: try resolve(table), description: description)

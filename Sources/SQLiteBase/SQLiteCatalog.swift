@@ -41,7 +41,9 @@ enum SQLiteCatalog {
     /// The schema as the metadata describes it, keeping only tables and columns that really
     /// exist: a table or column dropped in another tool shows up as missing, not as present.
     static func load(_ connection: SQLiteConnection) throws -> RemoteSchema {
-        guard try exists(table: "_recon_tables", in: connection) else { return RemoteSchema(tables: []) }
+        guard try exists(table: "_recon_tables", in: connection) else {
+            return RemoteSchema(tables: [], foreignTables: try foreignTables(known: [], in: connection))
+        }
         try checkVersion(connection)
         var fieldsByTable: [String: [RemoteField]] = [:]
         let fields = try connection.prepare("""
@@ -50,7 +52,7 @@ enum SQLiteCatalog {
             """)
         while try fields.step() {
             let field = RemoteField(
-                id: fields.text(0) ?? "", name: fields.text(2) ?? "", type: fields.text(3) ?? "",
+                id: fields.text(0) ?? "", name: fields.text(2) ?? "", type: RemoteFieldType(name: fields.text(3) ?? ""),
                 description: fields.text(4), choices: fields.bytes(5).flatMap(ColumnKind.decodeList),
                 linkedTableID: fields.text(6), precision: fields.isNull(7) ? nil : fields.int(7))
             fieldsByTable[fields.text(1) ?? "", default: []].append(field)
@@ -65,7 +67,27 @@ enum SQLiteCatalog {
             let present = (fieldsByTable[id] ?? []).filter { bytes.contains(Array($0.name.utf8)) }
             tables.append(RemoteTable(id: id, name: name, description: rows.text(2), primaryFieldID: rows.text(3), fields: present))
         }
-        return RemoteSchema(tables: tables)
+        return RemoteSchema(tables: tables, foreignTables: try foreignTables(known: Set(tables.map { Array($0.name.utf8) }), in: connection))
+    }
+
+    /// SQL tables the metadata does not describe, Recon's own and SQLite's left out; names compared by bytes.
+    private static func foreignTables(known: Set<[UInt8]>, in connection: SQLiteConnection) throws -> [ForeignTable] {
+        let statement = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        var names: [String] = []
+        while try statement.step() {
+            guard let name = statement.text(0), !known.contains(Array(name.utf8)) else { continue }
+            let lowered = name.lowercased()
+            if !lowered.hasPrefix(metadataPrefix) && !lowered.hasPrefix("sqlite_") { names.append(name) }
+        }
+        statement.reset()
+        return try names.map { name in
+            let columns = try connection.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+            try columns.bind(1, name)
+            defer { columns.reset() }
+            var found: [String] = []
+            while try columns.step() { if let column = columns.text(0) { found.append(column) } }
+            return ForeignTable(name: name, columns: found)
+        }
     }
 
     static func exists(table name: String, in connection: SQLiteConnection) throws -> Bool {

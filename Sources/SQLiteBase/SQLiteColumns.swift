@@ -24,7 +24,7 @@ struct SQLiteColumns {
     init(_ table: RemoteTable, undeclared: [String] = []) {
         self.table = table
         quotedTable = SQLIdentifier.quote(table.name)
-        columns = table.fields.map { Column(field: $0, kind: ColumnKind(typeName: $0.type) ?? .text, quoted: SQLIdentifier.quote($0.name)) }
+        columns = table.fields.map { Column(field: $0, kind: ColumnKind(type: $0.type) ?? .text, quoted: SQLIdentifier.quote($0.name)) }
             + undeclared.map { Column(field: RemoteField(id: "", name: $0, type: ""), kind: .untyped, quoted: SQLIdentifier.quote($0)) }
         byName = Dictionary(columns.enumerated().map { ($1.field.name, $0) }, uniquingKeysWith: { first, _ in first })
         returning = ([SQLiteColumns.quotedID] + columns.map(\.quoted)).joined(separator: ", ")

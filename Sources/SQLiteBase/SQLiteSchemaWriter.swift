@@ -9,13 +9,7 @@ struct SQLiteSchemaWriter {
 
     func createTable(_ definition: TableDefinition) throws -> RemoteTable {
         let name = definition.name
-        guard !name.isEmpty, !name.lowercased().hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
-            throw ReconError("table name '\(name)' is reserved by the SQLite provider",
-                             hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
-        }
-        if let problem = SQLIdentifier.problem(with: name) {
-            throw ReconError("table name '\(ControlEscape.escaped(name))' \(problem)", hint: "rename the table; nothing was written")
-        }
+        try checkTableName(name)
         if schema.table(named: name) != nil {
             throw ReconError("table '\(name)' already exists in the SQLite base '\(connection.path)'")
         }
@@ -37,7 +31,7 @@ struct SQLiteSchemaWriter {
                                  hint: "rename or drop that table, or point the target at another database")
             }
             let columns = ["\(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) TEXT PRIMARY KEY NOT NULL"]
-                + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(typeName: $0.type)!.sqlType)" }
+                + fields.map { "\(SQLIdentifier.quote($0.name)) \(ColumnKind(type: $0.type)!.sqlType)" }
             try connection.executeOne("CREATE TABLE \(SQLIdentifier.quote(name)) (\(columns.joined(separator: ", ")))")
             try connection.executeOne("""
                 CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) \
@@ -58,6 +52,17 @@ struct SQLiteSchemaWriter {
         return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
     }
 
+    /// Names Recon's metadata uses, and names SQLite cannot hold, are refused before anything is written.
+    private func checkTableName(_ name: String) throws {
+        guard !name.isEmpty, !name.lowercased().hasPrefix(SQLiteCatalog.metadataPrefix), !name.lowercased().hasPrefix("sqlite_") else {
+            throw ReconError("table name '\(name)' is reserved by the SQLite provider",
+                             hint: "names starting with '_recon_' or 'sqlite_' cannot be used; rename the table")
+        }
+        if let problem = SQLIdentifier.problem(with: name) {
+            throw ReconError("table name '\(ControlEscape.escaped(name))' \(problem)", hint: "rename the table; nothing was written")
+        }
+    }
+
     func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField {
         if table.fields.contains(where: { $0.name.lowercased() == definition.name.lowercased() }) {
             throw ReconError("field '\(definition.name)' already exists in table '\(table.name)'",
@@ -75,7 +80,7 @@ struct SQLiteSchemaWriter {
             }
             try connection.executeOne("""
                 ALTER TABLE \(SQLIdentifier.quote(table.name)) \
-                ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(typeName: field.type)!.sqlType)
+                ADD COLUMN \(SQLIdentifier.quote(field.name)) \(ColumnKind(type: field.type)!.sqlType)
                 """)
             try insertMetadata(field, tableID: table.id)
         }
@@ -88,6 +93,19 @@ struct SQLiteSchemaWriter {
         try statement.bind(1, description)
         try statement.bind(2, table.id)
         try statement.run()
+    }
+
+    /// A rename moves the SQL table and its metadata together, in one transaction.
+    func renameTable(_ table: RemoteTable, to name: String) throws {
+        try checkTableName(name)
+        try connection.transaction {
+            try connection.executeOne("ALTER TABLE \(SQLIdentifier.quote(table.name)) RENAME TO \(SQLIdentifier.quote(name))")
+            let rename = try connection.prepare("UPDATE _recon_tables SET name = ? WHERE id = ?")
+            try rename.bind(1, name)
+            try rename.bind(2, table.id)
+            try rename.run()
+        }
+        connection.forgetStatements()
     }
 
     func updateField(_ field: RemoteField, in table: RemoteTable, description: String?) throws {
@@ -141,9 +159,7 @@ struct SQLiteSchemaWriter {
             throw ReconError("field name '\(ControlEscape.escaped(definition.name))' of table '\(ControlEscape.escaped(table))' \(problem)",
                              hint: "rename the field; nothing was written")
         }
-        guard let kind = ColumnKind(typeName: definition.type) else {
-            throw ReconError("field '\(definition.name)' has a type the SQLite provider does not know: '\(definition.type)'")
-        }
+        let kind = ColumnKind(type: definition.type)
         var linkedID: String?
         if kind == .links {
             guard let target = definition.linkedTable else {
@@ -159,7 +175,7 @@ struct SQLiteSchemaWriter {
             }
         }
         return RemoteField(
-            id: id, name: definition.name, type: definition.type, description: definition.description,
+            id: id, name: definition.name, type: .declarable(definition.type), description: definition.description,
             choices: definition.choices, linkedTableID: linkedID, precision: kind == .number ? definition.precision ?? 0 : nil)
     }
 
@@ -171,7 +187,7 @@ struct SQLiteSchemaWriter {
         try insert.bind(1, field.id)
         try insert.bind(2, tableID)
         try insert.bind(3, field.name)
-        try insert.bind(4, field.type)
+        try insert.bind(4, field.type.description)
         try insert.bind(5, field.description)
         try insert.bind(6, field.choices.map(ColumnKind.encodeList))
         try insert.bind(7, field.linkedTableID)

@@ -13,8 +13,8 @@ final class AirtableHarness {
     let waits = WaitLog()
 
     /// `penalty` is both the emulator's penalty window and the client's wait after a 429.
-    init(requestsPerSecond: Int = 100, penalty: Double = 0.6) throws {
-        emulator = try AirtableEmulator(requestsPerSecond: requestsPerSecond, penaltySeconds: penalty)
+    init(requestsPerSecond: Int = 100, penalty: Double = 0.6, keepAlive: Bool = false) throws {
+        emulator = try AirtableEmulator(requestsPerSecond: requestsPerSecond, penaltySeconds: penalty, keepAlive: keepAlive)
         baseID = emulator.addBase()
     }
 
@@ -36,25 +36,25 @@ final class AirtableHarness {
 
     /// Plugins (key text) and Skills with one field of every type, Skills linking to Plugins.
     static let plugins = TableDefinition(name: "Plugins", description: "Plugins", keyField: "Key", fields: [
-        FieldDefinition(name: "Key", type: "singleLineText"),
-        FieldDefinition(name: "Name", type: "singleLineText"),
+        FieldDefinition(name: "Key", type: .singleLineText),
+        FieldDefinition(name: "Name", type: .singleLineText),
     ])
 
     static let skills = TableDefinition(name: "Skills", description: "Agent skills", keyField: "Key", fields: [
-        FieldDefinition(name: "Key", type: "singleLineText", description: "repo:path"),
-        FieldDefinition(name: "Name", type: "singleLineText"),
-        FieldDefinition(name: "Body", type: "multilineText"),
-        FieldDefinition(name: "Home", type: "url"),
-        FieldDefinition(name: "Mail", type: "email"),
-        FieldDefinition(name: "Phone", type: "phoneNumber"),
-        FieldDefinition(name: "Score", type: "number", precision: 2),
-        FieldDefinition(name: "Ready", type: "checkbox"),
-        FieldDefinition(name: "Day", type: "date"),
-        FieldDefinition(name: "At", type: "dateTime"),
-        FieldDefinition(name: "Status", type: "singleSelect", choices: ["Draft", "Published"]),
-        FieldDefinition(name: "Tags", type: "multipleSelects", choices: ["a", "b", "c"]),
-        FieldDefinition(name: "Plugin", type: "multipleRecordLinks", linkedTable: "Plugins"),
-        FieldDefinition(name: "Related", type: "multipleRecordLinks", linkedTable: "Skills"),
+        FieldDefinition(name: "Key", type: .singleLineText, description: "repo:path"),
+        FieldDefinition(name: "Name", type: .singleLineText),
+        FieldDefinition(name: "Body", type: .multilineText),
+        FieldDefinition(name: "Home", type: .url),
+        FieldDefinition(name: "Mail", type: .email),
+        FieldDefinition(name: "Phone", type: .phoneNumber),
+        FieldDefinition(name: "Score", type: .number, precision: 2),
+        FieldDefinition(name: "Ready", type: .checkbox),
+        FieldDefinition(name: "Day", type: .date),
+        FieldDefinition(name: "At", type: .dateTime),
+        FieldDefinition(name: "Status", type: .singleSelect, choices: ["Draft", "Published"]),
+        FieldDefinition(name: "Tags", type: .multipleSelects, choices: ["a", "b", "c"]),
+        FieldDefinition(name: "Plugin", type: .multipleRecordLinks, linkedTable: "Plugins"),
+        FieldDefinition(name: "Related", type: .multipleRecordLinks, linkedTable: "Skills"),
     ])
 
     /// Creates both tables through the provider; returns them as the base reports them.

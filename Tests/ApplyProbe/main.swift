@@ -1,6 +1,7 @@
 import Apply
 import Foundation
 import Manifest
+import State
 
 // A tiny process for ApplyTests: holds leases and receives signals as a real `recon apply` would,
 // so the tests exercise real processes, real pids and real signals.
@@ -12,6 +13,12 @@ import Manifest
 //   recon-apply-probe apply PROJECT PAUSE       `recon apply --auto-approve --batch-size 1` in PROJECT, pausing
 //                                               PAUSE s after each batch: prints "lease ID", "batch N", then
 //                                               "done STATUS" or "failed: ERROR" (exit 1)
+//   recon-apply-probe pg-state URI SCHEMA TARGET SIZE   load or create TARGET's state in PostgreSQL and
+//                                               append batches of SIZE records ("b<N>-<i>") until killed,
+//                                               printing "batch N" once batch N is committed
+//   recon-apply-probe pg-lock URI SCHEMA TARGET SECONDS [WAIT]   take TARGET's PostgreSQL state lock
+//                                               (waiting up to WAIT s): "acquired ID" or "refused: ERROR"
+//                                               (exit 3); hold SECONDS, release, "released"
 
 /// Unbuffered, so the test sees each line the moment it is said.
 func say(_ text: String) {
@@ -76,8 +83,44 @@ case "apply":
         say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
         exit(1)
     }
+case "pg-state":
+    do {
+        let store = try PostgresStateStore(connectionString: arguments[1], schema: arguments[2], target: arguments[3])
+        let size = Int(arguments[4])!
+        var state = try store.load(expectedTarget: arguments[3]) ?? StateStore.newState(target: arguments[3])
+        let log = try store.beginJournal(for: &state, keepHistory: 5)
+        for batch in 1...100_000 {
+            let changes = (0..<size).map { index in
+                StateChange.putRecord(table: "Skills", key: "b\(batch)-\(index)",
+                                      record: ManagedRecord(id: "rec\(batch)x\(index)", values: ["Name": .text("n\(index)")]))
+            }
+            try log.append(changes, to: &state)
+            say("batch \(batch)")
+        }
+    } catch {
+        say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
+        exit(1)
+    }
+case "pg-lock":
+    do {
+        let store = try PostgresStateStore(connectionString: arguments[1], schema: arguments[2], target: arguments[3])
+        let lock: PostgresStateLock
+        do {
+            lock = try PostgresStateLock.acquire(store, operation: "probe", wait: arguments.count > 5 ? Double(arguments[5])! : nil)
+        } catch {
+            say("refused: \(error)".replacingOccurrences(of: "\n", with: " "))
+            exit(3)
+        }
+        say("acquired \(lock.id)")
+        Thread.sleep(forTimeInterval: Double(arguments[4])!)
+        try lock.release()
+        say("released")
+    } catch {
+        say("failed: \(error)".replacingOccurrences(of: "\n", with: " "))
+        exit(1)
+    }
 default:
-    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply ...\n".utf8))
+    FileHandle.standardError.write(Data("usage: recon-apply-probe hold|race|wait|cancel|apply|pg-state|pg-lock ...\n".utf8))
     exit(2)
 }
 

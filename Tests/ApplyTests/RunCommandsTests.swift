@@ -41,10 +41,10 @@ final class RunCommandsTests: XCTestCase {
         let result = try ReconProcess.run(["runs"], in: temp.path)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, """
-            RUN                      OPERATION  STATUS       STARTED               DURATION  CREATED  UPDATED  DELETED  ARCHIVED  SKIPPED  FAILED  BATCHES  TARGET
-            \(ids[2])  apply      interrupted  2026-11-20 12:00:00Z  30s             0        0        0         0        0       0        0  sqlite:x
-            \(ids[1])  rollback   failed       2026-11-20 11:00:00Z  2.5s            0        0        0         0        0       0        0  sqlite:x
-            \(ids[0])  apply      succeeded    2026-11-20 10:00:00Z  1m15s           1        0        0         0        0       0        1  sqlite:x
+            RUN                      OPERATION  STATUS       STARTED               DURATION  CREATED  UPDATED  DELETED  ARCHIVED  ADOPTED  SKIPPED  FAILED  BATCHES  TARGET
+            \(ids[2])  apply      interrupted  2026-11-20 12:00:00Z  30s             0        0        0         0        0        0       0        0  sqlite:x
+            \(ids[1])  rollback   failed       2026-11-20 11:00:00Z  2.5s            0        0        0         0        0        0       0        0  sqlite:x
+            \(ids[0])  apply      succeeded    2026-11-20 10:00:00Z  1m15s           1        0        0         0        0        0       0        1  sqlite:x
             \(ids[1]): disk full
 
             """)

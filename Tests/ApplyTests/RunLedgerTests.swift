@@ -45,7 +45,7 @@ final class RunLedgerTests: XCTestCase {
         XCTAssertEqual(record.leaseID, "lease-1")
         XCTAssertEqual(record.phases.map(\.name), ["backup", "creates", "updates"])
         XCTAssertEqual(record.phases.map(\.finished), [t0.addingTimeInterval(2), t0.addingTimeInterval(4), t0.addingTimeInterval(6)])
-        XCTAssertEqual(record.counters, RunCounters(created: 2, updated: 2, deleted: 1, archived: 1, skipped: 1, failed: 1, batches: 2))
+        XCTAssertEqual(record.counters, RunCounters(created: 2, updated: 1, deleted: 1, archived: 1, adopted: 1, skipped: 1, failed: 1, batches: 2))
         XCTAssertEqual(record.warnings, ["1 record failed"])
         XCTAssertEqual(record.heartbeat, t0.addingTimeInterval(6))
         XCTAssertEqual(record.finished, t0.addingTimeInterval(6))

@@ -109,6 +109,19 @@ final class ValidManifestTests: XCTestCase {
             base: "appABCDEFGHIJKLMN", tokenEnv: "RECON_DEV_TOKEN", apiURL: "http://127.0.0.1:8080", requestsPerSecond: 2.5)))
     }
 
+    /// A lost answer costs one request timeout: configurable, in the one duration syntax, 10 s unless said.
+    func testAirtableRequestTimeout() throws {
+        func timeout(_ line: String) throws -> Double? {
+            let text = "target: {provider: airtable, base: appABCDEFGHIJKLMN\(line)}\n"
+            guard case .airtable(let target) = try ManifestLoader().load(sources: [("t.yaml", Array(text.utf8))]).target.kind else { return nil }
+            return target.requestTimeout
+        }
+        XCTAssertEqual(try timeout(", request_timeout: 2.5s"), 2.5)
+        XCTAssertEqual(try timeout(", request_timeout: 1m"), 60)
+        XCTAssertEqual(try timeout(""), 10)
+        XCTAssertThrowsError(try timeout(", request_timeout: 0.1s")) { XCTAssertTrue("\($0)".contains("t.yaml:1:"), "\($0)") }
+    }
+
     func testDigestChangesWithContentAndNotWithLocation() throws {
         let a = try ManifestLoader().load(sources: [("x/a.yaml", Array("tables: []\n".utf8))])
         let b = try ManifestLoader().load(sources: [("y/a.yaml", Array("tables: []\n".utf8))])

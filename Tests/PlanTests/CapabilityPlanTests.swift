@@ -9,7 +9,7 @@ final class CapabilityPlanTests: XCTestCase {
     func testAFieldTypeTheAPICannotCreateIsManualAndBlocksOnlyItsWrites() throws {
         var fixture = try PlanFixture()
         fixture.remote.schema.capabilities = ProviderCapabilities(
-            creatableFieldTypes: Set(FieldType.Name.allCases.map(\.rawValue)).subtracting(["checkbox"]))
+            creatableFieldTypes: Set(FieldType.Name.allCases).subtracting([.checkbox]))
         var tables = fixture.remote.schema.tables
         tables[1].fields.removeAll { $0.name == "Ready" }
         fixture.remote.schema.tables = tables

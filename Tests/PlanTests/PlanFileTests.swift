@@ -1,4 +1,6 @@
 import ReconCore
+import Remote
+import State
 import TestSupport
 import XCTest
 @testable import Plan
@@ -25,6 +27,13 @@ final class PlanFileTests: XCTestCase {
         fixture.want("core:skills/blocked", ["Score": .number(4.5)])
         fixture.applied("core:skills/blocked", id: "recBlocked", ["Score": .number(1)], remote: ["Score": .number(1)])
         fixture.inBase(id: "recHuman", key: "hand made", ["Name": .text("H")])
+        // Identity: a table renamed in the base, a field the manifests dropped, a key edited by hand.
+        fixture.remote.schema.tables[0].name = "Plugin list"
+        fixture.state.tables["Skills"]!.fields["Legacy"] = "fldL"
+        fixture.remote.schema.tables[1].fields.append(RemoteField(id: "fldL", name: "Legacy", type: "singleLineText"))
+        fixture.want("core:skills/rekeyed", ["Name": .text("R")])
+        fixture.state.records["Skills"]!["core:skills/rekeyed"] = ManagedRecord(id: "recRekeyed", values: ["Name": .text("R")])
+        fixture.inBase(id: "recRekeyed", key: "rekeyed by hand", ["Name": .text("R")])
         return try fixture.plan()
     }
 
@@ -89,8 +98,8 @@ final class PlanFileTests: XCTestCase {
         var fixture = try PlanFixture()
         for index in 0..<120 { fixture.want("core:skills/\(index)", ["Name": .text("n\(index)")]) }
         let markdown = PlanMarkdownRenderer(rowsPerTable: 50).render(try fixture.plan())
-        XCTAssertTrue(markdown.hasPrefix("### Recon plan: 120 to add, 0 to change, 0 to delete"))
-        XCTAssertTrue(markdown.contains("_… and 70 more (see the JSON plan or `recon show FILE`)._"))
+        XCTAssertTrue(markdown.hasPrefix("<!-- recon-plan target=sqlite:state/catalog.sqlite -->\n### Recon plan: 120 to add, 0 to change, 0 to delete"))
+        XCTAssertTrue(markdown.contains("_… 70 more changes in Skills not shown (see the plan file)._"))
         XCTAssertEqual(markdown.components(separatedBy: "\n| + |").count - 1, 50)
     }
 }

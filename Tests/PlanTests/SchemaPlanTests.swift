@@ -27,9 +27,9 @@ final class SchemaPlanTests: XCTestCase {
         fixture.remote.schema.tables[1].fields.removeAll { $0.name == "Notes" }
         fixture.remote.schema.tables[1].description = "old words"
         let plan = try fixture.plan()
-        XCTAssertTrue(plan.schemaChanges.contains(.updateTable(table: "Skills", tableID: "tblSkills", description: Change("old words", "Agent skills"))))
+        XCTAssertTrue(plan.schemaChanges.contains(.updateTable(TableUpdate(table: "Skills", tableID: "tblSkills", description: Change("old words", "Agent skills")))))
         XCTAssertTrue(plan.schemaChanges.contains {
-            if case .createField("Skills", let field) = $0 { return field.name == "Notes" && field.type == "multilineText" }
+            if case .createField("Skills", let field) = $0 { return field.name == "Notes" && field.type == .multilineText }
             return false
         })
         XCTAssertEqual(plan.summary.schema, 2)

@@ -263,13 +263,16 @@ extension ThreeWayRuleTests {
                        "the table line and the summary count alike")
     }
 
-    /// An adopt with nothing to write changes only the state: the summary and the table line agree.
+    /// An adopt with nothing to write changes only the state, yet counts as adopted, as apply counts it:
+    /// the summary and the table line agree.
     func testAdoptWithNothingToWriteIsStateOnlyEverywhere() throws {
         var fixture = try PlanFixture()
         fixture.want("core:skills/a", ["Name": .text("A")])
         fixture.inBase(id: "recX", key: "core:skills/a", ["Name": .text("A")])
         let plan = try fixture.plan()
         XCTAssertEqual(plan.summary.change, 0)
-        XCTAssertEqual(PlanPresentation(plan).tables.first?.counts, "0 to add, 0 to change, 0 to delete, 1 state only")
+        XCTAssertEqual(plan.summary.adopt, 1)
+        XCTAssertFalse(plan.hasChanges, "the base is not written")
+        XCTAssertEqual(PlanPresentation(plan).tables.first?.counts, "0 to add, 0 to change, 0 to delete, 1 adopted")
     }
 }

@@ -11,7 +11,7 @@ final class ApplyCommandTests: XCTestCase {
 
         let plan = try project.recon("plan", "-out", "plan.json", "-detailed-exitcode")
         XCTAssertEqual(plan.status, 2, plan.stderr)
-        XCTAssertTrue(plan.stdout.contains("Plan: 3 to add, 0 to change, 0 to delete, 0 drift, 0 conflicts, 0 manual."), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("Plan: 2 schema changes, 3 to add, 0 to change, 0 to delete, 0 drift, 0 conflicts, 0 manual."), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("Saved the plan to plan.json. Apply exactly this plan with: recon apply plan.json"))
         XCTAssertFalse(project.directory.exists("state/catalog.sqlite"), "plan writes nothing to the base")
 

@@ -8,26 +8,26 @@ enum Fixtures {
     static let plugins = TableDefinition(
         name: "Plugins", description: "Plugins of the catalog", keyField: "Key",
         fields: [
-            FieldDefinition(name: "Key", type: "singleLineText"),
-            FieldDefinition(name: "Name", type: "singleLineText", description: "Display name"),
+            FieldDefinition(name: "Key", type: .singleLineText),
+            FieldDefinition(name: "Name", type: .singleLineText, description: "Display name"),
         ])
 
     static let skills = TableDefinition(
         name: "Agent Skills", description: "Skills found in the catalog repos", keyField: "Key",
         fields: [
-            FieldDefinition(name: "Name", type: "singleLineText"),
-            FieldDefinition(name: "Key", type: "singleLineText", description: "repo:path"),
-            FieldDefinition(name: "Description", type: "multilineText"),
-            FieldDefinition(name: "Home Page", type: "url"),
-            FieldDefinition(name: "Owner \"Email\"", type: "email"),
-            FieldDefinition(name: "Phone", type: "phoneNumber"),
-            FieldDefinition(name: "Stars", type: "number", precision: 2),
-            FieldDefinition(name: "Reviewed", type: "checkbox"),
-            FieldDefinition(name: "Released", type: "date"),
-            FieldDefinition(name: "Updated At", type: "dateTime"),
-            FieldDefinition(name: "Status", type: "singleSelect", choices: ["Draft", "Reviewed", "Published"]),
-            FieldDefinition(name: "Tags", type: "multipleSelects", choices: ["cli", "web", "ai"]),
-            FieldDefinition(name: "Plugin", type: "multipleRecordLinks", linkedTable: "Plugins"),
+            FieldDefinition(name: "Name", type: .singleLineText),
+            FieldDefinition(name: "Key", type: .singleLineText, description: "repo:path"),
+            FieldDefinition(name: "Description", type: .multilineText),
+            FieldDefinition(name: "Home Page", type: .url),
+            FieldDefinition(name: "Owner \"Email\"", type: .email),
+            FieldDefinition(name: "Phone", type: .phoneNumber),
+            FieldDefinition(name: "Stars", type: .number, precision: 2),
+            FieldDefinition(name: "Reviewed", type: .checkbox),
+            FieldDefinition(name: "Released", type: .date),
+            FieldDefinition(name: "Updated At", type: .dateTime),
+            FieldDefinition(name: "Status", type: .singleSelect, choices: ["Draft", "Reviewed", "Published"]),
+            FieldDefinition(name: "Tags", type: .multipleSelects, choices: ["cli", "web", "ai"]),
+            FieldDefinition(name: "Plugin", type: .multipleRecordLinks, linkedTable: "Plugins"),
         ])
 
     /// A base with both tables created; returns the provider and the two tables.

@@ -51,11 +51,11 @@ final class SQLiteNamePropertyTests: XCTestCase {
         let key = fields[0], merge = fields[1], renamed = fields[2]
         let half = fields.count / 2
         let created = try base.createTable(TableDefinition(name: name, keyField: key, fields: fields[..<half].map {
-            FieldDefinition(name: $0, type: "singleLineText", description: $0)
+            FieldDefinition(name: $0, type: .singleLineText, description: $0)
         }))
         for field in fields[half...] {
-            let type = field.unicodeScalars.count.isMultiple(of: 3) ? "multipleSelects" : "multilineText"
-            _ = try base.createField(FieldDefinition(name: field, type: type, choices: type == "multipleSelects" ? [field] : nil), in: created)
+            let type: FieldType.Name = field.unicodeScalars.count.isMultiple(of: 3) ? .multipleSelects : .multilineText
+            _ = try base.createField(FieldDefinition(name: field, type: type, choices: type == .multipleSelects ? [field] : nil), in: created)
         }
         let newName = renamed + "\"\u{301}"
         var current = try XCTUnwrap(try base.inspectSchema().table(id: created.id))

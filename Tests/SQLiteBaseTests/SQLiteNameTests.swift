@@ -16,8 +16,8 @@ final class SQLiteNameTests: XCTestCase {
         try NameProbe.plantVictim(at: path)
         let base = SQLiteBase(path: path)
         let table = try base.createTable(TableDefinition(name: "Skills", keyField: "Key", fields: [
-            FieldDefinition(name: "Key", type: "singleLineText"),
-            FieldDefinition(name: Self.injection, type: "multilineText"),
+            FieldDefinition(name: "Key", type: .singleLineText),
+            FieldDefinition(name: Self.injection, type: .multilineText),
         ]))
         _ = try base.upsert([["Key": .text("k"), Self.injection: .text("v")]], in: table, mergeOn: "Key")
 
@@ -33,16 +33,16 @@ final class SQLiteNameTests: XCTestCase {
         let path = scratch.file("base.sqlite")
         let base = SQLiteBase(path: path)
         let plugins = try base.createTable(TableDefinition(name: "Plugins", keyField: "Key", fields: [
-            FieldDefinition(name: "Key", type: "singleLineText"),
+            FieldDefinition(name: "Key", type: .singleLineText),
         ]))
         try NameProbe.plantVictim(at: path)
 
         let reopened = SQLiteBase(path: path)
         let current = try XCTUnwrap(try reopened.inspectSchema().table(id: plugins.id))
-        let added = try reopened.createField(FieldDefinition(name: Self.injection, type: "singleLineText"), in: current)
+        let added = try reopened.createField(FieldDefinition(name: Self.injection, type: .singleLineText), in: current)
         let evil = try reopened.createTable(TableDefinition(name: Self.injection, keyField: Self.injection, fields: [
-            FieldDefinition(name: Self.injection, type: "singleLineText"),
-            FieldDefinition(name: "Plugin", type: "multipleRecordLinks", linkedTable: "Plugins"),
+            FieldDefinition(name: Self.injection, type: .singleLineText),
+            FieldDefinition(name: "Plugin", type: .multipleRecordLinks, linkedTable: "Plugins"),
         ]))
         let plugin = try reopened.upsert([["Key": .text("p"), Self.injection: .text("1")]], in: current, mergeOn: "Key")[0].record
         _ = try reopened.upsert([[Self.injection: .text("e"), "Plugin": .list([plugin.id])]], in: evil, mergeOn: Self.injection)
@@ -65,13 +65,13 @@ final class SQLiteNameTests: XCTestCase {
         let path = scratch.file("base.sqlite")
         let base = SQLiteBase(path: path)
         let plugins = try base.createTable(TableDefinition(name: "Plugins", keyField: "Key", fields: [
-            FieldDefinition(name: "Key", type: "singleLineText"),
+            FieldDefinition(name: "Key", type: .singleLineText),
         ]))
-        XCTAssertThrowsError(try base.createField(FieldDefinition(name: "a\u{0}b", type: "singleLineText"), in: plugins)) { error in
+        XCTAssertThrowsError(try base.createField(FieldDefinition(name: "a\u{0}b", type: .singleLineText), in: plugins)) { error in
             XCTAssertTrue("\(error)".contains("field name 'a\\u{00}b' of table 'Plugins' holds a NUL character"), "\(error)")
         }
         XCTAssertThrowsError(try base.createTable(TableDefinition(name: "T\u{0}", keyField: "Key", fields: [
-            FieldDefinition(name: "Key", type: "singleLineText"),
+            FieldDefinition(name: "Key", type: .singleLineText),
         ]))) { error in
             XCTAssertTrue("\(error)".contains("table name 'T\\u{00}' holds a NUL character"), "\(error)")
         }
@@ -103,8 +103,8 @@ final class SQLiteNameTests: XCTestCase {
         let path = scratch.file("base.sqlite")
         let base = SQLiteBase(path: path)
         let plugins = try base.createTable(TableDefinition(name: "Plugins", keyField: "Key", fields: [
-            FieldDefinition(name: "Key", type: "singleLineText"),
-            FieldDefinition(name: "\u{E9}", type: "singleLineText"),
+            FieldDefinition(name: "Key", type: .singleLineText),
+            FieldDefinition(name: "\u{E9}", type: .singleLineText),
         ]))
         _ = try base.upsert([["Key": .text("p"), "\u{E9}": .text("value")]], in: plugins, mergeOn: "Key")
         let raw = try SQLiteConnection(path: path, create: false, busyTimeoutMilliseconds: 100)

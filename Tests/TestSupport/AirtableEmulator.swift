@@ -8,8 +8,13 @@ public final class AirtableEmulator: @unchecked Sendable {
     public struct LoggedRequest: Sendable, Equatable {
         public var method: String
         public var path: String
-        /// 0 when the response was dropped on purpose.
+        /// 0 when the response was dropped on purpose, or the body never arrived whole.
         public var status: Int
+        /// Bytes of the body received, and whether that was the whole `Content-Length`.
+        public var bodyLength = 0
+        public var bodyComplete = true
+        /// The `Connection` header sent, lowercased ("" when none).
+        public var connection = ""
     }
 
     public let token: String
@@ -26,18 +31,24 @@ public final class AirtableEmulator: @unchecked Sendable {
     private var log: [LoggedRequest] = []
     private var failures: (count: Int, status: Int) = (0, 503)
     private var drops: (count: Int, methods: Set<String>) = (0, [])
+    /// Every `every`-th request with one of `methods` loses its answer (0: none), counted in `seen`.
+    private var lossPattern: (every: Int, methods: Set<String>, seen: Int) = (0, [], 0)
     private var delay: Double = 0
     private var arrivalDelays: [Double] = []
     private var echo = false
+    private var retryAfter: Int?
     private var server: LoopbackHTTPServer!
 
     public static let defaultToken = "patEmulatorTOKEN.0123456789abcdef0123456789abcdef"
 
-    public init(token: String = AirtableEmulator.defaultToken, requestsPerSecond: Int = 5, penaltySeconds: Double = 30) throws {
+    /// `keepAlive`: connections stay open between requests, as Airtable's do (a lost answer then ends
+    /// a connection the client may have reused).
+    public init(token: String = AirtableEmulator.defaultToken, requestsPerSecond: Int = 5, penaltySeconds: Double = 30,
+                keepAlive: Bool = false) throws {
         self.token = token
         self.requestsPerSecond = requestsPerSecond
         self.penaltySeconds = penaltySeconds
-        server = try LoopbackHTTPServer { [unowned self] request in self.handle(request) }
+        server = try LoopbackHTTPServer(keepAlive: keepAlive) { [unowned self] request in self.handle(request) }
     }
 
     deinit { server.stop() }
@@ -64,12 +75,21 @@ public final class AirtableEmulator: @unchecked Sendable {
         lock.withLock { drops = (count, methods) }
     }
 
+    /// From now on every `n`-th request with one of `methods` is committed and its answer lost
+    /// (n = 10: 10% of answers lost, deterministically); 0 stops it.
+    public func loseEvery(_ n: Int, methods: Set<String> = ["POST", "PATCH", "DELETE"]) {
+        lock.withLock { lossPattern = (n, methods, 0) }
+    }
+
     /// Added to every request before it is handled.
     public func setLatency(_ seconds: Double) { lock.withLock { delay = seconds } }
 
     /// The next requests are held these many seconds each, in turn, before they arrive: jitter
     /// on the way in, as when one packet is slow and the ones after it are not.
     public func delayNextArrivals(_ seconds: [Double]) { lock.withLock { arrivalDelays = seconds } }
+
+    /// 429s carry `Retry-After: seconds` (Airtable's do not; proxies' and other APIs' may).
+    public func setRetryAfter(_ seconds: Int?) { lock.withLock { retryAfter = seconds } }
 
     /// Error messages quote the Authorization header back, to prove clients redact it.
     public func setEchoesAuthorization(_ on: Bool) { lock.withLock { echo = on } }
@@ -86,8 +106,15 @@ public final class AirtableEmulator: @unchecked Sendable {
         let pause = lock.withLock { delay + (arrivalDelays.isEmpty ? 0 : arrivalDelays.removeFirst()) }
         if pause > 0 { Thread.sleep(forTimeInterval: pause) }
         return lock.withLock {
+            var entry = LoggedRequest(method: request.method, path: request.path, status: 0, bodyLength: request.body.count,
+                                      bodyComplete: request.bodyComplete, connection: request.headers["connection"]?.lowercased() ?? "")
+            guard request.bodyComplete else {
+                log.append(entry)
+                return nil
+            }
             let (response, dropped) = respond(request)
-            log.append(LoggedRequest(method: request.method, path: request.path, status: dropped ? 0 : response.status))
+            entry.status = dropped ? 0 : response.status
+            log.append(entry)
             return dropped ? nil : response
         }
     }
@@ -118,12 +145,17 @@ public final class AirtableEmulator: @unchecked Sendable {
                 drops.count -= 1
                 drop = true
             }
+            if lossPattern.every > 0, lossPattern.methods.contains(request.method) {
+                lossPattern.seen += 1
+                if lossPattern.seen % lossPattern.every == 0 { drop = true }
+            }
             return (HTTPResponse(status: 200, body: json.canonicalBytes()), drop)
         } catch {
             var message = error.message
             if echo, !message.contains(authorization) { message += " (request authorized by '\(authorization)')" }
             let json: JSONValue = ["error": ["type": .string(error.type), "message": .string(message)]]
-            return (HTTPResponse(status: error.status, body: json.canonicalBytes()), false)
+            let headers = error.status == 429 ? retryAfter.map { ["Retry-After": "\($0)"] } ?? [:] : [:]
+            return (HTTPResponse(status: error.status, body: json.canonicalBytes(), headers: headers), false)
         }
     }
 

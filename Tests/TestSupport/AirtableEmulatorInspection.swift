@@ -63,6 +63,11 @@ extension AirtableEmulator {
         }
     }
 
+    /// Renames a table, as someone would in the UI; its id and records stay.
+    public func renameTable(_ baseID: String, table: String, to name: String) {
+        lock.withLock { bases[baseID]?.table(table)?.name = name }
+    }
+
     /// Adds a field of any type (formula, rollup...), as only the UI can.
     public func addField(_ baseID: String, table: String, name: String, type: String, options: JSONValue? = nil) {
         lock.withLock {

@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// False when the connection ended before the `Content-Length` bytes of the body arrived.
+    public var bodyComplete = true
 
     public func queryValues(_ name: String) -> [String] { query.filter { $0.name == name }.map(\.value) }
     public func queryValue(_ name: String) -> String? { queryValues(name).first }
@@ -41,21 +43,26 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// A response to send back; the server always closes the connection after it.
+/// A response to send back; the server closes the connection after it unless kept alive.
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
     public var contentType = "application/json"
+    /// More header lines, e.g. `Retry-After`.
+    public var headers: [String: String] = [:]
+    var keepAlive = false
 
-    public init(status: Int, body: [UInt8], contentType: String = "application/json") {
+    public init(status: Int, body: [UInt8], contentType: String = "application/json", headers: [String: String] = [:]) {
         self.status = status
         self.body = body
         self.contentType = contentType
+        self.headers = headers
     }
 
     var bytes: [UInt8] {
         let reason = HTTPResponse.reasons[status] ?? "Status"
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let extra = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
+        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\(extra)Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
         return Array(head.utf8) + body
     }
 

@@ -5,7 +5,10 @@ import Glibc
 
 /// A small HTTP/1.1 server on 127.0.0.1 with an ephemeral port: POSIX sockets, one background
 /// thread, one request per connection. Bounded (head and body sizes, read timeouts) and stoppable.
-/// The handler returns nil to close the connection without answering (a lost response).
+/// With `keepAlive`, as real servers do, a connection serves requests until the client closes it, asks
+/// `Connection: close`, or idles past the read timeout, each connection on a thread of its own.
+/// The handler returns nil to close the connection without answering (a lost response). A request
+/// whose body never arrives whole still reaches the handler (`bodyComplete` false), so it is seen.
 public final class LoopbackHTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse?
 
@@ -18,9 +21,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var stopping = false
+    private let keepAlive: Bool
+    /// Kept-alive connections being served, shut down by `stop`.
+    private var open: Set<Int32> = []
 
-    public init(handler: @escaping Handler) throws {
+    public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EMFILE) }
         var yes: Int32 = 1
@@ -53,6 +60,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             return !stopping
         }
         guard first else { return }
+        for connection in lock.withLock({ open }) { shutdown(connection, Int32(SHUT_RDWR)) }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         finished.wait()
@@ -68,20 +76,32 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
                 if errno == EINTR && !lock.withLock({ stopping }) { continue }
                 return
             }
-            serve(connection)
-            close(connection)
+            guard keepAlive else {
+                _ = serve(connection)
+                close(connection)
+                continue
+            }
+            lock.withLock { _ = open.insert(connection) }
+            Thread { [self] in
+                while serve(connection) {}
+                lock.withLock { _ = open.remove(connection) }
+                close(connection)
+            }.start()
         }
     }
 
-    private func serve(_ connection: Int32) {
+    /// Serves one request; true when the connection stays open for the next.
+    private func serve(_ connection: Int32) -> Bool {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let request = read(connection) else { return }
-        guard let response = handler(request) else {
+        guard let request = read(connection) else { return false }
+        guard var response = handler(request) else {
             shutdown(connection, Int32(SHUT_RDWR))
-            return
+            return false
         }
+        response.keepAlive = keepAlive && request.headers["connection"]?.lowercased() != "close" && request.bodyComplete
         write(response.bytes, to: connection)
+        return response.keepAlive
     }
 
     private func read(_ connection: Int32) -> HTTPRequest? {
@@ -105,7 +125,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         var body = Array(buffer[(end + 4)...])
         while body.count < length {
             let count = recv(connection, &chunk, min(chunk.count, length - body.count), 0)
-            guard count > 0 else { return nil }
+            guard count > 0 else {
+                request.bodyComplete = false
+                break
+            }
             body += chunk[0..<count]
         }
         request.body = Array(body.prefix(length))

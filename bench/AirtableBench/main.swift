@@ -2,26 +2,28 @@ import Foundation
 import ReconCore
 import TestSupport
 
-// Airtable benchmark: the real `recon apply` against the loopback emulator at 5 requests/s.
-// Phase 1 applies 1,000 creates. Phase 2 seeds 10,000 records (directly in the emulator, then
-// adopted into the state by an apply that writes nothing), changes 1% of them in the source repo
-// and measures the apply of those updates.
-// Usage: swift build && .build/debug/recon-airtable-bench [creates] [records]
+// Airtable benchmark: the real `recon apply` against the loopback emulator, under faults, side by side.
+//   1. N creates, fault-free, server limit 5 requests/s.
+//   2. N creates with 10% of write answers lost (every 10th committed, then the connection closed).
+//   3. N creates against a server limited to 4 requests/s (Airtable's 30 s penalty after a 429).
+//   4. N creates while a `recon plan` of the same base runs alongside.
+// Connections are kept alive, as Airtable's are. Usage:
+//   swift build -c release --product recon && swift build -c release --product recon-airtable-bench
+//   .build/release/recon-airtable-bench [creates]
 
-let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-let createCount = arguments.first ?? 1_000
-let recordCount = arguments.dropFirst().first ?? 10_000
+let createCount = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 300
 let tokenVariable = "RECON_BENCH_AIRTABLE_TOKEN"
-let emulator = try AirtableEmulator(requestsPerSecond: 5)
-let environment = [tokenVariable: emulator.token]
 
-/// One project: manifests targeting a fresh base, a git repo of `count` skills.
+/// One project: manifests targeting a fresh base of `emulator`, a git repo of `count` skills.
 struct Project {
     let folder = TemporaryDirectory("airtable-bench")
     let repo = GitFixture("airtable-bench-repo")
-    let base = emulator.addBase()
+    let emulator: AirtableEmulator
+    let base: String
 
-    init(skills count: Int) {
+    init(skills count: Int, emulator: AirtableEmulator) {
+        self.emulator = emulator
+        base = emulator.addBase()
         folder.write("manifests/m.yaml", """
             target: {provider: airtable, base: \(base), token_env: \(tokenVariable), api_url: \(emulator.url.absoluteString)}
             tables:
@@ -40,55 +42,66 @@ struct Project {
                     as: frontmatter
                     fields: {Name: name, Summary: summary}
             """)
-        for index in 0..<count { write(index, name: "skill \(index)") }
+        for index in 0..<count {
+            repo.write("skills/s\(index).md", "---\nname: skill \(index)\nsummary: Summary of skill \(index)\n---\n")
+        }
         _ = repo.commit("skills")
     }
 
-    func write(_ index: Int, name: String) {
-        repo.write("skills/s\(index).md", "---\nname: \(name)\nsummary: Summary of skill \(index)\n---\n")
-    }
+    var environment: [String: String] { [tokenVariable: emulator.token] }
 
-    func key(_ index: Int) -> String { "core:skills/s\(index).md" }
-
-    /// `recon apply --auto-approve --json [extra]`; returns the final event's summary.
-    func apply(_ extra: [String] = []) throws -> String {
-        let result = try ReconProcess.run(["apply", "--auto-approve", "--json"] + extra, in: folder.path, environment: environment)
+    /// `recon <arguments>`; returns a short account of the outcome, or throws with its stderr.
+    func run(_ arguments: [String]) throws -> String {
+        let result = try ReconProcess.run(arguments, in: folder.path, environment: environment)
+        guard [0, 2].contains(result.status) else { throw ReconError("\(arguments[0]) failed (\(result.status)): \(result.stderr)") }
         let last = result.stdout.split(separator: "\n").last.flatMap { try? JSONParser.parse(String($0)) }
-        guard result.status == 0, let last else { throw ReconError("apply failed (\(result.status)): \(result.stderr)") }
+        guard let last, arguments.first == "apply" else { return "exit \(result.status)" }
         let counts = ["created", "updated", "deleted"].map { "\($0) \(last[$0]?.intValue ?? 0)" }.joined(separator: ", ")
         return "\(last["status"]?.stringValue ?? "?"): \(counts)"
     }
+
+    func apply() throws -> String { try run(["apply", "--auto-approve", "--json"]) }
 }
 
-/// Runs `body`, then prints what it cost in requests, 429s and time.
-func measure(_ label: String, _ body: () throws -> String) throws {
+/// Runs `body`, then prints what it cost in requests, lost answers, 429s and time.
+func measure(_ label: String, on emulator: AirtableEmulator, _ body: () throws -> String) throws {
     emulator.resetLog()
     let start = Date()
     let detail = try body()
     let seconds = Date().timeIntervalSince(start)
     let requests = emulator.requests
-    let busy = (requests.count > 1) ? Double(requests.count) / seconds : 0
-    let line = String(format: "%@ — %@; %d requests (%d writes), %d × 429, %.2f requests/s over the wall time (ceiling 5), wall %.1f s\n",
-                      label, detail, requests.count, requests.filter { $0.method != "GET" }.count, emulator.throttledCount, busy, seconds)
+    let line = String(format: "| %@ | %@ | %d (%d writes) | %d | %d | %.1f s |\n", label, detail, requests.count,
+                      requests.filter { $0.method != "GET" }.count, requests.filter { $0.status == 0 }.count,
+                      emulator.throttledCount, seconds)
     FileHandle.standardOutput.write(Data(line.utf8))
 }
 
-let creates = Project(skills: createCount)
-try measure("apply \(createCount) creates") { try creates.apply() }
+FileHandle.standardOutput.write(Data("| Run | Outcome | Requests | Lost answers | 429s | Wall |\n|---|---|---|---|---|---|\n".utf8))
 
-let updates = Project(skills: recordCount)
-try measure("setup: create the table (no records)") { try updates.apply(["--target", "Skills/none"]) }
-// Record 1 is seeded stale so the adopting plan has a change: `recon apply` skips a plan whose only
-// work is adopting identical records ("no changes"), which would leave 10,000 adoptions to the
-// measured run.
-for index in 0..<recordCount {
-    emulator.insertRecord(updates.base, table: "Skills", cells: [
-        "Key": .string(updates.key(index)), "Name": .string(index == 1 ? "stale" : "skill \(index)"),
-        "Summary": .string("Summary of skill \(index)")])
+let fast = try AirtableEmulator(requestsPerSecond: 5, keepAlive: true)
+let plain = Project(skills: createCount, emulator: fast)
+try measure("\(createCount) creates, fault-free", on: fast) { try plain.apply() }
+
+let lossy = Project(skills: createCount, emulator: fast)
+fast.loseEvery(10)
+try measure("\(createCount) creates, 10% of answers lost", on: fast) { try lossy.apply() }
+fast.loseEvery(0)
+
+let slow = try AirtableEmulator(requestsPerSecond: 4, keepAlive: true)
+let limited = Project(skills: createCount, emulator: slow)
+try measure("\(createCount) creates, server limit 4 requests/s", on: slow) { try limited.apply() }
+slow.stop()
+
+let shared = Project(skills: createCount, emulator: fast)
+try measure("\(createCount) creates with a plan alongside", on: fast) {
+    let group = DispatchGroup()
+    nonisolated(unsafe) var planned = ""
+    DispatchQueue.global().async(group: group) {
+        Thread.sleep(forTimeInterval: 2)
+        planned = (try? shared.run(["plan"])) ?? "plan failed"
+    }
+    let applied = try shared.apply()
+    group.wait()
+    return "\(applied); plan \(planned)"
 }
-try measure("setup: adopt \(recordCount) seeded records into the state") { try updates.apply() }
-let changed = max(1, recordCount / 100)
-for index in stride(from: 0, to: recordCount, by: recordCount / changed) { updates.write(index, name: "renamed \(index)") }
-_ = updates.repo.commit("rename 1%")
-try measure("apply 1% updates (\(changed)) of \(recordCount) records") { try updates.apply() }
-emulator.stop()
+fast.stop()

@@ -95,23 +95,23 @@ if only != "state" {
 
 let base = SQLiteBase(path: "\(directory)/catalog.sqlite")
 let plugins = try base.createTable(TableDefinition(name: "Plugins", keyField: "Key", fields: [
-    FieldDefinition(name: "Key", type: "singleLineText"),
+    FieldDefinition(name: "Key", type: .singleLineText),
 ]))
 let pluginIDs = try base.upsert((0..<100).map { ["Key": .text("core:plugins/p\($0)/.claude-plugin/plugin.json")] },
                                 in: plugins, mergeOn: "Key").map(\.record.id)
 let skills = try base.createTable(TableDefinition(name: "Skills", keyField: "Key", fields: [
-    FieldDefinition(name: "Key", type: "singleLineText"),
-    FieldDefinition(name: "Name", type: "singleLineText"),
-    FieldDefinition(name: "Description", type: "multilineText"),
-    FieldDefinition(name: "Home Page", type: "url"),
-    FieldDefinition(name: "Owner", type: "email"),
-    FieldDefinition(name: "Stars", type: "number", precision: 1),
-    FieldDefinition(name: "Reviewed", type: "checkbox"),
-    FieldDefinition(name: "Released", type: "date"),
-    FieldDefinition(name: "Status", type: "singleSelect", choices: ["Draft", "Reviewed", "Published"]),
-    FieldDefinition(name: "Tags", type: "multipleSelects", choices: ["cli", "ai", "web"]),
-    FieldDefinition(name: "Source Commit", type: "singleLineText"),
-    FieldDefinition(name: "Plugin", type: "multipleRecordLinks", linkedTable: "Plugins"),
+    FieldDefinition(name: "Key", type: .singleLineText),
+    FieldDefinition(name: "Name", type: .singleLineText),
+    FieldDefinition(name: "Description", type: .multilineText),
+    FieldDefinition(name: "Home Page", type: .url),
+    FieldDefinition(name: "Owner", type: .email),
+    FieldDefinition(name: "Stars", type: .number, precision: 1),
+    FieldDefinition(name: "Reviewed", type: .checkbox),
+    FieldDefinition(name: "Released", type: .date),
+    FieldDefinition(name: "Status", type: .singleSelect, choices: ["Draft", "Reviewed", "Published"]),
+    FieldDefinition(name: "Tags", type: .multipleSelects, choices: ["cli", "ai", "web"]),
+    FieldDefinition(name: "Source Commit", type: .singleLineText),
+    FieldDefinition(name: "Plugin", type: .multipleRecordLinks, linkedTable: "Plugins"),
 ]))
 
 func rows(_ range: Range<Int>, revision: Int) -> [[String: FieldValue]] {

@@ -1,4 +1,6 @@
-/// The field types a table may declare, named as Airtable names them.
+/// The field types a table may declare, named as Airtable names them. It lives here, below Manifest and
+/// Remote, so the closed set crosses the provider boundary: a new case fails to compile until every
+/// provider handles it.
 public enum FieldType: Sendable, Equatable {
     case singleLineText
     case multilineText

@@ -77,7 +77,7 @@ extension FieldSpec {
         var field = FieldSpec(
             name: name.value, type: type, description: inner.string("description")?.value,
             typecast: inner.bool("typecast")?.value ?? false, at: name.location, linkLocation: linkLocation)
-        field.renamedFrom = inner.string("renamed_from")
+        field.renamedFrom = inner.name("renamed_from", what: "the previous field name")
         return field
     }
 }

@@ -31,6 +31,7 @@ let package = Package(
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
         .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],
                           path: "bench/StateBench"),
+        .executableTarget(name: "recon-yaml-bench", dependencies: ["YAML"], path: "bench/YAMLBench"),
 
         .executableTarget(name: "recon-airtable-bench", dependencies: ["ReconCore", "TestSupport"],
                           path: "bench/AirtableBench"),

@@ -47,7 +47,7 @@ extension ExtractRule {
 
     static func decode(_ node: Node, repo: String, sink: DiagnosticSink) -> ExtractRule? {
         guard let probe = MappingReader(node, context: "an extract rule of repo '\(repo)'", sink: sink) else { return nil }
-        let table = probe.string("table", required: true)
+        let table = probe.name("table", what: "the table name", required: true)
         let context = table.map { "the '\($0.value)' rule of repo '\(repo)'" } ?? "an extract rule of repo '\(repo)'"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
@@ -60,10 +60,10 @@ extension ExtractRule {
         if let root, root.value.hasPrefix("/") {
             sink.error(root.location, "'root' must be relative to the matched file's folder, found '\(root.value)'")
         }
-        let each = reader.string("each").map { KeyPath.split($0.value) }
+        let each = reader.string("each").flatMap { KeyPath.parse($0, what: "'each' in \(context)", sink: sink) }
         var mappings: [FieldMapping] = []
         if let fields = reader.mapping("fields", context: "the fields of \(context)", required: true) {
-            for entry in fields.entries {
+            for entry in fields.entries where NameLimit.check(entry.key, what: "the field name in \(fields.context)", sink: sink) {
                 if let mapping = FieldMapping.decode(field: entry.key, entry.value, context: context, sink: sink) {
                     mappings.append(mapping)
                 }
@@ -83,5 +83,16 @@ extension ExtractRule {
 public enum KeyPath {
     public static func split(_ text: String) -> [String] {
         text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The segments of `text`, or nil with an error at its place when one is empty (`""`, `a..b`,
+    /// `a.`): such a path names no key and would silently read nothing.
+    static func parse(_ text: Located<String>, what: String, sink: DiagnosticSink) -> [String]? {
+        let segments = split(text.value)
+        guard segments.contains(where: \.isEmpty) else { return segments }
+        let problem = text.value.isEmpty ? "is empty" : "has an empty segment"
+        sink.error(text.location, "key path '\(NameLimit.shown(text.value))' for \(what) \(problem)",
+                   hint: "separate key names with single dots: author.name, tags.0")
+        return nil
     }
 }

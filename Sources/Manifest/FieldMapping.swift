@@ -68,10 +68,12 @@ extension FieldMapping {
         let what = "field '\(field.value)' in \(context)"
         if let text = node.scalar, !node.isNull {
             guard text.hasPrefix("$") else {
-                return FieldMapping(field: field, source: .keyPath(KeyPath.split(text)))
+                let path = KeyPath.parse(Located(text, at: node.location), what: what, sink: sink)
+                return path.map { FieldMapping(field: field, source: .keyPath($0)) }
             }
             let name = String(text.dropFirst())
             guard let builtin = Builtin(rawValue: name) else {
+                guard NameLimit.check(Located(text, at: node.location), what: "the built-in for \(what)", sink: sink) else { return nil }
                 let names = Builtin.allCases.map { "$" + $0.rawValue }
                 let hint = Suggestion.hint(text, among: names, known: "built-ins: " + names.joined(separator: " "))
                 sink.error(node.location, "unknown built-in '\(text)' for \(what)", hint: hint)
@@ -87,21 +89,23 @@ extension FieldMapping {
             }
             return FieldMapping(field: field, source: .constant(constant))
         }
-        if let table = reader.string("link") {
+        if let table = reader.name("link", what: "the linked table name") {
             let by = reader.string("by")
             let from = reader.string("from")
             let key = reader.string("key")
             let resolution: LinkSource.Resolution
             switch (by?.value, from, key) {
             case ("ancestor", nil, nil), (nil, nil, nil): resolution = .ancestor
-            case (nil, let from?, nil), ("key", let from?, nil): resolution = .keyPath(KeyPath.split(from.value))
+            case (nil, let from?, nil), ("key", let from?, nil):
+                guard let path = KeyPath.parse(from, what: what, sink: sink) else { return nil }
+                resolution = .keyPath(path)
             case (nil, nil, let key?), ("key", nil, let key?): resolution = .key(key.value)
             case ("key", nil, nil):
                 sink.error(by?.location, "'by: key' in \(what) needs 'from' (a key path) or 'key' (a fixed key)")
                 return nil
             default:
                 if let by, by.value != "ancestor", by.value != "key" {
-                    sink.error(by.location, "invalid value '\(by.value)' for 'by' in \(what)", hint: "expected one of: ancestor, key")
+                    sink.error(by.location, "invalid value '\(NameLimit.shown(by.value))' for 'by' in \(what)", hint: "expected one of: ancestor, key")
                 } else {
                     sink.error(node.location, "\(what) gives more than one of 'by: ancestor', 'from' and 'key'")
                 }
@@ -110,7 +114,7 @@ extension FieldMapping {
             return FieldMapping(field: field, source: .link(LinkSource(table: table, by: resolution)))
         }
         if let from = reader.string("from") {
-            return FieldMapping(field: field, source: .keyPath(KeyPath.split(from.value)))
+            return KeyPath.parse(from, what: what, sink: sink).map { FieldMapping(field: field, source: .keyPath($0)) }
         }
         sink.error(node.location, "\(what) needs a key path, a $built-in, {const: value} or {link: Table}")
         return nil

@@ -31,7 +31,7 @@ extension FieldSpec {
 
     static func decode(_ node: Node, table: String, sink: DiagnosticSink) -> FieldSpec? {
         guard let probe = MappingReader(node, context: "a field of table '\(table)'", sink: sink) else { return nil }
-        let name = probe.string("name", required: true)
+        let name = probe.name("name", what: "the field name", required: true)
         let context = name.map { "field '\($0.value)' of table '\(table)'" } ?? "a field of table '\(table)'"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
@@ -64,7 +64,7 @@ extension FieldSpec {
             let values = choices.map(\.value)
             type = typeName.value == .singleSelect ? .singleSelect(choices: values) : .multipleSelects(choices: values)
         case .multipleRecordLinks:
-            let linked = inner.string("table", required: true)
+            let linked = inner.name("table", what: "the linked table name", required: true)
             linkLocation = linked?.location
             type = .multipleRecordLinks(table: linked?.value ?? "")
         }
@@ -77,7 +77,7 @@ extension FieldSpec {
         var field = FieldSpec(
             name: name.value, type: type, description: inner.string("description")?.value,
             typecast: inner.bool("typecast")?.value ?? false, at: name.location, linkLocation: linkLocation)
-        field.renamedFrom = inner.string("renamed_from")
+        field.renamedFrom = inner.name("renamed_from", what: "the previous field name")
         return field
     }
 }

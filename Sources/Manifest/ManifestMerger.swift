@@ -8,6 +8,9 @@ struct ManifestMerger {
     private(set) var manifest = Manifest()
     private var firstSeen: [String: SourceLocation] = [:]
 
+    /// Whether some document gave `target`; a default stands in otherwise.
+    var hasTarget: Bool { firstSeen["target"] != nil }
+
     init(sink: DiagnosticSink) {
         self.sink = sink
     }

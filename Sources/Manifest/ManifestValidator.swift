@@ -4,12 +4,23 @@ import YAML
 /// The cross-checks that need the whole merged manifest: names resolve, keys are usable,
 /// protected fields exist, extract rules fit the schema.
 struct ManifestValidator {
+    /// What a file that failed to load may have declared: references to it are not reported.
+    struct Unknown {
+        /// Any table not declared elsewhere may be declared there.
+        var tables: Bool
+        /// The target may be there, so the provider (and its naming rules) is unknown.
+        var target: Bool
+
+        static let none = Unknown(tables: false, target: false)
+    }
+
     let sink: DiagnosticSink
+    var unknown = Unknown.none
 
     func validate(_ manifest: Manifest) {
         let tables = uniqueTables(manifest.tables)
         for table in manifest.tables { validate(table, tables: tables) }
-        if manifest.target.provider == .sqlite { SQLiteNameCheck(sink: sink).validate(manifest.tables) }
+        if manifest.target.provider == .sqlite, !unknown.target { SQLiteNameCheck(sink: sink).validate(manifest.tables) }
         validateProtected(manifest.protected, tables: tables)
         var repoNames: [String: SourceLocation] = [:]
         for repo in manifest.repos {
@@ -50,7 +61,7 @@ struct ManifestValidator {
                            + (old.value == field.name ? "the field itself" : "the declared field '\(old.value)'"),
                            hint: "renamed_from gives the name the field had before; remove it, or name the old field")
             }
-            if let linked = field.type.linkedTable, !linked.isEmpty, tables[linked] == nil {
+            if let linked = field.type.linkedTable, !linked.isEmpty, tables[linked] == nil, !unknown.tables {
                 sink.error(field.linkLocation ?? field.location,
                            "field '\(field.name)' of table '\(table.name)' links to undeclared table '\(linked)'",
                            hint: hint(for: linked, among: tables.keys, noun: "tables"))
@@ -101,6 +112,7 @@ struct ManifestValidator {
     private func validateProtected(_ protected: [ProtectedSpec], tables: [String: TableSpec]) {
         for spec in protected {
             guard let table = tables[spec.table.value] else {
+                if unknown.tables { continue }
                 sink.error(spec.table.location, "protected fields name undeclared table '\(spec.table.value)'",
                            hint: hint(for: spec.table.value, among: tables.keys, noun: "tables"))
                 continue
@@ -119,6 +131,7 @@ struct ManifestValidator {
 
     private func validate(_ rule: ExtractRule, tables: [String: TableSpec]) {
         guard let table = tables[rule.table.value] else {
+            if unknown.tables { return }
             sink.error(rule.table.location, "extract rule names undeclared table '\(rule.table.value)'",
                        hint: hint(for: rule.table.value, among: tables.keys, noun: "tables"))
             return

@@ -44,6 +44,7 @@ struct MappingReader {
                 continue
             }
             guard !allowed.contains(name) else { continue }
+            guard NameLimit.check(Located(name, at: pair.key.location), what: "a key in \(context)", sink: sink) else { continue }
             let hint = Suggestion.hint(name, among: allowed, known: "expected one of: " + allowed.joined(separator: ", "))
             sink.error(pair.key.location, "unknown key '\(name)' in \(context)", hint: hint)
         }
@@ -58,6 +59,16 @@ struct MappingReader {
     func string(_ key: String, required: Bool = false) -> Located<String>? {
         guard let found = required ? self.required(key) : value(key), !found.isNull else { return nil }
         return Self.string(found, what: "'\(key)' in \(context)", sink: sink)
+    }
+
+    /// Like `string`, but a key written with nothing (`path:`, `path: ~`) is an error at the key,
+    /// for keys where an empty value would otherwise read as "not given".
+    func nonNullString(_ key: String) -> Located<String>? {
+        if let pair = pairs.first(where: { $0.key.scalar == key }), pair.value.isNull {
+            sink.error(pair.key.location, "'\(key)' in \(context) is empty", hint: "give a value, or remove the key")
+            return nil
+        }
+        return string(key)
     }
 
     /// A non-empty scalar as written; the text of `no`, `0755` or `1e3` stays as typed.
@@ -142,6 +153,7 @@ struct MappingReader {
         guard let text = string(key, required: required) else { return nil }
         if let value = T(rawValue: text.value) { return Located(value, at: text.location) }
         let allowed = T.allCases.map(\.rawValue)
+        guard NameLimit.check(text, what: "the value of '\(key)' in \(context)", sink: sink) else { return nil }
         let hint = Suggestion.hint(text.value, among: allowed, known: "expected one of: " + allowed.joined(separator: ", "))
         sink.error(text.location, "invalid value '\(text.value)' for '\(key)' in \(context)", hint: hint)
         return nil

@@ -39,7 +39,7 @@ extension RepoSpec {
 
     static func decode(_ node: Node, sink: DiagnosticSink) -> RepoSpec? {
         guard let probe = MappingReader(node, context: "a repo", sink: sink) else { return nil }
-        let name = probe.string("name", required: true)
+        let name = probe.name("name", what: "the repo name", required: true)
         let context = name.map { "repo '\($0.value)'" } ?? "a repo"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
@@ -48,17 +48,19 @@ extension RepoSpec {
                        hint: "use letters, digits, '-', '_' or '.', not starting with '.': the name starts every record key "
                            + "(name:path) and names the repo's mirror and cache files under state/")
         }
-        let path = reader.string("path")
+        let path = reader.nonNullString("path")
         if let path, let problem = PathRule.problem(withDirectoryPath: path.value) {
             sink.error(path.location, "invalid repo path \(PathRule.quoted(path.value)): \(problem)")
         }
-        let url = reader.string("url")
+        let url = reader.nonNullString("url")
         var source: Source?
         switch (path, url) {
         case let (path?, nil): source = .path(path.value)
         case let (nil, url?): source = .url(url.value)
         case (_?, let url?): sink.error(url.location, "\(context) gives both 'path' and 'url'", hint: "give one of them")
-        case (nil, nil): sink.error(node.location, "\(context) needs a 'path' (a local checkout) or a 'url' (to clone)")
+        case (nil, nil) where !reader.contains("path") && !reader.contains("url"):
+            sink.error(node.location, "\(context) needs a 'path' (a local checkout) or a 'url' (to clone)")
+        case (nil, nil): break // the empty one is already reported
         }
         let ref = reader.string("ref")?.value ?? defaultRef
         let worktree = reader.bool("worktree")

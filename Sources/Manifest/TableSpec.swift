@@ -41,18 +41,18 @@ extension TableSpec {
 
     static func decode(_ node: Node, sink: DiagnosticSink) -> TableSpec? {
         guard let probe = MappingReader(node, context: "a table", sink: sink) else { return nil }
-        let name = probe.string("name", required: true)
+        let name = probe.name("name", what: "the table name", required: true)
         let context = name.map { "table '\($0.value)'" } ?? "a table"
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
-        let key = reader.string("key", required: true)
+        let key = reader.name("key", what: "the key field name", required: true)
         let fields = (reader.list("fields", required: true) ?? []).compactMap {
             FieldSpec.decode($0, table: name?.value ?? "?", sink: sink)
         }
         if let list = reader.value("fields"), list.sequence?.isEmpty == true {
             sink.error(list.location, "\(context) declares no fields", hint: "a table needs at least its key field")
         }
-        let archiveField = reader.string("archive_field")
+        let archiveField = reader.name("archive_field", what: "the archive field name")
         // A misspelt on_delete beside an archive_field meant archive; reading it so avoids a second, echoing error.
         let onDelete = reader.choice("on_delete", as: DeletePolicy.self)?.value
             ?? (reader.contains("on_delete") && archiveField != nil ? .archive : .delete)

@@ -1,11 +1,19 @@
 /// Did-you-mean: the closest candidate within a small edit distance.
 public enum Suggestion {
+    /// Words longer than this get no suggestion: no typo of a known word is a kilobyte long, and
+    /// the edit distance costs the product of the lengths.
+    static let longestWord = 1_024
+
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        guard word.utf8.count <= longestWord else { return nil }
         let target = Array(word.lowercased())
         var best: (String, Int)?
-        for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased()))
-            let limit = max(2, min(target.count, candidate.count) / 3)
+        for candidate in candidates where candidate.utf8.count <= longestWord {
+            let other = Array(candidate.lowercased())
+            let limit = max(2, min(target.count, other.count) / 3)
+            // The distance is at least the difference in length.
+            guard abs(target.count - other.count) <= limit else { continue }
+            let distance = editDistance(target, other)
             guard distance <= limit else { continue }
             if best == nil || distance < best!.1 { best = (candidate, distance) }
         }

@@ -24,6 +24,7 @@ public struct YAMLLoader {
     }
 
     public func load(_ bytes: [UInt8], file: String) throws(YAMLError) -> [Node] {
+        try Self.checkEncoding(bytes, file: file)
         var composer = Composer(file: file, limits: limits)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -57,11 +58,23 @@ public struct YAMLLoader {
             hint = "the construct began at line \(at.line + 1), column \(at.column + 1)"
         }
         if parser.error == YAML_READER_ERROR {
-            // The reader reports only a byte offset (its mark stays at the start): count lines up to it.
-            message = "\(problem) at byte \(parser.problem_offset)"
+            // The reader (control characters, bad UTF-16) reports only a byte offset: count lines up to it.
+            message = problem
             (line, column) = position(of: parser.problem_offset, in: bytes)
         }
         return YAMLError(at: SourceLocation(file: file, line: line, column: column), message, hint: hint)
+    }
+
+    /// UTF-8 is checked here, before libyaml, whose reader reports the byte after a bad lead and
+    /// counts columns oddly: the error names the bad byte at its own line and column.
+    /// UTF-16 (with its byte order mark) is left to libyaml, which decodes it.
+    private static func checkEncoding(_ bytes: [UInt8], file: String) throws(YAMLError) {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return }
+        guard let index = UTF8Validation.firstInvalidIndex(bytes) else { return }
+        let (line, column) = position(of: index, in: bytes)
+        let byte = "0x" + String(bytes[index], radix: 16, uppercase: true)
+        throw YAMLError(at: SourceLocation(file: file, line: line, column: column), "the byte \(byte) is not valid UTF-8",
+                        hint: "YAML is read as UTF-8 (or UTF-16 with a byte order mark): save the file as UTF-8")
     }
 
     /// Line and column (in characters, counting UTF-8 lead bytes) of a byte offset.

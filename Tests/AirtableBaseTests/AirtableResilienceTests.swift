@@ -56,7 +56,7 @@ final class AirtableResilienceTests: XCTestCase {
         XCTAssertEqual(harness.emulator.throttledCount, 0)
         XCTAssertEqual(harness.emulator.requests.count, 16)
         XCTAssertGreaterThanOrEqual(elapsed, 15 / 5.0, "16 requests at 5/s take at least 3 s")
-        XCTAssertLessThan(elapsed, 12, "and no 30 s penalty was waited out")
+        XCTAssertLessThan(elapsed, 25, "and no 30 s penalty was waited out (about 3.2 s expected)")
     }
 
     /// A request that is slow on the way in arrives in the window of the ones sent after it; the
@@ -93,7 +93,7 @@ final class AirtableResilienceTests: XCTestCase {
         XCTAssertThrowsError(try provider.inspectSchema()) { error in
             XCTAssertTrue("\(error)".contains("timed out") || "\(error)".contains("did not answer"), "\(error)")
         }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "two attempts of 0.3 s, not an open-ended wait")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 6, "two attempts of 0.3 s and a backoff (about 1 s), not an open-ended wait")
         harness.emulator.setLatency(0)
         Thread.sleep(forTimeInterval: 1.0)
         XCTAssertEqual(try provider.inspectSchema().tables, [], "the next call succeeds once the server is fast again")

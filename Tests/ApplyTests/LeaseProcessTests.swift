@@ -78,7 +78,10 @@ final class LeaseProcessTests: XCTestCase {
             XCTAssertTrue(message.hasPrefix("the state is still locked after waiting 1 s: held by"), message)
             XCTAssertTrue(message.contains("pid \(probe.pid)"))
         }
-        XCTAssertEqual(Date().timeIntervalSince(started), 1, accuracy: 0.6)
+        // The full second, however loaded the machine; the upper bound only catches an open-ended wait.
+        let waited = Date().timeIntervalSince(started)
+        XCTAssertGreaterThanOrEqual(waited, 1, "gave up early")
+        XCTAssertLessThan(waited, 10, "waited far longer than asked")
         probe.signal(SIGKILL)
         _ = probe.finish()
     }

@@ -134,10 +134,11 @@ final class LeaseTests: XCTestCase {
     func testHeartbeatRenewsTheLeaseBeyondItsTTL() throws {
         let temp = TemporaryDirectory()
         let path = lockPath(temp)
-        let lease = try Lease.acquire(path: path, operation: "apply", ttl: 0.6)
+        // Renewed every second: the lease outlives its TTL even if the heartbeat thread is held up 2 s.
+        let lease = try Lease.acquire(path: path, operation: "apply", ttl: 3)
         defer { try? lease.release() }
         let firstExpiry = try XCTUnwrap(Lease.current(path: path)).expires
-        Thread.sleep(forTimeInterval: 1.5)
+        Thread.sleep(forTimeInterval: 4)
         let renewed = try XCTUnwrap(Lease.current(path: path))
         XCTAssertEqual(renewed.id, lease.id)
         XCTAssertGreaterThan(renewed.expires, firstExpiry.addingTimeInterval(0.5))
@@ -166,7 +167,9 @@ final class LeaseTests: XCTestCase {
         let path = lockPath(temp)
         let lease = try Lease.acquire(path: path, operation: "apply", ttl: 0.3)
         try Lease.forceUnlock(path: path, id: lease.id)
-        Thread.sleep(forTimeInterval: 0.5)
+        // The next beat is due in 0.1 s; wait for it, not for a fixed time a loaded machine may not keep.
+        let deadline = Date().addingTimeInterval(20)
+        while lease.lostReason == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         XCTAssertEqual(lease.lostReason, "the lease file \(path) was removed (force-unlock?)")
         XCTAssertNil(try Lease.current(path: path), "a lost lease is never written back")
         try lease.release()
@@ -179,6 +182,11 @@ final class LeaseTests: XCTestCase {
         let id = try XCTUnwrap(dropped?.id)
         dropped = nil
         Thread.sleep(forTimeInterval: 0.6)
+        // Until it has expired by its own date (a beat held up by load may have pushed it a little).
+        let deadline = Date().addingTimeInterval(20)
+        while let current = try Lease.current(path: path), current.expires >= Date(), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         XCTAssertEqual(try Lease.current(path: path)?.id, id, "not removed: the run may have ended badly")
         let next = try Lease.acquire(path: path, operation: "apply", heartbeat: false)
         defer { try? next.release() }

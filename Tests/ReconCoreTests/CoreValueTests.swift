@@ -1,3 +1,4 @@
+import Foundation
 import ReconCore
 import XCTest
 
@@ -51,6 +52,22 @@ final class CoreValueTests: XCTestCase {
         XCTAssertEqual(Suggestion.hint("valdate", among: ["validate", "plan"], known: "commands: validate, plan"),
                        "did you mean 'validate'? (commands: validate, plan)")
         XCTAssertEqual(Suggestion.hint("zzz", among: ["validate"], known: "commands: validate"), "commands: validate")
+    }
+
+    /// The edit distance is never computed for words too far apart in length to be a typo: a
+    /// megabyte word against twelve type names took over 20 s (debug build) and found nothing.
+    func testAHugeWordIsComparedByLengthFirst() {
+        let huge = String(repeating: "x", count: 5_000_000)
+        let types = ["singleLineText", "multilineText", "url", "email", "phoneNumber", "number", "checkbox", "date",
+                     "dateTime", "singleSelect", "multipleSelects", "multipleRecordLinks"]
+        let start = Date()
+        XCTAssertNil(Suggestion.closest(to: huge, in: types))
+        XCTAssertNil(Suggestion.closest(to: "number", in: [huge]))
+        // Not a benchmark: well under 1 s when fixed, over 20 s (debug) with the full tables.
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "a length check, not 5,000,000 × 14 tables")
+        XCTAssertEqual(Suggestion.closest(to: "singleLineTxt", in: ["singleLineText", "multilineText"]), "singleLineText")
+        XCTAssertEqual(Suggestion.closest(to: "ab", in: ["abcd"]), "abcd", "within 2 edits, whatever the lengths")
+        XCTAssertNil(Suggestion.closest(to: "ab", in: ["abcde"]))
     }
 
     func testDiagnosticsSortByLocationThenSeverity() {

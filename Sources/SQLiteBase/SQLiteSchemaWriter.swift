@@ -37,19 +37,24 @@ struct SQLiteSchemaWriter {
                 CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) \
                 ON \(SQLIdentifier.quote(name)) (\(SQLIdentifier.quote(definition.keyField)))
                 """)
-            let insert = try connection.prepare("""
-                INSERT INTO _recon_tables (id, name, description, key_field_id, position)
-                VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM _recon_tables))
-                """)
-            try insert.bind(1, tableID)
-            try insert.bind(2, name)
-            try insert.bind(3, definition.description)
-            try insert.bind(4, keyID)
-            try insert.run()
-            for field in fields { try insertMetadata(field, tableID: tableID) }
+            try registerTable(RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields))
         }
         connection.forgetStatements()
         return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
+    }
+
+    /// Recon's metadata for a table it now owns (made or adopted): its row in `_recon_tables`, then its fields'.
+    private func registerTable(_ table: RemoteTable) throws {
+        let insert = try connection.prepare("""
+            INSERT INTO _recon_tables (id, name, description, key_field_id, position)
+            VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM _recon_tables))
+            """)
+        try insert.bind(1, table.id)
+        try insert.bind(2, table.name)
+        try insert.bind(3, table.description)
+        try insert.bind(4, table.primaryFieldID)
+        try insert.run()
+        for field in table.fields { try insertMetadata(field, tableID: table.id) }
     }
 
     /// Takes over a table another tool made, in one transaction: a `_recon_id` column filled with a fresh id per
@@ -88,16 +93,7 @@ struct SQLiteSchemaWriter {
             // The key index fails on a repeated key, so a row added under an existing key since planning stops it all.
             try connection.executeOne("CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_id_" + tableID)) ON \(table) (\(id))")
             try connection.executeOne("CREATE UNIQUE INDEX \(SQLIdentifier.quote("_recon_key_" + tableID)) ON \(table) (\(SQLIdentifier.quote(definition.keyField)))")
-            let insert = try connection.prepare("""
-                INSERT INTO _recon_tables (id, name, description, key_field_id, position)
-                VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM _recon_tables))
-                """)
-            try insert.bind(1, tableID)
-            try insert.bind(2, name)
-            try insert.bind(3, definition.description)
-            try insert.bind(4, keyID)
-            try insert.run()
-            for field in fields { try insertMetadata(field, tableID: tableID) }
+            try registerTable(RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields))
         }
         connection.forgetStatements()
         return RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)

@@ -41,7 +41,8 @@ public struct ParsedArguments: Sendable {
                 let names = specs.map { "--" + $0.name }
                 throw ReconError(
                     "unknown flag '\(token)' for '\(command)'",
-                    hint: Suggestion.didYouMean("--" + name, in: names) ?? "see 'recon \(command) --help' for its flags")
+                    hint: TerraformSpelling.hint(for: name, command: command, specs: specs)
+                        ?? Suggestion.didYouMean("--" + name, in: names) ?? "see 'recon \(command) --help' for its flags")
             }
             if spec.takesValue {
                 let value: String

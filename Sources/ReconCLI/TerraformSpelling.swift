@@ -1,0 +1,23 @@
+/// Terraform flags people type from habit that Recon spells another way, or has no need for. The ones
+/// Recon shares (`-out`, `-target`, `-lock-timeout`, `-auto-approve`, `-detailed-exitcode`) parse as they
+/// are; these get Recon's own spelling in the error instead of a did-you-mean that may point elsewhere.
+enum TerraformSpelling {
+    static func hint(for name: String, command: String, specs: [OptionSpec]) -> String? {
+        switch name {
+        case "json":
+            if specs.contains(where: { $0.name == "format" }) { return "Recon spells it '--format json'" }
+            return nil
+        case "input":
+            return command == "apply" ? "Recon asks for nothing but the confirmation; '--auto-approve' skips it"
+                : "Recon asks for no input; the manifests are all it reads"
+        case "var", "var-file":
+            return "Recon has no variables: the manifests are the whole input (give another folder with -m DIR)"
+        case "lock":
+            return "Recon always takes the lock to write; '--lock-timeout DURATION' waits for it"
+        case "refresh":
+            return "Recon always reads the base before planning"
+        default:
+            return nil
+        }
+    }
+}

@@ -34,7 +34,7 @@ struct DiagnosticView {
         for diagnostic in diagnostics.sorted() { diagnostic.write(to: &writer) }
         writer.endArray()
         writer.field("error_count", diagnostics.filter { $0.severity == .error }.count)
-        writer.field("format_version", "1")
+        writer.field("format_version", 1)
         writer.field("valid", valid)
         writer.field("warning_count", diagnostics.filter { $0.severity == .warning }.count)
         writer.endObject()

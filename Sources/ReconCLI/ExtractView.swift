@@ -59,7 +59,7 @@ struct ExtractView {
         writer.beginArray()
         for diagnostic in result.diagnostics { diagnostic.write(to: &writer) }
         writer.endArray()
-        writer.field("format_version", "1")
+        writer.field("format_version", 1)
         writer.key("records")
         writer.beginArray()
         for record in records { RecordCoding.write(record, to: &writer) }

@@ -119,10 +119,7 @@ extension ApplyCommandTests {
         project.repo.commit("one")
         XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
         // The state loses its records but keeps the repo's commit: nothing but adoption is left to do.
-        let path = project.path + "/state/recon.state.json"
-        var state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        state["records"] = [String: Any]()
-        try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        try project.forgetStateRecords()
         let adopt = try project.recon("apply", "--auto-approve")
         XCTAssertEqual(adopt.status, 0, adopt.stderr)
         let saved = try XCTUnwrap(project.directory.read("state/recon.state.json"))

@@ -48,6 +48,15 @@ final class CLIProject {
         try ReconProcess.run(arguments, in: path, input: input)
     }
 
+    /// Empties the state's records, keeping the rest (lineage, repo commits): the base still holds them,
+    /// so the next plan adopts them.
+    func forgetStateRecords() throws {
+        let path = self.path + "/state/recon.state.json"
+        var state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        state["records"] = [String: Any]()
+        try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+    }
+
     /// Runs sqlite3 on the base; one output line per row.
     func sql(_ query: String) -> [String] {
         let process = Process()

@@ -35,10 +35,7 @@ final class HonestSummaryTests: XCTestCase {
         project.repo.commit("one")
         XCTAssertEqual(try project.recon("apply", "--auto-approve").status, 0)
         // The state forgets the record; the base still holds it as the manifests want it: adopt it.
-        let path = project.path + "/state/recon.state.json"
-        var state = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        state["records"] = [String: Any]()
-        try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        try project.forgetStateRecords()
 
         let plan = try project.recon("plan")
         XCTAssertTrue(plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to delete, 2 adopted,"), plan.stdout)

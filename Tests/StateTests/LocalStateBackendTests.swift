@@ -9,6 +9,12 @@ final class LocalStateBackendTests: XCTestCase {
         try StateBackendContract.roundTrip(StateSamples.store(in: scratch))
     }
 
+    func testItsLocationIsTheStateFile() {
+        let scratch = TemporaryDirectory()
+        let store = StateSamples.store(in: scratch)
+        XCTAssertEqual(store.location, scratch.file("state/recon.state.json"), "messages name the file")
+    }
+
     func testRefusals() throws {
         let scratch = TemporaryDirectory()
         try StateBackendContract.refusals(StateSamples.store(in: scratch))

@@ -213,8 +213,10 @@ public struct JSONSchemaValidator {
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
 
+    /// The branch that came nearest (fewest errors), with its errors: for a `oneOf` over event kinds, the kind meant.
     private static func summary(_ outcomes: [[String]]) -> String {
-        outcomes.enumerated().map { "branch \($0.offset): \($0.element.first ?? "ok")" }.joined(separator: "; ")
+        guard let nearest = outcomes.enumerated().min(by: { $0.element.count < $1.element.count }) else { return "no branches" }
+        return "nearest is branch \(nearest.offset): " + nearest.element.joined(separator: "; ")
     }
 
     private static func escapePointer(_ name: String) -> String {

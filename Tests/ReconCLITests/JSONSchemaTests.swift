@@ -9,11 +9,14 @@ final class JSONSchemaTests: XCTestCase {
         let project = CLIProject()
         project.skill("alpha", "one")
         project.skill("alpha", "two")
-        project.repo.commit("two skills")
+        // A skill outside any plugin: its link is left empty with a located warning.
+        project.repo.write("plugins/orphan/skills/lost/SKILL.md", "---\nname: lost\n---\n")
+        project.repo.commit("three skills")
 
         try OutputSchema.assertValid(try project.recon("validate", "--format", "json"), status: 0, against: "validate.schema.json")
         let extracted = try OutputSchema.assertValid(try project.recon("extract", "--format", "json"), status: 0, against: "extract.schema.json")
-        XCTAssertEqual(extracted["records"]?.arrayValue?.count, 3)
+        XCTAssertEqual(extracted["records"]?.arrayValue?.count, 4)
+        XCTAssertEqual(extracted["diagnostics"]?.arrayValue?.first?["severity"]?.stringValue, "warning", "\(extracted)")
 
         let printed = try OutputSchema.assertValid(try project.recon("plan", "-out", "plan.json", "--format", "json"), status: 0,
                                                    against: "plan.schema.json")
@@ -35,7 +38,7 @@ final class JSONSchemaTests: XCTestCase {
         try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("state/runs/\(runID)/plan.json")), against: "plan.schema.json")
 
         let pulled = try OutputSchema.assertValid(try project.recon("state", "pull"), status: 0, against: "state.schema.json")
-        XCTAssertEqual(pulled["records"]?["Skills"]?.objectValue?.count, 2)
+        XCTAssertEqual(pulled["records"]?["Skills"]?.objectValue?.count, 3)
         try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("state/recon.state.json")), against: "state.schema.json")
         try OutputSchema.assertValid(try project.recon("state", "show", "core:plugins/alpha/skills/one"), status: 0,
                                      against: "state-record.schema.json")
@@ -103,6 +106,17 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(apply.status, 1)
         XCTAssertEqual(try OutputSchema.assertValidLines(apply.stdout, against: "apply-event.schema.json").last?["code"]?.stringValue,
                        "invalid_manifests")
+    }
+
+    /// An error in a source file stops the extraction: `extract --format json` prints its diagnostics document.
+    func testAnExtractionErrorMatchesTheExtractSchema() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.write("plugins/alpha/skills/bad/SKILL.md", "---\nname: [unclosed\n---\n")
+        project.repo.commit("a bad skill")
+        let failed = try OutputSchema.assertValid(try project.recon("extract", "--format", "json"), status: 1, against: "extract.schema.json")
+        XCTAssertEqual(failed["valid"]?.boolValue, false)
+        XCTAssertEqual(failed["diagnostics"]?.arrayValue?.first?["line"]?.intValue, 3, "\(failed)")
     }
 
     /// The same outputs from an Airtable base (the emulator over real HTTP), including a skipped write and a refused request.

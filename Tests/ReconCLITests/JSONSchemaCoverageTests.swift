@@ -12,7 +12,7 @@ import XCTest
 final class JSONSchemaCoverageTests: XCTestCase {
     func testEverySchemaIsLoadableAndValidatedByATest() throws {
         let files = OutputSchema.files
-        XCTAssertGreaterThanOrEqual(files.count, 11, "docs/schemas/ at \(OutputSchema.folder)")
+        XCTAssertGreaterThanOrEqual(files.count, 12, "docs/schemas/ at \(OutputSchema.folder)")
         for name in files { XCTAssertNoThrow(try OutputSchema.validator(name), name) }
 
         let tests = Golden.folder()
@@ -53,6 +53,10 @@ final class JSONSchemaCoverageTests: XCTestCase {
         try expect(ledger, "/properties/phases/items/properties/name/enum", ApplyPhase.allCases.map(\.rawValue))
         try expect(try OutputSchema.document("prune.schema.json"), "/properties/removed/items/properties/kind/enum",
                    RetentionPruner.Kind.allCases.map(\.rawValue))
+
+        let outcome = try OutputSchema.document("outcome.schema.json")
+        try expect(outcome, "/$defs/outcome/properties/action/enum", RecordAction.allCases.map(\.rawValue))
+        try expect(outcome, "/$defs/outcome/properties/status/enum", EntityOutcome.Status.allCases.map(\.rawValue))
 
         let events = try OutputSchema.document("apply-event.schema.json")
         try expect(events, "/$defs/phaseName/enum", ApplyPhase.allCases.map(\.rawValue))

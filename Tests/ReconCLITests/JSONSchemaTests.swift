@@ -36,6 +36,9 @@ final class JSONSchemaTests: XCTestCase {
         let runID = try XCTUnwrap(runs["runs"]?.arrayValue?.first?["id"]?.stringValue)
         try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("state/runs/\(runID)/ledger.json")), against: "run-ledger.schema.json")
         try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("state/runs/\(runID)/plan.json")), against: "plan.schema.json")
+        let outcomes = try OutputSchema.assertValidLines(try XCTUnwrap(project.directory.read("state/runs/\(runID)/outcomes.jsonl")),
+                                                         against: "outcome.schema.json")
+        XCTAssertTrue(outcomes.contains { $0["intent"] != nil } && outcomes.contains { $0["status"] != nil }, "intents and outcomes")
 
         let pulled = try OutputSchema.assertValid(try project.recon("state", "pull"), status: 0, against: "state.schema.json")
         XCTAssertEqual(pulled["records"]?["Skills"]?.objectValue?.count, 3)

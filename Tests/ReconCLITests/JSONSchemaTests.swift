@@ -47,14 +47,17 @@ final class JSONSchemaTests: XCTestCase {
                                      against: "state-record.schema.json")
         try OutputSchema.assertValid(try project.recon("prune", "--dry-run", "--format", "json"), status: 0, against: "prune.schema.json")
 
-        let rollback = try OutputSchema.assertValid(try project.recon("rollback", runID, "--format", "json"), status: 0,
-                                                    against: "plan.schema.json")
-        XCTAssertEqual(rollback["plan"]?["rollback_of"]?.stringValue, runID)
-
         let again = try project.recon("apply", "--auto-approve", "--json")
         XCTAssertEqual(again.status, 0, again.stderr)
         let nothing = try OutputSchema.assertValidLines(again.stdout, against: "apply-event.schema.json")
         XCTAssertEqual(nothing.last?["status"]?.stringValue, "no_changes")
+
+        // A record the run created, edited by hand since: the rollback plan lists it as a conflict.
+        _ = project.sql("UPDATE Skills SET Name = 'by hand' WHERE Key = 'core:plugins/alpha/skills/one'")
+        let rollback = try OutputSchema.assertValid(try project.recon("rollback", runID, "--format", "json"), status: 0,
+                                                    against: "plan.schema.json")
+        XCTAssertEqual(rollback["plan"]?["rollback_of"]?.stringValue, runID)
+        XCTAssertEqual(rollback["plan"]?["rollback_conflicts"]?.arrayValue?.first?["reason"]?.stringValue, "changed_since")
     }
 
     /// Hand edits in the base: drift, a plan with a finding and drift fields, its check, and failing applies.

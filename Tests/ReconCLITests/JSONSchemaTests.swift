@@ -1,3 +1,4 @@
+import Apply
 import Foundation
 import ReconCore
 import TestSupport
@@ -112,6 +113,20 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertEqual(apply.status, 1)
         XCTAssertEqual(try OutputSchema.assertValidLines(apply.stdout, against: "apply-event.schema.json").last?["code"]?.stringValue,
                        "invalid_manifests")
+    }
+
+    /// A lock held elsewhere: the stream has a `wait` event, then the error of the lock not freed in time.
+    func testALockWaitMatchesTheEventSchema() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        project.directory.write("state/keep", "")
+        let lease = try Lease.acquire(path: project.path + "/state/.lock", operation: "apply", ttl: 900, heartbeat: false)
+        defer { try? lease.release() }
+        let waited = try project.recon("apply", "--auto-approve", "--json", "--lock-timeout", "3s")
+        XCTAssertEqual(waited.status, 1, waited.stdout)
+        let events = try OutputSchema.assertValidLines(waited.stdout, against: "apply-event.schema.json")
+        XCTAssertEqual(events.compactMap { $0["event"]?.stringValue }, ["start", "wait", "error"], waited.stdout)
     }
 
     /// An error in a source file stops the extraction: `extract --format json` prints its diagnostics document.

@@ -9,12 +9,12 @@ struct EventStream {
     /// Raised when an event changes shape or meaning; new event kinds and new fields keep it.
     static let version = 1
 
-    enum Kind: String {
+    enum Kind: String, CaseIterable {
         case start, phase, batch, record, warning, wait, done, error
     }
 
     /// What failed, from a closed set, so scripts need not match on messages.
-    enum ErrorCode: String {
+    enum ErrorCode: String, CaseIterable {
         case stalePlan = "stale_plan"
         case planRefused = "plan_refused"
         case invalidManifests = "invalid_manifests"

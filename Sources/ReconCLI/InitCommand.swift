@@ -54,7 +54,13 @@ struct InitCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        let project = StarterProject(provider: provider, sample: sample, manifests: context.globals.manifests)
+        let manifests = context.globals.manifests
+        guard !manifests.hasPrefix("/"), !manifests.split(separator: "/").contains(".."),
+              PathRule.problem(withDirectoryPath: manifests) == nil else {
+            throw ReconError("recon init writes the manifests inside its folder: -m must name a folder below it, found \(PathRule.quoted(manifests))",
+                             hint: "leave -m out for manifests/, which every command reads by default")
+        }
+        let project = StarterProject(provider: provider, sample: sample, manifests: manifests)
         let writer = StarterWriter(root: directory)
         let conflicts = writer.conflicts(project)
         guard conflicts.isEmpty else {

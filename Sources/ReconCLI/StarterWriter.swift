@@ -14,7 +14,9 @@ struct StarterWriter {
     /// folder itself, manifests already in the manifest folder), relative to `root`, sorted.
     func conflicts(_ project: StarterProject) -> [String] {
         var found = Set<String>()
-        for file in project.files {
+        let sampleInTheWay = project.sample && exists(StarterSample.directory)
+        if sampleInTheWay { found.insert(StarterSample.directory + "/") }
+        for file in project.files where !(sampleInTheWay && file.path.hasPrefix(StarterSample.directory + "/")) {
             if exists(file.path) { found.insert(file.path) }
             var folder = ""
             for component in file.path.split(separator: "/").dropLast() {
@@ -22,7 +24,6 @@ struct StarterWriter {
                 if exists(folder), !isDirectory(folder) { found.insert(folder) }
             }
         }
-        if project.sample, exists(StarterSample.directory) { found.insert(StarterSample.directory + "/") }
         let manifests = (try? FileManager.default.contentsOfDirectory(atPath: full(project.manifests))) ?? []
         for name in manifests where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
             found.insert(project.manifests + "/" + name)

@@ -84,6 +84,7 @@ final class InitCommandTests: XCTestCase {
         for name in ["manifests/policy.yaml", "manifests/schema.yaml", "sample-repo/"] {
             XCTAssertTrue(second.stderr.contains("  \(name)\n"), second.stderr)
         }
+        XCTAssertFalse(second.stderr.contains("sample-repo/README.md"), "the sample folder is named once: \(second.stderr)")
         XCTAssertEqual(fresh.listing().map { ($0, fresh.data($0)) }.map(\.0), snapshot.map(\.0))
         for (name, data) in snapshot { XCTAssertEqual(fresh.data(name), data, "\(name) is byte-identical") }
     }
@@ -99,6 +100,9 @@ final class InitCommandTests: XCTestCase {
         let extra = try recon(["init", "a", "b"], in: folder)
         XCTAssertEqual(extra.status, 1)
         XCTAssertTrue(extra.stderr.contains("'init' takes at most one folder, found 'b'"), extra.stderr)
+        let outside = try recon(["init", "-m", "../elsewhere", "a"], in: folder)
+        XCTAssertEqual(outside.status, 1)
+        XCTAssertTrue(outside.stderr.contains("-m must name a folder below it, found '../elsewhere'"), outside.stderr)
         XCTAssertEqual(folder.listing(), [], "nothing written")
     }
 

@@ -111,6 +111,17 @@ final class CIWorkflowTests: XCTestCase {
         let failed = try run("drift.sh", in: driftRunner, broken)
         XCTAssertEqual(failed.status, 1, failed.stdout + failed.stderr)
         XCTAssertEqual(github.issues().count, 1)
+
+        // A push whose plan has an error finding: the comment still shows it, and the run fails.
+        repo.remove("plugins/alpha/skills/one")
+        repo.remove("plugins/alpha/skills/two")
+        repo.commit("two skills gone")
+        let refused = try run("plan-comment.sh", in: planRunner, environment)
+        XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("the plan has error findings"), refused.stderr)
+        let shown = github.comments(on: 7)
+        XCTAssertEqual(shown.map(\.id), first.map(\.id), "still one comment")
+        XCTAssertTrue(try XCTUnwrap(shown.first).body.contains("RC101"), "\(shown)")
     }
 
     /// The workflows parse (with the project's YAML loader), pin actions by major version, declare their

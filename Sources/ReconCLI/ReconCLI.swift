@@ -7,6 +7,7 @@ import ReconCore
 public enum ReconCLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandEntry] = [
+        CommandEntry(InitCommand.self),
         CommandEntry(ValidateCommand.self),
         CommandEntry(ExtractCommand.self),
         CommandEntry(PlanCommand.self),

@@ -1,3 +1,4 @@
+import Foundation
 import Manifest
 import ReconCore
 
@@ -27,8 +28,11 @@ struct ValidateCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        do {
+        do throws(DiagnosticsError) {
             let manifest = try ManifestLoader().load(directory: context.globals.manifests)
+            let commands = HookCommandCheck.diagnostics(manifest.hooks, projectDirectory: FileManager.default.currentDirectoryPath,
+                                                        path: context.environment["PATH"])
+            if !commands.isEmpty { throw DiagnosticsError(commands) }
             switch format {
             case .json:
                 console.write(DiagnosticView.json([], valid: true))

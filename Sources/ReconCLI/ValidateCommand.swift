@@ -10,7 +10,8 @@ struct ValidateCommand: Command {
         usage: "recon validate [--format text|json]",
         discussion: """
             Reads every *.yaml and *.yml file of the manifest directory and checks YAML syntax, unknown keys,
-            value types and cross-references (key fields, links, protected fields, extract rules).
+            value types and cross-references (key fields, links, protected fields, extract rules), and that
+            every hook's command exists and is executable (docs/hooks.md).
             Every problem is reported at once as file:line:column. Nothing is read from repos or the base,
             and nothing is written.
             """,

@@ -113,6 +113,12 @@ public final class RunLedger: @unchecked Sendable {
         lock.withLock { current.warnings.append(message) }
     }
 
+    /// Records a hook's run. Also after `finish`: `on_failure` hooks run once the failure is on record,
+    /// and are kept beside it without changing the status.
+    public func record(hook result: HookResult, at date: Date = Date()) throws {
+        try update(at: date, afterFinish: true) { $0.hooks.append(result) }
+    }
+
     /// Closes the open phase, records the final status and closes the outcomes file.
     public func finish(_ status: RunStatus, error: String? = nil, at date: Date = Date()) throws {
         let date = UTCTimestamp.truncated(date)
@@ -133,13 +139,13 @@ public final class RunLedger: @unchecked Sendable {
     }
 
     /// Dates are cut to milliseconds first, so the record in memory equals the one read back.
-    private func update(at date: Date, _ change: (inout RunRecord) -> Void) throws {
+    private func update(at date: Date, afterFinish: Bool = false, _ change: (inout RunRecord) -> Void) throws {
         let date = UTCTimestamp.truncated(date)
         try lock.withLock {
-            guard !current.status.isFinal else { throw ReconError("run \(current.id) is already finished") }
+            guard afterFinish || !current.status.isFinal else { throw ReconError("run \(current.id) is already finished") }
             var next = current
             change(&next)
-            next.heartbeat = max(next.heartbeat, date)
+            if !current.status.isFinal { next.heartbeat = max(next.heartbeat, date) }
             try AtomicFile.write(next.encoded(), to: ledgerPath)
             current = next
         }

@@ -33,6 +33,8 @@ public struct RunRecord: Sendable, Equatable {
     public var status: RunStatus = .running
     public var error: String?
     public var warnings: [String] = []
+    /// The hooks run, in order (docs/hooks.md); written only when there are some.
+    public var hooks: [HookResult] = []
 
     public init(id: String, operation: RunOperation, planDigest: String, target: String, leaseID: String?,
                 started: Date) {
@@ -55,7 +57,7 @@ public struct RunRecord: Sendable, Equatable {
         let phaseValues: [JSONValue] = phases.map {
             .object(["name": .string($0.name), "started": time($0.started), "finished": time($0.finished)])
         }
-        let value: JSONValue = [
+        var value: JSONValue = [
             "format_version": .number(Double(RunRecord.formatVersion)), "id": .string(id),
             "operation": .string(operation.rawValue), "plan_digest": .string(planDigest), "target": .string(target),
             "lease_id": leaseID.map(JSONValue.string) ?? .null, "started": time(started), "finished": time(finished),
@@ -63,6 +65,10 @@ public struct RunRecord: Sendable, Equatable {
             "status": .string(status.rawValue), "error": error.map(JSONValue.string) ?? .null,
             "warnings": .array(warnings.map(JSONValue.string)),
         ]
+        if !hooks.isEmpty, case .object(var members) = value {
+            members["hooks"] = .array(hooks.map(\.json))
+            value = .object(members)
+        }
         return value.canonicalBytes(pretty: true)
     }
 
@@ -98,6 +104,7 @@ public struct RunRecord: Sendable, Equatable {
         record.status = status
         record.error = value["error"]?.stringValue
         record.warnings = (value["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
+        record.hooks = (value["hooks"]?.arrayValue ?? []).compactMap(HookResult.init(json:))
         return record
     }
 }

@@ -10,7 +10,7 @@ struct EventStream {
     static let version = 1
 
     enum Kind: String, CaseIterable {
-        case start, phase, batch, record, warning, wait, done, error
+        case start, phase, batch, record, warning, wait, done, error, hook
     }
 
     /// What failed, from a closed set, so scripts need not match on messages.
@@ -42,6 +42,11 @@ struct EventStream {
         if let seconds = notice.seconds { fields["seconds"] = .number((seconds * 10).rounded(.up) / 10) }
         if let limit = notice.limit { fields["limit"] = .number(limit) }
         emit(.wait, fields)
+    }
+
+    /// `{"event": "hook", "point": …, "argv": […], "status": …}`: a hook ended, as its ledger entry says it.
+    func hook(_ result: HookResult) {
+        emit(.hook, result.json.objectValue ?? [:])
     }
 
     /// The last event of a failed run: the message the error prints to stderr, its hint and the exit code.

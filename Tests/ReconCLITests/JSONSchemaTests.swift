@@ -62,6 +62,38 @@ final class JSONSchemaTests: XCTestCase {
     }
 
     /// Hand edits in the base: drift, a plan with a finding and drift fields, its check, and failing applies.
+    /// Hook entries in the ledger, `runs` and `hook` events: one that succeeded, one that failed, one that could not start.
+    func testHookRecordsAndEventsMatchTheirSchemas() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        project.script("ok.sh", "echo fine")
+        project.script("fail.sh", "echo no >&2\nexit 3")
+        project.script("gone.sh", "echo unused")
+        project.hooks("""
+            hooks:
+              pre_apply:
+                - {run: ["./scripts/ok.sh"]}
+              post_apply:
+                - {run: ["./scripts/fail.sh"]}
+                - {run: ["./scripts/gone.sh"]}
+            """)
+        XCTAssertEqual(try project.recon("validate").status, 0)
+        // Removed after validate: the post_apply hook then cannot start, a warning like a failing one.
+        try FileManager.default.removeItem(atPath: project.directory.file("scripts/gone.sh"))
+        let apply = try project.recon("apply", "--auto-approve", "--json")
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        let events = try OutputSchema.assertValidLines(apply.stdout, against: "apply-event.schema.json")
+        let statuses = events.filter { $0["event"]?.stringValue == "hook" }.compactMap { $0["status"]?.stringValue }
+        XCTAssertEqual(statuses, ["succeeded", "failed", "not_started"])
+        let runs = try OutputSchema.assertValid(try project.recon("runs", "--format", "json"), status: 0, against: "runs.schema.json")
+        let runID = try XCTUnwrap(runs["runs"]?.arrayValue?.first?["id"]?.stringValue)
+        XCTAssertEqual(runs["runs"]?.arrayValue?.first?["hooks"]?.arrayValue?.count, 3)
+        let ledger = try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("state/runs/\(runID)/ledger.json")),
+                                                  against: "run-ledger.schema.json")
+        XCTAssertEqual(ledger["hooks"]?.arrayValue?.compactMap { $0["exit_code"]?.intValue }, [0, 3])
+    }
+
     func testDriftFindingsAndFailuresMatchTheirSchemas() throws {
         let project = CLIProject()
         for index in 0..<5 { project.skill("alpha", "s\(index)") }

@@ -1,11 +1,11 @@
 import Apply
 import ReconCore
 
-/// `recon runs`: the history of apply and rollback runs, newest first, from `state/runs/`.
+/// `recon runs`: the history of apply and rollback runs and drift checks, newest first, from `state/runs/`.
 struct RunsCommand: Command {
     static let configuration = CommandConfiguration(
         name: "runs",
-        abstract: "List past apply and rollback runs",
+        abstract: "List past apply and rollback runs and drift checks",
         usage: "recon runs [--base BASE] [--limit N] [--format text|json]",
         discussion: """
             Reads the run ledgers under state/runs/ and lists each run, newest first: its id (for 'recon

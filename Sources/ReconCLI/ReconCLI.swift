@@ -19,6 +19,7 @@ public enum ReconCLI {
         CommandEntry(PruneCommand.self),
         CommandEntry(StateCommand.self),
         CommandEntry(ForceUnlockCommand.self),
+        CommandEntry(LockCommand.self),
     ]
 
     public static func main() -> Never {

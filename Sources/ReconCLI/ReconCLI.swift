@@ -20,6 +20,7 @@ public enum ReconCLI {
         CommandEntry(StateCommand.self),
         CommandEntry(ForceUnlockCommand.self),
         CommandEntry(LockCommand.self),
+        CommandEntry(ReportCommand.self),
     ]
 
     public static func main() -> Never {

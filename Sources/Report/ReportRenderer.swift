@@ -142,7 +142,7 @@ public struct ReportRenderer {
             + ".</p>\n"
         let navigation = pages > 1 ? nav(page: page, pages: pages) : ""
         out += navigation
-        out += "<table id=\"runs-table\">\n<thead><tr><th>Run</th><th>Started</th><th class=\"n\">Duration</th><th>Operation</th>"
+        out += "<div class=\"scroll\">\n<table id=\"runs-table\">\n<thead><tr><th>Run</th><th>Started</th><th class=\"n\">Duration</th><th>Operation</th>"
             + "<th>Status</th><th class=\"n\">Created</th><th class=\"n\">Updated</th><th class=\"n\">Deleted</th><th>Other</th>"
             + "<th>Who</th><th>Where</th></tr></thead>\n<tbody>\n"
         for run in runs {
@@ -155,7 +155,7 @@ public struct ReportRenderer {
                 + "<td>\(HTML.escape(record.owner ?? "—"))</td>"
                 + "<td>\(HTML.escape(record.host ?? "—"))<br/><code>\(HTML.escape(record.target))</code></td></tr>\n"
         }
-        out += "</tbody>\n</table>\n" + navigation
+        out += "</tbody>\n</table>\n</div>\n" + navigation
         return out + "</section>\n"
     }
 

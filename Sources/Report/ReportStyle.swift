@@ -2,7 +2,7 @@
 /// attachment with nothing else beside it.
 enum ReportStyle {
     static let css = """
-        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 72em; color: #1a1a1a; background: #fff; padding: 0 1em; }
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 96em; color: #1a1a1a; background: #fff; padding: 0 1em; }
         h1 { font-size: 1.5em; margin-bottom: 0.2em; }
         h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
         p.meta { color: #555; margin-top: 0; }
@@ -22,6 +22,7 @@ enum ReportStyle {
         figcaption { font-weight: bold; margin-bottom: 0.3em; }
         .key { margin-right: 1em; font-size: 0.85em; }
         .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em; vertical-align: middle; }
+        div.scroll { overflow-x: auto; }
         nav.pages a, nav.pages strong { margin-right: 0.6em; }
         """
 }

@@ -36,7 +36,7 @@ struct SVGChart {
             return out + "</svg>"
         }
         let totals = labels.indices.map { index in series.reduce(0) { $0 + ($1.values.indices.contains(index) ? $1.values[index] : 0) } }
-        let peak = max(totals.max() ?? 0, 1)
+        let peak = totals.max().flatMap { $0 > 0 ? $0 : nil } ?? 1
         out += "<text x=\"\((Self.left - 4).svg)\" y=\"\((Self.top + 10).svg)\" text-anchor=\"end\" font-size=\"11\" fill=\"#333\">"
             + "\(HTML.escape(String(format: format, peak)))</text>"
         out += "<text x=\"\((Self.left - 4).svg)\" y=\"\(baseline.svg)\" text-anchor=\"end\" font-size=\"11\" fill=\"#333\">0</text>"

@@ -80,6 +80,16 @@ final class ReportRendererTests: XCTestCase {
         XCTAssertEqual(tallest.attribute(forName: "height")?.stringValue, "152.0")
     }
 
+    /// Runs shorter than a second scale to the longest of them, not to a floor of 1 s that left them a sliver.
+    func testShortRunsStillFillTheDurationChart() throws {
+        let runs = [ReportSample.run("20261203T090100Z-000002", .apply, at: 1, seconds: 0.4),
+                    ReportSample.run("20261203T090000Z-000001", .apply, at: 0, seconds: 0.2)]
+        let document = try parsed(ReportRenderer().pages(ReportSample.model(runs: runs))[0])
+        let bars = try document.nodes(forXPath: "//figure[@id='chart-duration']//rect[title]").compactMap { ($0 as? XMLElement)?.attribute(forName: "height")?.stringValue }
+        XCTAssertEqual(bars, ["76.0", "152.0"])
+        XCTAssertEqual(try texts(document, "//figure[@id='chart-duration']//svg/text[1]"), ["0.4 s"])
+    }
+
     func testHostileStringsAreTextNeverMarkup() throws {
         let page = ReportRenderer().pages(ReportSample.model())[0]
         let document = try parsed(page)

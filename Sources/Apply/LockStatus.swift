@@ -13,6 +13,8 @@ public struct LockStatus: Sendable, Equatable {
     public var processAlive: Bool?
     /// Why the lease may be broken (expired, process gone, session ended), or nil while its holder may be working.
     public var stale: String?
+    /// `--state FILE` when the state is not at its default path, so the command shown works as typed.
+    public var stateOption: String?
 
     public init(location: String, backend: String, holder: LeaseInfo? = nil, processAlive: Bool? = nil, stale: String? = nil) {
         self.location = location
@@ -27,14 +29,17 @@ public struct LockStatus: Sendable, Equatable {
     /// The command that removes the lease, shown when it is stale.
     public var forceUnlockCommand: String? {
         guard let holder, stale != nil else { return nil }
-        return "recon force-unlock \(ControlEscape.escaped(holder.id))"
+        return "recon force-unlock \(ControlEscape.escaped(holder.id))" + (stateOption.map { " --state \(PathRule.quoted($0))" } ?? "")
     }
 
     /// The local lease file at `path`; throws when it is there but unreadable.
-    public static func local(path: String, now: Date = Date()) throws -> LockStatus {
+    /// `statePath` is the state file the lock belongs to; a path other than the default goes into the force-unlock command.
+    public static func local(path: String, statePath: String = StateStore.defaultPath, now: Date = Date()) throws -> LockStatus {
         guard let lease = try Lease.current(path: path) else { return LockStatus(location: path, backend: "local") }
-        return LockStatus(location: path, backend: "local", holder: lease, processAlive: alive(lease),
-                          stale: lease.staleness(now: now))
+        var status = LockStatus(location: path, backend: "local", holder: lease, processAlive: alive(lease),
+                                stale: lease.staleness(now: now))
+        if statePath != StateStore.defaultPath { status.stateOption = statePath }
+        return status
     }
 
     /// The PostgreSQL lease row of `store`'s target.
@@ -56,9 +61,9 @@ public struct LockStatus: Sendable, Equatable {
 
 extension StateBackendChoice {
     /// The lock of this backend as it stands.
-    public func lockStatus(layout: RunLayout) throws -> LockStatus {
+    public func lockStatus(layout: RunLayout, statePath: String = StateStore.defaultPath) throws -> LockStatus {
         switch place {
-        case .local: try LockStatus.local(path: layout.lockPath)
+        case .local: try LockStatus.local(path: layout.lockPath, statePath: statePath)
         case .postgres(let store): try LockStatus.postgres(store)
         }
     }

@@ -42,6 +42,7 @@ struct LockCommand: Command {
     /// The lock of the backend the manifests (or --state-backend) name; the local lease when they do not load.
     static func status(_ context: CommandContext) throws -> LockStatus {
         if let store = try ForceUnlockCommand.sharedStore(context) { return try LockStatus.postgres(store) }
-        return try LockStatus.local(path: RunLayout(stateDirectory: context.globals.stateDirectory).lockPath)
+        return try LockStatus.local(path: RunLayout(stateDirectory: context.globals.stateDirectory).lockPath,
+                                    statePath: context.globals.statePath)
     }
 }

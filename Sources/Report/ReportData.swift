@@ -26,6 +26,6 @@ public enum ReportData {
                            tables: tables, unmanagedCountedBy: counted, runs: runs,
                            runsWithBackup: Set(runs.filter(\.hasBackup).map(\.id)), unreadableRuns: listing.unreadable.count,
                            retention: manifest.retention, stateVersionsKept: try? backend.store.versions().count,
-                           lock: try backend.lockStatus(layout: layout))
+                           lock: try backend.lockStatus(layout: layout, statePath: statePath))
     }
 }

@@ -63,6 +63,18 @@ final class LockCommandTests: XCTestCase {
         XCTAssertEqual(try project.recon("lock").status, 0, "the command shown removes the lease")
     }
 
+    /// The command shown must work as typed: with the state elsewhere, force-unlock needs the same --state.
+    func testTheForceUnlockCommandNamesAStateGivenWithState() throws {
+        let project = CLIProject()
+        let holder = try LeaseHolder(["hold", project.path + "/other/.lock", "600"])
+        holder.kill()
+        let document = try json(try project.recon("lock", "--state", "other/recon.state.json", "--format", "json"))
+        XCTAssertEqual(document["force_unlock"] as? String, "recon force-unlock \(holder.id) --state 'other/recon.state.json'")
+        let unlock = try ReconProcess.run(["force-unlock", holder.id, "--state", "other/recon.state.json"], in: project.path)
+        XCTAssertEqual(unlock.status, 0, unlock.stderr)
+        XCTAssertEqual(try project.recon("lock", "--state", "other/recon.state.json").status, 0)
+    }
+
     func testAnUnreadableLeaseIsAnError() throws {
         let project = CLIProject()
         project.directory.write("state/.lock", "{not a lease")

@@ -44,8 +44,9 @@ public final class RunLedger: @unchecked Sendable {
             id = RunID.make(at: date)
         }
         let directory = "\(runsDirectory)/\(id)"
-        let record = RunRecord(id: id, operation: operation, planDigest: planDigest, target: target, leaseID: leaseID,
+        var record = RunRecord(id: id, operation: operation, planDigest: planDigest, target: target, leaseID: leaseID,
                                started: date)
+        (record.owner, record.host, record.pid) = ("\(LeaseInfo.localUser)@\(LeaseInfo.localHost)", LeaseInfo.localHost, getpid())
         try AtomicFile.write(record.encoded(), to: "\(directory)/\(RunLayout.ledgerFileName)")
         let outcomes = "\(directory)/\(RunLayout.outcomesFileName)"
         let descriptor = PrivateFile.open(outcomes, O_WRONLY | O_APPEND)
@@ -120,13 +121,14 @@ public final class RunLedger: @unchecked Sendable {
     }
 
     /// Closes the open phase, records the final status and closes the outcomes file.
-    public func finish(_ status: RunStatus, error: String? = nil, at date: Date = Date()) throws {
+    public func finish(_ status: RunStatus, error: String? = nil, drift: DriftCounts? = nil, at date: Date = Date()) throws {
         let date = UTCTimestamp.truncated(date)
         precondition(status.isFinal && status != .interrupted, "a run finishes with a final, stored status")
         try update(at: date) { record in
             RunLedger.closeOpenPhase(&record, at: date)
             record.status = status == .succeeded && !record.warnings.isEmpty ? .succeededWithWarnings : status
             record.error = error
+            record.drift = drift ?? record.drift
             record.finished = date
         }
         lock.withLock {
@@ -217,7 +219,10 @@ public final class RunLedger: @unchecked Sendable {
             do {
                 var record = try load(runDirectory: directory)
                 var status = record.status
-                if status == .running, liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID) {
+                // A drift check holds no lease: it is interrupted when its process is gone.
+                let orphaned = record.operation == .drift ? !record.processMayBeAlive
+                    : liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID)
+                if status == .running, orphaned {
                     status = .interrupted
                     record.counters = committedCounters(record, runDirectory: directory)
                 }

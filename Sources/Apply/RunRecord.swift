@@ -35,6 +35,12 @@ public struct RunRecord: Sendable, Equatable {
     public var warnings: [String] = []
     /// The hooks run, in order (docs/hooks.md); written only when there are some.
     public var hooks: [HookResult] = []
+    /// Who ran it and where (`user@host`, host, pid): for the report, and to tell a dead lock-less run.
+    public var owner: String?
+    public var host: String?
+    public var pid: Int32?
+    /// A drift check's counts; nil for other operations.
+    public var drift: DriftCounts?
 
     public init(id: String, operation: RunOperation, planDigest: String, target: String, leaseID: String?,
                 started: Date) {
@@ -45,6 +51,13 @@ public struct RunRecord: Sendable, Equatable {
         self.leaseID = leaseID
         self.started = started
         self.heartbeat = started
+    }
+
+    /// Whether a run that holds no lease (a drift check) may still be going: its process is alive on this
+    /// host, or it ran on another host, where this one cannot tell.
+    public var processMayBeAlive: Bool {
+        guard let pid, let host, host == LeaseInfo.localHost, pid > 0 else { return true }
+        return kill(pid, 0) == 0 || errno != ESRCH
     }
 
     /// From start to finish, or to the last heartbeat for a run that has not finished.
@@ -64,6 +77,8 @@ public struct RunRecord: Sendable, Equatable {
             "heartbeat": time(heartbeat), "phases": .array(phaseValues), "counters": counters.json,
             "status": .string(status.rawValue), "error": error.map(JSONValue.string) ?? .null,
             "warnings": .array(warnings.map(JSONValue.string)),
+            "owner": owner.map(JSONValue.string) ?? .null, "host": host.map(JSONValue.string) ?? .null,
+            "pid": pid.map { .number(Double($0)) } ?? .null, "drift": drift?.json ?? .null,
         ]
         if !hooks.isEmpty, case .object(var members) = value {
             members["hooks"] = .array(hooks.map(\.json))
@@ -105,6 +120,10 @@ public struct RunRecord: Sendable, Equatable {
         record.error = value["error"]?.stringValue
         record.warnings = (value["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
         record.hooks = (value["hooks"]?.arrayValue ?? []).compactMap(HookResult.init(json:))
+        record.owner = value["owner"]?.stringValue
+        record.host = value["host"]?.stringValue
+        record.pid = value["pid"]?.intValue.map { Int32(truncatingIfNeeded: $0) }
+        record.drift = DriftCounts(json: value["drift"])
         return record
     }
 }

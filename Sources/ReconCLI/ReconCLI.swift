@@ -20,6 +20,8 @@ public enum ReconCLI {
         CommandEntry(PruneCommand.self),
         CommandEntry(StateCommand.self),
         CommandEntry(ForceUnlockCommand.self),
+        CommandEntry(LockCommand.self),
+        CommandEntry(ReportCommand.self),
     ]
 
     public static func main() -> Never {

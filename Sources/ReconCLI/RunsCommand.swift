@@ -1,15 +1,15 @@
 import Apply
 import ReconCore
 
-/// `recon runs`: the history of apply and rollback runs, newest first, from `state/runs/`.
+/// `recon runs`: the history of apply and rollback runs and drift checks, newest first, from `state/runs/`.
 struct RunsCommand: Command {
     static let configuration = CommandConfiguration(
         name: "runs",
-        abstract: "List past apply and rollback runs",
+        abstract: "List past apply and rollback runs and drift checks",
         usage: "recon runs [--base BASE] [--limit N] [--format text|json]",
         discussion: """
-            Reads the run ledgers under state/runs/ and lists each run, newest first: its id (for 'recon
-            rollback RUN'), operation, status, start time, duration, counters and target (the base it wrote to,
+            Reads the run ledgers under state/runs/ and lists each run and drift check, newest first: its id (for
+            'recon rollback RUN'), operation (apply, rollback, drift), status, start time, duration, counters and target (the base it wrote to,
             as `sqlite:<database>` or `airtable:<base>`); --base keeps the runs of one target. A run whose ledger still says
             running but whose lease is gone is shown as interrupted: its process was killed; plan again to see
             what is left. Reads nothing else and writes nothing.

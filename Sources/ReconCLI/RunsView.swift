@@ -39,6 +39,11 @@ struct RunsView {
         }
         var out = render(header, status: nil) + "\n"
         for (row, run) in zip(rows, runs) { out += render(row, status: run.status) + "\n" }
+        for run in runs {
+            guard let drift = run.record.drift else { continue }
+            out += "\(run.id): drift check: \(drift.changed) changed, \(drift.missing) missing, \(drift.unexpected) unexpected, "
+                + "\(drift.schemaChanges) schema (exit \(drift.exitCode))\n"
+        }
         for run in runs where run.record.error != nil {
             out += "\(ControlEscape.escaped(run.id)): \(ControlEscape.escaped(run.record.error!))\n"
         }
@@ -63,6 +68,8 @@ struct RunsView {
                 "plan_digest": .string(record.planDigest), "target": .string(record.target), "counters": .object(counters),
                 "error": record.error.map(JSONValue.string) ?? .null, "warnings": .array(record.warnings.map(JSONValue.string)),
                 "has_backup": .bool(run.hasBackup), "directory": .string(run.directory),
+                "owner": record.owner.map(JSONValue.string) ?? .null, "host": record.host.map(JSONValue.string) ?? .null,
+                "drift": record.drift?.json ?? .null,
             ]
             if !record.hooks.isEmpty { object["hooks"] = .array(record.hooks.map(\.json)) }
             return .object(object)

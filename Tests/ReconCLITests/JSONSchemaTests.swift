@@ -104,6 +104,13 @@ final class JSONSchemaTests: XCTestCase {
 
         let drift = try OutputSchema.assertValid(try project.recon("drift", "--format", "json"), status: 2, against: "drift.schema.json")
         XCTAssertEqual(Set(drift["records"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []), ["changed", "deleted"])
+        // The drift check is in the history: its ledger and its line in `runs`, with its counts.
+        let runs = try OutputSchema.assertValid(try project.recon("runs", "--format", "json"), status: 0, against: "runs.schema.json")
+        let check = try XCTUnwrap(runs["runs"]?.arrayValue?.first)
+        XCTAssertEqual(check["operation"]?.stringValue, "drift")
+        XCTAssertEqual(check["drift"]?["tables"]?["Skills"]?["changed"]?.intValue, 1)
+        let checkID = try XCTUnwrap(check["id"]?.stringValue)
+        try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("state/runs/\(checkID)/ledger.json")), against: "run-ledger.schema.json")
 
         XCTAssertEqual(try project.recon("plan", "-out", "restore.json").status, 0)
         let restore = try OutputSchema.assertValid(try XCTUnwrap(project.directory.read("restore.json")), against: "plan.schema.json")

@@ -197,8 +197,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// `list`, plus the folders that could not be read, so a listing can say what it skipped.
     public static func listing(runsDirectory: String, lockPath: String? = nil) -> RunListing {
-        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
-        let liveLease = lease.flatMap { $0.staleness() == nil ? $0 : nil }
+        let liveLease = liveLease(runsDirectory: runsDirectory, lockPath: lockPath)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
         var runs: [RunSummary] = []
         var unreadable: [(path: String, reason: String)] = []
@@ -210,11 +209,8 @@ public final class RunLedger: @unchecked Sendable {
             }
             do {
                 var record = try load(runDirectory: directory)
-                var status = record.status
-                if status == .running, liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID) {
-                    status = .interrupted
-                    record.counters = committedCounters(record, runDirectory: directory)
-                }
+                let status = shownStatus(record, liveLease: liveLease)
+                if status == .interrupted { record.counters = committedCounters(record, runDirectory: directory) }
                 runs.append(RunSummary(record: record, status: status, directory: directory))
             } catch let error as ReconError {
                 unreadable.append((directory, error.message))
@@ -224,6 +220,20 @@ public final class RunLedger: @unchecked Sendable {
         }
         runs.sort { ($0.record.started, $0.id) > ($1.record.started, $1.id) }
         return RunListing(runs: runs, unreadable: unreadable)
+    }
+
+    /// The stored status, or `interrupted` for a `running` ledger with no live lease of its own.
+    static func shownStatus(_ record: RunRecord, liveLease: LeaseInfo?) -> RunStatus {
+        guard record.status == .running, liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID) else {
+            return record.status
+        }
+        return .interrupted
+    }
+
+    /// The lease beside `runsDirectory` when it is live, for `shownStatus`.
+    static func liveLease(runsDirectory: String, lockPath: String? = nil) -> LeaseInfo? {
+        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
+        return lease.flatMap { $0.staleness() == nil ? $0 : nil }
     }
 
     /// An interrupted run's counters as its outcomes tell them. Outcomes are fsynced before the

@@ -28,7 +28,8 @@ struct RunsCommand: Command {
         ],
         examples: ["recon runs", "recon runs --limit 5", "recon runs --base appDEV", "recon runs --format json | jq '.runs[0].status'",
                    "recon runs show 20261123T041500Z-1a2b3c", "recon runs export 20261123T041500Z-1a2b3c > bundle.json",
-                   "recon runs verify bundle.json"])
+                   "recon runs verify bundle.json"],
+        verbs: RunsAction.verbs)
 
     let limit: Int?
     let base: String?

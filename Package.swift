@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
+        .testTarget(name: "InstallTests", dependencies: ["TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "HostileCorpusTests", dependencies: ["Plan", "Extract", "Manifest", "YAML", "State", "SQLiteBase", "ReconCore", "TestSupport"],
                     exclude: ["Corpus"]),

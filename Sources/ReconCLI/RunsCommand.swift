@@ -47,6 +47,9 @@ struct RunsCommand: Command {
             limit = nil
         }
         base = arguments.value("base")
+        if action != .list, base != nil {
+            throw ReconError("--base filters the listing; 'runs show', 'export' and 'verify' name one run", hint: "drop --base")
+        }
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json])
     }
 

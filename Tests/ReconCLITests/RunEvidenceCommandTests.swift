@@ -59,6 +59,13 @@ final class RunEvidenceCommandTests: XCTestCase {
         let traversal = try project.recon("runs", "show", "../../etc")
         XCTAssertEqual(traversal.status, 1)
         XCTAssertTrue(traversal.stderr.contains("is not a run id"), traversal.stderr)
+        let filtered = try project.recon("runs", "show", id, "--base", "appX")
+        XCTAssertEqual(filtered.status, 1)
+        XCTAssertTrue(filtered.stderr.contains("--base filters the listing"), filtered.stderr)
+        let verb = try project.recon("runs", "shwo", id)
+        XCTAssertEqual(verb.status, 1)
+        XCTAssertTrue(verb.stderr.contains("'runs' has no verb 'shwo'"), verb.stderr)
+        XCTAssertTrue(verb.stderr.contains("show"), verb.stderr)
     }
 
     func testExportIsOneCanonicalDocumentThatVerifies() throws {

@@ -24,9 +24,12 @@ FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 
 all: release man completions
 
-# The C libraries recon links against, libcurl's -dev package among them (the static FoundationNetworking needs it).
+# The C libraries recon links against, libcurl's -dev package among them (the static FoundationNetworking needs
+# it). `make install DEPS=true` skips it where the packages are managed some other way.
+DEPS ?= .ci/deps
+
 deps:
-	.ci/deps
+	$(DEPS)
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product recon --scratch-path $(BUILD_DIR)

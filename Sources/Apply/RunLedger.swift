@@ -205,8 +205,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// `list`, plus the folders that could not be read, so a listing can say what it skipped.
     public static func listing(runsDirectory: String, lockPath: String? = nil) -> RunListing {
-        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
-        let liveLease = lease.flatMap { $0.staleness() == nil ? $0 : nil }
+        let liveLease = liveLease(runsDirectory: runsDirectory, lockPath: lockPath)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
         var runs: [RunSummary] = []
         var unreadable: [(path: String, reason: String)] = []
@@ -218,14 +217,8 @@ public final class RunLedger: @unchecked Sendable {
             }
             do {
                 var record = try load(runDirectory: directory)
-                var status = record.status
-                // A drift check holds no lease: it is interrupted when its process is gone.
-                let orphaned = record.operation == .drift ? !record.processMayBeAlive
-                    : liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID)
-                if status == .running, orphaned {
-                    status = .interrupted
-                    record.counters = committedCounters(record, runDirectory: directory)
-                }
+                let status = shownStatus(record, liveLease: liveLease)
+                if status == .interrupted { record.counters = committedCounters(record, runDirectory: directory) }
                 runs.append(RunSummary(record: record, status: status, directory: directory))
             } catch let error as ReconError {
                 unreadable.append((directory, error.message))
@@ -235,6 +228,21 @@ public final class RunLedger: @unchecked Sendable {
         }
         runs.sort { ($0.record.started, $0.id) > ($1.record.started, $1.id) }
         return RunListing(runs: runs, unreadable: unreadable)
+    }
+
+    /// The stored status, or `interrupted` for a `running` ledger with no live lease of its own.
+    static func shownStatus(_ record: RunRecord, liveLease: LeaseInfo?) -> RunStatus {
+        guard record.status == .running else { return record.status }
+        // A drift check holds no lease: it is interrupted when its process is gone.
+        let orphaned = record.operation == .drift ? !record.processMayBeAlive
+            : liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID)
+        return orphaned ? .interrupted : .running
+    }
+
+    /// The lease beside `runsDirectory` when it is live, for `shownStatus`.
+    static func liveLease(runsDirectory: String, lockPath: String? = nil) -> LeaseInfo? {
+        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
+        return lease.flatMap { $0.staleness() == nil ? $0 : nil }
     }
 
     /// An interrupted run's counters as its outcomes tell them. Outcomes are fsynced before the

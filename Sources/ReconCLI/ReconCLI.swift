@@ -22,6 +22,7 @@ public enum ReconCLI {
         CommandEntry(ForceUnlockCommand.self),
         CommandEntry(LockCommand.self),
         CommandEntry(ReportCommand.self),
+        CommandEntry(CompletionCommand.self),
     ]
 
     public static func main() -> Never {
@@ -77,6 +78,11 @@ public enum ReconCLI {
         }
         let name = arguments[index]
         if name == "help" {
+            // Hidden: the man page, from the same table as this help (`make man`).
+            if index + 1 < arguments.count, arguments[index + 1] == "--man" {
+                console.write(ManPageRenderer.render(commands: commands))
+                return .success
+            }
             if index + 1 < arguments.count, let command = commands.first(where: { $0.configuration.name == arguments[index + 1] }) {
                 console.write(HelpView.command(command.configuration))
             } else {

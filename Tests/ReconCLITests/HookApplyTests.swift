@@ -51,6 +51,10 @@ final class HookApplyTests: XCTestCase {
 
         let text = try project.recon("runs")
         XCTAssertTrue(text.stdout.contains("hook pre_apply ./scripts/window.sh exited with status 1"), text.stdout)
+        let shown = try project.recon("runs", "show", run["id"] as! String)
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains("hook pre_apply ./scripts/window.sh exited with status 1"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("    | window closed\n"), shown.stdout)
     }
 
     func testTimeoutKillsTheHooksWholeProcessGroup() throws {

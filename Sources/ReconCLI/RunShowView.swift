@@ -47,7 +47,7 @@ struct RunShowView {
         if !record.hooks.isEmpty {
             out += "\nHooks:\n"
             for hook in record.hooks {
-                out += "  \(hook.name) \(hook.endingText) (\(RunsView.duration(hook.duration)))\n"
+                out += "  \(hook.name) \(hook.succeeded ? "succeeded" : hook.endingText) (\(RunsView.duration(hook.duration)))\n"
                 if hook.droppedBytes > 0 { out += "    … \(hook.droppedBytes) earlier bytes of output not kept\n" }
                 for line in hook.lastLines(.max) { out += "    | " + escaped(line) + "\n" }
             }

@@ -210,10 +210,11 @@ final class RunEvidenceCommandTests: XCTestCase {
         try ledger.batchCompleted(at: t0.addingTimeInterval(2))
         ledger.warn("1 record failed; plan again to retry it")
         try ledger.finish(.failed, error: "1 of 23 records failed", at: t0.addingTimeInterval(2.5))
-        // Hook output as a ledger may carry it.
+        // A hook entry as apply records it (HookResult.json).
         let ledgerPath = temp.path + "/state/runs/\(ledger.id)/ledger.json"
         var members = try XCTUnwrap(try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: ledgerPath)))).objectValue)
-        members["hooks"] = [["name": "post_apply: notify", "output": "sent 1 message\ndone"]]
+        members["hooks"] = [["point": "post_apply", "argv": ["./scripts/notify.sh", "--channel", "catalog"], "status": "succeeded", "exit_code": 0,
+                             "duration_seconds": 0.25, "output": "sent 1 message\ndone\n", "output_dropped_bytes": 0]]
         temp.write("state/runs/\(ledger.id)/ledger.json", JSONValue.object(members).canonicalString(pretty: true))
 
         let result = try ReconProcess.run(["runs", "show", ledger.id], in: temp.path)

@@ -4,6 +4,7 @@
 _recon() {
   local -a commands globals
   commands=(
+    'init:Write a commented starter manifests/ folder (and a sample repo)'
     'validate:Check the manifests for errors'
     'extract:Print the desired records extracted from the manifests'\'' git repos'
     'plan:Show what apply would change, and optionally save the plan'
@@ -11,11 +12,13 @@ _recon() {
     'check:Report a saved plan'\''s check findings (exit 0 none, 1 errors, 2 warnings only)'
     'apply:Apply a saved plan, or plan and apply after confirmation'
     'drift:Report changes made in the base outside Recon'
-    'runs:List past apply and rollback runs; show, export and verify one'
+    'runs:List past apply and rollback runs and drift checks; show, export and verify one'
     'rollback:Plan the undoing of a run, for review and apply'
     'prune:Remove old runs, backups and state versions by the retention policy'
     'state:List, show or print the state (local or PostgreSQL)'
     'force-unlock:Remove the lock on the state, given the lease id'
+    'lock:Show who holds the lock on the state'
+    'report:Write a static HTML page of the runs, drift checks, tables and lock'
     'completion:Print a shell completion script (bash, zsh or fish)'
   )
   globals=(
@@ -34,6 +37,7 @@ _recon() {
     command) _describe -t commands 'recon command' commands ;;
     argument)
       case $words[1] in
+        init) _arguments $globals '--provider[The base the starter targets (default\: sqlite)]:sqlite|airtable|postgres:(sqlite airtable postgres)' '--sample[Also make sample-repo/, a git repo of plugins and skills the manifests read]' '*:file:_files' ;;
         validate) _arguments $globals '--format[Output format (default\: text)]:text|json:(text json)' '*:file:_files' ;;
         extract) _arguments $globals '--table[Print only the records of table T]:T:_files' '--repo[Print only the records extracted from repo NAME]:NAME:_files' '--format[Output format (default\: text)]:text|json:(text json)' '*:file:_files' ;;
         plan) _arguments $globals '--out[Save the plan to FILE (canonical JSON)]:FILE:_files' '--detailed-exitcode[Exit 0 when there are no changes, 2 when there are, 1 on error]' '--allow-empty-state[Plan on no state even when the base already holds the manifests'\'' records (takes them over)]' '--target[Plan only this table, or one record of it (repeatable)]:TABLE\[/KEY\]:_files' '--exclude[Leave this table, or one record of it, out of the plan; wins over --target (repeatable)]:TABLE\[/KEY\]:_files' '--repo[Plan only records extracted from this repo (repeatable)]:NAME:_files' '--format[Output format (default\: text)]:text|json|markdown:(text json markdown)' '--timings[Print how long each stage took (to stderr)]' '*:file:_files' ;;
@@ -46,6 +50,8 @@ _recon() {
         prune) _arguments $globals '--dry-run[Print what would be removed; remove nothing]' '--lock-timeout[Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once]:DURATION:_files' '--format[Output format (default\: text)]:text|json:(text json)' '*:file:_files' ;;
         state) _arguments $globals '--table[With '\''show'\''\: the table of KEY, when several tables have it]:TABLE:_files' '1:verb:(list show pull)' '*:file:_files' ;;
         force-unlock) _arguments $globals  '*:file:_files' ;;
+        lock) _arguments $globals '--format[Output format (default\: text)]:text|json:(text json)' '*:file:_files' ;;
+        report) _arguments $globals '--out[Write the pages into DIR (default\: report/ beside the state)]:DIR:_files' '*:file:_files' ;;
         completion) _arguments $globals  '1:verb:(bash zsh fish)' '*:file:_files' ;;
         help) _describe -t commands 'recon command' commands ;;
       esac ;;

@@ -7,25 +7,27 @@ _recon() {
     # The command is the first word that is neither an option nor an option's value.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            --manifests|-m|--chdir|--state|--base-id|--state-backend|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit) ((i++)) ;;
+            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit) ((i++)) ;;
             -*) ;;
             *) command="${COMP_WORDS[i]}"; break ;;
         esac
     done
     case "$prev" in
         --state-backend) COMPREPLY=($(compgen -W "local postgres" -- "$cur")); return ;;
+        --provider) COMPREPLY=($(compgen -W "sqlite airtable postgres" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
-        --manifests|-m|--chdir|--state|--base-id|--state-backend|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ -z "$command" ]]; then
         if [[ "$cur" == -* ]]; then
             COMPREPLY=($(compgen -W "$globals" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "validate extract plan show check apply drift runs rollback prune state force-unlock completion help" -- "$cur"))
+            COMPREPLY=($(compgen -W "init validate extract plan show check apply drift runs rollback prune state force-unlock lock report completion help" -- "$cur"))
         fi
         return
     fi
     case "$command" in
+        init) options="--provider --sample"; verbs="" ;;
         validate) options="--format"; verbs="" ;;
         extract) options="--table --repo --format"; verbs="" ;;
         plan) options="--out --detailed-exitcode --allow-empty-state --target --exclude --repo --format --timings"; verbs="" ;;
@@ -38,8 +40,10 @@ _recon() {
         prune) options="--dry-run --lock-timeout --format"; verbs="" ;;
         state) options="--table"; verbs="list show pull" ;;
         force-unlock) options=""; verbs="" ;;
+        lock) options="--format"; verbs="" ;;
+        report) options="--out"; verbs="" ;;
         completion) options=""; verbs="bash zsh fish" ;;
-        help) verbs="validate extract plan show check apply drift runs rollback prune state force-unlock completion" ;;
+        help) verbs="init validate extract plan show check apply drift runs rollback prune state force-unlock lock report completion" ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$options $globals" -- "$cur"))

@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"]),
         .testTarget(name: "PlanTests", dependencies: ["Plan", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ApplyTests", dependencies: ["Apply", "TestSupport"]),
-        .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "TestSupport"]),
+        .testTarget(name: "ReconCLITests", dependencies: ["ReconCLI", "Postgres", "TestSupport"]),
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),

@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "SQLiteBaseTests", dependencies: ["SQLiteBase", "Remote", "TestSupport"]),
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "PostgresBaseTests", dependencies: ["PostgresBase", "Postgres", "Remote", "ReconCore", "TestSupport"]),
         .testTarget(name: "ProviderContractTests", dependencies: ["SQLiteBase", "AirtableBase", "PostgresBase", "Postgres", "Remote", "ReconCore", "TestSupport"]),
         .testTarget(name: "HostileCorpusTests", dependencies: ["Plan", "Extract", "Manifest", "YAML", "State", "SQLiteBase", "ReconCore", "TestSupport"],
                     exclude: ["Corpus"]),

@@ -113,4 +113,60 @@ final class PostgresBaseCommandTests: XCTestCase {
         let connection = try PGConnection(server.uri())
         XCTAssertTrue(try connection.exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)]).rows.isEmpty, "nothing was written")
     }
+
+    /// A `Skills` table made in psql before any apply: adopted by key when it fits (rows kept, the record under the
+    /// declared key updated), a manual item naming the column when it does not, with nothing written.
+    func testATableMadeInPsqlIsAdoptedByKeyOrRefusedWithAManualItem() throws {
+        let server = try PostgresServer.shared()
+        let uri = server.uri()
+        let key = "core:plugins/alpha/skills/one"
+        for fits in [false, true] {
+            let schema = "cli_adopt_\(UUID().uuidString.prefix(8).lowercased())"
+            defer { try? dropSchemas(schema, uri) }
+            let project = project(schema: schema)
+            let connection = try PGConnection(uri)
+            let skills = "\(PGIdentifier.quote(schema)).\"Skills\""
+            try connection.exec("CREATE SCHEMA \(PGIdentifier.quote(schema))")
+            try connection.exec("CREATE TABLE \(skills) (\"Key\" text, \"Name\" \(fits ? "varchar(200)" : "integer"), \"Extra\" jsonb)")
+            try connection.exec("INSERT INTO \(skills) (\"Key\", \"Extra\") VALUES ($1, '{\"kept\": true}'), ('by hand', NULL)", [.text(key)])
+
+            let plan = try recon(project, "plan", "-detailed-exitcode", "--no-color", uri: uri)
+            XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
+            guard fits else {
+                XCTAssertTrue(plan.stdout.contains("its column 'Name' cannot hold singleLineText"), plan.stdout)
+                let apply = try recon(project, "apply", "--auto-approve", uri: uri)
+                XCTAssertEqual(try connection.exec("SELECT count(*) FROM \(skills)").rows, [["2"]], apply.stdout + apply.stderr)
+                XCTAssertEqual(try columnNames(connection, schema), ["Key", "Name", "Extra"], "the table that does not fit is left as it was")
+                continue
+            }
+            XCTAssertTrue(plan.stdout.contains("adopt table Skills"), plan.stdout)
+            XCTAssertTrue(plan.stdout.contains("\(key) already in the base with the same key; adopt"), plan.stdout)
+            let apply = try recon(project, "apply", "--auto-approve", uri: uri)
+            XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+            let rows = try connection.exec("SELECT \"Key\", \"Name\", \"Extra\"::text, length(_recon_id) FROM \(skills) ORDER BY \"Key\"").rows
+            XCTAssertEqual(rows, [["by hand", nil, nil, "17"], [key, "one", "{\"kept\": true}", "17"], ["core:plugins/alpha/skills/two", "two", nil, "17"]])
+            let again = try recon(project, "plan", "-detailed-exitcode", uri: uri)
+            XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        }
+    }
+
+    /// PostgreSQL's 63-byte name limit is refused by `recon validate` at the name's file:line:column.
+    func testValidateRefusesANamePostgreSQLWouldCut() throws {
+        let project = project(schema: "catalog")
+        let text = project.directory.read("manifests/schema.yaml") ?? ""
+        let long = String(repeating: "ü", count: 32)
+        project.directory.write("manifests/schema.yaml", text.replacingOccurrences(of: "{name: Name, type: singleLineText}\n      - {name: Plugin",
+                                                                                     with: "{name: \(long), type: singleLineText}\n      - {name: Plugin"))
+        let validate = try ReconProcess.run(["validate"], in: project.path)
+        XCTAssertEqual(validate.status, 1, validate.stdout + validate.stderr)
+        XCTAssertTrue(validate.stderr.contains("manifests/schema.yaml:12:16: error: field name"), validate.stderr)
+        XCTAssertTrue(validate.stderr.contains("is 64 bytes long; PostgreSQL names hold at most 63"), validate.stderr)
+    }
+
+    private func columnNames(_ connection: PGConnection, _ schema: String) throws -> [String?] {
+        try connection.exec("""
+            SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = 'Skills' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
+            """, [.text(schema)]).rows.map { $0[0] }
+    }
 }

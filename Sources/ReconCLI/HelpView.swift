@@ -6,7 +6,7 @@ enum HelpView {
         var out = """
             Usage: recon [global options] <command> [options]
 
-            Recon keeps a table base (SQLite or Airtable) in line with YAML manifests:
+            Recon keeps a table base (SQLite, Airtable or PostgreSQL) in line with YAML manifests:
             it extracts records from git repos, plans a three-way diff against the base
             and its state, and applies the reviewed plan.
 

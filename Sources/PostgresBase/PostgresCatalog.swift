@@ -33,7 +33,7 @@ struct PostgresCatalog {
             """
             CREATE TABLE IF NOT EXISTS \(meta).fields (
                 id text PRIMARY KEY, table_id text NOT NULL, name text NOT NULL, type text NOT NULL, description text,
-                choices text[], linked_table_id text, precision integer, position integer NOT NULL, UNIQUE (table_id, name))
+                choices text[], linked_table_id text, precision integer, attnum integer, position integer NOT NULL, UNIQUE (table_id, name))
             """,
         ] { try connection.exec(statement) }
         try connection.exec("INSERT INTO \(meta).base (key, value) VALUES ('format_version', $1) ON CONFLICT (key) DO NOTHING",
@@ -55,30 +55,45 @@ struct PostgresCatalog {
             return RemoteSchema(tables: [], foreignTables: foreignTables(relations, known: []))
         }
         try checkVersion()
-        var fieldsByTable: [String: [RemoteField]] = [:]
+        var fieldsByTable: [String: [(field: RemoteField, attnum: Int?)]] = [:]
         let fields = try connection.exec("""
-            SELECT id, table_id, name, type, description, array_to_json(choices)::text, linked_table_id, precision
+            SELECT id, table_id, name, type, description, array_to_json(choices)::text, linked_table_id, precision, attnum
             FROM \(meta).fields ORDER BY position, id
             """)
         for row in fields.rows {
             let choices = row[5].flatMap { try? JSONParser.parse(Array($0.utf8)) }?.arrayValue?.compactMap(\.stringValue)
             let field = RemoteField(id: row[0] ?? "", name: row[2] ?? "", type: RemoteFieldType(name: row[3] ?? ""),
                                     description: row[4], choices: choices, linkedTableID: row[6], precision: row[7].flatMap { Int($0) })
-            fieldsByTable[row[1] ?? "", default: []].append(field)
+            fieldsByTable[row[1] ?? "", default: []].append((field, row[8].flatMap { Int($0) }))
         }
         var tables: [RemoteTable] = []
         var known = Set<[UInt8]>()
         for row in try connection.exec("SELECT id, name, description, key_field_id FROM \(meta).tables ORDER BY position, id").rows {
-            let id = row[0] ?? "", name = row[1] ?? ""
-            guard let columns = relations[Array(name.utf8)]?.columns else { continue }
-            known.insert(Array(name.utf8))
-            let present = (fieldsByTable[id] ?? []).compactMap { field -> RemoteField? in
-                guard let serverType = columns.first(where: { Array($0.name.utf8) == Array(field.name.utf8) })?.type else { return nil }
-                return Self.checked(field, serverType: serverType)
+            let id = row[0] ?? ""
+            // By the key index named after the table's id (it follows a rename in psql), else by name.
+            guard let relation = relations.values.first(where: { $0.markers.contains(id) }) ?? relations[Array((row[1] ?? "").utf8)] else { continue }
+            known.insert(Array(relation.name.utf8))
+            let fields = fieldsByTable[id] ?? []
+            let present = fields.compactMap { entry -> RemoteField? in
+                guard let column = Self.column(of: entry, among: fields, in: relation) else { return nil }
+                var field = entry.field
+                field.name = column.name
+                return Self.checked(field, serverType: column.type)
             }
-            tables.append(RemoteTable(id: id, name: name, description: row[2], primaryFieldID: row[3], fields: present))
+            tables.append(RemoteTable(id: id, name: relation.name, description: row[2], primaryFieldID: row[3], fields: present))
         }
         return RemoteSchema(tables: tables, foreignTables: foreignTables(relations, known: known))
+    }
+
+    /// A field's column: the one of its name, else (renamed in psql) the one at its position, when no other field
+    /// of the table claims that name. Name first, so a restored dump whose positions moved still maps by name.
+    private static func column(of entry: (field: RemoteField, attnum: Int?), among fields: [(field: RemoteField, attnum: Int?)],
+                               in relation: Relation) -> Column? {
+        let bytes = Array(entry.field.name.utf8)
+        if let named = relation.columns.first(where: { Array($0.name.utf8) == bytes }) { return named }
+        guard let attnum = entry.attnum, let moved = relation.columns.first(where: { $0.number == attnum }),
+              !fields.contains(where: { Array($0.field.name.utf8) == Array(moved.name.utf8) }) else { return nil }
+        return moved
     }
 
     /// The field as its column really is: a type it cannot hold becomes `postgres <type>`, a numeric scale its precision.
@@ -97,6 +112,8 @@ struct PostgresCatalog {
 
     struct Column: Equatable {
         let name: String
+        /// `attnum`: the column's position, kept across renames.
+        let number: Int
         /// `format_type`: `text`, `numeric(1000,2)`, `text[]`...
         let type: String
     }
@@ -104,12 +121,17 @@ struct PostgresCatalog {
     struct Relation {
         let name: String
         var columns: [Column]
+        /// Ids of the Recon tables whose key index (`_recon_key_<id>`) is on this table.
+        var markers: Set<String> = []
     }
+
+    static let keyIndexPrefix = "_recon_key_"
+
 
     /// Every ordinary or partitioned table of the base schema, by name bytes, with its columns in order.
     func relations() throws -> [[UInt8]: Relation] {
         let result = try connection.exec("""
-            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnum
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
@@ -119,8 +141,16 @@ struct PostgresCatalog {
         for row in result.rows {
             guard let name = row[0] else { continue }
             var relation = relations[Array(name.utf8)] ?? Relation(name: name, columns: [])
-            if let column = row[1], let type = row[2] { relation.columns.append(Column(name: column, type: type)) }
+            if let column = row[1], let type = row[2] { relation.columns.append(Column(name: column, number: Int(row[3] ?? "") ?? 0, type: type)) }
             relations[Array(name.utf8)] = relation
+        }
+        let indexes = try connection.exec("""
+            SELECT i.relname, t.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND starts_with(i.relname, $2)
+            """, [.text(schema), .text(Self.keyIndexPrefix)])
+        for row in indexes.rows {
+            guard let index = row[0], let table = row[1] else { continue }
+            relations[Array(table.utf8)]?.markers.insert(String(index.dropFirst(Self.keyIndexPrefix.count)))
         }
         return relations
     }

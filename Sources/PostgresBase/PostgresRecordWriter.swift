@@ -162,6 +162,10 @@ struct PostgresRecordWriter {
     private func guarded<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let failure as PGError where failure.kind == .connection {
+            // Lost mid-batch, perhaps during COMMIT: whether it landed is unknown, and the next plan tells.
+            throw ReconError("the connection to PostgreSQL was lost while writing to table '\(ControlEscape.escaped(table.name))': \(failure.message)",
+                             hint: "run 'recon plan' again: it shows what is left (creates merge on the key, so none is duplicated)")
         } catch let failure as PGError {
             var subject = "table '\(ControlEscape.escaped(table.name))'"
             if failure.sqlState == "23514", let field = table.fields.first(where: { failure.message.contains(PostgresSchemaWriter.choiceConstraint($0.id)) }) {

@@ -39,7 +39,7 @@ struct PostgresSchemaWriter {
             }
             let columns = ["\(Self.id) text PRIMARY KEY"] + fields.map { "\(PGIdentifier.quote($0.name)) \(kind($0).sqlType)" }
             try connection.exec("CREATE TABLE \(catalog.table(name)) (\(columns.joined(separator: ", ")))")
-            try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote("_recon_key_" + tableID)) ON \(catalog.table(name)) (\(PGIdentifier.quote(definition.keyField)))")
+            try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote(PostgresCatalog.keyIndexPrefix + tableID)) ON \(catalog.table(name)) (\(PGIdentifier.quote(definition.keyField)))")
             for field in fields { try constrainChoices(field, in: name) }
             try register(table)
         }
@@ -86,7 +86,7 @@ struct PostgresSchemaWriter {
             try connection.exec("ALTER TABLE \(qualified) ALTER COLUMN \(Self.id) SET NOT NULL")
             try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote("_recon_id_" + tableID)) ON \(qualified) (\(Self.id))")
             // Fails on a repeated key, so a row added under an existing key since planning stops it all.
-            try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote("_recon_key_" + tableID)) ON \(qualified) (\(PGIdentifier.quote(definition.keyField)))")
+            try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote(PostgresCatalog.keyIndexPrefix + tableID)) ON \(qualified) (\(PGIdentifier.quote(definition.keyField)))")
             for field in fields { try constrainChoices(field, in: name) }
             try register(table)
         }
@@ -103,7 +103,7 @@ struct PostgresSchemaWriter {
             }
             try connection.exec("ALTER TABLE \(catalog.table(table.name)) ADD COLUMN \(PGIdentifier.quote(field.name)) \(kind(field).sqlType)")
             try constrainChoices(field, in: table.name)
-            try insertMetadata(field, tableID: table.id)
+            try insertMetadata(field, table: table)
         }
         return field
     }
@@ -170,16 +170,20 @@ struct PostgresSchemaWriter {
             INSERT INTO \(meta).tables (id, name, description, key_field_id, position)
             VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM \(meta).tables))
             """, [.text(table.id), .text(table.name), table.description.map(PGValue.text) ?? .null, table.primaryFieldID.map(PGValue.text) ?? .null])
-        for field in table.fields { try insertMetadata(field, tableID: table.id) }
+        for field in table.fields { try insertMetadata(field, table: table) }
     }
 
-    private func insertMetadata(_ field: RemoteField, tableID: String) throws {
+    /// The column's position is kept beside its name, so a column renamed in psql is still found.
+    private func insertMetadata(_ field: RemoteField, table: RemoteTable) throws {
         try connection.exec("""
-            INSERT INTO \(meta).fields (id, table_id, name, type, description, choices, linked_table_id, precision, position)
-            VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8::integer, (SELECT COALESCE(MAX(position), 0) + 1 FROM \(meta).fields WHERE table_id = $2))
-            """, [.text(field.id), .text(tableID), .text(field.name), .text(field.type.description),
+            INSERT INTO \(meta).fields (id, table_id, name, type, description, choices, linked_table_id, precision, attnum, position)
+            VALUES ($1, $2, $3::text, $4, $5, $6::text[], $7, $8::integer,
+                    (SELECT attnum FROM pg_attribute WHERE attrelid = $9::regclass AND attname = $3::text),
+                    (SELECT COALESCE(MAX(position), 0) + 1 FROM \(meta).fields WHERE table_id = $2))
+            """, [.text(field.id), .text(table.id), .text(field.name), .text(field.type.description),
                   field.description.map(PGValue.text) ?? .null, field.choices.map { .text(PostgresArray.literal($0)) } ?? .null,
-                  field.linkedTableID.map(PGValue.text) ?? .null, field.precision.map(PGValue.integer) ?? .null])
+                  field.linkedTableID.map(PGValue.text) ?? .null, field.precision.map(PGValue.integer) ?? .null,
+                  .text(catalog.table(table.name))])
     }
 
     /// Names PostgreSQL would cut or cannot hold, and the record id's column, are refused before anything is written.

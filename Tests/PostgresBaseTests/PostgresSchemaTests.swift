@@ -94,4 +94,48 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
             XCTAssertFalse("\(error)".contains("hunter2"), "\(error)")
         }
     }
+
+    /// The server ending the connection mid-run is not "nothing was written": the batch may have landed, so
+    /// the error says to plan again, which shows what is left.
+    func testALostConnectionSaysToPlanAgainNotThatNothingWasWritten() throws {
+        let base = provider()
+        let table = try base.createTable(Self.every)
+        _ = try base.inspectSchema()
+        let admin = try connection()
+        let others = "SELECT pid FROM pg_stat_activity WHERE application_name = 'recon' AND pid <> pg_backend_pid() AND datname = current_database()"
+        try admin.exec("SELECT pg_terminate_backend(pid) FROM (\(others)) AS o")
+        let deadline = Date().addingTimeInterval(20)
+        while try !admin.exec(others).rows.isEmpty, Date() < deadline { usleep(20_000) }
+        XCTAssertThrowsError(try base.upsert([["Key": .text("k")]], in: table, mergeOn: "Key")) { error in
+            XCTAssertTrue("\(error)".contains("the connection to PostgreSQL was lost while writing to table 'Every'"), "\(error)")
+            XCTAssertFalse("\(error)".contains("nothing in this batch was written"), "\(error)")
+        }
+    }
+
+    /// A table and a column renamed in psql keep their ids (the table by its key index, named after its id; the
+    /// column by its position), so the plan renames them back instead of reading a delete and a create.
+    func testATableAndAColumnRenamedInPsqlAreFoundByID() throws {
+        let base = provider()
+        let table = try base.createTable(Self.every)
+        let record = try XCTUnwrap(try base.upsert([["Key": .text("k"), "Body": .text("kept")]], in: table, mergeOn: "Key").first)
+        try connection().exec("ALTER TABLE \(qualified("Every")) RENAME TO \"Renamed by hand\"")
+        try connection().exec("ALTER TABLE \(qualified("Renamed by hand")) RENAME COLUMN \"Body\" TO \"Text\"")
+
+        let schema = try provider().inspectSchema()
+        XCTAssertTrue(schema.foreignTables.isEmpty, "not a foreign table: Recon still knows it")
+        let found = try XCTUnwrap(schema.table(id: table.id))
+        XCTAssertEqual(found.name, "Renamed by hand")
+        XCTAssertEqual(found.field(id: try XCTUnwrap(table.field(named: "Body")).id)?.name, "Text")
+        XCTAssertEqual(try provider().readRecords(in: found).first?.fields["Text"], .text("kept"))
+
+        let again = provider()
+        _ = try again.inspectSchema()
+        try again.updateTable(found, name: "Every")
+        let body = try XCTUnwrap(found.field(named: "Text"))
+        try again.updateField(body, in: try XCTUnwrap(try again.inspectSchema().table(id: table.id)), name: "Body", choices: nil)
+        let restored = try XCTUnwrap(try provider().inspectSchema().table(id: table.id))
+        XCTAssertEqual(restored.name, "Every")
+        XCTAssertEqual(restored.field(id: body.id)?.name, "Body")
+        XCTAssertEqual(try provider().readRecords(in: restored).map(\.id), [record.record.id])
+    }
 }

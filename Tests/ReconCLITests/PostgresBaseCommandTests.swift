@@ -163,6 +163,29 @@ final class PostgresBaseCommandTests: XCTestCase {
         XCTAssertTrue(validate.stderr.contains("is 64 bytes long; PostgreSQL names hold at most 63"), validate.stderr)
     }
 
+    /// A table and a column renamed in psql are renamed back by the next apply, their rows kept: never read as a
+    /// table deleted and another created.
+    func testRenamesMadeInPsqlArePlannedBack() throws {
+        let uri = try PostgresServer.shared().uri()
+        let schema = "cli_rename_\(UUID().uuidString.prefix(8).lowercased())"
+        defer { try? dropSchemas(schema, uri) }
+        let project = project(schema: schema)
+        XCTAssertEqual(try recon(project, "apply", "--auto-approve", uri: uri).status, 0)
+        let connection = try PGConnection(uri)
+        try connection.exec("ALTER TABLE \(PGIdentifier.quote(schema)).\"Skills\" RENAME TO \"Abilities\"")
+        try connection.exec("ALTER TABLE \(PGIdentifier.quote(schema)).\"Abilities\" RENAME COLUMN \"Name\" TO \"Title\"")
+
+        let plan = try recon(project, "plan", "-detailed-exitcode", "--no-color", uri: uri)
+        XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("name: \"Abilities\" → \"Skills\" (renamed in the base)"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("name: \"Title\" → \"Name\" (renamed in the base)"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("0 to add"), plan.stdout)
+        XCTAssertEqual(try recon(project, "apply", "--auto-approve", uri: uri).status, 0)
+        let names = try connection.exec("SELECT \"Name\" FROM \(PGIdentifier.quote(schema)).\"Skills\" ORDER BY 1").rows
+        XCTAssertEqual(names, [["one"], ["two"]])
+        XCTAssertEqual(try recon(project, "plan", "-detailed-exitcode", uri: uri).status, 0)
+    }
+
     private func columnNames(_ connection: PGConnection, _ schema: String) throws -> [String?] {
         try connection.exec("""
             SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace

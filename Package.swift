@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "StateTests", dependencies: ["State", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "PostgresBaseTests", dependencies: ["PostgresBase", "Postgres", "Remote", "ReconCore", "TestSupport"]),
-        .testTarget(name: "ProviderContractTests", dependencies: ["SQLiteBase", "AirtableBase", "PostgresBase", "Postgres", "Remote", "ReconCore", "TestSupport"]),
+        .testTarget(name: "ProviderContractTests", dependencies: ["SQLiteBase", "AirtableBase", "PostgresBase", "Postgres", "Plan", "Remote", "ReconCore", "TestSupport"]),
         .testTarget(name: "HostileCorpusTests", dependencies: ["Plan", "Extract", "Manifest", "YAML", "State", "SQLiteBase", "ReconCore", "TestSupport"],
                     exclude: ["Corpus"]),
     ]

@@ -112,6 +112,18 @@ enum PostgresColumnKind: Equatable {
         }
     }
 
+    /// `number` at `scale` digits, rounded the way the planner compares numbers (`FieldComparison`: the Double
+    /// times 10^scale, rounded), so the column's own rounding (of the decimal text, half away from zero) has
+    /// nothing left to do: 1.005 is 1.00499… as a Double, which the planner reads as 1.00 and the server as 1.01.
+    /// Past 2^52 the Double has no digits at that scale to round.
+    static func rounded(_ number: Double, scale: Int) -> Double {
+        var factor = 1.0
+        for _ in 0..<max(0, scale) { factor *= 10 }
+        let scaled = number * factor
+        guard abs(scaled) < 4_503_599_627_370_496 else { return number }
+        return scaled.rounded() / factor
+    }
+
     /// `2024-01-02 03:04:05.25+00` (the session is in UTC) → `2024-01-02T03:04:05.25Z`.
     static func isoInstant(_ text: String) -> String {
         guard text.hasSuffix("+00"), let space = text.firstIndex(of: " ") else { return text }
@@ -128,7 +140,10 @@ enum PostgresColumnKind: Equatable {
         case (.text, .text(let text)), (.date, .text(let text)), (.dateTime, .text(let text)), (.other, .text(let text)):
             try Self.checkText(text, field: field, table: table)
             writer.string(text)
-        case (.number, .number(let number)), (.other, .number(let number)):
+        case (.number(let scale), .number(let number)):
+            guard number.isFinite else { throw refusal("a number that is not finite", field: field, table: table) }
+            writer.number(Self.rounded(number, scale: scale))
+        case (.other, .number(let number)):
             guard number.isFinite else { throw refusal("a number that is not finite", field: field, table: table) }
             writer.number(number)
         case (.checkbox, .bool(let flag)), (.other, .bool(let flag)):

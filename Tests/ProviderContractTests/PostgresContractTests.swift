@@ -33,6 +33,7 @@ final class PostgresContractTests: ProviderContract {
     override func testChoicesAreAddedOrTheProviderSaysItCannot() throws { try super.testChoicesAreAddedOrTheProviderSaysItCannot() }
     override func testEveryFieldTypeRoundTrips() throws { try super.testEveryFieldTypeRoundTrips() }
     override func testEmptyValuesReadBackAsNoValue() throws { try super.testEmptyValuesReadBackAsNoValue() }
+    override func testNumbersPastTheirPrecisionReadBackEqualAtIt() throws { try super.testNumbersPastTheirPrecisionReadBackEqualAtIt() }
     override func testBatchesKeepIdsStableAndUpsertsNeverDuplicate() throws { try super.testBatchesKeepIdsStableAndUpsertsNeverDuplicate() }
     override func testLinksHoldIdsOfExistingRecords() throws { try super.testLinksHoldIdsOfExistingRecords() }
     override func testHostileNamesAreNamesLikeAnyOther() throws { try super.testHostileNamesAreNamesLikeAnyOther() }

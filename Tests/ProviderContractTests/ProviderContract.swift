@@ -1,4 +1,5 @@
 import Foundation
+import Plan
 import ReconCore
 import Remote
 import XCTest
@@ -66,37 +67,32 @@ class ProviderContract: XCTestCase {
         return results
     }
 
-    /// Values compare by meaning, as the planner compares them.
+    /// Values compare by meaning, exactly as the planner compares them (`FieldComparison`): what differs here
+    /// would be drift in every plan after an apply.
     func assertSameMeaning(_ stored: [String: FieldValue], _ written: [String: FieldValue], in definition: TableDefinition,
                            file: StaticString = #filePath, line: UInt = #line) {
         for field in definition.fields {
             let a = stored[field.name], b = written[field.name]?.normalized
-            XCTAssertTrue(Self.sameMeaning(a, b, type: field.type, precision: field.precision ?? 0),
+            XCTAssertTrue(FieldComparison.equal(a, b, type: Self.fieldType(of: field)),
                           "\(field.name): read back \(String(describing: a)), wrote \(String(describing: b))", file: file, line: line)
         }
     }
 
-    static func sameMeaning(_ a: FieldValue?, _ b: FieldValue?, type: FieldType.Name, precision: Int) -> Bool {
-        if a == b { return true }
-        switch (type, a, b) {
-        case (.number, .number(let x)?, .number(let y)?):
-            let scale = pow(10.0, Double(precision))
-            return (x * scale).rounded() == (y * scale).rounded()
-        case (.dateTime, .text(let x)?, .text(let y)?):
-            return instant(x) != nil && instant(x) == instant(y)
-        case (.multipleSelects, .list(let x)?, .list(let y)?):
-            return Set(x) == Set(y)
-        default:
-            return false
+    static func fieldType(of field: FieldDefinition) -> FieldType {
+        switch field.type {
+        case .singleLineText: .singleLineText
+        case .multilineText: .multilineText
+        case .url: .url
+        case .email: .email
+        case .phoneNumber: .phoneNumber
+        case .number: .number(precision: field.precision ?? FieldType.defaultPrecision)
+        case .checkbox: .checkbox
+        case .date: .date
+        case .dateTime: .dateTime
+        case .singleSelect: .singleSelect(choices: field.choices ?? [])
+        case .multipleSelects: .multipleSelects(choices: field.choices ?? [])
+        case .multipleRecordLinks: .multipleRecordLinks(table: field.linkedTable ?? "")
         }
-    }
-
-    private static func instant(_ text: String) -> Double? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return (date.timeIntervalSince1970 * 1000).rounded() }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text).map { ($0.timeIntervalSince1970 * 1000).rounded() }
     }
 
     // MARK: Schema
@@ -194,6 +190,21 @@ class ProviderContract: XCTestCase {
         XCTAssertEqual(byID.map(\.id), [stored.record.id])
         let byKey = try provider.readRecords(keys: ["core:skills/a/SKILL.md", "no such key"], field: "Key", in: skills)
         XCTAssertEqual(byKey.map(\.id), [stored.record.id])
+    }
+
+    /// A number with more digits than its field's precision, half-way included, reads back equal at that
+    /// precision, as the planner compares it: a base that rounds otherwise shows drift after every apply.
+    func testNumbersPastTheirPrecisionReadBackEqualAtIt() throws {
+        let provider = try makeProvider()
+        let (_, skills) = try catalog(provider)
+        let values = [1.005, 2.675, 1.015, 0.125, 8.345, -1.005, 1e-9, 123456.785, 9007199254740993, 1e300]
+        let records: [[String: FieldValue]] = values.enumerated().map { ["Key": .text("n\($0)"), "Score": .number($1), "Count": .number($1)] }
+        let stored = try upsert(provider, records, in: skills)
+        let read = Dictionary(uniqueKeysWithValues: try provider.readRecords(in: skills).map { ($0.id, $0.fields) })
+        for (index, result) in stored.enumerated() {
+            assertSameMeaning(result.record.fields, records[index], in: Self.skills)
+            assertSameMeaning(read[result.record.id] ?? [:], records[index], in: Self.skills)
+        }
     }
 
     /// Absent, empty, false and null are one value: written any of those ways, a cell reads back as absent.

@@ -138,4 +138,15 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
         XCTAssertEqual(restored.field(id: body.id)?.name, "Body")
         XCTAssertEqual(try provider().readRecords(in: restored).map(\.id), [record.record.id])
     }
+
+    /// PostgreSQL text cannot hold NUL (SQLite can): such a value refuses its batch, naming the field, with nothing written.
+    func testANulInAValueRefusesTheBatchNamingTheField() throws {
+        let base = provider()
+        let table = try base.createTable(Self.every)
+        let records: [[String: FieldValue]] = [["Key": .text("fine")], ["Key": .text("k"), "Body": .text("a\u{0}b")]]
+        XCTAssertThrowsError(try base.upsert(records, in: table, mergeOn: "Key")) { error in
+            XCTAssertTrue("\(error)".contains("field 'Body' of table 'Every' holds a NUL character"), "\(error)")
+        }
+        XCTAssertTrue(try base.readRecords(in: table).isEmpty)
+    }
 }

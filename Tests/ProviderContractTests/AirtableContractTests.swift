@@ -24,15 +24,15 @@ final class AirtableContractTests: ProviderContract {
     /// Airtable's metadata API cannot add choices, and refuses a value outside them (no typecast).
     override var traits: ProviderTraits { ProviderTraits(canUpdateChoices: false, enforcesChoices: true) }
 
-    // Linux's test discovery lists only methods a class declares itself, so each rule is named here too.
-    override func testTablesAndFieldsReadBackAsTheyWereWritten() throws { try super.testTablesAndFieldsReadBackAsTheyWereWritten() }
-    override func testFieldsAddedLaterAndDescriptionsChangedReadBack() throws { try super.testFieldsAddedLaterAndDescriptionsChangedReadBack() }
-    override func testTablesAndFieldsAreRenamedByID() throws { try super.testTablesAndFieldsAreRenamedByID() }
-    override func testChoicesAreAddedOrTheProviderSaysItCannot() throws { try super.testChoicesAreAddedOrTheProviderSaysItCannot() }
-    override func testEveryFieldTypeRoundTrips() throws { try super.testEveryFieldTypeRoundTrips() }
-    override func testEmptyValuesReadBackAsNoValue() throws { try super.testEmptyValuesReadBackAsNoValue() }
-    override func testNumbersPastTheirPrecisionReadBackEqualAtIt() throws { try super.testNumbersPastTheirPrecisionReadBackEqualAtIt() }
-    override func testBatchesKeepIdsStableAndUpsertsNeverDuplicate() throws { try super.testBatchesKeepIdsStableAndUpsertsNeverDuplicate() }
-    override func testLinksHoldIdsOfExistingRecords() throws { try super.testLinksHoldIdsOfExistingRecords() }
-    override func testHostileNamesAreNamesLikeAnyOther() throws { try super.testHostileNamesAreNamesLikeAnyOther() }
+    // Every rule of the contract, run against this provider.
+    func testTablesAndFieldsReadBackAsTheyWereWritten() throws { try ruleTablesAndFieldsReadBackAsTheyWereWritten() }
+    func testFieldsAddedLaterAndDescriptionsChangedReadBack() throws { try ruleFieldsAddedLaterAndDescriptionsChangedReadBack() }
+    func testTablesAndFieldsAreRenamedByID() throws { try ruleTablesAndFieldsAreRenamedByID() }
+    func testChoicesAreAddedOrTheProviderSaysItCannot() throws { try ruleChoicesAreAddedOrTheProviderSaysItCannot() }
+    func testEveryFieldTypeRoundTrips() throws { try ruleEveryFieldTypeRoundTrips() }
+    func testEmptyValuesReadBackAsNoValue() throws { try ruleEmptyValuesReadBackAsNoValue() }
+    func testNumbersPastTheirPrecisionReadBackEqualAtIt() throws { try ruleNumbersPastTheirPrecisionReadBackEqualAtIt() }
+    func testBatchesKeepIdsStableAndUpsertsNeverDuplicate() throws { try ruleBatchesKeepIdsStableAndUpsertsNeverDuplicate() }
+    func testLinksHoldIdsOfExistingRecords() throws { try ruleLinksHoldIdsOfExistingRecords() }
+    func testHostileNamesAreNamesLikeAnyOther() throws { try ruleHostileNamesAreNamesLikeAnyOther() }
 }

@@ -69,9 +69,7 @@ extension TargetSpec {
         let provider = reader.choice("provider", as: Provider.self)?.value ?? .sqlite
         switch provider {
         case .sqlite:
-            for key in airtableKeys where reader.contains(key) {
-                sink.error(reader.value(key)?.location, "'\(key)' applies to the airtable provider, not sqlite")
-            }
+            misplaced(airtableKeys, of: "airtable", in: reader, provider: provider, sink: sink)
             misplaced(PostgresTarget.keys, of: "postgres", in: reader, provider: provider, sink: sink)
             let database = reader.string("database")
             if let database, let problem = PathRule.problem(withFilePath: database.value) {
@@ -80,9 +78,7 @@ extension TargetSpec {
             }
             return TargetSpec(.sqlite(database: database?.value ?? defaultDatabase), at: node.location)
         case .airtable:
-            if let database = reader.value("database") {
-                sink.error(database.location, "'database' applies to the sqlite provider, not airtable")
-            }
+            misplaced(["database"], of: "sqlite", in: reader, provider: provider, sink: sink)
             misplaced(PostgresTarget.keys, of: "postgres", in: reader, provider: provider, sink: sink)
             guard let base = reader.string("base", required: true) else { return nil }
             if !AirtableTarget.isBaseID(base.value) {

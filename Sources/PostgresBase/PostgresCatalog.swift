@@ -21,10 +21,11 @@ struct PostgresCatalog {
     func table(_ name: String) -> String { "\(base).\(PGIdentifier.quote(name))" }
 
     /// Creates both schemas and the metadata tables if missing (first write), and checks the format version.
+    /// A schema is created only when missing: `CREATE SCHEMA IF NOT EXISTS` needs CREATE on the database even
+    /// when the schema exists, and a role may have been given its schemas instead.
     func prepare() throws {
+        for name in [schema, metadataSchema] { try create(schema: name) }
         for statement in [
-            "CREATE SCHEMA IF NOT EXISTS \(base)",
-            "CREATE SCHEMA IF NOT EXISTS \(meta)",
             "CREATE TABLE IF NOT EXISTS \(meta).base (key text PRIMARY KEY, value text NOT NULL)",
             """
             CREATE TABLE IF NOT EXISTS \(meta).tables (
@@ -39,6 +40,17 @@ struct PostgresCatalog {
         try connection.exec("INSERT INTO \(meta).base (key, value) VALUES ('format_version', $1) ON CONFLICT (key) DO NOTHING",
                             [.text(String(Self.formatVersion))])
         try checkVersion()
+    }
+
+    private func create(schema name: String) throws {
+        guard try !exists(schema: name) else { return }
+        let sql = "CREATE SCHEMA IF NOT EXISTS \(PGIdentifier.quote(name))"
+        let result = Result { () throws(PGError) -> PGResult in try connection.exec(sql) }
+        if case .failure(let failure) = result {
+            guard failure.sqlState == "42501" else { throw failure }
+            throw ReconError("cannot create the schema \(name): \(failure.message)",
+                             hint: "grant this role CREATE on the database, or create the schemas \(schema) and \(metadataSchema) owned by it; nothing was written")
+        }
     }
 
     /// Whether a schema exists (a read never creates one).

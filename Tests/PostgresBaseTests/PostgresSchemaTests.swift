@@ -149,4 +149,20 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
         }
         XCTAssertTrue(try base.readRecords(in: table).isEmpty)
     }
+
+    /// A role without CREATE on the database works in schemas made for it beforehand, as docs/postgres.md says:
+    /// Recon creates a schema only when it is missing.
+    func testARoleWithoutCreateOnTheDatabaseWorksInSchemasMadeForIt() throws {
+        let server = try PostgresServer.shared()
+        let role = "pgbase_role_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try connection()
+        try admin.exec("CREATE ROLE \(PGIdentifier.quote(role)) LOGIN PASSWORD 'role-password-1'")
+        defer { _ = try? admin.exec("DROP OWNED BY \(PGIdentifier.quote(role)) CASCADE"); _ = try? admin.exec("DROP ROLE \(PGIdentifier.quote(role))") }
+        for name in [schema, schema + "_recon"] {
+            try admin.exec("CREATE SCHEMA \(PGIdentifier.quote(name)) AUTHORIZATION \(PGIdentifier.quote(role))")
+        }
+        let base = PostgresBase(connectionString: server.uri(user: role, password: "role-password-1"), schema: schema)
+        let table = try base.createTable(Self.every)
+        XCTAssertEqual(try base.upsert([["Key": .text("k")]], in: table, mergeOn: "Key").count, 1)
+    }
 }

@@ -21,7 +21,7 @@ enum HelpView {
 
     /// What Recon is, for `--help` and the man page's DESCRIPTION.
     static let summary = """
-        Recon keeps a table base (SQLite or Airtable) in line with YAML manifests:
+        Recon keeps a table base (SQLite, Airtable or PostgreSQL) in line with YAML manifests:
         it extracts records from git repos, plans a three-way diff against the base
         and its state, and applies the reviewed plan.
         """

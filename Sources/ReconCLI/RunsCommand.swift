@@ -10,7 +10,7 @@ struct RunsCommand: Command {
         discussion: """
             Reads the run ledgers under state/runs/ and lists each run and drift check, newest first: its id (for
             'recon rollback RUN'), operation (apply, rollback, drift), status, start time, duration, counters and target (the base it wrote to,
-            as `sqlite:<database>` or `airtable:<base>`); --base keeps the runs of one target. A run whose ledger still says
+            as `sqlite:<database>`, `airtable:<base>` or `postgres:<host>/<database>/<schema>`); --base keeps the runs of one target. A run whose ledger still says
             running but whose lease is gone is shown as interrupted: its process was killed; plan again to see
             what is left. Reads nothing else and writes nothing.
 

@@ -1,5 +1,6 @@
 import Apply
 import Foundation
+import Postgres
 import ReconCore
 import TestSupport
 import XCTest
@@ -180,6 +181,34 @@ final class JSONSchemaTests: XCTestCase {
     }
 
     /// The same outputs from an Airtable base (the emulator over real HTTP), including a skipped write and a refused request.
+    /// A PostgreSQL base: its `postgres:` target in the plan, the events, the drift report and the state.
+    func testAPostgreSQLBaseRunMatchesTheSchemas() throws {
+        let server = try PostgresServer.shared()
+        let schema = "schemas_\(UUID().uuidString.prefix(8).lowercased())"
+        let project = CLIProject(protected: false)
+        let schemaFile = project.directory.read("manifests/schema.yaml") ?? ""
+        project.directory.write("manifests/schema.yaml", schemaFile.replacingOccurrences(
+            of: "target: {provider: sqlite, database: state/catalog.sqlite}",
+            with: "target: {provider: postgres, url_env: SCHEMA_TEST_BASE_URL, schema: \(schema)}"))
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        defer {
+            if let connection = try? PGConnection(server.uri()) {
+                for name in [schema, schema + "_recon"] { _ = try? connection.exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
+            }
+        }
+        func recon(_ arguments: String...) throws -> ReconProcess.Result {
+            try ReconProcess.run(arguments, in: project.path, environment: ["SCHEMA_TEST_BASE_URL": server.uri()])
+        }
+        let plan = try OutputSchema.assertValid(try recon("plan", "-out", "plan.json", "--format", "json"), status: 0, against: "plan.schema.json")
+        XCTAssertTrue(plan["plan"]?["target"]?.stringValue?.hasPrefix("postgres:") == true, "\(plan["plan"]?["target"] ?? .null)")
+        try OutputSchema.assertValidLines(try recon("apply", "plan.json", "--json").stdout, against: "apply-event.schema.json")
+        try PGConnection(server.uri()).exec("UPDATE \(PGIdentifier.quote(schema)).\"Skills\" SET \"Name\" = 'by hand'")
+        try OutputSchema.assertValid(try recon("drift", "--format", "json"), status: 2, against: "drift.schema.json")
+        try OutputSchema.assertValid(try recon("state", "pull"), status: 0, against: "state.schema.json")
+        try OutputSchema.assertValid(try recon("runs", "--format", "json"), status: 0, against: "runs.schema.json")
+    }
+
     func testAnAirtableRunMatchesTheSchemas() throws {
         let emulator = try AirtableEmulator(requestsPerSecond: 50)
         defer { emulator.stop() }

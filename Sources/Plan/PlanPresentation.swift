@@ -13,6 +13,8 @@ public struct PlanPresentation: Sendable {
         public var table: String
         public var counts: String
         public var lines: [Line]
+        /// Each line's action, for views that count what they leave out (`PlanTextCut`).
+        public var actions: [RecordAction] = []
     }
 
     public let plan: Plan
@@ -42,7 +44,7 @@ public struct PlanPresentation: Sendable {
         }
         tables = order.map { table in
             let changes = byTable[table]!
-            return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)))
+            return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)), actions: changes.map(\.action))
         }
         notes = Self.notes(plan)
         scopeNote = Self.scopeNote(plan.scope)

@@ -3,8 +3,13 @@ import ReconCore
 /// The plan for a terminal, Terraform-style. Colour only when the caller says so.
 public struct PlanTextRenderer {
     public var color: Bool
+    /// `.concise` cuts each table of a large plan to its first changes and a count (`PlanTextCut`).
+    public var detail: PlanDetail
 
-    public init(color: Bool) { self.color = color }
+    public init(color: Bool, detail: PlanDetail = .concise) {
+        self.color = color
+        self.detail = detail
+    }
 
     public func render(_ plan: Plan) -> String {
         let view = PlanPresentation(plan)
@@ -31,9 +36,16 @@ public struct PlanTextRenderer {
             out += "\n" + style("Conflicts", .bold) + " (\(PlanPresentation.conflictsNote))\n"
             for line in view.conflicts { out += render(line) }
         }
+        let cut = PlanTextCut.applies(to: plan, detail: detail)
         for section in view.tables {
             out += "\n" + style(shown(section.table), .bold) + ": \(section.counts)\n"
-            for line in section.lines { out += render(line) }
+            guard cut else {
+                for line in section.lines { out += render(line) }
+                continue
+            }
+            let (lines, rest) = PlanTextCut.select(section)
+            for index in lines { out += render(section.lines[index]) }
+            if let rest { out += "  " + style(shown(rest), .dim) + "\n" }
         }
         out += CheckFindingRenderer.text(plan.findings, style: style)
         for note in view.notes { out += "\n\(shown(note))\n" }

@@ -10,7 +10,7 @@ struct ApplyCommand: Command {
     static let configuration = CommandConfiguration(
         name: "apply",
         abstract: "Apply a saved plan, or plan and apply after confirmation",
-        usage: "recon apply [PLANFILE] [--allow CODE[,CODE]] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json]",
+        usage: "recon apply [PLANFILE] [--allow CODE[,CODE]] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json] [--detail concise|full]",
         discussion: """
             With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
             again and must match), if the state or a repo moved, or if any record it touches changed in the base
@@ -30,6 +30,7 @@ struct ApplyCommand: Command {
             .option("max-seconds", value: "DURATION", help: "Stop after the batch in flight once the writing has taken DURATION (90, 30s, 5m), as for SIGINT"),
             .option("batch-size", value: "N", help: "Records per batch, at most the provider's limit"),
             .flag("json", help: "Print one JSON event per line instead of text"),
+            DetailArgument.spec,
             .flag("timings", help: "Print how long each stage and phase took (to stderr)"),
             .flag("allow-empty-state", help: "Without PLANFILE: plan on no state even when the base already holds the manifests' records (takes them over)"),
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
@@ -45,6 +46,7 @@ struct ApplyCommand: Command {
     let maxSeconds: Double?
     let batchSize: Int?
     let json: Bool
+    let detail: PlanDetail
     let timings: Bool
     let scope: PlanScope
     let allow: Set<CheckCode>
@@ -61,6 +63,7 @@ struct ApplyCommand: Command {
             return size
         }
         json = arguments.has("json")
+        detail = try DetailArgument.parse(arguments.value("detail"))
         timings = arguments.has("timings")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         allow = try AllowArgument.codes(arguments.all("allow"))
@@ -140,7 +143,7 @@ struct ApplyCommand: Command {
             plan = outcome.plan
             refreshed = outcome.refreshed
             stages = outcome.timings
-            if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
+            if !json { console.write(PlanTextRenderer(color: console.colorEnabled, detail: detail).render(plan)) }
             for warning in hooks.postPlan(plan, savedAt: nil) {
                 if json {
                     EventStream(console: console).emit(.warning, ["message": .string(warning)])

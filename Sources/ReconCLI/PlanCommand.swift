@@ -10,7 +10,7 @@ struct PlanCommand: Command {
     static let configuration = CommandConfiguration(
         name: "plan",
         abstract: "Show what apply would change, and optionally save the plan",
-        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown]",
+        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown] [--detail concise|full]",
         discussion: """
             Extracts the desired records from the repos, reads the base (refresh) and the state, and diffs the
             three: see docs/plan.md for the rules. Nothing in the base or the state is written; extraction caches
@@ -26,6 +26,7 @@ struct PlanCommand: Command {
             .option("exclude", value: "TABLE[/KEY]", help: "Leave this table, or one record of it, out of the plan; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Plan only records extracted from this repo (repeatable)", repeatable: true),
             OutputFormat.spec([.text, .json, .markdown]),
+            DetailArgument.spec,
             .flag("timings", help: "Print how long each stage took (to stderr)"),
         ],
         examples: [
@@ -39,6 +40,7 @@ struct PlanCommand: Command {
     let detailedExitCode: Bool
     let scope: PlanScope
     let format: OutputFormat
+    let detail: PlanDetail
     let timings: Bool
     let allowEmptyState: Bool
 
@@ -50,6 +52,7 @@ struct PlanCommand: Command {
         detailedExitCode = arguments.has("detailed-exitcode")
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         format = try OutputFormat.parse(arguments.value("format"), allowed: [.text, .json, .markdown])
+        detail = try DetailArgument.parse(arguments.value("detail"))
         timings = arguments.has("timings")
         allowEmptyState = arguments.has("allow-empty-state")
     }
@@ -68,7 +71,7 @@ struct PlanCommand: Command {
         var stages = outcome.timings
         try stages.measure("write") {
             let signature = out == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
-            try PlanView(console: console, format: format, signature: signature).present(plan, out: out) {
+            try PlanView(console: console, format: format, signature: signature, detail: detail).present(plan, out: out) {
                 "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
         }

@@ -9,6 +9,8 @@ struct PlanView {
     let format: OutputFormat
     /// Signs saved plans (`RECON_PLAN_KEY`).
     var signature: PlanSignature? = nil
+    /// How much of a large plan the text view lists.
+    var detail: PlanDetail = .concise
 
     /// Writes `plan` to `out` (when given) and prints it; `saved` is the text line that follows a saved plan.
     func present(_ plan: Plan, out: String?, saved: (String) -> String) throws {
@@ -18,7 +20,7 @@ struct PlanView {
         case .json: console.write(bytes)
         case .markdown: console.write(PlanMarkdownRenderer().render(plan))
         case .text:
-            console.write(PlanTextRenderer(color: console.colorEnabled).render(plan))
+            console.write(PlanTextRenderer(color: console.colorEnabled, detail: detail).render(plan))
             if let out { console.line("\n" + saved(out)) }
         }
     }

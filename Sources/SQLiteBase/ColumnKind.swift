@@ -82,6 +82,22 @@ enum ColumnKind: Equatable {
         }
     }
 
+    /// What `read` returns for the cell `bind` wrote from `value` (nil: the cell reads as empty), so a write need not
+    /// read its row back. Only for a value `bind` accepts.
+    func stored(_ value: FieldValue?) -> FieldValue? {
+        guard let value = value?.normalized else { return nil }
+        switch (self, value) {
+        case (.number, .number(let number)), (.untyped, .number(let number)):
+            return number.isNaN ? nil : value   // SQLite stores a NaN as NULL
+        case (.untyped, .bool):
+            return .number(1)                   // an INTEGER cell, read by its storage class
+        case (.untyped, .list(let items)):
+            return .text(ColumnKind.encodeList(items))
+        default:
+            return value
+        }
+    }
+
     /// Reads a cell back. A cell holding something other than this kind stores (edited by hand in
     /// another tool) is reported as text, so the plan shows it as drift instead of hiding it.
     func read(_ statement: SQLiteStatement, column: Int32) -> FieldValue? {

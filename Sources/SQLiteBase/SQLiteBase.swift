@@ -146,6 +146,9 @@ public final class SQLiteBase: BaseProvider {
 
     // MARK: Internals
 
+    /// Runs of each cached statement of the open connection (see `SQLiteConnection.statementRuns`).
+    func statementRuns() -> [String: Int] { connection?.statementRuns() ?? [:] }
+
     /// The open connection; nil for a read when the file does not exist yet.
     private func open(forWriting: Bool) throws -> SQLiteConnection? {
         if connection == nil {

@@ -141,6 +141,18 @@ enum SQLiteCatalog {
         return names
     }
 
+    /// Whether SQLite may fill cells a write does not give: a column default or a trigger on the table (tables Recon
+    /// creates have neither; adopted ones may).
+    static func fillsCells(of table: RemoteTable, in connection: SQLiteConnection) throws -> Bool {
+        let statement = try connection.prepare("""
+            SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE dflt_value IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1)
+            """)
+        try statement.bind(1, table.name)
+        defer { statement.reset() }
+        return try statement.step() && statement.int(0) != 0
+    }
+
     private static func checkVersion(_ connection: SQLiteConnection) throws {
         guard try exists(table: "_recon_base", in: connection) else { return }
         let statement = try connection.prepare("SELECT value FROM _recon_base WHERE key = 'format_version'")

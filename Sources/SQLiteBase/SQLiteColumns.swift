@@ -32,6 +32,9 @@ struct SQLiteColumns {
 
     func column(_ name: String) -> Column? { byName[name].map { columns[$0] } }
 
+    /// The position of `name` in `columns`.
+    func index(of name: String) -> Int? { byName[name] }
+
     /// Decodes a row selected with `returning`.
     func record(from statement: SQLiteStatement) -> RemoteRecord {
         var fields: [String: FieldValue] = [:]

@@ -2,19 +2,28 @@ import ReconCore
 import Remote
 
 /// Writes records, one transaction per batch: a failure anywhere rolls the whole batch back.
+/// Per row only the write itself runs: keys are looked up and links checked for the whole batch, statements are
+/// prepared once per shape (the set of fields written), and a created row is not read back (`ColumnKind.stored`).
 struct SQLiteRecordWriter {
     let connection: SQLiteConnection
     let schema: RemoteSchema
     let columns: SQLiteColumns
+    /// Defaults or triggers may fill cells the write did not give: then each write reads its row back.
+    private let readsBack: Bool
+    /// This batch's statements by what they write, so no SQL is built per record.
+    private let prepared = ShapeStatements()
 
     private var table: RemoteTable { columns.table }
     private var quotedTable: String { columns.quotedTable }
     private static let idColumn = SQLiteColumns.quotedID
+    /// Keys per lookup; well under SQLite's parameter limit on every version.
+    static let lookupChunk = 500
 
     init(connection: SQLiteConnection, schema: RemoteSchema, table: RemoteTable) throws {
         self.connection = connection
         self.schema = schema
         self.columns = SQLiteColumns(table, undeclared: try SQLiteCatalog.undeclaredColumns(of: table, in: connection))
+        self.readsBack = try SQLiteCatalog.fillsCells(of: table, in: connection)
     }
 
     func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String) throws -> [UpsertedRecord] {
@@ -22,33 +31,37 @@ struct SQLiteRecordWriter {
         guard key.kind == .text else {
             throw ReconError("cannot merge on field '\(keyField)' of table '\(table.name)': it holds \(key.field.type), not text")
         }
+        let keys = try records.map { record in
+            guard case .text(let keyValue)? = record[keyField]?.normalized else {
+                throw ReconError("a record for table '\(table.name)' has no value for its key field '\(keyField)'",
+                                 hint: "every upserted record must carry its key; nothing in this batch was written")
+            }
+            return keyValue
+        }
         try ensureLookupIndex(on: key)
         return try connection.transaction {
-            let lookup = try connection.prepare("SELECT \(Self.idColumn) FROM \(quotedTable) WHERE \(key.quoted) = ? LIMIT 2")
+            var found = try lookup(keys, on: key)
             var results: [UpsertedRecord] = []
             results.reserveCapacity(records.count)
-            for record in records {
-                guard case .text(let keyValue)? = record[keyField]?.normalized else {
-                    throw ReconError("a record for table '\(table.name)' has no value for its key field '\(keyField)'",
-                                     hint: "every upserted record must carry its key; nothing in this batch was written")
-                }
-                lookup.reset()
-                try lookup.bind(1, keyValue)
-                var existing: [String] = []
-                while try lookup.step() { existing.append(lookup.text(0) ?? "") }
+            for (record, keyValue) in zip(records, keys) {
+                let existing = found[keyValue] ?? []
                 switch existing.count {
                 case 0:
-                    results.append(UpsertedRecord(record: try insert(record), created: true))
+                    let stored = try insert(record)
+                    found[keyValue] = [stored]
+                    results.append(UpsertedRecord(record: stored, created: true))
                 case 1:
-                    let cells = record.mapValues { Optional($0) }
-                    let previous = try write([:], to: existing[0])
-                    results.append(UpsertedRecord(record: try write(cells, to: existing[0])!, created: false, previous: previous))
+                    let previous = existing[0]
+                    let stored = try write(record.mapValues { Optional($0) }, to: previous)!
+                    found[keyValue] = [stored]
+                    results.append(UpsertedRecord(record: stored, created: false, previous: previous))
                 default:
                     throw ReconError(
-                        "table '\(table.name)' holds more than one record with \(keyField) = '\(keyValue)' (\(existing.joined(separator: ", ")))",
+                        "table '\(table.name)' holds more than one record with \(keyField) = '\(keyValue)' (\(existing.map(\.id).joined(separator: ", ")))",
                         hint: "delete or re-key the duplicates in '\(connection.path)', then plan again")
                 }
             }
+            try SQLiteLinkCheck(connection: connection, schema: schema, table: table).check(records, columns: columns)
             return results
         }
     }
@@ -56,26 +69,22 @@ struct SQLiteRecordWriter {
     /// The records whose `keyField` holds one of `keys`, by the same indexed lookup upsert uses.
     func records(keys: [String], keyField: String) throws -> [RemoteRecord] {
         guard let key = columns.column(keyField), key.kind == .text else { return [] }
-        let lookup = try connection.prepare("SELECT \(columns.returning) FROM \(quotedTable) WHERE \(key.quoted) = ?")
-        var found: [RemoteRecord] = []
-        for value in Set(keys).sorted() {
-            lookup.reset()
-            try lookup.bind(1, value)
-            while try lookup.step() { found.append(columns.record(from: lookup)) }
-        }
-        lookup.reset()
-        return found
+        let found = try lookup(Set(keys).sorted(), on: key)
+        return Set(keys).sorted().flatMap { found[$0] ?? [] }
     }
 
     func update(_ updates: [RecordUpdate]) throws -> [RemoteRecord] {
         try connection.transaction {
-            try updates.map { change in
-                guard let record = try write(change.fields, to: change.id) else {
+            let written = try updates.map { change in
+                guard let record = try write(change.fields, to: nil, id: change.id) else {
                     throw ReconError("record \(change.id) does not exist in table '\(table.name)'",
                                      hint: "it was deleted since the plan was made; run 'recon plan' again")
                 }
                 return record
             }
+            try SQLiteLinkCheck(connection: connection, schema: schema, table: table)
+                .check(updates.map { $0.fields.compactMapValues { $0 } }, columns: columns)
+            return written
         }
     }
 
@@ -92,15 +101,46 @@ struct SQLiteRecordWriter {
 
     // MARK: Internals
 
+    /// The stored records under each key, a chunk of keys per query; the key read as the text it is stored as.
+    private func lookup(_ keys: [String], on key: SQLiteColumns.Column) throws -> [String: [RemoteRecord]] {
+        var found: [String: [RemoteRecord]] = [:]
+        let distinct = Array(Set(keys))
+        let keyIndex = Int32(columns.columns.count + 1)
+        var start = 0
+        while start < distinct.count {
+            let part = distinct[start..<min(start + Self.lookupChunk, distinct.count)]
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+            let statement = try connection.prepare(
+                "SELECT \(columns.returning), \(key.quoted) FROM \(quotedTable) WHERE \(key.quoted) IN (\(marks))")
+            for (offset, value) in part.enumerated() { try statement.bind(Int32(offset + 1), value) }
+            while try statement.step() {
+                found[statement.text(keyIndex) ?? "", default: []].append(columns.record(from: statement))
+            }
+            statement.reset()
+            start += part.count
+        }
+        return found
+    }
+
     private func insert(_ record: [String: FieldValue]) throws -> RemoteRecord {
-        let targets = try record.keys.sorted().map(column)
-        let names = ([Self.idColumn] + targets.map(\.quoted)).joined(separator: ", ")
-        let marks = Array(repeating: "?", count: targets.count + 1).joined(separator: ", ")
-        let statement = try connection.prepare(
-            "INSERT INTO \(quotedTable) (\(names)) VALUES (\(marks)) RETURNING \(columns.returning)")
-        try statement.bind(1, RemoteID.record())
-        for (offset, target) in targets.enumerated() {
-            try bind(record[target.field.name], for: target, to: statement, at: Int32(offset + 2))
+        let targets = try shape(of: record.keys)
+        let statement = try prepared.statement(.insert, targets, connection) {
+            let names = ([Self.idColumn] + targets.map { columns.columns[$0].quoted }).joined(separator: ", ")
+            let marks = Array(repeating: "?", count: targets.count + 1).joined(separator: ", ")
+            return "INSERT INTO \(quotedTable) (\(names)) VALUES (\(marks))" + (readsBack ? " RETURNING \(columns.returning)" : "")
+        }
+        let id = RemoteID.record()
+        try statement.bind(1, id)
+        var fields: [String: FieldValue] = [:]
+        for (offset, index) in targets.enumerated() {
+            let target = columns.columns[index]
+            let value = record[target.field.name]
+            try target.kind.bind(value, to: statement, at: Int32(offset + 2), field: target.field.name, table: table.name)
+            if let stored = target.kind.stored(value) { fields[target.field.name] = stored }
+        }
+        guard readsBack else {
+            try statement.run()
+            return RemoteRecord(id: id, fields: fields)
         }
         guard try statement.step() else { throw connection.failure(0, sql: statement.sql, message: "insert returned no row") }
         let stored = columns.record(from: statement)
@@ -108,56 +148,55 @@ struct SQLiteRecordWriter {
         return stored
     }
 
-    /// Writes the given cells of one record; nil when no record has that id.
-    private func write(_ cells: [String: FieldValue?], to id: String) throws -> RemoteRecord? {
-        let targets = try cells.keys.sorted().map(column)
-        let sql: String
-        if targets.isEmpty {
-            sql = "SELECT \(columns.returning) FROM \(quotedTable) WHERE \(Self.idColumn) = ?"
-        } else {
-            let assignments = targets.map { "\($0.quoted) = ?" }.joined(separator: ", ")
-            sql = "UPDATE \(quotedTable) SET \(assignments) WHERE \(Self.idColumn) = ? RETURNING \(columns.returning)"
+    /// Writes the given cells of one record; nil when no record has that id. With `previous` (the row as this
+    /// transaction read it) the result is worked out from it instead of read back.
+    private func write(_ cells: [String: FieldValue?], to previous: RemoteRecord?, id: String? = nil) throws -> RemoteRecord? {
+        let id = previous?.id ?? id!
+        let targets = try shape(of: cells.keys)
+        let derive = previous != nil && !readsBack
+        if targets.isEmpty, let previous { return previous }
+        let statement = try prepared.statement(derive ? .update : .updateReturning, targets, connection) {
+            guard !targets.isEmpty else { return "SELECT \(columns.returning) FROM \(quotedTable) WHERE \(Self.idColumn) = ?" }
+            let assignments = targets.map { "\(columns.columns[$0].quoted) = ?" }.joined(separator: ", ")
+            return "UPDATE \(quotedTable) SET \(assignments) WHERE \(Self.idColumn) = ?" + (derive ? "" : " RETURNING \(columns.returning)")
         }
-        let statement = try connection.prepare(sql)
-        for (offset, target) in targets.enumerated() {
-            try bind(cells[target.field.name] ?? nil, for: target, to: statement, at: Int32(offset + 1))
+        var fields = previous?.fields ?? [:]
+        for (offset, index) in targets.enumerated() {
+            let target = columns.columns[index]
+            let value = cells[target.field.name] ?? nil
+            try target.kind.bind(value, to: statement, at: Int32(offset + 1), field: target.field.name, table: table.name)
+            fields[target.field.name] = target.kind.stored(value)
         }
         try statement.bind(Int32(targets.count + 1), id)
+        if derive {
+            try statement.run()
+            return RemoteRecord(id: id, fields: fields)
+        }
         guard try statement.step() else { return nil }
         let stored = columns.record(from: statement)
         try statement.run()
         return stored
     }
 
-    private func bind(_ value: FieldValue?, for column: SQLiteColumns.Column, to statement: SQLiteStatement, at index: Int32) throws {
-        if column.kind == .links, case .list(let ids)? = value?.normalized { try checkLinks(ids, of: column.field) }
-        try column.kind.bind(value, to: statement, at: index, field: column.field.name, table: table.name)
-    }
-
-    /// Links must point at records that exist, as Airtable requires.
-    private func checkLinks(_ ids: [String], of field: RemoteField) throws {
-        guard let linked = field.linkedTableID.flatMap(schema.table(id:)) else {
-            throw ReconError("link field '\(field.name)' of table '\(table.name)' points at a table that no longer exists")
+    /// The columns `names` write, in the table's order: one statement per shape, not per record.
+    private func shape(of names: some Collection<String>) throws -> [Int] {
+        var targets: [Int] = []
+        targets.reserveCapacity(names.count)
+        for name in names {
+            guard let index = columns.index(of: name) else { throw unknownField(name: names.sorted().first { columns.index(of: $0) == nil }!) }
+            targets.append(index)
         }
-        let statement = try connection.prepare(
-            "SELECT 1 FROM \(SQLIdentifier.quote(linked.name)) WHERE \(Self.idColumn) = ?")
-        for id in ids {
-            statement.reset()
-            try statement.bind(1, id)
-            guard try statement.step() else {
-                throw ReconError("field '\(field.name)' of table '\(table.name)' links to \(id), which is not a record of table '\(linked.name)'",
-                                 hint: "links are written as record ids of existing records; nothing in this batch was written")
-            }
-        }
-        statement.reset()
+        return targets.sorted()
     }
 
     private func column(_ name: String) throws -> SQLiteColumns.Column {
-        guard let column = columns.column(name) else {
-            throw ReconError("table '\(table.name)' has no field named '\(name)'",
-                             hint: "create the field first (the plan's schema changes run before records)")
-        }
+        guard let column = columns.column(name) else { throw unknownField(name: name) }
         return column
+    }
+
+    private func unknownField(name: String) -> ReconError {
+        ReconError("table '\(table.name)' has no field named '\(name)'",
+                   hint: "create the field first (the plan's schema changes run before records)")
     }
 
     /// Merging on a field other than the key needs an index too, or each lookup scans the table.

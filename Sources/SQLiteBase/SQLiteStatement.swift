@@ -58,6 +58,9 @@ final class SQLiteStatement {
 
     var columnCount: Int32 { sqlite3_column_count(handle) }
 
+    /// How many times SQLite ran this statement since it was prepared (each reset and step again is one).
+    var runs: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_RUN, 0)) }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     func type(_ column: Int32) -> Int32 { sqlite3_column_type(handle, column) }
     func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }

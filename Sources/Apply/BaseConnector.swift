@@ -1,6 +1,7 @@
 import AirtableBase
 import Foundation
 import Manifest
+import PostgresBase
 import ReconCore
 import Remote
 import SQLiteBase
@@ -41,6 +42,10 @@ public enum BaseConnector {
             var configuration = try configuration(airtable, environment: environment, typecastFields: typecastFields)
             configuration.paceFolder = statePath.map { PrivateFile.directoryOf($0) + "/" + paceSubdirectory }
             return AirtableBase(configuration: configuration, maxRecordsPerBatch: batchSize)
+        case .postgres(let postgres):
+            try check(batchSize, limit: PostgresBase.defaultMaxRecordsPerBatch, provider: "PostgreSQL")
+            return PostgresBase(connectionString: try PostgresAddressing.connectionString(postgres, environment: environment), schema: postgres.schema,
+                                maxRecordsPerBatch: max(1, batchSize ?? PostgresBase.defaultMaxRecordsPerBatch))
         }
     }
 

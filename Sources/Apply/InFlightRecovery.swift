@@ -50,7 +50,8 @@ struct InFlightRecovery {
                 records: [String: [RemoteRecord]]) -> [Claim] {
         var claims: [Claim] = []
         var claimedIDs = Set(state.records.values.flatMap { $0.values.map(\.id) })
-        for run in RunLedger.list(runsDirectory: runsDirectory) {
+        // Drift checks write nothing: a finished one must not hide an interrupted apply before it.
+        for run in RunLedger.list(runsDirectory: runsDirectory) where run.record.operation != .drift {
             if run.status == .succeeded || run.status == .succeededWithWarnings { break }
             guard run.status == .interrupted, let pending = pendingIntents(run.directory), !pending.isEmpty,
                   let plan = try? AtomicFile.read(run.directory + "/plan.json").flatMap({ try PlanFile.decode($0) }) else { continue }

@@ -26,6 +26,10 @@ public struct RollbackRunner {
             throw ReconError("'\(runID)' is not a run id", hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
         }
         let folder = "\(runsDirectory)/\(runID)"
+        if let record = try? RunLedger.load(runDirectory: folder), record.operation == .drift {
+            throw ReconError("run '\(runID)' is a drift check: it only read the base, so there is nothing to roll back",
+                             hint: "'recon runs' lists the apply and rollback runs that can be rolled back")
+        }
         guard let planBytes = try AtomicFile.read(folder + "/plan.json") else {
             let known = ((try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []).sorted()
             throw ReconError("no run '\(runID)' in \(runsDirectory)",

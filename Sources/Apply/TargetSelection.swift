@@ -19,7 +19,7 @@ public struct TargetSelection: Sendable, Equatable {
     public static func resolve(_ declared: TargetSpec, environment: [String: String],
                                statePath: String = StateStore.defaultPath) throws -> TargetSelection {
         guard let chosen = environment[baseEnvironment], !chosen.isEmpty else {
-            return TargetSelection(target: declared, statePath: statePath)
+            return TargetSelection(target: PostgresAddressing.addressed(declared, environment: environment), statePath: statePath)
         }
         guard case .airtable(var airtable) = declared.kind else {
             throw ReconError("--base-id (or \(baseEnvironment)) selects an Airtable base, but the manifests target \(declared.provider.rawValue)",

@@ -21,6 +21,7 @@ struct ManifestValidator {
         let tables = uniqueTables(manifest.tables)
         for table in manifest.tables { validate(table, tables: tables) }
         if manifest.target.provider == .sqlite, !unknown.target { SQLiteNameCheck(sink: sink).validate(manifest.tables) }
+        if manifest.target.provider == .postgres, !unknown.target { PostgresNameCheck(sink: sink).validate(manifest.tables) }
         validateProtected(manifest.protected, tables: tables)
         var repoNames: [String: SourceLocation] = [:]
         for repo in manifest.repos {

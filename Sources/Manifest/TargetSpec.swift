@@ -4,12 +4,13 @@ import YAML
 /// Where the base lives. Paths are relative to the working directory, as in Terraform.
 public struct TargetSpec: Sendable, Equatable {
     public enum Provider: String, Sendable, CaseIterable {
-        case sqlite, airtable
+        case sqlite, airtable, postgres
     }
 
     public enum Kind: Sendable, Equatable {
         case sqlite(database: String)
         case airtable(AirtableTarget)
+        case postgres(PostgresTarget)
     }
 
     public var kind: Kind
@@ -19,6 +20,7 @@ public struct TargetSpec: Sendable, Equatable {
         switch kind {
         case .sqlite: .sqlite
         case .airtable: .airtable
+        case .postgres: .postgres
         }
     }
 
@@ -58,7 +60,8 @@ public struct AirtableTarget: Sendable, Equatable {
 }
 
 extension TargetSpec {
-    static let keys = ["provider", "database", "base", "token_env", "api_url", "requests_per_second", "request_timeout"]
+    static let keys = ["provider", "database", "base", "token_env", "api_url", "requests_per_second", "request_timeout"] + PostgresTarget.keys
+    static let airtableKeys = ["base", "token_env", "api_url", "requests_per_second", "request_timeout"]
 
     static func decode(_ node: Node, sink: DiagnosticSink) -> TargetSpec? {
         guard let reader = MappingReader(node, context: "target", sink: sink) else { return nil }
@@ -66,9 +69,8 @@ extension TargetSpec {
         let provider = reader.choice("provider", as: Provider.self)?.value ?? .sqlite
         switch provider {
         case .sqlite:
-            for key in ["base", "token_env", "api_url", "requests_per_second", "request_timeout"] where reader.contains(key) {
-                sink.error(reader.value(key)?.location, "'\(key)' applies to the airtable provider, not sqlite")
-            }
+            misplaced(airtableKeys, of: "airtable", in: reader, provider: provider, sink: sink)
+            misplaced(PostgresTarget.keys, of: "postgres", in: reader, provider: provider, sink: sink)
             let database = reader.string("database")
             if let database, let problem = PathRule.problem(withFilePath: database.value) {
                 sink.error(database.location, "invalid database path \(PathRule.quoted(database.value)): \(problem)",
@@ -76,9 +78,8 @@ extension TargetSpec {
             }
             return TargetSpec(.sqlite(database: database?.value ?? defaultDatabase), at: node.location)
         case .airtable:
-            if let database = reader.value("database") {
-                sink.error(database.location, "'database' applies to the sqlite provider, not airtable")
-            }
+            misplaced(["database"], of: "sqlite", in: reader, provider: provider, sink: sink)
+            misplaced(PostgresTarget.keys, of: "postgres", in: reader, provider: provider, sink: sink)
             guard let base = reader.string("base", required: true) else { return nil }
             if !AirtableTarget.isBaseID(base.value) {
                 sink.error(base.location, "invalid Airtable base id '\(base.value)'",
@@ -102,6 +103,16 @@ extension TargetSpec {
                 apiURL: apiURL?.value ?? AirtableTarget.defaultAPIURL,
                 requestsPerSecond: rate?.value ?? AirtableTarget.defaultRequestsPerSecond,
                 requestTimeout: timeout?.value ?? AirtableTarget.defaultRequestTimeout)), at: node.location)
+        case .postgres:
+            misplaced(["database"], of: "sqlite", in: reader, provider: provider, sink: sink)
+            misplaced(airtableKeys, of: "airtable", in: reader, provider: provider, sink: sink)
+            return TargetSpec(.postgres(PostgresTarget.decode(reader, sink: sink)), at: node.location)
+        }
+    }
+
+    private static func misplaced(_ keys: [String], of owner: String, in reader: MappingReader, provider: Provider, sink: DiagnosticSink) {
+        for key in keys where reader.contains(key) {
+            sink.error(reader.value(key)?.location, "'\(key)' applies to the \(owner) provider, not \(provider.rawValue)")
         }
     }
 }
@@ -135,11 +146,13 @@ extension AirtableTarget {
 }
 
 extension TargetSpec {
-    /// `sqlite:<database>` or `airtable:<base>`: names the base in the state and in plans.
+    /// `sqlite:<database>`, `airtable:<base>` or `postgres:<host>/<database>/<schema>`: names the base in the
+    /// state and in plans, never with a user or password.
     public var identifier: String {
         switch kind {
         case .sqlite(let database): "sqlite:\(database)"
         case .airtable(let airtable): "airtable:\(airtable.base)"
+        case .postgres(let postgres): "postgres:\(postgres.address ?? "$" + postgres.urlEnv)/\(postgres.schema)"
         }
     }
 }

@@ -19,7 +19,8 @@ struct StateCommand: Command {
             """,
         options: [.option("table", value: "TABLE", help: "With 'show': the table of KEY, when several tables have it")],
         examples: ["recon state list Skills", "recon state show core:plugins/alpha/skills/one",
-                   "recon state pull --state-backend postgres > state-backup.json"])
+                   "recon state pull --state-backend postgres > state-backup.json"],
+        verbs: ["list", "show", "pull"])
 
     enum Action: Equatable {
         case list(table: String?)

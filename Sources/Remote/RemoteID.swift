@@ -1,11 +1,11 @@
 /// Ids in Airtable's shape (`rec`/`tbl`/`fld` + 14 letters and digits), random and then stored,
-/// so they never change and read the same as the Airtable provider's.
-enum RemoteID {
+/// so they never change and read the same as the Airtable provider's. Shared by the SQL providers.
+public enum RemoteID {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     /// Two 64-bit draws give 20 base-62 digits; 14 are used. (One draw per character would cost a
     /// system call each at 100,000 records.)
-    static func make(_ prefix: String) -> String {
+    public static func make(_ prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = Array(prefix.utf8)
         for _ in 0..<2 {
@@ -18,7 +18,7 @@ enum RemoteID {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func record() -> String { make("rec") }
-    static func table() -> String { make("tbl") }
-    static func field() -> String { make("fld") }
+    public static func record() -> String { make("rec") }
+    public static func table() -> String { make("tbl") }
+    public static func field() -> String { make("fld") }
 }

@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Apply", "State", "Manifest", "ReconCore"]),
         .target(name: "ReconCLI", dependencies: ["Apply", "Plan", "Extract", "State", "Manifest", "ReconCore", "Report"]),
         .executableTarget(name: "recon", dependencies: ["ReconCLI"]),
-        .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore"],
+        .executableTarget(name: "recon-state-bench", dependencies: ["State", "SQLiteBase", "Remote", "ReconCore", "Postgres", "TestSupport"],
                           path: "bench/StateBench"),
         .executableTarget(name: "recon-yaml-bench", dependencies: ["YAML"], path: "bench/YAMLBench"),
 

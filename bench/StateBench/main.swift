@@ -4,7 +4,7 @@ import Remote
 import SQLiteBase
 import State
 
-// Measures the state file and the SQLite provider at N records (default 100,000):
+// Measures the state file, the PostgreSQL state store and the SQLite provider at N records (default 100,000):
 //   swift build -c release --product recon-state-bench && .build/release/recon-state-bench [N] [dir]
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 100_000
 let directory = CommandLine.arguments.count > 2
@@ -34,10 +34,10 @@ func key(_ n: Int) -> String { "core:skills/s\(n)/SKILL.md" }
 
 var measure = Measure()
 print("N = \(count), directory \(directory)")
-/// `BENCH_ONLY=state` or `BENCH_ONLY=sqlite` runs one half (for profiling).
+/// `BENCH_ONLY=state`, `BENCH_ONLY=postgres` or `BENCH_ONLY=sqlite` runs one part (for profiling).
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
 
-if only != "sqlite" {
+if only == nil || only == "state" || only == "postgres" {
 
 // MARK: State file
 
@@ -69,6 +69,8 @@ var pending: [[StateChange]] = (0..<batches).map { batch in
         return .putRecord(table: "Skills", key: key(n), record: ManagedRecord(id: "rec" + String(format: "%014d", n), values: values(n, revision: 1)))
     }
 }
+let model = state
+if only != "postgres" {
 let journal = try store.beginJournal(for: &state, keepHistory: 5)
 try measure.run("state: append \(batches) journal batches of \(perBatch)", note: { _ in
     let size = (try? FileManager.default.attributesOfItem(atPath: store.journalPath)[.size] as? Int) ?? 0
@@ -77,7 +79,6 @@ try measure.run("state: append \(batches) journal batches of \(perBatch)", note:
     for changes in pending { try journal.append(changes, to: &state) }
 }
 journal.close()
-pending = []
 do {
     let replayed = try measure.run("state: read snapshot + replay journal", note: { "serial \($0.serial)" }) {
         try store.load(expectedTarget: nil)!
@@ -85,13 +86,19 @@ do {
     precondition(replayed == state, "replay differs")
 }
 try measure.run("state: fold journal (full write)") { try store.write(&state, keepHistory: 5) }
+}
 state = StateModel(lineage: "", target: "")
+
+// MARK: PostgreSQL state store
+
+if only != "state" { try PostgresStatePhases.run(model, batches: pending, measure: &measure) }
+pending = []
 
 }
 
 // MARK: SQLite provider
 
-if only != "state" {
+if only == nil || only == "sqlite" {
 
 let base = SQLiteBase(path: "\(directory)/catalog.sqlite")
 let plugins = try base.createTable(TableDefinition(name: "Plugins", keyField: "Key", fields: [

@@ -1,0 +1,43 @@
+#!/bin/sh
+# PostgreSQL base benchmark: `recon apply` of N creates into a PostgreSQL schema, side by side with psql's
+# `\copy` of the very same rows (dumped from the applied tables) into tables of the same definition
+# (`CREATE TABLE … (LIKE … INCLUDING ALL)`: same types, CHECK constraints and indexes).
+# Starts a throwaway cluster in a temp dir (fsync on, Unix socket only, trust auth inside a 0700 folder).
+#
+# Usage: bench/postgres-apply.sh [N]       (default: 100000)   Env: RECON=path/to/recon to skip the build.
+. "$(dirname "$0")/common.sh"
+n=${1:-100000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/recon-pg-bench.XXXXXX")
+chmod 755 "$work"
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+as=""
+[ "$(id -u)" -eq 0 ] && as="runuser -u postgres --"
+mkdir "$work/pg" && chmod 700 "$work/pg"
+[ -n "$as" ] && chown postgres "$work/pg"
+stop() { $as "$bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+[ -n "${KEEP:-}" ] || trap stop EXIT
+$as "$bin/initdb" -D "$work/pg/data" -U bench --auth=trust -E UTF8 --locale=C --no-instructions >/dev/null
+$as "$bin/pg_ctl" -D "$work/pg/data" -w -l "$work/pg/server.log" -o "-k $work/pg -c listen_addresses= -c shared_buffers=128MB" start >/dev/null
+export RECON_BASE_URL="postgresql://bench@/postgres?host=$work/pg"
+psql() { command psql -X -q -v ON_ERROR_STOP=1 "$RECON_BASE_URL" "$@"; }
+
+"$root/bench/generate-catalog.sh" "$n" "$work" 2>/dev/null
+sed -i "s|^target: .*|target: {provider: postgres, url_env: RECON_BASE_URL, schema: catalog}|" "$work/manifests/"*.yaml
+echo "N = $n (PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync on)     wall     peak RSS  stages"
+measure "recon apply: $n creates" "$RECON" apply -m manifests --auto-approve --timings; recon_create=$last_wall
+measure "recon plan: no changes" "$RECON" plan -m manifests --timings
+
+tables=$(psql -At -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog' ORDER BY 1")
+psql -c "CREATE SCHEMA copied"
+: > "$work/copy.sql"
+for t in $tables; do
+    psql -c "\\copy catalog.\"$t\" TO '$work/$t.csv' WITH (FORMAT csv)"
+    psql -c "CREATE TABLE copied.\"$t\" (LIKE catalog.\"$t\" INCLUDING ALL)"
+    printf '%s\n' "\\copy copied.\"$t\" FROM '$work/$t.csv' WITH (FORMAT csv)" >> "$work/copy.sql"
+done
+rows=$(psql -At -c "SELECT sum(n) FROM (SELECT count(*) AS n FROM catalog.\"Skills\" UNION ALL SELECT count(*) FROM catalog.\"Plugins\" UNION ALL SELECT count(*) FROM catalog.\"Documents\") c" 2>/dev/null || echo "?")
+measure "psql \\copy: the same $rows rows" sh -c "psql() { command psql -X -q -v ON_ERROR_STOP=1 \"\$RECON_BASE_URL\" \"\$@\"; }; psql -f '$work/copy.sql'"; copy=$last_wall
+copied=$(psql -At -c "SELECT sum(n) FROM (SELECT count(*) AS n FROM copied.\"Skills\" UNION ALL SELECT count(*) FROM copied.\"Plugins\" UNION ALL SELECT count(*) FROM copied.\"Documents\") c")
+[ "$copied" = "$rows" ] || { echo "psql \\copy loaded $copied rows, not $rows" >&2; exit 1; }
+echo
+awk -v a="$recon_create" -v b="$copy" 'BEGIN { printf "ratio: recon creates / psql \\copy = %.1fx\n", a / b }'

@@ -43,9 +43,11 @@ complete -c recon -n '__fish_seen_subcommand_from plan' -l target -r -F -d 'Plan
 complete -c recon -n '__fish_seen_subcommand_from plan' -l exclude -r -F -d 'Leave this table, or one record of it, out of the plan; wins over --target (repeatable)'
 complete -c recon -n '__fish_seen_subcommand_from plan' -l repo -r -F -d 'Plan only records extracted from this repo (repeatable)'
 complete -c recon -n '__fish_seen_subcommand_from plan' -l format -x -a 'text json markdown' -d 'Output format (default: text)'
+complete -c recon -n '__fish_seen_subcommand_from plan' -l detail -x -a 'concise full' -d 'Text view of a plan over 500 changes: the first of each table and a count (concise, default), or every change (full)'
 complete -c recon -n '__fish_seen_subcommand_from plan' -l timings -d 'Print how long each stage took (to stderr)'
 complete -c recon -n '__fish_seen_subcommand_from plan' -F
 complete -c recon -n '__fish_seen_subcommand_from show' -l format -x -a 'text json markdown' -d 'Output format (default: text)'
+complete -c recon -n '__fish_seen_subcommand_from show' -l detail -x -a 'concise full' -d 'Text view of a plan over 500 changes: the first of each table and a count (concise, default), or every change (full)'
 complete -c recon -n '__fish_seen_subcommand_from show' -F
 complete -c recon -n '__fish_seen_subcommand_from check' -l format -x -a 'text json' -d 'Output format (default: text)'
 complete -c recon -n '__fish_seen_subcommand_from check' -F
@@ -55,6 +57,7 @@ complete -c recon -n '__fish_seen_subcommand_from apply' -l lock-timeout -r -F -
 complete -c recon -n '__fish_seen_subcommand_from apply' -l max-seconds -r -F -d 'Stop after the batch in flight once the writing has taken DURATION (90, 30s, 5m), as for SIGINT'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l batch-size -r -F -d 'Records per batch, at most the provider\'s limit'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l json -d 'Print one JSON event per line instead of text'
+complete -c recon -n '__fish_seen_subcommand_from apply' -l detail -x -a 'concise full' -d 'Text view of a plan over 500 changes: the first of each table and a count (concise, default), or every change (full)'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l timings -d 'Print how long each stage and phase took (to stderr)'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l allow-empty-state -d 'Without PLANFILE: plan on no state even when the base already holds the manifests\' records (takes them over)'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l target -r -F -d 'Without PLANFILE: plan only this table or record (repeatable)'
@@ -70,6 +73,7 @@ complete -c recon -n '__fish_seen_subcommand_from runs' -l format -x -a 'text js
 complete -c recon -n '__fish_seen_subcommand_from runs' -F
 complete -c recon -n '__fish_seen_subcommand_from rollback' -l out -r -F -d 'Save the rollback plan to FILE'
 complete -c recon -n '__fish_seen_subcommand_from rollback' -l format -x -a 'text json markdown' -d 'Output format (default: text)'
+complete -c recon -n '__fish_seen_subcommand_from rollback' -l detail -x -a 'concise full' -d 'Text view of a plan over 500 changes: the first of each table and a count (concise, default), or every change (full)'
 complete -c recon -n '__fish_seen_subcommand_from rollback' -F
 complete -c recon -n '__fish_seen_subcommand_from prune' -l dry-run -d 'Print what would be removed; remove nothing'
 complete -c recon -n '__fish_seen_subcommand_from prune' -l lock-timeout -r -F -d 'Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once'

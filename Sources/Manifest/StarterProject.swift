@@ -164,10 +164,11 @@ public struct StarterProject: Sendable {
           drift: restore                 # restore | report | adopt
           conflict: desired              # desired | fail
 
-        # How long runs, backups and state versions are kept (recon prune; apply prunes too).
+        # How long runs, drift checks, backups and state versions are kept (recon prune; apply prunes too).
         retention:
           backups: {keep_last: 20, max_age_days: 90}
           runs: {keep_last: 500}
+          drift_checks: {keep_last: 500}
           state_versions: {keep_last: 50}
 
         # Plan checks by code (docs/checks.md): apply refuses an error finding unless --allow CODE.
@@ -175,8 +176,9 @@ public struct StarterProject: Sendable {
           RC101: {level: error, max_percent: 10}      # a plan deletes more than 10% of a table's records
           # RC106: {level: warning, max_records: 1000} # a plan writes more than 1000 records of one table
 
-        # Hooks: commands run around plans and applies, in a recon that has the `hooks` key
-        # (`recon validate` says whether yours does):
+        # Hooks: commands run without a shell around plans and applies (docs/hooks.md). Points: pre_plan,
+        # post_plan, pre_apply, post_apply, on_failure. A failing pre_apply stops the run before any write;
+        # `recon validate` checks each command exists and is executable.
         # hooks:
         #   pre_apply:
         #     - {run: ["./scripts/deploy-window.sh"], timeout: 30s}

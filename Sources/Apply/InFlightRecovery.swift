@@ -11,9 +11,9 @@ import State
 /// of being left as an unmanaged orphan. A key still desired is left to the planner's adoption, which records it.
 ///
 /// Only runs since the newest run that succeeded are read: that run planned with the same recovery, so it dealt
-/// with what came before. Reads the run folders; the planner stays pure.
+/// with what came before. Reads the runs (folders or PostgreSQL); the planner stays pure.
 struct InFlightRecovery {
-    var runsDirectory: String
+    var runs: any RunStore
     var manifest: Manifest
 
     struct Claim: Equatable {
@@ -50,10 +50,10 @@ struct InFlightRecovery {
                 records: [String: [RemoteRecord]]) -> [Claim] {
         var claims: [Claim] = []
         var claimedIDs = Set(state.records.values.flatMap { $0.values.map(\.id) })
-        for run in RunLedger.list(runsDirectory: runsDirectory) {
+        for run in runs.listing().runs {
             if run.status == .succeeded || run.status == .succeededWithWarnings { break }
-            guard run.status == .interrupted, let pending = pendingIntents(run.directory), !pending.isEmpty,
-                  let plan = try? AtomicFile.read(run.directory + "/plan.json").flatMap({ try PlanFile.decode($0) }) else { continue }
+            guard run.status == .interrupted, let pending = pendingIntents(run.id), !pending.isEmpty,
+                  let plan = try? runs.file(run.id, .plan).flatMap({ try PlanFile.decode($0) }) else { continue }
             for change in plan.recordChanges where [.create, .recreate, .adopt].contains(change.action) {
                 guard pending.contains(Pending(table: change.table, key: change.key)),
                       desiredKeys[change.table]?.contains(change.key) != true, state.records[change.table]?[change.key] == nil,
@@ -75,8 +75,8 @@ struct InFlightRecovery {
     }
 
     /// The intent keys of a run that have no outcome.
-    private func pendingIntents(_ runDirectory: String) -> Set<Pending>? {
-        guard let (outcomes, intents) = try? RunLedger.entries(runDirectory: runDirectory), !intents.isEmpty else { return nil }
+    private func pendingIntents(_ runID: String) -> Set<Pending>? {
+        guard let (outcomes, intents) = try? runs.entries(runID), !intents.isEmpty else { return nil }
         let done = Set(outcomes.map { Pending(table: $0.table, key: $0.key) })
         return Set(intents.flatMap { intent in intent.keys.map { Pending(table: intent.table, key: $0) } }).subtracting(done)
     }

@@ -145,7 +145,7 @@ public final class RunLedger: @unchecked Sendable {
         }
     }
 
-    private static func closeOpenPhase(_ record: inout RunRecord, at date: Date) {
+    static func closeOpenPhase(_ record: inout RunRecord, at date: Date) {
         if let last = record.phases.indices.last, record.phases[last].finished == nil {
             record.phases[last].finished = date
         }

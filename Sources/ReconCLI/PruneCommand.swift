@@ -43,7 +43,8 @@ struct PruneCommand: Command {
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         let backend = try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
-        let pruner = RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory.map { _ in StateStore(path: context.globals.statePath).history })
+        let pruner = RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory.map { _ in StateStore(path: context.globals.statePath).history },
+                                     runs: backend.runStore(layout: layout))
         let report: RetentionPruner.Report
         if dryRun {
             report = try pruner.prune(dryRun: true)

@@ -1,4 +1,6 @@
 import Apply
+import Foundation
+import Manifest
 import ReconCore
 
 /// `recon runs`: the history of apply and rollback runs, newest first, from `state/runs/`.
@@ -43,7 +45,8 @@ struct RunsCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
-        var listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        let runs = try RunsCommand.store(context, layout: layout)
+        var listing = runs.listing()
         if let base { listing.runs = listing.runs.filter { RunsCommand.target($0.record.target, matches: base) } }
         if let limit { listing.runs = Array(listing.runs.prefix(limit)) }
         let view = RunsView(console: context.console)
@@ -51,12 +54,22 @@ struct RunsCommand: Command {
         case .json:
             context.console.write(view.json(listing))
         default:
-            context.console.write(view.text(listing.runs, runsDirectory: layout.runsDirectory, base: base))
+            context.console.write(view.text(listing.runs, runsDirectory: runs.location, base: base))
             for (path, reason) in listing.unreadable {
                 context.console.line(context.console.style("note:", .yellow) + " skipped \(path): \(reason)", to: .err)
             }
         }
         return .success
+    }
+
+    /// The runs of the manifests' state backend (PostgreSQL keeps them in the state's schema); the run
+    /// folders under the state directory when there are no manifests to say.
+    static func store(_ context: CommandContext, layout: RunLayout) throws -> any RunStore {
+        let chosen = context.environment[StateBackendChoice.backendEnvironment].map { !$0.isEmpty } ?? false
+        guard chosen || FileManager.default.fileExists(atPath: context.globals.manifests) else { return LocalRunStore(layout: layout) }
+        let manifest = try ManifestLoader().load(directory: context.globals.manifests)
+        return try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
+            .runStore(layout: layout)
     }
 
     /// `base` names the whole target (`airtable:appX`) or what follows its provider (`appX`).

@@ -54,6 +54,34 @@ public struct LocalRunStore: RunStore {
         }
     }
 
+    public func export(_ id: String) throws -> RunExport {
+        guard let ledger = try AtomicFile.read("\(directory(id))/\(RunLayout.ledgerFileName)") else {
+            throw ReconError("no run ledger at \(directory(id))/\(RunLayout.ledgerFileName)")
+        }
+        let outcomes = try AtomicFile.read("\(directory(id))/\(RunLayout.outcomesFileName)") ?? []
+        // Complete lines only: a last line cut short by a crash is left out, as the readers do.
+        var lines = outcomes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        lines.removeLast()
+        var files: [RunFile: [UInt8]] = [:]
+        for file in RunFile.allCases { files[file] = try self.file(id, file) }
+        return RunExport(id: id, ledger: ledger, lines: lines, files: files)
+    }
+
+    public func importRun(_ run: RunExport) throws {
+        try PrivateFile.createDirectory(runsDirectory)
+        let folder = directory(run.id)
+        guard mkdir(folder, PrivateFile.directoryMode) == 0 else {
+            throw ReconError("cannot create the run folder \(folder): \(String(cString: strerror(errno)))")
+        }
+        try AtomicFile.write(run.ledger, to: "\(folder)/\(RunLayout.ledgerFileName)")
+        try AtomicFile.write(run.lines.flatMap { $0 + [0x0A] }, to: "\(folder)/\(RunLayout.outcomesFileName)")
+        for file in RunFile.allCases {
+            guard let bytes = run.files[file] else { continue }
+            if file != .plan { try PrivateFile.createDirectory("\(folder)/\(RunLayout.backupFolderName)") }
+            try AtomicFile.write(bytes, to: describe(run.id, file))
+        }
+    }
+
     private func directory(_ id: String) -> String { "\(runsDirectory)/\(id)" }
 
     /// Renames the folder out of sight first (atomic), then deletes it: a prune killed half way leaves a

@@ -87,5 +87,17 @@ public struct PostgresRunStore: RunStore {
 
     public func removeLeftovers() throws {}
 
+    public func export(_ id: String) throws -> RunExport {
+        guard let ledger = try archive.ledger(run: id) else { throw ReconError("no run ledger for run \(id) in \(location)") }
+        var files: [RunFile: [UInt8]] = [:]
+        for file in RunFile.allCases { files[file] = try self.file(id, file) }
+        return RunExport(id: id, ledger: ledger, lines: try archive.lines(run: id), files: files)
+    }
+
+    public func importRun(_ run: RunExport) throws {
+        try archive.importRun(run.id, ledger: run.ledger, lines: run.lines,
+                              files: RunFile.allCases.compactMap { file in run.files[file].map { (file.rawValue, $0) } })
+    }
+
     private func label(_ id: String) -> String { "\(location), run \(id)" }
 }

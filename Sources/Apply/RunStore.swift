@@ -28,6 +28,10 @@ public protocol RunStore: Sendable {
     func removeBackup(_ run: RunSummary) throws
     /// Finishes what a prune killed half way left behind.
     func removeLeftovers() throws
+    /// A run whole, as stored (for `state migrate`).
+    func export(_ id: String) throws -> RunExport
+    /// Writes a run exported from another store; its id must be new here.
+    func importRun(_ run: RunExport) throws
 }
 
 /// The files of a run beside its ledger and outcomes, named as in the run folder.

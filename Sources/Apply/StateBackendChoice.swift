@@ -49,6 +49,14 @@ public struct StateBackendChoice {
         }
     }
 
+    /// The store as `state migrate` writes into it.
+    public var importer: any StateImport {
+        switch place {
+        case .local(let store): store
+        case .postgres(let store): store
+        }
+    }
+
     /// Where the state is, for messages: a path, or the PostgreSQL schema and target.
     public var location: String { store.location }
 

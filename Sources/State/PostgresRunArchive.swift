@@ -99,6 +99,22 @@ public struct PostgresRunArchive: Sendable {
         return rows.rows.first?[0] ?? ""
     }
 
+    /// Writes a whole run (moved from another store) in one transaction; refuses an id already here.
+    public func importRun(_ id: String, ledger: [UInt8], lines: [[UInt8]], files: [(name: String, bytes: [UInt8])]) throws {
+        let connection = try connect()
+        try connection.transaction {
+            try connection.exec("INSERT INTO \(schema.runs) (target, id, ledger) VALUES ($1, $2, $3)", [.text(target), .text(id), .bytes(ledger)])
+            for (index, line) in lines.enumerated() {
+                try connection.exec("INSERT INTO \(schema.runEntries) (target, run, seq, line) VALUES ($1, $2, $3, $4)",
+                                    [.text(target), .text(id), .integer(index + 1), .bytes(line)])
+            }
+            for file in files {
+                try connection.exec("INSERT INTO \(schema.runFiles) (target, run, name, bytes) VALUES ($1, $2, $3, $4)",
+                                    [.text(target), .text(id), .text(file.name), .bytes(file.bytes)])
+            }
+        }
+    }
+
     /// Opens the writer of run `id`'s lines and ledger (one per run).
     public func journal(run id: String) throws -> PostgresRunJournal {
         PostgresRunJournal(archive: self, run: id, connection: try connect())

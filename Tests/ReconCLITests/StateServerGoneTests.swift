@@ -35,6 +35,7 @@ final class StateServerGoneTests: XCTestCase {
         XCTAssertTrue(message.contains("error:"), message)
         XCTAssertFalse(message.contains(server.password), "no password in the error: \(message)")
         XCTAssertFalse(message.contains("postgresql://"), "no URI in the error: \(message)")
+        XCTAssertTrue(message.contains("stopped after 2 added"), "the batch whose state was lost is not counted: \(message)")
         XCTAssertEqual(shared.sql("SELECT COUNT(*) FROM Skills"), ["4"], "two batches reached the base")
 
         try server.start()

@@ -14,7 +14,8 @@ struct RunsCommand: Command {
             rollback RUN'), operation, status, start time, duration, counters and target (the base it wrote to,
             as `sqlite:<database>` or `airtable:<base>`); --base keeps the runs of one target. A run whose ledger still says
             running but whose lease is gone is shown as interrupted: its process was killed; plan again to see
-            what is left. Reads nothing else and writes nothing.
+            what is left. With the state in PostgreSQL, the runs of the manifests' target are read from the
+            state's schema, the same from every clone. Reads nothing else and writes nothing.
             """,
         options: [
             .option("base", value: "BASE", help: "Only the runs of this target: airtable:appXXX or appXXX, sqlite:FILE or FILE"),

@@ -55,7 +55,7 @@ struct RunsCommand: Command {
         case .json:
             context.console.write(view.json(listing))
         default:
-            context.console.write(view.text(listing.runs, runsDirectory: runs.location, base: base))
+            context.console.write(view.text(listing.runs, runsDirectory: runs.location, inFolder: runs is LocalRunStore, base: base))
             for (path, reason) in listing.unreadable {
                 context.console.line(context.console.style("note:", .yellow) + " skipped \(path): \(reason)", to: .err)
             }

@@ -9,6 +9,8 @@ import XCTest
 final class PostgresRunsCommandTests: XCTestCase {
     func testCloneBListsAndRollsBackARunCloneAApplied() throws {
         let shared = SharedClones(server: try PostgresServer.shared(), skills: 2)
+        let none = try shared.recon(1, "runs")
+        XCTAssertEqual(none.stdout, "No runs yet under PostgreSQL schema \"\(shared.schema)\", target '\(shared.target)'.\n", none.stderr)
         let applied = try shared.recon(0, "apply", "--auto-approve")
         XCTAssertEqual(applied.status, 0, applied.stderr)
         shared.skill("s0", title: "renamed")

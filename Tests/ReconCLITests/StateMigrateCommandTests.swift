@@ -96,4 +96,25 @@ final class StateMigrateCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stderr.contains("invalid --to 's3'"), bad.stderr)
     }
+
+    /// A migration that fails half way (here: the run folders cannot be made) removes what it wrote.
+    func testAMigrationThatFailsHalfWayLeavesNothingBehind() throws {
+        let server = try PostgresServer.shared()
+        let schema = "migrate_\(UUID().uuidString.prefix(8).lowercased())"
+        let environment = ["TEAM_STATE_URL": server.uri()]
+        let project = CLIProject()
+        project.directory.write("manifests/state.yaml", "state:\n  backend: postgres\n  url_env: TEAM_STATE_URL\n  schema: \(schema)\n")
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        XCTAssertEqual(try recon(project, ["apply", "--auto-approve"], environment).status, 0, "applied to the PostgreSQL state")
+        project.directory.write("state/runs", "a file where the run folders would go\n")
+
+        let failed = try recon(project, ["state", "migrate", "--to", "local"], environment)
+        XCTAssertEqual(failed.status, 1, failed.stdout)
+        XCTAssertTrue(failed.stderr.contains("was removed again"), failed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.path + "/state/recon.state.json"), "no state written")
+        let history = (try? FileManager.default.contentsOfDirectory(atPath: project.path + "/state/history")) ?? []
+        XCTAssertEqual(history, [], "no history written")
+        XCTAssertEqual(try pull(project, environment, backend: "postgres").isEmpty, false, "the source is untouched")
+    }
 }

@@ -11,11 +11,14 @@ public protocol ApplyObserver: AnyObject {
     func warning(_ message: String)
     /// A batch of creates or adoptions is about to be sent: on record (durably) before the base can hold it.
     func batchIntended(_ intent: BatchIntent)
+    /// A hook of the run ended (docs/hooks.md).
+    func hookFinished(_ result: HookResult)
 }
 
 extension ApplyObserver {
     public func batchWritten(_ phase: ApplyPhase) {}
     public func batchIntended(_ intent: BatchIntent) {}
+    public func hookFinished(_ result: HookResult) {}
 }
 
 public enum ApplyPhase: String, Sendable, CaseIterable {

@@ -66,6 +66,19 @@ public struct ApplySession {
                                     target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)
         applier.observer = recorder
+        let hooks = RunHooks(manifest: manifest, environment: environment, plan: plan, planBytes: encoded.bytes,
+                             ledger: ledger, recorder: recorder)
+        do {
+            try hooks.preApply()
+        } catch {
+            if cancellation.reason != nil {
+                try ledger.finish(.cancelled, error: "cancelled while a pre_apply hook ran")
+                return Outcome(runID: ledger.id, status: .cancelled, counters: RunCounters(), schemaChanges: 0,
+                               serial: plan.serial, pruned: nil, notes: [], wroteNothing: true)
+            }
+            hooks.failed(error)
+            throw error
+        }
         let result: Applier.Result
         cancellation.startClock()
         do {
@@ -73,9 +86,10 @@ public struct ApplySession {
             recorder.flush()
         } catch {
             recorder.flush()
-            try? ledger.finish(.failed, error: "\(error)")
+            hooks.failed(error)
             throw error
         }
+        if result.status == .succeeded { hooks.postApply() }
         var notes: [String] = []
         if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }
         try ledger.finish(result.status)

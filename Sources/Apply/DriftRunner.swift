@@ -1,13 +1,21 @@
+import Foundation
 import Manifest
 import Plan
 import ReconCore
 import State
 
-/// `drift`: refresh only, compared with the state. Reads no repo and writes nothing.
+/// `drift`: refresh only, compared with the state. Reads no repo and writes nothing to the base or the state.
 public struct DriftRunner {
     public var manifestDirectory: String
     public var statePath: String
     public var environment: [String: String]
+
+    /// A drift check and where its history went: `runID` nil when none was written, `historyNote` says why.
+    public struct Outcome {
+        public var report: DriftReport
+        public var runID: String?
+        public var historyNote: String?
+    }
 
     public init(manifestDirectory: String, statePath: String = StateStore.defaultPath, environment: [String: String]) {
         self.manifestDirectory = manifestDirectory
@@ -15,8 +23,16 @@ public struct DriftRunner {
         self.environment = environment
     }
 
-    /// No state is an error naming where it looked: a drift check that finds nothing to compare must not pass.
+    /// The check alone, recorded nowhere.
     public func run() throws -> DriftReport {
+        try check(recordingIn: nil).report
+    }
+
+    /// No state is an error naming where it looked: a drift check that finds nothing to compare must not pass.
+    /// With `layout`, a check that got as far as the base is recorded as a run with operation `drift` (no lock
+    /// taken), finished with its counts or as failed; bad manifests or no state write nothing. A history that
+    /// cannot be written does not fail the check: `historyNote` says so.
+    public func check(recordingIn layout: RunLayout?) throws -> Outcome {
         var manifest = try ManifestLoader().load(directory: manifestDirectory)
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
@@ -25,8 +41,34 @@ public struct DriftRunner {
                              hint: StateBackendChoice.sharedStateHint)
         }
         try MissingBaseCheck.check(manifest, state: state, statePath: backend.location)
-        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
-        let remote = try provider.refresh(manifest, state: state)
-        return DriftDetector.detect(manifest: manifest, state: state, remote: remote)
+        var note: String?
+        var ledger: (any RunWriter)?
+        // The run store of the state: a drift check in one clone is in every clone's history.
+        let runs = layout.map { backend.runStore(layout: $0) }
+        if let runs {
+            do {
+                ledger = try runs.start(operation: .drift, planDigest: "", target: manifest.target.identifier, leaseID: nil)
+            } catch {
+                note = "the drift check was not recorded in \(runs.location): \(error)"
+            }
+        }
+        let report: DriftReport
+        do {
+            let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
+            let remote = try provider.refresh(manifest, state: state)
+            report = DriftDetector.detect(manifest: manifest, state: state, remote: remote)
+        } catch {
+            try? ledger?.finish(.failed, error: "\(error)")
+            throw error
+        }
+        if let ledger, let layout {
+            do {
+                try ledger.finish(.succeeded, drift: DriftCounts(report, tables: manifest.tables.map(\.name)))
+                _ = try RetentionPruner(policy: manifest.retention, layout: layout, history: nil, runs: runs).pruneDriftChecks()
+            } catch {
+                note = "the drift check \(ledger.id) was not fully recorded: \(error)"
+            }
+        }
+        return Outcome(report: report, runID: ledger?.id, historyNote: note)
     }
 }

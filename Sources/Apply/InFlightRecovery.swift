@@ -50,7 +50,8 @@ struct InFlightRecovery {
                 records: [String: [RemoteRecord]]) -> [Claim] {
         var claims: [Claim] = []
         var claimedIDs = Set(state.records.values.flatMap { $0.values.map(\.id) })
-        for run in runs.listing().runs {
+        // Drift checks write nothing: a finished one must not hide an interrupted apply before it.
+        for run in runs.listing().runs where run.record.operation != .drift {
             if run.status == .succeeded || run.status == .succeededWithWarnings { break }
             guard run.status == .interrupted, let pending = pendingIntents(run.id), !pending.isEmpty,
                   let plan = try? runs.file(run.id, .plan).flatMap({ try PlanFile.decode($0) }) else { continue }

@@ -70,7 +70,9 @@ public final class PostgresRunLedger: RunWriter, @unchecked Sendable {
         lock.withLock { current.warnings.append(message) }
     }
 
-    public func finish(_ status: RunStatus, error: String?, at date: Date) throws {
+    public var folder: String? { nil }
+
+    public func finish(_ status: RunStatus, error: String?, drift: DriftCounts?, at date: Date) throws {
         let date = UTCTimestamp.truncated(date)
         precondition(status.isFinal && status != .interrupted, "a run finishes with a final, stored status")
         defer {
@@ -81,7 +83,20 @@ public final class PostgresRunLedger: RunWriter, @unchecked Sendable {
             RunLedger.closeOpenPhase(&record, at: date)
             record.status = status == .succeeded && !record.warnings.isEmpty ? .succeededWithWarnings : status
             record.error = error
+            record.drift = drift ?? record.drift
             record.finished = date
+        }
+    }
+
+    /// Before the end it goes with the journal; after it (the journal is closed) on a connection of its own.
+    public func record(hook result: HookResult, at date: Date) throws {
+        let finished = lock.withLock { current.status.isFinal }
+        guard finished else { return try update(at: date, flush: true) { $0.hooks.append(result) } }
+        try lock.withLock {
+            var next = current
+            next.hooks.append(result)
+            try journal.archive.replaceLedger(run: next.id, next.encoded())
+            current = next
         }
     }
 

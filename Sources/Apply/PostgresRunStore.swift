@@ -32,7 +32,10 @@ public struct PostgresRunStore: RunStore {
             do {
                 let record = try RunRecord.decode(run.ledger, path: label)
                 var status = record.status
-                if status == .running, live == nil || (record.leaseID != nil && live != record.leaseID) { status = .interrupted }
+                // A drift check holds no lease: it is interrupted when its process is gone.
+                let orphaned = record.operation == .drift ? !record.processMayBeAlive
+                    : live == nil || (record.leaseID != nil && live != record.leaseID)
+                if status == .running, orphaned { status = .interrupted }
                 runs.append(RunSummary(record: record, status: status, directory: label, hasBackup: run.hasBackup))
             } catch let error as ReconError {
                 unreadable.append((label, error.message))

@@ -13,6 +13,7 @@ public struct RetentionPruner: Sendable {
         case run
         case backup
         case stateVersion = "state_version"
+        case driftCheck = "drift_check"
     }
 
     /// One thing removed (or that a dry run would remove), and the rule that removes it.
@@ -61,10 +62,29 @@ public struct RetentionPruner: Sendable {
         for (path, reason) in listing.unreadable {
             report.notes.append("kept \(path): \(reason)")
         }
-        let survivors = try pruneRuns(listing.runs, dryRun: dryRun, report: &report)
+        let checks = listing.runs.filter { $0.record.operation == .drift }
+        try pruneDriftChecks(checks, dryRun: dryRun, report: &report)
+        let survivors = try pruneRuns(listing.runs.filter { $0.record.operation != .drift }, dryRun: dryRun, report: &report)
         try pruneBackups(survivors, dryRun: dryRun, now: now, report: &report)
         try pruneStateVersions(dryRun: dryRun, report: &report)
         return report
+    }
+
+    /// Drift checks beyond `drift_checks.keep_last` alone, for `recon drift` after recording one. Takes no lock:
+    /// an apply never reads or writes drift check folders.
+    public func pruneDriftChecks() throws -> Report {
+        var report = Report(dryRun: false)
+        let listing = runStore.listing()
+        try pruneDriftChecks(listing.runs.filter { $0.record.operation == .drift }, dryRun: false, report: &report)
+        return report
+    }
+
+    private func pruneDriftChecks(_ checks: [RunSummary], dryRun: Bool, report: inout Report) throws {
+        for check in checks.dropFirst(max(policy.driftChecksKeepLast, 1)) where check.record.status != .running {
+            if !dryRun { try runStore.remove(check) }
+            report.removed.append(Removal(kind: .driftCheck, path: check.directory,
+                                          reason: "beyond drift_checks.keep_last \(policy.driftChecksKeepLast)"))
+        }
     }
 
     /// Runs beyond `runs.keep_last`, newest first; returns the runs that stay.

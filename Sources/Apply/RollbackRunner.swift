@@ -31,6 +31,10 @@ public struct RollbackRunner {
         // The run folders this runner was given beside local state; the state's own schema for PostgreSQL.
         let runs: any RunStore
         if case .postgres(let store) = backend.place { runs = PostgresRunStore(store) } else { runs = LocalRunStore(runsDirectory: runsDirectory) }
+        if let record = try? runs.record(runID), record.operation == .drift {
+            throw ReconError("run '\(runID)' is a drift check: it only read the base, so there is nothing to roll back",
+                             hint: "'recon runs' lists the apply and rollback runs that can be rolled back")
+        }
         guard let planBytes = try runs.file(runID, .plan) else {
             throw ReconError("no run '\(runID)' in \(runs.location)",
                              hint: Suggestion.didYouMean(runID, in: runs.ids()) ?? "'recon runs' lists the runs that can be rolled back")

@@ -44,8 +44,9 @@ public final class RunLedger: @unchecked Sendable {
             id = RunID.make(at: date)
         }
         let directory = "\(runsDirectory)/\(id)"
-        let record = RunRecord(id: id, operation: operation, planDigest: planDigest, target: target, leaseID: leaseID,
+        var record = RunRecord(id: id, operation: operation, planDigest: planDigest, target: target, leaseID: leaseID,
                                started: date)
+        (record.owner, record.host, record.pid) = ("\(LeaseInfo.localUser)@\(LeaseInfo.localHost)", LeaseInfo.localHost, getpid())
         try AtomicFile.write(record.encoded(), to: "\(directory)/\(RunLayout.ledgerFileName)")
         let outcomes = "\(directory)/\(RunLayout.outcomesFileName)"
         let descriptor = PrivateFile.open(outcomes, O_WRONLY | O_APPEND)
@@ -113,14 +114,21 @@ public final class RunLedger: @unchecked Sendable {
         lock.withLock { current.warnings.append(message) }
     }
 
+    /// Records a hook's run. Also after `finish`: `on_failure` hooks run once the failure is on record,
+    /// and are kept beside it without changing the status.
+    public func record(hook result: HookResult, at date: Date = Date()) throws {
+        try update(at: date, afterFinish: true) { $0.hooks.append(result) }
+    }
+
     /// Closes the open phase, records the final status and closes the outcomes file.
-    public func finish(_ status: RunStatus, error: String? = nil, at date: Date = Date()) throws {
+    public func finish(_ status: RunStatus, error: String? = nil, drift: DriftCounts? = nil, at date: Date = Date()) throws {
         let date = UTCTimestamp.truncated(date)
         precondition(status.isFinal && status != .interrupted, "a run finishes with a final, stored status")
         try update(at: date) { record in
             RunLedger.closeOpenPhase(&record, at: date)
             record.status = status == .succeeded && !record.warnings.isEmpty ? .succeededWithWarnings : status
             record.error = error
+            record.drift = drift ?? record.drift
             record.finished = date
         }
         lock.withLock {
@@ -133,13 +141,13 @@ public final class RunLedger: @unchecked Sendable {
     }
 
     /// Dates are cut to milliseconds first, so the record in memory equals the one read back.
-    private func update(at date: Date, _ change: (inout RunRecord) -> Void) throws {
+    private func update(at date: Date, afterFinish: Bool = false, _ change: (inout RunRecord) -> Void) throws {
         let date = UTCTimestamp.truncated(date)
         try lock.withLock {
-            guard !current.status.isFinal else { throw ReconError("run \(current.id) is already finished") }
+            guard afterFinish || !current.status.isFinal else { throw ReconError("run \(current.id) is already finished") }
             var next = current
             change(&next)
-            next.heartbeat = max(next.heartbeat, date)
+            if !current.status.isFinal { next.heartbeat = max(next.heartbeat, date) }
             try AtomicFile.write(next.encoded(), to: ledgerPath)
             current = next
         }
@@ -197,8 +205,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// `list`, plus the folders that could not be read, so a listing can say what it skipped.
     public static func listing(runsDirectory: String, lockPath: String? = nil) -> RunListing {
-        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
-        let liveLease = lease.flatMap { $0.staleness() == nil ? $0 : nil }
+        let liveLease = liveLease(runsDirectory: runsDirectory, lockPath: lockPath)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
         var runs: [RunSummary] = []
         var unreadable: [(path: String, reason: String)] = []
@@ -210,11 +217,8 @@ public final class RunLedger: @unchecked Sendable {
             }
             do {
                 var record = try load(runDirectory: directory)
-                var status = record.status
-                if status == .running, liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID) {
-                    status = .interrupted
-                    record.counters = committedCounters(record, runDirectory: directory)
-                }
+                let status = shownStatus(record, liveLease: liveLease)
+                if status == .interrupted { record.counters = committedCounters(record, runDirectory: directory) }
                 runs.append(RunSummary(record: record, status: status, directory: directory))
             } catch let error as ReconError {
                 unreadable.append((directory, error.message))
@@ -224,6 +228,21 @@ public final class RunLedger: @unchecked Sendable {
         }
         runs.sort { ($0.record.started, $0.id) > ($1.record.started, $1.id) }
         return RunListing(runs: runs, unreadable: unreadable)
+    }
+
+    /// The stored status, or `interrupted` for a `running` ledger with no live lease of its own.
+    static func shownStatus(_ record: RunRecord, liveLease: LeaseInfo?) -> RunStatus {
+        guard record.status == .running else { return record.status }
+        // A drift check holds no lease: it is interrupted when its process is gone.
+        let orphaned = record.operation == .drift ? !record.processMayBeAlive
+            : liveLease == nil || (record.leaseID != nil && liveLease?.id != record.leaseID)
+        return orphaned ? .interrupted : .running
+    }
+
+    /// The lease beside `runsDirectory` when it is live, for `shownStatus`.
+    static func liveLease(runsDirectory: String, lockPath: String? = nil) -> LeaseInfo? {
+        let lease = try? Lease.current(path: lockPath ?? "\(Lease.directory(of: runsDirectory))/.lock")
+        return lease.flatMap { $0.staleness() == nil ? $0 : nil }
     }
 
     /// An interrupted run's counters as its outcomes tell them. Outcomes are fsynced before the

@@ -33,6 +33,14 @@ public struct RunRecord: Sendable, Equatable {
     public var status: RunStatus = .running
     public var error: String?
     public var warnings: [String] = []
+    /// The hooks run, in order (docs/hooks.md); written only when there are some.
+    public var hooks: [HookResult] = []
+    /// Who ran it and where (`user@host`, host, pid): for the report, and to tell a dead lock-less run.
+    public var owner: String?
+    public var host: String?
+    public var pid: Int32?
+    /// A drift check's counts; nil for other operations.
+    public var drift: DriftCounts?
 
     public init(id: String, operation: RunOperation, planDigest: String, target: String, leaseID: String?,
                 started: Date) {
@@ -45,6 +53,13 @@ public struct RunRecord: Sendable, Equatable {
         self.heartbeat = started
     }
 
+    /// Whether a run that holds no lease (a drift check) may still be going: its process is alive on this
+    /// host, or it ran on another host, where this one cannot tell.
+    public var processMayBeAlive: Bool {
+        guard let pid, let host, host == LeaseInfo.localHost, pid > 0 else { return true }
+        return kill(pid, 0) == 0 || errno != ESRCH
+    }
+
     /// From start to finish, or to the last heartbeat for a run that has not finished.
     public var duration: TimeInterval { (finished ?? heartbeat).timeIntervalSince(started) }
 
@@ -55,14 +70,20 @@ public struct RunRecord: Sendable, Equatable {
         let phaseValues: [JSONValue] = phases.map {
             .object(["name": .string($0.name), "started": time($0.started), "finished": time($0.finished)])
         }
-        let value: JSONValue = [
+        var value: JSONValue = [
             "format_version": .number(Double(RunRecord.formatVersion)), "id": .string(id),
             "operation": .string(operation.rawValue), "plan_digest": .string(planDigest), "target": .string(target),
             "lease_id": leaseID.map(JSONValue.string) ?? .null, "started": time(started), "finished": time(finished),
             "heartbeat": time(heartbeat), "phases": .array(phaseValues), "counters": counters.json,
             "status": .string(status.rawValue), "error": error.map(JSONValue.string) ?? .null,
             "warnings": .array(warnings.map(JSONValue.string)),
+            "owner": owner.map(JSONValue.string) ?? .null, "host": host.map(JSONValue.string) ?? .null,
+            "pid": pid.map { .number(Double($0)) } ?? .null, "drift": drift?.json ?? .null,
         ]
+        if !hooks.isEmpty, case .object(var members) = value {
+            members["hooks"] = .array(hooks.map(\.json))
+            value = .object(members)
+        }
         return value.canonicalBytes(pretty: true)
     }
 
@@ -98,6 +119,11 @@ public struct RunRecord: Sendable, Equatable {
         record.status = status
         record.error = value["error"]?.stringValue
         record.warnings = (value["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
+        record.hooks = (value["hooks"]?.arrayValue ?? []).compactMap(HookResult.init(json:))
+        record.owner = value["owner"]?.stringValue
+        record.host = value["host"]?.stringValue
+        record.pid = value["pid"]?.intValue.map { Int32(truncatingIfNeeded: $0) }
+        record.drift = DriftCounts(json: value["drift"])
         return record
     }
 }

@@ -41,6 +41,11 @@ final class RunRecorder: ApplyObserver {
         forward?.batchIntended(intent)
     }
 
+    func hookFinished(_ result: HookResult) {
+        keep { try ledger.record(hook: result) }
+        forward?.hookFinished(result)
+    }
+
     func warning(_ message: String) {
         ledger.warn(message)
         forward?.warning(message)

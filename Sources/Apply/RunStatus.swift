@@ -13,8 +13,10 @@ public enum RunStatus: String, Sendable, CaseIterable {
     public var isFinal: Bool { self != .running }
 }
 
-/// What a run does to the base. A rollback is applied like any plan, but is listed apart.
+/// What a run does to the base. A rollback is applied like any plan, but is listed apart; a drift check
+/// only reads the base and takes no lock.
 public enum RunOperation: String, Sendable, CaseIterable {
     case apply
     case rollback
+    case drift
 }

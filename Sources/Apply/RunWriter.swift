@@ -26,13 +26,20 @@ public protocol RunWriter: AnyObject, Sendable, RunBackupTarget {
     func record(_ intent: BatchIntent) throws
     func batchCompleted(countingBatch: Bool, at date: Date) throws
     func warn(_ message: String)
-    func finish(_ status: RunStatus, error: String?, at date: Date) throws
+    func finish(_ status: RunStatus, error: String?, drift: DriftCounts?, at date: Date) throws
+    /// A hook's result; also after `finish` (`on_failure` runs once the failure is on record).
+    func record(hook result: HookResult, at date: Date) throws
+    /// The run's folder on disk; nil when the run is kept in PostgreSQL.
+    var folder: String? { get }
 }
 
 extension RunWriter {
     public func beginPhase(_ name: String) throws { try beginPhase(name, at: Date()) }
     public func batchCompleted(countingBatch: Bool = true) throws { try batchCompleted(countingBatch: countingBatch, at: Date()) }
-    public func finish(_ status: RunStatus, error: String? = nil) throws { try finish(status, error: error, at: Date()) }
+    public func finish(_ status: RunStatus, error: String? = nil, drift: DriftCounts? = nil) throws {
+        try finish(status, error: error, drift: drift, at: Date())
+    }
+    public func record(hook result: HookResult) throws { try record(hook: result, at: Date()) }
 }
 
 /// A run folder as a backup target, for callers that name the folder themselves.
@@ -60,4 +67,5 @@ extension RunLedger: RunWriter {
     }
 
     public var batchCompanion: PostgresRunJournal? { nil }
+    public var folder: String? { directory }
 }

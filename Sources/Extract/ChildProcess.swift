@@ -5,29 +5,35 @@ import ReconCore
 /// empty signal mask (recon blocks and ignores SIGINT/SIGTERM for its own handling; a child must not
 /// inherit that). The group is killed when the timeout passes, when recon is interrupted
 /// (`ChildProcessGroups.stopAll`) or on `kill()`, so nothing the child started outlives it.
-final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: @unchecked Sendable {
     /// How the child ended.
-    enum Ending: Equatable {
+    public enum Ending: Equatable, Sendable {
         case exited(Int32)
         case signalled(Int32)
     }
 
-    let pid: pid_t
-    /// Read ends of the child's stdout and stderr; the write end of its stdin (-1 when it reads /dev/null).
-    let stdout: Int32
-    let stderr: Int32
-    let stdin: Int32
+    public let pid: pid_t
+    /// Read ends of the child's stdout and stderr (-1 when it shares stdout); the write end of its stdin
+    /// (-1 when it reads /dev/null).
+    public let stdout: Int32
+    public let stderr: Int32
+    public let stdin: Int32
 
     private let lock = NSLock()
     private var exited = false
     private var expired = false
     private var watchdog: DispatchWorkItem?
+    private let grace: TimeInterval?
 
-    /// Starts `arguments[0]`, found on PATH, with exactly `environment`.
-    init(_ arguments: [String], environment: [String: String], feedsInput: Bool, timeout: TimeInterval?) throws {
+    /// Starts `arguments[0]` (or `executable` when given), found on PATH when it has no `/`, with exactly
+    /// `environment`, in recon's working directory. `combinesOutput` sends stderr to the stdout pipe. With a
+    /// `grace`, the timeout sends SIGTERM to the group first and SIGKILL only `grace` seconds later.
+    public init(_ arguments: [String], executable: String? = nil, environment: [String: String],
+                feedsInput: Bool, combinesOutput: Bool = false, timeout: TimeInterval?, grace: TimeInterval? = nil) throws {
+        self.grace = grace
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
         try ChildProcess.makePipe(&outPipe)
-        try ChildProcess.makePipe(&errPipe)
+        if !combinesOutput { try ChildProcess.makePipe(&errPipe) }
         if feedsInput { try ChildProcess.makePipe(&inPipe) }
 
         var actions = posix_spawn_file_actions_t()
@@ -39,7 +45,7 @@ final class ChildProcess: @unchecked Sendable {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, combinesOutput ? outPipe[1] : errPipe[1], 2)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -54,13 +60,14 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
+        ChildProcess.closeInheritedOnExec()
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var child: pid_t = 0
-        let status = posix_spawnp(&child, arguments[0], &actions, &attributes, argv, envp)
+        let status = posix_spawnp(&child, executable ?? arguments[0], &actions, &attributes, argv, envp)
         close(outPipe[1])
-        close(errPipe[1])
+        if errPipe[1] >= 0 { close(errPipe[1]) }
         if feedsInput { close(inPipe[0]) }
         guard status == 0 else {
             for fd in [outPipe[0], errPipe[0], inPipe[1]] where fd >= 0 { close(fd) }
@@ -83,10 +90,16 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// True when the timeout killed the child.
-    var timedOut: Bool { lock.withLock { expired } }
+    public var timedOut: Bool { lock.withLock { expired } }
 
-    /// Kills the whole group now (the caller stopped reading early).
-    func kill() {
+    /// Whether the child has ended; it stays unreaped (its group id reserved) until `wait()`.
+    public var hasEnded: Bool {
+        var info = siginfo_t()
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._kill.si_pid != 0
+    }
+
+    /// Kills the whole group now (the caller stopped reading early, or the leader ended and left children).
+    public func kill() {
         lock.withLock { if !exited { _ = Glibc.kill(-pid, SIGKILL) } }
     }
 
@@ -94,13 +107,18 @@ final class ChildProcess: @unchecked Sendable {
         lock.withLock {
             guard !exited else { return }
             expired = true
-            _ = Glibc.kill(-pid, SIGKILL)
+            guard let grace else {
+                _ = Glibc.kill(-pid, SIGKILL)
+                return
+            }
+            _ = Glibc.kill(-pid, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.kill() }
         }
     }
 
     /// Waits for the child to end and reaps it. The group is forgotten while the exited leader still holds
     /// its id (`WNOWAIT`), so a kill can never reach a reused process group.
-    func wait() -> Ending {
+    public func wait() -> Ending {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
         lock.withLock { exited = true }
@@ -113,6 +131,17 @@ final class ChildProcess: @unchecked Sendable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+    }
+
+    /// Marks every descriptor above stderr close-on-exec, so a child gets only its three: recon may hold
+    /// descriptors inherited from its own caller, and a child left running must not keep that caller waiting.
+    private static func closeInheritedOnExec() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for name in names {
+            guard let descriptor = Int32(name), descriptor > 2 else { continue }
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Both ends close on exec, so no other child inherits them; `posix_spawn`'s dup2 clears it on the copies.

@@ -10,6 +10,8 @@ public struct Manifest: Sendable {
     public var policy: PlanPolicy
     /// `checks:`: the level and threshold of each check code.
     public var checks: CheckPolicy = .default
+    /// `hooks:` of every file, concatenated in file order (docs/hooks.md).
+    public var hooks: [HookSpec] = []
     public var state: StateSpec
     /// The files read, in the order read.
     public var files: [String]
@@ -37,5 +39,10 @@ public struct Manifest: Sendable {
     /// The protected field names of a table.
     public func protectedFields(of table: String) -> Set<String> {
         Set(protected.filter { $0.table.value == table }.flatMap { $0.fields.map(\.value) })
+    }
+
+    /// The hooks of one point, in the order written.
+    public func hooks(at point: HookPoint) -> [HookSpec] {
+        hooks.filter { $0.point == point }
     }
 }

@@ -4,7 +4,7 @@ import YAML
 
 /// Reads a directory of YAML files into one validated manifest, or every problem found.
 public struct ManifestLoader {
-    public static let topLevelKeys = ["target", "tables", "repos", "protected", "retention", "policy", "checks", "state"]
+    public static let topLevelKeys = ["target", "tables", "repos", "protected", "retention", "policy", "checks", "state", "hooks"]
 
     public var yaml = YAMLLoader()
 

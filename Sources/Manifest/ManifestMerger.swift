@@ -42,6 +42,8 @@ struct ManifestMerger {
                 manifest.repos += items(of: node, key: key).compactMap { RepoSpec.decode($0, sink: sink) }
             case "protected":
                 manifest.protected += ProtectedSpec.decode(node, sink: sink)
+            case "hooks":
+                manifest.hooks += HookSpec.decodeSection(node, sink: sink)
             default:
                 continue
             }

@@ -7,15 +7,20 @@ public struct RetentionPolicy: Sendable, Equatable {
     public var backupsMaxAgeDays: Int?
     public var runsKeepLast: Int
     public var stateVersionsKeepLast: Int
+    /// Drift checks are kept apart from apply and rollback runs, so a check every few minutes never
+    /// pushes out the runs (and backups) a rollback needs.
+    public var driftChecksKeepLast: Int
 
     public static let `default` = RetentionPolicy(
         backupsKeepLast: 20, backupsMaxAgeDays: 90, runsKeepLast: 500, stateVersionsKeepLast: 50)
 
-    public init(backupsKeepLast: Int, backupsMaxAgeDays: Int?, runsKeepLast: Int, stateVersionsKeepLast: Int) {
+    public init(backupsKeepLast: Int, backupsMaxAgeDays: Int?, runsKeepLast: Int, stateVersionsKeepLast: Int,
+                driftChecksKeepLast: Int = 500) {
         self.backupsKeepLast = backupsKeepLast
         self.backupsMaxAgeDays = backupsMaxAgeDays
         self.runsKeepLast = runsKeepLast
         self.stateVersionsKeepLast = stateVersionsKeepLast
+        self.driftChecksKeepLast = driftChecksKeepLast
     }
 }
 
@@ -23,7 +28,7 @@ extension RetentionPolicy {
     static func decode(_ node: Node, sink: DiagnosticSink) -> RetentionPolicy {
         var policy = RetentionPolicy.default
         guard let reader = MappingReader(node, context: "retention", sink: sink) else { return policy }
-        reader.rejectUnknownKeys(allowed: ["backups", "runs", "state_versions"])
+        reader.rejectUnknownKeys(allowed: ["backups", "runs", "state_versions", "drift_checks"])
         if let backups = reader.mapping("backups", context: "retention.backups") {
             backups.rejectUnknownKeys(allowed: ["keep_last", "max_age_days"])
             if let keep = backups.int("keep_last", minimum: 1) { policy.backupsKeepLast = keep.value }
@@ -36,6 +41,10 @@ extension RetentionPolicy {
         if let versions = reader.mapping("state_versions", context: "retention.state_versions") {
             versions.rejectUnknownKeys(allowed: ["keep_last"])
             if let keep = versions.int("keep_last", minimum: 1) { policy.stateVersionsKeepLast = keep.value }
+        }
+        if let checks = reader.mapping("drift_checks", context: "retention.drift_checks") {
+            checks.rejectUnknownKeys(allowed: ["keep_last"])
+            if let keep = checks.int("keep_last", minimum: 1) { policy.driftChecksKeepLast = keep.value }
         }
         return policy
     }

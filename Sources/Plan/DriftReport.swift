@@ -25,6 +25,8 @@ public struct DriftReport: Sendable, Equatable {
     public var records: [RecordDrift]
     public var schema: [SchemaDrift]
     public var integrityErrors: [IntegrityError]
+    /// Records per table that the base holds and the state does not (counted, never touched).
+    public var unmanaged: [String: Int] = [:]
 
     public init(target: String, records: [RecordDrift] = [], schema: [SchemaDrift] = [], integrityErrors: [IntegrityError] = []) {
         self.target = target
@@ -74,8 +76,10 @@ public enum DriftDetector {
                 records.append(.init(table: change.table, key: change.key, recordID: id, kind: .changed, fields: fields))
             }
         }
-        return DriftReport(target: manifest.target.identifier, records: records,
-                           schema: schemaDrift(plan.schemaChanges, state: state), integrityErrors: plan.integrityErrors)
+        var report = DriftReport(target: manifest.target.identifier, records: records,
+                                 schema: schemaDrift(plan.schemaChanges, state: state), integrityErrors: plan.integrityErrors)
+        report.unmanaged = plan.unmanaged
+        return report
     }
 
     /// Schema changes that undo something the state recorded as applied: deletions and renames. Type, option and

@@ -75,16 +75,7 @@ enum PlanEncoder {
 
     private static func write(_ summary: PlanSummary, to w: inout JSONWriter) {
         w.key("summary")
-        w.beginObject()
-        w.field("add", summary.add)
-        w.field("adopt", summary.adopt)
-        w.field("change", summary.change)
-        w.field("conflicts", summary.conflicts)
-        w.field("delete", summary.delete)
-        w.field("drift", summary.drift)
-        w.field("manual", summary.manual)
-        w.field("schema", summary.schema)
-        w.endObject()
+        w.value(summary.json)
     }
 
     /// A create's fields are all `set` with no before value: written as one `set` object, and its state

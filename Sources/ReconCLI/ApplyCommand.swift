@@ -124,6 +124,9 @@ struct ApplyCommand: Command {
                 if let note = PlanPresentation.scopeNote(plan.scope) { console.line(note) }
             }
         } else {
+            let hooks = PlanHooks(manifest: manifest, environment: context.environment, operation: .apply,
+                                  onResult: json ? { EventStream(console: console).hook($0) } : nil)
+            try hooks.prePlan()
             let outcome: PlanRunner.Outcome
             do {
                 outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
@@ -138,6 +141,13 @@ struct ApplyCommand: Command {
             refreshed = outcome.refreshed
             stages = outcome.timings
             if !json { console.write(PlanTextRenderer(color: console.colorEnabled).render(plan)) }
+            for warning in hooks.postPlan(plan, savedAt: nil) {
+                if json {
+                    EventStream(console: console).emit(.warning, ["message": .string(warning)])
+                } else {
+                    console.line(console.style("warning:", .yellow) + " " + ControlEscape.escapedKeepingLines(warning), to: .err)
+                }
+            }
             guard plan.hasChanges || plan.changesState(from: outcome.state) else {
                 if json { EventStream(console: console).emit(.done, ["status": "no_changes", "exit_code": 0]) }
                 return .success

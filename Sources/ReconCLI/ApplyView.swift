@@ -51,6 +51,10 @@ final class ApplyView: ApplyObserver {
         events.emit(.record, object)
     }
 
+    func hookFinished(_ result: HookResult) {
+        if json { events.hook(result) }
+    }
+
     func warning(_ message: String) {
         if json { events.emit(.warning, ["message": .string(message)]) } else { warnings.append(message) }
     }

@@ -8,15 +8,18 @@ public struct CommandConfiguration: Sendable {
     public var discussion: String
     public var options: [OptionSpec]
     public var examples: [String]
+    /// The words a command takes first (`runs show`, `state list`), for shell completion.
+    public var verbs: [String]
 
     public init(name: String, abstract: String, usage: String, discussion: String = "", options: [OptionSpec] = [],
-                examples: [String] = []) {
+                examples: [String] = [], verbs: [String] = []) {
         self.name = name
         self.abstract = abstract
         self.usage = usage
         self.discussion = discussion
         self.options = options
         self.examples = examples
+        self.verbs = verbs
     }
 }
 

@@ -11,7 +11,9 @@ struct DriftCommand: Command {
         discussion: """
             Reads the base (refresh) and compares it with the state: records and fields changed or deleted in
             the base since the last apply, and tables or fields deleted, renamed or retyped. Reads no repo and
-            writes nothing. Exits 2 when there is drift, 0 when there is none, 1 on error.
+            writes nothing to the base or the state; each check is kept in the run history (state/runs/, operation
+            drift, kept under retention.drift_checks) with its counts, for 'recon runs' and 'recon report'.
+            Exits 2 when there is drift, 0 when there is none, 1 on error.
             """,
         options: [OutputFormat.spec([.text, .json, .markdown])],
         examples: ["recon drift", "recon drift --format markdown > drift.md || test $? -eq 2"])
@@ -25,8 +27,11 @@ struct DriftCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        let report = try DriftRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                     environment: context.environment).run()
+        let outcome = try DriftRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                      environment: context.environment)
+            .check(recordingIn: RunLayout(stateDirectory: context.globals.stateDirectory))
+        let report = outcome.report
+        if let note = outcome.historyNote { console.line(console.style("note:", .yellow) + " " + note, to: .err) }
         switch format {
         case .json: console.write(DriftRenderer.json(report))
         case .markdown: console.write(DriftRenderer.markdown(report))

@@ -9,12 +9,12 @@ struct EventStream {
     /// Raised when an event changes shape or meaning; new event kinds and new fields keep it.
     static let version = 1
 
-    enum Kind: String {
-        case start, phase, batch, record, warning, wait, done, error
+    enum Kind: String, CaseIterable {
+        case start, phase, batch, record, warning, wait, done, error, hook
     }
 
     /// What failed, from a closed set, so scripts need not match on messages.
-    enum ErrorCode: String {
+    enum ErrorCode: String, CaseIterable {
         case stalePlan = "stale_plan"
         case planRefused = "plan_refused"
         case invalidManifests = "invalid_manifests"
@@ -42,6 +42,11 @@ struct EventStream {
         if let seconds = notice.seconds { fields["seconds"] = .number((seconds * 10).rounded(.up) / 10) }
         if let limit = notice.limit { fields["limit"] = .number(limit) }
         emit(.wait, fields)
+    }
+
+    /// `{"event": "hook", "point": …, "argv": […], "status": …}`: a hook ended, as its ledger entry says it.
+    func hook(_ result: HookResult) {
+        emit(.hook, result.json.objectValue ?? [:])
     }
 
     /// The last event of a failed run: the message the error prints to stderr, its hint and the exit code.

@@ -51,7 +51,7 @@ struct ForceUnlockCommand: Command {
 
     /// The PostgreSQL state when the manifests (or --state-backend) keep it there; nil for local files.
     /// Manifests that do not load leave the local lock reachable, unless PostgreSQL was asked for.
-    private static func sharedStore(_ context: CommandContext) throws -> PostgresStateStore? {
+    static func sharedStore(_ context: CommandContext) throws -> PostgresStateStore? {
         let manifest: Manifest
         do {
             manifest = try ManifestLoader().load(directory: context.globals.manifests)

@@ -3,16 +3,7 @@ import ReconCore
 /// The text of `--help`, for the tool and for each command.
 enum HelpView {
     static func main(commands: [CommandEntry]) -> String {
-        var out = """
-            Usage: recon [global options] <command> [options]
-
-            Recon keeps a table base (SQLite or Airtable) in line with YAML manifests:
-            it extracts records from git repos, plans a three-way diff against the base
-            and its state, and applies the reviewed plan.
-
-            Commands:
-
-            """
+        var out = "Usage: recon [global options] <command> [options]\n\n\(summary)\n\nCommands:\n"
         let width = commands.map { $0.configuration.name.count }.max() ?? 0
         for command in commands {
             let name = command.configuration.name
@@ -21,12 +12,24 @@ enum HelpView {
         out += "\nGlobal options:\n" + options(GlobalOptions.specs + [.flag("version", help: "Print the version and exit")])
         out += """
 
-            Exit codes: 0 success, 1 error, 2 changes present (plan -detailed-exitcode, drift), 130 interrupted.
-            Run 'recon <command> --help' for a command's options. Documentation: docs/cli.md
+            \(exitCodes)
+            Run 'recon <command> --help' for a command's options. Manual: 'man recon' (docs/cli.md in a checkout).
 
             """
         return out
     }
+
+    /// What Recon is, for `--help` and the man page's DESCRIPTION.
+    static let summary = """
+        Recon keeps a table base (SQLite or Airtable) in line with YAML manifests:
+        it extracts records from git repos, plans a three-way diff against the base
+        and its state, and applies the reviewed plan.
+        """
+
+    static let exitCodes = "Exit codes: 0 success, 1 error, 2 changes present (plan -detailed-exitcode, drift), 130 interrupted."
+
+    /// The global options as `--help` lists them, `--version` included; the man page and completions use the same.
+    static var globalSpecs: [OptionSpec] { GlobalOptions.specs + [.flag("version", short: "v", help: "Print the version and exit")] }
 
     static func command(_ configuration: CommandConfiguration) -> String {
         var out = "Usage: \(configuration.usage)\n\n\(configuration.abstract).\n"

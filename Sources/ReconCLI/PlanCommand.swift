@@ -1,5 +1,6 @@
 import Apply
 import Foundation
+import Manifest
 import Plan
 import ReconCore
 import State
@@ -56,6 +57,9 @@ struct PlanCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         if let out { try PlanOutput.check(out, globals: context.globals) }
         let console = context.console
+        let hooks = try PlanHooks(manifest: ManifestLoader().load(directory: context.globals.manifests),
+                                  environment: context.environment, operation: .plan)
+        try hooks.prePlan()
         let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                  stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
                                      allowEmptyState: allowEmptyState).run()
@@ -67,6 +71,9 @@ struct PlanCommand: Command {
             try PlanView(console: console, format: format, signature: signature).present(plan, out: out) {
                 "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
+        }
+        for warning in hooks.postPlan(plan, savedAt: out) {
+            console.line(console.style("warning:", .yellow) + " " + ControlEscape.escapedKeepingLines(warning), to: .err)
         }
         if timings { console.line("Timings: \(stages.line)", to: .err) }
         // Shown with the plan, but still an error: a CI gate must not read it as "nothing to do".

@@ -7,6 +7,7 @@ import ReconCore
 public enum ReconCLI {
     /// Every command, in the order `--help` lists them.
     static let commands: [CommandEntry] = [
+        CommandEntry(InitCommand.self),
         CommandEntry(ValidateCommand.self),
         CommandEntry(ExtractCommand.self),
         CommandEntry(PlanCommand.self),
@@ -19,6 +20,9 @@ public enum ReconCLI {
         CommandEntry(PruneCommand.self),
         CommandEntry(StateCommand.self),
         CommandEntry(ForceUnlockCommand.self),
+        CommandEntry(LockCommand.self),
+        CommandEntry(ReportCommand.self),
+        CommandEntry(CompletionCommand.self),
     ]
 
     public static func main() -> Never {
@@ -74,6 +78,11 @@ public enum ReconCLI {
         }
         let name = arguments[index]
         if name == "help" {
+            // Hidden: the man page, from the same table as this help (`make man`).
+            if index + 1 < arguments.count, arguments[index + 1] == "--man" {
+                console.write(ManPageRenderer.render(commands: commands))
+                return .success
+            }
             if index + 1 < arguments.count, let command = commands.first(where: { $0.configuration.name == arguments[index + 1] }) {
                 console.write(HelpView.command(command.configuration))
             } else {

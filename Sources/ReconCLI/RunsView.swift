@@ -41,8 +41,18 @@ struct RunsView {
         }
         var out = render(header, status: nil) + "\n"
         for (row, run) in zip(rows, runs) { out += render(row, status: run.status) + "\n" }
+        for run in runs {
+            guard let drift = run.record.drift else { continue }
+            out += "\(run.id): drift check: \(drift.changed) changed, \(drift.missing) missing, \(drift.unexpected) unexpected, "
+                + "\(drift.schemaChanges) schema (exit \(drift.exitCode))\n"
+        }
         for run in runs where run.record.error != nil {
             out += "\(ControlEscape.escaped(run.id)): \(ControlEscape.escaped(run.record.error!))\n"
+        }
+        for run in runs {
+            for hook in run.record.hooks {
+                out += "\(ControlEscape.escaped(run.id)): \(hook.name) \(hook.endingText) (\(RunsView.duration(hook.duration)))\n"
+            }
         }
         return out
     }
@@ -52,7 +62,7 @@ struct RunsView {
             let record = run.record
             var counters: [String: JSONValue] = [:]
             for (name, path) in RunsView.counterColumns { counters[name.lowercased()] = .number(Double(record.counters[keyPath: path])) }
-            return .object([
+            var object: [String: JSONValue] = [
                 "id": .string(run.id), "operation": .string(record.operation.rawValue), "status": .string(run.status.rawValue),
                 "recorded_status": .string(record.status.rawValue), "started": .string(UTCTimestamp.string(record.started)),
                 "finished": record.finished.map { .string(UTCTimestamp.string($0)) } ?? .null,
@@ -60,7 +70,11 @@ struct RunsView {
                 "plan_digest": .string(record.planDigest), "target": .string(record.target), "counters": .object(counters),
                 "error": record.error.map(JSONValue.string) ?? .null, "warnings": .array(record.warnings.map(JSONValue.string)),
                 "has_backup": .bool(run.hasBackup), "directory": .string(run.directory),
-            ])
+                "owner": record.owner.map(JSONValue.string) ?? .null, "host": record.host.map(JSONValue.string) ?? .null,
+                "drift": record.drift?.json ?? .null,
+            ]
+            if !record.hooks.isEmpty { object["hooks"] = .array(record.hooks.map(\.json)) }
+            return .object(object)
         }
         let unreadable: [JSONValue] = listing.unreadable.map { .object(["path": .string($0.path), "reason": .string($0.reason)]) }
         let document: JSONValue = ["format_version": 1, "runs": .array(runs), "unreadable": .array(unreadable)]

@@ -26,7 +26,8 @@ struct StateCommand: Command {
                   .option("to", value: "BACKEND", help: "With 'migrate': where the state goes, local or postgres"),
                   .option("lock-timeout", value: "DURATION", help: "With 'migrate': wait up to DURATION for the locks")],
         examples: ["recon state list Skills", "recon state show core:plugins/alpha/skills/one",
-                   "recon state pull --state-backend postgres > state-backup.json", "recon state migrate --to postgres"])
+                   "recon state pull --state-backend postgres > state-backup.json", "recon state migrate --to postgres"],
+        verbs: ["list", "show", "pull", "migrate"])
 
     enum Action: Equatable {
         case list(table: String?)

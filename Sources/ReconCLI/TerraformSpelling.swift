@@ -1,6 +1,7 @@
 /// Terraform flags people type from habit that Recon spells another way, or has no need for. The ones
 /// Recon shares (`-out`, `-target`, `-lock-timeout`, `-auto-approve`, `-detailed-exitcode`) parse as they
 /// are; these get Recon's own spelling in the error instead of a did-you-mean that may point elsewhere.
+/// `-lock-timeout` and `-target` reach here only on a command without them, so the hint says which has them.
 enum TerraformSpelling {
     static func hint(for name: String, command: String, specs: [OptionSpec]) -> String? {
         switch name {
@@ -16,6 +17,10 @@ enum TerraformSpelling {
             return "Recon always takes the lock to write; '--lock-timeout DURATION' waits for it"
         case "refresh":
             return "Recon always reads the base before planning"
+        case "lock-timeout":
+            return "'recon \(command)' takes no lock, so there is nothing to wait for; '--lock-timeout DURATION' is for apply and prune"
+        case "target":
+            return "'recon \(command)' has no target; '--target TABLE[/KEY]' limits plan and apply"
         default:
             return nil
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Manifest
 import ReconCore
 
@@ -9,7 +10,8 @@ struct ValidateCommand: Command {
         usage: "recon validate [--format text|json]",
         discussion: """
             Reads every *.yaml and *.yml file of the manifest directory and checks YAML syntax, unknown keys,
-            value types and cross-references (key fields, links, protected fields, extract rules).
+            value types and cross-references (key fields, links, protected fields, extract rules), and that
+            every hook's command exists and is executable (docs/hooks.md).
             Every problem is reported at once as file:line:column. Nothing is read from repos or the base,
             and nothing is written.
             """,
@@ -27,8 +29,11 @@ struct ValidateCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
-        do {
+        do throws(DiagnosticsError) {
             let manifest = try ManifestLoader().load(directory: context.globals.manifests)
+            let commands = HookCommandCheck.diagnostics(manifest.hooks, projectDirectory: FileManager.default.currentDirectoryPath,
+                                                        path: context.environment["PATH"])
+            if !commands.isEmpty { throw DiagnosticsError(commands) }
             switch format {
             case .json:
                 console.write(DiagnosticView.json([], valid: true))

@@ -56,6 +56,11 @@ public struct PostgresRunArchive: Sendable {
         return rows.rows.isEmpty ? nil : rows.bytes(0, 0)
     }
 
+    /// Replaces run `id`'s ledger on a connection of its own (a hook result recorded after the run finished).
+    public func replaceLedger(run id: String, _ ledger: [UInt8]) throws {
+        try connect().exec("UPDATE \(schema.runs) SET ledger = $3 WHERE target = $1 AND id = $2", [.text(target), .text(id), .bytes(ledger)])
+    }
+
     public func putFiles(run id: String, _ files: [(name: String, bytes: [UInt8])]) throws {
         let connection = try connect()
         try connection.transaction {

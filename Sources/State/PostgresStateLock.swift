@@ -118,6 +118,34 @@ public final class PostgresStateLock: @unchecked Sendable {
         }
     }
 
+    /// The lease row as `recon lock` shows it; `sessionAlive` says whether its holder's session still
+    /// holds an advisory lock (false: the holder died, and the row only waits for the next holder).
+    public struct Holder: Sendable, Equatable {
+        public var id: String
+        public var holder: String
+        public var pid: Int
+        public var host: String
+        public var operation: String
+        public var created: String
+        public var expires: String
+        public var sessionAlive: Bool
+    }
+
+    /// The lease row of the store's target, or nil when none is there. Reads only: takes no lock.
+    public static func holder(_ store: PostgresStateStore) throws -> Holder? {
+        let connection = try store.connect()
+        defer { connection.close() }
+        let time = { (column: String) in "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')" }
+        let rows = try connection.exec("""
+            SELECT id, holder, pid, host, operation, \(time("created")), \(time("expires")),
+              EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = backend AND l.locktype = 'advisory' AND l.granted)
+            FROM \(store.schema.locks) WHERE target = $1
+            """, [.text(store.target)])
+        guard let row = rows.rows.first else { return nil }
+        return Holder(id: row[0] ?? "", holder: row[1] ?? "", pid: rows.integer(0, 2) ?? 0, host: row[3] ?? "",
+                      operation: row[4] ?? "", created: row[5] ?? "", expires: row[6] ?? "", sessionAlive: row[7] == "t")
+    }
+
     /// FNV-1a over the schema and target (each length-prefixed), as PostgreSQL's signed bigint.
     static func advisoryKey(schema: String, target: String) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -90,6 +90,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(try project.recon("plan", "-out", "broken.json").status, 0)
         let failed = try project.recon("check", "broken.json", "--format", "json")
         XCTAssertEqual(failed.status, 1, failed.stderr)
+        XCTAssertTrue(failed.stdout.hasSuffix("}\n"), "one final newline, like every JSON output: \(failed.stdout.suffix(8).debugDescription)")
         let report = try JSONParser.parse(Array(failed.stdout.utf8))
         XCTAssertEqual(report["format_version"]?.intValue, 1)
         XCTAssertEqual(report["exit_code"]?.intValue, 1)

@@ -39,8 +39,19 @@ public struct ReconProcess {
     /// Runs `recon arguments` in `directory` with `environment` added to a minimal one.
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
                            input: String? = nil) throws -> Result {
+        try run(executable, arguments, in: directory, environment: environment, input: input)
+    }
+
+    /// Runs another program (`bash`, `sqlite3`: looked up on PATH) the same way, e.g. a script that runs recon.
+    public static func shell(_ command: [String], in directory: String = NSTemporaryDirectory(),
+                             environment: [String: String] = [:]) throws -> Result {
+        try run("/usr/bin/env", command, in: directory, environment: environment, input: nil)
+    }
+
+    private static func run(_ program: String, _ arguments: [String], in directory: String, environment: [String: String],
+                            input: String?) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",

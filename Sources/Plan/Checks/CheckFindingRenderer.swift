@@ -26,7 +26,7 @@ public enum CheckFindingRenderer {
         let document: JSONValue = .object(["format_version": 1, "findings": .array(items), "exit_code": .number(Double(exitCode)),
                                            "errors": .number(Double(findings.filter { $0.level == .error }.count)),
                                            "warnings": .number(Double(findings.filter { $0.level == .warning }.count))])
-        return document.canonicalString(pretty: true) + "\n"
+        return document.canonicalString(pretty: true)
     }
 
     public static func markdown(_ findings: [CheckFinding]) -> String {

@@ -1,0 +1,88 @@
+import Foundation
+import Plan
+import ReconCore
+import State
+
+/// Everything kept about one run, as its store holds it: the ledger, the outcomes, the plan applied and the
+/// before-images. The one place `runs show`, `export` and `verify` read a run from (through `RunStore`).
+public struct RunEvidence: Sendable, Equatable {
+    public var runID: String
+    /// `ledger.json` as stored.
+    public var ledger: JSONValue
+    /// The lines of `outcomes.jsonl` in order: outcomes and create intents.
+    public var outcomes: [JSONValue]
+    /// `plan.json` (with its own digest); nil when the run stopped before its backup.
+    public var plan: JSONValue?
+    /// `backup/before.json`; nil when the run stopped before its backup or the backup was pruned.
+    public var beforeImages: JSONValue?
+
+    public init(runID: String, ledger: JSONValue, outcomes: [JSONValue], plan: JSONValue?, beforeImages: JSONValue?) {
+        self.runID = runID
+        self.ledger = ledger
+        self.outcomes = outcomes
+        self.plan = plan
+        self.beforeImages = beforeImages
+    }
+
+    /// Reads run `runID` from `runs` (its folder, or the PostgreSQL state's schema, from any clone); a missing
+    /// run names the runs there are.
+    public static func load(runID: String, runs: any RunStore) throws -> RunEvidence {
+        guard RunID.isValid(runID) else {
+            throw ReconError("'\(ControlEscape.escaped(runID))' is not a run id",
+                             hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
+        }
+        let known = runs.ids()
+        guard known.contains(runID) else {
+            throw ReconError("no run '\(runID)' in \(runs.location)",
+                             hint: Suggestion.didYouMean(runID, in: known) ?? "'recon runs' lists the runs")
+        }
+        let prefix = filePrefix(runID, runs: runs)
+        let run = try runs.export(runID)
+        let ledger = try parse(run.ledger, path: prefix + RunLayout.ledgerFileName)
+        let outcomes = try run.lines.enumerated().map { try parse($1, path: "\(prefix)\(RunLayout.outcomesFileName):\($0 + 1)") }
+        let plan = try run.files[.plan].map { try parse($0, path: runs.describe(runID, .plan)) }
+        let before = try run.files[.beforeImages].map { try parse($0, path: runs.describe(runID, .beforeImages)) }
+        return RunEvidence(runID: runID, ledger: ledger, outcomes: outcomes, plan: plan, beforeImages: before)
+    }
+
+    /// Where a run is, for messages: its folder, or the schema, target and run.
+    public static func label(_ runID: String, runs: any RunStore) -> String {
+        var prefix = filePrefix(runID, runs: runs)
+        while prefix.last == "/" || prefix.last == " " || prefix.last == "," { prefix.removeLast() }
+        return prefix
+    }
+
+    /// Both stores name a run's files after a common prefix ("…/RUN/" or "…, run RUN, ").
+    public static func filePrefix(_ runID: String, runs: any RunStore) -> String {
+        String(runs.describe(runID, .plan).dropLast(RunFile.plan.rawValue.count))
+    }
+
+    /// The ledger decoded; `source` names where it came from in errors.
+    public func record(source: String) throws -> RunRecord {
+        try RunRecord.decode(ledger.canonicalBytes(), path: source)
+    }
+
+    /// The outcome lines (create intents left out).
+    public var entityOutcomes: [EntityOutcome] {
+        outcomes.compactMap { EntityOutcome(line: $0.canonicalBytes()[...]) }
+    }
+
+    /// The findings the plan recorded; empty without a plan.
+    public func findings() throws -> [CheckFinding] {
+        guard let plan else { return [] }
+        return try PlanFile.decode(plan.canonicalBytes()).findings
+    }
+
+    /// The status to show, as the store lists it: `interrupted` for a `running` ledger whose process is gone.
+    public func shownStatus(_ record: RunRecord, runs: any RunStore) -> RunStatus {
+        runs.listing().runs.first { $0.id == record.id }?.status ?? record.status
+    }
+
+    private static func parse(_ bytes: [UInt8], path: String) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw ReconError("\(path): not JSON (\(error))", hint: "the run folder was edited or damaged")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Manifest
+import Plan
+import ReconCore
+import State
+
+/// The hooks of one apply run: `pre_apply` before the first write, `post_apply` after a success,
+/// `on_failure` once the failure is on record. Each result goes to the ledger through the recorder.
+struct RunHooks {
+    private let runner: HookRunner
+    private let invocation: HookInvocation
+    private let planPath: String
+    private let planBytes: [UInt8]
+    private let ledger: any RunWriter
+    private let recorder: RunRecorder
+
+    init(manifest: Manifest, environment: [String: String], plan: Plan, planBytes: [UInt8], ledger: any RunWriter, recorder: RunRecorder) {
+        runner = HookRunner(manifest: manifest, environment: environment, onResult: { recorder.hookFinished($0) })
+        // A run kept in PostgreSQL has no folder: its hooks read the plan from a temporary one.
+        let folder = ledger.folder ?? NSTemporaryDirectory() + "recon-run-" + ledger.id
+        let directory = folder.hasPrefix("/") ? folder : runner.projectDirectory + "/" + folder
+        planPath = directory + "/plan.json"
+        invocation = HookInvocation(operation: plan.rollbackOf == nil ? .apply : .rollback, runID: ledger.id, planFile: planPath,
+                                    summary: plan.summary.json.canonicalString(), target: plan.target)
+        self.planBytes = planBytes
+        self.ledger = ledger
+        self.recorder = recorder
+    }
+
+    /// Throws the first failure; the base and the state are untouched then. The plan is put in the run
+    /// folder first (where the backup keeps it anyway), so `RECON_PLAN_FILE` names it for every apply.
+    func preApply() throws {
+        guard !runner.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: (planPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try AtomicFile.write(planBytes, to: planPath)
+        try runner.run(.preApply, invocation)
+    }
+
+    /// Failures are warnings: the apply is done.
+    func postApply() {
+        for warning in (try? runner.run(.postApply, invocation)) ?? [] { recorder.warning(warning) }
+    }
+
+    /// Records the failure, then runs `on_failure`; its own failures are only warnings.
+    func failed(_ error: any Error) {
+        try? ledger.finish(.failed, error: "\(error)")
+        for warning in (try? runner.run(.onFailure, invocation)) ?? [] { recorder.warning(warning) }
+    }
+}

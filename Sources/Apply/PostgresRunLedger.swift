@@ -23,6 +23,7 @@ public final class PostgresRunLedger: RunWriter, @unchecked Sendable {
         repeat {
             record = RunRecord(id: RunID.make(at: date), operation: operation, planDigest: planDigest, target: target,
                                leaseID: leaseID, started: date)
+            RunLedger.stampOrigin(&record)
         } while try !archive.create(run: record.id, ledger: record.encoded())
         return PostgresRunLedger(record: record, journal: try archive.journal(run: record.id))
     }

@@ -69,6 +69,30 @@ final class StateMigrateCommandTests: XCTestCase {
         XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
     }
 
+    /// Drift checks and hook results are runs and ledger fields: they move with the runs, byte for byte.
+    func testDriftChecksAndHookResultsMoveWithTheRuns() throws {
+        let server = try PostgresServer.shared()
+        let schema = "migrate_\(UUID().uuidString.prefix(8).lowercased())"
+        let environment = ["TEAM_STATE_URL": server.uri()]
+        let project = CLIProject()
+        project.directory.write("manifests/state.yaml", "state:\n  backend: postgres\n  url_env: TEAM_STATE_URL\n  schema: \(schema)\n")
+        project.hooks("hooks:\n  post_apply:\n    - {run: [\"/bin/sh\", \"-c\", \"echo applied\"]}\n")
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        XCTAssertEqual(try recon(project, ["apply", "--auto-approve", "--state-backend", "local"], environment).status, 0)
+        XCTAssertEqual(try recon(project, ["drift", "--state-backend", "local"], environment).status, 0)
+        let listed = try runs(project, environment, backend: "local")
+        let local = try XCTUnwrap(listed as? [[String: Any]])
+        XCTAssertEqual(local.map { $0["operation"] as? String }, ["drift", "apply"])
+        XCTAssertNotNil(local[0]["drift"], "\(local)")
+        XCTAssertEqual((local[1]["hooks"] as? [[String: Any]])?.first?["output"] as? String, "applied\n")
+
+        let moved = try recon(project, ["state", "migrate", "--to", "postgres", "--state-backend", "local"], environment)
+        XCTAssertEqual(moved.status, 0, moved.stderr + moved.stdout)
+        XCTAssertTrue(moved.stdout.contains("2 runs"), moved.stdout)
+        XCTAssertEqual(try runs(project, environment, backend: "postgres"), listed, "the drift check and the hook results, as they were")
+    }
+
     func testADestinationHoldingAnotherStateIsRefusedAndNothingChanges() throws {
         let server = try PostgresServer.shared()
         let schema = "migrate_\(UUID().uuidString.prefix(8).lowercased())"

@@ -48,7 +48,7 @@ _recon() {
         runs) _arguments $globals '--base[Only the runs of this target\: airtable\:appXXX or appXXX, sqlite\:FILE or FILE]:BASE:_files' '--limit[Show only the N newest runs]:N:_files' '--format[Output format (default\: text)]:text|json:(text json)' '1:verb:(show export verify)' '*:file:_files' ;;
         rollback) _arguments $globals '--out[Save the rollback plan to FILE]:FILE:_files' '--format[Output format (default\: text)]:text|json|markdown:(text json markdown)' '*:file:_files' ;;
         prune) _arguments $globals '--dry-run[Print what would be removed; remove nothing]' '--lock-timeout[Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once]:DURATION:_files' '--format[Output format (default\: text)]:text|json:(text json)' '*:file:_files' ;;
-        state) _arguments $globals '--table[With '\''show'\''\: the table of KEY, when several tables have it]:TABLE:_files' '1:verb:(list show pull)' '*:file:_files' ;;
+        state) _arguments $globals '--table[With '\''show'\''\: the table of KEY, when several tables have it]:TABLE:_files' '--to[With '\''migrate'\''\: where the state goes, local or postgres]:BACKEND:_files' '--lock-timeout[With '\''migrate'\''\: wait up to DURATION for the locks]:DURATION:_files' '1:verb:(list show pull migrate)' '*:file:_files' ;;
         force-unlock) _arguments $globals  '*:file:_files' ;;
         lock) _arguments $globals '--format[Output format (default\: text)]:text|json:(text json)' '*:file:_files' ;;
         report) _arguments $globals '--out[Write the pages into DIR (default\: report/ beside the state)]:DIR:_files' '*:file:_files' ;;

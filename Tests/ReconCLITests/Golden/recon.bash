@@ -7,7 +7,7 @@ _recon() {
     # The command is the first word that is neither an option nor an option's value.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit) ((i++)) ;;
+            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) ((i++)) ;;
             -*) ;;
             *) command="${COMP_WORDS[i]}"; break ;;
         esac
@@ -16,7 +16,7 @@ _recon() {
         --state-backend) COMPREPLY=($(compgen -W "local postgres" -- "$cur")); return ;;
         --provider) COMPREPLY=($(compgen -W "sqlite airtable postgres" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
-        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ -z "$command" ]]; then
         if [[ "$cur" == -* ]]; then
@@ -38,7 +38,7 @@ _recon() {
         runs) options="--base --limit --format"; verbs="show export verify" ;;
         rollback) options="--out --format"; verbs="" ;;
         prune) options="--dry-run --lock-timeout --format"; verbs="" ;;
-        state) options="--table"; verbs="list show pull" ;;
+        state) options="--table --to --lock-timeout"; verbs="list show pull migrate" ;;
         force-unlock) options=""; verbs="" ;;
         lock) options="--format"; verbs="" ;;
         report) options="--out"; verbs="" ;;

@@ -154,6 +154,7 @@ final class ApplyExecutor {
                 let counted = counters
                 let stateChanges = try write(name, table, batch)
                 observer?.batchWritten(phase)
+                TestKillPoint.outcomesWritten(writtenBatches)
                 do {
                     try journal.append(stateChanges, to: &state)
                 } catch {

@@ -11,6 +11,13 @@ enum TestKillPoint {
     static let pauseBatch: Int? = ProcessInfo.processInfo.environment["RECON_TEST_PAUSE_AFTER_BATCH"].flatMap { Int($0) }
     static let pauseFile: String? = ProcessInfo.processInfo.environment["RECON_TEST_PAUSE_FILE"]
 
+    /// `RECON_TEST_KILL_BEFORE_JOURNAL=N`: SIGKILL after the Nth batch's outcomes are on record, before its state journal line.
+    static let beforeJournal: Int? = ProcessInfo.processInfo.environment["RECON_TEST_KILL_BEFORE_JOURNAL"].flatMap { Int($0) }
+
+    static func outcomesWritten(_ number: Int) {
+        if number == beforeJournal { kill(getpid(), SIGKILL) }
+    }
+
     static func batchWritten(_ number: Int) {
         if number == batch { kill(getpid(), SIGKILL) }
         if number == pauseBatch, let pauseFile {

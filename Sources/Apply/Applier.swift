@@ -79,25 +79,32 @@ public struct Applier {
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
+    public func run(_ preflight: Preflight, runDirectory: String, planBytes: [UInt8]? = nil) throws -> Result {
+        try run(preflight, backup: RunDirectoryBackup(directory: runDirectory), planBytes: planBytes)
+    }
+
+    /// Backs up to `backup` (the run's folder or its PostgreSQL rows), executes, and folds the state.
     /// `planBytes` is the encoded plan when the caller has it already (it is costly at 100,000 records).
     /// A run stopped before its first write leaves the state file as it was, so a reviewed plan stays applicable.
-    public func run(_ preflight: Preflight, runDirectory: String, planBytes: [UInt8]? = nil) throws -> Result {
+    public func run(_ preflight: Preflight, backup: any RunBackupTarget, planBytes: [UInt8]? = nil) throws -> Result {
         let existing = preflight.state
         let before = preflight.before
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
         if shouldStop() { return Result(status: .cancelled, counters: RunCounters(), schemaChanges: 0, state: state, wroteNothing: true) }
 
         observer?.phaseStarted(.backup, total: 0)
-        try RunBackup.write(planBytes: planBytes ?? PlanFile.encode(plan), before: before, priorState: existing, to: runDirectory)
+        try backup.writeBackup(planBytes: planBytes ?? PlanFile.encode(plan), before: before, priorState: existing)
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
+        // A run kept in PostgreSQL commits each batch's outcomes in the batch's own state transaction.
+        (journal as? PostgresStateLog)?.companion = backup.batchCompanion
         let serialBefore = state.serial
         var kept = before
         let executor = ApplyExecutor(plan: plan, manifest: manifest, provider: provider, state: state, journal: journal,
                                      observer: observer, shouldStop: shouldStop, mayWrite: mayWrite,
                                      keepBeforeImages: { table, records in
                                          for record in records { kept.records[table, default: [:]][record.id] = record }
-                                         try RunBackup.writeBeforeImages(kept, to: runDirectory)
+                                         try backup.writeBeforeImages(kept)
                                      })
         var status = RunStatus.succeeded
         var failure: Error?

@@ -151,9 +151,17 @@ final class ApplyExecutor {
             while start < changes.count {
                 try checkStop()
                 let batch = changes[start..<min(start + size, changes.count)]
+                let counted = counters
                 let stateChanges = try write(name, table, batch)
                 observer?.batchWritten(phase)
-                try journal.append(stateChanges, to: &state)
+                TestKillPoint.outcomesWritten(writtenBatches)
+                do {
+                    try journal.append(stateChanges, to: &state)
+                } catch {
+                    // The state did not take the batch: the failure counts what the state records, as it says.
+                    counters = counted
+                    throw error
+                }
                 counters.batches += 1
                 done += batch.count
                 start += batch.count

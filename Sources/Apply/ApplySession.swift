@@ -48,6 +48,7 @@ public struct ApplySession {
         let provider = try BaseConnector.open(manifest, environment: environment, batchSize: batchSize, statePath: statePath)
         let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
         let store = backend.store
+        let runs = backend.runStore(layout: layout)
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled }, mayWrite: { try lease.verify() })
@@ -56,12 +57,13 @@ public struct ApplySession {
             let rollback = manifestDirectory.map {
                 RollbackRunner(runsDirectory: layout.runsDirectory, manifestDirectory: $0, statePath: self.statePath, environment: environment)
             }
-            try SavedPlanCheck(manifest: manifest, stateDirectory: layout.stateDirectory, rollback: rollback).verify(plan, preflight: preflight)
+            try SavedPlanCheck(manifest: manifest, stateDirectory: layout.stateDirectory, rollback: rollback, runs: runs)
+                .verify(plan, preflight: preflight)
         }
         try CheckRefusal.verify(plan, allowing: allow)
         let encoded = PlanFile.encoded(plan)
-        let ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: plan.rollbackOf == nil ? .apply : .rollback,
-                                         planDigest: encoded.digest, target: plan.target, leaseID: lease.id)
+        let ledger = try runs.start(operation: plan.rollbackOf == nil ? .apply : .rollback, planDigest: encoded.digest,
+                                    target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)
         applier.observer = recorder
         let hooks = RunHooks(manifest: manifest, environment: environment, plan: plan, planBytes: encoded.bytes,
@@ -80,7 +82,7 @@ public struct ApplySession {
         let result: Applier.Result
         cancellation.startClock()
         do {
-            result = try applier.run(preflight, runDirectory: ledger.directory, planBytes: encoded.bytes)
+            result = try applier.run(preflight, backup: ledger, planBytes: encoded.bytes)
             recorder.flush()
         } catch {
             recorder.flush()
@@ -91,7 +93,7 @@ public struct ApplySession {
         var notes: [String] = []
         if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }
         try ledger.finish(result.status)
-        let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory)
+        let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory, runs: runs)
             .prune(leaseID: lease.id)
         return Outcome(runID: ledger.id, status: ledger.record.status, counters: result.counters,
                        schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes,

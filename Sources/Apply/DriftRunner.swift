@@ -42,13 +42,14 @@ public struct DriftRunner {
         }
         try MissingBaseCheck.check(manifest, state: state, statePath: backend.location)
         var note: String?
-        var ledger: RunLedger?
-        if let layout {
+        var ledger: (any RunWriter)?
+        // The run store of the state: a drift check in one clone is in every clone's history.
+        let runs = layout.map { backend.runStore(layout: $0) }
+        if let runs {
             do {
-                ledger = try RunLedger.start(runsDirectory: layout.runsDirectory, operation: .drift, planDigest: "",
-                                             target: manifest.target.identifier, leaseID: nil)
+                ledger = try runs.start(operation: .drift, planDigest: "", target: manifest.target.identifier, leaseID: nil)
             } catch {
-                note = "the drift check was not recorded in \(layout.runsDirectory): \(error)"
+                note = "the drift check was not recorded in \(runs.location): \(error)"
             }
         }
         let report: DriftReport
@@ -63,7 +64,7 @@ public struct DriftRunner {
         if let ledger, let layout {
             do {
                 try ledger.finish(.succeeded, drift: DriftCounts(report, tables: manifest.tables.map(\.name)))
-                _ = try RetentionPruner(policy: manifest.retention, layout: layout, history: nil).pruneDriftChecks()
+                _ = try RetentionPruner(policy: manifest.retention, layout: layout, history: nil, runs: runs).pruneDriftChecks()
             } catch {
                 note = "the drift check \(ledger.id) was not fully recorded: \(error)"
             }

@@ -4,16 +4,18 @@ import ReconCore
 import Remote
 import State
 
-/// Finds the records a killed run created (or adopted) without living to record them: the keys of its intents that
-/// have no outcome, held in the base by a record the state does not know, with exactly the values the run
+/// Finds the records a killed run created (or adopted) without living to record them in the state: the keys of its
+/// intents, held in the base by a record the state does not know (an outcome on record does not settle it: a kill
+/// between a batch's outcomes and its state journal line leaves both), unless a newer interrupted run planned
+/// something else for the key (a delete or forget is that run's to finish), with exactly the values the run
 /// meant to write (compared as the planner compares). Those are Recon's, so they are put back under management
 /// before planning: a key no longer desired is then deleted (or archived, or forgotten) by `on_delete` instead
 /// of being left as an unmanaged orphan. A key still desired is left to the planner's adoption, which records it.
 ///
 /// Only runs since the newest run that succeeded are read: that run planned with the same recovery, so it dealt
-/// with what came before. Reads the run folders; the planner stays pure.
+/// with what came before. Reads the runs (folders or PostgreSQL); the planner stays pure.
 struct InFlightRecovery {
-    var runsDirectory: String
+    var runs: any RunStore
     var manifest: Manifest
 
     struct Claim: Equatable {
@@ -50,13 +52,21 @@ struct InFlightRecovery {
                 records: [String: [RemoteRecord]]) -> [Claim] {
         var claims: [Claim] = []
         var claimedIDs = Set(state.records.values.flatMap { $0.values.map(\.id) })
+        var plannedLater = Set<Pending>()
+        let claiming: [RecordAction] = [.create, .recreate, .adopt]
         // Drift checks write nothing: a finished one must not hide an interrupted apply before it.
-        for run in RunLedger.list(runsDirectory: runsDirectory) where run.record.operation != .drift {
+        for run in runs.listing().runs where run.record.operation != .drift {
             if run.status == .succeeded || run.status == .succeededWithWarnings { break }
-            guard run.status == .interrupted, let pending = pendingIntents(run.directory), !pending.isEmpty,
-                  let plan = try? AtomicFile.read(run.directory + "/plan.json").flatMap({ try PlanFile.decode($0) }) else { continue }
-            for change in plan.recordChanges where [.create, .recreate, .adopt].contains(change.action) {
+            guard run.status == .interrupted,
+                  let plan = try? runs.file(run.id, .plan).flatMap({ try PlanFile.decode($0) }) else { continue }
+            defer {
+                plannedLater.formUnion(plan.recordChanges.filter { !claiming.contains($0.action) }
+                    .map { Pending(table: $0.table, key: $0.key) })
+            }
+            guard let pending = intentKeys(run.id), !pending.isEmpty else { continue }
+            for change in plan.recordChanges where claiming.contains(change.action) {
                 guard pending.contains(Pending(table: change.table, key: change.key)),
+                      !plannedLater.contains(Pending(table: change.table, key: change.key)),
                       desiredKeys[change.table]?.contains(change.key) != true, state.records[change.table]?[change.key] == nil,
                       let spec = manifest.table(named: change.table), let intended = change.stateValues,
                       let record = holder(of: change.key, spec: spec, state: state, schema: schema, records: records),
@@ -75,11 +85,10 @@ struct InFlightRecovery {
         var key: String
     }
 
-    /// The intent keys of a run that have no outcome.
-    private func pendingIntents(_ runDirectory: String) -> Set<Pending>? {
-        guard let (outcomes, intents) = try? RunLedger.entries(runDirectory: runDirectory), !intents.isEmpty else { return nil }
-        let done = Set(outcomes.map { Pending(table: $0.table, key: $0.key) })
-        return Set(intents.flatMap { intent in intent.keys.map { Pending(table: intent.table, key: $0) } }).subtracting(done)
+    /// The keys of a run's intents; the state, not the outcomes, says which of them were recorded.
+    private func intentKeys(_ runID: String) -> Set<Pending>? {
+        guard let (_, intents) = try? runs.entries(runID), !intents.isEmpty else { return nil }
+        return Set(intents.flatMap { intent in intent.keys.map { Pending(table: intent.table, key: $0) } })
     }
 
     /// The one base record holding `key`; none when no record or several do.

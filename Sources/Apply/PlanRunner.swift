@@ -54,7 +54,7 @@ public struct PlanRunner {
             try EmptyStateCheck.check(manifest, desired: extracted.records, remote: remote, noStateMessage: backend.noStateMessage)
         }
         // The state planned against: with the records a killed run created but never recorded.
-        let (planState, recovered) = InFlightRecovery(runsDirectory: RunLayout(stateDirectory: stateDirectory).runsDirectory, manifest: manifest)
+        let (planState, recovered) = InFlightRecovery(runs: backend.runStore(layout: RunLayout(stateDirectory: stateDirectory)), manifest: manifest)
             .recover(state, desired: extracted.records, schema: remote.schema, records: remote.records)
         try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: planState, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in

@@ -34,11 +34,14 @@ public struct RetentionPruner: Sendable {
     public let layout: RunLayout
     /// The state's history; nil when there is no state file to keep versions of.
     public let history: StateHistory?
+    /// Where the runs are: the folders of `layout` unless given (the PostgreSQL state's schema).
+    public let runStore: any RunStore
 
-    public init(policy: RetentionPolicy, layout: RunLayout = RunLayout(), history: StateHistory?) {
+    public init(policy: RetentionPolicy, layout: RunLayout = RunLayout(), history: StateHistory?, runs: (any RunStore)? = nil) {
         self.policy = policy
         self.layout = layout
         self.history = history
+        self.runStore = runs ?? LocalRunStore(layout: layout)
     }
 
     /// Prunes, or with `dryRun` only reports. `leaseID` is the caller's own lease (the applier prunes
@@ -54,8 +57,8 @@ public struct RetentionPruner: Sendable {
                                  hint: "run 'recon prune' again once that run has finished")
             }
         }
-        if !dryRun { try removeLeftovers() }
-        let listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        if !dryRun { try runStore.removeLeftovers() }
+        let listing = runStore.listing()
         for (path, reason) in listing.unreadable {
             report.notes.append("kept \(path): \(reason)")
         }
@@ -71,14 +74,14 @@ public struct RetentionPruner: Sendable {
     /// an apply never reads or writes drift check folders.
     public func pruneDriftChecks() throws -> Report {
         var report = Report(dryRun: false)
-        let listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        let listing = runStore.listing()
         try pruneDriftChecks(listing.runs.filter { $0.record.operation == .drift }, dryRun: false, report: &report)
         return report
     }
 
     private func pruneDriftChecks(_ checks: [RunSummary], dryRun: Bool, report: inout Report) throws {
         for check in checks.dropFirst(max(policy.driftChecksKeepLast, 1)) where check.record.status != .running {
-            if !dryRun { try removeTree(check.directory, label: check.id) }
+            if !dryRun { try runStore.remove(check) }
             report.removed.append(Removal(kind: .driftCheck, path: check.directory,
                                           reason: "beyond drift_checks.keep_last \(policy.driftChecksKeepLast)"))
         }
@@ -98,7 +101,7 @@ public struct RetentionPruner: Sendable {
                 survivors.append(run)
                 continue
             }
-            if !dryRun { try removeTree(run.directory, label: run.id) }
+            if !dryRun { try runStore.remove(run) }
             report.removed.append(Removal(kind: .run, path: run.directory,
                                           reason: "beyond runs.keep_last \(policy.runsKeepLast)"))
         }
@@ -120,7 +123,7 @@ public struct RetentionPruner: Sendable {
                 continue
             }
             let path = "\(run.directory)/\(RunLayout.backupFolderName)"
-            if !dryRun { try removeTree(path, label: "\(run.id)-backup") }
+            if !dryRun { try runStore.removeBackup(run) }
             report.removed.append(Removal(kind: .backup, path: path, reason: reason))
         }
     }
@@ -133,36 +136,6 @@ public struct RetentionPruner: Sendable {
         for entry in doomed {
             report.removed.append(Removal(kind: .stateVersion, path: entry.path,
                                           reason: "beyond state_versions.keep_last \(policy.stateVersionsKeepLast)"))
-        }
-    }
-
-    // MARK: Removing
-
-    /// Renames the folder out of sight first (atomic), then deletes it: a prune killed half way leaves a
-    /// hidden `.deleting-*` folder, removed by the next prune, never a half-deleted run that looks real.
-    private func removeTree(_ path: String, label: String) throws {
-        _ = try SafeRemoval.contained(path, inside: layout.runsDirectory)
-        let trash = "\(layout.runsDirectory)/.deleting-\(label)-\(String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF)))"
-        guard rename(path, trash) == 0 else {
-            if errno == ENOENT { return }
-            throw ReconError("cannot move \(path) aside to remove it: \(String(cString: strerror(errno)))")
-        }
-        try AtomicFile.syncDirectory(layout.runsDirectory)
-        try removeItem(trash)
-    }
-
-    private func removeLeftovers() throws {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.runsDirectory)) ?? []
-        for name in names where name.hasPrefix(".deleting-") {
-            try removeItem("\(layout.runsDirectory)/\(name)")
-        }
-    }
-
-    private func removeItem(_ path: String) throws {
-        do {
-            try SafeRemoval.remove(path, inside: layout.runsDirectory)
-        } catch let error as ReconError {
-            throw ReconError(error.message, hint: error.hint ?? "check the permissions of the state directory, then run 'recon prune' again")
         }
     }
 }

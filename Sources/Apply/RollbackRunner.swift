@@ -25,17 +25,21 @@ public struct RollbackRunner {
         guard RunID.isValid(runID) else {
             throw ReconError("'\(runID)' is not a run id", hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
         }
-        let folder = "\(runsDirectory)/\(runID)"
-        if let record = try? RunLedger.load(runDirectory: folder), record.operation == .drift {
+        var manifest = try ManifestLoader().load(directory: manifestDirectory)
+        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
+        let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
+        // The run folders this runner was given beside local state; the state's own schema for PostgreSQL.
+        let runs: any RunStore
+        if case .postgres(let store) = backend.place { runs = PostgresRunStore(store) } else { runs = LocalRunStore(runsDirectory: runsDirectory) }
+        if let record = try? runs.record(runID), record.operation == .drift {
             throw ReconError("run '\(runID)' is a drift check: it only read the base, so there is nothing to roll back",
                              hint: "'recon runs' lists the apply and rollback runs that can be rolled back")
         }
-        guard let planBytes = try AtomicFile.read(folder + "/plan.json") else {
-            let known = ((try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []).sorted()
-            throw ReconError("no run '\(runID)' in \(runsDirectory)",
-                             hint: Suggestion.didYouMean(runID, in: known) ?? "'recon runs' lists the runs that can be rolled back")
+        guard let planBytes = try runs.file(runID, .plan) else {
+            throw ReconError("no run '\(runID)' in \(runs.location)",
+                             hint: Suggestion.didYouMean(runID, in: runs.ids()) ?? "'recon runs' lists the runs that can be rolled back")
         }
-        guard let beforeBytes = try AtomicFile.read(folder + "/backup/before.json") else {
+        guard let beforeBytes = try runs.file(runID, .beforeImages) else {
             throw ReconError("run '\(runID)' has no backup (it was pruned, or the run stopped before its backup was written)",
                              hint: "a run without a backup cannot be rolled back")
         }
@@ -43,32 +47,28 @@ public struct RollbackRunner {
         do {
             runPlan = try PlanFile.decode(planBytes)
         } catch {
-            throw ReconError("\(folder)/plan.json: \(error.message)", hint: error.hint)
+            throw ReconError("\(runs.describe(runID, .plan)): \(error.message)", hint: error.hint)
         }
-        let before = try RunBackup.readRecords(beforeBytes, path: folder + "/backup/before.json")
-        let prior = try StateStore(path: folder + "/backup/state.json").load(expectedTarget: nil)
-        var manifest = try ManifestLoader().load(directory: manifestDirectory)
-        let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
+        let before = try RunBackup.readRecords(beforeBytes, path: runs.describe(runID, .beforeImages))
+        let prior = try runs.priorState(runID)
         guard runPlan.target == manifest.target.identifier else {
             throw ReconError("run '\(runID)' applied to \(runPlan.target), but the manifests target \(manifest.target.identifier)")
         }
-        let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
         guard let state = try backend.store.load(expectedTarget: manifest.target.identifier) else {
             throw ReconError("there is no state in \(backend.location), so nothing from run '\(runID)' can be found to roll back")
         }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try provider.refresh(manifest, state: state)
-        let (committed, schemaApplied) = try Self.committed(runPlan, runDirectory: folder)
+        let (committed, schemaApplied) = try Self.committed(runPlan, record: runs.record(runID), outcomes: runs.entries(runID).outcomes)
         return RollbackPlanner(runID: runID, committed: committed, schemaChanges: schemaApplied ? runPlan.schemaChanges : [],
                                before: before, priorState: prior, manifest: manifest, state: state, remote: remote).plan()
     }
 
     /// The plan's record changes whose outcome is `ok`, carrying the record id the outcome names (a create's id is
     /// known only there), and whether the schema phase finished. What the plan meant but the run never did is left out.
-    static func committed(_ plan: Plan, runDirectory: String) throws -> (changes: [RecordChange], schemaApplied: Bool) {
-        let record = try RunLedger.load(runDirectory: runDirectory)
+    static func committed(_ plan: Plan, record: RunRecord, outcomes: [EntityOutcome]) -> (changes: [RecordChange], schemaApplied: Bool) {
         var done: [String: [String: EntityOutcome]] = [:]
-        for outcome in try RunLedger.outcomes(runDirectory: runDirectory) where outcome.status == .ok {
+        for outcome in outcomes where outcome.status == .ok {
             done[outcome.table, default: [:]][outcome.key] = outcome
         }
         var changes: [RecordChange] = []

@@ -3,9 +3,8 @@ import Plan
 import ReconCore
 import State
 
-/// Everything kept about one run, as its files hold it: the ledger, the outcomes, the plan applied and the
-/// before-images. The one place `runs show`, `export` and `verify` read a run from, so another run store
-/// only has to supply these four parts.
+/// Everything kept about one run, as its store holds it: the ledger, the outcomes, the plan applied and the
+/// before-images. The one place `runs show`, `export` and `verify` read a run from (through `RunStore`).
 public struct RunEvidence: Sendable, Equatable {
     public var runID: String
     /// `ledger.json` as stored.
@@ -25,33 +24,37 @@ public struct RunEvidence: Sendable, Equatable {
         self.beforeImages = beforeImages
     }
 
-    /// Reads run `runID` under `layout`; a missing run names the runs there are.
-    public static func load(runID: String, layout: RunLayout) throws -> RunEvidence {
+    /// Reads run `runID` from `runs` (its folder, or the PostgreSQL state's schema, from any clone); a missing
+    /// run names the runs there are.
+    public static func load(runID: String, runs: any RunStore) throws -> RunEvidence {
         guard RunID.isValid(runID) else {
             throw ReconError("'\(ControlEscape.escaped(runID))' is not a run id",
                              hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
         }
-        let folder = layout.runDirectory(runID)
-        guard let ledgerBytes = try AtomicFile.read("\(folder)/\(RunLayout.ledgerFileName)") else {
-            let known = ((try? FileManager.default.contentsOfDirectory(atPath: layout.runsDirectory)) ?? []).sorted()
-            throw ReconError("no run '\(runID)' in \(layout.runsDirectory)",
+        let known = runs.ids()
+        guard known.contains(runID) else {
+            throw ReconError("no run '\(runID)' in \(runs.location)",
                              hint: Suggestion.didYouMean(runID, in: known) ?? "'recon runs' lists the runs")
         }
-        let ledger = try parse(ledgerBytes, path: "\(folder)/\(RunLayout.ledgerFileName)")
-        var outcomes: [JSONValue] = []
-        let outcomesPath = "\(folder)/\(RunLayout.outcomesFileName)"
-        if let bytes = try AtomicFile.read(outcomesPath) {
-            var start = 0
-            // A last line cut short by a crash has no newline and is left out, as RunLedger reads it.
-            while let end = bytes[start...].firstIndex(of: 0x0A) {
-                outcomes.append(try parse(Array(bytes[start..<end]), path: "\(outcomesPath):\(outcomes.count + 1)"))
-                start = end + 1
-            }
-        }
-        let plan = try AtomicFile.read("\(folder)/plan.json").map { try parse($0, path: "\(folder)/plan.json") }
-        let beforePath = "\(folder)/\(RunLayout.backupFolderName)/before.json"
-        let before = try AtomicFile.read(beforePath).map { try parse($0, path: beforePath) }
+        let prefix = filePrefix(runID, runs: runs)
+        let run = try runs.export(runID)
+        let ledger = try parse(run.ledger, path: prefix + RunLayout.ledgerFileName)
+        let outcomes = try run.lines.enumerated().map { try parse($1, path: "\(prefix)\(RunLayout.outcomesFileName):\($0 + 1)") }
+        let plan = try run.files[.plan].map { try parse($0, path: runs.describe(runID, .plan)) }
+        let before = try run.files[.beforeImages].map { try parse($0, path: runs.describe(runID, .beforeImages)) }
         return RunEvidence(runID: runID, ledger: ledger, outcomes: outcomes, plan: plan, beforeImages: before)
+    }
+
+    /// Where a run is, for messages: its folder, or the schema, target and run.
+    public static func label(_ runID: String, runs: any RunStore) -> String {
+        var prefix = filePrefix(runID, runs: runs)
+        while prefix.last == "/" || prefix.last == " " || prefix.last == "," { prefix.removeLast() }
+        return prefix
+    }
+
+    /// Both stores name a run's files after a common prefix ("…/RUN/" or "…, run RUN, ").
+    public static func filePrefix(_ runID: String, runs: any RunStore) -> String {
+        String(runs.describe(runID, .plan).dropLast(RunFile.plan.rawValue.count))
     }
 
     /// The ledger decoded; `source` names where it came from in errors.
@@ -70,9 +73,9 @@ public struct RunEvidence: Sendable, Equatable {
         return try PlanFile.decode(plan.canonicalBytes()).findings
     }
 
-    /// The status to show: `interrupted` for a `running` ledger whose lease is gone.
-    public func shownStatus(_ record: RunRecord, layout: RunLayout) -> RunStatus {
-        RunLedger.shownStatus(record, liveLease: RunLedger.liveLease(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath))
+    /// The status to show, as the store lists it: `interrupted` for a `running` ledger whose process is gone.
+    public func shownStatus(_ record: RunRecord, runs: any RunStore) -> RunStatus {
+        runs.listing().runs.first { $0.id == record.id }?.status ?? record.status
     }
 
     private static func parse(_ bytes: [UInt8], path: String) throws -> JSONValue {

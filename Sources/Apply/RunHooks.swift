@@ -11,12 +11,14 @@ struct RunHooks {
     private let invocation: HookInvocation
     private let planPath: String
     private let planBytes: [UInt8]
-    private let ledger: RunLedger
+    private let ledger: any RunWriter
     private let recorder: RunRecorder
 
-    init(manifest: Manifest, environment: [String: String], plan: Plan, planBytes: [UInt8], ledger: RunLedger, recorder: RunRecorder) {
+    init(manifest: Manifest, environment: [String: String], plan: Plan, planBytes: [UInt8], ledger: any RunWriter, recorder: RunRecorder) {
         runner = HookRunner(manifest: manifest, environment: environment, onResult: { recorder.hookFinished($0) })
-        let directory = ledger.directory.hasPrefix("/") ? ledger.directory : runner.projectDirectory + "/" + ledger.directory
+        // A run kept in PostgreSQL has no folder: its hooks read the plan from a temporary one.
+        let folder = ledger.folder ?? NSTemporaryDirectory() + "recon-run-" + ledger.id
+        let directory = folder.hasPrefix("/") ? folder : runner.projectDirectory + "/" + folder
         planPath = directory + "/plan.json"
         invocation = HookInvocation(operation: plan.rollbackOf == nil ? .apply : .rollback, runID: ledger.id, planFile: planPath,
                                     summary: plan.summary.json.canonicalString(), target: plan.target)
@@ -29,6 +31,7 @@ struct RunHooks {
     /// folder first (where the backup keeps it anyway), so `RECON_PLAN_FILE` names it for every apply.
     func preApply() throws {
         guard !runner.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: (planPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try AtomicFile.write(planBytes, to: planPath)
         try runner.run(.preApply, invocation)
     }

@@ -46,7 +46,7 @@ public final class RunLedger: @unchecked Sendable {
         let directory = "\(runsDirectory)/\(id)"
         var record = RunRecord(id: id, operation: operation, planDigest: planDigest, target: target, leaseID: leaseID,
                                started: date)
-        (record.owner, record.host, record.pid) = ("\(LeaseInfo.localUser)@\(LeaseInfo.localHost)", LeaseInfo.localHost, getpid())
+        stampOrigin(&record)
         try AtomicFile.write(record.encoded(), to: "\(directory)/\(RunLayout.ledgerFileName)")
         let outcomes = "\(directory)/\(RunLayout.outcomesFileName)"
         let descriptor = PrivateFile.open(outcomes, O_WRONLY | O_APPEND)
@@ -153,7 +153,12 @@ public final class RunLedger: @unchecked Sendable {
         }
     }
 
-    private static func closeOpenPhase(_ record: inout RunRecord, at date: Date) {
+    /// Who runs it and where: a running drift check holds no lease, so its process is how it is judged alive.
+    static func stampOrigin(_ record: inout RunRecord) {
+        (record.owner, record.host, record.pid) = ("\(LeaseInfo.localUser)@\(LeaseInfo.localHost)", LeaseInfo.localHost, getpid())
+    }
+
+    static func closeOpenPhase(_ record: inout RunRecord, at date: Date) {
         if let last = record.phases.indices.last, record.phases[last].finished == nil {
             record.phases[last].finished = date
         }

@@ -2,12 +2,12 @@ import Plan
 
 /// Writes what an apply reports into its run ledger, and passes it on to the view.
 final class RunRecorder: ApplyObserver {
-    private let ledger: RunLedger
+    private let ledger: any RunWriter
     private let forward: (any ApplyObserver)?
     private var pending: [EntityOutcome] = []
     private(set) var ledgerError: Error?
 
-    init(ledger: RunLedger, forward: (any ApplyObserver)?) {
+    init(ledger: any RunWriter, forward: (any ApplyObserver)?) {
         self.ledger = ledger
         self.forward = forward
     }

@@ -6,16 +6,20 @@ public struct RunSummary: Sendable, Equatable {
     /// The ledger's status, except `interrupted` for a `running` ledger with no live lease of its own.
     public var status: RunStatus
     public var directory: String
+    /// Known from the store (PostgreSQL); nil to look in the folder.
+    private var backupKept: Bool?
 
-    public init(record: RunRecord, status: RunStatus, directory: String) {
+    public init(record: RunRecord, status: RunStatus, directory: String, hasBackup: Bool? = nil) {
         self.record = record
         self.status = status
         self.directory = directory
+        self.backupKept = hasBackup
     }
 
     public var id: String { record.id }
-    /// Whether a backup folder exists in the run folder.
+    /// Whether the run's backup is kept (a backup folder in the run folder).
     public var hasBackup: Bool {
+        if let backupKept { return backupKept }
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: "\(directory)/\(RunLayout.backupFolderName)", isDirectory: &isDirectory)
             && isDirectory.boolValue

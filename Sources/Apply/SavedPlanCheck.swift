@@ -12,6 +12,8 @@ struct SavedPlanCheck {
     var stateDirectory: String
     /// Set to check rollback plans (`rollback_of`); without it they are refused.
     var rollback: RollbackRunner?
+    /// Where the target's runs are, for in-flight recovery.
+    var runs: any RunStore
 
     /// Throws `StalePlanError` when a repo moved since planning, `PlanRefusal(.notDerivable)` naming every change
     /// that differs, or findings other than the checks make now. Writes nothing but extraction caches.
@@ -37,7 +39,7 @@ struct SavedPlanCheck {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let first = try desired.extract(rereadingReposOf: plan)
         // As planning did: with the records a killed run created but never recorded (those the plan touches were read).
-        let (state, _) = InFlightRecovery(runsDirectory: RunLayout(stateDirectory: stateDirectory).runsDirectory, manifest: manifest)
+        let (state, _) = InFlightRecovery(runs: runs, manifest: manifest)
             .recover(state, desired: first.records, schema: preflight.before.schema, records: preflight.read.mapValues { Array($0.values) })
         let derive = { (extraction: ExtractResult) throws -> Plan in
             try PlanDerivation.derive(plan, manifest: manifest, desired: extraction.records, state: state,

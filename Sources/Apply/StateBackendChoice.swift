@@ -49,6 +49,14 @@ public struct StateBackendChoice {
         }
     }
 
+    /// The store as `state migrate` writes into it.
+    public var importer: any StateImport {
+        switch place {
+        case .local(let store): store
+        case .postgres(let store): store
+        }
+    }
+
     /// Where the state is, for messages: a path, or the PostgreSQL schema and target.
     public var location: String { store.location }
 
@@ -70,13 +78,24 @@ public struct StateBackendChoice {
         return nil
     }
 
+    /// Where this target's runs are: the run folders beside local state, the state's schema otherwise.
+    public func runStore(layout: RunLayout) -> any RunStore {
+        switch place {
+        case .local: LocalRunStore(layout: layout)
+        case .postgres(let store): PostgresRunStore(store)
+        }
+    }
+
     /// Takes the lock for `operation`: the file lease beside local state, the PostgreSQL lock otherwise.
-    public func lock(operation: String, layout: RunLayout, wait: Double?, stopWaiting: @escaping () -> Bool = { false }) throws -> any StateLock {
+    /// `ttl` (PostgreSQL only; tests) is the lease row's lifetime, renewed every third of it.
+    public func lock(operation: String, layout: RunLayout, wait: Double?, ttl: Double? = nil,
+                     stopWaiting: @escaping () -> Bool = { false }) throws -> any StateLock {
         switch place {
         case .local:
             return try Lease.acquire(path: layout.lockPath, operation: operation, wait: wait, stopWaiting: stopWaiting)
         case .postgres(let store):
-            return try PostgresStateLock.acquire(store, operation: operation, wait: wait, stopWaiting: stopWaiting)
+            return PostgresLease(try PostgresStateLock.acquire(store, operation: operation, ttl: ttl ?? PostgresStateLock.defaultTTL,
+                                                               wait: wait, stopWaiting: stopWaiting))
         }
     }
 }

@@ -11,7 +11,8 @@ struct PruneCommand: Command {
         usage: "recon prune [--dry-run] [--lock-timeout DURATION] [--format text|json]",
         discussion: """
             Applies the manifests' retention section (runs.keep_last, backups.keep_last and max_age_days,
-            state_versions.keep_last) to state/runs/ and state/history/. Never removes the newest run, backup or
+            state_versions.keep_last) to state/runs/ and state/history/ (the runs in the state's schema when
+            it is kept in PostgreSQL). Never removes the newest run, backup or
             state version, nor a run whose ledger says running, and takes the lock while it works, so it never
             runs beside an apply. With --dry-run it prints what would be removed and removes nothing.
             Apply prunes the same way after each run.
@@ -43,7 +44,8 @@ struct PruneCommand: Command {
         try StatePlacement.check(manifest, statePath: context.globals.statePath)
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
         let backend = try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
-        let pruner = RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory.map { _ in StateStore(path: context.globals.statePath).history })
+        let pruner = RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory.map { _ in StateStore(path: context.globals.statePath).history },
+                                     runs: backend.runStore(layout: layout))
         let report: RetentionPruner.Report
         if dryRun {
             report = try pruner.prune(dryRun: true)

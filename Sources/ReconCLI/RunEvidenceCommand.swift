@@ -12,15 +12,14 @@ struct RunEvidenceCommand {
     let format: OutputFormat
     let limit: Int?
 
-    func run(layout: RunLayout, console: Console) throws -> ExitCode {
+    func run(runs: any RunStore, console: Console) throws -> ExitCode {
         switch action {
         case .list:
             preconditionFailure("the listing is RunsCommand's")
         case .show(let runID):
-            let evidence = try RunEvidence.load(runID: runID, layout: layout)
-            let source = "\(layout.runDirectory(runID))/\(RunLayout.ledgerFileName)"
-            let record = try evidence.record(source: source)
-            let view = RunShowView(record: record, status: evidence.shownStatus(record, layout: layout),
+            let evidence = try RunEvidence.load(runID: runID, runs: runs)
+            let record = try evidence.record(source: RunEvidence.filePrefix(runID, runs: runs) + RunLayout.ledgerFileName)
+            let view = RunShowView(record: record, status: evidence.shownStatus(record, runs: runs),
                                    outcomes: evidence.entityOutcomes, findings: try evidence.findings(),
                                    hasPlan: evidence.plan != nil)
             switch format {
@@ -29,7 +28,7 @@ struct RunEvidenceCommand {
             }
             return .success
         case .export(let runID):
-            console.write(EvidenceBundle.encode(try RunEvidence.load(runID: runID, layout: layout)))
+            console.write(EvidenceBundle.encode(try RunEvidence.load(runID: runID, runs: runs)))
             return .success
         case .verify(let file):
             // Refused before it is read: a bundle is untrusted input.
@@ -39,7 +38,7 @@ struct RunEvidenceCommand {
             guard let bytes = try AtomicFile.read(file) else {
                 throw ReconError("no file \(PathRule.quoted(file))", hint: "make one with 'recon runs export RUN > bundle.json'")
             }
-            let verification = try EvidenceVerification.verify(bytes, path: file, layout: layout)
+            let verification = try EvidenceVerification.verify(bytes, path: file, runs: runs)
             console.write(EvidenceVerificationView.text(verification, file: file, style: console.style),
                           to: verification.intact ? .out : .err)
             return verification.intact ? .success : .failure

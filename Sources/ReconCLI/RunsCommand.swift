@@ -1,4 +1,6 @@
 import Apply
+import Foundation
+import Manifest
 import ReconCore
 
 /// `recon runs`: the history of apply and rollback runs and drift checks, newest first, from `state/runs/`.
@@ -12,7 +14,8 @@ struct RunsCommand: Command {
             'recon rollback RUN'), operation (apply, rollback, drift), status, start time, duration, counters and target (the base it wrote to,
             as `sqlite:<database>`, `airtable:<base>` or `postgres:<host>/<database>/<schema>`); --base keeps the runs of one target. A run whose ledger still says
             running but whose lease is gone is shown as interrupted: its process was killed; plan again to see
-            what is left. Reads nothing else and writes nothing.
+            what is left. With the state in PostgreSQL, the runs of the manifests' target are read from the
+            state's schema, the same from every clone. Reads nothing else and writes nothing.
 
             'runs show RUN' prints one run: phases with timings, counters, outcomes (the first --limit, default
             \(RunEvidenceCommand.shownOutcomes), in text; all of them with --format json), hook output and the plan's
@@ -55,10 +58,11 @@ struct RunsCommand: Command {
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let layout = RunLayout(stateDirectory: context.globals.stateDirectory)
+        let runs = try RunsCommand.store(context, layout: layout)
         guard action == .list else {
-            return try RunEvidenceCommand(action: action, format: format, limit: limit).run(layout: layout, console: context.console)
+            return try RunEvidenceCommand(action: action, format: format, limit: limit).run(runs: runs, console: context.console)
         }
-        var listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        var listing = runs.listing()
         if let base { listing.runs = listing.runs.filter { RunsCommand.target($0.record.target, matches: base) } }
         if let limit { listing.runs = Array(listing.runs.prefix(limit)) }
         let view = RunsView(console: context.console)
@@ -66,12 +70,22 @@ struct RunsCommand: Command {
         case .json:
             context.console.write(view.json(listing))
         default:
-            context.console.write(view.text(listing.runs, runsDirectory: layout.runsDirectory, base: base))
+            context.console.write(view.text(listing.runs, runsDirectory: runs.location, inFolder: runs is LocalRunStore, base: base))
             for (path, reason) in listing.unreadable {
                 context.console.line(context.console.style("note:", .yellow) + " skipped \(path): \(reason)", to: .err)
             }
         }
         return .success
+    }
+
+    /// The runs of the manifests' state backend (PostgreSQL keeps them in the state's schema); the run
+    /// folders under the state directory when there are no manifests to say.
+    static func store(_ context: CommandContext, layout: RunLayout) throws -> any RunStore {
+        let chosen = context.environment[StateBackendChoice.backendEnvironment].map { !$0.isEmpty } ?? false
+        guard chosen || FileManager.default.fileExists(atPath: context.globals.manifests) else { return LocalRunStore(layout: layout) }
+        let manifest = try ManifestLoader().load(directory: context.globals.manifests)
+        return try StateBackendChoice.selected(manifest, statePath: context.globals.statePath, environment: context.environment)
+            .runStore(layout: layout)
     }
 
     /// `base` names the whole target (`airtable:appX`) or what follows its provider (`appX`).

@@ -11,9 +11,11 @@ struct RunsView {
         ("SKIPPED", \.skipped), ("FAILED", \.failed), ("BATCHES", \.batches),
     ] }
 
-    func text(_ runs: [RunSummary], runsDirectory: String, base: String? = nil) -> String {
+    /// `runsDirectory` is where the runs are: a folder, or (`inFolder: false`) the PostgreSQL schema and target.
+    func text(_ runs: [RunSummary], runsDirectory: String, inFolder: Bool = true, base: String? = nil) -> String {
         guard !runs.isEmpty else {
-            return base.map { "No runs for \($0) under \(runsDirectory)/.\n" } ?? "No runs yet under \(runsDirectory)/.\n"
+            let place = inFolder ? runsDirectory + "/" : runsDirectory
+            return base.map { "No runs for \($0) under \(place).\n" } ?? "No runs yet under \(place).\n"
         }
         // The target comes last: it is the widest column and the one a person reads least often.
         let header = ["RUN", "OPERATION", "STATUS", "STARTED", "DURATION"] + RunsView.counterColumns.map(\.0) + ["TARGET"]

@@ -5,8 +5,7 @@ import ReconCore
 import State
 
 /// The one place `recon report` reads: the manifests, the state (local or PostgreSQL, as every command
-/// finds it), the run ledger and the lock. All ledger reads go through `load`, so a ledger kept
-/// elsewhere is one edit here.
+/// finds it), the runs (from the state's run store: PostgreSQL runs are the same from every clone) and the lock.
 public enum ReportData {
     public static func load(manifestDirectory: String, statePath: String, layout: RunLayout,
                             environment: [String: String]) throws -> ReportModel {
@@ -14,7 +13,7 @@ public enum ReportData {
         let selectedPath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: statePath)
         let backend = try StateBackendChoice.resolve(manifest, statePath: selectedPath, environment: environment)
         let state = try backend.store.load(expectedTarget: manifest.target.identifier)
-        let listing = RunLedger.listing(runsDirectory: layout.runsDirectory, lockPath: layout.lockPath)
+        let listing = backend.runStore(layout: layout).listing()
         let runs = listing.runs.filter { $0.record.target == manifest.target.identifier }
         let counted = runs.first { $0.record.operation == .drift && $0.record.drift != nil }
         let tables = manifest.tables.map { table in

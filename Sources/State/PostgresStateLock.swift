@@ -7,15 +7,23 @@ import ReconCore
 /// of (schema, target), so other schemas and targets never block (unlike one fixed key per
 /// database, hashicorp/terraform#33217), and a killed holder's lock goes the moment its connection
 /// dies: no waiting for a lease to expire.
-public final class PostgresStateLock {
+///
+/// The rule: the advisory lock is the truth about liveness. The lease row only says who holds it; its
+/// `expires` is renewed by the holder's heartbeat (`renew`) so a reader can see it is alive, and a row
+/// left by a dead holder (expired or not) is taken over by the next holder that gets the advisory lock.
+/// Safe to use from several threads (the heartbeat and the applier share the connection under a lock).
+public final class PostgresStateLock: @unchecked Sendable {
     public static let defaultTTL: TimeInterval = 3600
 
     public let id: String
+    public let ttl: TimeInterval
     private let store: PostgresStateStore
+    private let lock = NSLock()
     private var connection: PGConnection?
 
-    private init(id: String, store: PostgresStateStore, connection: PGConnection) {
+    private init(id: String, ttl: TimeInterval, store: PostgresStateStore, connection: PGConnection) {
         self.id = id
+        self.ttl = ttl
         self.store = store
         self.connection = connection
     }
@@ -41,12 +49,26 @@ public final class PostgresStateLock {
               created = excluded.created, expires = excluded.expires
             """, [.text(store.target), .text(id), .text(holder), .integer(Int(getpid())), .text(host),
                   .text(operation), .integer(Int(ttl))])
-        return PostgresStateLock(id: id, store: store, connection: connection)
+        return PostgresStateLock(id: id, ttl: ttl, store: store, connection: connection)
     }
 
     /// Throws when this holder no longer holds the lock (forced away, or the connection died): call
     /// before every write.
     public func checkHeld() throws {
+        try lock.withLock { try checkHeldLocked() }
+    }
+
+    /// Moves the lease row's `expires` to `ttl` from now (the heartbeat); throws when the row is no longer this lease's.
+    public func renew() throws {
+        try lock.withLock {
+            guard let connection else { throw ReconError("the lock on \(store.location) was released") }
+            let rows = try connection.exec("UPDATE \(store.schema.locks) SET expires = now() + make_interval(secs => $3) WHERE target = $1 AND id = $2",
+                                           [.text(store.target), .text(id), .integer(Int(ttl))])
+            guard rows.affected == 1 else { throw ReconError("the lock on \(store.location) was taken from this run (lease \(id))") }
+        }
+    }
+
+    private func checkHeldLocked() throws {
         guard let connection else { throw ReconError("the lock on \(store.location) was released") }
         let rows: PGResult
         do {
@@ -61,16 +83,23 @@ public final class PostgresStateLock {
     }
 
     public func release() throws {
+        lock.lock()
+        defer { lock.unlock() }
         guard let connection else { return }
-        defer { close() }
+        defer {
+            connection.close()
+            self.connection = nil
+        }
         try connection.exec("DELETE FROM \(store.schema.locks) WHERE target = $1 AND id = $2", [.text(store.target), .text(id)])
         try connection.exec("SELECT pg_advisory_unlock($1)", [.integer(Self.advisoryKey(schema: store.schema.schema, target: store.target))])
     }
 
     /// Closing the connection releases the advisory lock; the lease row stays until the next holder.
     public func close() {
-        connection?.close()
-        connection = nil
+        lock.withLock {
+            connection?.close()
+            connection = nil
+        }
     }
 
     deinit { close() }

@@ -9,6 +9,8 @@ import ReconCore
 ///   change that puts it as one canonical journal line, so a batch costs its own rows.
 /// - `state_versions`: history, serial → the canonical state JSON, pruned like the local history.
 /// - `state_locks`: the lease of the target's current holder (see `PostgresStateLock`).
+/// - `runs`, `run_entries`, `run_files`: the run ledger, its outcome and intent lines, and its
+///   backup files (see `PostgresRunArchive`).
 struct PostgresStateSchema: Sendable {
     let schema: String
 
@@ -23,10 +25,13 @@ struct PostgresStateSchema: Sendable {
     var items: String { table("state_items") }
     var versions: String { table("state_versions") }
     var locks: String { table("state_locks") }
+    var runs: String { table("runs") }
+    var runEntries: String { table("run_entries") }
+    var runFiles: String { table("run_files") }
 
     private func table(_ name: String) -> String { "\(PGIdentifier.quote(schema)).\(PGIdentifier.quote(name))" }
 
-    static let tableNames = ["state_heads", "state_items", "state_versions", "state_locks"]
+    static let tableNames = ["state_heads", "state_items", "state_versions", "state_locks", "runs", "run_entries", "run_files"]
 
     /// Creates what is missing, in one transaction. Looks first, so a role that may only read and
     /// write the tables (no CREATE on the database) works once they exist.
@@ -54,6 +59,18 @@ struct PostgresStateSchema: Sendable {
                 CREATE TABLE IF NOT EXISTS \(locks) (target text PRIMARY KEY, id text NOT NULL, holder text NOT NULL,
                   pid integer NOT NULL, host text NOT NULL, operation text NOT NULL, backend integer NOT NULL,
                   created timestamptz NOT NULL, expires timestamptz NOT NULL)
+                """)
+            try connection.exec("""
+                CREATE TABLE IF NOT EXISTS \(runs) (target text NOT NULL, id text NOT NULL, ledger bytea NOT NULL,
+                  PRIMARY KEY (target, id))
+                """)
+            try connection.exec("""
+                CREATE TABLE IF NOT EXISTS \(runEntries) (target text NOT NULL, run text NOT NULL, seq bigint NOT NULL,
+                  line bytea NOT NULL, PRIMARY KEY (target, run, seq))
+                """)
+            try connection.exec("""
+                CREATE TABLE IF NOT EXISTS \(runFiles) (target text NOT NULL, run text NOT NULL, name text NOT NULL,
+                  bytes bytea NOT NULL, PRIMARY KEY (target, run, name))
                 """)
         }
     }

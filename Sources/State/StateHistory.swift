@@ -36,7 +36,13 @@ public struct StateHistory: Sendable {
 
     @discardableResult
     func save(_ bytes: [UInt8], serial: Int, at date: Date = Date()) throws -> String {
-        let path = "\(directory)/\(stem).\(String(format: "%08d", serial)).\(StateHistory.timestamp(date)).json"
+        try save(bytes, serial: serial, stamp: StateHistory.timestamp(date))
+    }
+
+    /// With the timestamp as written (a version moved from another backend keeps its own).
+    @discardableResult
+    func save(_ bytes: [UInt8], serial: Int, stamp: String) throws -> String {
+        let path = "\(directory)/\(stem).\(String(format: "%08d", serial)).\(stamp).json"
         try AtomicFile.write(bytes, to: path)
         return path
     }

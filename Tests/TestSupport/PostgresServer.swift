@@ -17,11 +17,15 @@ public final class PostgresServer: Sendable {
     public let password: String
     private let binaries: String
     private let runAs: String?
+    private let startOptions: String
 
     /// The shared cluster, started on first use. Throws (never skips) when PostgreSQL is missing.
     public static func shared() throws -> PostgresServer { try started.get() }
 
     private static let started: Result<PostgresServer, any Error> = Result { try PostgresServer() }
+
+    /// A cluster of the caller's own, for a test that stops and restarts its server; stopped at exit like the shared one.
+    public static func makePrivate() throws -> PostgresServer { try PostgresServer() }
 
     /// A libpq URI for `database` as `user` (the superuser by default) over the socket.
     public func uri(user: String = PostgresServer.user, password: String? = nil, database: String = "postgres") -> String {
@@ -37,6 +41,8 @@ public final class PostgresServer: Sendable {
         directory = String(cString: made)
         socketDirectory = directory
         password = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        startOptions = "-k \(directory) -c listen_addresses= -c fsync=off -c synchronous_commit=off "
+            + "-c full_page_writes=off -c shared_buffers=16MB -c max_connections=40"
         if let runAs {
             guard let account = getpwnam(runAs) else {
                 throw ServerError("the tests run as root and PostgreSQL refuses root, but there is no '\(runAs)' user: install the server with 'apt-get install postgresql'")
@@ -54,25 +60,37 @@ public final class PostgresServer: Sendable {
         try runServerCommand(["\(binaries)/initdb", "-D", data, "-U", Self.user, "--pwfile=\(passwordFile)",
                               "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"])
         unlink(passwordFile)
-        let options = "-k \(socketDirectory) -c listen_addresses= -c fsync=off -c synchronous_commit=off "
-            + "-c full_page_writes=off -c shared_buffers=16MB -c max_connections=40"
-        try runServerCommand(["\(binaries)/pg_ctl", "-D", data, "-w", "-t", "60", "-l", "\(directory)/server.log",
-                              "-o", options, "start"])
-        Self.stopCommand = serverCommand(["\(binaries)/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
-        Self.stopDirectory = directory
-        atexit { PostgresServer.stopAtExit() }
+        try start()
+        Self.atExit.withLock { stops in
+            if stops.isEmpty { atexit { PostgresServer.stopAtExit() } }
+            stops.append((serverCommand(["\(binaries)/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]), directory))
+        }
+    }
+
+    /// Starts the cluster (again, after `stop`), waiting until it takes connections.
+    public func start() throws {
+        try runServerCommand(["\(binaries)/pg_ctl", "-D", "\(directory)/data", "-w", "-t", "60", "-l", "\(directory)/server.log",
+                              "-o", startOptions, "start"])
+    }
+
+    /// Stops the cluster as an operator would (`pg_ctl stop -m fast`): sessions are ended, clients see the server go.
+    public func stop() throws {
+        try runServerCommand(["\(binaries)/pg_ctl", "-D", "\(directory)/data", "-m", "fast", "-w", "stop"])
     }
 
     // MARK: Stopping
 
-    nonisolated(unsafe) private static var stopCommand: [String] = []
-    nonisolated(unsafe) private static var stopDirectory = ""
+    private static let atExit = NSLockedValue<[(command: [String], directory: String)]>([])
 
     private static func stopAtExit() {
-        guard !stopCommand.isEmpty else { return }
-        _ = try? run(stopCommand, log: "\(stopDirectory)/command.log")
-        try? FileManager.default.removeItem(atPath: stopDirectory)
-        stopCommand = []
+        let stops = atExit.withLock { stops in
+            defer { stops = [] }
+            return stops
+        }
+        for stop in stops {
+            _ = try? run(stop.command, log: "\(stop.directory)/command.log")
+            try? FileManager.default.removeItem(atPath: stop.directory)
+        }
     }
 
     /// Waits (in its own session, so a signal to the test's process group spares it) for this process
@@ -149,5 +167,19 @@ public final class PostgresServer: Sendable {
     public struct ServerError: Error, CustomStringConvertible {
         public var description: String
         init(_ description: String) { self.description = description }
+    }
+}
+
+/// A value behind a lock, for the cluster list `atexit` reads.
+final class NSLockedValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }

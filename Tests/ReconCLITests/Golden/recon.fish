@@ -79,8 +79,10 @@ complete -c recon -n '__fish_seen_subcommand_from prune' -l dry-run -d 'Print wh
 complete -c recon -n '__fish_seen_subcommand_from prune' -l lock-timeout -r -F -d 'Wait up to DURATION (90, 30s, 5m) for the lock instead of failing at once'
 complete -c recon -n '__fish_seen_subcommand_from prune' -l format -x -a 'text json' -d 'Output format (default: text)'
 complete -c recon -n '__fish_seen_subcommand_from prune' -F
-complete -c recon -n '__fish_seen_subcommand_from state; and not __fish_seen_subcommand_from list show pull' -a 'list show pull'
+complete -c recon -n '__fish_seen_subcommand_from state; and not __fish_seen_subcommand_from list show pull migrate' -a 'list show pull migrate'
 complete -c recon -n '__fish_seen_subcommand_from state' -l table -r -F -d 'With \'show\': the table of KEY, when several tables have it'
+complete -c recon -n '__fish_seen_subcommand_from state' -l to -r -F -d 'With \'migrate\': where the state goes, local or postgres'
+complete -c recon -n '__fish_seen_subcommand_from state' -l lock-timeout -r -F -d 'With \'migrate\': wait up to DURATION for the locks'
 complete -c recon -n '__fish_seen_subcommand_from state' -F
 complete -c recon -n '__fish_seen_subcommand_from force-unlock' -F
 complete -c recon -n '__fish_seen_subcommand_from lock' -l format -x -a 'text json' -d 'Output format (default: text)'

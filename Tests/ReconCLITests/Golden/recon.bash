@@ -7,7 +7,7 @@ _recon() {
     # The command is the first word that is neither an option nor an option's value.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) ((i++)) ;;
+            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--detail|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) ((i++)) ;;
             -*) ;;
             *) command="${COMP_WORDS[i]}"; break ;;
         esac
@@ -16,7 +16,8 @@ _recon() {
         --state-backend) COMPREPLY=($(compgen -W "local postgres" -- "$cur")); return ;;
         --provider) COMPREPLY=($(compgen -W "sqlite airtable postgres" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
-        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --detail) COMPREPLY=($(compgen -W "concise full" -- "$cur")); return ;;
+        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--detail|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ -z "$command" ]]; then
         if [[ "$cur" == -* ]]; then
@@ -30,13 +31,13 @@ _recon() {
         init) options="--provider --sample"; verbs="" ;;
         validate) options="--format"; verbs="" ;;
         extract) options="--table --repo --format"; verbs="" ;;
-        plan) options="--out --detailed-exitcode --allow-empty-state --target --exclude --repo --format --timings"; verbs="" ;;
-        show) options="--format"; verbs="" ;;
+        plan) options="--out --detailed-exitcode --allow-empty-state --target --exclude --repo --format --detail --timings"; verbs="" ;;
+        show) options="--format --detail"; verbs="" ;;
         check) options="--format"; verbs="" ;;
-        apply) options="--auto-approve --allow --lock-timeout --max-seconds --batch-size --json --timings --allow-empty-state --target --exclude --repo"; verbs="" ;;
+        apply) options="--auto-approve --allow --lock-timeout --max-seconds --batch-size --json --detail --timings --allow-empty-state --target --exclude --repo"; verbs="" ;;
         drift) options="--format"; verbs="" ;;
         runs) options="--base --limit --format"; verbs="show export verify" ;;
-        rollback) options="--out --format"; verbs="" ;;
+        rollback) options="--out --format --detail"; verbs="" ;;
         prune) options="--dry-run --lock-timeout --format"; verbs="" ;;
         state) options="--table --to --lock-timeout"; verbs="list show pull migrate" ;;
         force-unlock) options=""; verbs="" ;;

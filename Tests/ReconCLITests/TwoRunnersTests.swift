@@ -42,6 +42,8 @@ final class TwoRunnersTests: XCTestCase {
         let seen = try run(shared, 1, "plan", "-detailed-exitcode")
         XCTAssertEqual(seen.status, 0, seen.stdout + seen.stderr)
         XCTAssertTrue(seen.stdout.contains("No changes"), seen.stdout)
+        let alone = try run(shared, 1, "plan", "--state-backend", "local")
+        XCTAssertEqual(alone.status, 1, "without the shared state, B is told, not left to take the base over")
 
         // A hand edit in the base is drift for B, which restores it.
         _ = shared.sql("UPDATE Skills SET Name = 'edited by hand' WHERE Key = 'core:plugins/alpha/skills/s1'")

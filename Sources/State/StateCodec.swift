@@ -3,15 +3,8 @@ import ReconCore
 /// The one door to the state's serialized form: canonical JSON (sorted keys, fixed number format),
 /// streamed into a byte buffer. Readers dispatch on `version` before they decode the body.
 public enum StateCodec {
-    /// Why bytes are not a state this recon can read.
-    public enum Failure: Error, Equatable {
-        /// Not JSON, or cut short: where the parser stopped.
-        case syntax(line: Int, column: Int, message: String)
-        /// JSON of the wrong shape: the key path and what was expected there.
-        case shape(path: String, expected: String)
-        /// A format version this recon does not know.
-        case newerVersion(Int)
-    }
+    /// Why bytes are not a state this recon can read (shared with the other JSON readers that use `JSONCursor`).
+    public typealias Failure = JSONDecodeFailure
 
     // MARK: Encoding
 

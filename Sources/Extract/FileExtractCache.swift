@@ -25,11 +25,21 @@ public struct FileExtractCache: ExtractCache {
     }
 
     public func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
-        // Keys are written sorted, so an entry of this commit starts with it: a moved commit is a
-        // miss without parsing the records.
-        guard let data = FileManager.default.contents(atPath: path(for: repo)),
-              data.starts(with: Array(#"{"commit":"\#(commit)""#.utf8)),
-              let json = try? JSONParser.parse([UInt8](data)),
+        // Keys are written sorted, so an entry of this commit starts with it (after its checksum): a moved
+        // commit is a miss without parsing the records.
+        guard let data = FileManager.default.contents(atPath: path(for: repo)), !data.isEmpty else { return nil }
+        let bytes = [UInt8](data)
+        let commitMember = Array(#""commit":"\#(commit)""#.utf8)
+        let verified = ExtractCacheChecksum.verifies(bytes)
+        let body = bytes.starts(with: ExtractCacheChecksum.prefix) ? min(ExtractCacheChecksum.bodyOffset, bytes.count) : 1
+        guard bytes[body...].starts(with: commitMember) else { return nil }
+        if verified { return VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint) }
+        return loadUnverified(bytes, repo: repo, commit: commit, fingerprint: fingerprint)
+    }
+
+    /// An entry without a checksum that verifies (written by hand, edited, or older): every record is re-hashed.
+    private func loadUnverified(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+        guard let json = try? JSONParser.parse(bytes),
               json["format_version"]?.intValue == FileExtractCache.formatVersion,
               json["repo"]?.stringValue == repo, json["commit"]?.stringValue == commit,
               json["fingerprint"]?.stringValue == fingerprint,
@@ -71,7 +81,7 @@ public struct FileExtractCache: ExtractCache {
         }
         writer.endArray()
         writer.endObject()
-        try write(writer.finish(), to: path(for: extraction.repo))
+        try write(ExtractCacheChecksum.seal(writer.finish()), to: path(for: extraction.repo))
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {

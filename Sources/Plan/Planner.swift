@@ -11,9 +11,15 @@ public enum Planner {
                                    foreignRows: input.remote.records).plan()
         let keysByRecordID = recordKeys(input, tables: schema.tables)
 
-        var desiredByTable: [String: [String: DesiredRecord]] = [:]
+        // Grouped first, so each table's dictionary is sized once instead of growing through 100,000 inserts.
+        var grouped: [String: [DesiredRecord]] = [:]
         for record in input.desired where input.scope.repos.isEmpty || input.scope.repos.contains(record.provenance.repo) {
-            desiredByTable[record.table, default: [:]][record.key] = record
+            grouped[record.table, default: []].append(record)
+        }
+        let desiredByTable = grouped.mapValues { records in
+            var byKey = [String: DesiredRecord](minimumCapacity: records.count)
+            for record in records { byKey[record.key] = record }
+            return byKey
         }
 
         var plan = Plan(target: manifest.target.identifier, manifestDigest: manifest.digest, lineage: input.state.lineage,

@@ -24,9 +24,16 @@ struct RecordPlanner {
     private var spec: TableSpec { table.spec }
     private var keyField: String { spec.key.value }
 
-    /// Fields Recon writes after create: all but the key and the protected ones.
-    private var managedFields: [FieldSpec] {
-        spec.fields.filter { $0.name != keyField && !protected.contains($0.name) }
+    /// Fields Recon writes after create: all but the key and the protected ones. Worked out once, not per record.
+    private let managedFields: [FieldSpec]
+
+    init(table: ResolvedTable, protected: Set<String>, policy: PlanPolicy, scope: PlanScope, keysByRecordID: [String: String]) {
+        self.table = table
+        self.protected = protected
+        self.policy = policy
+        self.scope = scope
+        self.keysByRecordID = keysByRecordID
+        managedFields = table.spec.fields.filter { $0.name != table.spec.key.value && !protected.contains($0.name) }
     }
 
     func plan(desired: [String: DesiredRecord], state: [String: ManagedRecord], remote: [RemoteRecord]) -> Result {
@@ -172,7 +179,8 @@ struct RecordPlanner {
         }
         if let keyEdit, let drift = keyDrift(d.key, keyEdit) { fields.insert(drift, at: 0) }
         skipProtected(d, remote: r, into: &result)
-        next = FieldValue.normalize(next)
+        // Values copied from the state are normalized already: a no-op record does not rebuild its dictionary.
+        if next.values.contains(where: { $0.normalized == nil }) { next = FieldValue.normalize(next) }
         let writes = fields.contains { $0.kind.writes }
         let stateMoved = next != s.values || s.id != r.id || adopted != s.adopted
         guard writes || stateMoved || fields.contains(where: { $0.kind == .driftReported }) else { return nil }

@@ -3,15 +3,8 @@ import ReconCore
 /// The one door to the state's serialized form: canonical JSON (sorted keys, fixed number format),
 /// streamed into a byte buffer. Readers dispatch on `version` before they decode the body.
 public enum StateCodec {
-    /// Why bytes are not a state this recon can read.
-    public enum Failure: Error, Equatable {
-        /// Not JSON, or cut short: where the parser stopped.
-        case syntax(line: Int, column: Int, message: String)
-        /// JSON of the wrong shape: the key path and what was expected there.
-        case shape(path: String, expected: String)
-        /// A format version this recon does not know.
-        case newerVersion(Int)
-    }
+    /// Why bytes are not a state this recon can read (shared with the other JSON readers that use `JSONCursor`).
+    public typealias Failure = JSONDecodeFailure
 
     // MARK: Encoding
 
@@ -97,10 +90,13 @@ public enum StateCodec {
     // MARK: Decoding
 
     /// Header first: one pass finds `version` (checking the syntax of everything), and only then
-    /// is the body decoded by the reader for that version.
+    /// is the body decoded by the reader for that version. The common case, a version 1 state that
+    /// reads whole, is decoded in one pass; anything else takes the header-first path for its error.
     public static func decode(_ bytes: [UInt8]) throws(Failure) -> StateModel {
+        var found: Int?
+        if let state = try? StateDecoderV1.decode(bytes, version: &found), found == 1 { return state }
         switch try version(of: bytes) {
-        case 1: return try StateDecoderV1.decode(bytes)
+        case 1: return try StateDecoderV1.decode(bytes, version: &found)
         case let version: throw .newerVersion(version)
         }
     }

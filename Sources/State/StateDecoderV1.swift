@@ -3,7 +3,8 @@ import ReconCore
 /// Reads the body of a version 1 state straight from bytes into the model. Keys may come in any
 /// order; unknown keys are skipped, so a later version 1 writer may add optional keys.
 enum StateDecoderV1 {
-    static func decode(_ bytes: [UInt8]) throws(StateCodec.Failure) -> StateModel {
+    /// `version` is set to the document's `version` member, so a caller may decode before knowing it.
+    static func decode(_ bytes: [UInt8], version: inout Int?) throws(StateCodec.Failure) -> StateModel {
         var cursor = JSONCursor(bytes)
         var lineage: String?, target: String?, serial: Int?
         var tables: [String: TableState] = [:]
@@ -35,10 +36,12 @@ enum StateDecoderV1 {
                 while let name = try cursor.nextKey() {
                     do { repos[name] = try repo(&cursor) } catch { throw error.within("repos.\(name)") }
                 }
+            case "version": version = try cursor.int()
             default:
                 try cursor.skipValue()
             }
         }
+        try cursor.finish()
         guard let lineage else { throw .shape(path: "lineage", expected: "a string") }
         guard let target else { throw .shape(path: "target", expected: "a string") }
         guard let serial else { throw .shape(path: "serial", expected: "a whole number") }

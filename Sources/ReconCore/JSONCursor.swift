@@ -1,26 +1,25 @@
-import ReconCore
 
 /// A pull reader over JSON bytes: the caller asks for the shape it expects and values are decoded
 /// straight into model types, with no tree of `JSONValue`s in between (reading a 100,000-record
 /// state through a tree took twice the time and three times the memory).
-struct JSONCursor {
+public struct JSONCursor {
     private let bytes: [UInt8]
     private var index = 0
     /// Per open container: whether a member has been read (so a comma is due).
     private var started: [Bool] = []
 
-    init(_ bytes: [UInt8]) {
+    public init(_ bytes: [UInt8]) {
         self.bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
     // MARK: Containers
 
-    mutating func beginObject() throws(StateCodec.Failure) { try open(UInt8(ascii: "{"), "an object") }
-    mutating func beginArray() throws(StateCodec.Failure) { try open(UInt8(ascii: "["), "a list") }
+    public mutating func beginObject() throws(JSONDecodeFailure) { try open(UInt8(ascii: "{"), "an object") }
+    public mutating func beginArray() throws(JSONDecodeFailure) { try open(UInt8(ascii: "["), "a list") }
 
     /// The next member's key, or nil after consuming the closing brace.
-    mutating func nextKey() throws(StateCodec.Failure) -> String? {
+    public mutating func nextKey() throws(JSONDecodeFailure) -> String? {
         guard try advance(closing: UInt8(ascii: "}")) else { return nil }
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
         let key = try readString()
@@ -31,31 +30,31 @@ struct JSONCursor {
     }
 
     /// True when another element follows; false after consuming the closing bracket.
-    mutating func nextElement() throws(StateCodec.Failure) -> Bool {
+    public mutating func nextElement() throws(JSONDecodeFailure) -> Bool {
         try advance(closing: UInt8(ascii: "]"))
     }
 
     /// At the end: only whitespace may follow the document.
-    mutating func finish() throws(StateCodec.Failure) {
+    public mutating func finish() throws(JSONDecodeFailure) {
         skipWhitespace()
         if index != bytes.count { throw failure("unexpected text after the JSON value") }
     }
 
     // MARK: Values
 
-    mutating func string() throws(StateCodec.Failure) -> String {
+    public mutating func string() throws(JSONDecodeFailure) -> String {
         skipWhitespace()
         guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
         return try readString()
     }
 
-    mutating func int() throws(StateCodec.Failure) -> Int {
+    public mutating func int() throws(JSONDecodeFailure) -> Int {
         let number = try self.number()
         guard number == number.rounded(), abs(number) < 9.0e15 else { throw failure("expected a whole number") }
         return Int(number)
     }
 
-    mutating func number() throws(StateCodec.Failure) -> Double {
+    public mutating func number() throws(JSONDecodeFailure) -> Double {
         skipWhitespace()
         let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
@@ -78,7 +77,7 @@ struct JSONCursor {
     }
 
     /// A cell value: text, number, true/false, a list of text; nil for null ("no value").
-    mutating func fieldValue() throws(StateCodec.Failure) -> FieldValue? {
+    public mutating func fieldValue() throws(JSONDecodeFailure) -> FieldValue? {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "\""): return .text(try readString())
@@ -95,7 +94,7 @@ struct JSONCursor {
     }
 
     /// Passes over one value of any shape, checking its syntax but keeping nothing.
-    mutating func skipValue() throws(StateCodec.Failure) {
+    public mutating func skipValue() throws(JSONDecodeFailure) {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "{"):
@@ -109,7 +108,7 @@ struct JSONCursor {
         }
     }
 
-    func failure(_ message: String) -> StateCodec.Failure {
+    public func failure(_ message: String) -> JSONDecodeFailure {
         var line = 1, column = 1
         for byte in bytes[..<min(index, bytes.count)] {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
@@ -120,7 +119,7 @@ struct JSONCursor {
 
     // MARK: Internals
 
-    private mutating func open(_ bracket: UInt8, _ what: String) throws(StateCodec.Failure) {
+    private mutating func open(_ bracket: UInt8, _ what: String) throws(JSONDecodeFailure) {
         skipWhitespace()
         guard peek() == bracket else { throw failure("expected \(what)") }
         if started.count >= JSONParser.maximumDepth { throw failure("nesting too deep") }
@@ -129,7 +128,7 @@ struct JSONCursor {
     }
 
     /// Consumes the comma before a member, or the closing bracket (returning false).
-    private mutating func advance(closing: UInt8) throws(StateCodec.Failure) -> Bool {
+    private mutating func advance(closing: UInt8) throws(JSONDecodeFailure) -> Bool {
         skipWhitespace()
         if peek() == closing {
             index += 1
@@ -147,7 +146,7 @@ struct JSONCursor {
         return true
     }
 
-    private mutating func readString() throws(StateCodec.Failure) -> String {
+    private mutating func readString() throws(JSONDecodeFailure) -> String {
         index += 1
         let start = index
         while index < bytes.count {
@@ -170,7 +169,7 @@ struct JSONCursor {
 
     /// The slow path: hands the whole string literal to the tree parser, which knows every escape;
     /// its errors are reported at the literal's opening quote.
-    private mutating func readEscapedString(from start: Int) throws(StateCodec.Failure) -> String {
+    private mutating func readEscapedString(from start: Int) throws(JSONDecodeFailure) -> String {
         while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
             index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
         }
@@ -187,7 +186,7 @@ struct JSONCursor {
         return text
     }
 
-    private mutating func word(_ text: String) throws(StateCodec.Failure) {
+    private mutating func word(_ text: String) throws(JSONDecodeFailure) {
         for expected in text.utf8 {
             guard index < bytes.count, bytes[index] == expected else { throw failure("invalid literal, expected '\(text)'") }
             index += 1

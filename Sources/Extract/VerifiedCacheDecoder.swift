@@ -1,0 +1,111 @@
+import ReconCore
+
+/// Reads an extract cache entry whose checksum verified straight from its bytes with `JSONCursor`: no tree of
+/// `JSONValue`s and no re-hashing, the two costs of a no-op run's extract stage at 100,000 records (issue 12).
+/// Any surprise in the shape is a miss, as on the slow path.
+enum VerifiedCacheDecoder {
+    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+        var cursor = JSONCursor(bytes)
+        var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
+        var records: [DesiredRecord]?, diagnostics: [Diagnostic]?, sources: [CachedSource]?
+        do {
+            try cursor.beginObject()
+            while let key = try cursor.nextKey() {
+                switch key {
+                case "commit": storedCommit = try cursor.string()
+                case "fingerprint": storedFingerprint = try cursor.string()
+                case "format_version": version = try cursor.int()
+                case "repo": storedRepo = try cursor.string()
+                case "records": records = try list(&cursor, record)
+                case "diagnostics": diagnostics = try list(&cursor, diagnostic)
+                case "sources": sources = try list(&cursor, source)
+                default: try cursor.skipValue()
+                }
+            }
+            try cursor.finish()
+        } catch {
+            return nil
+        }
+        guard version == FileExtractCache.formatVersion, storedRepo == repo, storedCommit == commit,
+              storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
+        return CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
+                                diagnostics: diagnostics, sources: sources)
+    }
+
+    private static func list<Element>(_ cursor: inout JSONCursor,
+                                      _ element: (inout JSONCursor) throws(JSONDecodeFailure) -> Element)
+        throws(JSONDecodeFailure) -> [Element] {
+        var items: [Element] = []
+        try cursor.beginArray()
+        while try cursor.nextElement() { items.append(try element(&cursor)) }
+        return items
+    }
+
+    private static func record(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> DesiredRecord {
+        var table: String?, key: String?, hash: String?, repo: String?, path: String?, commit: String?
+        var fields: [String: FieldValue]?
+        try cursor.beginObject()
+        while let member = try cursor.nextKey() {
+            switch member {
+            case "table": table = try cursor.string()
+            case "key": key = try cursor.string()
+            case "content_hash": hash = try cursor.string()
+            case "fields":
+                var values: [String: FieldValue] = [:]
+                try cursor.beginObject()
+                while let name = try cursor.nextKey() { values[name] = try cursor.fieldValue() }
+                fields = values
+            case "provenance":
+                try cursor.beginObject()
+                while let name = try cursor.nextKey() {
+                    switch name {
+                    case "repo": repo = try cursor.string()
+                    case "path": path = try cursor.string()
+                    case "source_commit": commit = try cursor.string()
+                    default: try cursor.skipValue()
+                    }
+                }
+            default: try cursor.skipValue()
+            }
+        }
+        guard let table, let key, let hash, let fields, let repo, let path, let commit else {
+            throw .shape(path: "records", expected: "a record")
+        }
+        return DesiredRecord(table: table, key: key, normalizedFields: fields,
+                             provenance: Provenance(repo: repo, path: path, sourceCommit: commit), contentHash: hash)
+    }
+
+    private static func diagnostic(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> Diagnostic {
+        var message: String?, severity: Diagnostic.Severity?, hint: String?, file: String?, line: Int?, column: Int?
+        try cursor.beginObject()
+        while let member = try cursor.nextKey() {
+            switch member {
+            case "message": message = try cursor.string()
+            case "severity": severity = Diagnostic.Severity(rawValue: try cursor.string())
+            case "hint": hint = try cursor.string()
+            case "file": file = try cursor.string()
+            case "line": line = try cursor.int()
+            case "column": column = try cursor.int()
+            default: try cursor.skipValue()
+            }
+        }
+        guard let message, let severity else { throw .shape(path: "diagnostics", expected: "a diagnostic") }
+        var location: SourceLocation?
+        if let file, let line, let column { location = SourceLocation(file: file, line: line, column: column) }
+        return Diagnostic(severity, at: location, message, hint: hint)
+    }
+
+    private static func source(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> CachedSource {
+        var path: String?, blob: String?
+        try cursor.beginObject()
+        while let member = try cursor.nextKey() {
+            switch member {
+            case "path": path = try cursor.string()
+            case "blob": blob = try cursor.string()
+            default: try cursor.skipValue()
+            }
+        }
+        guard let path, let blob else { throw .shape(path: "sources", expected: "a path and a blob") }
+        return CachedSource(path: path, blob: blob)
+    }
+}

@@ -94,7 +94,8 @@ struct ApplyCommand: Command {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
         let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
-        let savedPlan = try planFile.map { try PlanView.read($0, signature: signature) }
+        let savedFile = try planFile.map { try PlanView.readVerified($0, signature: signature) }
+        let savedPlan = savedFile?.plan
         // Refused before the lock from the findings the file records; the session checks them again once re-derived.
         if let savedPlan { try CheckRefusal.verify(savedPlan, allowing: allow) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
@@ -167,7 +168,8 @@ struct ApplyCommand: Command {
                                    manifestDirectory: context.globals.manifests)
         let result: ApplySession.Outcome
         do {
-            result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view, allow: allow)
+            result = try session.apply(plan, refreshed: refreshed, file: savedFile, lease: lease, cancellation: cancellation,
+                                       observer: view, allow: allow)
         } catch {
             view.finish()
             throw error

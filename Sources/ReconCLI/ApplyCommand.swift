@@ -135,7 +135,9 @@ struct ApplyCommand: Command {
             do {
                 outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                          stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
-                                         allowEmptyState: allowEmptyState).run()
+                                         allowEmptyState: allowEmptyState,
+                                         // Read again only when a pre_plan hook ran: it may write the manifests.
+                                         manifest: manifest.hooks(at: .prePlan).isEmpty ? manifest : nil).run()
             } catch where cancellation.reason != nil {
                 // A signal stops git and the refresh; what failed because of it is not the news.
                 return cancelledEarly(cancellation, while: "planning", console: console)

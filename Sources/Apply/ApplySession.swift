@@ -40,7 +40,8 @@ public struct ApplySession {
 
     /// Applies `plan`. Without `refreshed` (a saved plan), the plan is first made again and compared (`SavedPlanCheck`).
     /// Error findings refuse the plan unless `allow` names their codes (`CheckRefusal`), before any write.
-    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, lease: any StateLock, cancellation: CancellationSignal,
+    /// `file` is the verified file `plan` was read from: the run keeps its bytes and digest instead of encoding again.
+    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, file: VerifiedPlan? = nil, lease: any StateLock, cancellation: CancellationSignal,
                       observer: (any ApplyObserver)?, allow: Set<CheckCode> = []) throws -> Outcome {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
         var manifest = self.manifest
@@ -61,7 +62,7 @@ public struct ApplySession {
                 .verify(plan, preflight: preflight)
         }
         try CheckRefusal.verify(plan, allowing: allow)
-        let encoded = PlanFile.encoded(plan)
+        let encoded = file.map { (bytes: $0.bytes, digest: $0.digest) } ?? PlanFile.encoded(plan)
         let ledger = try runs.start(operation: plan.rollbackOf == nil ? .apply : .rollback, planDigest: encoded.digest,
                                     target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)

@@ -24,10 +24,14 @@ public struct PlanRunner {
     public var scope: PlanScope
     /// Plan on no state even when the base holds the manifests' records (`--allow-empty-state`).
     public var allowEmptyState: Bool
+    /// The manifests when the caller read them already and nothing could change them since (`recon apply` with no
+    /// `pre_plan` hook), so they are read once.
+    public var manifest: Manifest?
 
     public init(manifestDirectory: String, statePath: String = StateStore.defaultPath, stateDirectory: String = "state",
-                environment: [String: String], scope: PlanScope = .all, allowEmptyState: Bool = false) {
+                environment: [String: String], scope: PlanScope = .all, allowEmptyState: Bool = false, manifest: Manifest? = nil) {
         self.allowEmptyState = allowEmptyState
+        self.manifest = manifest
         self.manifestDirectory = manifestDirectory
         self.statePath = statePath
         self.stateDirectory = stateDirectory
@@ -37,7 +41,7 @@ public struct PlanRunner {
 
     public func run() throws -> Outcome {
         var timings = StageTimings()
-        var manifest = try timings.measure("manifests") { try ManifestLoader().load(directory: manifestDirectory) }
+        var manifest = try timings.measure("manifests") { try self.manifest ?? ManifestLoader().load(directory: manifestDirectory) }
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
         let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)

@@ -32,6 +32,18 @@ public enum PlanFile {
         "sha256:" + SHA256.hex(compact(plan))
     }
 
+    /// `plan` as a plan file gives it back, to compare with a decoded plan value for value: the compact body
+    /// encoded and decoded, without the file's pretty form or a digest (nothing is verified here).
+    public static func roundTrip(_ plan: Plan) throws(ReconError) -> Plan {
+        do {
+            return try PlanDecoder.plan(JSONParser.parse(compact(plan)))
+        } catch let error as ReconError {
+            throw error
+        } catch {
+            throw ReconError("the plan does not read back from its own encoding (\(error))")
+        }
+    }
+
     private static func compact(_ plan: Plan) -> [UInt8] {
         var compact = JSONWriter(capacity: 1 << 16)
         PlanEncoder.write(plan, to: &compact)
@@ -41,6 +53,11 @@ public enum PlanFile {
     /// Reads a plan file: the header first, then the body; a digest mismatch means the file was edited.
     /// With `signature`, the file must carry that key's signature of its body.
     public static func decode(_ bytes: [UInt8], signature: PlanSignature? = nil) throws(ReconError) -> Plan {
+        try verify(bytes, signature: signature).plan
+    }
+
+    /// As `decode`, keeping the bytes read and the digest checked over them (computed once).
+    public static func verify(_ bytes: [UInt8], signature: PlanSignature? = nil) throws(ReconError) -> VerifiedPlan {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -68,6 +85,6 @@ public enum PlanFile {
         }
         guard body.objectValue != nil else { throw ReconError("the plan body is not an object", hint: "make the plan again with 'recon plan -out FILE'") }
         try signature?.verify(document["signature"]?.stringValue, body: canonical)
-        return try PlanDecoder.plan(body)
+        return VerifiedPlan(plan: try PlanDecoder.plan(body), bytes: bytes, digest: actual)
     }
 }

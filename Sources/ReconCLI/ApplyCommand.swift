@@ -94,7 +94,8 @@ struct ApplyCommand: Command {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
         let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
-        let savedPlan = try planFile.map { try PlanView.read($0, signature: signature) }
+        let savedFile = try planFile.map { try PlanView.readVerified($0, signature: signature) }
+        let savedPlan = savedFile?.plan
         // Refused before the lock from the findings the file records; the session checks them again once re-derived.
         if let savedPlan { try CheckRefusal.verify(savedPlan, allowing: allow) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)
@@ -134,7 +135,9 @@ struct ApplyCommand: Command {
             do {
                 outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                          stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
-                                         allowEmptyState: allowEmptyState).run()
+                                         allowEmptyState: allowEmptyState,
+                                         // Read again only when a pre_plan hook ran: it may write the manifests.
+                                         manifest: manifest.hooks(at: .prePlan).isEmpty ? manifest : nil).run()
             } catch where cancellation.reason != nil {
                 // A signal stops git and the refresh; what failed because of it is not the news.
                 return cancelledEarly(cancellation, while: "planning", console: console)
@@ -167,7 +170,8 @@ struct ApplyCommand: Command {
                                    manifestDirectory: context.globals.manifests)
         let result: ApplySession.Outcome
         do {
-            result = try session.apply(plan, refreshed: refreshed, lease: lease, cancellation: cancellation, observer: view, allow: allow)
+            result = try session.apply(plan, refreshed: refreshed, file: savedFile, lease: lease, cancellation: cancellation,
+                                       observer: view, allow: allow)
         } catch {
             view.finish()
             throw error

@@ -27,9 +27,14 @@ struct PlanView {
 
     /// A saved plan, its digest (and with `signature`, its signature) checked; errors name the file.
     static func read(_ path: String, signature: PlanSignature? = nil) throws -> Plan {
+        try readVerified(path, signature: signature).plan
+    }
+
+    /// As `read`, with the bytes verified and their digest (apply keeps them in the run).
+    static func readVerified(_ path: String, signature: PlanSignature? = nil) throws -> VerifiedPlan {
         guard let data = FileManager.default.contents(atPath: path) else { throw ReconError("cannot read the plan file '\(path)'") }
         do {
-            return try PlanFile.decode([UInt8](data), signature: signature)
+            return try PlanFile.verify([UInt8](data), signature: signature)
         } catch {
             throw ReconError("\(path): \(error.message)", hint: error.hint)
         }

@@ -16,12 +16,15 @@ struct PostgresChangeLog {
     static let serialKey = "write_serial"
     /// `pg_trigger.tgtype` of AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE FOR EACH STATEMENT.
     static let triggerType = 4 | 8 | 16 | 32
+    /// The function's `proconfig`, as the server spells the SET clause below.
+    static let functionConfig = "search_path=pg_catalog, pg_temp"
 
     private var meta: String { catalog.meta }
     private var logTable: String { "\(meta).changes" }
     private var function: String { "\(meta).log_change()" }
 
-    /// The mark now, or nil when a table is missing, lacks its enabled trigger, or the log is not installed.
+    /// The mark now, or nil when a table is missing or lacks its enabled trigger, or the log or its function is
+    /// missing or not as Recon made it.
     func mark(tables names: [String]) throws -> String? {
         let rows = try connection.exec("""
             SELECT w.name, c.oid::text,
@@ -37,13 +40,15 @@ struct PostgresChangeLog {
                         AND t.tgtype = $4 AND t.tgfoid = pg_catalog.to_regprocedure($5)),
               (SELECT p.prosrc || ':' || p.prosecdef || ':' || coalesce(array_to_string(p.proconfig, ','), '')
                  FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure($5)),
-              pg_catalog.to_regclass($6) IS NOT NULL
+              pg_catalog.to_regclass($6) IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure($5)
+                AND p.prosrc = $7 AND p.prosecdef AND array_to_string(p.proconfig, ',') = $8)
             FROM unnest($2::text[]) WITH ORDINALITY AS w(name, n)
             LEFT JOIN pg_catalog.pg_class c ON c.relname = w.name AND c.relkind IN ('r', 'p')
               AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)
             ORDER BY w.n
             """, [.text(catalog.schema), .text(PostgresArray.literal(names)), .text(Self.triggerName),
-                  .integer(Self.triggerType), .text(function), .text(logTable)]).rows
+                  .integer(Self.triggerType), .text(function), .text(logTable), .text(try functionBody()), .text(Self.functionConfig)]).rows
+        // A table, its trigger, the log and a function that really logs: else there is nothing to vouch with.
         guard !rows.isEmpty, rows.allSatisfy({ $0[1] != nil && $0[6] == "t" && $0[8] == "t" }) else { return nil }
         // Read after the catalog: a write that lands between the two shows as a change next time, never as none.
         let log = try connection.exec("""
@@ -58,34 +63,41 @@ struct PostgresChangeLog {
         return "pg1:\(log[2] ?? "0"):\(log[0] ?? "0"):\(log[1] ?? "0"):\(hasher.hexDigest())"
     }
 
-    /// Creates the log, its function and the trigger of each table that lacks a sound one; nothing when all are
-    /// there. Runs in the caller's transaction (a Recon write one).
-    func install(tables names: [String]) throws {
-        try connection.exec("""
-            CREATE TABLE IF NOT EXISTS \(logTable) (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, table_name text NOT NULL, operation text NOT NULL,
-                at timestamptz NOT NULL DEFAULT clock_timestamp())
-            """)
-        let body = try functionBody()
+    /// What `install` has to do: whether the log or its function is missing (or not as Recon makes it), and the
+    /// tables that lack a sound trigger. Reads only, so an apply with everything in place writes nothing.
+    func missing(tables names: [String]) throws -> (log: Bool, tables: [String]) {
         let found = try connection.exec("""
-            SELECT p.prosrc, p.prosecdef, array_to_string(p.proconfig, ',') FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure($1)
-            """, [.text(function)]).rows.first
-        if found?[0] != body || found?[1] != "t" || found?[2] != "search_path=pg_catalog, pg_temp" {
-            // SECURITY DEFINER: a session allowed to write a base table logs its write without any right on `<schema>_recon`.
-            try connection.exec("""
-                CREATE OR REPLACE FUNCTION \(function) RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-                SET search_path = pg_catalog, pg_temp AS $recon$\(body)$recon$
-                """)
-            try connection.exec("REVOKE ALL ON FUNCTION \(function) FROM PUBLIC")
-        }
+            SELECT pg_catalog.to_regclass($2) IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure($1)
+              AND p.prosrc = $3 AND p.prosecdef AND array_to_string(p.proconfig, ',') = $4)
+            """, [.text(function), .text(logTable), .text(try functionBody()), .text(Self.functionConfig)]).rows.first?[0] == "t"
         let sound = try connection.exec("""
             SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid
             WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1) AND c.relname = ANY($2::text[])
               AND t.tgname = $3 AND t.tgenabled = 'A' AND t.tgtype = $4 AND t.tgfoid = pg_catalog.to_regprocedure($5)
             """, [.text(catalog.schema), .text(PostgresArray.literal(names)), .text(Self.triggerName),
                   .integer(Self.triggerType), .text(function)]).rows.compactMap { $0[0] }
+        return (!found, names.filter { name in !sound.contains { Array($0.utf8) == Array(name.utf8) } })
+    }
+
+    /// Makes what `missing` names: the log, its function, the trigger of each table without a sound one. Runs in
+    /// the caller's transaction (a Recon write one).
+    func install(tables names: [String]) throws {
+        let (log, tables) = try missing(tables: names)
+        if log {
+            try connection.exec("""
+                CREATE TABLE IF NOT EXISTS \(logTable) (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, table_name text NOT NULL, operation text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp())
+                """)
+            // SECURITY DEFINER: a session allowed to write a base table logs its write without any right on `<schema>_recon`.
+            try connection.exec("""
+                CREATE OR REPLACE FUNCTION \(function) RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+                SET search_path = pg_catalog, pg_temp AS $recon$\(try functionBody())$recon$
+                """)
+            try connection.exec("REVOKE ALL ON FUNCTION \(function) FROM PUBLIC")
+        }
         let trigger = PGIdentifier.quote(Self.triggerName)
-        for name in names where !sound.contains(where: { Array($0.utf8) == Array(name.utf8) }) {
+        for name in tables {
             let table = catalog.table(name)
             try connection.exec("""
                 CREATE OR REPLACE TRIGGER \(trigger) AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(table) FOR EACH STATEMENT

@@ -164,5 +164,6 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
         let base = PostgresBase(connectionString: server.uri(user: role, password: "role-password-1"), schema: schema)
         let table = try base.createTable(Self.every)
         XCTAssertEqual(try base.upsert([["Key": .text("k")]], in: table, mergeOn: "Key").count, 1)
+        XCTAssertNotNil(try base.changeMark(tables: [table]), "its change tracking is installed too")
     }
 }

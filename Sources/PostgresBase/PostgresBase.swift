@@ -6,7 +6,7 @@ import Remote
 /// one column per field with a real type (`PostgresColumnKind`) plus `_recon_id`, and Recon's metadata in
 /// `<schema>_recon`. Both schemas are created by the first write, never by a read. The connection string
 /// is a secret: it is only handed to libpq, and every message from there is redacted.
-public final class PostgresBase: BaseProvider {
+public final class PostgresBase: BaseProvider, ChangeTracking {
     public let schemaName: String
     public let limits: ProviderLimits
 
@@ -102,6 +102,28 @@ public final class PostgresBase: BaseProvider {
         try checkBatch(ids.count)
         guard !ids.isEmpty else { return }
         try recordWriter(table).delete(ids)
+    }
+
+    // MARK: ChangeTracking (PostgresChangeLog)
+
+    public func changeMark(tables: [RemoteTable]) throws -> ChangeMark? {
+        let connection = try open()
+        return try PostgresChangeLog(connection: connection, catalog: catalog(connection)).mark(tables: tables.map(\.name)).map { ChangeMark(token: $0) }
+    }
+
+    public func isUnchanged(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool {
+        try changeMark(tables: tables)?.token == mark.token
+    }
+
+    public func installChangeTracking(tables: [RemoteTable]) throws {
+        guard !tables.isEmpty else { return }
+        let names = try tables.map { try resolve($0).name }
+        let connection = try open()
+        let missing = try PostgresChangeLog(connection: connection, catalog: catalog(connection)).missing(tables: names)
+        guard missing.log || !missing.tables.isEmpty else { return }
+        try schemaWrite { writer in
+            try writer.catalog.writing { try PostgresChangeLog(connection: writer.connection, catalog: writer.catalog).install(tables: names) }
+        }
     }
 
     // MARK: Internals

@@ -38,7 +38,7 @@ struct PostgresRecordWriter {
                              hint: "this is a bug in the plan; nothing in this batch was written")
         }
         return try guarded {
-            try connection.transaction {
+            try catalog.writing {
                 // Locked, so what is read is what is updated: the before-image rollback restores.
                 let found = try connection.exec("""
                     SELECT \(columns.returning) FROM \(columns.qualified) WHERE \(key.quoted) = ANY($1::text[]) FOR UPDATE
@@ -70,7 +70,7 @@ struct PostgresRecordWriter {
 
     func update(_ updates: [RecordUpdate]) throws -> [RemoteRecord] {
         try guarded {
-            try connection.transaction {
+            try catalog.writing {
                 let stored = try write(updates.map { ($0.id, $0.fields) })
                 return try updates.map { change in
                     guard let record = stored[change.id] else {
@@ -85,8 +85,10 @@ struct PostgresRecordWriter {
 
     func delete(_ ids: [String]) throws {
         try guarded {
-            try connection.exec("DELETE FROM \(columns.qualified) WHERE \(PostgresColumns.quotedID) = ANY($1::text[])",
-                                [.text(PostgresArray.literal(ids))])
+            try catalog.writing {
+                try connection.exec("DELETE FROM \(columns.qualified) WHERE \(PostgresColumns.quotedID) = ANY($1::text[])",
+                                    [.text(PostgresArray.literal(ids))])
+            }
         }
     }
 

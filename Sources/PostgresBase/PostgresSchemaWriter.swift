@@ -30,7 +30,7 @@ struct PostgresSchemaWriter {
         let fields = try definition.fields.map { try remoteField($0, of: name, newTable: (name, tableID)) }
         let keyID = fields.first { $0.name == definition.keyField }!.id
         let table = RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
-        try connection.transaction {
+        try catalog.writing {
             try connection.exec("DELETE FROM \(meta).fields WHERE table_id IN (SELECT id FROM \(meta).tables WHERE name = $1)", [.text(name)])
             try connection.exec("DELETE FROM \(meta).tables WHERE name = $1", [.text(name)])
             if try catalog.relations()[Array(name.utf8)] != nil {
@@ -42,6 +42,7 @@ struct PostgresSchemaWriter {
             try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote(PostgresCatalog.keyIndexPrefix + tableID)) ON \(catalog.table(name)) (\(PGIdentifier.quote(definition.keyField)))")
             for field in fields { try constrainChoices(field, in: name) }
             try register(table)
+            try PostgresChangeLog(connection: connection, catalog: catalog).install(tables: [name])
         }
         return table
     }
@@ -67,7 +68,7 @@ struct PostgresSchemaWriter {
         let keyID = fields.first { $0.name == definition.keyField }!.id
         let table = RemoteTable(id: tableID, name: name, description: definition.description, primaryFieldID: keyID, fields: fields)
         let qualified = catalog.table(name)
-        try connection.transaction {
+        try catalog.writing {
             try connection.exec("ALTER TABLE \(qualified) ADD COLUMN \(Self.id) text")
             // The table is locked by the ALTER until commit, so the row handles read here stay valid.
             let rows = try connection.exec("SELECT ctid::text FROM \(qualified)").rows.compactMap { $0[0] }
@@ -89,13 +90,14 @@ struct PostgresSchemaWriter {
             try connection.exec("CREATE UNIQUE INDEX \(PGIdentifier.quote(PostgresCatalog.keyIndexPrefix + tableID)) ON \(qualified) (\(PGIdentifier.quote(definition.keyField)))")
             for field in fields { try constrainChoices(field, in: name) }
             try register(table)
+            try PostgresChangeLog(connection: connection, catalog: catalog).install(tables: [name])
         }
         return table
     }
 
     func createField(_ definition: FieldDefinition, in table: RemoteTable) throws -> RemoteField {
         let field = try remoteField(definition, of: table.name, newTable: nil)
-        try connection.transaction {
+        try catalog.writing {
             try connection.exec("DELETE FROM \(meta).fields WHERE table_id = $1 AND name = $2", [.text(table.id), .text(field.name)])
             if try catalog.relations()[Array(table.name.utf8)]?.columns.contains(where: { Array($0.name.utf8) == Array(field.name.utf8) }) == true {
                 throw ReconError("a column named '\(ControlEscape.escaped(field.name))' already exists in table '\(ControlEscape.escaped(table.name))' but Recon did not create it",
@@ -115,7 +117,7 @@ struct PostgresSchemaWriter {
     /// A rename moves the SQL table and its metadata together, in one transaction.
     func renameTable(_ table: RemoteTable, to name: String) throws {
         try checkName(name, what: "table name")
-        try connection.transaction {
+        try catalog.writing {
             try connection.exec("ALTER TABLE \(catalog.table(table.name)) RENAME TO \(PGIdentifier.quote(name))")
             try connection.exec("UPDATE \(meta).tables SET name = $1 WHERE id = $2", [.text(name), .text(table.id)])
         }
@@ -131,7 +133,7 @@ struct PostgresSchemaWriter {
     func updateField(_ field: RemoteField, in table: RemoteTable, name: String?, choices: [String]?) throws {
         guard var current = table.field(id: field.id) else { throw missing(field, in: table) }
         if let name { try checkName(name, what: "field name") }
-        try connection.transaction {
+        try catalog.writing {
             if let name, Array(name.utf8) != Array(current.name.utf8) {
                 try connection.exec("ALTER TABLE \(catalog.table(table.name)) RENAME COLUMN \(PGIdentifier.quote(current.name)) TO \(PGIdentifier.quote(name))")
                 try connection.exec("UPDATE \(meta).fields SET name = $1 WHERE id = $2 AND table_id = $3", [.text(name), .text(field.id), .text(table.id)])

@@ -22,7 +22,7 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
         ])
         let tables = try connection().exec("SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ($1, $2) ORDER BY 1, 2",
                                            [.text(schema), .text(schema + "_recon")]).rows
-        XCTAssertEqual(tables, [[schema, "Every"], [schema + "_recon", "base"], [schema + "_recon", "fields"], [schema + "_recon", "tables"]],
+        XCTAssertEqual(tables, [[schema, "Every"], [schema + "_recon", "base"], [schema + "_recon", "changes"], [schema + "_recon", "fields"], [schema + "_recon", "tables"]],
                        "the base schema holds only the tables people query")
     }
 
@@ -164,5 +164,6 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
         let base = PostgresBase(connectionString: server.uri(user: role, password: "role-password-1"), schema: schema)
         let table = try base.createTable(Self.every)
         XCTAssertEqual(try base.upsert([["Key": .text("k")]], in: table, mergeOn: "Key").count, 1)
+        XCTAssertNotNil(try base.changeMark(tables: [table]), "its change tracking is installed too")
     }
 }

@@ -1,17 +1,23 @@
+import Foundation
 import ReconCore
 
 /// The formulas Recon sends to `filterByFormula`, parsed as Airtable would: `OR(term, …)` or one term, each
-/// `RECORD_ID()='rec…'` or `{Field name}='text'` (strings take backslash escapes). Anything else is refused,
-/// so a client relying on an unsupported formula fails loudly instead of reading everything.
-struct EmulatorFormula {
-    enum Term: Equatable {
+/// `RECORD_ID()='rec…'`, `{Field name}='text'` or `IS_AFTER(LAST_MODIFIED_TIME()|CREATED_TIME(), 'ISO time')`
+/// (strings take backslash escapes, `\n` `\t` `\r` as Airtable reads them). Anything else is refused, so a
+/// client relying on an unsupported formula fails loudly instead of reading everything.
+public struct EmulatorFormula: Equatable {
+    public enum Term: Hashable {
         case recordID(String)
         case field(name: String, equals: String)
+        /// `IS_AFTER(LAST_MODIFIED_TIME(), '…')`: false for a record never modified since creation, as the
+        /// function is empty then.
+        case modifiedAfter(Date)
+        case createdAfter(Date)
     }
 
-    let terms: [Term]
+    public let terms: [Term]
 
-    init?(_ formula: String) {
+    public init?(_ formula: String) {
         var rest = Substring(formula)
         let wrapped = rest.hasPrefix("OR(") && rest.hasSuffix(")")
         if wrapped { rest = rest.dropFirst(3).dropLast() }
@@ -22,6 +28,16 @@ struct EmulatorFormula {
                 rest = rest.dropFirst(12)
                 guard let value = Self.string(&rest), value.hasPrefix("rec") else { return nil }
                 terms.append(.recordID(value))
+            } else if rest.hasPrefix("IS_AFTER(") {
+                rest = rest.dropFirst(9)
+                let modified = rest.hasPrefix("LAST_MODIFIED_TIME()")
+                guard modified || rest.hasPrefix("CREATED_TIME()") else { return nil }
+                rest = rest.dropFirst(modified ? 20 : 14).drop { $0 == " " }
+                guard rest.hasPrefix(",") else { return nil }
+                rest = rest.dropFirst().drop { $0 == " " }
+                guard let text = Self.string(&rest), let date = Self.time(text), rest.hasPrefix(")") else { return nil }
+                rest = rest.dropFirst()
+                terms.append(modified ? .modifiedAfter(date) : .createdAfter(date))
             } else if rest.hasPrefix("{"), let close = rest.firstIndex(of: "}") {
                 let name = String(rest[rest.index(after: rest.startIndex)..<close])
                 rest = rest[rest.index(after: close)...]
@@ -50,7 +66,12 @@ struct EmulatorFormula {
             if character == "\\" {
                 index = text.index(after: index)
                 guard index < text.endIndex else { return nil }
-                value.append(text[index])
+                switch text[index] {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                case "r": value.append("\r")
+                default: value.append(text[index])
+                }
             } else if character == quote {
                 text = text[text.index(after: index)...]
                 return value
@@ -62,9 +83,20 @@ struct EmulatorFormula {
         return nil
     }
 
+    /// An ISO 8601 time, with or without fractional seconds.
+    private static func time(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
     func matches(_ record: EmulatedRecord, in table: EmulatedTable) -> Bool {
         terms.contains { term in
             switch term {
+            case .modifiedAfter(let date): return record.modifiedTime.map { $0 > date } ?? false
+            case .createdAfter(let date): return Self.time(record.createdTime).map { $0 > date } ?? false
             case .recordID(let id): return record.id == id
             case .field(let name, let text):
                 guard let field = table.field(name) else { return false }

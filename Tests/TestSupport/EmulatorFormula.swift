@@ -85,12 +85,21 @@ public struct EmulatorFormula: Equatable {
 
     /// An ISO 8601 time, with or without fractional seconds.
     private static func time(_ text: String) -> Date? {
+        fractional.date(from: text) ?? whole.date(from: text)
+    }
+
+    // Made once: a formatter per record made a filter over 10,000 records take seconds. Used under the emulator's lock.
+    nonisolated(unsafe) private static let fractional: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
+        return formatter
+    }()
+
+    nonisolated(unsafe) private static let whole: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+        return formatter
+    }()
 
     func matches(_ record: EmulatedRecord, in table: EmulatedTable) -> Bool {
         terms.contains { term in

@@ -53,7 +53,8 @@ final class AirtableKeyReadTests: XCTestCase {
         let provider = harness.provider(rate: 50)
         let (_, skills) = try harness.createCatalog(provider)
         let hostile = ["a'b", "x'),TRUE(),OR('", "back\\slash", "ends\\", "\\'", "line\nbreak", "tab\there", "cr\rlf",
-                       "quote\"double", "{Key}='k1'", "ünï©ødé 🧪", "'", "\\\\'),1,('"]
+                       "quote\"double", "{Key}='k1'", "ünï©ødé 🧪", "'", "\\\\'),1,('",
+                       "\u{301}'),TRUE(),OR('", "ends in a prepended mark\u{600}", "'\u{301}"]
         for index in 0..<5 { harness.emulator.insertRecord(harness.baseID, table: "Skills", cells: ["Key": .string("k\(index)")]) }
         for key in hostile { harness.emulator.insertRecord(harness.baseID, table: "Skills", cells: ["Key": .string(key)]) }
         harness.emulator.resetLog()

@@ -56,29 +56,31 @@ public struct EmulatorFormula: Equatable {
         self.terms = terms
     }
 
-    /// A quoted string literal at the start of `text`, consumed.
+    /// A quoted string literal at the start of `text`, consumed. Read over Unicode scalars, as a quote beside a
+    /// combining or prepended mark is one Character but still ends (or opens) the literal.
     private static func string(_ text: inout Substring) -> String? {
-        guard let quote = text.first, quote == "'" || quote == "\"" else { return nil }
-        var value = ""
-        var index = text.index(after: text.startIndex)
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "\\" {
-                index = text.index(after: index)
-                guard index < text.endIndex else { return nil }
-                switch text[index] {
+        let scalars = text.unicodeScalars
+        guard let quote = scalars.first, quote == "'" || quote == "\"" else { return nil }
+        var value = String.UnicodeScalarView()
+        var index = scalars.index(after: scalars.startIndex)
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if scalar == "\\" {
+                index = scalars.index(after: index)
+                guard index < scalars.endIndex else { return nil }
+                switch scalars[index] {
                 case "n": value.append("\n")
                 case "t": value.append("\t")
                 case "r": value.append("\r")
-                default: value.append(text[index])
+                default: value.append(scalars[index])
                 }
-            } else if character == quote {
-                text = text[text.index(after: index)...]
-                return value
+            } else if scalar == quote {
+                text = Substring(scalars[scalars.index(after: index)...])
+                return String(value)
             } else {
-                value.append(character)
+                value.append(scalar)
             }
-            index = text.index(after: index)
+            index = scalars.index(after: index)
         }
         return nil
     }

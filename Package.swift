@@ -35,7 +35,7 @@ let package = Package(
                           path: "bench/StateBench"),
         .executableTarget(name: "recon-yaml-bench", dependencies: ["YAML"], path: "bench/YAMLBench"),
 
-        .executableTarget(name: "recon-airtable-bench", dependencies: ["ReconCore", "TestSupport"],
+        .executableTarget(name: "recon-airtable-bench", dependencies: ["ReconCore", "TestSupport", "AirtableBase", "Remote"],
                           path: "bench/AirtableBench"),
         .target(name: "TestSupport", dependencies: ["ReconCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AirtableBaseTests", dependencies: ["AirtableBase", "Remote", "Plan", "Manifest", "State", "TestSupport"]),

@@ -38,6 +38,31 @@ final class AirtableClient: @unchecked Sendable {
     /// Sends one request (retrying as described) and returns the parsed JSON body.
     /// `path` is relative to `/v0/`; query items are percent-encoded here.
     func send(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) throws(AirtableFailure) -> JSONValue {
+        try exchange(method, path, query: query, body: body).json
+    }
+
+    /// As `send`, with the server's clock: the answer's `Date` header (whole seconds), nil when absent or unreadable.
+    func sendDated(_ method: String, _ path: String, query: [(String, String)] = []) throws(AirtableFailure) -> (json: JSONValue, date: Date?) {
+        let answer = try exchange(method, path, query: query, body: nil)
+        return (answer.json, answer.headers["date"].flatMap(Self.httpDate))
+    }
+
+    /// An HTTP `Date` header (IMF-fixdate, RFC 9110).
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Builds the full URL of a request, as `send` would send it: callers budget its length.
+    func urlLength(_ path: String, query: [(String, String)]) -> Int {
+        makeRequest("GET", path, query: query, body: nil).url?.absoluteString.count ?? 0
+    }
+
+    private func exchange(_ method: String, _ path: String, query: [(String, String)], body: JSONValue?) throws(AirtableFailure)
+        -> (json: JSONValue, headers: [String: String]) {
         let request = makeRequest(method, path, query: query, body: body)
         let timing = configuration.timing
         var attempt = 0
@@ -51,7 +76,7 @@ final class AirtableClient: @unchecked Sendable {
             case .success(let response) where (200..<300).contains(response.status):
                 limiter.finished(ticket, .answered)
                 do {
-                    return try JSONParser.parse(Array(response.body))
+                    return (try JSONParser.parse(Array(response.body)), response.headers)
                 } catch {
                     throw AirtableFailure(method: method, path: path, cause: .transport("the response was not JSON"))
                 }

@@ -15,65 +15,73 @@ struct AirtableRecordReader {
         try list(table, filter: nil)
     }
 
-    /// Ids per `filterByFormula` request: the formula rides in the URL, which must stay short.
-    static let idsPerRequest = 50
-    /// Above this many ids a full listing costs fewer requests than filtering for them.
+    /// Above this many ids or keys a full listing costs fewer requests than filtering for them.
     static let filterLimit = 500
+    /// Airtable refuses URLs over 16,000 characters; the formula rides in the URL, so chunks stay under this
+    /// (airtable.js's own margin), leaving room for the `offset` of a later page.
+    static let maxURLLength = 15_000
 
     /// The records with these ids, by `OR(RECORD_ID()='…', …)` in chunks; a full listing when there are many.
     /// Ids come from the state and the plan, which are input too, so they are quoted like any text.
     func records(ids: [String], of table: RemoteTable) throws(AirtableFailure) -> [RemoteRecord] {
         let wanted = Set(ids)
-        guard wanted.count <= Self.filterLimit else { return try records(of: table).filter { wanted.contains($0.id) } }
+        guard wanted.count <= Self.filterLimit,
+              let formulas = self.formulas(wanted.sorted().map { "RECORD_ID()='\(Self.escape($0))'" }, table: table) else {
+            return try records(of: table).filter { wanted.contains($0.id) }
+        }
         var records: [RemoteRecord] = []
-        let sorted = wanted.sorted()
-        for start in stride(from: 0, to: sorted.count, by: Self.idsPerRequest) {
-            let chunk = sorted[start..<min(start + Self.idsPerRequest, sorted.count)]
-            let formula = "OR(" + chunk.map { "RECORD_ID()='\(Self.escape($0))'" }.joined(separator: ",") + ")"
+        for formula in formulas {
             records += try list(table, filter: formula)
         }
         return records.filter { wanted.contains($0.id) }
     }
 
-    /// Formula characters per request when filtering by key: keys are free text, so chunks go by length.
-    static let formulaLength = 1_500
-
-    /// The records whose text field `field` holds one of `keys`, by `OR({Field}='…', …)` in chunks; a full
-    /// listing when there are many keys or the field's name cannot be put in braces.
+    /// The records whose text field `field` holds one of `keys`, by `OR({Field}='…', …)` in chunks as long as the
+    /// URL allows; a full listing when there are many keys or the field's name cannot be put in braces.
     func records(keys: [String], field: String, of table: RemoteTable) throws(AirtableFailure) -> [RemoteRecord] {
         let wanted = Set(keys)
-        guard wanted.count <= Self.filterLimit, !field.contains(where: { "{}\\".contains($0) }) else {
+        guard wanted.count <= Self.filterLimit, !field.contains(where: { "{}\\".contains($0) }),
+              let formulas = self.formulas(wanted.sorted().map { "{\(field)}='" + Self.escape($0) + "'" }, table: table) else {
             return try records(of: table).filter { Self.holds($0, field: field, oneOf: wanted) }
         }
-        var formulas: [String] = []
-        var terms: [String] = []
-        for key in wanted.sorted() {
-            let term = "{\(field)}='" + Self.escape(key) + "'"
-            if !terms.isEmpty, terms.reduce(term.count, { $0 + $1.count + 1 }) > Self.formulaLength {
-                formulas.append("OR(" + terms.joined(separator: ",") + ")")
-                terms = []
-            }
-            terms.append(term)
-        }
-        if !terms.isEmpty { formulas.append("OR(" + terms.joined(separator: ",") + ")") }
         var records: [RemoteRecord] = []
-        for formula in formulas { records += try list(table, filter: formula) }
+        for formula in formulas {
+            records += try list(table, filter: formula)
+        }
         // The formula compares as Airtable does; keep only exact matches, as the upsert merges on them.
         return records.filter { Self.holds($0, field: field, oneOf: wanted) }
     }
 
+    /// `terms` packed into `OR(…)` formulas whose listing URL stays within `maxURLLength` once percent-encoded;
+    /// nil when one term alone is too long (a huge key): the caller lists the table instead.
+    func formulas(_ terms: [String], table: RemoteTable) -> [String]? {
+        let fixed = client.urlLength(path(table), query: query(table, filter: "OR()")) + 100
+        var formulas: [String] = []
+        var chunk: [String] = []
+        var length = fixed
+        for term in terms {
+            let cost = AirtableClient.encode(term).count + 3
+            guard fixed + cost <= Self.maxURLLength else { return nil }
+            if !chunk.isEmpty, length + cost > Self.maxURLLength {
+                formulas.append("OR(" + chunk.joined(separator: ",") + ")")
+                chunk = []
+                length = fixed
+            }
+            chunk.append(term)
+            length += cost
+        }
+        if !chunk.isEmpty { formulas.append("OR(" + chunk.joined(separator: ",") + ")") }
+        return formulas
+    }
+
     /// Every page of a listing, optionally filtered by a formula: cells keyed by field id, readable fields only.
     private func list(_ table: RemoteTable, filter formula: String?) throws(AirtableFailure) -> [RemoteRecord] {
-        let readable = table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
-        let byID = Dictionary(uniqueKeysWithValues: readable.map { ($0.id, $0) })
-        var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true")]
-        if let formula { query.append(("filterByFormula", formula)) }
-        query += readable.map { ("fields[]", $0.id) }
+        let byID = Dictionary(uniqueKeysWithValues: Self.readable(table).map { ($0.id, $0) })
+        let query = query(table, filter: formula)
         var records: [RemoteRecord] = []
         var offset: String?
         repeat {
-            let page = try client.send("GET", "\(client.configuration.baseID)/\(table.id)",
-                                       query: query + (offset.map { [("offset", $0)] } ?? []))
+            let page = try client.send("GET", path(table), query: query + (offset.map { [("offset", $0)] } ?? []))
             for json in page["records"]?.arrayValue ?? [] {
                 if let record = Self.record(json, fields: byID) { records.append(record) }
             }
@@ -82,9 +90,34 @@ struct AirtableRecordReader {
         return records
     }
 
-    /// A string literal's body in a formula: backslash and quote escaped with a backslash.
+    private func path(_ table: RemoteTable) -> String { "\(client.configuration.baseID)/\(table.id)" }
+
+    private static func readable(_ table: RemoteTable) -> [RemoteField] {
+        table.fields.filter { AirtableFieldCodec.isReadable($0.type) }
+    }
+
+    /// A listing's query: pages of 100, cells by field id, the readable fields only.
+    private func query(_ table: RemoteTable, filter formula: String?) -> [(String, String)] {
+        var query: [(String, String)] = [("pageSize", String(Self.pageSize)), ("returnFieldsByFieldId", "true")]
+        if let formula { query.append(("filterByFormula", formula)) }
+        return query + Self.readable(table).map { ("fields[]", $0.id) }
+    }
+
+    /// A string literal's body in a formula: backslash and quote escaped with a backslash, line breaks and tabs
+    /// as Airtable's `\n` `\r` `\t`, so no key can end the literal early.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "'": escaped += "\\'"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     private static func holds(_ record: RemoteRecord, field: String, oneOf keys: Set<String>) -> Bool {

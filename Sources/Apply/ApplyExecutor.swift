@@ -101,7 +101,12 @@ final class ApplyExecutor {
             let grouped = Dictionary(grouping: chosen, by: \.table)
             return ordered.compactMap { name in grouped[name].map { (name, $0) } }
         }
-        try runPhase(.creates, byTable([.create, .recreate]), create)
+        let creates = byTable([.create, .recreate])
+        for (name, changes) in creates {
+            guard let table = table(name), let keyField = manifest.table(named: name)?.key.value else { continue }
+            provider.expectUpserts(keys: changes.map(\.key), mergeOn: keyField, in: table)
+        }
+        try runPhase(.creates, creates, create)
         try runPhase(.updates, byTable([.update, .adopt, .archive]), update)
         try runLinkPass()
         try runPhase(.deletes, byTable([.delete]), delete)

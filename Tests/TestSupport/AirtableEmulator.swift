@@ -15,7 +15,14 @@ public final class AirtableEmulator: @unchecked Sendable {
         public var bodyComplete = true
         /// The `Connection` header sent, lowercased ("" when none).
         public var connection = ""
+        /// The `filterByFormula` received, decoded; nil when none.
+        public var formula: String?
+        /// Characters of the URL as sent (`http://127.0.0.1:port` and the encoded path and query).
+        public var urlLength = 0
     }
+
+    /// Airtable's longest URL; a longer one is refused with 414.
+    public static let maxURLLength = 16_000
 
     public let token: String
     /// Requests per second per base; the one over the limit gets 429 and starts the penalty.
@@ -37,6 +44,8 @@ public final class AirtableEmulator: @unchecked Sendable {
     private var arrivalDelays: [Double] = []
     private var echo = false
     private var retryAfter: Int?
+    /// Seconds the emulator's clock runs ahead of the machine's (`advanceClock`).
+    private var clockOffset: Double = 0
     private var server: LoopbackHTTPServer!
 
     public static let defaultToken = "patEmulatorTOKEN.0123456789abcdef0123456789abcdef"
@@ -91,6 +100,12 @@ public final class AirtableEmulator: @unchecked Sendable {
     /// 429s carry `Retry-After: seconds` (Airtable's do not; proxies' and other APIs' may).
     public func setRetryAfter(_ seconds: Int?) { lock.withLock { retryAfter = seconds } }
 
+    /// Moves the server's clock (its `Date` header and every time stamp it writes) forward.
+    public func advanceClock(by seconds: Double) { lock.withLock { clockOffset += seconds } }
+
+    /// The server's time now; call under the lock.
+    var now: Date { Date().addingTimeInterval(clockOffset) }
+
     /// Error messages quote the Authorization header back, to prove clients redact it.
     public func setEchoesAuthorization(_ on: Bool) { lock.withLock { echo = on } }
 
@@ -107,7 +122,9 @@ public final class AirtableEmulator: @unchecked Sendable {
         if pause > 0 { Thread.sleep(forTimeInterval: pause) }
         return lock.withLock {
             var entry = LoggedRequest(method: request.method, path: request.path, status: 0, bodyLength: request.body.count,
-                                      bodyComplete: request.bodyComplete, connection: request.headers["connection"]?.lowercased() ?? "")
+                                      bodyComplete: request.bodyComplete, connection: request.headers["connection"]?.lowercased() ?? "",
+                                      formula: request.queryValue("filterByFormula"),
+                                      urlLength: url.absoluteString.count + request.targetLength)
             guard request.bodyComplete else {
                 log.append(entry)
                 return nil
@@ -132,6 +149,9 @@ public final class AirtableEmulator: @unchecked Sendable {
             let isMeta = parts[1] == "meta"
             let baseID = isMeta ? (parts.count > 3 ? parts[3] : "") : parts[1]
             guard let base = bases[baseID] else { throw EmulatorError.notFound("base \(baseID)") }
+            guard url.absoluteString.count + request.targetLength <= Self.maxURLLength else {
+                throw EmulatorError(414, "INVALID_REQUEST_URL_TOO_LONG", "The URL exceeds \(Self.maxURLLength) characters")
+            }
             try throttle(baseID)
             if failures.count > 0 {
                 failures.count -= 1
@@ -149,12 +169,13 @@ public final class AirtableEmulator: @unchecked Sendable {
                 lossPattern.seen += 1
                 if lossPattern.seen % lossPattern.every == 0 { drop = true }
             }
-            return (HTTPResponse(status: 200, body: json.canonicalBytes()), drop)
+            return (HTTPResponse(status: 200, body: json.canonicalBytes(), headers: ["Date": Self.httpDate(now)]), drop)
         } catch {
             var message = error.message
             if echo, !message.contains(authorization) { message += " (request authorized by '\(authorization)')" }
             let json: JSONValue = ["error": ["type": .string(error.type), "message": .string(message)]]
-            let headers = error.status == 429 ? retryAfter.map { ["Retry-After": "\($0)"] } ?? [:] : [:]
+            var headers = error.status == 429 ? retryAfter.map { ["Retry-After": "\($0)"] } ?? [:] : [:]
+            headers["Date"] = Self.httpDate(now)
             return (HTTPResponse(status: error.status, body: json.canonicalBytes(), headers: headers), false)
         }
     }
@@ -174,6 +195,15 @@ public final class AirtableEmulator: @unchecked Sendable {
         }
         window.append(now)
         arrivals[baseID] = window
+    }
+
+    /// An HTTP `Date` header (RFC 9110's IMF-fixdate, whole seconds), as every Airtable answer carries.
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 
     private func parseBody(_ bytes: [UInt8]) throws(EmulatorError) -> JSONValue {

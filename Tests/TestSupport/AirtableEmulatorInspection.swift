@@ -32,6 +32,7 @@ extension AirtableEmulator {
             guard let table = bases[baseID]?.table(table), let index = table.index(of: record),
                   let field = table.field(field) else { return }
             table.records[index].cells[field.id] = value
+            table.records[index].modifiedTime = now
         }
     }
 
@@ -51,7 +52,7 @@ extension AirtableEmulator {
             guard let table = bases[baseID]?.table(table) else { return id }
             var stored: [String: JSONValue] = [:]
             for (name, value) in cells { if let field = table.field(name) { stored[field.id] = value } }
-            table.records.append(EmulatedRecord(id: id, createdTime: "2024-01-01T00:00:00.000Z", cells: stored))
+            table.records.append(EmulatedRecord(id: id, createdTime: EmulatorRules.outputFormatter.string(from: now), cells: stored))
             return id
         }
     }

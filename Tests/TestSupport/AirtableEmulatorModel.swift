@@ -87,6 +87,8 @@ public struct EmulatedRecord: Sendable {
     public var createdTime: String
     /// Field id → value; absent means empty.
     public var cells: [String: JSONValue]
+    /// When a cell was last written (what `LAST_MODIFIED_TIME()` returns); nil while never modified since creation.
+    public var modifiedTime: Date?
 }
 
 /// `tbl`/`fld`/`rec`/`app`/`itr` + 14 letters and digits, as Airtable makes them.

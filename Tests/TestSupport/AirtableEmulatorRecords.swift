@@ -122,12 +122,13 @@ extension AirtableEmulator {
                 index = target
                 updated.append(.string(table.records[index].id))
             } else {
-                let stamp = EmulatorRules.outputFormatter.string(from: Date())
+                let stamp = EmulatorRules.outputFormatter.string(from: now)
                 table.records.append(EmulatedRecord(id: EmulatorIDs.make("rec"), createdTime: stamp, cells: [:]))
                 index = table.records.count - 1
                 created.append(.string(table.records[index].id))
             }
             for (id, value) in cells { table.records[index].cells[id] = value == .null ? JSONValue?.none : value }
+            if target != nil, !cells.isEmpty { table.records[index].modifiedTime = now }
             written.append(table.json(table.records[index], byFieldID: byID))
         }
         var result: [String: JSONValue] = ["records": .array(written)]

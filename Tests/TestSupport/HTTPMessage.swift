@@ -12,6 +12,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// False when the connection ended before the `Content-Length` bytes of the body arrived.
     public var bodyComplete = true
+    /// Characters of the request target (path and query) as sent, still percent-encoded.
+    public var targetLength = 0
 
     public func queryValues(_ name: String) -> [String] { query.filter { $0.name == name }.map(\.value) }
     public func queryValue(_ name: String) -> String? { queryValues(name).first }
@@ -35,7 +37,9 @@ public struct HTTPRequest: Sendable {
                 query.append((decode(kv[0]), kv.count > 1 ? decode(kv[1]) : ""))
             }
         }
-        return HTTPRequest(method: String(parts[0]), path: decode(pathPart[0]), query: query, headers: headers, body: [])
+        var request = HTTPRequest(method: String(parts[0]), path: decode(pathPart[0]), query: query, headers: headers, body: [])
+        request.targetLength = target.count
+        return request
     }
 
     private static func decode(_ text: Substring) -> String {
@@ -68,5 +72,5 @@ public struct HTTPResponse: Sendable {
 
     static let reasons = [200: "OK", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Payload Too Large",
                           422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
-                          502: "Bad Gateway", 503: "Service Unavailable"]
+                          414: "URI Too Long", 502: "Bad Gateway", 503: "Service Unavailable"]
 }

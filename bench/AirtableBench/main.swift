@@ -10,6 +10,7 @@ import TestSupport
 // Connections are kept alive, as Airtable's are. Usage:
 //   swift build -c release --product recon && swift build -c release --product recon-airtable-bench
 //   .build/release/recon-airtable-bench [creates]
+//   .build/release/recon-airtable-bench delta   (issue 12: 1,000 creates, a 10,000-record no-op plan, isUnchanged)
 
 let createCount = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 300
 let tokenVariable = "RECON_BENCH_AIRTABLE_TOKEN"
@@ -21,11 +22,20 @@ struct Project {
     let emulator: AirtableEmulator
     let base: String
 
-    init(skills count: Int, emulator: AirtableEmulator) {
+    init(skills count: Int, emulator: AirtableEmulator, rate: Double = 5) {
         self.emulator = emulator
         base = emulator.addBase()
+        writeManifest(rate: rate)
+        for index in 0..<count {
+            repo.write("skills/s\(index).md", "---\nname: skill \(index)\nsummary: Summary of skill \(index)\n---\n")
+        }
+        _ = repo.commit("skills")
+    }
+
+    /// The manifest, with the client's pace (`requests_per_second`).
+    func writeManifest(rate: Double) {
         folder.write("manifests/m.yaml", """
-            target: {provider: airtable, base: \(base), token_env: \(tokenVariable), api_url: \(emulator.url.absoluteString)}
+            target: {provider: airtable, base: \(base), token_env: \(tokenVariable), api_url: \(emulator.url.absoluteString), requests_per_second: \(rate)}
             tables:
               - name: Skills
                 key: Key
@@ -42,10 +52,6 @@ struct Project {
                     as: frontmatter
                     fields: {Name: name, Summary: summary}
             """)
-        for index in 0..<count {
-            repo.write("skills/s\(index).md", "---\nname: skill \(index)\nsummary: Summary of skill \(index)\n---\n")
-        }
-        _ = repo.commit("skills")
     }
 
     var environment: [String: String] { [tokenVariable: emulator.token] }
@@ -74,6 +80,11 @@ func measure(_ label: String, on emulator: AirtableEmulator, _ body: () throws -
                       requests.filter { $0.method != "GET" }.count, requests.filter { $0.status == 0 }.count,
                       emulator.throttledCount, seconds)
     FileHandle.standardOutput.write(Data(line.utf8))
+}
+
+if CommandLine.arguments.dropFirst().first == "delta" {
+    try DeltaBench.run()
+    exit(0)
 }
 
 FileHandle.standardOutput.write(Data("| Run | Outcome | Requests | Lost answers | 429s | Wall |\n|---|---|---|---|---|---|\n".utf8))

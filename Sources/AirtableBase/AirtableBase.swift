@@ -14,8 +14,6 @@ public final class AirtableBase: BaseProvider {
     private let client: AirtableClient
     /// The schema as last read or written; record calls look tables up here by id.
     private var catalog: RemoteSchema?
-    /// Keys announced for upsert, by table id (`expectUpserts`).
-    private var lookaheads: [String: AirtableKeyLookahead] = [:]
 
     /// `maxRecordsPerBatch` may lower Airtable's 10 (e.g. `apply --batch-size`), never raise it.
     public init(configuration: AirtableConfiguration, limiter: AirtableRateLimiter? = nil, maxRecordsPerBatch: Int? = nil) {
@@ -105,15 +103,7 @@ public final class AirtableBase: BaseProvider {
     public func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
         try checkBatch(records.count)
         guard !records.isEmpty else { return [] }
-        return try translate {
-            var lookahead = lookaheads[table.id]
-            defer { lookaheads[table.id] = lookahead }
-            return try recordWriter(table).upsert(records, mergeOn: keyField, lookahead: &lookahead)
-        }
-    }
-
-    public func expectUpserts(keys: [String], mergeOn keyField: String, in table: RemoteTable) {
-        lookaheads[table.id] = AirtableKeyLookahead(keys: keys, field: keyField)
+        return try translate { try recordWriter(table).upsert(records, mergeOn: keyField) }
     }
 
     public func update(_ updates: [RecordUpdate], in table: RemoteTable) throws -> [RemoteRecord] {

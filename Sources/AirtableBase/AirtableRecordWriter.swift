@@ -12,9 +12,7 @@ struct AirtableRecordWriter {
 
     private var path: String { "\(client.configuration.baseID)/\(table.id)" }
 
-    /// `lookahead`: the announced keys of this table, looked up several batches at a time.
-    func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String,
-                lookahead: inout AirtableKeyLookahead?) throws -> [UpsertedRecord] {
+    func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String) throws -> [UpsertedRecord] {
         guard let key = table.field(named: keyField) else {
             throw ReconError("table '\(table.name)' has no field '\(keyField)' to merge on")
         }
@@ -30,15 +28,9 @@ struct AirtableRecordWriter {
             if case .text(let value)? = record[keyField]?.normalized { return value }
             return nil
         }
-        let reader = AirtableRecordReader(client: client)
-        let lookUp = { (wanted: [String]) throws -> [RemoteRecord] in try reader.records(keys: wanted, field: keyField, of: table) }
         var existing: [String: RemoteRecord] = [:]
-        if lookahead?.field == keyField, let known = try lookahead?.existing(for: keys.compactMap { $0 }, batchSize: records.count, read: lookUp) {
-            existing = known
-        } else {
-            for record in try lookUp(keys.compactMap { $0 }) {
-                if case .text(let value)? = record.fields[keyField]?.normalized { existing[value] = record }
-            }
+        for record in try AirtableRecordReader(client: client).records(keys: keys.compactMap { $0 }, field: keyField, of: table) {
+            if case .text(let value)? = record.fields[keyField]?.normalized { existing[value] = record }
         }
         let json = try client.send("PATCH", path, body: body)
         return try decode(json, expecting: records.count).enumerated().map { index, record in

@@ -102,10 +102,6 @@ final class ApplyExecutor {
             return ordered.compactMap { name in grouped[name].map { (name, $0) } }
         }
         let creates = byTable([.create, .recreate])
-        for (name, changes) in creates {
-            guard let table = table(name), let keyField = manifest.table(named: name)?.key.value else { continue }
-            provider.expectUpserts(keys: changes.map(\.key), mergeOn: keyField, in: table)
-        }
         try runPhase(.creates, creates, create)
         try runPhase(.updates, byTable([.update, .adopt, .archive]), update)
         try runLinkPass()

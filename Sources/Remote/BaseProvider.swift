@@ -77,14 +77,6 @@ public protocol RecordWriting {
     func update(_ updates: [RecordUpdate], in table: RemoteTable) throws -> [RemoteRecord]
     /// Deletes records by id; ids that no longer exist are not an error.
     func delete(_ ids: [String], in table: RemoteTable) throws
-    /// Told before a create phase which keys will be upserted into `table`, in order, so a provider that looks
-    /// keys up before each upsert (Airtable) can look up several batches in one request.
-    func expectUpserts(keys: [String], mergeOn keyField: String, in table: RemoteTable)
-}
-
-extension RecordWriting {
-    /// Most providers need no warning.
-    public func expectUpserts(keys: [String], mergeOn keyField: String, in table: RemoteTable) {}
 }
 
 /// A remote table base. The planner never sees one; refresh reads it and apply writes it.

@@ -14,9 +14,12 @@ public enum FieldComparison {
             let scale = pow10(precision)
             return (x * scale).rounded() == (y * scale).rounded()
         case (.dateTime, .text(let x)?, .text(let y)?):
-            guard let x = ISOInstant.seconds(x), let y = ISOInstant.seconds(y) else { return false }
-            // Milliseconds are the finest grain a base keeps (Airtable's), so finer digits do not count.
-            return (x * 1000).rounded() == (y * 1000).rounded()
+            guard let x = ISOInstant.nanoseconds(x), let y = ISOInstant.nanoseconds(y) else { return false }
+            // Milliseconds are the finest grain every base keeps, and each keeps its own way (Airtable cuts to
+            // milliseconds, PostgreSQL rounds to microseconds): instants less than a millisecond apart are one value.
+            // Rounding both to milliseconds instead made `.1234995` (→ .123) differ from PostgreSQL's `.1235` (→ .124).
+            let apart = (x.seconds - y.seconds) * 1_000_000_000 + (x.nanos - y.nanos)
+            return abs(apart) < 1_000_000
         case (.multipleSelects, .list(let x)?, .list(let y)?):
             return Set(x) == Set(y) && x.count == y.count
         default:

@@ -53,6 +53,24 @@ final class ValueMeaningTests: XCTestCase {
         XCTAssertEqual(try plan(desired: written, state: written, base: ["When": .text("2024-05-03T08:00:00.500Z")]).recordChanges, [])
     }
 
+    /// A base keeps its own grain (PostgreSQL microseconds, Airtable milliseconds) and rounds to it: the read-back
+    /// instant is within a millisecond of what was written, and that is no drift, whichever way the digits round.
+    func testDigitsPastAMillisecondAreNoDrift() throws {
+        for (written, read) in [("2024-05-03T10:00:00.1234995Z", "2024-05-03T10:00:00.1235Z"),
+                                ("2024-05-03T10:00:00.9999995Z", "2024-05-03T10:00:01Z"),
+                                ("2024-05-03T10:00:00.1239Z", "2024-05-03T10:00:00.123Z"),
+                                ("1969-12-31T23:59:59.9995Z", "1970-01-01T00:00:00Z")] {
+            let desired: [String: FieldValue] = ["When": .text(written)]
+            XCTAssertEqual(try plan(desired: desired, state: desired, base: ["When": .text(read)]).recordChanges, [],
+                           "\(read) is how a base keeps \(written)")
+        }
+        let desired: [String: FieldValue] = ["When": .text("2024-05-03T10:00:00.123Z")]
+        for read in ["2024-05-03T10:00:00.124Z", "2024-05-03T10:00:00.122Z", "2024-05-03T10:00:00.1241Z"] {
+            XCTAssertEqual(try plan(desired: desired, state: desired, base: ["When": .text(read)]).recordChanges.first?.field("When")?.kind,
+                           .drift, "\(read) is a millisecond or more away: drift")
+        }
+    }
+
     func testMultipleSelectsCompareAsChoicesNotOrder() throws {
         let written: [String: FieldValue] = ["Tags": .list(["b", "a"])]
         XCTAssertEqual(try plan(desired: written, state: written, base: ["Tags": .list(["a", "b"])]).recordChanges, [])

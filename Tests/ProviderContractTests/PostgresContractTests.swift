@@ -34,6 +34,7 @@ final class PostgresContractTests: ProviderContract {
     func testEveryFieldTypeRoundTrips() throws { try ruleEveryFieldTypeRoundTrips() }
     func testEmptyValuesReadBackAsNoValue() throws { try ruleEmptyValuesReadBackAsNoValue() }
     func testNumbersPastTheirPrecisionReadBackEqualAtIt() throws { try ruleNumbersPastTheirPrecisionReadBackEqualAtIt() }
+    func testDateTimesPastTheBasesGrainReadBackEqual() throws { try ruleDateTimesPastTheBasesGrainReadBackEqual() }
     func testBatchesKeepIdsStableAndUpsertsNeverDuplicate() throws { try ruleBatchesKeepIdsStableAndUpsertsNeverDuplicate() }
     func testLinksHoldIdsOfExistingRecords() throws { try ruleLinksHoldIdsOfExistingRecords() }
     func testHostileNamesAreNamesLikeAnyOther() throws { try ruleHostileNamesAreNamesLikeAnyOther() }

@@ -203,6 +203,22 @@ class ProviderContract: XCTestCase {
         }
     }
 
+    /// A date-time with more fractional digits than the base keeps reads back equal as the planner compares it:
+    /// PostgreSQL rounds to microseconds, so `.1234995` comes back `.1235`, half a millisecond up.
+    func ruleDateTimesPastTheBasesGrainReadBackEqual() throws {
+        let provider = try makeProvider()
+        let (_, skills) = try catalog(provider)
+        let values = ["2024-02-29T13:14:15.1234995Z", "2024-02-29T13:14:15.9999995Z", "2024-02-29T13:14:15.0004999Z",
+                      "2024-02-29T13:14:15.123456789+02:00"]
+        let records: [[String: FieldValue]] = values.enumerated().map { ["Key": .text("t\($0)"), "At": .text($1)] }
+        let stored = try upsert(provider, records, in: skills)
+        let read = Dictionary(uniqueKeysWithValues: try provider.readRecords(in: skills).map { ($0.id, $0.fields) })
+        for (index, result) in stored.enumerated() {
+            assertSameMeaning(result.record.fields, records[index], in: Self.skills)
+            assertSameMeaning(read[result.record.id] ?? [:], records[index], in: Self.skills)
+        }
+    }
+
     /// Absent, empty, false and null are one value: written any of those ways, a cell reads back as absent.
     func ruleEmptyValuesReadBackAsNoValue() throws {
         let provider = try makeProvider()

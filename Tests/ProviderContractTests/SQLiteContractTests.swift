@@ -23,6 +23,7 @@ final class SQLiteContractTests: ProviderContract {
     func testEveryFieldTypeRoundTrips() throws { try ruleEveryFieldTypeRoundTrips() }
     func testEmptyValuesReadBackAsNoValue() throws { try ruleEmptyValuesReadBackAsNoValue() }
     func testNumbersPastTheirPrecisionReadBackEqualAtIt() throws { try ruleNumbersPastTheirPrecisionReadBackEqualAtIt() }
+    func testDateTimesPastTheBasesGrainReadBackEqual() throws { try ruleDateTimesPastTheBasesGrainReadBackEqual() }
     func testBatchesKeepIdsStableAndUpsertsNeverDuplicate() throws { try ruleBatchesKeepIdsStableAndUpsertsNeverDuplicate() }
     func testLinksHoldIdsOfExistingRecords() throws { try ruleLinksHoldIdsOfExistingRecords() }
     func testHostileNamesAreNamesLikeAnyOther() throws { try ruleHostileNamesAreNamesLikeAnyOther() }

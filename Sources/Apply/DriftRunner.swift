@@ -55,7 +55,7 @@ public struct DriftRunner {
         let report: DriftReport
         do {
             let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
-            let remote = try provider.refresh(manifest, state: state)
+            let remote = try provider.refresh(manifest, state: state, statePath: backend.location)
             report = DriftDetector.detect(manifest: manifest, state: state, remote: remote)
         } catch {
             try? ledger?.finish(.failed, error: "\(error)")

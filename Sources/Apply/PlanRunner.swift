@@ -53,7 +53,7 @@ public struct PlanRunner {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
-        let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state) }
+        let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state, statePath: store.location) }
         if loaded == nil, !allowEmptyState {
             try EmptyStateCheck.check(manifest, desired: extracted.records, remote: remote, noStateMessage: backend.noStateMessage)
         }

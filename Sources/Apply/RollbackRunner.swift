@@ -58,7 +58,7 @@ public struct RollbackRunner {
             throw ReconError("there is no state in \(backend.location), so nothing from run '\(runID)' can be found to roll back")
         }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
-        let remote = try provider.refresh(manifest, state: state)
+        let remote = try provider.refresh(manifest, state: state, statePath: backend.location)
         let (committed, schemaApplied) = try Self.committed(runPlan, record: runs.record(runID), outcomes: runs.entries(runID).outcomes)
         return RollbackPlanner(runID: runID, committed: committed, schemaChanges: schemaApplied ? runPlan.schemaChanges : [],
                                before: before, priorState: prior, manifest: manifest, state: state, remote: remote).plan()

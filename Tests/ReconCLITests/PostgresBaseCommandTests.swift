@@ -96,6 +96,30 @@ final class PostgresBaseCommandTests: XCTestCase {
 
     /// Without the variable, or with a wrong password, the run stops with an error that names the variable
     /// (or the failure), never the URI or a password, and nothing is written.
+    /// A base schema dropped (or emptied) while the state holds records is an error, as a missing SQLite file is:
+    /// it was more likely restored to the wrong place or lost than emptied on purpose. It used to plan re-creates.
+    func testADroppedSchemaIsAnErrorNotAPlanToCreateEverythingAgain() throws {
+        let server = try PostgresServer.shared()
+        let schema = "cli_gone_\(UUID().uuidString.prefix(8).lowercased())"
+        let uri = server.uri()
+        let project = project(schema: schema)
+        defer { try? dropSchemas(schema, uri) }
+        let applied = try recon(project, "apply", "--auto-approve", uri: uri)
+        XCTAssertEqual(applied.status, 0, applied.stdout + applied.stderr)
+        let before = try XCTUnwrap(project.directory.read("state/recon.state.json"))
+        try dropSchemas(schema, uri)
+        for command in [["plan"], ["apply", "--auto-approve"], ["drift"]] {
+            let result = try ReconProcess.run(command, in: project.path, environment: ["TEAM_BASE_URL": uri])
+            XCTAssertNotEqual(result.status, 0, "\(command): \(result.stdout)")
+            XCTAssertTrue(result.stderr.contains("holds none of the 2 tables") && result.stderr.contains("3 records") && result.stderr.contains("Nothing was written"), result.stderr)
+            XCTAssertFalse(result.stdout.contains("to add"), result.stdout)
+        }
+        XCTAssertEqual(project.directory.read("state/recon.state.json"), before, "the state is untouched")
+        let connection = try PGConnection(uri)
+        XCTAssertTrue(try connection.exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)]).rows.isEmpty,
+                      "nothing was created in the base")
+    }
+
     func testAMissingVariableOrAWrongPasswordStopsWithoutTheSecret() throws {
         let server = try PostgresServer.shared()
         let schema = "cli_base_\(UUID().uuidString.prefix(8).lowercased())"

@@ -69,6 +69,7 @@ public struct ApplySession {
         applier.observer = recorder
         let hooks = RunHooks(manifest: manifest, environment: environment, plan: plan, planBytes: encoded.bytes,
                              ledger: ledger, recorder: recorder)
+        defer { hooks.removeTemporaryFolder() }
         do {
             try hooks.preApply()
         } catch {

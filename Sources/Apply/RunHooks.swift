@@ -13,12 +13,22 @@ struct RunHooks {
     private let planBytes: [UInt8]
     private let ledger: any RunWriter
     private let recorder: RunRecorder
+    /// The private folder made for the plan of a run with no folder of its own, removed by `removeTemporaryFolder`.
+    private let temporaryFolder: String?
 
     init(manifest: Manifest, environment: [String: String], plan: Plan, planBytes: [UInt8], ledger: any RunWriter, recorder: RunRecorder) {
         runner = HookRunner(manifest: manifest, environment: environment, onResult: { recorder.hookFinished($0) })
-        // A run kept in PostgreSQL has no folder: its hooks read the plan from a temporary one.
-        let folder = ledger.folder ?? NSTemporaryDirectory() + "recon-run-" + ledger.id
-        let directory = folder.hasPrefix("/") ? folder : runner.projectDirectory + "/" + folder
+        // A run kept in PostgreSQL has no folder: its hooks read the plan from a private temporary one (mkdtemp, 0700).
+        let directory: String
+        if let folder = ledger.folder {
+            directory = folder.hasPrefix("/") ? folder : runner.projectDirectory + "/" + folder
+            temporaryFolder = nil
+        } else {
+            var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("recon-run-XXXXXX").utf8CString)
+            let made = runner.isEmpty ? nil : template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
+            directory = made ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("recon-run-" + ledger.id)
+            temporaryFolder = made
+        }
         planPath = directory + "/plan.json"
         invocation = HookInvocation(operation: plan.rollbackOf == nil ? .apply : .rollback, runID: ledger.id, planFile: planPath,
                                     summary: plan.summary.json.canonicalString(), target: plan.target)
@@ -39,6 +49,13 @@ struct RunHooks {
     /// Failures are warnings: the apply is done.
     func postApply() {
         for warning in (try? runner.run(.postApply, invocation)) ?? [] { recorder.warning(warning) }
+    }
+
+    /// Once the run is over: the temporary folder and the plan in it are removed (a run folder stays).
+    func removeTemporaryFolder() {
+        guard let temporaryFolder else { return }
+        unlink(planPath)
+        rmdir(temporaryFolder)
     }
 
     /// Records the failure, then runs `on_failure`; its own failures are only warnings.

@@ -65,23 +65,27 @@ final class PostgresRunHistoryTests: XCTestCase {
         let shared = SharedClones(server: try PostgresServer.shared(), skills: 1, extra: """
             hooks:
               pre_apply:
-                - {run: ["/bin/sh", "-c", "test ! -e stop && test -s \\"$RECON_PLAN_FILE\\" && echo plan here"]}
+                - {run: ["/bin/sh", "-c", "test ! -e stop && test -s \\"$RECON_PLAN_FILE\\" && stat -c %a \\"$(dirname \\"$RECON_PLAN_FILE\\")\\" && echo plan here"]}
               on_failure:
                 - {run: ["/bin/sh", "-c", "echo failure noted"]}
             """)
-        let applied = try shared.recon(0, "apply", "--auto-approve")
+        // A run kept in PostgreSQL has no run folder: the hooks' plan goes in a private temporary folder, removed
+        // when the run ends (it used to be left behind in the temp directory, readable by anyone).
+        let temporary = TemporaryDirectory()
+        let applied = try shared.recon(0, "apply", "--auto-approve", environment: ["TMPDIR": temporary.path])
         XCTAssertEqual(applied.status, 0, applied.stderr + applied.stdout)
         shared.skill("s1")
         shared.repo.commit("one more")
         shared.clones[0].write("stop", "")
-        let failing = try shared.recon(0, "apply", "--auto-approve")
+        let failing = try shared.recon(0, "apply", "--auto-approve", environment: ["TMPDIR": temporary.path])
         XCTAssertEqual(failing.status, 1, failing.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temporary.path), [], "nothing left in the temp directory")
 
         let runs = try shared.runs(1)
         let first = try XCTUnwrap(runs.last)
         let hooks = try XCTUnwrap(first["hooks"] as? [[String: Any]], "\(first)")
         XCTAssertEqual(hooks.map { $0["status"] as? String }, ["succeeded"], "the plan file was there for the hook")
-        XCTAssertEqual(hooks.first?["output"] as? String, "plan here\n")
+        XCTAssertEqual(hooks.first?["output"] as? String, "700\nplan here\n", "the folder is private")
         let show = try shared.recon(1, "runs", "show", try XCTUnwrap(first["id"] as? String))
         XCTAssertEqual(show.status, 0, show.stderr)
         XCTAssertTrue(show.stdout.contains("plan here"), show.stdout)

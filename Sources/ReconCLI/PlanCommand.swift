@@ -28,6 +28,7 @@ struct PlanCommand: Command {
             OutputFormat.spec([.text, .json, .markdown]),
             DetailArgument.spec,
             .flag("timings", help: "Print how long each stage took (to stderr)"),
+            RefreshArgument.spec,
         ],
         examples: [
             "recon plan",
@@ -43,6 +44,7 @@ struct PlanCommand: Command {
     let detail: PlanDetail
     let timings: Bool
     let allowEmptyState: Bool
+    let fullRefresh: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.isEmpty else {
@@ -55,6 +57,7 @@ struct PlanCommand: Command {
         detail = try DetailArgument.parse(arguments.value("detail"))
         timings = arguments.has("timings")
         allowEmptyState = arguments.has("allow-empty-state")
+        fullRefresh = try RefreshArgument.parse(arguments.value("refresh"))
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
@@ -63,9 +66,11 @@ struct PlanCommand: Command {
         let hooks = try PlanHooks(manifest: ManifestLoader().load(directory: context.globals.manifests),
                                   environment: context.environment, operation: .plan)
         try hooks.prePlan()
-        let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                 stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
-                                     allowEmptyState: allowEmptyState).run()
+        var runner = PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
+                                allowEmptyState: allowEmptyState)
+        runner.fullRefresh = fullRefresh
+        let outcome = try runner.run()
         DiagnosticView(console: console).warnings(outcome.warnings)
         let plan = outcome.plan
         var stages = outcome.timings

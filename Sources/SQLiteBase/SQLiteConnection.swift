@@ -88,11 +88,16 @@ final class SQLiteConnection {
         return statement
     }
 
-    /// Runs `body` in one IMMEDIATE transaction: all of it commits, or none of it.
+    /// Runs `body` in one IMMEDIATE transaction: all of it commits, or none of it. Marked as Recon's own write
+    /// (`SQLiteChangeLog`), so the change log's triggers skip it.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
+            let marked = try SQLiteChangeLog.beginWrite(self)
             let result = try body()
+            // A transaction that made the log (install) marks itself too, so the serial moves.
+            let logged = try marked || SQLiteChangeLog.beginWrite(self)
+            if logged { try SQLiteChangeLog.endWrite(self) }
             try execute("COMMIT")
             return result
         } catch {

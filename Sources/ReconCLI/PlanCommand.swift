@@ -10,7 +10,7 @@ struct PlanCommand: Command {
     static let configuration = CommandConfiguration(
         name: "plan",
         abstract: "Show what apply would change, and optionally save the plan",
-        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown] [--detail concise|full]",
+        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown] [--detail concise|full] [--refresh auto|full]",
         discussion: """
             Extracts the desired records from the repos, reads the base (refresh) and the state, and diffs the
             three: see docs/plan.md for the rules. Nothing in the base or the state is written; extraction caches

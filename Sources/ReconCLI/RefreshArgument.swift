@@ -4,7 +4,7 @@ import ReconCore
 /// must read the repos, the state and every record of the base (full), sealing again if still nothing to do.
 enum RefreshArgument {
     static let spec = OptionSpec.option("refresh", value: "auto|full",
-                                        help: "full: read every record even when nothing changed since the last no-op run (default auto)")
+                                        help: "auto (default): answer from the no-op seal when nothing changed; full: read every record anyway")
 
     /// True for `full`.
     static func parse(_ value: String?) throws(ReconError) -> Bool {

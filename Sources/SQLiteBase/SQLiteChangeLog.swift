@@ -27,7 +27,8 @@ enum SQLiteChangeLog {
     /// Called first in each of Recon's write transactions: its writes are not logged, and the serial moves.
     /// False when the base has no log yet (nothing to mark).
     static func beginWrite(_ connection: SQLiteConnection) throws -> Bool {
-        guard try SQLiteCatalog.exists(table: writesTable, in: connection) else { return false }
+        if connection.hasChangeLog == nil { connection.hasChangeLog = try SQLiteCatalog.exists(table: writesTable, in: connection) }
+        guard connection.hasChangeLog == true else { return false }
         try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1 WHERE id = 1")
         return true
     }
@@ -52,12 +53,20 @@ enum SQLiteChangeLog {
         guard !missing.isEmpty || !hasLog else { return }
         try connection.transaction {
             try connection.execute(schemaSQL)
+            // Counted as a write of Recon's like any other (the triggers made here do not see DDL).
+            try connection.execute("UPDATE _recon_writes SET write_serial = write_serial + 1 WHERE id = 1")
             for trigger in missing {
                 try connection.executeOne("DROP TRIGGER IF EXISTS \(SQLIdentifier.quote(trigger.name))")
                 try connection.executeOne(trigger.sql)
             }
         }
+        connection.hasChangeLog = true
         connection.forgetStatements()
+    }
+
+    /// Whether `name` and `sql` are one of `table`'s log triggers exactly as Recon writes them.
+    static func isOwnTrigger(_ name: String, sql: String, of table: RemoteTable) -> Bool {
+        isTrackable(table.id) && operations.contains { triggerName(table.id, $0) == name && triggerSQL(table, $0) == sql }
     }
 
     /// The base's mark now, or nil when the log is missing or any of `tables` lacks its triggers.

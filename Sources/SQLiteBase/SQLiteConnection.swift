@@ -8,6 +8,8 @@ final class SQLiteConnection {
     let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    /// Whether the base has Recon's change log (`SQLiteChangeLog`): looked up once, set when it is installed.
+    var hasChangeLog: Bool?
 
     /// Opens `path`; creates it (and its directory) only when `create` is true.
     init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {
@@ -95,9 +97,7 @@ final class SQLiteConnection {
         do {
             let marked = try SQLiteChangeLog.beginWrite(self)
             let result = try body()
-            // A transaction that made the log (install) marks itself too, so the serial moves.
-            let logged = try marked || SQLiteChangeLog.beginWrite(self)
-            if logged { try SQLiteChangeLog.endWrite(self) }
+            if marked { try SQLiteChangeLog.endWrite(self) }
             try execute("COMMIT")
             return result
         } catch {

@@ -84,6 +84,18 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertEqual(try SQLiteBase(path: base.path).isUnchanged(since: now, tables: [plugins, skills]), false)
     }
 
+    /// The log's triggers write only `_recon_changes`: a tracked table keeps the bulk path (no read-back per row).
+    func testATrackedTableIsStillWrittenWithoutReadingRowsBack() throws {
+        let (_, base, plugins, skills) = try tracked()
+        let plugin = try base.upsert([["Key": .text("p")]], in: plugins, mergeOn: "Key")[0].record.id
+        let before = base.statementRuns()
+        let batch = (0..<200).map { Fixtures.fullSkill(key: "core:s\($0)", plugin: plugin) }
+        XCTAssertTrue(try base.upsert(batch, in: skills, mergeOn: "Key").allSatisfy(\.created))
+        let runs = base.statementRuns().merging(before) { $0 - $1 }.filter { $0.value > 0 }
+        XCTAssertFalse(runs.keys.contains { $0.contains("RETURNING") }, "a create reads its row back: \(runs.keys)")
+        XCTAssertLessThanOrEqual(runs.filter { !$0.key.hasPrefix("INSERT") }.values.reduce(0, +), 5, "per-row statements: \(runs)")
+    }
+
     func testTriggersFollowARenameMadeInTheBase() throws {
         let (_, base, plugins, skills) = try tracked()
         outside(base.path, #"ALTER TABLE "Plugins" RENAME TO "Renamed""#)

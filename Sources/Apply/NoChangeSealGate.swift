@@ -46,7 +46,7 @@ struct NoChangeSealGate {
 
     /// The seal when every fact it holds is still true; nil sends the run down the full path.
     func check(provider: any BaseProvider, now: Date = Date()) -> NoChangeSeal? {
-        guard let seal = NoChangeSeal.read(path), seal.kind == kind, seal.toolVersion == ReconVersion.current,
+        guard let seal = NoChangeSeal.read(path), seal.kind == kind, seal.toolVersion == NoChangeSeal.toolIdentity,
               seal.target == manifest.target.identifier, seal.manifestDigest == manifest.digest,
               let tracking = provider as? any ChangeTracking else { return nil }
         if let after = seal.fullRefreshAfter, Int(now.timeIntervalSince1970) - seal.markedAt >= after { return nil }
@@ -76,7 +76,7 @@ struct NoChangeSealGate {
         guard let before, let digest = stateDigest(), identity() == before.file, lastRun() == before.lastRun else {
             return NoChangeSeal.remove(path)
         }
-        NoChangeSeal(kind: kind, toolVersion: ReconVersion.current, target: manifest.target.identifier,
+        NoChangeSeal(kind: kind, toolVersion: NoChangeSeal.toolIdentity, target: manifest.target.identifier,
                      manifestDigest: manifest.digest, repoCommits: kind == .plan ? repoCommits : [:], stateDigest: digest,
                      lastRun: before.lastRun, mark: before.mark.token, fullRefreshAfter: before.mark.fullRefreshAfter,
                      markedAt: before.markedAt, payload: payload).write(to: path)

@@ -88,6 +88,8 @@ final class ApplyExecutor {
         try checkStop()
         schemaChanges = try SchemaApplier(provider: provider, manifest: manifest, tableIDs: state.tables.mapValues(\.id)).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
+        // Under the lock, before any record write: from now on a write made outside Recon is logged (issue 12).
+        if let tracking = provider as? any ChangeTracking { try tracking.installChangeTracking(tables: schema.tables) }
         // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
         let tables = tableStates()
         if !tables.isEmpty { try journal.append(tables, to: &state) }

@@ -15,6 +15,8 @@ public struct PlanRunner {
         public var timings: StageTimings
         /// What was read, for apply when it applies this plan right away.
         public var refreshed: Refreshed
+        /// The plan came from the no-op seal: nothing was read, and there is nothing to apply (issue 12).
+        public var sealed = false
     }
 
     public var manifestDirectory: String
@@ -27,6 +29,8 @@ public struct PlanRunner {
     /// The manifests when the caller read them already and nothing could change them since (`recon apply` with no
     /// `pre_plan` hook), so they are read once.
     public var manifest: Manifest?
+    /// `--refresh=full`: read everything even when the no-op seal still holds (then seal again).
+    public var fullRefresh = false
 
     public init(manifestDirectory: String, statePath: String = StateStore.defaultPath, stateDirectory: String = "state",
                 environment: [String: String], scope: PlanScope = .all, allowEmptyState: Bool = false, manifest: Manifest? = nil) {
@@ -45,6 +49,13 @@ public struct PlanRunner {
         let statePath = try TargetSelection.apply(to: &manifest, environment: environment, statePath: self.statePath)
         try checkScope(manifest)
         let backend = try StateBackendChoice.resolve(manifest, statePath: statePath, environment: environment)
+        let gate = scope.isAll ? NoChangeSealGate(kind: .plan, manifest: manifest, backend: backend, stateDirectory: stateDirectory) : nil
+        // Opened early only for the seal, and quietly: a provider that cannot open fails where it always did.
+        let early = gate == nil ? nil : try? BaseConnector.open(manifest, environment: environment, statePath: statePath)
+        if let gate, let early, !fullRefresh, let sealed = try sealedOutcome(gate, provider: early, manifest: manifest, timings: &timings) {
+            return sealed
+        }
+        let before = early.flatMap { gate?.before(provider: $0) }
         let store = backend.store
         let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
@@ -52,7 +63,7 @@ public struct PlanRunner {
         try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let extracted = try timings.measure("extract") { try desired.extract() }
-        let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
+        let provider = try early ?? BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state, statePath: store.location) }
         if loaded == nil, !allowEmptyState {
             try EmptyStateCheck.check(manifest, desired: extracted.records, remote: remote, noStateMessage: backend.noStateMessage)
@@ -69,8 +80,34 @@ public struct PlanRunner {
         let planned = try timings.measure("diff") { try makePlan(extracted) }
         let (extraction, plan) = try desired.confirm(extracted, planned, plan: makePlan)
         let notes = recovered.map { Diagnostic(.note, at: nil, $0) }
+        if let gate {
+            let quiet = notes.isEmpty && extraction.diagnostics.isEmpty && plan.integrityErrors.isEmpty
+                && !plan.hasChanges && !plan.changesState(from: planState) && loaded != nil
+            if quiet, let bytes = try? PlanFile.roundTrip(plan) == plan ? PlanFile.encode(plan) : nil {
+                gate.seal(before, repoCommits: plan.repoCommits, payload: String(decoding: bytes, as: UTF8.self))
+            } else {
+                gate.unseal()
+            }
+        }
         return Outcome(manifest: manifest, state: planState, plan: plan, warnings: notes + extraction.diagnostics, timings: timings,
                        refreshed: Refreshed(snapshot: remote, state: loaded))
+    }
+
+    /// The no-op plan the seal holds, when every fact it depended on still holds; nil for the full path.
+    private func sealedOutcome(_ gate: NoChangeSealGate, provider: any BaseProvider, manifest: Manifest,
+                               timings: inout StageTimings) throws -> Outcome? {
+        var checked = StageTimings()
+        guard let plan = checked.measure("seal", { () -> Plan? in
+            guard let seal = gate.check(provider: provider), let plan = try? PlanFile.decode(Array(seal.payload.utf8)),
+                  plan.target == seal.target, plan.manifestDigest == seal.manifestDigest, plan.repoCommits == seal.repoCommits,
+                  !plan.hasChanges, plan.integrityErrors.isEmpty, plan.scope.isAll else { return nil }
+            return plan
+        }) else { return nil }
+        timings.append(checked)
+        let state = StateModel(lineage: plan.lineage, target: plan.target, serial: plan.serial)
+        return Outcome(manifest: manifest, state: state, plan: plan, warnings: [], timings: timings,
+                       refreshed: Refreshed(snapshot: RemoteSnapshot(schema: RemoteSchema(tables: []), records: [:]), state: nil),
+                       sealed: true)
     }
 
     /// `--target TABLE/KEY` and `--exclude TABLE/KEY` must name a record of the desired records, the state or the base.

@@ -10,7 +10,7 @@ struct ApplyCommand: Command {
     static let configuration = CommandConfiguration(
         name: "apply",
         abstract: "Apply a saved plan, or plan and apply after confirmation",
-        usage: "recon apply [PLANFILE] [--allow CODE[,CODE]] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json] [--detail concise|full]",
+        usage: "recon apply [PLANFILE] [--allow CODE[,CODE]] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json] [--detail concise|full] [--refresh auto|full]",
         discussion: """
             With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
             again and must match), if the state or a repo moved, or if any record it touches changed in the base
@@ -36,6 +36,7 @@ struct ApplyCommand: Command {
             .option("target", value: "TABLE[/KEY]", help: "Without PLANFILE: plan only this table or record (repeatable)", repeatable: true),
             .option("exclude", value: "TABLE[/KEY]", help: "Without PLANFILE: leave this table or record out; wins over --target (repeatable)", repeatable: true),
             .option("repo", value: "NAME", help: "Without PLANFILE: plan only this repo's records (repeatable)", repeatable: true),
+            RefreshArgument.spec,
         ],
         examples: ["recon apply", "recon plan -out plan.json && recon apply plan.json",
                    "recon apply --auto-approve --lock-timeout 5m --json > apply.log"])
@@ -51,6 +52,7 @@ struct ApplyCommand: Command {
     let scope: PlanScope
     let allow: Set<CheckCode>
     let allowEmptyState: Bool
+    let fullRefresh: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.count <= 1 else { throw ReconError("'apply' takes at most one plan file") }
@@ -68,6 +70,10 @@ struct ApplyCommand: Command {
         scope = PlanScope(targets: arguments.all("target"), repos: arguments.all("repo"), excludes: arguments.all("exclude"))
         allow = try AllowArgument.codes(arguments.all("allow"))
         allowEmptyState = arguments.has("allow-empty-state")
+        fullRefresh = try RefreshArgument.parse(arguments.value("refresh"))
+        if planFile != nil, fullRefresh {
+            throw ReconError("--refresh applies only when apply makes its own plan", hint: "a saved plan is checked against the base record by record anyway")
+        }
         if planFile != nil, !scope.isAll {
             throw ReconError("--target, --exclude and --repo apply only when apply makes its own plan", hint: "a saved plan is applied whole; make it with 'recon plan --exclude … -out FILE'")
         }
@@ -133,11 +139,13 @@ struct ApplyCommand: Command {
             try hooks.prePlan()
             let outcome: PlanRunner.Outcome
             do {
-                outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                         stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
-                                         allowEmptyState: allowEmptyState,
-                                         // Read again only when a pre_plan hook ran: it may write the manifests.
-                                         manifest: manifest.hooks(at: .prePlan).isEmpty ? manifest : nil).run()
+                var runner = PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                        stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
+                                        allowEmptyState: allowEmptyState,
+                                        // Read again only when a pre_plan hook ran: it may write the manifests.
+                                        manifest: manifest.hooks(at: .prePlan).isEmpty ? manifest : nil)
+                runner.fullRefresh = fullRefresh
+                outcome = try runner.run()
             } catch where cancellation.reason != nil {
                 // A signal stops git and the refresh; what failed because of it is not the news.
                 return cancelledEarly(cancellation, while: "planning", console: console)
@@ -154,7 +162,7 @@ struct ApplyCommand: Command {
                     console.line(console.style("warning:", .yellow) + " " + ControlEscape.escapedKeepingLines(warning), to: .err)
                 }
             }
-            guard plan.hasChanges || plan.changesState(from: outcome.state) else {
+            guard !outcome.sealed, plan.hasChanges || plan.changesState(from: outcome.state) else {
                 if json { EventStream(console: console).emit(.done, ["status": "no_changes", "exit_code": 0]) }
                 return .success
             }

@@ -10,7 +10,7 @@ struct PlanCommand: Command {
     static let configuration = CommandConfiguration(
         name: "plan",
         abstract: "Show what apply would change, and optionally save the plan",
-        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown] [--detail concise|full]",
+        usage: "recon plan [-out FILE] [-detailed-exitcode] [--target TABLE[/KEY]]... [--exclude TABLE[/KEY]]... [--repo NAME]... [--format text|json|markdown] [--detail concise|full] [--refresh auto|full]",
         discussion: """
             Extracts the desired records from the repos, reads the base (refresh) and the state, and diffs the
             three: see docs/plan.md for the rules. Nothing in the base or the state is written; extraction caches
@@ -28,6 +28,7 @@ struct PlanCommand: Command {
             OutputFormat.spec([.text, .json, .markdown]),
             DetailArgument.spec,
             .flag("timings", help: "Print how long each stage took (to stderr)"),
+            RefreshArgument.spec,
         ],
         examples: [
             "recon plan",
@@ -43,6 +44,7 @@ struct PlanCommand: Command {
     let detail: PlanDetail
     let timings: Bool
     let allowEmptyState: Bool
+    let fullRefresh: Bool
 
     init(arguments: ParsedArguments) throws {
         guard arguments.positionals.isEmpty else {
@@ -55,6 +57,7 @@ struct PlanCommand: Command {
         detail = try DetailArgument.parse(arguments.value("detail"))
         timings = arguments.has("timings")
         allowEmptyState = arguments.has("allow-empty-state")
+        fullRefresh = try RefreshArgument.parse(arguments.value("refresh"))
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
@@ -63,9 +66,11 @@ struct PlanCommand: Command {
         let hooks = try PlanHooks(manifest: ManifestLoader().load(directory: context.globals.manifests),
                                   environment: context.environment, operation: .plan)
         try hooks.prePlan()
-        let outcome = try PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
-                                 stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
-                                     allowEmptyState: allowEmptyState).run()
+        var runner = PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
+                                allowEmptyState: allowEmptyState)
+        runner.fullRefresh = fullRefresh
+        let outcome = try runner.run()
         DiagnosticView(console: console).warnings(outcome.warnings)
         let plan = outcome.plan
         var stages = outcome.timings

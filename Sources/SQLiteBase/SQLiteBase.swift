@@ -149,6 +149,9 @@ public final class SQLiteBase: BaseProvider {
     /// Runs of each cached statement of the open connection (see `SQLiteConnection.statementRuns`).
     func statementRuns() -> [String: Int] { connection?.statementRuns() ?? [:] }
 
+    func openForReading() throws -> SQLiteConnection? { try open(forWriting: false) }
+    func openForWriting() throws -> SQLiteConnection { try open(forWriting: true)! }
+
     /// The open connection; nil for a read when the file does not exist yet.
     private func open(forWriting: Bool) throws -> SQLiteConnection? {
         if connection == nil {

@@ -142,15 +142,20 @@ enum SQLiteCatalog {
     }
 
     /// Whether SQLite may fill cells a write does not give: a column default or a trigger on the table (tables Recon
-    /// creates have neither; adopted ones may).
+    /// creates have neither; adopted ones may). Recon's own change-log triggers, exactly as it writes them, write
+    /// only `_recon_changes`.
     static func fillsCells(of table: RemoteTable, in connection: SQLiteConnection) throws -> Bool {
         let statement = try connection.prepare("""
-            SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE dflt_value IS NOT NULL)
-                OR EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1)
+            SELECT 0, NULL, NULL FROM pragma_table_info(?1) WHERE dflt_value IS NOT NULL
+            UNION ALL SELECT 1, name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1
             """)
         try statement.bind(1, table.name)
         defer { statement.reset() }
-        return try statement.step() && statement.int(0) != 0
+        while try statement.step() {
+            guard statement.int(0) == 1, let name = statement.text(1), let sql = statement.text(2),
+                  SQLiteChangeLog.isOwnTrigger(name, sql: sql, of: table) else { return true }
+        }
+        return false
     }
 
     private static func checkVersion(_ connection: SQLiteConnection) throws {

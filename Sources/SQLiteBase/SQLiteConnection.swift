@@ -8,6 +8,8 @@ final class SQLiteConnection {
     let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    /// Whether the base has Recon's change log (`SQLiteChangeLog`): looked up once, set when it is installed.
+    var hasChangeLog: Bool?
 
     /// Opens `path`; creates it (and its directory) only when `create` is true.
     init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {
@@ -88,11 +90,14 @@ final class SQLiteConnection {
         return statement
     }
 
-    /// Runs `body` in one IMMEDIATE transaction: all of it commits, or none of it.
+    /// Runs `body` in one IMMEDIATE transaction: all of it commits, or none of it. Marked as Recon's own write
+    /// (`SQLiteChangeLog`), so the change log's triggers skip it.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
+            let marked = try SQLiteChangeLog.beginWrite(self)
             let result = try body()
+            if marked { try SQLiteChangeLog.endWrite(self) }
             try execute("COMMIT")
             return result
         } catch {

@@ -75,8 +75,9 @@ final class InjectionCommandTests: XCTestCase {
         project.sql("SELECT hex(name) FROM pragma_table_info('\(table)') ORDER BY cid")
     }
 
+    /// The base's tables but Recon's metadata and SQLite's own (`sqlite_sequence`, made by the change log).
     private func tables(_ project: CLIProject) -> [String] {
-        project.sql("SELECT hex(name) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_recon\\_%' ESCAPE '\\' ORDER BY 1")
+        project.sql("SELECT hex(name) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_recon\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1")
     }
 
     private func hex(_ text: String) -> String { text.utf8.map { String(format: "%02X", $0) }.joined() }

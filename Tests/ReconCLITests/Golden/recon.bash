@@ -7,7 +7,7 @@ _recon() {
     # The command is the first word that is neither an option nor an option's value.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--detail|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) ((i++)) ;;
+            --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--detail|--refresh|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) ((i++)) ;;
             -*) ;;
             *) command="${COMP_WORDS[i]}"; break ;;
         esac
@@ -17,7 +17,8 @@ _recon() {
         --provider) COMPREPLY=($(compgen -W "sqlite airtable postgres" -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
         --detail) COMPREPLY=($(compgen -W "concise full" -- "$cur")); return ;;
-        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--detail|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --refresh) COMPREPLY=($(compgen -W "auto full" -- "$cur")); return ;;
+        --manifests|-m|--chdir|--state|--base-id|--state-backend|--provider|--format|--table|--repo|--out|--target|--exclude|--detail|--refresh|--allow|--lock-timeout|--max-seconds|--batch-size|--base|--limit|--to) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ -z "$command" ]]; then
         if [[ "$cur" == -* ]]; then
@@ -31,11 +32,11 @@ _recon() {
         init) options="--provider --sample"; verbs="" ;;
         validate) options="--format"; verbs="" ;;
         extract) options="--table --repo --format"; verbs="" ;;
-        plan) options="--out --detailed-exitcode --allow-empty-state --target --exclude --repo --format --detail --timings"; verbs="" ;;
+        plan) options="--out --detailed-exitcode --allow-empty-state --target --exclude --repo --format --detail --timings --refresh"; verbs="" ;;
         show) options="--format --detail"; verbs="" ;;
         check) options="--format"; verbs="" ;;
-        apply) options="--auto-approve --allow --lock-timeout --max-seconds --batch-size --json --detail --timings --allow-empty-state --target --exclude --repo"; verbs="" ;;
-        drift) options="--format"; verbs="" ;;
+        apply) options="--auto-approve --allow --lock-timeout --max-seconds --batch-size --json --detail --timings --allow-empty-state --target --exclude --repo --refresh"; verbs="" ;;
+        drift) options="--format --full --refresh"; verbs="" ;;
         runs) options="--base --limit --format"; verbs="show export verify" ;;
         rollback) options="--out --format --detail"; verbs="" ;;
         prune) options="--dry-run --lock-timeout --format"; verbs="" ;;

@@ -45,6 +45,7 @@ complete -c recon -n '__fish_seen_subcommand_from plan' -l repo -r -F -d 'Plan o
 complete -c recon -n '__fish_seen_subcommand_from plan' -l format -x -a 'text json markdown' -d 'Output format (default: text)'
 complete -c recon -n '__fish_seen_subcommand_from plan' -l detail -x -a 'concise full' -d 'Text view of a plan over 500 changes: the first of each table and a count (concise, default), or every change (full)'
 complete -c recon -n '__fish_seen_subcommand_from plan' -l timings -d 'Print how long each stage took (to stderr)'
+complete -c recon -n '__fish_seen_subcommand_from plan' -l refresh -x -a 'auto full' -d 'auto (default): answer from the no-op seal when nothing changed; full: read every record anyway'
 complete -c recon -n '__fish_seen_subcommand_from plan' -F
 complete -c recon -n '__fish_seen_subcommand_from show' -l format -x -a 'text json markdown' -d 'Output format (default: text)'
 complete -c recon -n '__fish_seen_subcommand_from show' -l detail -x -a 'concise full' -d 'Text view of a plan over 500 changes: the first of each table and a count (concise, default), or every change (full)'
@@ -63,8 +64,11 @@ complete -c recon -n '__fish_seen_subcommand_from apply' -l allow-empty-state -d
 complete -c recon -n '__fish_seen_subcommand_from apply' -l target -r -F -d 'Without PLANFILE: plan only this table or record (repeatable)'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l exclude -r -F -d 'Without PLANFILE: leave this table or record out; wins over --target (repeatable)'
 complete -c recon -n '__fish_seen_subcommand_from apply' -l repo -r -F -d 'Without PLANFILE: plan only this repo\'s records (repeatable)'
+complete -c recon -n '__fish_seen_subcommand_from apply' -l refresh -x -a 'auto full' -d 'auto (default): answer from the no-op seal when nothing changed; full: read every record anyway'
 complete -c recon -n '__fish_seen_subcommand_from apply' -F
 complete -c recon -n '__fish_seen_subcommand_from drift' -l format -x -a 'text json markdown' -d 'Output format (default: text)'
+complete -c recon -n '__fish_seen_subcommand_from drift' -l full -d 'Read every record even when nothing changed since the last check that found no drift'
+complete -c recon -n '__fish_seen_subcommand_from drift' -l refresh -x -a 'auto full' -d 'auto (default): answer from the no-op seal when nothing changed; full: read every record anyway'
 complete -c recon -n '__fish_seen_subcommand_from drift' -F
 complete -c recon -n '__fish_seen_subcommand_from runs; and not __fish_seen_subcommand_from show export verify' -a 'show export verify'
 complete -c recon -n '__fish_seen_subcommand_from runs' -l base -r -F -d 'Only the runs of this target: airtable:appXXX or appXXX, sqlite:FILE or FILE'

@@ -114,7 +114,7 @@ struct RepoExtractor {
             diagnostics.append(.note(at: file.location(), "binary file skipped"))
         } else {
             var documents: [ExtractRule.Format: Result<SourceDocument, SourceDocument.Failure>] = [:]
-            for compiled in rules where compiled.matches(file.path) {
+            for compiled in matching {
                 let rule = compiled.rule
                 let parsed = documents[rule.format] ?? Result { () throws(SourceDocument.Failure) in try SourceDocument(file, format: rule.format) }
                 let firstUse = documents[rule.format] == nil

@@ -8,6 +8,19 @@ struct EntityBuilder {
     let repo: String
     let rule: ExtractRule
     let table: TableSpec
+    /// The table's field for each of `rule.fields`, looked up once per rule rather than once per file.
+    let targets: [FieldSpec?]
+
+    init(repo: String, rule: ExtractRule, table: TableSpec, targets: [FieldSpec?]? = nil) {
+        self.repo = repo
+        self.rule = rule
+        self.table = table
+        self.targets = targets ?? EntityBuilder.targets(of: rule, in: table)
+    }
+
+    static func targets(of rule: ExtractRule, in table: TableSpec) -> [FieldSpec?] {
+        rule.fields.map { table.field(named: $0.field.value) }
+    }
 
     struct Failure: Error {
         var diagnostic: Diagnostic
@@ -39,8 +52,8 @@ struct EntityBuilder {
     private func entity(key: String, root: String?, context: Node?, file: SourceFile, document: SourceDocument) throws(Failure) -> PendingEntity {
         var entity = PendingEntity(table: table.name, key: key, repo: repo, file: file.path, root: root, fields: [:], links: [],
                                    sourceCommit: file.sourceCommit, rule: rule)
-        for mapping in rule.fields {
-            guard let field = table.field(named: mapping.field.value) else { continue }
+        for (mapping, target) in zip(rule.fields, targets) {
+            guard let field = target else { continue }
             let node: Node?
             switch mapping.source {
             case .keyPath(let path):

@@ -102,25 +102,38 @@ struct GitRepository: Sendable {
 
     /// For each of `paths`, the newest commit reachable from `commit` that changed it, in one pass
     /// over `git log`; stops reading as soon as every path is found.
+    ///
+    /// With `-z` and the format `%x00%H`, each commit starts with an empty field (no path is empty) followed by
+    /// its id; its first path, if any, comes after a newline. Paths are compared as bytes: Swift strings equal
+    /// NFC and NFD names, and any byte but NUL may start a path.
     func lastCommits(for paths: Set<String>, from commit: String) throws(GitError) -> [String: String] {
         var found: [String: String] = [:]
         guard !paths.isEmpty else { return found }
         found.reserveCapacity(paths.count)
-        let marker: UInt8 = 0x01
+        var wanted = Dictionary(paths.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first })
         try git.stream(["log", "-z", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv",
-                        "--no-show-signature", "--format=%x01%H", commit]) { reader in
+                        "--no-show-signature", "--format=%x00%H", commit]) { reader in
+            enum Next { case path, commitID, firstPath }
+            var next = Next.path
             var current = ""
             while var token = reader.read(until: 0) {
-                if token.first == 0x0A { token.removeFirst() }
-                if token.first == marker {
-                    current = String(decoding: token.dropFirst(), as: UTF8.self)
+                switch next {
+                case _ where token.isEmpty:
+                    next = .commitID
                     continue
+                case .commitID:
+                    current = String(decoding: token, as: UTF8.self)
+                    next = .firstPath
+                    continue
+                case .firstPath:
+                    if token.first == 0x0A { token.removeFirst() }
+                    next = .path
+                case .path:
+                    break
                 }
-                guard !token.isEmpty else { continue }
-                let path = String(decoding: token, as: UTF8.self)
-                if found[path] == nil, paths.contains(path) {
+                if let path = wanted.removeValue(forKey: token) {
                     found[path] = current
-                    if found.count == paths.count { return false }
+                    if wanted.isEmpty { return false }
                 }
             }
             return true

@@ -16,25 +16,33 @@ struct GlobPattern: Sendable {
         }
     }
 
+    /// Matched over the path's bytes split at `/` (empty parts dropped), without copying each part.
     func matches(_ path: String) -> Bool {
-        let parts = path.split(separator: "/").map { Array($0.utf8) }
-        return match(segment: 0, part: 0, parts)
+        let bytes = Array(path.utf8)
+        var parts: [Range<Int>] = []
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") {
+            if index > start { parts.append(start..<index) }
+            start = index + 1
+        }
+        if bytes.count > start { parts.append(start..<bytes.count) }
+        return bytes.withUnsafeBufferPointer { match(segment: 0, part: 0, parts, in: $0) }
     }
 
-    private func match(segment: Int, part: Int, _ parts: [[UInt8]]) -> Bool {
+    private func match(segment: Int, part: Int, _ parts: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if segment == segments.count { return part == parts.count }
         switch segments[segment] {
         case .anyDepth:
-            for next in part...parts.count where match(segment: segment + 1, part: next, parts) { return true }
+            for next in part...parts.count where match(segment: segment + 1, part: next, parts, in: bytes) { return true }
             return false
         case .pattern(let pattern):
-            guard part < parts.count, GlobPattern.match(pattern, 0, parts[part], 0) else { return false }
-            return match(segment: segment + 1, part: part + 1, parts)
+            guard part < parts.count, GlobPattern.match(pattern, 0, UnsafeBufferPointer(rebasing: bytes[parts[part]]), 0) else { return false }
+            return match(segment: segment + 1, part: part + 1, parts, in: bytes)
         }
     }
 
     /// Wildcard match of one segment; `*` backtracks, which is fine at path-segment lengths.
-    private static func match(_ pattern: [UInt8], _ p: Int, _ name: [UInt8], _ n: Int) -> Bool {
+    private static func match(_ pattern: [UInt8], _ p: Int, _ name: UnsafeBufferPointer<UInt8>, _ n: Int) -> Bool {
         var p = p
         var n = n
         while p < pattern.count {

@@ -29,7 +29,8 @@ struct LinkResolver {
 
     /// The keys for one link of `entity`; unresolved values are reported as `problem`.
     func resolve(_ link: PendingLink, of entity: PendingEntity, problem: (Diagnostic) -> Void) -> [String] {
-        let what = "link field '\(link.field)' of \(entity.key) (\(entity.repo):\(entity.file))"
+        // Made only for a problem: most links resolve.
+        var what: String { "link field '\(link.field)' of \(entity.key) (\(entity.repo):\(entity.file))" }
         guard let candidates = link.candidates else {
             // The file's folders from the deepest up to the repo root (""): the first holder found is the nearest.
             if let holders = roots[link.table]?[entity.repo] {

@@ -22,15 +22,18 @@ struct RecordAssembler {
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
         for (name, entry) in cached { result.records[name] = entry.records }
 
-        var firstByKey: [String: PendingEntity] = [:]
+        // By index: an entity copied into a dictionary is a copy of its rule and fields.
+        let ids = entities.map { $0.table + "\0" + $0.key }
+        var firstByKey: [String: Int] = [:]
+        firstByKey.reserveCapacity(entities.count)
         var duplicates: Set<String> = []
-        for entity in entities {
-            let id = entity.table + "\0" + entity.key
-            guard let first = firstByKey[id] else {
-                firstByKey[id] = entity
+        for (index, entity) in entities.enumerated() {
+            guard let firstIndex = firstByKey[ids[index]] else {
+                firstByKey[ids[index]] = index
                 continue
             }
-            duplicates.insert(id)
+            let first = entities[firstIndex]
+            duplicates.insert(ids[index])
             let shown = ControlEscape.escaped
             result.repoDiagnostics[entity.repo, default: []].append(.error(
                 at: entity.rule.location,
@@ -40,7 +43,8 @@ struct RecordAssembler {
         }
 
         let resolver = LinkResolver(fresh: entities, cached: cached.values.flatMap(\.records), repoNames: repoNames)
-        for entity in entities where !duplicates.contains(entity.table + "\0" + entity.key) || firstByKey[entity.table + "\0" + entity.key]?.file == entity.file {
+        for (index, entity) in entities.enumerated()
+        where !duplicates.contains(ids[index]) || entities[firstByKey[ids[index]]!].file == entity.file {
             var fields = entity.fields
             for link in entity.links {
                 let keys = resolver.resolve(link, of: entity) { problem in

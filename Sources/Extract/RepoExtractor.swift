@@ -34,6 +34,8 @@ struct RepoExtractor {
         var table: TableSpec
         var files: [GlobPattern]
         var exclude: [GlobPattern]
+        /// `EntityBuilder.targets`, once per run.
+        var targets: [FieldSpec?]
 
         func matches(_ path: String) -> Bool {
             files.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
@@ -52,7 +54,8 @@ struct RepoExtractor {
     func compiledRules() -> [CompiledRule] {
         repo.extract.enumerated().compactMap { index, rule in
             tables[rule.table.value].map {
-                CompiledRule(index: index, rule: rule, table: $0, files: rule.files.map(GlobPattern.init), exclude: rule.exclude.map(GlobPattern.init))
+                CompiledRule(index: index, rule: rule, table: $0, files: rule.files.map(GlobPattern.init), exclude: rule.exclude.map(GlobPattern.init),
+                             targets: EntityBuilder.targets(of: rule, in: $0))
             }
         }
     }
@@ -114,7 +117,7 @@ struct RepoExtractor {
             diagnostics.append(.note(at: file.location(), "binary file skipped"))
         } else {
             var documents: [ExtractRule.Format: Result<SourceDocument, SourceDocument.Failure>] = [:]
-            for compiled in rules where compiled.matches(file.path) {
+            for compiled in matching {
                 let rule = compiled.rule
                 let parsed = documents[rule.format] ?? Result { () throws(SourceDocument.Failure) in try SourceDocument(file, format: rule.format) }
                 let firstUse = documents[rule.format] == nil
@@ -128,7 +131,7 @@ struct RepoExtractor {
                         if firstUse { diagnostics.append(apply(rule.onError, to: failure.diagnostic)) }
                         continue
                     }
-                    let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table)
+                    let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table, targets: compiled.targets)
                     let built = try builder.entities(from: file, document: document)
                     entities += built
                     cachedEntities += built.map { entity in

@@ -50,7 +50,7 @@ public struct PlanMarkdownRenderer {
         }
         var omitted: [(table: String, changes: Int)] = []
         for table in view.tables where !section(table.table, table.counts, table.lines, keyColumn: true, into: &out, budget: budget) {
-            omitted.append((table.table, table.lines.count))
+            omitted.append((table.table, table.changes.count))
         }
         var named = 0
         for table in omitted where named < Self.omittedTablesNamed {

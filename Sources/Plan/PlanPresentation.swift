@@ -12,9 +12,13 @@ public struct PlanPresentation: Sendable {
     public struct TableSection: Sendable {
         public var table: String
         public var counts: String
-        public var lines: [Line]
+        /// The table's changes; their lines are made on demand, since a cut view shows a few of 100,000.
+        public var changes: [RecordChange]
         /// Each line's action, for views that count what they leave out (`PlanTextCut`).
-        public var actions: [RecordAction] = []
+        public var actions: [RecordAction] { changes.map(\.action) }
+        public var lines: [Line] { changes.map(PlanPresentation.line(for:)) }
+
+        public func line(at index: Int) -> Line { PlanPresentation.line(for: changes[index]) }
     }
 
     public let plan: Plan
@@ -44,7 +48,7 @@ public struct PlanPresentation: Sendable {
         }
         tables = order.map { table in
             let changes = byTable[table]!
-            return TableSection(table: table, counts: Self.counts(changes), lines: changes.map(Self.line(for:)), actions: changes.map(\.action))
+            return TableSection(table: table, counts: Self.counts(changes), changes: changes)
         }
         notes = Self.notes(plan)
         scopeNote = Self.scopeNote(plan.scope)

@@ -44,7 +44,7 @@ public struct PlanTextRenderer {
                 continue
             }
             let (lines, rest) = PlanTextCut.select(section)
-            for index in lines { out += render(section.lines[index]) }
+            for index in lines { out += render(section.line(at: index)) }
             if let rest { out += "  " + style(shown(rest), .dim) + "\n" }
         }
         out += CheckFindingRenderer.text(plan.findings, style: style)

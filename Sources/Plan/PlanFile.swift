@@ -27,16 +27,72 @@ public enum PlanFile {
         return (file.finish(), digest)
     }
 
+    /// Writes the file `encode` makes to `path` crash-safely (temp file, fsync, rename), streamed in chunks of about
+    /// `chunkSize` bytes: the compact body is hashed as it is made, then the pretty file is made again straight
+    /// into the file, so neither form is ever whole in memory (with `signature`, the compact body is kept to sign
+    /// it). Returns the digest. The bytes are exactly `encode`'s.
+    public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20) throws -> String {
+        var hasher = SHA256()
+        var signed: [UInt8] = []
+        var compact = JSONWriter(capacity: chunkSize + (1 << 16))
+        PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in
+            let part = writer.takeBytes()
+            hasher.update(part)
+            if signature != nil { signed += part }
+        }
+        let tail = compact.finish()
+        hasher.update(tail)
+        if signature != nil { signed += tail }
+        let digest = "sha256:" + hasher.hexDigest()
+        try PrivateFile.write(to: path) { put in
+            var file = JSONWriter(pretty: true, capacity: chunkSize + (1 << 16))
+            file.beginObject()
+            file.field("digest", digest)
+            file.field("format_version", Plan.formatVersion)
+            file.key("plan")
+            var failure: Error?
+            PlanEncoder.write(plan, to: &file, drainAt: chunkSize) { writer in
+                let part = writer.takeBytes()
+                guard failure == nil else { return }
+                do { try put(part) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            if let signature { file.field("signature", signature.sign(signed)) }
+            file.endObject()
+            try put(file.finish())
+        }
+        return digest
+    }
+
     /// The digest `encode` records, for display and ledgers.
     public static func digest(of plan: Plan) -> String {
         "sha256:" + SHA256.hex(compact(plan))
     }
 
     /// `plan` as a plan file gives it back, to compare with a decoded plan value for value: the compact body
-    /// encoded and decoded, without the file's pretty form or a digest (nothing is verified here).
-    public static func roundTrip(_ plan: Plan) throws(ReconError) -> Plan {
+    /// encoded and decoded, without the file's pretty form or a digest (nothing is verified here). Record changes
+    /// go through one at a time, each replacing its original, so a 100,000-change plan never has its whole
+    /// encoding, its JSON tree and two copies of its changes alive at once (the same bytes, decoded the same way).
+    public static func roundTrip(_ plan: consuming Plan) throws(ReconError) -> Plan {
+        try roundTrip(taking: &plan)
+    }
+
+    /// As `roundTrip`, taking the changes out of `plan` (left without them) so each original is freed as its copy is made.
+    static func roundTrip(taking plan: inout Plan) throws(ReconError) -> Plan {
+        var changes: [RecordChange] = []
+        swap(&changes, &plan.recordChanges)
+        let managed = plan.managedFields
         do {
-            return try PlanDecoder.plan(JSONParser.parse(compact(plan)))
+            var decoded = try PlanDecoder.plan(JSONParser.parse(compact(plan)))
+            var seen: Set<[String]> = []
+            for index in changes.indices {
+                var one = JSONWriter(capacity: 1024)
+                PlanEncoder.write(changes[index], managed: managed[changes[index].table], to: &one)
+                changes[index] = try PlanDecoder.recordChange(JSONParser.parse(one.finish()), managed: decoded.managedFields,
+                                                              order: decoded.fieldOrder, seen: &seen)
+            }
+            decoded.recordChanges = changes
+            return decoded
         } catch let error as ReconError {
             throw error
         } catch {

@@ -66,8 +66,8 @@ public struct PlanRunner {
             return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: planState, remote: remote,
                                               scope: scope, repoCommits: commits))
         }
-        let planned = try timings.measure("diff") { try makePlan(extracted) }
-        let (extraction, plan) = try desired.confirm(extracted, planned, plan: makePlan)
+        let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
+                                                     plan: makePlan)
         let notes = recovered.map { Diagnostic(.note, at: nil, $0) }
         return Outcome(manifest: manifest, state: planState, plan: plan, warnings: notes + extraction.diagnostics, timings: timings,
                        refreshed: Refreshed(snapshot: remote, state: loaded))

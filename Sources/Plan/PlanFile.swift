@@ -10,11 +10,10 @@ public enum PlanFile {
         encoded(plan, signature: signature).bytes
     }
 
-    /// The file's bytes and its digest from one pass over the compact form (apply needs both). With `signature`,
-    /// the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
+    /// The file's bytes and its digest (apply needs both); the compact form is hashed as it is made, not kept. With
+    /// `signature`, the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
     public static func encoded(_ plan: Plan, signature: PlanSignature? = nil) -> (bytes: [UInt8], digest: String) {
-        let body = compact(plan)
-        let digest = "sha256:" + SHA256.hex(body)
+        let (digest, body) = hashed(plan, keeping: signature != nil, chunkSize: 1 << 20)
 
         var file = JSONWriter(pretty: true, capacity: 1 << 16)
         file.beginObject()
@@ -32,18 +31,7 @@ public enum PlanFile {
     /// into the file, so neither form is ever whole in memory (with `signature`, the compact body is kept to sign
     /// it). Returns the digest. The bytes are exactly `encode`'s.
     public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20) throws -> String {
-        var hasher = SHA256()
-        var signed: [UInt8] = []
-        var compact = JSONWriter(capacity: chunkSize + (1 << 16))
-        PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in
-            let part = writer.takeBytes()
-            hasher.update(part)
-            if signature != nil { signed += part }
-        }
-        let tail = compact.finish()
-        hasher.update(tail)
-        if signature != nil { signed += tail }
-        let digest = "sha256:" + hasher.hexDigest()
+        let (digest, signed) = hashed(plan, keeping: signature != nil, chunkSize: chunkSize)
         try PrivateFile.write(to: path) { put in
             var file = JSONWriter(pretty: true, capacity: chunkSize + (1 << 16))
             file.beginObject()
@@ -64,9 +52,26 @@ public enum PlanFile {
         return digest
     }
 
+    /// The digest over the compact body, hashed chunk by chunk as it is made; the body itself only when `keeping`
+    /// (a signature needs it).
+    private static func hashed(_ plan: Plan, keeping: Bool, chunkSize: Int) -> (digest: String, body: [UInt8]) {
+        var hasher = SHA256()
+        var body: [UInt8] = []
+        var compact = JSONWriter(capacity: chunkSize + (1 << 16))
+        PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in
+            let part = writer.takeBytes()
+            hasher.update(part)
+            if keeping { body += part }
+        }
+        let tail = compact.finish()
+        hasher.update(tail)
+        if keeping { body += tail }
+        return ("sha256:" + hasher.hexDigest(), body)
+    }
+
     /// The digest `encode` records, for display and ledgers.
     public static func digest(of plan: Plan) -> String {
-        "sha256:" + SHA256.hex(compact(plan))
+        hashed(plan, keeping: false, chunkSize: 1 << 20).digest
     }
 
     /// `plan` as a plan file gives it back, to compare with a decoded plan value for value: the compact body

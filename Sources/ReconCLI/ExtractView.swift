@@ -53,9 +53,8 @@ struct ExtractView {
 
     /// Canonical JSON: records, how each repo was read, and the warnings and notes; handed to `write` in chunks of
     /// about a megabyte, so 100,000 records are never one buffer and one string besides.
-    static func json(records: [DesiredRecord], result: ExtractResult, write: ([UInt8]) -> Void) {
-        let chunk = 1 << 20
-        var writer = JSONWriter(pretty: true, capacity: chunk + (1 << 16))
+    static func json(records: [DesiredRecord], result: ExtractResult, chunk: Int = 1 << 20, write: ([UInt8]) -> Void) {
+        var writer = JSONWriter(pretty: true, capacity: min(chunk, 1 << 20) + (1 << 16))
         writer.beginObject()
         writer.key("diagnostics")
         writer.beginArray()

@@ -27,21 +27,26 @@ struct DesiredExtraction {
         return try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: RereadingCache(base: cache, repos: repos)).run()
     }
 
-    /// `planned` (made from `first`) when it retires no record of a repo the cache answered; else the repos that
-    /// it retires from are read from source and the plan made again with `plan`.
-    func confirm(_ first: ExtractResult, _ planned: Plan, plan: (ExtractResult) throws -> Plan) throws
+    /// The plan `planFirst` makes (from `first`) when it retires no record of a repo the cache answered; else the
+    /// repos that it retires from are read from source and the plan made again with `plan`. The first plan is made
+    /// here so it is freed before the second: at 100,000 creates, two plans and two extractions at once were the peak.
+    func confirm(_ first: ExtractResult, planFirst: () throws -> Plan, plan: (ExtractResult) throws -> Plan) throws
         -> (extraction: ExtractResult, plan: Plan) {
-        let byName = Dictionary(first.repos.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        // Retiring is checked for any repo the cache answered; any other change (a value the cache altered, a record
-        // it added) when the record came from the cache: a records-cache hit, or a file answered by the per-file cache.
-        let suspect = Set(planned.recordChanges.compactMap { change -> String? in
-            guard let repo = change.repoOfKey, let extraction = byName[repo] else { return nil }
-            if extraction.cached { return repo }
-            if change.retires, extraction.filesReused > 0 { return repo }
-            if let source = change.source, source.repo == repo, extraction.reusedPaths.contains(source.path) { return repo }
-            return nil
-        })
-        guard !suspect.isEmpty else { return (first, planned) }
+        let suspect: Set<String>
+        do {
+            let planned = try planFirst()
+            let byName = Dictionary(first.repos.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            // Retiring is checked for any repo the cache answered; any other change (a value the cache altered, a record
+            // it added) when the record came from the cache: a records-cache hit, or a file answered by the per-file cache.
+            suspect = Set(planned.recordChanges.compactMap { change -> String? in
+                guard let repo = change.repoOfKey, let extraction = byName[repo] else { return nil }
+                if extraction.cached { return repo }
+                if change.retires, extraction.filesReused > 0 { return repo }
+                if let source = change.source, source.repo == repo, extraction.reusedPaths.contains(source.path) { return repo }
+                return nil
+            })
+            guard !suspect.isEmpty else { return (first, planned) }
+        }
 
         var fresh = try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                                    cache: RereadingCache(base: cache, repos: suspect)).run()

@@ -77,8 +77,8 @@ public struct PlanRunner {
             return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: planState, remote: remote,
                                               scope: scope, repoCommits: commits))
         }
-        let planned = try timings.measure("diff") { try makePlan(extracted) }
-        let (extraction, plan) = try desired.confirm(extracted, planned, plan: makePlan)
+        let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
+                                                     plan: makePlan)
         let notes = recovered.map { Diagnostic(.note, at: nil, $0) }
         if let gate {
             let quiet = notes.isEmpty && extraction.diagnostics.isEmpty && plan.integrityErrors.isEmpty

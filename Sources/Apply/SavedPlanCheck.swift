@@ -46,7 +46,7 @@ struct SavedPlanCheck {
                                       schema: preflight.before.schema, records: preflight.read,
                                       repoCommits: Self.commits(extraction))
         }
-        let (extraction, derived) = try desired.confirm(first, try derive(first), plan: derive)
+        let (extraction, derived) = try desired.confirm(first, planFirst: { try derive(first) }, plan: derive)
         let now = Self.commits(extraction)
         let moved = plan.repoCommits.sorted { $0.key < $1.key }.compactMap { repo, commit -> String? in
             guard now[repo] != commit else { return nil }

@@ -14,13 +14,7 @@ enum PlanDecoder {
         plan.managedFields = try PlanJSON.stringLists(body, "managed_fields")
         var seen: Set<[String]> = []
         for change in try PlanJSON.array(body, "record_changes") {
-            let decoded = try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder)
-            // Two changes for one record would write it twice (two creates make a duplicate).
-            guard seen.insert([decoded.table, decoded.key]).inserted else {
-                throw ReconError("the plan file is damaged: two changes for '\(JSONParser.shown(decoded.key))' in table '\(JSONParser.shown(decoded.table))'",
-                                 hint: "make the plan again with 'recon plan -out FILE'")
-            }
-            plan.recordChanges.append(decoded)
+            plan.recordChanges.append(try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder, seen: &seen))
         }
         for skip in try PlanJSON.array(body, "protected_skips") {
             plan.protectedSkips.append(ProtectedSkip(
@@ -48,6 +42,18 @@ enum PlanDecoder {
         plan.rollbackOf = try PlanJSON.string(body, "rollback_of")
         plan.rollbackConflicts = try RollbackConflictCoding.read(body["rollback_conflicts"]?.arrayValue ?? [])
         return plan
+    }
+
+    /// One element of `record_changes`; `seen` holds the records decoded before it, to refuse a second change for one.
+    static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]],
+                             seen: inout Set<[String]>) throws(ReconError) -> RecordChange {
+        let decoded = try recordChange(json, managed: managed, order: order)
+        // Two changes for one record would write it twice (two creates make a duplicate).
+        guard seen.insert([decoded.table, decoded.key]).inserted else {
+            throw ReconError("the plan file is damaged: two changes for '\(JSONParser.shown(decoded.key))' in table '\(JSONParser.shown(decoded.table))'",
+                             hint: "make the plan again with 'recon plan -out FILE'")
+        }
+        return decoded
     }
 
     private static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]]) throws(ReconError) -> RecordChange {

@@ -27,7 +27,7 @@ public enum PlanDerivation {
         }
         derived.schemaChanges = SchemaPlanner(manifest: manifest, remote: schema, state: state, scope: saved.scope,
                                               foreignRows: records.mapValues { Array($0.values) }).plan().changes
-        return try PlanFile.roundTrip(derived)
+        return try PlanFile.roundTrip(taking: &derived)
     }
 
     /// One line per change of `saved` that `derived` does not make the same way (table, key, what differs).

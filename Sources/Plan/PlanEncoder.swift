@@ -3,7 +3,9 @@ import ReconCore
 /// Streams a plan as canonical JSON. Keys are written in sorted order by hand, which keeps
 /// 100,000-record plans free of an intermediate tree; a test checks the bytes equal the canonical form.
 enum PlanEncoder {
-    static func write(_ plan: Plan, to w: inout JSONWriter) {
+    /// `drain` is called between record changes and preconditions once `drainAt` bytes are buffered, so a caller
+    /// can stream the bytes out (`JSONWriter.takeBytes`).
+    static func write(_ plan: Plan, to w: inout JSONWriter, drainAt: Int = .max, drain: (inout JSONWriter) -> Void = { _ in }) {
         w.beginObject()
         w.key("field_order")
         w.value(.object(plan.fieldOrder.mapValues { .array($0.map(JSONValue.string)) }))
@@ -26,6 +28,7 @@ enum PlanEncoder {
         w.key("preconditions")
         w.beginArray()
         for fingerprint in plan.preconditions {
+            if w.bytes.count >= drainAt { drain(&w) }
             w.beginObject()
             w.field("hash", fingerprint.hash)
             w.field("record_id", fingerprint.recordID)
@@ -47,7 +50,10 @@ enum PlanEncoder {
         w.endArray()
         w.key("record_changes")
         w.beginArray()
-        for change in plan.recordChanges { write(change, managed: plan.managedFields[change.table], to: &w) }
+        for change in plan.recordChanges {
+            if w.bytes.count >= drainAt { drain(&w) }
+            write(change, managed: plan.managedFields[change.table], to: &w)
+        }
         w.endArray()
         w.key("repo_commits")
         w.value(.object(plan.repoCommits.mapValues(JSONValue.string)))
@@ -80,7 +86,7 @@ enum PlanEncoder {
 
     /// A create's fields are all `set` with no before value: written as one `set` object, and its state
     /// values left out when they are just the managed subset of it (the decoder derives them).
-    private static func write(_ change: RecordChange, managed: [String]?, to w: inout JSONWriter) {
+    static func write(_ change: RecordChange, managed: [String]?, to w: inout JSONWriter) {
         let compact = PlanCompaction.setValues(change)
         w.beginObject()
         w.field("action", change.action.rawValue)

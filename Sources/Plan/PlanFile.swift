@@ -10,11 +10,10 @@ public enum PlanFile {
         encoded(plan, signature: signature).bytes
     }
 
-    /// The file's bytes and its digest from one pass over the compact form (apply needs both). With `signature`,
-    /// the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
+    /// The file's bytes and its digest (apply needs both); the compact form is hashed as it is made, not kept. With
+    /// `signature`, the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
     public static func encoded(_ plan: Plan, signature: PlanSignature? = nil) -> (bytes: [UInt8], digest: String) {
-        let body = compact(plan)
-        let digest = "sha256:" + SHA256.hex(body)
+        let (digest, body) = hashed(plan, keeping: signature != nil, chunkSize: 1 << 20)
 
         var file = JSONWriter(pretty: true, capacity: 1 << 16)
         file.beginObject()
@@ -27,16 +26,78 @@ public enum PlanFile {
         return (file.finish(), digest)
     }
 
+    /// Writes the file `encode` makes to `path` crash-safely (temp file, fsync, rename), streamed in chunks of about
+    /// `chunkSize` bytes: the compact body is hashed as it is made, then the pretty file is made again straight
+    /// into the file, so neither form is ever whole in memory (with `signature`, the compact body is kept to sign
+    /// it). Returns the digest. The bytes are exactly `encode`'s.
+    public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20) throws -> String {
+        let (digest, signed) = hashed(plan, keeping: signature != nil, chunkSize: chunkSize)
+        try PrivateFile.write(to: path) { put in
+            var file = JSONWriter(pretty: true, capacity: chunkSize + (1 << 16))
+            file.beginObject()
+            file.field("digest", digest)
+            file.field("format_version", Plan.formatVersion)
+            file.key("plan")
+            var failure: Error?
+            PlanEncoder.write(plan, to: &file, drainAt: chunkSize) { writer in
+                let part = writer.takeBytes()
+                guard failure == nil else { return }
+                do { try put(part) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            if let signature { file.field("signature", signature.sign(signed)) }
+            file.endObject()
+            try put(file.finish())
+        }
+        return digest
+    }
+
+    /// The digest over the compact body, hashed chunk by chunk as it is made; the body itself only when `keeping`
+    /// (a signature needs it).
+    private static func hashed(_ plan: Plan, keeping: Bool, chunkSize: Int) -> (digest: String, body: [UInt8]) {
+        var hasher = SHA256()
+        var body: [UInt8] = []
+        var compact = JSONWriter(capacity: chunkSize + (1 << 16))
+        PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in
+            let part = writer.takeBytes()
+            hasher.update(part)
+            if keeping { body += part }
+        }
+        let tail = compact.finish()
+        hasher.update(tail)
+        if keeping { body += tail }
+        return ("sha256:" + hasher.hexDigest(), body)
+    }
+
     /// The digest `encode` records, for display and ledgers.
     public static func digest(of plan: Plan) -> String {
-        "sha256:" + SHA256.hex(compact(plan))
+        hashed(plan, keeping: false, chunkSize: 1 << 20).digest
     }
 
     /// `plan` as a plan file gives it back, to compare with a decoded plan value for value: the compact body
-    /// encoded and decoded, without the file's pretty form or a digest (nothing is verified here).
-    public static func roundTrip(_ plan: Plan) throws(ReconError) -> Plan {
+    /// encoded and decoded, without the file's pretty form or a digest (nothing is verified here). Record changes
+    /// go through one at a time, each replacing its original, so a 100,000-change plan never has its whole
+    /// encoding, its JSON tree and two copies of its changes alive at once (the same bytes, decoded the same way).
+    public static func roundTrip(_ plan: consuming Plan) throws(ReconError) -> Plan {
+        try roundTrip(taking: &plan)
+    }
+
+    /// As `roundTrip`, taking the changes out of `plan` (left without them) so each original is freed as its copy is made.
+    static func roundTrip(taking plan: inout Plan) throws(ReconError) -> Plan {
+        var changes: [RecordChange] = []
+        swap(&changes, &plan.recordChanges)
+        let managed = plan.managedFields
         do {
-            return try PlanDecoder.plan(JSONParser.parse(compact(plan)))
+            var decoded = try PlanDecoder.plan(JSONParser.parse(compact(plan)))
+            var seen: Set<[String]> = []
+            for index in changes.indices {
+                var one = JSONWriter(capacity: 1024)
+                PlanEncoder.write(changes[index], managed: managed[changes[index].table], to: &one)
+                changes[index] = try PlanDecoder.recordChange(JSONParser.parse(one.finish()), managed: decoded.managedFields,
+                                                              order: decoded.fieldOrder, seen: &seen)
+            }
+            decoded.recordChanges = changes
+            return decoded
         } catch let error as ReconError {
             throw error
         } catch {

@@ -49,7 +49,7 @@ struct ExtractCommand: Command {
                 (table == nil || record.table == table) && (repo == nil || record.provenance.repo == repo)
             }
             switch format {
-            case .json: console.write(ExtractView.json(records: records, result: result))
+            case .json: ExtractView.json(records: records, result: result) { console.write($0) }
             default:
                 console.write(DiagnosticView(console: console).text(result.diagnostics), to: .err)
                 console.write(view.text(records: records, result: result))

@@ -51,9 +51,10 @@ struct ExtractView {
         return ControlEscape.escaped(cut ? line + "…" : line)
     }
 
-    /// Canonical JSON: records, how each repo was read, and the warnings and notes.
-    static func json(records: [DesiredRecord], result: ExtractResult) -> String {
-        var writer = JSONWriter(pretty: true, capacity: 512 * max(records.count, 1))
+    /// Canonical JSON: records, how each repo was read, and the warnings and notes; handed to `write` in chunks of
+    /// about a megabyte, so 100,000 records are never one buffer and one string besides.
+    static func json(records: [DesiredRecord], result: ExtractResult, chunk: Int = 1 << 20, write: ([UInt8]) -> Void) {
+        var writer = JSONWriter(pretty: true, capacity: min(chunk, 1 << 20) + (1 << 16))
         writer.beginObject()
         writer.key("diagnostics")
         writer.beginArray()
@@ -62,7 +63,10 @@ struct ExtractView {
         writer.field("format_version", 1)
         writer.key("records")
         writer.beginArray()
-        for record in records { RecordCoding.write(record, to: &writer) }
+        for record in records {
+            if writer.bytes.count >= chunk { write(writer.takeBytes()) }
+            RecordCoding.write(record, to: &writer)
+        }
         writer.endArray()
         writer.key("repos")
         writer.beginArray()
@@ -78,6 +82,6 @@ struct ExtractView {
         }
         writer.endArray()
         writer.endObject()
-        return String(decoding: writer.finish(), as: UTF8.self)
+        write(writer.finish())
     }
 }

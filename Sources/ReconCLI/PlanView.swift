@@ -14,15 +14,24 @@ struct PlanView {
 
     /// Writes `plan` to `out` (when given) and prints it; `saved` is the text line that follows a saved plan.
     func present(_ plan: Plan, out: String?, saved: (String) -> String) throws {
-        let bytes = PlanFile.encode(plan, signature: signature)
-        if let out { try AtomicFile.write(bytes, to: out) }
         switch format {
-        case .json: console.write(bytes)
-        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+        case .json:
+            let bytes = PlanFile.encode(plan, signature: signature)
+            if let out { try AtomicFile.write(bytes, to: out) }
+            console.write(bytes)
+        case .markdown:
+            try save(plan, out)
+            console.write(PlanMarkdownRenderer().render(plan))
         case .text:
+            try save(plan, out)
             console.write(PlanTextRenderer(color: console.colorEnabled, detail: detail).render(plan))
             if let out { console.line("\n" + saved(out)) }
         }
+    }
+
+    /// Streamed: the file of a 100,000-change plan is never whole in memory.
+    private func save(_ plan: Plan, _ out: String?) throws {
+        if let out { _ = try PlanFile.write(plan, signature: signature, to: out) }
     }
 
     /// A saved plan, its digest (and with `signature`, its signature) checked; errors name the file.
@@ -32,9 +41,10 @@ struct PlanView {
 
     /// As `read`, with the bytes verified and their digest (apply keeps them in the run).
     static func readVerified(_ path: String, signature: PlanSignature? = nil) throws -> VerifiedPlan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReconError("cannot read the plan file '\(path)'") }
+        // Read straight into bytes: a Data and its copy would hold a large plan twice.
+        guard let bytes = (try? AtomicFile.read(path)) ?? nil else { throw ReconError("cannot read the plan file '\(path)'") }
         do {
-            return try PlanFile.verify([UInt8](data), signature: signature)
+            return try PlanFile.verify(bytes, signature: signature)
         } catch {
             throw ReconError("\(path): \(error.message)", hint: error.hint)
         }

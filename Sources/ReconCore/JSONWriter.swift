@@ -21,6 +21,15 @@ public struct JSONWriter {
         return bytes
     }
 
+    /// The bytes written since the last call, handed over so a large document streams out in chunks; the
+    /// writer goes on where it was (`finish` then gives the rest).
+    public mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes = []
+        bytes.reserveCapacity(taken.count)
+        return taken
+    }
+
     // MARK: Containers
 
     public mutating func beginObject() { open(UInt8(ascii: "{")) }

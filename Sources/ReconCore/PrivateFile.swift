@@ -49,6 +49,12 @@ public enum PrivateFile {
     /// the folder fsynced. A reader sees the old file or the new one, never half. The new file gets the
     /// old one's mode, or 0600 when there was none.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { put in try put(bytes) }
+    }
+
+    /// As `write(_:to:)`, with the bytes handed over in chunks by `produce` (each `put` writes one), so a large
+    /// file is never whole in memory. When `produce` or a `put` throws, the old file stays as it was.
+    public static func write(to path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
         let directory = directoryOf(path)
         try createDirectory(directory)
         var existing = stat()
@@ -58,7 +64,7 @@ public enum PrivateFile {
         guard fd >= 0 else { throw failure("cannot create", temp) }
         do {
             guard fchmod(fd, mode) == 0 else { throw failure("cannot set the mode of", temp) }
-            try writeAll(bytes, to: fd, path: temp)
+            try produce { bytes in try writeAll(bytes, to: fd, path: temp) }
             guard fsync(fd) == 0 else { throw failure("cannot flush", temp) }
             close(fd)
             guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to", path) }

@@ -1,0 +1,78 @@
+import Foundation
+import ReconCore
+import State
+import TestSupport
+import XCTest
+@testable import Plan
+
+/// The plan file written in chunks (`PlanFile.write`) and the change-by-change round trip must give exactly what
+/// the whole-buffer forms gave: the same bytes, the same digest, the same decoded plan; and a failed write must
+/// leave the file that was there.
+final class PlanFileStreamTests: XCTestCase {
+    /// Enough creates for a file of several hundred kilobytes: many chunks at a small chunk size.
+    static func largePlan(creates: Int = 1500) throws -> Plan {
+        var fixture = try PlanFixture()
+        for index in 0..<creates {
+            fixture.want("core:skills/s\(index)", ["Name": .text("Skill \(index) with \"quotes\" and é"), "Score": .number(Double(index) / 8),
+                                                    "Ready": .bool(index % 2 == 0), "Notes": .text("line one\nline two \(index)")])
+        }
+        fixture.want("core:skills/changed", ["Name": .text("After")])
+        fixture.applied("core:skills/changed", id: "recChanged", ["Name": .text("Before")], remote: ["Name": .text("Before")])
+        fixture.applied("core:skills/gone", id: "recGone", ["Name": .text("Gone")], remote: ["Name": .text("Gone")])
+        return try fixture.plan()
+    }
+
+    func testStreamedFileIsExactlyTheEncodedBytes() throws {
+        let folder = TemporaryDirectory()
+        let signature = try PlanSignature.fromEnvironment([PlanSignature.environmentVariable: "k3y"])
+        for plan in [try PlanFileTests.samplePlan(), try Self.largePlan()] {
+            for signed in [nil, signature] {
+                let path = folder.path + "/plan.json"
+                let digest = try PlanFile.write(plan, signature: signed, to: path, chunkSize: 4096)
+                let written = try XCTUnwrap(AtomicFile.read(path))
+                XCTAssertEqual(written, PlanFile.encode(plan, signature: signed), "the streamed file is byte for byte the buffered one")
+                XCTAssertEqual(digest, PlanFile.digest(of: plan))
+                XCTAssertEqual(try PlanFile.verify(written, signature: signed).plan, plan)
+            }
+        }
+        XCTAssertGreaterThan(PlanFile.encode(try Self.largePlan()).count, 100 * 4096, "the large plan spans many chunks")
+    }
+
+    func testRoundTripChangeByChangeEqualsDecodingTheWholeFile() throws {
+        for plan in [try PlanFileTests.samplePlan(), try Self.largePlan()] {
+            XCTAssertEqual(try PlanFile.roundTrip(plan), try PlanFile.decode(PlanFile.encode(plan)))
+        }
+    }
+
+    func testRoundTripRefusesTwoChangesForOneRecordAsTheFileDecoderDoes() throws {
+        var plan = try Self.largePlan(creates: 3)
+        plan.recordChanges.append(plan.recordChanges[0])
+        XCTAssertThrowsError(try PlanFile.decode(PlanFile.encode(plan))) { XCTAssertTrue("\($0)".contains("two changes for")) }
+        XCTAssertThrowsError(try PlanFile.roundTrip(plan)) { XCTAssertTrue("\($0)".contains("two changes for")) }
+    }
+
+    /// A real write failure part-way through (the file-size limit, EFBIG): the old file stays, no temp file is left.
+    func testFailureMidWriteLeavesTheOldFile() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.write("plan.json", "the reviewed plan\n")
+        let plan = try Self.largePlan()
+        var limit = rlimit()
+        XCTAssertEqual(getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit), 0)
+        let saved = limit
+        let previous = signal(SIGXFSZ, SIG_IGN)
+        limit.rlim_cur = 64 * 1024
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit), 0)
+        var failure: Error?
+        do {
+            _ = try PlanFile.write(plan, to: path, chunkSize: 4096)
+        } catch {
+            failure = error
+        }
+        var restore = saved
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &restore), 0)
+        signal(SIGXFSZ, previous)
+        XCTAssertTrue("\(failure.map { "\($0)" } ?? "no error")".contains("cannot write"), "got \(String(describing: failure))")
+        XCTAssertEqual(try AtomicFile.read(path), Array("the reviewed plan\n".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["plan.json"], "the temp file is removed")
+    }
+}

@@ -2,6 +2,7 @@
 # PostgreSQL base benchmark: `recon apply` of N creates into a PostgreSQL schema, side by side with psql's
 # `\copy` of the very same rows (dumped from the applied tables) into tables of the same definition
 # (`CREATE TABLE … (LIKE … INCLUDING ALL)`: same types, CHECK constraints and indexes).
+# Then a no-op plan and a drift check, each twice: the full path, then answered from the no-op seal.
 # Starts a throwaway cluster in a temp dir (fsync on, Unix socket only, trust auth inside a 0700 folder).
 #
 # Usage: bench/postgres-apply.sh [N]       (default: 100000)   Env: RECON=path/to/recon to skip the build.
@@ -26,6 +27,9 @@ sed -i "s|^target: .*|target: {provider: postgres, url_env: RECON_BASE_URL, sche
 echo "N = $n (PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), fsync on)     wall     peak RSS  stages"
 measure "recon apply: $n creates" "$RECON" apply -m manifests --auto-approve --timings; recon_create=$last_wall
 measure "recon plan: no changes" "$RECON" plan -m manifests --timings
+measure "recon plan: no changes, sealed" "$RECON" plan -m manifests --timings
+measure "recon drift: nothing changed" "$RECON" drift -m manifests
+measure "recon drift: sealed" "$RECON" drift -m manifests
 
 tables=$(psql -At -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog' ORDER BY 1")
 psql -c "CREATE SCHEMA copied"

@@ -9,18 +9,7 @@
 . "$(dirname "$0")/common.sh"
 n=${1:-100000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/recon-pg-bench.XXXXXX")
-chmod 755 "$work"
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as=""
-[ "$(id -u)" -eq 0 ] && as="runuser -u postgres --"
-mkdir "$work/pg" && chmod 700 "$work/pg"
-[ -n "$as" ] && chown postgres "$work/pg"
-stop() { $as "$bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$work"; }
-[ -n "${KEEP:-}" ] || trap stop EXIT
-$as "$bin/initdb" -D "$work/pg/data" -U bench --auth=trust -E UTF8 --locale=C --no-instructions >/dev/null
-$as "$bin/pg_ctl" -D "$work/pg/data" -w -l "$work/pg/server.log" -o "-k $work/pg -c listen_addresses= -c shared_buffers=128MB" start >/dev/null
-export RECON_BASE_URL="postgresql://bench@/postgres?host=$work/pg"
-psql() { command psql -X -q -v ON_ERROR_STOP=1 "$RECON_BASE_URL" "$@"; }
+. "$root/bench/postgres-cluster.sh"
 
 "$root/bench/generate-catalog.sh" "$n" "$work" 2>/dev/null
 sed -i "s|^target: .*|target: {provider: postgres, url_env: RECON_BASE_URL, schema: catalog}|" "$work/manifests/"*.yaml

@@ -6,26 +6,13 @@ import XCTest
 /// The real `recon` against a PostgreSQL base (issue 9, point 5): plan, apply, a no-op plan, drift after a
 /// hand edit in the base, and rollback, against the test cluster with a schema of its own per test.
 final class PostgresBaseCommandTests: XCTestCase {
-    private func project(schema: String) -> CLIProject {
-        let project = CLIProject(protected: false)
-        let schemaFile = project.directory.read("manifests/schema.yaml") ?? ""
-        project.directory.write("manifests/schema.yaml", schemaFile.replacingOccurrences(
-            of: "target: {provider: sqlite, database: state/catalog.sqlite}",
-            with: "target: {provider: postgres, url_env: TEAM_BASE_URL, schema: \(schema)}"))
-        project.skill("alpha", "one")
-        project.skill("alpha", "two")
-        project.repo.commit("skills")
-        return project
-    }
+    private func project(schema: String) -> CLIProject { CLIProject.postgresBase(schema: schema) }
 
     private func recon(_ project: CLIProject, _ arguments: String..., uri: String) throws -> ReconProcess.Result {
         try ReconProcess.run(arguments, in: project.path, environment: ["TEAM_BASE_URL": uri])
     }
 
-    private func dropSchemas(_ schema: String, _ uri: String) throws {
-        let connection = try PGConnection(uri)
-        for name in [schema, schema + "_recon"] { try connection.exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
-    }
+    private func dropSchemas(_ schema: String, _ uri: String) throws { try CLIProject.dropPostgresBase(schema, uri: uri) }
 
     /// Run ids, oldest first.
     private func runIDs(_ project: CLIProject, uri: String) throws -> [String] {

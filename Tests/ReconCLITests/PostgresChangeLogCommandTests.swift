@@ -9,18 +9,9 @@ final class PostgresChangeLogCommandTests: XCTestCase {
     func testApplyAndRollbackLogNothingAndAHandEditIsLoggedOnce() throws {
         let uri = try PostgresServer.shared().uri()
         let schema = "cli_log_\(UUID().uuidString.prefix(8).lowercased())"
-        let project = CLIProject(protected: false)
-        let schemaFile = project.directory.read("manifests/schema.yaml") ?? ""
-        project.directory.write("manifests/schema.yaml", schemaFile.replacingOccurrences(
-            of: "target: {provider: sqlite, database: state/catalog.sqlite}",
-            with: "target: {provider: postgres, url_env: TEAM_BASE_URL, schema: \(schema)}"))
-        project.skill("alpha", "one")
-        project.skill("alpha", "two")
-        project.repo.commit("skills")
+        let project = CLIProject.postgresBase(schema: schema)
         let connection = try PGConnection(uri)
-        defer {
-            for name in [schema, schema + "_recon"] { _ = try? connection.exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
-        }
+        defer { try? CLIProject.dropPostgresBase(schema, uri: uri) }
         func recon(_ arguments: String...) throws -> ReconProcess.Result {
             let result = try ReconProcess.run(arguments, in: project.path, environment: ["TEAM_BASE_URL": uri])
             XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

@@ -17,18 +17,9 @@ final class PostgresSealTests: XCTestCase {
         let server = try PostgresServer.shared()
         let schema = "seal_\(UUID().uuidString.prefix(8).lowercased())"
         let uri = server.uri()
-        let project = CLIProject(protected: false)
-        let schemaFile = project.directory.read("manifests/schema.yaml") ?? ""
-        project.directory.write("manifests/schema.yaml", schemaFile.replacingOccurrences(
-            of: "target: {provider: sqlite, database: state/catalog.sqlite}",
-            with: "target: {provider: postgres, url_env: TEAM_BASE_URL, schema: \(schema)}"))
-        project.skill("alpha", "one")
-        project.skill("alpha", "two")
-        project.repo.commit("skills")
+        let project = CLIProject.postgresBase(schema: schema)
         let connection = try PGConnection(uri)
-        defer {
-            for name in [schema, schema + "_recon"] { _ = try? connection.exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
-        }
+        defer { try? CLIProject.dropPostgresBase(schema, uri: uri) }
         XCTAssertEqual(try recon(project, "apply", "--auto-approve", uri: uri).status, 0)
         let full = try recon(project, "plan", "--timings", "-detailed-exitcode", uri: uri)
         XCTAssertEqual(full.status, 0, full.stdout + full.stderr)

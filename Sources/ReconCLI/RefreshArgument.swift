@@ -11,6 +11,11 @@ enum RefreshArgument {
         switch value {
         case nil, "auto": return false
         case "full": return true
+        // Terraform's `-refresh=false` plans on state alone; Recon never does, so the hint says what it has instead.
+        case "false", "true":
+            throw ReconError("invalid --refresh '\(value ?? "")': Recon never plans without reading what changed",
+                             hint: "'--refresh auto' (the default) skips the read only when the no-op seal proves nothing changed; "
+                                 + "'--refresh full' reads every record anyway")
         case let other?:
             throw ReconError("invalid --refresh '\(ControlEscape.escaped(other))'",
                              hint: Suggestion.hint(other, among: ["auto", "full"], known: "expected one of: auto, full"))

@@ -16,7 +16,7 @@ enum TerraformSpelling {
         case "lock":
             return "Recon always takes the lock to write; '--lock-timeout DURATION' waits for it"
         case "refresh":
-            return "Recon always reads the base before planning"
+            return "Recon never plans without reading what changed; 'recon \(command)' has no --refresh (plan, apply and drift do)"
         case "lock-timeout":
             return "'recon \(command)' takes no lock, so there is nothing to wait for; '--lock-timeout DURATION' is for apply and prune"
         case "target":

@@ -26,6 +26,8 @@ final class TerraformSpellingTests: XCTestCase {
             (["plan", "-var", "x=1"], "no variables"),
             (["plan", "-var-file=prod.tfvars"], "no variables"),
             (["apply", "-lock=false"], "always takes the lock"),
+            (["plan", "-refresh=false"], "never plans without reading what changed"),
+            (["rollback", "x", "-refresh=false"], "plan, apply and drift do"),
         ]
         for (arguments, expected) in cases {
             let result = try ReconProcess.run(arguments, in: project.path)

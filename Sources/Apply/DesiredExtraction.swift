@@ -1,3 +1,4 @@
+import Dispatch
 import Extract
 import Manifest
 import Plan
@@ -30,8 +31,9 @@ struct DesiredExtraction {
     /// The plan `planFirst` makes (from `first`) when it retires no record of a repo the cache answered; else the
     /// repos that it retires from are read from source and the plan made again with `plan`. The first plan is made
     /// here so it is freed before the second: at 100,000 creates, two plans and two extractions at once were the peak.
-    func confirm(_ first: ExtractResult, planFirst: () throws -> Plan, plan: (ExtractResult) throws -> Plan) throws
-        -> (extraction: ExtractResult, plan: Plan) {
+    /// `reread` is told how long the second read and plan took, so `--timings` shows it (`confirm`).
+    func confirm(_ first: ExtractResult, planFirst: () throws -> Plan, plan: (ExtractResult) throws -> Plan,
+                 reread: (_ seconds: Double) -> Void = { _ in }) throws -> (extraction: ExtractResult, plan: Plan) {
         let suspect: Set<String>
         do {
             let planned = try planFirst()
@@ -48,12 +50,15 @@ struct DesiredExtraction {
             guard !suspect.isEmpty else { return (first, planned) }
         }
 
+        let start = DispatchTime.now().uptimeNanoseconds
         var fresh = try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                                    cache: RereadingCache(base: cache, repos: suspect)).run()
         for repo in suspect.sorted() where first.records(ofRepo: repo) != fresh.records(ofRepo: repo) {
             fresh.diagnostics.append(.cacheDiscarded(repo: repo))
         }
-        return (fresh, try plan(fresh))
+        let planned = try plan(fresh)
+        reread(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return (fresh, planned)
     }
 }
 

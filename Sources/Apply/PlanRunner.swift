@@ -78,7 +78,7 @@ public struct PlanRunner {
                                               scope: scope, repoCommits: commits))
         }
         let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
-                                                     plan: makePlan)
+                                                     plan: makePlan, reread: { timings.record("confirm", seconds: $0) })
         let notes = recovered.map { Diagnostic(.note, at: nil, $0) }
         if let gate {
             let quiet = notes.isEmpty && extraction.diagnostics.isEmpty && plan.integrityErrors.isEmpty

@@ -14,6 +14,10 @@ public final class AirtableBase: BaseProvider {
     private let client: AirtableClient
     /// The schema as last read or written; record calls look tables up here by id.
     private var catalog: RemoteSchema?
+    /// The last answer `inspectSchema` got, until this provider writes (see `recentAnswer`).
+    private var lastAnswer: AirtableSchemaReader.Answer?
+    /// How old an answer the change check may reuse: it follows `inspectSchema` at once, never after a long run.
+    static let answerReuseWindow: TimeInterval = 5
 
     /// `maxRecordsPerBatch` may lower Airtable's 10 (e.g. `apply --batch-size`), never raise it.
     public init(configuration: AirtableConfiguration, limiter: AirtableRateLimiter? = nil, maxRecordsPerBatch: Int? = nil) {
@@ -30,9 +34,10 @@ public final class AirtableBase: BaseProvider {
 
     public func inspectSchema() throws -> RemoteSchema {
         try translate {
-            let schema = try AirtableSchemaReader(client: client).schema()
-            catalog = schema
-            return schema
+            let answer = try AirtableSchemaReader(client: client).answer()
+            catalog = answer.schema
+            lastAnswer = answer
+            return answer.schema
         }
     }
 
@@ -130,6 +135,7 @@ public final class AirtableBase: BaseProvider {
     }
 
     private func schemaWriter() throws(AirtableFailure) -> AirtableSchemaWriter {
+        lastAnswer = nil
         if catalog == nil { catalog = try AirtableSchemaReader(client: client).schema() }
         return AirtableSchemaWriter(client: client, schema: catalog!)
     }
@@ -137,6 +143,7 @@ public final class AirtableBase: BaseProvider {
     /// The writer for the table as the base describes it now (callers may hold an older copy
     /// without fields added since), found by id.
     private func recordWriter(_ table: RemoteTable) throws -> AirtableRecordWriter {
+        lastAnswer = nil
         var current = catalog?.table(id: table.id)
         if current == nil || table.fields.contains(where: { current?.field(id: $0.id) == nil }) {
             catalog = try AirtableSchemaReader(client: client).schema()
@@ -148,6 +155,15 @@ public final class AirtableBase: BaseProvider {
         }
         return AirtableRecordWriter(client: client, table: current,
                                     typecastFields: configuration.typecastFields[current.name] ?? [])
+    }
+
+    /// The schema answer a change check may fingerprint instead of asking again: taken by `inspectSchema`
+    /// moments ago, with no write of this provider since (every write goes through `schemaWriter` or
+    /// `recordWriter`, which drop it). Used once.
+    private func recentAnswer() -> AirtableSchemaReader.Answer? {
+        defer { lastAnswer = nil }
+        guard let answer = lastAnswer, ProcessInfo.processInfo.systemUptime - answer.receivedAt < Self.answerReuseWindow else { return nil }
+        return answer
     }
 
     private func remember(_ table: RemoteTable) {
@@ -169,11 +185,11 @@ public final class AirtableBase: BaseProvider {
 
 extension AirtableBase: ChangeTracking {
     public func changeMark(tables: [RemoteTable]) throws -> ChangeMark? {
-        try translate { try AirtableChangeTracker(client: client).mark(tables: tables) }
+        try translate { try AirtableChangeTracker(client: client, recent: recentAnswer()).mark(tables: tables) }
     }
 
     public func isUnchanged(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool {
-        try translate { try AirtableChangeTracker(client: client).isUnchanged(since: mark, tables: tables) }
+        try translate { try AirtableChangeTracker(client: client, recent: recentAnswer()).isUnchanged(since: mark, tables: tables) }
     }
 
     /// Nothing to install: `LAST_MODIFIED_TIME()` and `CREATED_TIME()` work in a filter on any table.

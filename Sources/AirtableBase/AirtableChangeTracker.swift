@@ -7,6 +7,8 @@ import Remote
 /// anything created or modified since. Deletions leave no trace there, so a mark expires after a day.
 struct AirtableChangeTracker {
     let client: AirtableClient
+    /// The metadata answer `inspectSchema` got a moment ago, with no write since: used instead of asking again.
+    var recent: AirtableSchemaReader.Answer?
 
     /// Taken off the server's `Date` (whole seconds, and possibly from another host than the one that stamps
     /// writes): an outsider's write up to a minute before the mark still counts as a change.
@@ -39,7 +41,12 @@ struct AirtableChangeTracker {
 
     /// The schema as the server answers it now: its clock, the fingerprint, and each table's primary field id.
     private func schemaNow() throws(AirtableFailure) -> (date: Date, fingerprint: String, primaryFields: [String: String])? {
-        let (json, date) = try client.sendDated("GET", "meta/bases/\(client.configuration.baseID)/tables")
+        let (json, date): (JSONValue, Date?)
+        if let recent {
+            (json, date) = (recent.json, recent.date)
+        } else {
+            (json, date) = try client.sendDated("GET", "meta/bases/\(client.configuration.baseID)/tables")
+        }
         guard let date, let tables = json["tables"]?.arrayValue else { return nil }
         var primaryFields: [String: String] = [:]
         // Views are left out: they do not change what Recon reads, and their order is the UI's.

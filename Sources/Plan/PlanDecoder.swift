@@ -1,7 +1,8 @@
 import ReconCore
 
 /// Builds a `Plan` from the body of a plan file whose digest was already checked (so it is JSON, keys unique).
-/// `record_changes` is read with a cursor, change by change; the other members are small and read as trees.
+/// The lists that grow with the plan are read with a cursor element by element; the other members are small and
+/// read as trees, by the decoders they always had.
 enum PlanDecoder {
     /// The body whose value starts at `start` in `bytes`.
     static func plan(_ bytes: [UInt8], at start: Int) throws(ReconError) -> Plan {
@@ -9,25 +10,27 @@ enum PlanDecoder {
         var members: [String: JSONValue] = [:]
         var changes: [RecordChange] = []
         var reads: [RecordChangeReader.Read] = []
+        var preconditions: [RecordFingerprint] = [], skips: [ProtectedSkip] = []
         do {
             try cursor.beginObject()
             while let key = try cursor.nextKey() {
-                guard key == "record_changes" else {
+                // The lists that grow with the plan are decoded element by element, never whole as trees.
+                switch key {
+                case "record_changes":
+                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads)
+                case "preconditions":
+                    preconditions = try elements(&cursor, key) { json throws(ReconError) in
+                        RecordFingerprint(table: try string(json, "table"), recordID: try string(json, "record_id"),
+                                          hash: try string(json, "hash"))
+                    }
+                case "protected_skips":
+                    skips = try elements(&cursor, key) { json throws(ReconError) in
+                        ProtectedSkip(table: try string(json, "table"), key: try string(json, "key"), field: try string(json, "field"),
+                                      base: try PlanJSON.fieldValue(json["base"], name: "'base'"),
+                                      desired: try PlanJSON.fieldValue(json["desired"], name: "'desired'"))
+                    }
+                default:
                     members[key] = try cursor.value()
-                    continue
-                }
-                if cursor.null() { continue }
-                guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'record_changes'", "a list") }
-                // A file as Recon writes it (keys sorted) gave the field orders first: resolve each change as it comes.
-                var reader: RecordChangeReader?
-                if members["field_order"] != nil, members["managed_fields"] != nil {
-                    let body = JSONValue.object(members)
-                    reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"),
-                                                order: try PlanJSON.stringLists(body, "field_order"))
-                }
-                while try cursor.nextElement() {
-                    let read = try RecordChangeReader.read(&cursor)
-                    if reader != nil { changes.append(try reader!.resolve(read)) } else { reads.append(read) }
                 }
             }
         } catch let failure as JSONDecodeFailure {
@@ -38,6 +41,8 @@ enum PlanDecoder {
             throw ReconError("the plan file is damaged (\(error))")
         }
         var plan = try header(.object(members))
+        plan.preconditions = preconditions
+        plan.protectedSkips = skips
         if !reads.isEmpty {
             var reader = RecordChangeReader(managed: plan.managedFields, order: plan.fieldOrder)
             for read in reads { changes.append(try reader.resolve(read)) }
@@ -46,7 +51,35 @@ enum PlanDecoder {
         return plan
     }
 
-    /// Everything but the record changes.
+    /// `record_changes`, change by change. A file as Recon writes it (keys sorted) gave the field orders before
+    /// (`members`), so each change is resolved as it comes; otherwise they are resolved once the body is read.
+    private static func recordChanges(_ cursor: inout JSONCursor, after members: [String: JSONValue], into changes: inout [RecordChange],
+                                      deferring reads: inout [RecordChangeReader.Read]) throws {
+        if cursor.null() { return }
+        guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'record_changes'", "a list") }
+        var reader: RecordChangeReader?
+        if members["field_order"] != nil, members["managed_fields"] != nil {
+            let body = JSONValue.object(members)
+            reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"),
+                                        order: try PlanJSON.stringLists(body, "field_order"))
+        }
+        while try cursor.nextElement() {
+            let read = try RecordChangeReader.read(&cursor)
+            if reader != nil { changes.append(try reader!.resolve(read)) } else { reads.append(read) }
+        }
+    }
+
+    /// A list member, each element read as a small tree and decoded before the next is read.
+    private static func elements<T>(_ cursor: inout JSONCursor, _ key: String,
+                                    _ decode: (JSONValue) throws(ReconError) -> T) throws -> [T] {
+        if cursor.null() { return [] }
+        guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'\(key)'", "a list") }
+        var items: [T] = []
+        while try cursor.nextElement() { items.append(try decode(try cursor.value())) }
+        return items
+    }
+
+    /// Everything but the record changes, the preconditions and the protected skips.
     private static func header(_ body: JSONValue) throws(ReconError) -> Plan {
         var plan = Plan(
             toolVersion: try string(body, "tool_version"), target: try string(body, "target"),
@@ -57,20 +90,10 @@ enum PlanDecoder {
         }
         plan.fieldOrder = try PlanJSON.stringLists(body, "field_order")
         plan.managedFields = try PlanJSON.stringLists(body, "managed_fields")
-        for skip in try PlanJSON.array(body, "protected_skips") {
-            plan.protectedSkips.append(ProtectedSkip(
-                table: try string(skip, "table"), key: try string(skip, "key"), field: try string(skip, "field"),
-                base: try PlanJSON.fieldValue(skip["base"], name: "'base'"), desired: try PlanJSON.fieldValue(skip["desired"], name: "'desired'")))
-        }
         for error in try PlanJSON.array(body, "integrity_errors") {
             plan.integrityErrors.append(IntegrityError(
                 table: try string(error, "table"), key: try string(error, "key"),
                 recordIDs: try PlanJSON.strings(error, "record_ids") ?? []))
-        }
-        for fingerprint in try PlanJSON.array(body, "preconditions") {
-            plan.preconditions.append(RecordFingerprint(
-                table: try string(fingerprint, "table"), recordID: try string(fingerprint, "record_id"),
-                hash: try string(fingerprint, "hash")))
         }
         for (table, _) in try PlanJSON.object(body, "unmanaged") ?? [:] {
             plan.unmanaged[table] = try PlanJSON.int(body["unmanaged"]!, table)

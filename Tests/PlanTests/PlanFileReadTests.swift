@@ -55,6 +55,21 @@ final class PlanFileReadTests: XCTestCase {
         }
     }
 
+    /// The lists read element by element give back what was written, in order and in a reordered file too.
+    func testListsReadElementByElementRoundTrip() throws {
+        var plan = try PlanFileTests.samplePlan()
+        XCTAssertFalse(plan.preconditions.isEmpty)
+        plan.protectedSkips = [ProtectedSkip(table: "Skills", key: "core:skills/b", field: "Status", base: .text("Published"), desired: .text("Draft")),
+                               ProtectedSkip(table: "Skills", key: "core:skills/a", field: "Notes", base: nil, desired: .list(["x"]))]
+        plan.integrityErrors = [IntegrityError(table: "Skills", key: "twice", recordIDs: ["rec1", "rec2"])]
+        XCTAssertEqual(try PlanFile.decode(PlanFile.encode(plan)), plan)
+        let body = try XCTUnwrap(try JSONParser.parse(PlanFile.encode(plan))["plan"])
+        var file = Array(#"{"digest": "sha256:\#(SHA256.hex(body.canonicalBytes()))", "format_version": 1, "plan": "#.utf8)
+        Self.writeReversed(body, to: &file)
+        file += Array("}".utf8)
+        XCTAssertEqual(try PlanFile.decode(file), plan)
+    }
+
     /// Compact JSON with every object's keys in descending order.
     private static func writeReversed(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {

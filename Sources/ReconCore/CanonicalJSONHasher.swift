@@ -246,7 +246,7 @@ public struct CanonicalJSONHasher: ~Copyable {
     /// `text` as the writer writes it; the literal at `literalAt` is copied when it had no escapes.
     private mutating func appendString(_ text: String, literalAt start: Int) {
         let end = parser.bytes[(start + 1)...].firstIndex(of: UInt8(ascii: "\"")) ?? start
-        if end > start, !parser.bytes[(start + 1)..<end].contains(UInt8(ascii: "\\")), parser.bytes[end - 1] != UInt8(ascii: "\\") {
+        if end > start, !parser.bytes[(start + 1)..<end].contains(UInt8(ascii: "\\")) {
             out.append(contentsOf: parser.bytes[start...end])
             return
         }

@@ -1,8 +1,86 @@
 import ReconCore
 
-/// Builds a `Plan` from the body of a plan file whose digest was already checked.
+/// Builds a `Plan` from the body of a plan file whose digest was already checked (so it is JSON, keys unique).
+/// The lists that grow with the plan are read with a cursor element by element; the other members are small and
+/// read as trees, by the decoders they always had.
 enum PlanDecoder {
-    static func plan(_ body: JSONValue) throws(ReconError) -> Plan {
+    /// The body whose value starts at `start` in `bytes`.
+    static func plan(_ bytes: [UInt8], at start: Int) throws(ReconError) -> Plan {
+        var cursor = JSONCursor(bytes, at: start)
+        var members: [String: JSONValue] = [:]
+        var changes: [RecordChange] = []
+        var reads: [RecordChangeReader.Read] = []
+        var preconditions: [RecordFingerprint] = [], skips: [ProtectedSkip] = []
+        do {
+            try cursor.beginObject()
+            while let key = try cursor.nextKey() {
+                // The lists that grow with the plan are decoded element by element, never whole as trees.
+                switch key {
+                case "record_changes":
+                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads)
+                case "preconditions":
+                    preconditions = try elements(&cursor, key) { json throws(ReconError) in
+                        RecordFingerprint(table: try string(json, "table"), recordID: try string(json, "record_id"),
+                                          hash: try string(json, "hash"))
+                    }
+                case "protected_skips":
+                    skips = try elements(&cursor, key) { json throws(ReconError) in
+                        ProtectedSkip(table: try string(json, "table"), key: try string(json, "key"), field: try string(json, "field"),
+                                      base: try PlanJSON.fieldValue(json["base"], name: "'base'"),
+                                      desired: try PlanJSON.fieldValue(json["desired"], name: "'desired'"))
+                    }
+                default:
+                    members[key] = try cursor.value()
+                }
+            }
+        } catch let failure as JSONDecodeFailure {
+            throw damaged(failure)
+        } catch let error as ReconError {
+            throw error
+        } catch {
+            throw ReconError("the plan file is damaged (\(error))")
+        }
+        var plan = try header(.object(members))
+        plan.preconditions = preconditions
+        plan.protectedSkips = skips
+        if !reads.isEmpty {
+            var reader = RecordChangeReader(managed: plan.managedFields, order: plan.fieldOrder)
+            for read in reads { changes.append(try reader.resolve(read)) }
+        }
+        plan.recordChanges = changes
+        return plan
+    }
+
+    /// `record_changes`, change by change. A file as Recon writes it (keys sorted) gave the field orders before
+    /// (`members`), so each change is resolved as it comes; otherwise they are resolved once the body is read.
+    private static func recordChanges(_ cursor: inout JSONCursor, after members: [String: JSONValue], into changes: inout [RecordChange],
+                                      deferring reads: inout [RecordChangeReader.Read]) throws {
+        if cursor.null() { return }
+        guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'record_changes'", "a list") }
+        var reader: RecordChangeReader?
+        if members["field_order"] != nil, members["managed_fields"] != nil {
+            let body = JSONValue.object(members)
+            reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"),
+                                        order: try PlanJSON.stringLists(body, "field_order"))
+        }
+        while try cursor.nextElement() {
+            let read = try RecordChangeReader.read(&cursor)
+            if reader != nil { changes.append(try reader!.resolve(read)) } else { reads.append(read) }
+        }
+    }
+
+    /// A list member, each element read as a small tree and decoded before the next is read.
+    private static func elements<T>(_ cursor: inout JSONCursor, _ key: String,
+                                    _ decode: (JSONValue) throws(ReconError) -> T) throws -> [T] {
+        if cursor.null() { return [] }
+        guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'\(key)'", "a list") }
+        var items: [T] = []
+        while try cursor.nextElement() { items.append(try decode(try cursor.value())) }
+        return items
+    }
+
+    /// Everything but the record changes, the preconditions and the protected skips.
+    private static func header(_ body: JSONValue) throws(ReconError) -> Plan {
         var plan = Plan(
             toolVersion: try string(body, "tool_version"), target: try string(body, "target"),
             manifestDigest: try string(body, "manifest_digest"), lineage: try string(body, "lineage"),
@@ -12,24 +90,10 @@ enum PlanDecoder {
         }
         plan.fieldOrder = try PlanJSON.stringLists(body, "field_order")
         plan.managedFields = try PlanJSON.stringLists(body, "managed_fields")
-        var seen: Set<[String]> = []
-        for change in try PlanJSON.array(body, "record_changes") {
-            plan.recordChanges.append(try recordChange(change, managed: plan.managedFields, order: plan.fieldOrder, seen: &seen))
-        }
-        for skip in try PlanJSON.array(body, "protected_skips") {
-            plan.protectedSkips.append(ProtectedSkip(
-                table: try string(skip, "table"), key: try string(skip, "key"), field: try string(skip, "field"),
-                base: try PlanJSON.fieldValue(skip["base"], name: "'base'"), desired: try PlanJSON.fieldValue(skip["desired"], name: "'desired'")))
-        }
         for error in try PlanJSON.array(body, "integrity_errors") {
             plan.integrityErrors.append(IntegrityError(
                 table: try string(error, "table"), key: try string(error, "key"),
                 recordIDs: try PlanJSON.strings(error, "record_ids") ?? []))
-        }
-        for fingerprint in try PlanJSON.array(body, "preconditions") {
-            plan.preconditions.append(RecordFingerprint(
-                table: try string(fingerprint, "table"), recordID: try string(fingerprint, "record_id"),
-                hash: try string(fingerprint, "hash")))
         }
         for (table, _) in try PlanJSON.object(body, "unmanaged") ?? [:] {
             plan.unmanaged[table] = try PlanJSON.int(body["unmanaged"]!, table)
@@ -44,54 +108,19 @@ enum PlanDecoder {
         return plan
     }
 
-    /// One element of `record_changes`; `seen` holds the records decoded before it, to refuse a second change for one.
-    static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]],
-                             seen: inout Set<[String]>) throws(ReconError) -> RecordChange {
-        let decoded = try recordChange(json, managed: managed, order: order)
-        // Two changes for one record would write it twice (two creates make a duplicate).
-        guard seen.insert([decoded.table, decoded.key]).inserted else {
-            throw ReconError("the plan file is damaged: two changes for '\(JSONParser.shown(decoded.key))' in table '\(JSONParser.shown(decoded.table))'",
-                             hint: "make the plan again with 'recon plan -out FILE'")
-        }
-        return decoded
+    static func missing(_ key: String) -> ReconError {
+        ReconError("the plan file is missing '\(key)'", hint: "make the plan again with 'recon plan -out FILE'")
     }
 
-    private static func recordChange(_ json: JSONValue, managed: [String: [String]], order: [String: [String]]) throws(ReconError) -> RecordChange {
-        let actionName = try string(json, "action"), reasonName = try string(json, "reason")
-        guard let action = RecordAction(rawValue: actionName) else {
-            throw ReconError("unknown action '\(JSONParser.shown(actionName))' in the plan", hint: "the plan was made by another version of recon")
+    /// A cursor failure in a body already known to be JSON: a value of another shape than the plan's.
+    static func damaged(_ failure: JSONDecodeFailure) -> ReconError {
+        let detail: String
+        switch failure {
+        case .syntax(let line, let column, let message): detail = "line \(line), column \(column): \(message)"
+        case .shape(let path, let expected): detail = "\(path) must be \(expected)"
+        case .newerVersion(let version): detail = "format \(version)"
         }
-        guard let reason = ChangeReason(rawValue: reasonName) else {
-            throw ReconError("unknown reason '\(JSONParser.shown(reasonName))' in the plan", hint: "the plan was made by another version of recon")
-        }
-        var fields: [FieldChange] = []
-        for field in try PlanJSON.array(json, "fields") {
-            guard let kind = FieldChangeKind(rawValue: try string(field, "kind")) else {
-                throw ReconError("unknown field change kind in the plan")
-            }
-            fields.append(FieldChange(
-                name: try string(field, "name"), kind: kind, before: try PlanJSON.fieldValue(field["before"], name: "'before'"),
-                after: try PlanJSON.fieldValue(field["after"], name: "'after'"),
-                recorded: try PlanJSON.fieldValue(field["recorded"], name: "'recorded'")))
-        }
-        var stateValues = try PlanJSON.fieldValues(json, "state_values")
-        if let values = try PlanJSON.fieldValues(json, "set") {
-            let table = try string(json, "table")
-            let position = Dictionary((order[table] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            fields = values.keys.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
-                .map { FieldChange(name: $0, kind: .set, before: nil, after: values[$0]) }
-            if stateValues == nil { stateValues = PlanCompaction.derivedState(values, managed: managed[table]) }
-        }
-        var source: Provenance?
-        if let provenance = try PlanJSON.object(json, "source").map(JSONValue.object) {
-            source = Provenance(repo: try PlanJSON.string(provenance, "repo") ?? "", path: try PlanJSON.string(provenance, "path") ?? "",
-                                sourceCommit: try PlanJSON.string(provenance, "commit") ?? "")
-        }
-        return RecordChange(
-            table: try string(json, "table"), key: try string(json, "key"), remoteID: try PlanJSON.string(json, "remote_id"),
-            action: action, reason: reason, fields: fields, source: source,
-            stateValues: stateValues, stateAdopted: try PlanJSON.fieldValues(json, "state_adopted"),
-            blockedBy: try PlanJSON.string(json, "blocked_by"))
+        return ReconError("the plan file is damaged (\(detail))", hint: "make the plan again with 'recon plan -out FILE'")
     }
 
     /// A targeted plan's `scope`: exactly `targets`, `repos` and `excludes` (absent in files made before
@@ -110,9 +139,7 @@ enum PlanDecoder {
     }
 
     static func string(_ json: JSONValue, _ key: String) throws(ReconError) -> String {
-        guard let value = try PlanJSON.string(json, key) else {
-            throw ReconError("the plan file is missing '\(key)'", hint: "make the plan again with 'recon plan -out FILE'")
-        }
+        guard let value = try PlanJSON.string(json, key) else { throw missing(key) }
         return value
     }
 }

@@ -87,22 +87,16 @@ public enum PlanFile {
         var changes: [RecordChange] = []
         swap(&changes, &plan.recordChanges)
         let managed = plan.managedFields
-        do {
-            var decoded = try PlanDecoder.plan(JSONParser.parse(compact(plan)))
-            var seen: Set<[String]> = []
-            for index in changes.indices {
-                var one = JSONWriter(capacity: 1024)
-                PlanEncoder.write(changes[index], managed: managed[changes[index].table], to: &one)
-                changes[index] = try PlanDecoder.recordChange(JSONParser.parse(one.finish()), managed: decoded.managedFields,
-                                                              order: decoded.fieldOrder, seen: &seen)
-            }
-            decoded.recordChanges = changes
-            return decoded
-        } catch let error as ReconError {
-            throw error
-        } catch {
-            throw ReconError("the plan does not read back from its own encoding (\(error))")
+        var decoded = try PlanDecoder.plan(compact(plan), at: 0)
+        var reader = RecordChangeReader(managed: decoded.managedFields, order: decoded.fieldOrder)
+        for index in changes.indices {
+            var one = JSONWriter(capacity: 1024)
+            PlanEncoder.write(changes[index], managed: managed[changes[index].table], to: &one)
+            var cursor = JSONCursor(one.finish())
+            changes[index] = try reader.resolve(RecordChangeReader.read(&cursor))
         }
+        decoded.recordChanges = changes
+        return decoded
     }
 
     private static func compact(_ plan: Plan) -> [UInt8] {
@@ -117,15 +111,16 @@ public enum PlanFile {
         try verify(bytes, signature: signature).plan
     }
 
-    /// As `decode`, keeping the bytes read and the digest checked over them (computed once).
+    /// As `decode`, keeping the bytes read and the digest checked over them (computed once). No tree is built: the
+    /// body is hashed in canonical form as it is read (`CanonicalJSONHasher`), then decoded with a cursor.
     public static func verify(_ bytes: [UInt8], signature: PlanSignature? = nil) throws(ReconError) -> VerifiedPlan {
-        let document: JSONValue
+        let document: CanonicalJSONHasher.Document
         do {
-            document = try JSONParser.parse(bytes)
+            document = try CanonicalJSONHasher.read(bytes, hashing: "plan", keeping: signature != nil)
         } catch {
             throw ReconError("the plan file is not valid JSON (\(error))", hint: "make the plan again with 'recon plan -out FILE'")
         }
-        guard let version = document["format_version"]?.intValue else {
+        guard let version = document.members["format_version"]?.intValue else {
             throw ReconError("the file is not a Recon plan (no format_version)")
         }
         guard version >= 1 else {
@@ -135,17 +130,18 @@ public enum PlanFile {
             throw ReconError("the plan was written in format \(version), newer than this recon reads (\(Plan.formatVersion))",
                              hint: "upgrade recon, or make the plan again with this version")
         }
-        guard let body = document["plan"], let recorded = document["digest"]?.stringValue else {
+        guard let start = document.start, let recorded = document.members["digest"]?.stringValue else {
             throw ReconError("the plan file has no plan body or no digest")
         }
-        let canonical = body.canonicalBytes()
-        let actual = "sha256:" + SHA256.hex(canonical)
+        let actual = "sha256:" + document.digest
         guard actual == recorded else {
             throw ReconError("the plan file was modified after it was made: its digest does not match its contents",
                              hint: "recorded \(recorded), contents hash to \(actual); make the plan again with 'recon plan -out FILE'")
         }
-        guard body.objectValue != nil else { throw ReconError("the plan body is not an object", hint: "make the plan again with 'recon plan -out FILE'") }
-        try signature?.verify(document["signature"]?.stringValue, body: canonical)
-        return VerifiedPlan(plan: try PlanDecoder.plan(body), bytes: bytes, digest: actual)
+        guard bytes[start] == UInt8(ascii: "{") else {
+            throw ReconError("the plan body is not an object", hint: "make the plan again with 'recon plan -out FILE'")
+        }
+        try signature?.verify(document.members["signature"]?.stringValue, body: document.canonical ?? [])
+        return VerifiedPlan(plan: try PlanDecoder.plan(bytes, at: start), bytes: bytes, digest: actual)
     }
 }

@@ -64,7 +64,7 @@ enum PlanJSON {
         return converted
     }
 
-    private static func mistyped(_ name: String, _ expected: String) -> ReconError {
+    static func mistyped(_ name: String, _ expected: String) -> ReconError {
         ReconError("the plan file is damaged: \(name) must be \(expected)", hint: "make the plan again with 'recon plan -out FILE'")
     }
 }

@@ -13,6 +13,13 @@ public struct JSONCursor {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
+    /// A cursor on the value at `index` of `bytes` (a member a strict reader found), so errors still say where
+    /// they are in the whole document.
+    public init(_ bytes: [UInt8], at index: Int) {
+        self.bytes = bytes
+        self.index = index
+    }
+
     // MARK: Containers
 
     public mutating func beginObject() throws(JSONDecodeFailure) { try open(UInt8(ascii: "{"), "an object") }
@@ -89,6 +96,36 @@ public struct JSONCursor {
             var items: [String] = []
             while try nextElement() { items.append(try string()) }
             return .list(items)
+        default: return .number(try number())
+        }
+    }
+
+    /// Consumes a null and says so; anything else is left to read.
+    public mutating func null() -> Bool {
+        skipWhitespace()
+        guard bytes[index...].starts(with: [0x6E, 0x75, 0x6C, 0x6C]) else { return false }
+        index += 4
+        return true
+    }
+
+    /// One value of any shape as a tree, for the small parts of a document that a cursor need not stream.
+    public mutating func value() throws(JSONDecodeFailure) -> JSONValue {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: "{"):
+            try beginObject()
+            var members: [String: JSONValue] = [:]
+            while let key = try nextKey() { members[key] = try value() }
+            return .object(members)
+        case UInt8(ascii: "["):
+            try beginArray()
+            var items: [JSONValue] = []
+            while try nextElement() { items.append(try value()) }
+            return .array(items)
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"): try word("true"); return .bool(true)
+        case UInt8(ascii: "f"): try word("false"); return .bool(false)
+        case UInt8(ascii: "n"): try word("null"); return .null
         default: return .number(try number())
         }
     }

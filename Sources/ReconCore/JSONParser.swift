@@ -10,9 +10,9 @@ public struct JSONParser {
     /// Deep nesting is refused rather than overflowing the stack.
     public static let maximumDepth = 512
 
-    private let bytes: [UInt8]
-    private var index = 0
-    private var depth = 0
+    let bytes: [UInt8]
+    var index = 0
+    var depth = 0
 
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
@@ -27,12 +27,12 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
-    private mutating func parseValue() throws(Failure) -> JSONValue {
+    mutating func parseValue() throws(Failure) -> JSONValue {
         guard index < bytes.count else { throw failure("unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -88,13 +88,13 @@ public struct JSONParser {
         return .array(items)
     }
 
-    private mutating func enter() throws(Failure) {
+    mutating func enter() throws(Failure) {
         depth += 1
         if depth > JSONParser.maximumDepth { throw failure("nesting deeper than \(JSONParser.maximumDepth) levels") }
     }
 
     /// A string literal: escapes decoded, surrogates paired, bytes checked to be UTF-8.
-    private mutating func parseString() throws(Failure) -> String {
+    mutating func parseString() throws(Failure) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
@@ -192,7 +192,7 @@ public struct JSONParser {
         return code
     }
 
-    private mutating func parseNumber() throws(Failure) -> Double {
+    mutating func parseNumber() throws(Failure) -> Double {
         let start = index
         if peek(UInt8(ascii: "-")) { index += 1 }
         if peek(UInt8(ascii: "0")), index + 1 < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1]) {
@@ -223,7 +223,7 @@ public struct JSONParser {
         return number
     }
 
-    private mutating func expectWord(_ word: StaticString) throws(Failure) {
+    mutating func expectWord(_ word: StaticString) throws(Failure) {
         let length = word.utf8CodeUnitCount
         guard index + length <= bytes.count else { throw failure("unexpected end of input") }
         let matches = word.withUTF8Buffer { expected in
@@ -233,11 +233,11 @@ public struct JSONParser {
         index += length
     }
 
-    private func peek(_ byte: UInt8) -> Bool {
+    func peek(_ byte: UInt8) -> Bool {
         index < bytes.count && bytes[index] == byte
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -275,7 +275,7 @@ public struct JSONParser {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    private func failure(_ message: String) -> Failure {
+    func failure(_ message: String) -> Failure {
         var line = 1
         var column = 1
         for byte in bytes[..<min(index, bytes.count)] {

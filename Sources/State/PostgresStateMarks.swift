@@ -47,6 +47,8 @@ struct PostgresStateMarks {
     func ensure(on connection: PGConnection) {
         guard (try? sound(on: connection)) == false else { return }
         _ = try? connection.transaction {
+            // A store busy with a long write is migrated by a later run rather than waited for.
+            try connection.exec("SET LOCAL lock_timeout = '2s'")
             try connection.exec("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("recon state marks " + schema.schema)])
             guard try !sound(on: connection) else { return }
             try connection.exec("CREATE TABLE IF NOT EXISTS \(schema.marks) (target text PRIMARY KEY, writes bigint NOT NULL)")
@@ -70,6 +72,11 @@ struct PostgresStateMarks {
                 // ALWAYS: it fires in replica sessions too (logical replication, session_replication_role = replica).
                 try connection.exec("ALTER TABLE \(table) ENABLE ALWAYS TRIGGER \(trigger)")
             }
+            // Whatever was written while a trigger was missing went uncounted: count it now.
+            try connection.exec("""
+                INSERT INTO \(schema.marks) (target, writes) VALUES ('', 1)
+                ON CONFLICT (target) DO UPDATE SET writes = \(PGIdentifier.quote("state_marks")).writes + 1
+                """)
         }
     }
 
@@ -86,15 +93,21 @@ struct PostgresStateMarks {
             """, [.text(target), .text(Self.writingSetting)])
     }
 
-    /// The version of `target`'s state now, or nil when the machinery is not sound (then there is no seal).
+    /// The version of `target`'s state now, or nil when the machinery is not sound (then there is no seal). It
+    /// names the tables', triggers' and function's catalog rows too (oid, `xmin`): a trigger disabled and enabled
+    /// again, or dropped and made anew, around a write it did not count moves the version all the same.
     func version(target: String, on connection: PGConnection) throws -> String? {
         guard try sound(on: connection) else { return nil }
         let row = try connection.exec("""
             SELECT (SELECT writes::text || '.' || xmin::text FROM \(schema.marks) WHERE target = $1),
                    (SELECT writes::text || '.' || xmin::text FROM \(schema.marks) WHERE target = ''),
-                   (SELECT lineage || '.' || serial::text || '.' || format::text FROM \(schema.heads) WHERE target = $1)
-            """, [.text(target)]).rows[0]
-        guard let head = row[2] else { return nil }
-        return "pg1:\(row[0] ?? "-"):\(row[1] ?? "-"):\(head)"
+                   (SELECT lineage || '.' || serial::text || '.' || format::text FROM \(schema.heads) WHERE target = $1),
+                   (SELECT string_agg(c.oid::text || '.' || t.oid::text || '.' || t.xmin::text, ',' ORDER BY c.relname)
+                      FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+                      WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $2) AND t.tgname = $3),
+                   (SELECT p.oid::text || '.' || p.xmin::text FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure($4))
+            """, [.text(target), .text(schema.schema), .text(Self.triggerName), .text(function)]).rows[0]
+        guard let head = row[2], let triggers = row[3], let function = row[4] else { return nil }
+        return "pg1:\(row[0] ?? "-"):\(row[1] ?? "-"):\(head):\(triggers):\(function)"
     }
 }

@@ -5,8 +5,11 @@
 # shared machine falls on both alike; then RECON in a second checkout (same manifests, no state/ folder: a CI
 # runner with an empty cache). Prints wall time, recon's CPU (user + sys) and the stage timings.
 #
+# With APPLY_ROUNDS=K, first K interleaved fresh applies of N creates per side: what counting the state's writes
+# (`PostgresStateMarks.markWrite` per batch, the trigger's WHEN test) costs an apply.
+#
 # Usage: BASELINE=path/to/old/recon bench/postgres-seal.sh [N] [ROUNDS]   (default: 100000 2)
-#        Env: RECON=path/to/recon to skip the build.
+#        Env: RECON=path/to/recon to skip the build; APPLY_ROUNDS (default 0).
 . "$(dirname "$0")/common.sh"
 n=${1:-100000}
 rounds=${2:-2}
@@ -29,6 +32,15 @@ run() {
 
 echo "N = $n, $rounds interleaved rounds (PostgreSQL $("$bin/postgres" --version | awk '{print $3}')); state and base in PostgreSQL"
 printf '%-44s %9s %9s  %s\n' "run" "wall" "CPU" "stages"
+fresh() { psql -c "DROP SCHEMA IF EXISTS catalog CASCADE; DROP SCHEMA IF EXISTS catalog_recon CASCADE; DROP SCHEMA IF EXISTS recon_state CASCADE" 2>/dev/null; rm -rf "$work/state"; }
+for round in $(seq "${APPLY_ROUNDS:-0}"); do
+    for side in before after; do
+        if [ "$side" = after ]; then exe=$RECON; else exe=$BASELINE; fi
+        fresh
+        run "apply round $round $side: $n creates" "$work" "$exe" apply -m manifests --auto-approve --timings
+    done
+done
+fresh
 run "apply: $n creates (RECON)" "$work" "$RECON" apply -m manifests --auto-approve --timings
 for round in $(seq "$rounds"); do
     for side in before after; do

@@ -9,8 +9,8 @@ import XCTest
 /// moves it, Recon's through each write path and anyone else's through the trigger; reads, and other targets' writes
 /// by Recon, do not; a store made before the marks gets them at its next connection and keeps its state.
 final class PostgresStateMarksTests: XCTestCase {
-    private func freshSchema() -> String {
-        let name = "marks_\(UUID().uuidString.prefix(8).lowercased())"
+    private func freshSchema(_ suffix: String = "") -> String {
+        let name = "marks_\(UUID().uuidString.prefix(8).lowercased())" + suffix
         addTeardownBlock { try? PGConnection(PostgresServer.shared().uri()).exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
         return name
     }
@@ -101,5 +101,17 @@ final class PostgresStateMarksTests: XCTestCase {
         try log.append([.removeRecord(table: "Skills", key: try XCTUnwrap(next.records["Skills"]?.keys.sorted().first))], to: &next)
         log.close()
         XCTAssertEqual(try store.load(expectedTarget: StateSamples.target), next)
+    }
+
+    func testASchemaNameHoldingTheFunctionsQuoteWorksUnsealed() throws {
+        let schema = freshSchema("$recon$x")
+        let store = try store(schema)
+        var state = StateSamples.populated(records: 2)
+        try store.write(&state, keepHistory: 3)
+        XCTAssertEqual(try store.load(expectedTarget: StateSamples.target), state)
+        XCTAssertNil(version(store), "no marks, so no version and no seal")
+        let functions = try PGConnection(PostgresServer.shared().uri())
+            .exec("SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = to_regnamespace($1)", [.text(PGIdentifier.quote(schema))])
+        XCTAssertEqual(functions.integer(0, 0), 0)
     }
 }

@@ -16,7 +16,8 @@ struct NoChangeSeal: Equatable {
     var manifestDigest: String
     /// Repo name → commit (plan only: drift reads no repo).
     var repoCommits: [String: String]
-    /// SHA-256 of the state file's bytes as stored (local state only; its journal must be empty).
+    /// SHA-256 of the local state file's bytes as stored (its journal must be empty), or the version of a PostgreSQL
+    /// state (`PostgresStateMarks`).
     var stateDigest: String
     /// The newest apply or rollback in the run history and its status: a run since (or a killed one) breaks the seal.
     var lastRun: String
@@ -35,6 +36,14 @@ struct NoChangeSeal: Equatable {
         var info = stat()
         guard let path = Bundle.main.executablePath, stat(path, &info) == 0 else { return "\(ReconVersion.current) unknown" }
         return "\(ReconVersion.current) \(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }()
+
+    /// Recon's version and the SHA-256 of the executable: the same build on another machine (a seal kept in a
+    /// PostgreSQL state is read by every CI runner), where only the bytes are the same.
+    /// Nil when the executable cannot be read: then no such seal is read or written.
+    static let portableToolIdentity: String? = {
+        guard let path = Bundle.main.executablePath, let digest = NoChangeSealPlace.digest(ofFile: path) else { return nil }
+        return "\(ReconVersion.current) sha256:\(digest)"
     }()
 
     /// `state/cache/noop-seal/<kind>-<hash of target and state path>.json`: one per target and state file.

@@ -5,52 +5,44 @@ import ReconCore
 import Remote
 import State
 
-/// Checks and writes the no-op seal of one kind of run (issue 12). Only a whole-scope run with a local state and a
-/// base that tracks its changes has one: with a PostgreSQL state there is no cheap digest of the state yet, so those
-/// runs always take the full path. Any doubt (a fact unknown, an error reading it) means the full path.
+/// Checks and writes the no-op seal of one kind of run (issue 12). Only a whole-scope run against a base that tracks
+/// its changes has one: its seal sits beside a local state or in the PostgreSQL state (`NoChangeSealPlace`). Any
+/// doubt (a fact unknown, an error reading it) means the full path.
 struct NoChangeSealGate {
     var kind: NoChangeSeal.Kind
     var manifest: Manifest
-    var store: StateStore
+    var place: NoChangeSealPlace
     var runs: any RunStore
     var stateDirectory: String
 
     /// Facts taken before the full path reads anything, confirmed again before sealing.
     struct Before {
-        var file: FileIdentity
+        var state: String
         var lastRun: String
         var mark: ChangeMark
         var markedAt: Int
     }
 
-    /// The state file's identity (device, inode, size, modification time): a rename or a write moves it.
-    struct FileIdentity: Equatable {
-        var fields: [Int]
-    }
-
-    /// A gate for local states only.
-    init?(kind: NoChangeSeal.Kind, manifest: Manifest, backend: StateBackendChoice, stateDirectory: String) {
-        guard case .local(let store) = backend.place else { return nil }
+    init(kind: NoChangeSeal.Kind, manifest: Manifest, backend: StateBackendChoice, stateDirectory: String) {
         self.kind = kind
         self.manifest = manifest
-        self.store = store
+        switch backend.place {
+        case .local(let store): place = .local(store, stateDirectory: stateDirectory, target: manifest.target.identifier)
+        case .postgres(let store): place = .postgres(PostgresSealStore(store))
+        }
         self.runs = backend.runStore(layout: RunLayout(stateDirectory: stateDirectory))
         self.stateDirectory = stateDirectory
-    }
-
-    var path: String {
-        NoChangeSeal.path(stateDirectory: stateDirectory, kind: kind, target: manifest.target.identifier, statePath: store.path)
     }
 
     // MARK: The fast path
 
     /// The seal when every fact it holds is still true; nil sends the run down the full path.
     func check(provider: any BaseProvider, now: Date = Date()) -> NoChangeSeal? {
-        guard let seal = NoChangeSeal.read(path), seal.kind == kind, seal.toolVersion == NoChangeSeal.toolIdentity,
+        guard let tool = place.toolIdentity, let seal = place.read(kind), seal.kind == kind, seal.toolVersion == tool,
               seal.target == manifest.target.identifier, seal.manifestDigest == manifest.digest,
               let tracking = provider as? any ChangeTracking else { return nil }
         if let after = seal.fullRefreshAfter, Int(now.timeIntervalSince1970) - seal.markedAt >= after { return nil }
-        guard seal.lastRun == lastRun(), let digest = stateDigest(), digest == seal.stateDigest else { return nil }
+        guard seal.lastRun == lastRun(), let digest = place.stateDigest(), digest == seal.stateDigest else { return nil }
         if kind == .plan {
             guard let commits = try? RepoCommits.resolve(manifest, stateDirectory: stateDirectory), commits == seal.repoCommits
             else { return nil }
@@ -65,25 +57,26 @@ struct NoChangeSealGate {
 
     /// Taken before the state is loaded and the base refreshed: a write racing either then breaks the seal.
     func before(provider: any BaseProvider, now: Date = Date()) -> Before? {
-        guard let tracking = provider as? any ChangeTracking, let file = identity(),
+        guard place.toolIdentity != nil, let tracking = provider as? any ChangeTracking, let state = place.stateFact(),
               let schema = try? provider.inspectSchema(), covers(schema),
               let mark = try? tracking.changeMark(tables: schema.tables) else { return nil }
-        return Before(file: file, lastRun: lastRun(), mark: mark, markedAt: Int(now.timeIntervalSince1970))
+        return Before(state: state, lastRun: lastRun(), mark: mark, markedAt: Int(now.timeIntervalSince1970))
     }
 
     /// Seals a run that found nothing to do, when nothing it read moved since `before`; else removes any seal.
     func seal(_ before: Before?, repoCommits: [String: String], payload: String) {
-        guard let before, let digest = stateDigest(), identity() == before.file, lastRun() == before.lastRun else {
-            return NoChangeSeal.remove(path)
+        guard let before, let tool = place.toolIdentity, let digest = place.stateDigest(), place.stateFact() == before.state,
+              lastRun() == before.lastRun else {
+            return place.remove(kind)
         }
-        NoChangeSeal(kind: kind, toolVersion: NoChangeSeal.toolIdentity, target: manifest.target.identifier,
-                     manifestDigest: manifest.digest, repoCommits: kind == .plan ? repoCommits : [:], stateDigest: digest,
-                     lastRun: before.lastRun, mark: before.mark.token, fullRefreshAfter: before.mark.fullRefreshAfter,
-                     markedAt: before.markedAt, payload: payload).write(to: path)
+        place.write(NoChangeSeal(kind: kind, toolVersion: tool, target: manifest.target.identifier,
+                                 manifestDigest: manifest.digest, repoCommits: kind == .plan ? repoCommits : [:], stateDigest: digest,
+                                 lastRun: before.lastRun, mark: before.mark.token, fullRefreshAfter: before.mark.fullRefreshAfter,
+                                 markedAt: before.markedAt, payload: payload))
     }
 
     /// The run found something to do (or could not tell): the seal no longer says anything.
-    func unseal() { NoChangeSeal.remove(path) }
+    func unseal() { place.remove(kind) }
 
     // MARK: Facts
 
@@ -97,30 +90,5 @@ struct NoChangeSealGate {
         let listing = runs.listing()
         let newest = listing.runs.first { $0.record.operation != .drift }
         return "\(newest?.id ?? "-") \(newest?.status.rawValue ?? "-") unreadable=\(listing.unreadable.count)"
-    }
-
-    private func identity() -> FileIdentity? {
-        var info = stat()
-        guard stat(store.path, &info) == 0 else { return nil }
-        return FileIdentity(fields: [Int(info.st_dev), Int(info.st_ino), Int(info.st_size),
-                                     Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)])
-    }
-
-    /// SHA-256 of the state file, streamed; nil when it is missing or its journal holds batches not yet folded in.
-    private func stateDigest() -> String? {
-        var journal = stat()
-        if stat(store.journalPath, &journal) == 0, journal.st_size > 0 { return nil }
-        let fd = open(store.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; return nil }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
-        }
-        return hasher.hexDigest()
     }
 }

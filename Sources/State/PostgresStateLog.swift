@@ -22,6 +22,7 @@ public final class PostgresStateLog: StateBatchLog {
         var staged = false
         do {
             try connection.transaction {
+                try store.markWrite(on: connection)
                 // The head row, locked: a state that moved on (another writer, a restore) is never built upon.
                 guard let head = try store.head(on: connection, locking: true), head.lineage == state.lineage, head.serial == state.serial else {
                     throw ReconError("the state in \(store.location) changed while this run was applying",

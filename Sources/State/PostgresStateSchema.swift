@@ -11,6 +11,8 @@ import ReconCore
 /// - `state_locks`: the lease of the target's current holder (see `PostgresStateLock`).
 /// - `runs`, `run_entries`, `run_files`: the run ledger, its outcome and intent lines, and its
 ///   backup files (see `PostgresRunArchive`).
+/// - `state_marks`, `state_seals`: the state's version and the no-op seals (see `PostgresStateMarks`), added to
+///   a store of an older version when the role may; without them the store works, unsealed.
 struct PostgresStateSchema: Sendable {
     let schema: String
 
@@ -28,6 +30,8 @@ struct PostgresStateSchema: Sendable {
     var runs: String { table("runs") }
     var runEntries: String { table("run_entries") }
     var runFiles: String { table("run_files") }
+    var marks: String { table("state_marks") }
+    var seals: String { table("state_seals") }
 
     private func table(_ name: String) -> String { "\(PGIdentifier.quote(schema)).\(PGIdentifier.quote(name))" }
 
@@ -38,7 +42,11 @@ struct PostgresStateSchema: Sendable {
     func create(on connection: PGConnection) throws {
         let present = try connection.exec("SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])",
                                           [.text(schema), .text("{" + Self.tableNames.joined(separator: ",") + "}")])
-        if present.integer(0, 0) == Self.tableNames.count { return }
+        if present.integer(0, 0) != Self.tableNames.count { try createTables(on: connection) }
+        PostgresStateMarks(schema: self).ensure(on: connection)
+    }
+
+    private func createTables(on connection: PGConnection) throws {
         try connection.transaction {
             // Two first runs at once would race on CREATE ... IF NOT EXISTS (it is not atomic in PostgreSQL).
             try connection.exec("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("recon state schema " + schema)])

@@ -59,6 +59,7 @@ public struct PostgresStateStore: StateBackend {
         next.serial += 1
         let bytes = StateCodec.encode(next)
         try connection.transaction {
+            try markWrite(on: connection)
             try checkOverwrite(lineage: state.lineage, on: connection)
             try connection.exec("DELETE FROM \(schema.items) WHERE target = $1", [.text(target)])
             var rows: [(PostgresStateItem, StateChange)] = []
@@ -114,6 +115,11 @@ public struct PostgresStateStore: StateBackend {
     // MARK: Internals (shared with PostgresStateLog)
 
     struct Head { var lineage: String; var serial: Int }
+
+    /// First in every transaction that writes this target's state rows: the state version moves with it.
+    func markWrite(on connection: PGConnection) throws {
+        try PostgresStateMarks(schema: schema).markWrite(target: target, on: connection)
+    }
 
     /// The head row; refuses a newer format. `locking` holds the row until the transaction ends.
     func head(on connection: PGConnection, locking: Bool) throws -> Head? {

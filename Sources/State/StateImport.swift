@@ -31,6 +31,7 @@ extension PostgresStateStore: StateImport {
     public func importState(_ state: StateModel, versions: [(timestamp: String, bytes: [UInt8])]) throws {
         let connection = try connect()
         try connection.transaction {
+            try markWrite(on: connection)
             var rows: [(PostgresStateItem, StateChange)] = []
             for (name, table) in state.tables { rows.append((.put(.putTable(name: name, table: table))!, .putTable(name: name, table: table))) }
             for (name, repo) in state.repos { rows.append((.put(.putRepo(name: name, repo: repo))!, .putRepo(name: name, repo: repo))) }
@@ -54,6 +55,7 @@ extension PostgresStateStore: StateImport {
     public func discard() throws {
         let connection = try connect()
         try connection.transaction {
+            try markWrite(on: connection)
             for table in [schema.items, schema.versions, schema.heads, schema.runEntries, schema.runFiles] {
                 try connection.exec("DELETE FROM \(table) WHERE target = $1", [.text(target)])
             }

@@ -1,0 +1,89 @@
+import Foundation
+import ReconCore
+import State
+
+/// Where a target's no-op seals live and what says its state has not moved (issue 12): a file in `state/cache`
+/// beside a local state (its identity, then its SHA-256), or a row beside a PostgreSQL state (its version, which
+/// every write moves: `PostgresStateMarks`). Any doubt reads as nil: the full path.
+enum NoChangeSealPlace {
+    case local(StateStore, stateDirectory: String, target: String)
+    case postgres(PostgresSealStore)
+
+    /// The build that may read the seal. A PostgreSQL seal is read by other machines (CI runners), where the same
+    /// build has another modification time, so it names the executable's bytes.
+    var toolIdentity: String? {
+        switch self {
+        case .local: NoChangeSeal.toolIdentity
+        case .postgres: NoChangeSeal.portableToolIdentity
+        }
+    }
+
+    func read(_ kind: NoChangeSeal.Kind) -> NoChangeSeal? {
+        switch self {
+        case .local: NoChangeSeal.read(path(kind))
+        case .postgres(let seals): seals.read(kind: kind.rawValue).flatMap(NoChangeSeal.decode)
+        }
+    }
+
+    func write(_ seal: NoChangeSeal) {
+        switch self {
+        case .local: seal.write(to: path(seal.kind))
+        case .postgres(let seals): seals.write(kind: seal.kind.rawValue, bytes: seal.encoded())
+        }
+    }
+
+    func remove(_ kind: NoChangeSeal.Kind) {
+        switch self {
+        case .local: NoChangeSeal.remove(path(kind))
+        case .postgres(let seals): seals.remove(kind: kind.rawValue)
+        }
+    }
+
+    /// Taken before the state is loaded and again before sealing: the file's identity (a rename or a write moves
+    /// it), or the PostgreSQL state version.
+    func stateFact() -> String? {
+        switch self {
+        case .local(let store, _, _):
+            var info = stat()
+            guard stat(store.path, &info) == 0 else { return nil }
+            return [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+                .map(String.init).joined(separator: " ")
+        case .postgres(let seals):
+            return seals.stateVersion()
+        }
+    }
+
+    /// What the seal keeps of the state: the SHA-256 of the local file (its journal empty), or the version.
+    func stateDigest() -> String? {
+        switch self {
+        case .local(let store, _, _):
+            var journal = stat()
+            if stat(store.journalPath, &journal) == 0, journal.st_size > 0 { return nil }
+            return Self.digest(ofFile: store.path)
+        case .postgres(let seals):
+            return seals.stateVersion()
+        }
+    }
+
+    /// `state/cache/noop-seal/<kind>-<hash>.json` of a local state.
+    func path(_ kind: NoChangeSeal.Kind) -> String {
+        guard case .local(let store, let stateDirectory, let target) = self else { return "" }
+        return NoChangeSeal.path(stateDirectory: stateDirectory, kind: kind, target: target, statePath: store.path)
+    }
+
+    /// SHA-256 of a file, streamed; nil when it cannot be read.
+    static func digest(ofFile path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 { if errno == EINTR { continue }; return nil }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        }
+        return hasher.hexDigest()
+    }
+}

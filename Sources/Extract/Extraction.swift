@@ -57,7 +57,8 @@ public struct Extraction {
             let extractor = RepoExtractor(repo: repo.spec, tables: tables, limits: limits)
             var trusted = true
             if let fingerprint, let hit = cache?.load(repo: repo.spec.name, commit: repo.commit, fingerprint: fingerprint) {
-                if extractor.confirms(hit, in: repo.repository) {
+                // A sealed entry is what this build read at this commit: the tree check could only agree.
+                if hit.vouched || extractor.confirms(hit, in: repo.repository) {
                     cached[repo.spec.name] = hit
                     continue
                 }
@@ -79,11 +80,14 @@ public struct Extraction {
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
 
+        // Entries are sealed only when no record of the run came from a cache this folder does not vouch for (the
+        // per-file cache, an unsealed entry): links resolve across repos, so one such record taints them all.
+        let vouchable = fresh.values.allSatisfy { $0.filesReused == 0 } && cached.values.allSatisfy(\.vouched)
         var summaries: [RepoExtraction] = []
         for repo in resolved {
             let name = repo.spec.name
             let records = assembled.records[name] ?? []
-            summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil,
+            summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil, vouched: cached[name]?.vouched ?? false,
                                             filesRead: fresh[name]?.filesRead ?? 0, filesReused: fresh[name]?.filesReused ?? 0,
                                             reusedPaths: fresh[name]?.reusedPaths ?? [],
                                             recordCount: records.count))
@@ -94,7 +98,8 @@ public struct Extraction {
                 }
                 if let fingerprint = fingerprints[name] {
                     try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
-                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources))
+                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
+                                                     vouched: vouchable))
                 }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",

@@ -21,8 +21,8 @@ struct DesiredExtraction {
         try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache).run()
     }
 
-    /// The desired records with the repos a saved plan changes read from source, not the cache: `confirm` would
-    /// read them again anyway, so checking a saved plan extracts and plans once instead of twice.
+    /// The desired records with the repos a saved plan changes read from source, not from a cache entry this folder
+    /// did not seal: `confirm` would read them again anyway, so checking a saved plan extracts and plans once.
     func extract(rereadingReposOf plan: Plan) throws -> ExtractResult {
         let repos = Set(plan.recordChanges.compactMap(\.repoOfKey))
         guard !repos.isEmpty else { return try extract() }

@@ -140,6 +140,51 @@ final class VouchedExtractCacheTests: XCTestCase {
                        "records answered by the unsealed per-file cache are not vouched for")
     }
 
+    /// `core` (links by ancestor only) beside `other`, whose skills link to core's plugins by key.
+    private let other: GitFixture = {
+        let other = GitFixture("other")
+        other.write("skills/x/SKILL.md", "---\nname: x\nplugin: core:plugins/beta\n---\n")
+        other.commit("x")
+        return other
+    }()
+
+    private func twoRepos() -> String {
+        rules + """
+              - name: other
+                path: \(other.path)
+                extract:
+                  - {table: Skills, files: ["skills/*/SKILL.md"], as: frontmatter, fields: {Name: name, Plugin: {link: Plugins, from: plugin}}}
+
+            """
+    }
+
+    /// Makes `repo`'s entry one an older Recon wrote (checksum only), and deletes the cache files of `read`.
+    private func unseal(_ repo: String, reading read: String, in harness: ExtractHarness) throws {
+        let cache = FileExtractCache(stateDirectory: harness.state.path)
+        let text = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: cache.path(for: repo))), as: UTF8.self)
+        try Data(("{" + text[try XCTUnwrap(text.range(of: #""checksum":""#)).lowerBound...]).utf8).write(to: URL(fileURLWithPath: cache.path(for: repo)))
+        try FileManager.default.removeItem(atPath: cache.path(for: read))
+        try FileManager.default.removeItem(atPath: cache.filesPath(for: read))
+    }
+
+    func testARepoReadInFullIsSealedBesideAnUnsealedOneItDoesNotLinkInto() throws {
+        let harness = ExtractHarness(), repos = twoRepos()
+        _ = try harness.run(repos)
+        XCTAssertEqual(try harness.run(repos).repos.map(\.vouched), [true, true])
+        try unseal("other", reading: "core", in: harness)
+        XCTAssertEqual(try harness.run(repos).repos.map(\.cached), [false, true])
+        XCTAssertEqual(try harness.run(repos).repos.map(\.vouched), [true, false], "core's records depend on core alone")
+    }
+
+    func testARepoLinkingByKeyIntoAnUnsealedOneIsNotSealed() throws {
+        let harness = ExtractHarness(), repos = twoRepos()
+        _ = try harness.run(repos)
+        try unseal("core", reading: "other", in: harness)
+        XCTAssertEqual(try harness.run(repos).repos.map(\.cached), [true, false])
+        XCTAssertEqual(try harness.run(repos).repos.map(\.vouched), [false, false],
+                       "other's links were resolved against keys an unsealed entry gave")
+    }
+
     private func fingerprint(_ path: String) throws -> String {
         let json = try JSONParser.parse([UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path))))
         return try XCTUnwrap(json["fingerprint"]?.stringValue)

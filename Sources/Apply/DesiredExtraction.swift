@@ -9,6 +9,7 @@ import ReconCore
 /// a cache that lost, added or altered records (corrupt or edited, whatever checksum it carries) can never write
 /// or remove them. Changes from cached records are rare (an unapplied plan made twice, `apply FILE`, drift in the
 /// base); changes from files read now (a commit's edits) never trigger it, and a no-op plan never pays it.
+/// An entry this state folder sealed (`RepoExtraction.vouched`) is what this build read from source: never re-read.
 struct DesiredExtraction {
     var manifest: Manifest
     var stateDirectory: String
@@ -20,8 +21,8 @@ struct DesiredExtraction {
         try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache).run()
     }
 
-    /// The desired records with the repos a saved plan changes read from source, not the cache: `confirm` would
-    /// read them again anyway, so checking a saved plan extracts and plans once instead of twice.
+    /// The desired records with the repos a saved plan changes read from source, not from a cache entry this folder
+    /// did not seal: `confirm` would read them again anyway, so checking a saved plan extracts and plans once.
     func extract(rereadingReposOf plan: Plan) throws -> ExtractResult {
         let repos = Set(plan.recordChanges.compactMap(\.repoOfKey))
         guard !repos.isEmpty else { return try extract() }
@@ -42,7 +43,7 @@ struct DesiredExtraction {
             // it added) when the record came from the cache: a records-cache hit, or a file answered by the per-file cache.
             suspect = Set(planned.recordChanges.compactMap { change -> String? in
                 guard let repo = change.repoOfKey, let extraction = byName[repo] else { return nil }
-                if extraction.cached { return repo }
+                if extraction.cached, !extraction.vouched { return repo }
                 if change.retires, extraction.filesReused > 0 { return repo }
                 if let source = change.source, source.repo == repo, extraction.reusedPaths.contains(source.path) { return repo }
                 return nil
@@ -62,13 +63,15 @@ struct DesiredExtraction {
     }
 }
 
-/// The extract cache with some repos always missing, so they are read from source (and stored again).
+/// The extract cache with some repos missing unless this state folder vouches for their entry, so they are read
+/// from source (and stored again): reading a vouched entry's repo again would read what it holds.
 private struct RereadingCache: ExtractCache {
-    let base: any ExtractCache
+    let base: FileExtractCache
     let repos: Set<String>
 
     func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
-        repos.contains(repo) ? nil : base.load(repo: repo, commit: commit, fingerprint: fingerprint)
+        repos.contains(repo) ? base.loadVouched(repo: repo, commit: commit, fingerprint: fingerprint)
+            : base.load(repo: repo, commit: commit, fingerprint: fingerprint)
     }
 
     func store(_ extraction: CachedExtraction) throws { try base.store(extraction) }

@@ -30,13 +30,8 @@ struct NoChangeSeal: Equatable {
     /// record counts per table, the only part of an empty report that depends on the records.
     var payload: String
 
-    /// Recon's version and the executable's size and modification time: another build of the same version (a
-    /// development build, an upgrade in place) may plan differently, so it never reads this build's seal.
-    static let toolIdentity: String = {
-        var info = stat()
-        guard let path = Bundle.main.executablePath, stat(path, &info) == 0 else { return "\(ReconVersion.current) unknown" }
-        return "\(ReconVersion.current) \(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-    }()
+    /// Another build of the same version may plan differently, so it never reads this build's seal.
+    static var toolIdentity: String { ReconBuild.identity }
 
     /// Recon's version and the SHA-256 of the executable: the same build on another machine (a seal kept in a
     /// PostgreSQL state is read by every CI runner), where only the bytes are the same.

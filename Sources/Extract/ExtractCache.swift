@@ -30,15 +30,20 @@ public struct CachedExtraction: Sendable, Equatable {
     /// The tree entries the rules matched at `commit`, in tree order: a hit is served only when `ls-tree`
     /// lists exactly these and every record comes from one of them.
     public var sources: [CachedSource]
+    /// Loaded: the entry carries this state folder's seal for this build, so its records are what this build read from
+    /// the repo at `commit` (no tree check, no re-read before a write). Stored: every record was read from the repo
+    /// (or came from a vouched entry) in this run, so the entry may be sealed.
+    public var vouched: Bool
 
     public init(repo: String, commit: String, fingerprint: String, records: [DesiredRecord], diagnostics: [Diagnostic],
-                sources: [CachedSource]) {
+                sources: [CachedSource], vouched: Bool = false) {
         self.repo = repo
         self.commit = commit
         self.fingerprint = fingerprint
         self.records = records
         self.diagnostics = diagnostics
         self.sources = sources
+        self.vouched = vouched
     }
 }
 

@@ -28,6 +28,8 @@ public struct RepoExtraction: Sendable, Equatable {
     public var commit: String
     /// True when the records came from the cache and no file was read.
     public var cached: Bool
+    /// True when they came from an entry this state folder sealed for this build (`CachedExtraction.vouched`).
+    public var vouched: Bool
     /// Files read and parsed (0 when cached).
     public var filesRead: Int
     /// Files answered from the per-file cache because their blob did not change since the last
@@ -37,11 +39,12 @@ public struct RepoExtraction: Sendable, Equatable {
     public var reusedPaths: Set<String>
     public var recordCount: Int
 
-    public init(name: String, commit: String, cached: Bool, filesRead: Int, filesReused: Int = 0, reusedPaths: Set<String> = [],
-                recordCount: Int) {
+    public init(name: String, commit: String, cached: Bool, vouched: Bool = false, filesRead: Int, filesReused: Int = 0,
+                reusedPaths: Set<String> = [], recordCount: Int) {
         self.name = name
         self.commit = commit
         self.cached = cached
+        self.vouched = vouched
         self.filesRead = filesRead
         self.filesReused = filesReused
         self.reusedPaths = reusedPaths

@@ -57,7 +57,8 @@ public struct Extraction {
             let extractor = RepoExtractor(repo: repo.spec, tables: tables, limits: limits)
             var trusted = true
             if let fingerprint, let hit = cache?.load(repo: repo.spec.name, commit: repo.commit, fingerprint: fingerprint) {
-                if extractor.confirms(hit, in: repo.repository) {
+                // A sealed entry is what this build read at this commit: the tree check could only agree.
+                if hit.vouched || extractor.confirms(hit, in: repo.repository) {
                     cached[repo.spec.name] = hit
                     continue
                 }
@@ -79,11 +80,15 @@ public struct Extraction {
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
 
+        // An entry is sealed only when none of its records came from a cache this folder does not vouch for (the
+        // per-file cache, an unsealed entry); with links by key, neither did any other repo's, which they resolve against.
+        let clean = Set(fresh.filter { $0.value.filesReused == 0 }.keys).union(cached.filter(\.value.vouched).keys)
+        let allClean = resolved.allSatisfy { clean.contains($0.spec.name) }
         var summaries: [RepoExtraction] = []
         for repo in resolved {
             let name = repo.spec.name
             let records = assembled.records[name] ?? []
-            summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil,
+            summaries.append(RepoExtraction(name: name, commit: repo.commit, cached: cached[name] != nil, vouched: cached[name]?.vouched ?? false,
                                             filesRead: fresh[name]?.filesRead ?? 0, filesReused: fresh[name]?.filesReused ?? 0,
                                             reusedPaths: fresh[name]?.reusedPaths ?? [],
                                             recordCount: records.count))
@@ -94,7 +99,8 @@ public struct Extraction {
                 }
                 if let fingerprint = fingerprints[name] {
                     try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
-                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources))
+                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
+                                                     vouched: clean.contains(name) && (allClean || !Self.linksByKey(repo.spec))))
                 }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",
@@ -121,19 +127,23 @@ public struct Extraction {
         guard !repo.spec.worktree else { return nil }
         var hasher = SHA256()
         hasher.update("recon \(ReconVersion.current)\0\(manifest.digest)\0\(repo.spec.name)\0\(limits.maximumFileSize)\0\(limits.symlinkHops)\0")
-        let linksByKey = repo.spec.extract.contains { rule in
-            rule.fields.contains { mapping in
-                if case .link(let link) = mapping.source, link.by != .ancestor { return true }
-                return false
-            }
-        }
-        if linksByKey {
+        if Self.linksByKey(repo.spec) {
             for other in all.sorted(by: { $0.spec.name < $1.spec.name }) where other.spec.name != repo.spec.name {
                 if other.spec.worktree { return nil }
                 hasher.update("\(other.spec.name)=\(other.commit)\0")
             }
         }
         return hasher.hexDigest()
+    }
+
+    /// Whether the repo's records link to keys of other repos, so depend on what those repos hold.
+    private static func linksByKey(_ repo: RepoSpec) -> Bool {
+        repo.extract.contains { rule in
+            rule.fields.contains { mapping in
+                if case .link(let link) = mapping.source, link.by != .ancestor { return true }
+                return false
+            }
+        }
     }
 
     static func describe(_ source: RepoSpec.Source) -> String {

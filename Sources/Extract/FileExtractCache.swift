@@ -5,14 +5,20 @@ import ReconCore
 /// holds the final records (the exact-commit fast path) and `<repo>.files.json` the per-file
 /// results (incremental reuse when the commit moves), so a no-op run never parses the larger one.
 /// A file that cannot be read or parsed is a miss, never an error: the repo is simply read again.
+/// An entry whose records were all read from the repo carries the state folder's seal (`ExtractCacheSeal`).
 public struct FileExtractCache: ExtractCache {
     public let directory: String
+    private let stateDirectory: String
+    private let build: String
 
     public static let formatVersion = 1
     public static let subdirectory = "cache/extract"
 
-    public init(stateDirectory: String) {
+    /// `build` is the one whose seals are taken at their word: this one, but for tests of another.
+    public init(stateDirectory: String, build: String = ReconBuild.identity) {
         directory = (stateDirectory as NSString).appendingPathComponent(FileExtractCache.subdirectory)
+        self.stateDirectory = stateDirectory
+        self.build = build
     }
 
     public func path(for repo: String) -> String {
@@ -25,16 +31,40 @@ public struct FileExtractCache: ExtractCache {
     }
 
     public func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
-        // Keys are written sorted, so an entry of this commit starts with it (after its checksum): a moved
+        load(repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: false)
+    }
+
+    /// The entry only when it carries this folder's seal for this build; any other is a miss, and not decoded.
+    public func loadVouched(repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+        load(repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: true)
+    }
+
+    private func load(repo: String, commit: String, fingerprint: String, vouchedOnly: Bool) -> CachedExtraction? {
+        // Keys are written sorted, so an entry of this commit starts with it (after its seal and checksum): a moved
         // commit is a miss without parsing the records.
         guard let data = FileManager.default.contents(atPath: path(for: repo)), !data.isEmpty else { return nil }
         let bytes = [UInt8](data)
         let commitMember = Array(#""commit":"\#(commit)""#.utf8)
-        let verified = ExtractCacheChecksum.verifies(bytes)
-        let body = bytes.starts(with: ExtractCacheChecksum.prefix) ? min(ExtractCacheChecksum.bodyOffset, bytes.count) : 1
+        let start = ExtractCacheSeal.checksumStart(bytes)
+        if vouchedOnly, start != ExtractCacheSeal.checksumOffset { return nil }
+        let body = bytes[start...].starts(with: ExtractCacheChecksum.member) ? min(start + ExtractCacheChecksum.memberLength, bytes.count) : start
         guard bytes[body...].starts(with: commitMember) else { return nil }
-        if verified { return VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint) }
-        return loadUnverified(bytes, repo: repo, commit: commit, fingerprint: fingerprint)
+        let verified = ExtractCacheChecksum.verifies(bytes, at: start)
+        let vouched = verified && start == ExtractCacheSeal.checksumOffset && seal(makingKey: false)?.vouches(bytes) == true
+        if vouchedOnly, !vouched { return nil }
+        guard verified else { return loadUnverified(bytes, repo: repo, commit: commit, fingerprint: fingerprint) }
+        var entry = VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint)
+        entry?.vouched = vouched
+        return entry
+    }
+
+    /// The seal of this folder's trust key: the key is read when it exists and made only to seal an entry, so a run
+    /// that stores nothing writes nothing. Nil when the key cannot be had (then nothing is sealed or vouched for).
+    private func seal(makingKey: Bool) -> ExtractCacheSeal? {
+        let keyPath = (stateDirectory as NSString).appendingPathComponent(LocalTrustKey.fileName)
+        guard makingKey || FileManager.default.fileExists(atPath: keyPath),
+              let key = try? LocalTrustKey.load(stateDirectory: stateDirectory) else { return nil }
+        return ExtractCacheSeal(key: key, build: build)
     }
 
     /// An entry without a checksum that verifies (written by hand, edited, or older): every record is re-hashed.
@@ -56,6 +86,7 @@ public struct FileExtractCache: ExtractCache {
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
+    /// Sealed when `extraction.vouched`.
     public func store(_ extraction: CachedExtraction) throws {
         var writer = JSONWriter(capacity: 256 * max(extraction.records.count, 1))
         writer.beginObject()
@@ -81,7 +112,8 @@ public struct FileExtractCache: ExtractCache {
         }
         writer.endArray()
         writer.endObject()
-        try write(ExtractCacheChecksum.seal(writer.finish()), to: path(for: extraction.repo))
+        let seal = extraction.vouched ? seal(makingKey: true) : nil
+        try write(ExtractCacheChecksum.seal(writer.finish()) { seal?.member(for: $0) ?? [] }, to: path(for: extraction.repo))
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {

@@ -88,21 +88,15 @@ public struct Extraction {
                                             reusedPaths: fresh[name]?.reusedPaths ?? [],
                                             recordCount: records.count))
             guard let cache, let output = fresh[name] else { continue }
-            // The two files are independent: the per-file results are written on another core meanwhile.
-            let filesWrite = filesFingerprint(of: repo).map { fingerprint in
-                BackgroundWork { try cache.storeFiles(CachedFiles(repo: name, commit: repo.commit, fingerprint: fingerprint, files: output.files)) }
-            }
-            var failure: Error?
-            if let fingerprint = fingerprints[name] {
-                do {
+            do {
+                if let fingerprint = filesFingerprint(of: repo) {
+                    try cache.storeFiles(CachedFiles(repo: name, commit: repo.commit, fingerprint: fingerprint, files: output.files))
+                }
+                if let fingerprint = fingerprints[name] {
                     try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
                                                      diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources))
-                } catch {
-                    failure = error
                 }
-            }
-            if let error = filesWrite?.wait() { failure = error }
-            if let error = failure {
+            } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",
                                             hint: "the next run reads the repo again"))
             }

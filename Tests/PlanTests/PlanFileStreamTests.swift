@@ -120,3 +120,26 @@ final class PlanBodyDigestTests: XCTestCase {
         }
     }
 }
+
+/// The encoder's dictionary-free check must say what comparing with `derivedState` said, or the file's bytes change.
+final class PlanCompactionTests: XCTestCase {
+    func testIsDerivedStateAgreesWithDerivedState() {
+        let all: [(name: String, value: FieldValue)] = [("A", .text("1")), ("B", .number(2)), ("C", .list(["x"]))]
+        let managedLists: [[String]?] = [nil, [], ["A"], ["A", "B"], ["A", "A", "C"], ["D"], ["C", "B", "A"]]
+        let states: [[String: FieldValue]] = [[:], ["A": .text("1")], ["A": .text("1"), "B": .number(2)], ["A": .text("9")],
+                                              ["D": .text("1")], ["A": .text("1"), "B": .number(2), "C": .list(["x"])], ["C": .list(["x"])]]
+        var agreed = 0
+        for count in 0...all.count {
+            let pairs = Array(all.prefix(count))
+            let values = Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })
+            for managed in managedLists {
+                for state in states {
+                    XCTAssertEqual(PlanCompaction.isDerivedState(state, from: pairs, managed: managed),
+                                   PlanCompaction.derivedState(values, managed: managed) == state, "\(pairs) \(String(describing: managed)) \(state)")
+                    agreed += 1
+                }
+            }
+        }
+        XCTAssertEqual(agreed, 4 * 7 * 7)
+    }
+}

@@ -72,6 +72,12 @@ struct RepoExtractor {
         var order: [String] = []
         var results: [String: (file: CachedFile, entities: [PendingEntity])] = [:]
         let reader = RepoReader(name: repo.name, repository: repository, limits: limits)
+        // Parsed on the other cores while git is read; put back by path, in tree order, below.
+        let parsing = OrderedPipeline<SourceFile, (path: String, file: CachedFile, entities: [PendingEntity])>(workers: limits.workers) {
+            [self] file in
+            let (cached, entities) = read(file, rules: rules)
+            return (file.path, cached, entities)
+        }
         let notes = try reader.read(commit: commit, worktree: repo.worktree, wanted: { path in rules.contains { $0.matches(path) } },
                                     reuse: { candidate in
             order.append(candidate.path)
@@ -89,9 +95,10 @@ struct RepoExtractor {
             output.sources = entries.map { CachedSource(path: $0.path, blob: $0.object) }
         }) { file in
             if repo.worktree { order.append(file.path) }
-            results[file.path] = self.read(file, rules: rules)
+            parsing.add(file)
             output.filesRead += 1
         }
+        for parsed in parsing.finish() { results[parsed.path] = (parsed.file, parsed.entities) }
         for path in order {
             guard let result = results[path] else { continue }
             output.entities += result.entities

@@ -87,7 +87,7 @@ enum PlanEncoder {
     /// A create's fields are all `set` with no before value: written as one `set` object, and its state
     /// values left out when they are just the managed subset of it (the decoder derives them).
     static func write(_ change: RecordChange, managed: [String]?, to w: inout JSONWriter) {
-        let compact = PlanCompaction.setValues(change)
+        let compact = PlanCompaction.sortedSetValues(change)
         w.beginObject()
         w.field("action", change.action.rawValue)
         if let blocked = change.blockedBy { w.field("blocked_by", blocked) }
@@ -110,7 +110,12 @@ enum PlanEncoder {
         if let id = change.remoteID { w.field("remote_id", id) }
         if let compact {
             w.key("set")
-            w.fieldValues(compact)
+            w.beginObject()
+            for (name, value) in compact {
+                w.key(name)
+                value.write(to: &w)
+            }
+            w.endObject()
         }
         if let source = change.source {
             w.key("source")
@@ -124,7 +129,7 @@ enum PlanEncoder {
             w.key("state_adopted")
             w.fieldValues(adopted)
         }
-        if let values = change.stateValues, !(compact.map { PlanCompaction.derivedState($0, managed: managed) == values } ?? false) {
+        if let values = change.stateValues, !(compact.map { PlanCompaction.isDerivedState(values, from: $0, managed: managed) } ?? false) {
             w.key("state_values")
             w.fieldValues(values)
         }

@@ -10,68 +10,75 @@ public enum PlanFile {
         encoded(plan, signature: signature).bytes
     }
 
-    /// The file's bytes and its digest (apply needs both); the compact form is hashed as it is made, not kept. With
+    /// The file's bytes and its digest (apply needs both), encoded once (see `stream`). With
     /// `signature`, the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
     public static func encoded(_ plan: Plan, signature: PlanSignature? = nil) -> (bytes: [UInt8], digest: String) {
-        let (digest, body) = hashed(plan, keeping: signature != nil, chunkSize: 1 << 20)
-
-        var file = JSONWriter(pretty: true, capacity: 1 << 16)
-        file.beginObject()
-        file.field("digest", digest)
-        file.field("format_version", Plan.formatVersion)
-        file.key("plan")
-        PlanEncoder.write(plan, to: &file)
-        if let signature { file.field("signature", signature.sign(body)) }
-        file.endObject()
-        return (file.finish(), digest)
+        var file: [UInt8] = []
+        let (digest, patch) = stream(plan, signature: signature, chunkSize: 1 << 20) { file += $0 }
+        file.replaceSubrange(patch.offset..<(patch.offset + patch.bytes.count), with: patch.bytes)
+        return (file, digest)
     }
 
     /// Writes the file `encode` makes to `path` crash-safely (temp file, fsync, rename), streamed in chunks of about
-    /// `chunkSize` bytes: the compact body is hashed as it is made, then the pretty file is made again straight
-    /// into the file, so neither form is ever whole in memory (with `signature`, the compact body is kept to sign
+    /// `chunkSize` bytes, so the file is never whole in memory (with `signature`, the compact body is kept to sign
     /// it). Returns the digest. The bytes are exactly `encode`'s.
     public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20) throws -> String {
-        let (digest, signed) = hashed(plan, keeping: signature != nil, chunkSize: chunkSize)
-        try PrivateFile.write(to: path) { put in
-            var file = JSONWriter(pretty: true, capacity: chunkSize + (1 << 16))
-            file.beginObject()
-            file.field("digest", digest)
-            file.field("format_version", Plan.formatVersion)
-            file.key("plan")
+        var digest = ""
+        try PrivateFile.writePatched(to: path) { put in
             var failure: Error?
-            PlanEncoder.write(plan, to: &file, drainAt: chunkSize) { writer in
-                let part = writer.takeBytes()
+            let (recorded, patch) = stream(plan, signature: signature, chunkSize: chunkSize) { part in
                 guard failure == nil else { return }
                 do { try put(part) } catch { failure = error }
             }
             if let failure { throw failure }
-            if let signature { file.field("signature", signature.sign(signed)) }
-            file.endObject()
-            try put(file.finish())
+            digest = recorded
+            return [patch]
         }
         return digest
     }
 
-    /// The digest over the compact body, hashed chunk by chunk as it is made; the body itself only when `keeping`
-    /// (a signature needs it).
-    private static func hashed(_ plan: Plan, keeping: Bool, chunkSize: Int) -> (digest: String, body: [UInt8]) {
-        var hasher = SHA256()
-        var body: [UInt8] = []
-        var compact = JSONWriter(capacity: chunkSize + (1 << 16))
-        PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in
+    /// Encodes the file once, pretty, handing it to `put` in chunks of about `chunkSize`; the digest over the compact
+    /// body is taken from the same bytes (`PlanBodyDigest`). The header comes first, so it is written with a
+    /// placeholder digest: the returned patch is the real one and where it goes.
+    private static func stream(_ plan: Plan, signature: PlanSignature?, chunkSize: Int,
+                               put: ([UInt8]) -> Void) -> (digest: String, patch: (offset: Int, bytes: [UInt8])) {
+        let placeholder = "sha256:" + String(repeating: "0", count: 64)
+        var file = JSONWriter(pretty: true, capacity: chunkSize + (1 << 16))
+        file.beginObject()
+        file.key("digest")
+        let offset = file.bytes.count + 1
+        file.string(placeholder)
+        file.field("format_version", Plan.formatVersion)
+        file.key("plan")
+        put(file.takeBytes())
+        var body = PlanBodyDigest(keeping: signature != nil)
+        PlanEncoder.write(plan, to: &file, drainAt: chunkSize) { writer in
             let part = writer.takeBytes()
-            hasher.update(part)
-            if keeping { body += part }
+            body.feed(part)
+            put(part)
         }
-        let tail = compact.finish()
-        hasher.update(tail)
-        if keeping { body += tail }
-        return ("sha256:" + hasher.hexDigest(), body)
+        let tail = file.takeBytes()
+        body.feed(tail)
+        put(tail)
+        let (digest, compact) = body.digest()
+        if let signature { file.field("signature", signature.sign(compact)) }
+        file.endObject()
+        put(file.finish())
+        return (digest, (offset, Array(digest.utf8)))
+    }
+
+    /// The digest over the compact body, hashed chunk by chunk as it is made.
+    private static func hashed(_ plan: Plan, chunkSize: Int) -> String {
+        var hasher = SHA256()
+        var compact = JSONWriter(capacity: chunkSize + (1 << 16))
+        PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in hasher.update(writer.takeBytes()) }
+        hasher.update(compact.finish())
+        return "sha256:" + hasher.hexDigest()
     }
 
     /// The digest `encode` records, for display and ledgers.
     public static func digest(of plan: Plan) -> String {
-        hashed(plan, keeping: false, chunkSize: 1 << 20).digest
+        hashed(plan, chunkSize: 1 << 20)
     }
 
     /// `plan` as a plan file gives it back, to compare with a decoded plan value for value: the compact body

@@ -155,7 +155,12 @@ public struct RecordChange: Sendable, Equatable {
     }
 
     public var hasDrift: Bool {
-        action == .recreate || fields.contains { [.drift, .driftReported, .driftAdopted].contains($0.kind) }
+        action == .recreate || fields.contains { field in
+            switch field.kind {
+            case .drift, .driftReported, .driftAdopted: true
+            default: false
+            }
+        }
     }
 
     public var hasConflict: Bool { fields.contains { $0.kind == .conflict } }

@@ -55,6 +55,23 @@ public enum PrivateFile {
     /// As `write(_:to:)`, with the bytes handed over in chunks by `produce` (each `put` writes one), so a large
     /// file is never whole in memory. When `produce` or a `put` throws, the old file stays as it was.
     public static func write(to path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try replace(path) { fd, temp in try produce { bytes in try writeAll(bytes, to: fd, path: temp) } }
+    }
+
+    /// As `write(to:streaming:)`; `produce` returns bytes to write over what it put at the given offsets (a header
+    /// known only at the end, such as a digest of what follows it), written before the file is flushed and renamed.
+    public static func writePatched(to path: String,
+                                    streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])]) throws {
+        try replace(path) { fd, temp in
+            for patch in try produce({ bytes in try writeAll(bytes, to: fd, path: temp) }) {
+                let count = patch.bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(patch.offset)) }
+                guard count == patch.bytes.count else { throw failure("cannot write", temp) }
+            }
+        }
+    }
+
+    /// The temp file, flush and rename both writers share; `fill` writes the temp file's bytes.
+    private static func replace(_ path: String, fill: (_ fd: Int32, _ temp: String) throws -> Void) throws {
         let directory = directoryOf(path)
         try createDirectory(directory)
         var existing = stat()
@@ -64,7 +81,7 @@ public enum PrivateFile {
         guard fd >= 0 else { throw failure("cannot create", temp) }
         do {
             guard fchmod(fd, mode) == 0 else { throw failure("cannot set the mode of", temp) }
-            try produce { bytes in try writeAll(bytes, to: fd, path: temp) }
+            try fill(fd, temp)
             guard fsync(fd) == 0 else { throw failure("cannot flush", temp) }
             close(fd)
             guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to", path) }

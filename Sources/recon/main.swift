@@ -1,2 +1,3 @@
 import ReconCLI
+MallocArenas.limitToOne()
 ReconCLI.main()

@@ -76,3 +76,70 @@ final class PlanFileStreamTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["plan.json"], "the temp file is removed")
     }
 }
+
+/// The digest is taken from the pretty bytes with the indentation dropped: it must be the compact form's, byte
+/// for byte, whatever the strings hold and wherever the chunks split them.
+final class PlanBodyDigestTests: XCTestCase {
+    func testPrettyBytesLessIndentationAreTheCompactForm() throws {
+        let tricky: [String] = ["a \\\" b", "ends in a backslash \\", "\\\\", "  spaced  ", "\"", "line\nbreak\ttab",
+                                "\u{1} control", "é and 日本", "{\"not\": [json]}", ""]
+        let value: JSONValue = .object(Dictionary(uniqueKeysWithValues: tricky.enumerated().map { index, text in
+            ("key \(index) \(text)", .array([.string(text), .number(Double(index) / 4), .bool(index % 2 == 0), .null, .object([:])]))
+        }))
+        let compact = value.canonicalBytes()
+        let pretty = value.canonicalBytes(pretty: true)
+        XCTAssertNotEqual(pretty, compact)
+        for size in [1, 2, 3, 7, pretty.count] {
+            var digest = PlanBodyDigest(keeping: true)
+            var start = 0
+            while start < pretty.count {
+                digest.feed(Array(pretty[start..<min(start + size, pretty.count)]))
+                start += size
+            }
+            let (hash, body) = digest.digest()
+            XCTAssertEqual(String(decoding: body, as: UTF8.self), String(decoding: compact, as: UTF8.self), "chunks of \(size)")
+            XCTAssertEqual(hash, "sha256:" + SHA256.hex(compact))
+        }
+    }
+
+    /// Values with the characters that move the string state, in a plan large enough for many chunks.
+    func testStreamedDigestOfTrickyValuesIsTheCompactDigest() throws {
+        var fixture = try PlanFixture()
+        for index in 0..<400 {
+            fixture.want("core:skills/s\(index) \\ \"x\"", ["Name": .text("back\\slash \\\"\(index)\\"), "Notes": .text("  \n  \\n  "),
+                                                           "Score": .number(Double(index) / 3)])
+        }
+        let plan = try fixture.plan()
+        let folder = TemporaryDirectory()
+        for signed in [nil, try PlanSignature.fromEnvironment([PlanSignature.environmentVariable: "k3y"])] {
+            let digest = try PlanFile.write(plan, signature: signed, to: folder.path + "/plan.json", chunkSize: 512)
+            XCTAssertEqual(digest, PlanFile.digest(of: plan))
+            let written = try XCTUnwrap(AtomicFile.read(folder.path + "/plan.json"))
+            XCTAssertEqual(written, PlanFile.encode(plan, signature: signed))
+            XCTAssertEqual(try PlanFile.verify(written, signature: signed).plan, plan)
+        }
+    }
+}
+
+/// The encoder's dictionary-free check must say what comparing with `derivedState` said, or the file's bytes change.
+final class PlanCompactionTests: XCTestCase {
+    func testIsDerivedStateAgreesWithDerivedState() {
+        let all: [(name: String, value: FieldValue)] = [("A", .text("1")), ("B", .number(2)), ("C", .list(["x"]))]
+        let managedLists: [[String]?] = [nil, [], ["A"], ["A", "B"], ["A", "A", "C"], ["D"], ["C", "B", "A"]]
+        let states: [[String: FieldValue]] = [[:], ["A": .text("1")], ["A": .text("1"), "B": .number(2)], ["A": .text("9")],
+                                              ["D": .text("1")], ["A": .text("1"), "B": .number(2), "C": .list(["x"])], ["C": .list(["x"])]]
+        var agreed = 0
+        for count in 0...all.count {
+            let pairs = Array(all.prefix(count))
+            let values = Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })
+            for managed in managedLists {
+                for state in states {
+                    XCTAssertEqual(PlanCompaction.isDerivedState(state, from: pairs, managed: managed),
+                                   PlanCompaction.derivedState(values, managed: managed) == state, "\(pairs) \(String(describing: managed)) \(state)")
+                    agreed += 1
+                }
+            }
+        }
+        XCTAssertEqual(agreed, 4 * 7 * 7)
+    }
+}

@@ -41,8 +41,10 @@ final class ApplyExecutor {
         self.shouldStop = shouldStop
         self.mayWrite = mayWrite
         self.keepBeforeImages = keepBeforeImages
-        var known: [String: [String: String]] = state.records.mapValues { $0.mapValues(\.id) }
-        for change in plan.recordChanges {
+        // Ids of the tables links point at only: the others are never looked up (and may hold 100k records).
+        let targets = LinkIDResolver.targets(of: manifest)
+        var known: [String: [String: String]] = state.records.filter { targets.contains($0.key) }.mapValues { $0.mapValues(\.id) }
+        for change in plan.recordChanges where targets.contains(change.table) {
             if let id = change.remoteID, change.action != .delete { known[change.table, default: [:]][change.key] = id }
         }
         links = LinkIDResolver(manifest: manifest, state: known)
@@ -180,8 +182,10 @@ final class ApplyExecutor {
         for change in batch {
             var cells: [String: FieldValue] = [:]
             var later: [String: FieldValue] = [:]
-            for (name, value) in change.writes {
-                if let resolved = links.resolve(value, field: name, in: tableName) { cells[name] = resolved } else { later[name] = value }
+            // The changed fields themselves rather than `writes`, which builds a dictionary per record.
+            for field in change.fields where field.kind.writes {
+                guard let value = field.after else { continue }
+                if let resolved = links.resolve(value, field: field.name, in: tableName) { cells[field.name] = resolved } else { later[field.name] = value }
             }
             cells[keyField] = .text(change.key)
             records.append(cells)

@@ -184,6 +184,7 @@ final class ApplyExecutor {
         var waiting: [[String: FieldValue]] = []
         for change in batch {
             var cells: [String: FieldValue] = [:]
+            cells.reserveCapacity(change.fields.count + 1)
             var later: [String: FieldValue] = [:]
             // The changed fields themselves rather than `writes`, which builds a dictionary per record.
             for field in change.fields where field.kind.writes {
@@ -202,6 +203,7 @@ final class ApplyExecutor {
         let landed = results.compactMap(\.previous)
         if !landed.isEmpty { try keepBeforeImages(tableName, landed) }
         var changes: [StateChange] = []
+        changes.reserveCapacity(batch.count)
         for (index, change) in batch.enumerated() {
             let id = results[index].record.id
             links.learn(table: tableName, key: change.key, id: id)

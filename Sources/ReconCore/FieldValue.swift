@@ -57,10 +57,10 @@ public enum FieldValue: Hashable, Sendable {
     /// SHA-256 of the canonical JSON of normalized fields: equal hashes mean equal records,
     /// so a no-op plan compares one string per record instead of every field.
     public static func contentHash(_ fields: [String: FieldValue]) -> String {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        for name in fields.keys.sorted() {
-            guard let value = fields[name]!.normalized else { continue }
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let value = value.normalized else { continue }
             writer.key(name)
             value.write(to: &writer)
         }

@@ -24,13 +24,19 @@ public struct EntityOutcome: Sendable, Equatable {
         self.error = error
     }
 
-    /// One canonical JSON line with its newline; absent values are left out.
+    /// One canonical JSON line with its newline (keys sorted); absent values are left out. Written straight,
+    /// without a dictionary: a 100k apply writes one per record.
     public func line() -> [UInt8] {
-        var members: [String: JSONValue] = ["table": .string(table), "key": .string(key),
-                                            "action": .string(action.rawValue), "status": .string(status.rawValue)]
-        if let recordID { members["record_id"] = .string(recordID) }
-        if let error { members["error"] = .string(error) }
-        var bytes = JSONValue.object(members).canonicalBytes()
+        var writer = JSONWriter(capacity: 96 + key.utf8.count + table.utf8.count + (error?.utf8.count ?? 0))
+        writer.beginObject()
+        writer.field("action", action.rawValue)
+        if let error { writer.field("error", error) }
+        writer.field("key", key)
+        if let recordID { writer.field("record_id", recordID) }
+        writer.field("status", status.rawValue)
+        writer.field("table", table)
+        writer.endObject()
+        var bytes = writer.finish()
         bytes.append(0x0A)
         return bytes
     }

@@ -5,13 +5,15 @@ import ReconCore
 /// Turns link values (entity keys) into record ids as apply learns them. Keys of records created
 /// later in the run are not known yet: those link cells are deferred to the link pass.
 struct LinkIDResolver {
-    /// Table → key → record id.
+    /// Table → key → record id, for the tables links point at.
     private(set) var ids: [String: [String: String]] = [:]
     /// Field name → linked table name, per table.
     private let links: [String: [String: String]]
+    /// Tables some link field points at: only their ids are ever looked up.
+    private let targets: Set<String>
 
+    /// `state` may hold every table; only the ids of tables links point at are kept.
     init(manifest: Manifest, state: [String: [String: String]]) {
-        ids = state
         var links: [String: [String: String]] = [:]
         for table in manifest.tables {
             for field in table.fields {
@@ -19,9 +21,18 @@ struct LinkIDResolver {
             }
         }
         self.links = links
+        let targets = Self.targets(of: manifest)
+        self.targets = targets
+        ids = state.filter { targets.contains($0.key) }
+    }
+
+    /// The tables some link field of the manifests points at.
+    static func targets(of manifest: Manifest) -> Set<String> {
+        Set(manifest.tables.flatMap { $0.fields.compactMap(\.type.linkedTable) })
     }
 
     mutating func learn(table: String, key: String, id: String) {
+        guard targets.contains(table) else { return }
         ids[table, default: [:]][key] = id
     }
 

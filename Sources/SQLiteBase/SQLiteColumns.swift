@@ -4,10 +4,18 @@ import Remote
 /// A table's columns worked out once per call rather than once per record: each field's kind
 /// and quoted name, and the column list every write returns.
 struct SQLiteColumns {
-    struct Column {
+    /// A class, not a struct: each cell written takes its column, and copying a field's strings per cell was
+    /// a tenth of the writer's time at 100k creates.
+    final class Column: Sendable {
         let field: RemoteField
         let kind: ColumnKind
         let quoted: String
+
+        init(field: RemoteField, kind: ColumnKind, quoted: String) {
+            self.field = field
+            self.kind = kind
+            self.quoted = quoted
+        }
     }
 
     let table: RemoteTable

@@ -132,6 +132,7 @@ struct SQLiteRecordWriter {
         let id = RemoteID.record()
         try statement.bind(1, id)
         var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(targets.count)
         for (offset, index) in targets.enumerated() {
             let target = columns.columns[index]
             let value = record[target.field.name]

@@ -88,15 +88,15 @@ final class LimitsTests: XCTestCase {
         XCTAssertFalse(project.directory.exists("state/recon.state.json"), "no state was written")
     }
 
-    /// A regression: `--batch-size 5000` was silently cut to the provider's 1000.
+    /// A regression: `--batch-size 50000` was silently cut to the provider's 10000.
     func testABatchSizeAboveTheProvidersLimitIsRefused() throws {
         let project = CLIProject()
         project.skill("alpha", "one")
         project.repo.commit("one")
-        let result = try project.recon("apply", "--auto-approve", "--batch-size", "5000")
+        let result = try project.recon("apply", "--auto-approve", "--batch-size", "50000")
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.contains("--batch-size 5000"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("at most 1000"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("--batch-size 50000"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("at most 10000"), result.stderr)
         XCTAssertEqual(project.sql("SELECT name FROM sqlite_master WHERE name = 'Skills'"), [], "nothing was written")
     }
 }

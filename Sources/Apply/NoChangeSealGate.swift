@@ -92,12 +92,7 @@ struct NoChangeSealGate {
         manifest.tables.allSatisfy { schema.table(named: $0.name) != nil }
     }
 
-    /// The newest apply or rollback and its status, and how many run folders could not be read.
-    private func lastRun() -> String {
-        let listing = runs.listing()
-        let newest = listing.runs.first { $0.record.operation != .drift }
-        return "\(newest?.id ?? "-") \(newest?.status.rawValue ?? "-") unreadable=\(listing.unreadable.count)"
-    }
+    private func lastRun() -> String { LocalStateFacts.newestRun(runs) }
 
     private func identity() -> FileIdentity? {
         var info = stat()
@@ -106,21 +101,5 @@ struct NoChangeSealGate {
                                      Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)])
     }
 
-    /// SHA-256 of the state file, streamed; nil when it is missing or its journal holds batches not yet folded in.
-    private func stateDigest() -> String? {
-        var journal = stat()
-        if stat(store.journalPath, &journal) == 0, journal.st_size > 0 { return nil }
-        let fd = open(store.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; return nil }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
-        }
-        return hasher.hexDigest()
-    }
+    private func stateDigest() -> String? { LocalStateFacts.stateDigest(store) }
 }

@@ -62,14 +62,18 @@ public struct ApplySession {
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled }, mayWrite: { try lease.verify() })
-        let receipts = refreshed == nil ? file.map { (store: PlanReceiptStore(stateDirectory: layout.stateDirectory), digest: $0.digest) } : nil
+        // A saved plan's receipt vouches for nothing once the plan is stale or applied (docs/state.md#plan-receipts).
+        let receipt = refreshed == nil ? file?.digest : nil
+        let forgetReceipt = { receipt.map { PlanReceiptStore(stateDirectory: layout.stateDirectory).remove(digest: $0) } }
         let preflight: Applier.Preflight
         var planCheck: PlanCheck?
         do {
             preflight = try applier.check(refreshed: refreshed)
-            if refreshed == nil { planCheck = try checkSaved(plan, digest: file?.digest, manifest: manifest, preflight: preflight, backend: backend, runs: runs) }
+            if refreshed == nil {
+                planCheck = try checkSaved(plan, digest: file?.digest, manifest: manifest, preflight: preflight, backend: backend, runs: runs)
+            }
         } catch let error where error is StalePlanError || error is PlanRefusal {
-            receipts.map { $0.store.remove(digest: $0.digest) }
+            forgetReceipt()
             throw error
         }
         try CheckRefusal.verify(plan, allowing: allow)
@@ -99,11 +103,11 @@ public struct ApplySession {
             recorder.flush()
         } catch {
             recorder.flush()
-            receipts.map { $0.store.remove(digest: $0.digest) }
+            forgetReceipt()
             hooks.failed(error)
             throw error
         }
-        if !result.wroteNothing { receipts.map { $0.store.remove(digest: $0.digest) } }
+        if !result.wroteNothing { forgetReceipt() }
         if result.status == .succeeded { hooks.postApply() }
         var notes: [String] = []
         if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }

@@ -170,4 +170,21 @@ final class PlanReceiptTests: XCTestCase {
         XCTAssertEqual(try applySaved(project), "rederive")
         XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = 'core:plugins/p0/skills/s0'"), ["renamed"])
     }
+
+    func testTheReceiptFolderKeepsOnlyTheNewestFifty() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        // Receipts of 55 plans never applied, older than the next one.
+        for index in 0..<55 {
+            let path = project.directory.write("\(receipts)/\(String(format: "%064x", index)).json", "{}")
+            var times = [timespec(tv_sec: 1_000_000 + index, tv_nsec: 0), timespec(tv_sec: 1_000_000 + index, tv_nsec: 0)]
+            XCTAssertEqual(utimensat(AT_FDCWD, path, &times, 0), 0)
+        }
+        XCTAssertEqual(try project.recon("plan", "-out", "plan.json").status, 0)
+        let kept = Set(project.directory.list(receipts))
+        XCTAssertEqual(kept.count, 50, "\(kept.sorted())")
+        XCTAssertTrue(kept.contains("\(try digestHex(project)).json"), "the newest receipt is kept")
+        XCTAssertFalse(kept.contains("\(String(format: "%064x", 5)).json"), "the oldest are removed")
+        XCTAssertTrue(kept.contains("\(String(format: "%064x", 6)).json"))
+        XCTAssertEqual(try applySaved(project), "receipt")
+    }
 }

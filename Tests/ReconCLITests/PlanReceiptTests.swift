@@ -187,4 +187,15 @@ final class PlanReceiptTests: XCTestCase {
         XCTAssertTrue(kept.contains("\(String(format: "%064x", 6)).json"))
         XCTAssertEqual(try applySaved(project), "receipt")
     }
+
+    func testAPlanSavedAsJSONOrSignedHasItsReceiptToo() throws {
+        let key = ["RECON_PLAN_KEY": "k3y-for-this-test-only-0123456789abcdef"]
+        let project = try SavedPlanFixture.projectWithUpdatePlan(environment: key)
+        let json = try ReconProcess.run(["plan", "--format", "json", "-out", "plan.json"], in: project.path, environment: key)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        XCTAssertTrue(project.directory.exists("\(receipts)/\(try digestHex(project)).json"))
+        let apply = try ReconProcess.run(["apply", "plan.json", "--timings"], in: project.path, environment: key)
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertTrue(stages(apply.stderr).contains("preflight.receipt"), apply.stderr)
+    }
 }

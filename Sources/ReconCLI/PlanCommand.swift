@@ -66,7 +66,7 @@ struct PlanCommand: Command {
         let hooks = try PlanHooks(manifest: ManifestLoader().load(directory: context.globals.manifests),
                                   environment: context.environment, operation: .plan)
         try hooks.prePlan()
-        // Taken before planning reads anything, for the saved plan's receipt (docs/plan.md, "Receipts").
+        // Taken before planning reads anything, for the saved plan's receipt (docs/state.md#plan-receipts).
         let receipt = out == nil ? nil : PlanReceiptBasis.take(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                                                stateDirectory: context.globals.stateDirectory, environment: context.environment)
         var runner = PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,

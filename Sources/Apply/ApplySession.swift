@@ -17,6 +17,15 @@ public struct ApplySession {
         public var notes: [String]
         /// Cancelled before its first write: the base and the state file are as they were.
         public var wroteNothing = false
+        /// How a saved plan was checked, and how long that took (part of preflight); nil when apply made the plan.
+        public var planCheck: PlanCheck?
+    }
+
+    /// A saved plan is made again and compared (`rederive`), unless its receipt vouches for it (`receipt`, issue 12).
+    public struct PlanCheck: Sendable {
+        public enum Method: String, Sendable { case receipt, rederive }
+        public var method: Method
+        public var seconds: Double
     }
 
     public var manifest: Manifest
@@ -53,13 +62,19 @@ public struct ApplySession {
         var applier = Applier(plan: plan, manifest: manifest, provider: provider, store: store,
                               keepHistory: manifest.retention.stateVersionsKeepLast, observer: observer,
                               shouldStop: { cancellation.isCancelled }, mayWrite: { try lease.verify() })
-        let preflight = try applier.check(refreshed: refreshed)
-        if refreshed == nil {
-            let rollback = manifestDirectory.map {
-                RollbackRunner(runsDirectory: layout.runsDirectory, manifestDirectory: $0, statePath: self.statePath, environment: environment)
+        // A saved plan's receipt vouches for nothing once the plan is stale or applied (docs/state.md#plan-receipts).
+        let receipt = refreshed == nil ? file?.digest : nil
+        let forgetReceipt = { receipt.map { PlanReceiptStore(stateDirectory: layout.stateDirectory).remove(digest: $0) } }
+        let preflight: Applier.Preflight
+        var planCheck: PlanCheck?
+        do {
+            preflight = try applier.check(refreshed: refreshed)
+            if refreshed == nil {
+                planCheck = try checkSaved(plan, digest: file?.digest, manifest: manifest, preflight: preflight, backend: backend, runs: runs)
             }
-            try SavedPlanCheck(manifest: manifest, stateDirectory: layout.stateDirectory, rollback: rollback, runs: runs)
-                .verify(plan, preflight: preflight)
+        } catch let error where error is StalePlanError || error is PlanRefusal {
+            forgetReceipt()
+            throw error
         }
         try CheckRefusal.verify(plan, allowing: allow)
         let encoded = file.map { (bytes: $0.bytes, digest: $0.digest) } ?? PlanFile.encoded(plan)
@@ -88,9 +103,11 @@ public struct ApplySession {
             recorder.flush()
         } catch {
             recorder.flush()
+            forgetReceipt()
             hooks.failed(error)
             throw error
         }
+        if !result.wroteNothing { forgetReceipt() }
         if result.status == .succeeded { hooks.postApply() }
         var notes: [String] = []
         if let error = recorder.ledgerError { notes.append("the run ledger could not be fully written: \(error)") }
@@ -99,6 +116,24 @@ public struct ApplySession {
             .prune(leaseID: lease.id)
         return Outcome(runID: ledger.id, status: ledger.record.status, counters: result.counters,
                        schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes,
-                       wroteNothing: result.wroteNothing)
+                       wroteNothing: result.wroteNothing, planCheck: planCheck)
+    }
+
+    /// A saved plan's receipt, when it vouches for the plan; else the plan made again and compared (`SavedPlanCheck`).
+    private func checkSaved(_ plan: Plan, digest: String?, manifest: Manifest, preflight: Applier.Preflight,
+                            backend: StateBackendChoice, runs: any RunStore) throws -> PlanCheck {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let seconds = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        if let digest, case .local(let store) = backend.place,
+           PlanReceiptCheck(manifest: manifest, stateDirectory: layout.stateDirectory, store: store, runs: runs)
+               .vouches(for: plan, digest: digest, preflight: preflight) {
+            return PlanCheck(method: .receipt, seconds: seconds())
+        }
+        let rollback = manifestDirectory.map {
+            RollbackRunner(runsDirectory: layout.runsDirectory, manifestDirectory: $0, statePath: self.statePath, environment: environment)
+        }
+        try SavedPlanCheck(manifest: manifest, stateDirectory: layout.stateDirectory, rollback: rollback, runs: runs)
+            .verify(plan, preflight: preflight)
+        return PlanCheck(method: .rederive, seconds: seconds())
     }
 }

@@ -37,7 +37,7 @@ struct NoChangeSeal: Equatable {
     /// PostgreSQL state is read by every CI runner), where only the bytes are the same.
     /// Nil when the executable cannot be read: then no such seal is read or written.
     static let portableToolIdentity: String? = {
-        guard let path = Bundle.main.executablePath, let digest = NoChangeSealPlace.digest(ofFile: path) else { return nil }
+        guard let path = Bundle.main.executablePath, let digest = LocalStateFacts.digest(ofFile: path) else { return nil }
         return "\(ReconVersion.current) sha256:\(digest)"
     }()
 

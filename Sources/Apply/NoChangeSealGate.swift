@@ -86,9 +86,5 @@ struct NoChangeSealGate {
     }
 
     /// The newest apply or rollback and its status, and how many run folders could not be read.
-    private func lastRun() -> String {
-        let listing = runs.listing()
-        let newest = listing.runs.first { $0.record.operation != .drift }
-        return "\(newest?.id ?? "-") \(newest?.status.rawValue ?? "-") unreadable=\(listing.unreadable.count)"
-    }
+    private func lastRun() -> String { LocalStateFacts.newestRun(runs) }
 }

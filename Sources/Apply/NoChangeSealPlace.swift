@@ -57,9 +57,7 @@ enum NoChangeSealPlace {
     func stateDigest() -> String? {
         switch self {
         case .local(let store, _, _):
-            var journal = stat()
-            if stat(store.journalPath, &journal) == 0, journal.st_size > 0 { return nil }
-            return Self.digest(ofFile: store.path)
+            return LocalStateFacts.stateDigest(store)
         case .postgres(let seals):
             return seals.stateVersion()
         }
@@ -69,21 +67,5 @@ enum NoChangeSealPlace {
     func path(_ kind: NoChangeSeal.Kind) -> String {
         guard case .local(let store, let stateDirectory, let target) = self else { return "" }
         return NoChangeSeal.path(stateDirectory: stateDirectory, kind: kind, target: target, statePath: store.path)
-    }
-
-    /// SHA-256 of a file, streamed; nil when it cannot be read.
-    static func digest(ofFile path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-            if count < 0 { if errno == EINTR { continue }; return nil }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
-        }
-        return hasher.hexDigest()
     }
 }

@@ -187,7 +187,13 @@ struct ApplyCommand: Command {
         view.finish()
         report(result, cancellation: cancellation, console: console)
         if timings {
-            stages.append(view.timings)
+            for stage in view.timings.stages {
+                stages.record(stage.name, seconds: stage.seconds)
+                // How a saved plan was checked, a part of preflight: `preflight.receipt` or `preflight.rederive`.
+                if stage.name == ApplyPhase.preflight.rawValue, let check = result.planCheck {
+                    stages.record("preflight.\(check.method.rawValue)", seconds: check.seconds)
+                }
+            }
             console.line("Timings: \(stages.line)", to: .err)
         }
         return result.status == .cancelled ? .cancelled : .success

@@ -66,6 +66,9 @@ struct PlanCommand: Command {
         let hooks = try PlanHooks(manifest: ManifestLoader().load(directory: context.globals.manifests),
                                   environment: context.environment, operation: .plan)
         try hooks.prePlan()
+        // Taken before planning reads anything, for the saved plan's receipt (docs/state.md#plan-receipts).
+        let receipt = out == nil ? nil : PlanReceiptBasis.take(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
+                                                               stateDirectory: context.globals.stateDirectory, environment: context.environment)
         var runner = PlanRunner(manifestDirectory: context.globals.manifests, statePath: context.globals.statePath,
                                 stateDirectory: context.globals.stateDirectory, environment: context.environment, scope: scope,
                                 allowEmptyState: allowEmptyState)
@@ -76,9 +79,10 @@ struct PlanCommand: Command {
         var stages = outcome.timings
         try stages.measure("write") {
             let signature = out == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
-            try PlanView(console: console, format: format, signature: signature, detail: detail).present(plan, out: out) {
+            let digest = try PlanView(console: console, format: format, signature: signature, detail: detail).present(plan, out: out) {
                 "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
+            if let receipt, let digest { receipt.issue(for: outcome, digest: digest) }
         }
         for warning in hooks.postPlan(plan, savedAt: out) {
             console.line(console.style("warning:", .yellow) + " " + ControlEscape.escapedKeepingLines(warning), to: .err)

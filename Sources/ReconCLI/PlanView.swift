@@ -13,25 +13,31 @@ struct PlanView {
     var detail: PlanDetail = .concise
 
     /// Writes `plan` to `out` (when given) and prints it; `saved` is the text line that follows a saved plan.
-    func present(_ plan: Plan, out: String?, saved: (String) -> String) throws {
+    /// Returns the saved file's digest.
+    @discardableResult
+    func present(_ plan: Plan, out: String?, saved: (String) -> String) throws -> String? {
+        var digest: String?
         switch format {
         case .json:
-            let bytes = PlanFile.encode(plan, signature: signature)
+            let (bytes, hashed) = PlanFile.encoded(plan, signature: signature)
             if let out { try AtomicFile.write(bytes, to: out) }
+            digest = hashed
             console.write(bytes)
         case .markdown:
-            try save(plan, out)
+            digest = try save(plan, out)
             console.write(PlanMarkdownRenderer().render(plan))
         case .text:
-            try save(plan, out)
+            digest = try save(plan, out)
             console.write(PlanTextRenderer(color: console.colorEnabled, detail: detail).render(plan))
             if let out { console.line("\n" + saved(out)) }
         }
+        return out == nil ? nil : digest
     }
 
     /// Streamed: the file of a 100,000-change plan is never whole in memory.
-    private func save(_ plan: Plan, _ out: String?) throws {
-        if let out { _ = try PlanFile.write(plan, signature: signature, to: out) }
+    private func save(_ plan: Plan, _ out: String?) throws -> String? {
+        guard let out else { return nil }
+        return try PlanFile.write(plan, signature: signature, to: out)
     }
 
     /// A saved plan, its digest (and with `signature`, its signature) checked; errors name the file.

@@ -13,7 +13,8 @@ struct ApplyCommand: Command {
         usage: "recon apply [PLANFILE] [--allow CODE[,CODE]] [--auto-approve] [--lock-timeout DURATION] [--max-seconds DURATION] [--batch-size N] [--json] [--detail concise|full] [--refresh auto|full]",
         discussion: """
             With PLANFILE, applies exactly that reviewed plan; it is refused if the file was edited (it is made
-            again and must match), if the state or a repo moved, or if any record it touches changed in the base
+            again and must match, unless this build saved it here and its receipt in state/cache/plan-receipts
+            vouches for it), if the state or a repo moved, or if any record it touches changed in the base
             since it was made, and refused while its checks find errors (docs/checks.md) that --allow does not
             name. With RECON_PLAN_KEY set, the plan must be signed with that key. Without one, plans
             (as 'recon plan') and asks for confirmation on a terminal; with no terminal it refuses unless

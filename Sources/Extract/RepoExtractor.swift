@@ -80,7 +80,10 @@ struct RepoExtractor {
             if cached.sourceCommit != candidate.sourceCommit,
                rules.contains(where: { $0.readsCommit && $0.matches(candidate.path) }) { return false }
             guard let entities = pending(cached, path: candidate.path, sourceCommit: candidate.sourceCommit) else { return false }
-            cached.sourceCommit = candidate.sourceCommit
+            if cached.sourceCommit != candidate.sourceCommit {
+                cached.sourceCommit = candidate.sourceCommit
+                cached.encoded = nil
+            }
             results[candidate.path] = (cached, entities)
             output.filesReused += 1
             output.reusedPaths.insert(candidate.path)

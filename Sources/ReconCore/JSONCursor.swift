@@ -13,6 +13,9 @@ public struct JSONCursor {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
     }
 
+    /// Where the next read starts (after `nextElement()`, the element's first byte), so a caller can keep a value's bytes.
+    public var offset: Int { index }
+
     // MARK: Containers
 
     public mutating func beginObject() throws(JSONDecodeFailure) { try open(UInt8(ascii: "{"), "an object") }

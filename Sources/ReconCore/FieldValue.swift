@@ -18,7 +18,8 @@ public enum FieldValue: Hashable, Sendable {
     }
 
     public static func normalize(_ fields: [String: FieldValue]) -> [String: FieldValue] {
-        fields.compactMapValues(\.normalized)
+        // Kept as it is when nothing is empty (most records): rebuilding 100,000 dictionaries showed in profiles (issue 12).
+        fields.values.allSatisfy { $0.normalized != nil } ? fields : fields.compactMapValues(\.normalized)
     }
 
     public var json: JSONValue {

@@ -98,6 +98,9 @@ public struct CachedFile: Sendable, Equatable {
     /// Warnings and notes about this file (errors never reach the cache).
     public var diagnostics: [Diagnostic]
     var entities: [CachedEntity]
+    /// The bytes this entry was read from (a slice of the whole cache file), written back as they are while
+    /// nothing above changes; nil for an entry made now. Not part of its value.
+    var encoded: ArraySlice<UInt8>?
 
     init(path: String, blob: String, sourceCommit: String, diagnostics: [Diagnostic], entities: [CachedEntity]) {
         self.path = path
@@ -105,6 +108,10 @@ public struct CachedFile: Sendable, Equatable {
         self.sourceCommit = sourceCommit
         self.diagnostics = diagnostics
         self.entities = entities
+    }
+
+    public static func == (lhs: CachedFile, rhs: CachedFile) -> Bool {
+        (lhs.path, lhs.blob, lhs.sourceCommit, lhs.diagnostics, lhs.entities) == (rhs.path, rhs.blob, rhs.sourceCommit, rhs.diagnostics, rhs.entities)
     }
 }
 

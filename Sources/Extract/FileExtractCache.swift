@@ -117,19 +117,8 @@ public struct FileExtractCache: ExtractCache {
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {
-        guard let data = FileManager.default.contents(atPath: filesPath(for: repo)),
-              let json = try? JSONParser.parse([UInt8](data)),
-              json["format_version"]?.intValue == FileExtractCache.formatVersion,
-              json["repo"]?.stringValue == repo, json["fingerprint"]?.stringValue == fingerprint,
-              let commit = json["commit"]?.stringValue, let files = json["files"]?.arrayValue
-        else { return nil }
-        var decoded: [CachedFile] = []
-        decoded.reserveCapacity(files.count)
-        for file in files {
-            guard let entry = FileCoding.file(file) else { return nil }
-            decoded.append(entry)
-        }
-        return CachedFiles(repo: repo, commit: commit, fingerprint: fingerprint, files: decoded)
+        guard let data = FileManager.default.contents(atPath: filesPath(for: repo)) else { return nil }
+        return FilesCacheDecoder.decode([UInt8](data), repo: repo, fingerprint: fingerprint)
     }
 
     public func storeFiles(_ files: CachedFiles) throws {
@@ -156,9 +145,11 @@ public struct FileExtractCache: ExtractCache {
     }
 }
 
-/// The JSON form of per-file results; keys written sorted, so the bytes are canonical.
+/// The JSON form of per-file results; keys written sorted, so the bytes are canonical. `FilesCacheDecoder` reads it.
 enum FileCoding {
+    /// A file read back unchanged is copied as the bytes it was read from.
     static func write(_ file: CachedFile, to writer: inout JSONWriter) {
+        if let encoded = file.encoded { return writer.encoded(encoded) }
         writer.beginObject()
         writer.field("blob", file.blob)
         writer.field("commit", file.sourceCommit)
@@ -200,46 +191,5 @@ enum FileCoding {
         if let root = entity.root { writer.field("root", root) }
         writer.field("rule", entity.rule)
         writer.endObject()
-    }
-
-    /// Nil when a member is missing or of the wrong type; the caller treats the whole entry as a miss.
-    static func file(_ json: JSONValue) -> CachedFile? {
-        guard let path = json["path"]?.stringValue, let blob = json["blob"]?.stringValue,
-              let commit = json["commit"]?.stringValue,
-              let diagnostics = json["diagnostics"]?.arrayValue, let entities = json["entities"]?.arrayValue
-        else { return nil }
-        let decodedDiagnostics = diagnostics.compactMap(Diagnostic.init(json:))
-        let decodedEntities = entities.compactMap(entity)
-        guard decodedDiagnostics.count == diagnostics.count, decodedEntities.count == entities.count else { return nil }
-        return CachedFile(path: path, blob: blob, sourceCommit: commit, diagnostics: decodedDiagnostics, entities: decodedEntities)
-    }
-
-    private static func entity(_ json: JSONValue) -> CachedEntity? {
-        guard let rule = json["rule"]?.intValue, let key = json["key"]?.stringValue,
-              let members = json["fields"]?.objectValue, let links = json["links"]?.arrayValue
-        else { return nil }
-        let root: String?
-        switch json["root"] {
-        case nil: root = nil
-        case .string(let text)?: root = text
-        default: return nil
-        }
-        let fields = members.compactMapValues(FieldValue.init(json:))
-        guard fields.count == members.count else { return nil }
-        var decodedLinks: [CachedLink] = []
-        for link in links {
-            guard let field = link["field"]?.stringValue, let table = link["table"]?.stringValue,
-                  let file = link["file"]?.stringValue, let line = link["line"]?.intValue, let column = link["column"]?.intValue
-            else { return nil }
-            var candidates: [String]?
-            if let list = link["candidates"] {
-                guard let items = list.arrayValue else { return nil }
-                candidates = items.compactMap(\.stringValue)
-                guard candidates?.count == items.count else { return nil }
-            }
-            decodedLinks.append(CachedLink(field: field, table: table, candidates: candidates,
-                                           location: SourceLocation(file: file, line: line, column: column)))
-        }
-        return CachedEntity(rule: rule, key: key, root: root, fields: fields, links: decodedLinks)
     }
 }

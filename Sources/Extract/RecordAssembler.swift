@@ -18,7 +18,9 @@ struct RecordAssembler {
 
     func assemble() -> Assembled {
         var result = Assembled()
-        let entities = fresh.keys.sorted().flatMap { fresh[$0]!.entities }
+        // One repo's list is shared, not copied entity by entity (100,000 of them at a 1% change, issue 12).
+        let names = fresh.keys.sorted()
+        let entities = names.count == 1 ? fresh[names[0]]!.entities : names.flatMap { fresh[$0]!.entities }
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
         for (name, entry) in cached { result.records[name] = entry.records }
 

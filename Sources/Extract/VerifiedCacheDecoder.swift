@@ -32,7 +32,7 @@ enum VerifiedCacheDecoder {
                                 diagnostics: diagnostics, sources: sources)
     }
 
-    private static func list<Element>(_ cursor: inout JSONCursor,
+    static func list<Element>(_ cursor: inout JSONCursor,
                                       _ element: (inout JSONCursor) throws(JSONDecodeFailure) -> Element)
         throws(JSONDecodeFailure) -> [Element] {
         var items: [Element] = []
@@ -75,7 +75,7 @@ enum VerifiedCacheDecoder {
                              provenance: Provenance(repo: repo, path: path, sourceCommit: commit), contentHash: hash)
     }
 
-    private static func diagnostic(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> Diagnostic {
+    static func diagnostic(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> Diagnostic {
         var message: String?, severity: Diagnostic.Severity?, hint: String?, file: String?, line: Int?, column: Int?
         try cursor.beginObject()
         while let member = try cursor.nextKey() {

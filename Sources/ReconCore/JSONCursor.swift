@@ -20,6 +20,9 @@ public struct JSONCursor {
         self.index = index
     }
 
+    /// Where the next read starts (after `nextElement()`, the element's first byte), so a caller can keep a value's bytes.
+    public var offset: Int { index }
+
     // MARK: Containers
 
     public mutating func beginObject() throws(JSONDecodeFailure) { try open(UInt8(ascii: "{"), "an object") }

@@ -48,6 +48,8 @@ public struct JSONWriter {
     // MARK: Scalars
 
     public mutating func null() { separate(); append("null") }
+    /// A value already encoded canonically (kept from a file read back), copied as it is.
+    public mutating func encoded(_ value: ArraySlice<UInt8>) { separate(); bytes.append(contentsOf: value) }
     public mutating func bool(_ flag: Bool) { separate(); append(flag ? "true" : "false") }
     public mutating func string(_ text: String) { separate(); writeString(text) }
     public mutating func int(_ number: Int) { separate(); append(String(number)) }

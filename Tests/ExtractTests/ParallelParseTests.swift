@@ -50,8 +50,10 @@ final class ParallelParseTests: XCTestCase {
         for worktree in [false, true] {
             let manifest = try ExtractHarness.manifest(Self.repos(repo.path, worktree))
             var runs: [(result: ExtractResult, cache: [String: [UInt8]])] = []
+            // One state folder, so one trust key seals every run's cache alike; the cache is emptied between runs.
+            let state = TemporaryDirectory("recon-state")
             for workers in [1, 2, 4] {
-                let state = TemporaryDirectory("recon-state")
+                try? FileManager.default.removeItem(atPath: state.path + "/" + FileExtractCache.subdirectory)
                 let limits = ExtractLimits(maximumFileSize: 1 << 20, symlinkHops: 8, workers: workers)
                 let result = try Extraction(manifest: manifest, stateDirectory: state.path, cache: FileExtractCache(stateDirectory: state.path),
                                             limits: limits).run()

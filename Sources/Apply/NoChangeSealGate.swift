@@ -21,6 +21,8 @@ struct NoChangeSealGate {
         var lastRun: String
         var mark: ChangeMark
         var markedAt: Int
+        /// Each repo's commit as the check compares it (`RepoCommits`: a shallow clone's boundary included), for plans.
+        var repos: [String: String]?
     }
 
     init(kind: NoChangeSeal.Kind, manifest: Manifest, backend: StateBackendChoice, stateDirectory: String) {
@@ -60,7 +62,8 @@ struct NoChangeSealGate {
         guard place.toolIdentity != nil, let tracking = provider as? any ChangeTracking, let state = place.stateFact(),
               let schema = try? provider.inspectSchema(), covers(schema),
               let mark = try? tracking.changeMark(tables: schema.tables) else { return nil }
-        return Before(state: state, lastRun: lastRun(), mark: mark, markedAt: Int(now.timeIntervalSince1970))
+        let repos = kind == .plan ? (try? RepoCommits.resolve(manifest, stateDirectory: stateDirectory)) ?? nil : nil
+        return Before(state: state, lastRun: lastRun(), mark: mark, markedAt: Int(now.timeIntervalSince1970), repos: repos)
     }
 
     /// Seals a run that found nothing to do, when nothing it read moved since `before`; else removes any seal.
@@ -68,6 +71,13 @@ struct NoChangeSealGate {
         guard let before, let tool = place.toolIdentity, let digest = place.stateDigest(), place.stateFact() == before.state,
               lastRun() == before.lastRun else {
             return place.remove(kind)
+        }
+        // The commits the plan was made from, as the check will resolve them; unchanged since before extraction.
+        var repoCommits = repoCommits
+        if kind == .plan {
+            guard let repos = before.repos, repos.mapValues({ String($0.prefix { $0 != " " }) }) == repoCommits,
+                  (try? RepoCommits.resolve(manifest, stateDirectory: stateDirectory)) == repos else { return place.remove(kind) }
+            repoCommits = repos
         }
         place.write(NoChangeSeal(kind: kind, toolVersion: tool, target: manifest.target.identifier,
                                  manifestDigest: manifest.digest, repoCommits: kind == .plan ? repoCommits : [:], stateDigest: digest,

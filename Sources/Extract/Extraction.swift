@@ -28,6 +28,8 @@ public struct Extraction {
         var spec: RepoSpec
         var repository: GitRepository
         var commit: String
+        /// `GitRepository.history`: a shallow clone's boundary, part of every cache fingerprint.
+        var history: String
     }
 
     /// Extracts every repo; throws every error found (with the warnings) when any file or link is bad.
@@ -39,7 +41,8 @@ public struct Extraction {
             do {
                 let repository = GitRepository(directory: try locator.directory(for: repo), timeout: repo.gitTimeout)
                 try repository.confine()
-                resolved.append(ResolvedRepo(spec: repo, repository: repository, commit: try repository.resolve(repo.ref)))
+                resolved.append(ResolvedRepo(spec: repo, repository: repository, commit: try repository.resolve(repo.ref),
+                                             history: repo.worktree ? "" : try repository.history()))
             } catch {
                 diagnostics.append(.error(at: repo.location, "repo '\(repo.name)': \(error.message)",
                                           hint: error.hint ?? "ref '\(repo.ref)' of \(Extraction.describe(repo.source))"))
@@ -118,6 +121,7 @@ public struct Extraction {
         guard !repo.spec.worktree else { return nil }
         var hasher = SHA256()
         hasher.update("recon files \(ReconVersion.current)\0\(manifest.digest)\0\(repo.spec.name)\0\(limits.maximumFileSize)\0\(limits.symlinkHops)\0")
+        if !repo.history.isEmpty { hasher.update("\(repo.history)\0") }
         return hasher.hexDigest()
     }
 
@@ -127,10 +131,11 @@ public struct Extraction {
         guard !repo.spec.worktree else { return nil }
         var hasher = SHA256()
         hasher.update("recon \(ReconVersion.current)\0\(manifest.digest)\0\(repo.spec.name)\0\(limits.maximumFileSize)\0\(limits.symlinkHops)\0")
+        if !repo.history.isEmpty { hasher.update("\(repo.history)\0") }
         if Self.linksByKey(repo.spec) {
             for other in all.sorted(by: { $0.spec.name < $1.spec.name }) where other.spec.name != repo.spec.name {
                 if other.spec.worktree { return nil }
-                hasher.update("\(other.spec.name)=\(other.commit)\0")
+                hasher.update("\(other.spec.name)=\(other.commit) \(other.history)\0")
             }
         }
         return hasher.hexDigest()

@@ -124,6 +124,9 @@ struct GitCommand: Sendable {
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["GIT_NO_LAZY_FETCH"] = "1"  // git 2.44+; older gits: partial clones are refused (see confine)
+        // What a commit id names, not what `refs/replace` or a grafts file would put in its place (found in review).
+        environment["GIT_NO_REPLACE_OBJECTS"] = "1"
+        environment["GIT_GRAFT_FILE"] = "/dev/null"
         for name in ["GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EDITOR"] { environment[name] = nil }
         return environment
     }()

@@ -26,6 +26,17 @@ struct GitRepository: Sendable {
         return commit
     }
 
+    /// What besides the commit decides the history git shows (each file's last commit): "" for a full clone,
+    /// else `shallow:` and the SHA-256 of the shallow boundary, which a fetch that deepens the clone moves.
+    /// (Replace refs and grafts are switched off for every git process Recon runs: see `GitCommand.environment`.)
+    func history() throws(GitError) -> String {
+        let out = try git.output(["rev-parse", "--git-path", "shallow"])
+        var path = String(decoding: out, as: UTF8.self).trimmingCharacters(in: .newlines)
+        if !path.hasPrefix("/") { path = (git.directory as NSString).appendingPathComponent(path) }
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return "" }
+        return "shallow:" + SHA256.hex([UInt8](data))
+    }
+
     /// The working tree's root directory (for `worktree: true`).
     func topLevel() throws(GitError) -> String {
         let out = try git.output(["rev-parse", "--show-toplevel"])

@@ -30,13 +30,8 @@ public struct ManifestLoader {
     public func load(sources: [(path: String, bytes: [UInt8])]) throws(DiagnosticsError) -> Manifest {
         let sink = DiagnosticSink()
         var merger = ManifestMerger(sink: sink)
-        var digest = SHA256()
         var failed = false
         for source in sources {
-            digest.update(source.path.split(separator: "/").last.map(String.init) ?? source.path)
-            digest.update([0])
-            digest.update(source.bytes)
-            digest.update([0])
             do {
                 for document in try yaml.load(source.bytes, file: source.path) {
                     merger.merge(document)
@@ -48,13 +43,29 @@ public struct ManifestLoader {
         }
         var manifest = merger.manifest
         manifest.files = sources.map(\.path)
-        manifest.digest = digest.hexDigest()
+        manifest.digest = Self.digest(of: sources)
         // A file that failed to load may have declared the target and any table: checks that
         // would only echo its absence are skipped (see docs/manifest.md).
         let unknown = failed ? ManifestValidator.Unknown(tables: true, target: !merger.hasTarget) : .none
         ManifestValidator(sink: sink, unknown: unknown).validate(manifest)
         if sink.hasErrors { throw DiagnosticsError(sink.diagnostics) }
         return manifest
+    }
+
+    /// SHA-256 over each file's name (the last path component: the folder may move) and bytes, each preceded by
+    /// its length as 8 bytes big-endian, so no two different sets of files frame alike (UTF-16 text is full of the
+    /// NUL bytes a separator would use).
+    public static func digest(of sources: [(path: String, bytes: [UInt8])]) -> String {
+        var digest = SHA256()
+        digest.update(Array("recon-manifests-2\n".utf8))
+        for source in sources {
+            for part in [Array((source.path.split(separator: "/").last.map(String.init) ?? source.path).utf8), source.bytes] {
+                let count = UInt64(part.count)
+                digest.update((0..<8).map { UInt8(truncatingIfNeeded: count >> (56 - 8 * UInt64($0))) })
+                digest.update(part)
+            }
+        }
+        return digest.hexDigest()
     }
 
     static func manifestFiles(in directory: String) throws(DiagnosticsError) -> [String] {

@@ -129,4 +129,18 @@ final class ValidManifestTests: XCTestCase {
         XCTAssertEqual(a.digest, b.digest)
         XCTAssertNotEqual(a.digest, c.digest)
     }
+
+    /// File names and bytes are framed by their lengths: with `name NUL bytes NUL`, UTF-16 manifests (full of NUL
+    /// bytes) made one file and two files hash alike, and the no-op seal or a plan receipt then vouched for
+    /// manifests that say something else (found in review).
+    func testOneFileAndTwoFilesThatFrameAlikeDigestApart() throws {
+        func utf16(_ text: String) -> [UInt8] { [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+        let first = utf16("tables:\n  - name: Skills\n    key: Key\n    fields:\n      - {name: Key, type: singleLineText}\n      - {name: Name, type: singleLineText}\n"
+                          + "    description: |\n      hello")
+        let second = utf16("\n        protected: {Skills: [Name]}\n")
+        let two = try ManifestLoader().load(sources: [("m/a.yaml", first), ("m/b.yaml", second)])
+        let one = try ManifestLoader().load(sources: [("m/a.yaml", first + [0] + Array("b.yaml".utf8) + [0] + second)])
+        XCTAssertNotEqual(two.protectedFields(of: "Skills"), one.protectedFields(of: "Skills"), "the two sets mean different things")
+        XCTAssertNotEqual(two.digest, one.digest)
+    }
 }

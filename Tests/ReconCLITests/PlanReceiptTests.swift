@@ -198,4 +198,21 @@ final class PlanReceiptTests: XCTestCase {
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
         XCTAssertTrue(stages(apply.stderr).contains("preflight.receipt"), apply.stderr)
     }
+
+    /// A binary changed in place to the same size, its modification time put back (`touch -r`), is another build:
+    /// the identity counts the file's inode and change time too, which no user can set (found in review).
+    func testABinaryEditedToTheSameSizeAndTimeIsAnotherBuild() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        let bin = TemporaryDirectory("edited-build"), copy = bin.path + "/recon"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ReconProcess.executable)))
+        let text = Array("Apply complete!".utf8)
+        let at = try XCTUnwrap((0...(bytes.count - text.count)).first { bytes[$0] == text[0] && Array(bytes[$0..<$0 + text.count]) == text })
+        bytes[at + 7] = UInt8(ascii: "C")
+        try Data(bytes).write(to: URL(fileURLWithPath: copy))
+        XCTAssertEqual(chmod(copy, 0o755), 0)
+        XCTAssertEqual(try ReconProcess.shell(["touch", "-r", ReconProcess.executable, copy]).status, 0)
+        let apply = try ReconProcess.shell([copy, "apply", "plan.json", "--timings"], in: project.path)
+        XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
+        XCTAssertTrue(stages(apply.stderr).contains("preflight.rederive"), apply.stderr)
+    }
 }

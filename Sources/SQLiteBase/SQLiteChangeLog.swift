@@ -34,7 +34,7 @@ enum SQLiteChangeLog {
     static func beginWrite(_ connection: SQLiteConnection) throws -> Bool {
         if connection.changeLog == nil { connection.changeLog = try shape(on: connection) }
         switch connection.changeLog {
-        case .current: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1, nonce = '\(newNonce())' WHERE id = 1")
+        case .current: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1, nonce = '\(WriteNonce.make())' WHERE id = 1")
         case .withoutNonce: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1 WHERE id = 1")
         case .absent, nil: return false
         }
@@ -64,7 +64,7 @@ enum SQLiteChangeLog {
             // A log made by an earlier version gains its nonce here, under the apply's lock.
             if shape == .withoutNonce { try connection.execute("ALTER TABLE _recon_writes ADD COLUMN nonce TEXT") }
             // Counted as a write of Recon's like any other (the triggers made here do not see DDL).
-            try connection.execute("UPDATE _recon_writes SET write_serial = write_serial + 1, nonce = '\(newNonce())' WHERE id = 1")
+            try connection.execute("UPDATE _recon_writes SET write_serial = write_serial + 1, nonce = '\(WriteNonce.make())' WHERE id = 1")
             for trigger in missing {
                 try connection.executeOne("DROP TRIGGER IF EXISTS \(SQLIdentifier.quote(trigger.name))")
                 try connection.executeOne(trigger.sql)
@@ -102,12 +102,6 @@ enum SQLiteChangeLog {
     static func shape(on connection: SQLiteConnection) throws -> Shape {
         guard let columns = try SQLiteCatalog.columns(of: writesTable, in: connection) else { return .absent }
         return columns.contains("nonce") ? .current : .withoutNonce
-    }
-
-    /// 16 random bytes in hex: safe in a string literal, and never drawn twice.
-    private static func newNonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
     /// Ids Recon made (`tbl…`): safe inside a trigger name and a string literal without escaping.

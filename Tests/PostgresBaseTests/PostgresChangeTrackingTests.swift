@@ -158,6 +158,19 @@ final class PostgresChangeTrackingTests: PostgresBaseTestCase {
         XCTAssertEqual(triggers, [["_recon_changes", "A"]])
     }
 
+    /// A base last written by a version before the nonce has no mark; the next install draws one, nothing else.
+    func testABaseWithoutItsNonceHasNoMarkUntilInstalledAgain() throws {
+        let (base, table) = try tracked()
+        try connection().exec("DELETE FROM \(PGIdentifier.quote(schema + "_recon")).base WHERE key = 'write_nonce'")
+        XCTAssertNil(try base.changeMark(tables: [table]))
+        try base.installChangeTracking(tables: [table])
+        let mark = try XCTUnwrap(try base.changeMark(tables: [table]))
+        XCTAssertNotNil(mark.token.range(of: #":[0-9a-f]{32}$"#, options: .regularExpression), mark.token)
+        XCTAssertEqual(try logged(), [])
+        try base.installChangeTracking(tables: [table])
+        XCTAssertEqual(try base.changeMark(tables: [table]), mark, "installed: a second install writes nothing")
+    }
+
     func testAnAdoptedTableIsTrackedAndAnUntrackedOneHasNoMark() throws {
         let outsider = try connection()
         try outsider.exec("CREATE SCHEMA \(PGIdentifier.quote(schema))")

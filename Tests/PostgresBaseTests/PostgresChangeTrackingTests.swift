@@ -19,7 +19,7 @@ final class PostgresChangeTrackingTests: PostgresBaseTestCase {
         try connection().exec("SELECT table_name, operation FROM \(PGIdentifier.quote(schema + "_recon")).changes ORDER BY id").rows
     }
 
-    /// `count:max` of the log, from the token `pg1:<serial>:<count>:<max>:<hash>`.
+    /// `count:max` of the log, from the token `pg1:<serial>:<count>:<max>:<hash>:<nonce>`.
     private func logPart(_ mark: ChangeMark?) throws -> String {
         let parts = try XCTUnwrap(mark).token.split(separator: ":")
         return "\(parts[2]):\(parts[3])"

@@ -120,7 +120,7 @@ public final class PostgresBase: BaseProvider, ChangeTracking {
         let names = try tables.map { try resolve($0).name }
         let connection = try open()
         let missing = try PostgresChangeLog(connection: connection, catalog: catalog(connection)).missing(tables: names)
-        guard missing.log || !missing.tables.isEmpty else { return }
+        guard missing.log || missing.nonce || !missing.tables.isEmpty else { return }
         try schemaWrite { writer in
             try writer.catalog.writing { try PostgresChangeLog(connection: writer.connection, catalog: writer.catalog).install(tables: names) }
         }

@@ -5,7 +5,8 @@ import ReconCore
 /// writes a managed table outside Recon, from an AFTER … FOR EACH STATEMENT trigger `_recon_changes` whose WHEN
 /// clause skips Recon's own transactions (`SET LOCAL recon.writing = 'on'`). Statement-level, so a bulk write pays
 /// once per statement, and Recon's batches pay only the WHEN test. The mark is the log's count and last id, Recon's
-/// write serial, and a hash of the catalog of the managed tables, so rows, DDL and a restored dump all change it.
+/// write serial and nonce, and a hash of the catalog of the managed tables, so rows, DDL, a restored dump and a
+/// sibling copy (a snapshot that took another write of Recon's) all change it.
 struct PostgresChangeLog {
     let connection: PGConnection
     let catalog: PostgresCatalog
@@ -14,6 +15,8 @@ struct PostgresChangeLog {
     /// The setting Recon's write transactions turn on; NULL in every other session.
     static let writingSetting = "recon.writing"
     static let serialKey = "write_serial"
+    /// Drawn anew in each of Recon's write transactions (`WriteNonce`); a base last written before it has no mark.
+    static let nonceKey = "write_nonce"
     /// `pg_trigger.tgtype` of AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE FOR EACH STATEMENT.
     static let triggerType = 4 | 8 | 16 | 32
     /// The function's `proconfig`, as the server spells the SET clause below.
@@ -55,34 +58,39 @@ struct PostgresChangeLog {
             SELECT (SELECT count(*) FROM \(logTable))::text, (SELECT coalesce(max(id), 0) FROM \(logTable))::text,
               (SELECT value FROM \(meta).base WHERE key = $1),
               (SELECT string_agg(row_to_json(t)::text, ',' ORDER BY t.id) FROM \(meta).tables t),
-              (SELECT string_agg(row_to_json(f)::text, ',' ORDER BY f.id) FROM \(meta).fields f)
-            """, [.text(Self.serialKey)]).rows[0]
+              (SELECT string_agg(row_to_json(f)::text, ',' ORDER BY f.id) FROM \(meta).fields f),
+              (SELECT value FROM \(meta).base WHERE key = $2)
+            """, [.text(Self.serialKey), .text(Self.nonceKey)]).rows[0]
+        guard let nonce = log[5] else { return nil }
         var hasher = SHA256()
         for row in rows { for cell in row { hasher.update((cell ?? "\u{1}") + "\u{0}") } }
-        for cell in log[3...] { hasher.update((cell ?? "\u{1}") + "\u{0}") }
-        return "pg1:\(log[2] ?? "0"):\(log[0] ?? "0"):\(log[1] ?? "0"):\(hasher.hexDigest())"
+        for cell in log[3...4] { hasher.update((cell ?? "\u{1}") + "\u{0}") }
+        return "pg1:\(log[2] ?? "0"):\(log[0] ?? "0"):\(log[1] ?? "0"):\(hasher.hexDigest()):\(nonce)"
     }
 
-    /// What `install` has to do: whether the log or its function is missing (or not as Recon makes it), and the
+    /// What `install` has to do: whether the log or its function is missing (or not as Recon makes it), whether
+    /// the base has no nonce yet (last written by an earlier version: install's transaction draws one), and the
     /// tables that lack a sound trigger. Reads only, so an apply with everything in place writes nothing.
-    func missing(tables names: [String]) throws -> (log: Bool, tables: [String]) {
-        let found = try connection.exec("""
+    func missing(tables names: [String]) throws -> (log: Bool, nonce: Bool, tables: [String]) {
+        let row = try connection.exec("""
             SELECT pg_catalog.to_regclass($2) IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.oid = pg_catalog.to_regprocedure($1)
-              AND p.prosrc = $3 AND p.prosecdef AND array_to_string(p.proconfig, ',') = $4)
-            """, [.text(function), .text(logTable), .text(try functionBody()), .text(Self.functionConfig)]).rows.first?[0] == "t"
+              AND p.prosrc = $3 AND p.prosecdef AND array_to_string(p.proconfig, ',') = $4),
+              EXISTS (SELECT 1 FROM \(meta).base WHERE key = $5)
+            """, [.text(function), .text(logTable), .text(try functionBody()), .text(Self.functionConfig), .text(Self.nonceKey)]).rows.first
+        let found = row?[0] == "t"
         let sound = try connection.exec("""
             SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_trigger t ON t.tgrelid = c.oid
             WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1) AND c.relname = ANY($2::text[])
               AND t.tgname = $3 AND t.tgenabled = 'A' AND t.tgtype = $4 AND t.tgfoid = pg_catalog.to_regprocedure($5)
             """, [.text(catalog.schema), .text(PostgresArray.literal(names)), .text(Self.triggerName),
                   .integer(Self.triggerType), .text(function)]).rows.compactMap { $0[0] }
-        return (!found, names.filter { name in !sound.contains { Array($0.utf8) == Array(name.utf8) } })
+        return (!found, row?[1] != "t", names.filter { name in !sound.contains { Array($0.utf8) == Array(name.utf8) } })
     }
 
     /// Makes what `missing` names: the log, its function, the trigger of each table without a sound one. Runs in
     /// the caller's transaction (a Recon write one).
     func install(tables names: [String]) throws {
-        let (log, tables) = try missing(tables: names)
+        let (log, _, tables) = try missing(tables: names)
         if log {
             try connection.exec("""
                 CREATE TABLE IF NOT EXISTS \(logTable) (
@@ -108,14 +116,14 @@ struct PostgresChangeLog {
         }
     }
 
-    /// Marks the current transaction as Recon's: its statements are not logged, and the write serial moves so a
-    /// mark taken before it (or a dump restored from before it) no longer matches.
+    /// Marks the current transaction as Recon's: its statements are not logged, the write serial moves so a
+    /// mark taken before it (or a dump restored from before it) no longer matches, and so does the nonce (a sibling).
     func markRecon() throws {
         try connection.exec("SET LOCAL \(Self.writingSetting) = 'on'")
         try connection.exec("""
-            INSERT INTO \(meta).base (key, value) VALUES ($1, '1')
-            ON CONFLICT (key) DO UPDATE SET value = (base.value::bigint + 1)::text
-            """, [.text(Self.serialKey)])
+            INSERT INTO \(meta).base (key, value) VALUES ($1, '1'), ($2, $3)
+            ON CONFLICT (key) DO UPDATE SET value = CASE WHEN base.key = $1 THEN (base.value::bigint + 1)::text ELSE EXCLUDED.value END
+            """, [.text(Self.serialKey), .text(Self.nonceKey), .text(WriteNonce.make())])
     }
 
     private func functionBody() throws -> String {

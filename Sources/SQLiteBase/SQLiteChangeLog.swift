@@ -5,8 +5,12 @@ import Remote
 /// Writes made outside Recon to its managed tables, logged by the base itself (issue 12): AFTER triggers on each
 /// table add a row to `_recon_changes` unless `_recon_writes.writing` is 1. Recon's own transactions set it first
 /// and clear it before COMMIT; SQLite has one writer at a time, so no outside write can share such a transaction.
-/// `write_serial` counts Recon's write transactions, so a base replaced by an older copy never matches a mark.
+/// `write_serial` counts Recon's write transactions, so a base replaced by an older copy never matches a mark;
+/// `nonce` is drawn anew in each, so neither does a sibling copy (one that diverged from the same file).
 enum SQLiteChangeLog {
+    /// How much of the log a base has: looked up once per connection.
+    enum Shape { case absent, withoutNonce, current }
+
     static let writesTable = "_recon_writes"
     static let operations = ["insert", "update", "delete"]
 
@@ -20,16 +24,20 @@ enum SQLiteChangeLog {
         CREATE TABLE IF NOT EXISTS _recon_writes (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             writing INTEGER NOT NULL,
-            write_serial INTEGER NOT NULL);
+            write_serial INTEGER NOT NULL,
+            nonce TEXT);
         INSERT OR IGNORE INTO _recon_writes (id, writing, write_serial) VALUES (1, 0, 0);
         """
 
     /// Called first in each of Recon's write transactions: its writes are not logged, and the serial moves.
     /// False when the base has no log yet (nothing to mark).
     static func beginWrite(_ connection: SQLiteConnection) throws -> Bool {
-        if connection.hasChangeLog == nil { connection.hasChangeLog = try SQLiteCatalog.exists(table: writesTable, in: connection) }
-        guard connection.hasChangeLog == true else { return false }
-        try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1 WHERE id = 1")
+        if connection.changeLog == nil { connection.changeLog = try shape(on: connection) }
+        switch connection.changeLog {
+        case .current: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1, nonce = '\(WriteNonce.make())' WHERE id = 1")
+        case .withoutNonce: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1 WHERE id = 1")
+        case .absent, nil: return false
+        }
         return true
     }
 
@@ -49,18 +57,20 @@ enum SQLiteChangeLog {
                 return present[name] == triggerSQL(table, op) ? nil : (name, triggerSQL(table, op))
             }
         }
-        let hasLog = try SQLiteCatalog.exists(table: writesTable, in: connection)
-        guard !missing.isEmpty || !hasLog else { return }
+        let shape = try shape(on: connection)
+        guard !missing.isEmpty || shape != .current else { return }
         try connection.transaction {
             try connection.execute(schemaSQL)
+            // A log made by an earlier version gains its nonce here, under the apply's lock.
+            if shape == .withoutNonce { try connection.execute("ALTER TABLE _recon_writes ADD COLUMN nonce TEXT") }
             // Counted as a write of Recon's like any other (the triggers made here do not see DDL).
-            try connection.execute("UPDATE _recon_writes SET write_serial = write_serial + 1 WHERE id = 1")
+            try connection.execute("UPDATE _recon_writes SET write_serial = write_serial + 1, nonce = '\(WriteNonce.make())' WHERE id = 1")
             for trigger in missing {
                 try connection.executeOne("DROP TRIGGER IF EXISTS \(SQLIdentifier.quote(trigger.name))")
                 try connection.executeOne(trigger.sql)
             }
         }
-        connection.hasChangeLog = true
+        connection.changeLog = .current
         connection.forgetStatements()
     }
 
@@ -70,8 +80,9 @@ enum SQLiteChangeLog {
     }
 
     /// The base's mark now, or nil when the log is missing or any of `tables` lacks its triggers.
+    /// A log without its nonce (made by an earlier version, until the next apply adds it) has no mark.
     static func mark(_ tables: [RemoteTable], on connection: SQLiteConnection) throws -> String? {
-        guard try SQLiteCatalog.exists(table: writesTable, in: connection),
+        guard try shape(on: connection) == .current,
               try SQLiteCatalog.exists(table: "_recon_changes", in: connection) else { return nil }
         let present = try triggers(on: connection)
         for table in tables {
@@ -79,12 +90,18 @@ enum SQLiteChangeLog {
             for op in operations where present[triggerName(table.id, op)] != triggerSQL(table, op) { return nil }
         }
         let serial = try integer("SELECT write_serial FROM _recon_writes WHERE id = 1 AND writing = 0", on: connection)
+        let nonce = try text("SELECT nonce FROM _recon_writes WHERE id = 1", on: connection)
         let sequence = try integer("SELECT seq FROM sqlite_sequence WHERE name = '_recon_changes'", on: connection) ?? 0
         let count = try integer("SELECT count(*) FROM _recon_changes", on: connection) ?? 0
         let schemaVersion = try integer("PRAGMA schema_version", on: connection) ?? 0
-        guard let serial else { return nil }
+        guard let serial, let nonce else { return nil }
         let ids = tables.map(\.id).sorted().joined(separator: ",")
-        return "sqlite1 serial=\(serial) seq=\(sequence) count=\(count) schema=\(schemaVersion) tables=\(ids)"
+        return "sqlite1 serial=\(serial) nonce=\(nonce) seq=\(sequence) count=\(count) schema=\(schemaVersion) tables=\(ids)"
+    }
+
+    static func shape(on connection: SQLiteConnection) throws -> Shape {
+        guard let columns = try SQLiteCatalog.columns(of: writesTable, in: connection) else { return .absent }
+        return columns.contains("nonce") ? .current : .withoutNonce
     }
 
     /// Ids Recon made (`tbl…`): safe inside a trigger name and a string literal without escaping.
@@ -118,5 +135,12 @@ enum SQLiteChangeLog {
         defer { statement.reset() }
         guard try statement.step(), !statement.isNull(0) else { return nil }
         return statement.int(0)
+    }
+
+    private static func text(_ sql: String, on connection: SQLiteConnection) throws -> String? {
+        let statement = try connection.prepare(sql)
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return statement.text(0)
     }
 }

@@ -8,8 +8,8 @@ final class SQLiteConnection {
     let path: String
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
-    /// Whether the base has Recon's change log (`SQLiteChangeLog`): looked up once, set when it is installed.
-    var hasChangeLog: Bool?
+    /// How much of Recon's change log the base has (`SQLiteChangeLog`): looked up once, set when it is installed.
+    var changeLog: SQLiteChangeLog.Shape?
 
     /// Opens `path`; creates it (and its directory) only when `create` is true.
     init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {

@@ -19,7 +19,7 @@ final class PostgresChangeTrackingTests: PostgresBaseTestCase {
         try connection().exec("SELECT table_name, operation FROM \(PGIdentifier.quote(schema + "_recon")).changes ORDER BY id").rows
     }
 
-    /// `count:max` of the log, from the token `pg1:<serial>:<count>:<max>:<hash>`.
+    /// `count:max` of the log, from the token `pg1:<serial>:<count>:<max>:<hash>:<nonce>`.
     private func logPart(_ mark: ChangeMark?) throws -> String {
         let parts = try XCTUnwrap(mark).token.split(separator: ":")
         return "\(parts[2]):\(parts[3])"
@@ -156,6 +156,19 @@ final class PostgresChangeTrackingTests: PostgresBaseTestCase {
         let triggers = try connection().exec("SELECT tgname, tgenabled::text FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal",
                                              [.text(qualified("Notes"))]).rows
         XCTAssertEqual(triggers, [["_recon_changes", "A"]])
+    }
+
+    /// A base last written by a version before the nonce has no mark; the next install draws one, nothing else.
+    func testABaseWithoutItsNonceHasNoMarkUntilInstalledAgain() throws {
+        let (base, table) = try tracked()
+        try connection().exec("DELETE FROM \(PGIdentifier.quote(schema + "_recon")).base WHERE key = 'write_nonce'")
+        XCTAssertNil(try base.changeMark(tables: [table]))
+        try base.installChangeTracking(tables: [table])
+        let mark = try XCTUnwrap(try base.changeMark(tables: [table]))
+        XCTAssertNotNil(mark.token.range(of: #":[0-9a-f]{32}$"#, options: .regularExpression), mark.token)
+        XCTAssertEqual(try logged(), [])
+        try base.installChangeTracking(tables: [table])
+        XCTAssertEqual(try base.changeMark(tables: [table]), mark, "installed: a second install writes nothing")
     }
 
     func testAnAdoptedTableIsTrackedAndAnUntrackedOneHasNoMark() throws {

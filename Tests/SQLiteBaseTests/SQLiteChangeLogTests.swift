@@ -84,6 +84,35 @@ final class SQLiteChangeLogTests: XCTestCase {
         XCTAssertEqual(try SQLiteBase(path: base.path).isUnchanged(since: now, tables: [plugins, skills]), false)
     }
 
+    /// Two copies of one file, each written once by Recon: same serial, log and schema, but not the same mark.
+    func testASiblingCopyOfTheBaseDoesNotMatch() throws {
+        let (scratch, base, plugins, skills) = try tracked()
+        let copy = scratch.file("sibling.sqlite")
+        try FileManager.default.copyItem(atPath: base.path, toPath: copy)
+        _ = try base.upsert([["Key": .text("beta"), "Name": .text("Prod")]], in: plugins, mergeOn: "Key")
+        _ = try SQLiteBase(path: copy).upsert([["Key": .text("beta"), "Name": .text("Staging")]], in: plugins, mergeOn: "Key")
+        let now = try XCTUnwrap(try mark(base.path, [plugins, skills]))
+        try FileManager.default.removeItem(atPath: base.path)
+        try FileManager.default.copyItem(atPath: copy, toPath: base.path)
+        XCTAssertEqual(try SQLiteBase(path: base.path).isUnchanged(since: now, tables: [plugins, skills]), false)
+    }
+
+    /// A log made before the nonce: no mark (so no seal), Recon's writes still unlogged, until install adds it.
+    func testALogWithoutItsNonceHasNoMarkUntilInstalledAgain() throws {
+        let (_, base, plugins, skills) = try tracked()
+        outside(base.path, "ALTER TABLE _recon_writes DROP COLUMN nonce")
+        XCTAssertNil(try mark(base.path, [plugins, skills]))
+        let earlier = SQLiteBase(path: base.path)
+        _ = try earlier.upsert([["Key": .text("beta"), "Name": .text("Beta")]], in: plugins, mergeOn: "Key")
+        XCTAssertNil(try mark(base.path, [plugins, skills]))
+        try earlier.installChangeTracking(tables: [plugins, skills])
+        let token = try XCTUnwrap(try mark(base.path, [plugins, skills])?.token)
+        XCTAssertTrue(token.contains("count=0"), "Recon's write before the migration was not logged: \(token)")
+        XCTAssertNotNil(token.range(of: #"nonce=[0-9a-f]{32} "#, options: .regularExpression), token)
+        try earlier.installChangeTracking(tables: [plugins, skills])
+        XCTAssertEqual(try mark(base.path, [plugins, skills])?.token, token, "installed: a second install writes nothing")
+    }
+
     /// The log's triggers write only `_recon_changes`: a tracked table keeps the bulk path (no read-back per row).
     func testATrackedTableIsStillWrittenWithoutReadingRowsBack() throws {
         let (_, base, plugins, skills) = try tracked()

@@ -100,4 +100,25 @@ final class SymlinkedStateFolderTests: XCTestCase {
         XCTAssertEqual(outside.list("victim6"), [])
         XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = 'core:plugins/alpha/skills/one'"), ["one"])
     }
+
+    func testASymlinkedReportFolderIsAClearErrorAndNothingIsWritten() throws {
+        let project = try project()
+        try link(project, "report", to: "victim7")
+        let report = try project.recon("report")
+        XCTAssertNotEqual(report.status, 0, report.stdout)
+        XCTAssertTrue(report.stderr.contains("symlink"), report.stderr)
+        XCTAssertEqual(outside.list("victim7"), [])
+    }
+
+    func testASymlinkedMirrorFolderIsAClearErrorAndNothingIsCloned() throws {
+        let project = try project()
+        let manifest = try XCTUnwrap(project.directory.read("manifests/schema.yaml"))
+        project.directory.write("manifests/schema.yaml",
+                                manifest.replacingOccurrences(of: "path: \(project.repo.path)", with: "url: file://\(project.repo.path)"))
+        try link(project, "repos", to: "victim8")
+        let plan = try project.recon("plan")
+        XCTAssertNotEqual(plan.status, 0, plan.stdout)
+        XCTAssertTrue(plan.stderr.contains("symlink"), plan.stderr)
+        XCTAssertEqual(outside.list("victim8"), [])
+    }
 }

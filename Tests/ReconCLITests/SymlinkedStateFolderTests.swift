@@ -121,4 +121,12 @@ final class SymlinkedStateFolderTests: XCTestCase {
         XCTAssertTrue(plan.stderr.contains("symlink"), plan.stderr)
         XCTAssertEqual(outside.list("victim8"), [])
     }
+
+    func testADriftCheckIsNotRecordedThroughASymlinkedRunsFolder() throws {
+        let project = try project()
+        try link(project, "runs", to: "victim9")
+        let drift = try project.recon("drift")
+        XCTAssertTrue(drift.stderr.contains("symlink"), drift.stdout + drift.stderr)
+        XCTAssertEqual(outside.list("victim9"), [])
+    }
 }

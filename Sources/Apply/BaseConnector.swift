@@ -40,7 +40,11 @@ public enum BaseConnector {
                                  hint: "this command does not follow --base-id; unset it or run a command that does")
             }
             var configuration = try configuration(airtable, environment: environment, typecastFields: typecastFields)
-            configuration.paceFolder = statePath.map { PrivateFile.directoryOf($0) + "/" + paceSubdirectory }
+            // A symlinked pace folder is not used (the run paces itself alone): it would be written through.
+            configuration.paceFolder = statePath.map { PrivateFile.directoryOf($0) }.flatMap { state in
+                let folder = state + "/" + paceSubdirectory
+                return StateFolderGuard.isPlain(folder, below: state) ? folder : nil
+            }
             return AirtableBase(configuration: configuration, maxRecordsPerBatch: batchSize)
         case .postgres(let postgres):
             try check(batchSize, limit: PostgresBase.defaultMaxRecordsPerBatch, provider: "PostgreSQL")

@@ -20,21 +20,21 @@ enum NoChangeSealPlace {
 
     func read(_ kind: NoChangeSeal.Kind) -> NoChangeSeal? {
         switch self {
-        case .local: NoChangeSeal.read(path(kind))
+        case .local: usable ? NoChangeSeal.read(path(kind)) : nil
         case .postgres(let seals): seals.read(kind: kind.rawValue).flatMap(NoChangeSeal.decode)
         }
     }
 
     func write(_ seal: NoChangeSeal) {
         switch self {
-        case .local: seal.write(to: path(seal.kind))
+        case .local: if usable { seal.write(to: path(seal.kind)) }
         case .postgres(let seals): seals.write(kind: seal.kind.rawValue, bytes: seal.encoded())
         }
     }
 
     func remove(_ kind: NoChangeSeal.Kind) {
         switch self {
-        case .local: NoChangeSeal.remove(path(kind))
+        case .local: if usable { NoChangeSeal.remove(path(kind)) }
         case .postgres(let seals): seals.remove(kind: kind.rawValue)
         }
     }
@@ -61,6 +61,12 @@ enum NoChangeSealPlace {
         case .postgres(let seals):
             return seals.stateVersion()
         }
+    }
+
+    /// False when the seal folder (or `cache`) is a symlink: then no seal is read, written or removed there.
+    private var usable: Bool {
+        guard case .local(_, let stateDirectory, _) = self else { return true }
+        return StateFolderGuard.isPlain(PrivateFile.directoryOf(path(.plan)), below: stateDirectory)
     }
 
     /// `state/cache/noop-seal/<kind>-<hash>.json` of a local state.

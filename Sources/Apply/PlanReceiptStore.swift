@@ -11,6 +11,9 @@ struct PlanReceiptStore {
 
     var folder: String { "\(stateDirectory)/cache/plan-receipts" }
 
+    /// False when the folder (or `cache`) is a symlink: then receipts are neither read, written nor removed there.
+    private var usable: Bool { StateFolderGuard.isPlain(folder, below: stateDirectory) }
+
     /// Nil for anything but `sha256:` and 64 lowercase hex digits: the digest becomes a file name.
     func path(digest: String) -> String? {
         guard digest.hasPrefix("sha256:") else { return nil }
@@ -21,13 +24,13 @@ struct PlanReceiptStore {
 
     /// The receipt for `digest` when there is one and its MAC verifies; the key is only loaded (made) when there is.
     func read(digest: String) -> PlanReceipt? {
-        guard let path = path(digest: digest), let bytes = try? AtomicFile.read(path),
+        guard usable, let path = path(digest: digest), let bytes = try? AtomicFile.read(path),
               let key = try? LocalTrustKey.load(stateDirectory: stateDirectory) else { return nil }
         return PlanReceipt.decode(bytes, key: key)
     }
 
     func write(_ receipt: PlanReceipt) {
-        guard let path = path(digest: receipt.planDigest), let key = try? LocalTrustKey.load(stateDirectory: stateDirectory)
+        guard usable, let path = path(digest: receipt.planDigest), let key = try? LocalTrustKey.load(stateDirectory: stateDirectory)
         else { return }
         try? PrivateFile.createDirectory(folder)
         try? AtomicFile.write(receipt.encoded(key: key), to: path)
@@ -36,12 +39,12 @@ struct PlanReceiptStore {
 
     /// Its plan was applied, or refused as stale: the receipt can vouch for nothing any more.
     func remove(digest: String) {
-        if let path = path(digest: digest) { _ = unlink(path) }
+        if usable, let path = path(digest: digest) { _ = unlink(path) }
     }
 
     /// Keeps the newest `keep` receipts (by modification time), so unapplied plans cannot fill the folder.
     private func prune() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder), names.count > Self.keep else { return }
+        guard usable, let names = try? FileManager.default.contentsOfDirectory(atPath: folder), names.count > Self.keep else { return }
         let dated = names.filter { $0.hasSuffix(".json") }.map { name -> (name: String, time: Int) in
             var info = stat()
             guard stat("\(folder)/\(name)", &info) == 0 else { return (name, 0) }

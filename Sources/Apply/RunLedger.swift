@@ -37,6 +37,7 @@ public final class RunLedger: @unchecked Sendable {
     public static func start(runsDirectory: String, operation: RunOperation, planDigest: String, target: String,
                              leaseID: String?, at date: Date = Date()) throws -> RunLedger {
         let date = UTCTimestamp.truncated(date)
+        try StateFolderGuard.require(runsDirectory, below: PrivateFile.directoryOf(runsDirectory))
         try createDirectory(runsDirectory)
         var id = RunID.make(at: date)
         while mkdir("\(runsDirectory)/\(id)", PrivateFile.directoryMode) != 0 {

@@ -91,7 +91,10 @@ public struct StateBackendChoice {
     public func lock(operation: String, layout: RunLayout, wait: Double?, ttl: Double? = nil,
                      stopWaiting: @escaping () -> Bool = { false }) throws -> any StateLock {
         switch place {
-        case .local:
+        case .local(let store):
+            // Before anything is written: a symlinked runs or history folder would be written through later.
+            try StateFolderGuard.require(layout.runsDirectory, below: layout.stateDirectory)
+            try StateFolderGuard.require(store.history.directory, below: PrivateFile.directoryOf(store.history.directory))
             return try Lease.acquire(path: layout.lockPath, operation: operation, wait: wait, stopWaiting: stopWaiting)
         case .postgres(let store):
             return PostgresLease(try PostgresStateLock.acquire(store, operation: operation, ttl: ttl ?? PostgresStateLock.defaultTTL,

@@ -21,6 +21,9 @@ public struct FileExtractCache: ExtractCache {
         self.build = build
     }
 
+    /// False when the cache folder (or `cache`) is a symlink: then the cache is not used, neither read nor written.
+    private var usable: Bool { StateFolderGuard.isPlain(directory, below: stateDirectory) }
+
     public func path(for repo: String) -> String {
         (directory as NSString).appendingPathComponent(repo + ".json")
     }
@@ -42,7 +45,7 @@ public struct FileExtractCache: ExtractCache {
     private func load(repo: String, commit: String, fingerprint: String, vouchedOnly: Bool) -> CachedExtraction? {
         // Keys are written sorted, so an entry of this commit starts with it (after its seal and checksum): a moved
         // commit is a miss without parsing the records.
-        guard let data = FileManager.default.contents(atPath: path(for: repo)), !data.isEmpty else { return nil }
+        guard usable, let data = FileManager.default.contents(atPath: path(for: repo)), !data.isEmpty else { return nil }
         let bytes = [UInt8](data)
         let commitMember = Array(#""commit":"\#(commit)""#.utf8)
         let start = ExtractCacheSeal.checksumStart(bytes)
@@ -117,7 +120,7 @@ public struct FileExtractCache: ExtractCache {
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {
-        guard let data = FileManager.default.contents(atPath: filesPath(for: repo)) else { return nil }
+        guard usable, let data = FileManager.default.contents(atPath: filesPath(for: repo)) else { return nil }
         return FilesCacheDecoder.decode([UInt8](data), repo: repo, fingerprint: fingerprint)
     }
 
@@ -137,6 +140,7 @@ public struct FileExtractCache: ExtractCache {
     }
 
     private func write(_ bytes: [UInt8], to target: String) throws {
+        guard usable else { return }
         do {
             try PrivateFile.write(bytes, to: target)
         } catch let error as ReconError {

@@ -24,6 +24,12 @@ struct RepoLocator: Sendable {
             return path
         case .url(let url):
             let mirror = (cacheDirectory as NSString).appendingPathComponent(repo.name)
+            do {
+                // A symlinked `repos` (or mirror) folder would have the fetch or clone write outside the state folder.
+                try StateFolderGuard.require(mirror, below: PrivateFile.directoryOf(cacheDirectory))
+            } catch {
+                throw GitError(arguments: ["fetch"], directory: mirror, message: "\(error)")
+            }
             if FileManager.default.fileExists(atPath: (mirror as NSString).appendingPathComponent("HEAD")) {
                 // Fetching from the manifest's URL, not a remembered remote, follows a changed URL.
                 try GitCommand(directory: mirror, timeout: repo.gitTimeout).output(["fetch", "--quiet", "--prune", "--force", "--end-of-options", url,

@@ -36,6 +36,7 @@ struct ReportCommand: Command {
         let globals = context.globals
         let layout = RunLayout(stateDirectory: globals.stateDirectory)
         let directory = out ?? "\(globals.stateDirectory)/\(ReportWriter.defaultFolderName)"
+        if out == nil { try StateFolderGuard.require(directory, below: globals.stateDirectory) }
         try ReportWriter.check(directory)
         let model = try ReportData.load(manifestDirectory: globals.manifests, statePath: globals.statePath, layout: layout,
                                         environment: context.environment)

@@ -43,6 +43,7 @@ public struct StateHistory: Sendable {
     @discardableResult
     func save(_ bytes: [UInt8], serial: Int, stamp: String) throws -> String {
         let path = "\(directory)/\(stem).\(String(format: "%08d", serial)).\(stamp).json"
+        try StateFolderGuard.require(directory, below: AtomicFile.directoryOf(directory))
         try AtomicFile.write(bytes, to: path)
         return path
     }
@@ -50,6 +51,7 @@ public struct StateHistory: Sendable {
     /// Removes all but the newest `keepLast` versions (at least one is always kept); returns what went.
     @discardableResult
     public func prune(keepLast: Int) throws -> [Entry] {
+        try StateFolderGuard.require(directory, below: AtomicFile.directoryOf(directory))
         let all = entries()
         let doomed = all.dropLast(max(keepLast, 1))
         for entry in doomed { try SafeRemoval.remove(entry.path, inside: directory) }

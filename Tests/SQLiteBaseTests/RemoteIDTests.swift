@@ -20,13 +20,21 @@ final class RemoteIDTests: XCTestCase {
     }
 
     func testIdsMadeOnSeveralThreadsAtOnceNeverRepeat() {
-        let lock = NSLock()
-        var all: [String] = []
+        let collected = Collected()
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            let made = (0..<2_000).map { _ in RemoteID.record() }
-            lock.withLock { all += made }
+            collected.add((0..<2_000).map { _ in RemoteID.record() })
         }
+        let all = collected.ids
         XCTAssertEqual(all.count, 16_000)
         XCTAssertEqual(Set(all).count, all.count, "a draw was handed to two ids")
     }
+}
+
+/// The ids each thread made, gathered under a lock.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [String] = []
+
+    func add(_ ids: [String]) { lock.withLock { made += ids } }
+    var ids: [String] { lock.withLock { made } }
 }

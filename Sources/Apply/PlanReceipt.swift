@@ -39,8 +39,9 @@ struct PlanReceipt: Equatable {
     /// state, such as a converged value, has no fingerprint). Apply compares it with what preflight read.
     static func namedRecords(_ plan: Plan, manifest: Manifest, records: (_ table: String, _ id: String) -> RemoteRecord?) -> String {
         var hasher = SHA256()
-        for change in plan.recordChanges where manifest.table(named: change.table) != nil {
-            guard let id = change.remoteID else { continue }
+        for change in plan.recordChanges {
+            // The id first: a create has none, and the table lookup per change costs more than the test.
+            guard let id = change.remoteID, manifest.table(named: change.table) != nil else { continue }
             let hash = records(change.table, id).map { FieldValue.contentHash($0.fields) } ?? "-"
             hasher.update("\(change.table)\u{0}\(id)\u{0}\(hash)\n")
         }

@@ -11,7 +11,7 @@ public final class PostgresBase: BaseProvider, ChangeTracking {
     public let limits: ProviderLimits
 
     /// Rows per batch: one transaction and one statement each, large enough that round trips do not dominate.
-    public static let defaultMaxRecordsPerBatch = 1_000
+    public static let defaultMaxRecordsPerBatch = 10_000
 
     private let connectionString: String
     private var connection: PGConnection?

@@ -46,8 +46,9 @@ public struct ManagedRecord: Sendable, Equatable {
     public var id: String
     /// Last-applied managed values by field name, normalized; link fields hold entity keys.
     public var values: [String: FieldValue]
-    /// `FieldValue.contentHash(values)`, so an unchanged record is recognised by one comparison.
-    public var hash: String
+    /// `FieldValue.contentHash(values)`, so an unchanged record is recognised by one comparison. Worked out when
+    /// asked (only the planner asks, once per record): apply makes 100,000 of these and loads as many, and never asks.
+    public var hash: String { FieldValue.contentHash(values) }
     /// Fields whose base value was adopted (`policy.drift: adopt`) → the manifests' value it overrode
     /// (empty text when they gave none). The adoption holds until the manifests' value changes.
     public var adopted: [String: FieldValue]
@@ -55,7 +56,6 @@ public struct ManagedRecord: Sendable, Equatable {
     public init(id: String, values: [String: FieldValue], adopted: [String: FieldValue] = [:]) {
         self.id = id
         self.values = FieldValue.normalize(values)
-        self.hash = FieldValue.contentHash(self.values)
         self.adopted = adopted
     }
 }

@@ -7,9 +7,9 @@ import Foundation
 /// reused them: a 100k cold plan peaked at 621 MiB instead of 530 (bench/cold-plan-results.md).
 ///
 /// No trimming, no mmap for big blocks: with glibc's defaults the heap top was given back and faulted in again
-/// over and over, and every large array (the 100k-entry lists, the plan file's 90 MB buffer) was a fresh mmap
-/// whose pages were all faulted on first touch and unmapped on free: 248,000 page faults in a 100k cold plan,
-/// 145,000 with these settings, at the same peak (bench/cold-extract2-results.md). Untouched padding costs no RSS.
+/// over and over (1,253 `brk` calls), and large arrays (the 100k-entry lists, the plan file's 90 MB buffer) were
+/// fresh mmaps, faulted on first touch and unmapped on free: 248,600 page faults in a 100k cold plan, 147,400 with
+/// these settings, at about the same peak (bench/cold-extract2-results.md). Untouched padding costs no RSS.
 enum MallocSettings {
     static func apply() {
         #if os(Linux)

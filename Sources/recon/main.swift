@@ -1,3 +1,3 @@
 import ReconCLI
-MallocArenas.limitToOne()
+MallocSettings.apply()
 ReconCLI.main()

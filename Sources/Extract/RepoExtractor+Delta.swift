@@ -6,7 +6,7 @@ import ReconCore
 /// entry is what this build read at its commit, and on a straight line of commits an untouched path keeps its tree
 /// entry and last commit (`GitRepository.pathsChanged`), so a full read would make the same records for it.
 ///
-/// Anything whose result could depend on a changed path besides its own records sends the repo down the full path:
+/// Anything whose result could depend on a changed path besides its own records sends the repo down the per-file path:
 /// a changed file of a table some link points at (links of carried records would move), a followed symlink or an
 /// escaped name among the matched entries, a diagnostic the entry does not tie to one of its paths, a key a changed
 /// file shares with a carried record.
@@ -21,7 +21,7 @@ extension RepoExtractor {
     }
 
     /// The extraction at `commit` from `sealed` (a vouched entry at another commit) and the changed paths; nil when the
-    /// repo must be read in full.
+    /// repo must be read per file (`extract(from:commit:previous:)`).
     func delta(from sealed: CachedExtraction, repository: GitRepository, commit: String) throws -> Delta? {
         guard sealed.vouched, sealed.commit != commit, !repo.worktree,
               let changed = try? repository.pathsChanged(from: sealed.commit, to: commit) else { return nil }

@@ -81,6 +81,9 @@ private struct RereadingCache: ExtractCache {
     }
 
     func storeFiles(_ files: CachedFiles) throws { try base.storeFiles(files) }
+
+    /// A sealed entry is what this build read from source: a moved commit may read on from it.
+    func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { base.loadSealed(repo: repo, fingerprint: fingerprint) }
 }
 
 extension RecordChange {

@@ -16,6 +16,8 @@ public protocol ExtractCache: Sendable {
     func loadFiles(repo: String, fingerprint: String) -> CachedFiles?
     /// Replaces the per-file results of `files.repo`. Called only after a run without errors.
     func storeFiles(_ files: CachedFiles) throws
+    /// The entry for `repo` at whatever commit, only when this state folder sealed it for this build (`vouched`).
+    func loadSealed(repo: String, fingerprint: String) -> CachedExtraction?
 }
 
 /// One repo's extraction as the cache keeps it.
@@ -67,6 +69,7 @@ public struct CachedSource: Sendable, Equatable {
 extension ExtractCache {
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { nil }
     public func storeFiles(_ files: CachedFiles) throws {}
+    public func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { nil }
 }
 
 /// One repo's per-file extraction results, as of one commit.

@@ -53,6 +53,7 @@ public struct Extraction {
         let tables = Dictionary(manifest.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var fresh: [String: RepoExtractor.Output] = [:]
         var cached: [String: CachedExtraction] = [:]
+        var carried: [String: RepoExtractor.Delta] = [:]
         var fingerprints: [String: String] = [:]
         for repo in resolved {
             let fingerprint = self.fingerprint(of: repo, among: resolved)
@@ -67,6 +68,19 @@ public struct Extraction {
                 }
                 trusted = false
             }
+            // The commit moved along a straight line from a sealed entry's: only the paths changed since are read.
+            if trusted, let fingerprint, let sealed = cache?.loadSealed(repo: repo.spec.name, fingerprint: fingerprint) {
+                do {
+                    if let delta = try extractor.delta(from: sealed, repository: repo.repository, commit: repo.commit) {
+                        fresh[repo.spec.name] = delta.output
+                        carried[repo.spec.name] = delta
+                        continue
+                    }
+                } catch {
+                    diagnostics.append(.error(at: repo.spec.location, "repo '\(repo.spec.name)': \(error)"))
+                    continue
+                }
+            }
             // The commit moved (or links into another repo did): reuse what the files that did not change produced.
             // After an entry that did not match, neither file is trusted: the repo is read in full.
             let previous = trusted ? filesFingerprint(of: repo).flatMap { cache?.loadFiles(repo: repo.spec.name, fingerprint: $0) } : nil
@@ -79,7 +93,7 @@ public struct Extraction {
             }
         }
 
-        let assembled = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name))).assemble()
+        let assembled = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried).assemble()
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
 
@@ -97,7 +111,8 @@ public struct Extraction {
                                             recordCount: records.count))
             guard let cache, let output = fresh[name] else { continue }
             do {
-                if let fingerprint = filesFingerprint(of: repo) {
+                // A delta read only the changed files: the per-file results of the others still hold as they are.
+                if carried[name] == nil, let fingerprint = filesFingerprint(of: repo) {
                     try cache.storeFiles(CachedFiles(repo: name, commit: repo.commit, fingerprint: fingerprint, files: output.files))
                 }
                 if let fingerprint = fingerprints[name] {

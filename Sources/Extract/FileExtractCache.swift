@@ -42,11 +42,30 @@ public struct FileExtractCache: ExtractCache {
         load(repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: true)
     }
 
+    /// The entry this folder sealed for this build, at whatever commit it was made: what `RepoExtractor.delta` reads a
+    /// moved commit from. Any other entry is a miss.
+    public func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? {
+        guard let bytes = contents(repo), ExtractCacheSeal.checksumStart(bytes) == ExtractCacheSeal.checksumOffset else { return nil }
+        let start = ExtractCacheSeal.checksumOffset + ExtractCacheChecksum.memberLength
+        let member = Array(#""commit":""#.utf8)
+        guard bytes.count > start + member.count, bytes[start...].starts(with: member),
+              let end = bytes[(start + member.count)...].prefix(80).firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        let commit = String(decoding: bytes[(start + member.count)..<end], as: UTF8.self)
+        return load(bytes, repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: true)
+    }
+
+    private func contents(_ repo: String) -> [UInt8]? {
+        guard usable, let data = FileManager.default.contents(atPath: path(for: repo)), !data.isEmpty else { return nil }
+        return [UInt8](data)
+    }
+
     private func load(repo: String, commit: String, fingerprint: String, vouchedOnly: Bool) -> CachedExtraction? {
+        contents(repo).flatMap { load($0, repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: vouchedOnly) }
+    }
+
+    private func load(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, vouchedOnly: Bool) -> CachedExtraction? {
         // Keys are written sorted, so an entry of this commit starts with it (after its seal and checksum): a moved
         // commit is a miss without parsing the records.
-        guard usable, let data = FileManager.default.contents(atPath: path(for: repo)), !data.isEmpty else { return nil }
-        let bytes = [UInt8](data)
         let commitMember = Array(#""commit":"\#(commit)""#.utf8)
         let start = ExtractCacheSeal.checksumStart(bytes)
         if vouchedOnly, start != ExtractCacheSeal.checksumOffset { return nil }

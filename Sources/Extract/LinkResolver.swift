@@ -13,9 +13,18 @@ struct LinkResolver {
     private var roots: [String: [String: [String: [String]]]] = [:]
     private let repoNames: Set<String>
 
-    init(fresh: [PendingEntity], cached: [DesiredRecord], repoNames: Set<String>) {
+    /// An entity known by its record only, with the root its rule gave it (`RepoExtractor.Delta`).
+    struct Root {
+        var table: String
+        var repo: String
+        var root: String
+        var key: String
+    }
+
+    init(fresh: [PendingEntity], cached: [DesiredRecord], repoNames: Set<String>, roots known: [Root] = []) {
         self.repoNames = repoNames
         for record in cached { keys[record.table, default: []].insert(record.key) }
+        for item in known { roots[item.table, default: [:]][item.repo, default: [:]][item.root, default: []].append(item.key) }
         for entity in fresh {
             keys[entity.table, default: []].insert(entity.key)
             if let root = entity.root { roots[entity.table, default: [:]][entity.repo, default: [:]][root, default: []].append(entity.key) }

@@ -7,6 +7,8 @@ struct RecordAssembler {
     let fresh: [String: RepoExtractor.Output]
     let cached: [String: CachedExtraction]
     let repoNames: Set<String>
+    /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones.
+    var carried: [String: RepoExtractor.Delta] = [:]
 
     struct Assembled {
         var records: [String: [DesiredRecord]] = [:]
@@ -23,6 +25,7 @@ struct RecordAssembler {
         let entities = names.count == 1 ? fresh[names[0]]!.entities : names.flatMap { fresh[$0]!.entities }
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
         for (name, entry) in cached { result.records[name] = entry.records }
+        for (name, delta) in carried { result.records[name] = delta.carried }
 
         // By index: an entity copied into a dictionary is a copy of its rule and fields.
         let ids = entities.map { $0.table + "\0" + $0.key }
@@ -44,7 +47,8 @@ struct RecordAssembler {
                 hint: "give one of the rules another 'root', 'files' or 'exclude' so each entity has one key"))
         }
 
-        let resolver = LinkResolver(fresh: entities, cached: cached.values.flatMap(\.records), repoNames: repoNames)
+        let resolver = LinkResolver(fresh: entities, cached: cached.values.flatMap(\.records) + carried.values.flatMap(\.carried),
+                                    repoNames: repoNames, roots: carried.values.flatMap(\.roots))
         for (index, entity) in entities.enumerated()
         where !duplicates.contains(ids[index]) || entities[firstByKey[ids[index]]!].file == entity.file {
             var fields = entity.fields

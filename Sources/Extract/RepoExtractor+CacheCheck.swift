@@ -37,7 +37,7 @@ extension RepoExtractor {
     }
 
     /// `key` (and `root`, when checked) as `EntityBuilder` makes them from `path` with `rule`, a rule matching it.
-    private func derives(key: String, root: String?, checkingRoot: Bool, path: String, rule compiled: CompiledRule) -> Bool {
+    func derives(key: String, root: String?, checkingRoot: Bool, path: String, rule compiled: CompiledRule) -> Bool {
         var expected: String?
         if let relative = compiled.rule.root {
             guard let resolved = RepoPath.resolve(relative, from: RepoPath.directory(of: path)) else { return false }

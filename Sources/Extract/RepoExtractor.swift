@@ -24,6 +24,8 @@ struct RepoExtractor {
         var sources: [CachedSource] = []
         /// True when the per-file results given did not derive from their paths and were not used.
         var discardedCache = false
+        /// True when a matched entry is a symlink or has a name that cannot make a key (`Delta` then reads in full).
+        var irregular = false
     }
 
     /// A rule ready to match paths.
@@ -60,7 +62,8 @@ struct RepoExtractor {
         }
     }
 
-    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil) throws -> Output {
+    /// With `only`, files at other paths are not read (`delta`): their entities are not in the output.
+    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil, only: Set<String>? = nil) throws -> Output {
         let rules = compiledRules()
         var output = Output()
         var previous = previous
@@ -105,8 +108,9 @@ struct RepoExtractor {
             output.filesReused += 1
             output.reusedPaths.insert(candidate.path)
             return true
-        }, listed: { entries in
+        }, only: only, listed: { entries in
             output.sources = entries.map { CachedSource(path: $0.path, blob: $0.object) }
+            output.irregular = entries.contains { $0.kind == .symlink || $0.nameProblem != nil }
         }) { file in
             parsing.add(file)
             output.filesRead += 1

@@ -23,14 +23,15 @@ struct RepoReader {
     /// returns the notes and warnings for the rest. In the tree at a commit, `reuse` is asked first
     /// for each readable file: when it returns true the blob is not read and `body` not called.
     /// Either way the files come in tree order. `listed` sees the wanted tree entries (never in a working tree).
+    /// With `only`, readable files at other paths are neither read nor given a last commit (`RepoDelta`).
     func read(commit: String, worktree: Bool, wanted: (String) -> Bool, reuse: (Reused) -> Bool = { _ in false },
-              listed: ([TreeEntry]) -> Void = { _ in }, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+              only: Set<String>? = nil, listed: ([TreeEntry]) -> Void = { _ in }, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         worktree
             ? try readWorktree(head: commit, wanted: wanted, body)
-            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, listed: listed, body)
+            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, only: only, listed: listed, body)
     }
 
-    private func readCommitted(commit: String, wanted: (String) -> Bool, reuse: (Reused) -> Bool,
+    private func readCommitted(commit: String, wanted: (String) -> Bool, reuse: (Reused) -> Bool, only: Set<String>?,
                                listed: ([TreeEntry]) -> Void, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         var notes: [Diagnostic] = []
         let entries = try repository.tree(at: commit)
@@ -74,6 +75,7 @@ struct RepoReader {
             }
             readable.append((entry.path, current))
         }
+        if let only { readable = readable.filter { only.contains($0.path) } }
         // Every readable path's last commit, reused or not: a file changed and reverted keeps its blob but not its commit.
         let commits = try repository.lastCommits(for: Set(readable.map(\.path)), from: commit)
         let toRead = readable.filter { path, entry in

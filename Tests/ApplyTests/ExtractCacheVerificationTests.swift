@@ -83,6 +83,12 @@ final class ExtractCacheVerificationTests: XCTestCase {
         try assertPlansLikeACleanExtraction(harness)
     }
 
+    /// Without the trust key the records entry is an ordinary one, so a moved commit takes the per-file path (a sealed
+    /// entry is read on from instead, and the per-file cache not read at all: `SealedDeltaTests`).
+    private func unsealRecordsEntry(_ harness: ApplyHarness) throws {
+        try FileManager.default.removeItem(atPath: harness.project.path + "/state/" + LocalTrustKey.fileName)
+    }
+
     func testAPerFileEntryHoldingAnEntityOfAnotherPathIsDiscarded() throws {
         let harness = try ApplyHarness.withThreeSkillsApplied()
         try editJSON(at: cache(harness).filesPath(for: "core")) { entry in
@@ -95,6 +101,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
                 return .object(members)
             })
         }
+        try unsealRecordsEntry(harness)
         harness.addSkill("alpha", "three", name: "Three v2")
         harness.repo.commit("rename three")
         try assertPlansLikeACleanExtraction(harness)
@@ -111,6 +118,7 @@ final class ExtractCacheVerificationTests: XCTestCase {
                 return .object(members)
             })
         }
+        try unsealRecordsEntry(harness)
         harness.addSkill("alpha", "three", name: "Three v2")
         harness.repo.commit("rename three")
         try assertPlansLikeACleanExtraction(harness)
@@ -140,7 +148,15 @@ final class ExtractCacheVerificationTests: XCTestCase {
         harness.repo.commit("rename three")
         let moved = try extraction.run()
         XCTAssertEqual(moved.repos.map(\.filesRead), [1])
-        XCTAssertEqual(moved.repos.map(\.filesReused), [3], "plugin.json, one and two answered from the per-file cache")
+        XCTAssertEqual(moved.repos.map(\.filesReused), [0], "plugin.json, one and two carried over from the sealed records entry")
         XCTAssertFalse(moved.diagnostics.contains { $0.message.contains(discarded) })
+
+        try unsealRecordsEntry(harness)
+        harness.addSkill("alpha", "three", name: "Three v3")
+        harness.repo.commit("rename three again")
+        let perFile = try extraction.run()
+        XCTAssertEqual(perFile.repos.map(\.filesRead), [1])
+        XCTAssertEqual(perFile.repos.map(\.filesReused), [3], "plugin.json, one and two answered from the per-file cache")
+        XCTAssertFalse(perFile.diagnostics.contains { $0.message.contains(discarded) })
     }
 }

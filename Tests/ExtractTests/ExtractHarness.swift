@@ -8,6 +8,8 @@ import XCTest
 /// Builds manifests around real fixture repos and runs the real extraction.
 struct ExtractHarness {
     let state = TemporaryDirectory("recon-state")
+    /// False for tests of the per-file cache: a moved commit is not read on from the sealed records entry.
+    var readsOnFromSealedEntries = true
 
     /// Tables most tests share; `repos` is the YAML of the repos section.
     static let schema = """
@@ -40,21 +42,36 @@ struct ExtractHarness {
 
     func run(_ repos: String, schema: String = ExtractHarness.schema, cache: Bool = true) throws -> ExtractResult {
         let manifest = try ExtractHarness.manifest(repos, schema: schema)
-        return try Extraction(manifest: manifest, stateDirectory: state.path,
-                              cache: cache ? FileExtractCache(stateDirectory: state.path) : nil).run()
+        return try Extraction(manifest: manifest, stateDirectory: state.path, cache: cache ? self.cache : nil).run()
+    }
+
+    /// The real cache of the state folder; without `loadSealed` when `readsOnFromSealedEntries` is false.
+    var cache: any ExtractCache {
+        readsOnFromSealedEntries ? FileExtractCache(stateDirectory: state.path) : PerFileOnlyCache(base: FileExtractCache(stateDirectory: state.path))
     }
 
     /// Runs and returns the diagnostics of a run that must fail.
     func failure(_ repos: String, schema: String = ExtractHarness.schema, file: StaticString = #filePath, line: UInt = #line) throws -> [Diagnostic] {
         let manifest = try ExtractHarness.manifest(repos, schema: schema)
         do {
-            _ = try Extraction(manifest: manifest, stateDirectory: state.path, cache: FileExtractCache(stateDirectory: state.path)).run()
+            _ = try Extraction(manifest: manifest, stateDirectory: state.path, cache: cache).run()
             XCTFail("expected the extraction to fail", file: file, line: line)
             return []
         } catch {
             return error.diagnostics
         }
     }
+}
+
+/// `FileExtractCache` as an `ExtractCache` that keeps no sealed entries to read a moved commit on from (the protocol's
+/// default `loadSealed`), so a moved commit takes the per-file path.
+struct PerFileOnlyCache: ExtractCache {
+    let base: FileExtractCache
+
+    func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? { base.load(repo: repo, commit: commit, fingerprint: fingerprint) }
+    func store(_ extraction: CachedExtraction) throws { try base.store(extraction) }
+    func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { base.loadFiles(repo: repo, fingerprint: fingerprint) }
+    func storeFiles(_ files: CachedFiles) throws { try base.storeFiles(files) }
 }
 
 extension ExtractResult {

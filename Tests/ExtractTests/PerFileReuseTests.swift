@@ -11,7 +11,7 @@ final class PerFileReuseTests: XCTestCase {
         let (repo, _) = makeCatalogRepo()
         repo.write("skills/blob/SKILL.md", bytes: [0x2D, 0x00, 0x2D])
         repo.commit("a binary skill")
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         let rules = pluginAndSkillRules(path: repo.path)
         let first = try harness.run(rules)
         XCTAssertEqual(first.repos.map(\.filesRead), [6])
@@ -36,7 +36,7 @@ final class PerFileReuseTests: XCTestCase {
 
     func testAnUnchangedFileIsAnsweredFromItsCachedEntity() throws {
         let (repo, _) = makeCatalogRepo()
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         let rules = pluginAndSkillRules(path: repo.path)
         _ = try harness.run(rules)
 
@@ -62,7 +62,7 @@ final class PerFileReuseTests: XCTestCase {
         repo.write("plugins/alpha/skills/y/SKILL.md", "---\nname: y\n---\n")
         repo.write("plugins/gamma/skills/x/SKILL.md", "---\nname: x\n---\n")
         repo.commit("alpha, and a skill of a plugin without a manifest")
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         let rules = pluginAndSkillRules(path: repo.path)
         let before = try harness.run(rules)
         XCTAssertNil(before.record("core:plugins/gamma/skills/x")?.fields["Plugin"])
@@ -90,8 +90,8 @@ final class PerFileReuseTests: XCTestCase {
         let (repo, commits) = makeCatalogRepo()
         let withCommit = pluginAndSkillRules(path: repo.path)
         let withoutCommit = withCommit.replacingOccurrences(of: "$commit", with: "$dir")
-        let plain = ExtractHarness()
-        let stamped = ExtractHarness()
+        let plain = ExtractHarness(readsOnFromSealedEntries: false)
+        let stamped = ExtractHarness(readsOnFromSealedEntries: false)
         _ = try plain.run(withoutCommit)
         _ = try stamped.run(withCommit)
 
@@ -119,7 +119,7 @@ final class PerFileReuseTests: XCTestCase {
 
     func testAManifestEditInvalidatesEveryFile() throws {
         let (repo, _) = makeCatalogRepo()
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         _ = try harness.run(pluginAndSkillRules(path: repo.path))
         repo.write("skills/solo/SKILL.md", "---\nname: solo 2\n---\n")
         repo.commit("edit solo")
@@ -137,7 +137,7 @@ final class PerFileReuseTests: XCTestCase {
         repo.symlink("skills/alias/SKILL.md", to: "../solo/SKILL.md")
         repo.write("skills/other/SKILL.md", "---\nname: other\n---\n")
         repo.commit("solo, its alias, other")
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         let rules = pluginAndSkillRules(path: repo.path)
         _ = try harness.run(rules)
 
@@ -153,7 +153,7 @@ final class PerFileReuseTests: XCTestCase {
 
     func testWorktreeReposKeepNoPerFileResults() throws {
         let (repo, _) = makeCatalogRepo()
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         let rules = pluginAndSkillRules(path: repo.path).replacingOccurrences(of: "extract:", with: "worktree: true\n    extract:")
         _ = try harness.run(rules)
         repo.write("skills/solo/SKILL.md", "---\nname: solo 2\n---\n")
@@ -168,7 +168,7 @@ final class PerFileReuseTests: XCTestCase {
 
     func testAnUnreadablePerFileEntryIsAMiss() throws {
         let (repo, _) = makeCatalogRepo()
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         let rules = pluginAndSkillRules(path: repo.path)
         _ = try harness.run(rules)
         let path = FileExtractCache(stateDirectory: harness.state.path).filesPath(for: "core")

@@ -130,7 +130,7 @@ final class VouchedExtractCacheTests: XCTestCase {
     }
 
     func testAnEntryWrittenAfterPerFileReuseIsNotSealed() throws {
-        let harness = ExtractHarness()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
         _ = try harness.run(rules)
         catalog.repo.write("skills/solo/SKILL.md", "---\nname: solo again\n---\n")
         catalog.repo.commit("edit solo")

@@ -1,0 +1,79 @@
+import Manifest
+import ReconCore
+
+/// A moved commit read from the sealed records entry of an earlier one (issue 12): only the paths a commit since
+/// changed are read; every other record, and its file's diagnostics, is carried over as the entry holds it. A sealed
+/// entry is what this build read at its commit, and on a straight line of commits an untouched path keeps its tree
+/// entry and last commit (`GitRepository.pathsChanged`), so a full read would make the same records for it.
+///
+/// Anything whose result could depend on a changed path besides its own records sends the repo down the per-file path:
+/// a changed file of a table some link points at (links of carried records would move), a followed symlink or an
+/// escaped name among the matched entries, a diagnostic the entry does not tie to one of its paths, a key a changed
+/// file shares with a carried record.
+extension RepoExtractor {
+    struct Delta {
+        /// Records of untouched paths, as the sealed entry holds them (links resolved).
+        var carried: [DesiredRecord]
+        /// The changed files' entities and diagnostics, read now; `files` is empty (the per-file cache is kept as is).
+        var output: Output
+        /// Carried entities of tables that ancestor links point at, with their roots: links of changed files resolve to them.
+        var roots: [LinkResolver.Root]
+    }
+
+    /// The extraction at `commit` from `sealed` (a vouched entry at another commit) and the changed paths; nil when the
+    /// repo must be read per file (`extract(from:commit:previous:)`).
+    func delta(from sealed: CachedExtraction, repository: GitRepository, commit: String) throws -> Delta? {
+        guard sealed.vouched, sealed.commit != commit, !repo.worktree,
+              let changed = try? repository.pathsChanged(from: sealed.commit, to: commit) else { return nil }
+        let rules = compiledRules()
+        let linked = Set(repo.extract.flatMap { rule in
+            rule.fields.compactMap { mapping -> String? in
+                if case .link(let link) = mapping.source { return link.table.value }
+                return nil
+            }
+        })
+        // A diagnostic is carried with its path's records: each must name one of the entry's paths (a link's names the
+        // manifest, and the link could be resolved otherwise now).
+        let prefix = repo.name + ":"
+        let paths = Set(sealed.sources.map(\.path))
+        func path(of diagnostic: Diagnostic) -> String? {
+            guard let file = diagnostic.location?.file, file.hasPrefix(prefix) else { return nil }
+            return String(file.dropFirst(prefix.count))
+        }
+        guard !changed.contains(where: { path in rules.contains { linked.contains($0.table.name) && $0.matches(path) } }),
+              sealed.diagnostics.allSatisfy({ path(of: $0).map(paths.contains) == true })
+        else { return nil }
+        var output = try extract(from: repository, commit: commit, only: changed)
+        guard !output.irregular else { return nil }
+        output.files = []
+        // The reader's notes cover every matched path; the untouched ones' are in the entry already.
+        output.diagnostics = sealed.diagnostics.filter { !changed.contains(path(of: $0)!) }
+            + output.diagnostics.filter { path(of: $0).map(changed.contains) ?? true }
+
+        var carried: [DesiredRecord] = []
+        carried.reserveCapacity(sealed.records.count)
+        var ids: Set<String> = []
+        ids.reserveCapacity(sealed.records.count)
+        for record in sealed.records where !changed.contains(record.provenance.path) {
+            guard record.provenance.repo == repo.name else { return nil }
+            carried.append(record)
+            ids.insert(record.table + "\0" + record.key)
+        }
+        guard !output.entities.contains(where: { ids.contains($0.table + "\0" + $0.key) }) else { return nil }
+
+        // Ancestor links find their target by root; a record does not keep its entity's, so it is made again from the
+        // path by the one rule of that table that yields the record's key there.
+        var roots: [LinkResolver.Root] = []
+        for record in carried where linked.contains(record.table) {
+            let makers = rules.filter {
+                $0.table.name == record.table && $0.matches(record.provenance.path)
+                    && derives(key: record.key, root: nil, checkingRoot: false, path: record.provenance.path, rule: $0)
+            }
+            guard makers.count == 1 else { return nil }
+            guard let relative = makers[0].rule.root else { continue }
+            guard let root = RepoPath.resolve(relative, from: RepoPath.directory(of: record.provenance.path)) else { return nil }
+            roots.append(LinkResolver.Root(table: record.table, repo: repo.name, root: root, key: record.key))
+        }
+        return Delta(carried: carried, output: output, roots: roots)
+    }
+}

@@ -1,0 +1,187 @@
+import Extract
+import Foundation
+import ReconCore
+import TestSupport
+import XCTest
+
+/// A moved commit read on from the records entry this state folder sealed (issue 12): on a straight line of commits
+/// only the paths changed since are read, and the result always equals a cold extraction of the same commit. Whatever
+/// could make an untouched path's records depend on a changed one sends the repo down the per-file path.
+final class SealedDeltaTests: XCTestCase {
+    /// Two plugins with skills, every skill under a plugin (so no link warning names the manifest), and a binary skill.
+    private func makeLinkedRepo() -> (repo: GitFixture, commits: [String]) {
+        let repo = GitFixture("core")
+        repo.write("plugins/alpha/.claude-plugin/plugin.json", #"{"name": "alpha", "version": "1.0.0"}"#)
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 3\n---\n# One\n")
+        let first = repo.commit("alpha")
+        repo.write("plugins/beta/.claude-plugin/plugin.json", #"{"name": "beta", "version": "2.0.0"}"#)
+        repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two\n---\n# Two\n")
+        let second = repo.commit("beta")
+        repo.write("plugins/alpha/skills/blob/SKILL.md", bytes: [0x2D, 0x00, 0x2D])
+        let third = repo.commit("a binary skill")
+        return (repo, [first, second, third])
+    }
+
+    /// Commits an edit of skill one and asserts the delta read it alone: the control for the tests of a fallback.
+    private func assertReadsOn(_ repo: GitFixture, _ harness: ExtractHarness, _ rules: String, count: Int,
+                               file: StaticString = #filePath, line: UInt = #line) throws {
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: \(count)\n---\n# One\n")
+        repo.commit("count \(count)")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesRead), [1], file: file, line: line)
+        XCTAssertEqual(result.repos.map(\.filesReused), [0], "read on from the sealed entry", file: file, line: line)
+        try assertEqualsColdExtraction(result, rules, file: file, line: line)
+    }
+
+    func testAMovedCommitReadsOnlyTheChangedPathsAndIsSealedAgain() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 9\n---\n")
+        repo.write("plugins/beta/skills/three/SKILL.md", "---\nname: three\n---\n")
+        repo.remove("plugins/beta/skills/two/SKILL.md")
+        let moved = repo.commit("edit one, add three, delete two")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos, [RepoExtraction(name: "core", commit: moved, cached: false, filesRead: 2, filesReused: 0, recordCount: 4)],
+                       "two files read, none answered by the per-file cache")
+        XCTAssertEqual(result.record("core:plugins/alpha/skills/one")?.fields["Count"], .number(9))
+        XCTAssertEqual(result.record("core:plugins/beta/skills/three")?.fields["Plugin"], .list(["core:plugins/beta"]),
+                       "a new skill links to a plugin carried over")
+        XCTAssertFalse(result.records.contains { $0.key == "core:plugins/beta/skills/two" }, "a removed file's record is gone")
+        XCTAssertTrue(result.diagnostics.contains { $0.message == "binary file skipped" }, "a carried file keeps its notes")
+        try assertEqualsColdExtraction(result, rules)
+
+        let again = try harness.run(rules)
+        XCTAssertEqual(again.repos.map(\.vouched), [true], "records read now or carried from a sealed entry are sealed")
+        XCTAssertEqual(again.records, result.records)
+        try assertReadsOn(repo, harness, rules, count: 10)
+    }
+
+    func testAFileChangedAndRevertedOnTheLineIsReadWithItsNewLastCommit() throws {
+        let (repo, commits) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        let skill = "plugins/beta/skills/two/SKILL.md"
+        repo.write(skill, "---\nname: two changed\n---\n# Two\n")
+        repo.commit("change two")
+        repo.write(skill, "---\nname: two\n---\n# Two\n")
+        let reverted = repo.commit("revert two")
+
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesRead), [1], "same blob at both ends, but touched on the line")
+        XCTAssertEqual(result.repos.map(\.filesReused), [0])
+        XCTAssertEqual(result.record("core:plugins/beta/skills/two")?.fields["Commit"], .text(reverted))
+        XCTAssertEqual(result.record("core:plugins/alpha")?.provenance.sourceCommit, commits[0])
+        try assertEqualsColdExtraction(result, rules)
+    }
+
+    func testAChangedFileOfALinkedTableReadsTheRepoPerFile() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        try assertReadsOn(repo, harness, rules, count: 5)
+        repo.remove("plugins/beta/.claude-plugin/plugin.json")
+        repo.commit("drop the beta plugin")
+
+        let result = try harness.run(rules)
+        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path, not the delta")
+        XCTAssertEqual(result.record("core:plugins/beta/skills/two")?.fields["Plugin"], nil, "an unchanged skill loses its plugin link")
+        try assertEqualsColdExtraction(result, rules)
+    }
+
+    func testARewoundBranchReadsTheRepoPerFile() throws {
+        let (repo, commits) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        try assertReadsOn(repo, harness, rules, count: 5)
+
+        repo.git("reset", "-q", "--hard", commits[1])
+        let rewound = try harness.run(rules)
+        XCTAssertGreaterThan(rewound.repos.first?.filesReused ?? 0, 0, "the entry's commit is no ancestor of this one")
+        try assertEqualsColdExtraction(rewound, rules)
+
+    }
+
+    func testAMergeOnTheLineReadsTheRepoPerFile() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        try assertReadsOn(repo, harness, rules, count: 5)
+        repo.git("checkout", "-q", "-b", "side")
+        repo.write("plugins/beta/skills/side/SKILL.md", "---\nname: side\n---\n")
+        repo.commit("side")
+        repo.git("checkout", "-q", "-")
+        repo.write("plugins/beta/skills/main/SKILL.md", "---\nname: main\n---\n")
+        repo.commit("main")
+        repo.git("merge", "-q", "--no-edit", "side")
+        let merged = try harness.run(rules)
+        XCTAssertGreaterThan(merged.repos.first?.filesReused ?? 0, 0, "a merge on the line")
+        try assertEqualsColdExtraction(merged, rules)
+    }
+
+    func testASymlinkAmongTheMatchedFilesReadsTheRepoPerFile() throws {
+        let repo = GitFixture("core")
+        repo.write("plugins/alpha/.claude-plugin/plugin.json", #"{"name": "alpha"}"#)
+        repo.write("plugins/alpha/skills/solo/SKILL.md", "---\nname: solo\n---\n")
+        repo.symlink("plugins/alpha/skills/alias/SKILL.md", to: "../solo/SKILL.md")
+        repo.write("plugins/alpha/skills/other/SKILL.md", "---\nname: other\n---\n")
+        repo.commit("solo, its alias, other")
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+
+        repo.write("plugins/alpha/skills/solo/SKILL.md", "---\nname: solo renamed\n---\n")
+        repo.commit("rename solo")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.record("core:plugins/alpha/skills/alias")?.fields["Name"], .text("solo renamed"), "the link's target changed, not the link")
+        XCTAssertEqual(result.repos.map(\.filesReused), [2], "the per-file path: plugin.json and other")
+        try assertEqualsColdExtraction(result, rules)
+    }
+
+    func testAnEntryThisFolderDidNotSealIsNotReadOn() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        try assertReadsOn(repo, harness, rules, count: 5)
+        // Deleting the key makes every sealed entry ordinary.
+        try FileManager.default.removeItem(atPath: harness.state.path + "/" + LocalTrustKey.fileName)
+        repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two again\n---\n")
+        repo.commit("edit two")
+
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesRead), [2], "two, and one: the delta left the per-file results as they were")
+        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        try assertEqualsColdExtraction(result, rules)
+    }
+
+    func testALinkWarningKeptByTheEntrySendsTheRepoPerFile() throws {
+        let repo = GitFixture("core")
+        repo.write("skills/orphan/SKILL.md", "---\nname: orphan\n---\n")
+        repo.write("skills/other/SKILL.md", "---\nname: other\n---\n")
+        repo.commit("two skills without a plugin")
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        let first = try harness.run(rules)
+        XCTAssertTrue(first.diagnostics.contains { $0.message.contains("no 'Plugins' entity") }, "the warning names the manifest, not a path")
+
+        repo.write("skills/orphan/SKILL.md", "---\nname: orphan 2\n---\n")
+        repo.commit("edit orphan")
+        let result = try harness.run(rules)
+        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        try assertEqualsColdExtraction(result, rules)
+    }
+
+    /// The full record list (keys, fields, links, provenance) and the diagnostics equal those of a run without any cache.
+    private func assertEqualsColdExtraction(_ result: ExtractResult, _ rules: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let cold = try ExtractHarness().run(rules, cache: false)
+        XCTAssertEqual(result.records, cold.records, file: file, line: line)
+        XCTAssertEqual(result.diagnostics, cold.diagnostics, file: file, line: line)
+    }
+}

@@ -12,20 +12,37 @@ enum ExtractCacheChecksum {
     /// Where the rest of an unsealed entry starts.
     static let bodyOffset = 1 + memberLength
 
-    /// `entry`, canonical JSON whose first key sorts after "checksum", with its checksum as the first member, after
-    /// what `header` makes of the checksum (the seal's member, or nothing). One copy of the entry.
-    static func seal(_ entry: [UInt8], header: (_ checksum: String) -> [UInt8] = { _ in [] }) -> [UInt8] {
-        precondition(entry.first == UInt8(ascii: "{") && entry.count > 2, "an entry is a non-empty JSON object")
-        let checksum = digest(of: entry, from: 1)
-        let head = header(checksum)
-        var sealed = [UInt8(ascii: "{")]
-        sealed.reserveCapacity(head.count + bodyOffset + entry.count)
-        sealed += head
-        sealed += member
-        sealed += checksum.utf8
-        sealed += #"","#.utf8
-        sealed += entry[1...]
-        return sealed
+    /// Streams an entry to `put` in chunks of about `chunkSize`: `body` writes it (canonical JSON whose first key sorts
+    /// after "checksum") and calls `drain` between items. Right after its `{` goes a placeholder for what `header` makes of
+    /// the checksum (the seal's member, or nothing) and the checksum member; the returned patch is the real one and where
+    /// it goes. The bytes patched are the ones `verifies` checks; the entry is never whole in memory.
+    static func stream(header: (_ checksum: String) -> [UInt8], chunkSize: Int, put: ([UInt8]) throws -> Void,
+                       body: (inout JSONWriter, _ drain: (inout JSONWriter) throws -> Void) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])] {
+        let headLength = header(String(repeating: "0", count: 64)).count + memberLength
+        var hasher = SHA256()
+        var written = 0
+        func emit(_ bytes: [UInt8]) throws {
+            guard !bytes.isEmpty else { return }
+            // The digest is of the entry as `body` wrote it, `{` included: the file without its head.
+            hasher.update(bytes)
+            if written == 0 {
+                precondition(bytes[0] == UInt8(ascii: "{"), "an entry is a JSON object")
+                try put([UInt8(ascii: "{")] + [UInt8](repeating: UInt8(ascii: " "), count: headLength) + bytes[1...])
+            } else {
+                try put(bytes)
+            }
+            written += bytes.count
+        }
+        var writer = JSONWriter(capacity: chunkSize + (1 << 16))
+        try body(&writer) { writer in
+            if writer.bytes.count >= chunkSize { try emit(writer.takeBytes()) }
+        }
+        try emit(writer.finish())
+        precondition(written > 2, "an entry is a non-empty JSON object")
+        let checksum = hasher.hexDigest()
+        let head = header(checksum) + member + Array(checksum.utf8) + Array(#"","#.utf8)
+        precondition(head.count == headLength, "the header's length does not depend on the checksum")
+        return [(offset: 1, bytes: head)]
     }
 
     /// Whether `bytes` hold, at `start`, a checksum member that matches what follows it.

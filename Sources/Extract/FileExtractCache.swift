@@ -89,34 +89,46 @@ public struct FileExtractCache: ExtractCache {
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
-    /// Sealed when `extraction.vouched`.
+    /// Sealed when `extraction.vouched`. Streamed in chunks of about `chunkSize`: encoded whole and then sealed into a
+    /// second buffer, a 100,000-record entry held ~170 MB at the peak of a cold extraction (issue 12).
     public func store(_ extraction: CachedExtraction) throws {
-        var writer = JSONWriter(capacity: 256 * max(extraction.records.count, 1))
-        writer.beginObject()
-        writer.field("commit", extraction.commit)
-        writer.key("diagnostics")
-        writer.beginArray()
-        for diagnostic in extraction.diagnostics { diagnostic.write(to: &writer) }
-        writer.endArray()
-        writer.field("fingerprint", extraction.fingerprint)
-        writer.field("format_version", FileExtractCache.formatVersion)
-        writer.key("records")
-        writer.beginArray()
-        for record in extraction.records { RecordCoding.write(record, to: &writer) }
-        writer.endArray()
-        writer.field("repo", extraction.repo)
-        writer.key("sources")
-        writer.beginArray()
-        for source in extraction.sources {
-            writer.beginObject()
-            writer.field("blob", source.blob)
-            writer.field("path", source.path)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
+        try store(extraction, chunkSize: 1 << 20)
+    }
+
+    func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
+        guard usable else { return }
         let seal = extraction.vouched ? seal(makingKey: true) : nil
-        try write(ExtractCacheChecksum.seal(writer.finish()) { seal?.member(for: $0) ?? [] }, to: path(for: extraction.repo))
+        try writing(to: path(for: extraction.repo), patched: { put in
+            try ExtractCacheChecksum.stream(header: { seal?.member(for: $0) ?? [] }, chunkSize: chunkSize, put: put) { writer, drain in
+                writer.beginObject()
+                writer.field("commit", extraction.commit)
+                writer.key("diagnostics")
+                writer.beginArray()
+                for diagnostic in extraction.diagnostics { diagnostic.write(to: &writer) }
+                writer.endArray()
+                writer.field("fingerprint", extraction.fingerprint)
+                writer.field("format_version", FileExtractCache.formatVersion)
+                writer.key("records")
+                writer.beginArray()
+                for record in extraction.records {
+                    RecordCoding.write(record, to: &writer)
+                    try drain(&writer)
+                }
+                writer.endArray()
+                writer.field("repo", extraction.repo)
+                writer.key("sources")
+                writer.beginArray()
+                for source in extraction.sources {
+                    writer.beginObject()
+                    writer.field("blob", source.blob)
+                    writer.field("path", source.path)
+                    writer.endObject()
+                    try drain(&writer)
+                }
+                writer.endArray()
+                writer.endObject()
+            }
+        })
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {
@@ -124,28 +136,42 @@ public struct FileExtractCache: ExtractCache {
         return FilesCacheDecoder.decode([UInt8](data), repo: repo, fingerprint: fingerprint)
     }
 
+    /// Streamed like `store`: the per-file results are the largest file of the cache.
     public func storeFiles(_ files: CachedFiles) throws {
-        var writer = JSONWriter(capacity: 512 * max(files.files.count, 1))
-        writer.beginObject()
-        writer.field("commit", files.commit)
-        writer.key("files")
-        writer.beginArray()
-        for file in files.files { FileCoding.write(file, to: &writer) }
-        writer.endArray()
-        writer.field("fingerprint", files.fingerprint)
-        writer.field("format_version", FileExtractCache.formatVersion)
-        writer.field("repo", files.repo)
-        writer.endObject()
-        try write(writer.finish(), to: filesPath(for: files.repo))
+        guard usable else { return }
+        let chunkSize = 1 << 20
+        try writing(to: filesPath(for: files.repo), streaming: { put in
+            var writer = JSONWriter(capacity: chunkSize + (1 << 16))
+            writer.beginObject()
+            writer.field("commit", files.commit)
+            writer.key("files")
+            writer.beginArray()
+            for file in files.files {
+                FileCoding.write(file, to: &writer)
+                if writer.bytes.count >= chunkSize { try put(writer.takeBytes()) }
+            }
+            writer.endArray()
+            writer.field("fingerprint", files.fingerprint)
+            writer.field("format_version", FileExtractCache.formatVersion)
+            writer.field("repo", files.repo)
+            writer.endObject()
+            try put(writer.finish())
+        })
     }
 
-    private func write(_ bytes: [UInt8], to target: String) throws {
-        guard usable else { return }
+    private func writing(to target: String, patched produce: (_ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])]) throws {
         do {
-            try PrivateFile.write(bytes, to: target)
+            try PrivateFile.writePatched(to: target, streaming: produce)
         } catch let error as ReconError {
             throw ReconError("cannot write the extract cache: \(error.message)")
         }
+    }
+
+    private func writing(to target: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try writing(to: target, patched: { put in
+            try produce(put)
+            return []
+        })
     }
 }
 

@@ -12,18 +12,43 @@ enum ExtractCacheChecksum {
     /// Where the rest of an unsealed entry starts.
     static let bodyOffset = 1 + memberLength
 
-    /// Streams an entry to `put` in chunks of about `chunkSize`: `body` writes it (canonical JSON whose first key sorts
-    /// after "checksum") and calls `drain` between items. Right after its `{` goes a placeholder for what `header` makes of
-    /// the checksum (the seal's member, or nothing) and the checksum member; the returned patch is the real one and where
-    /// it goes. The bytes patched are the ones `verifies` checks; the entry is never whole in memory.
-    static func stream(header: (_ checksum: String) -> [UInt8], chunkSize: Int, put: ([UInt8]) throws -> Void,
-                       body: (inout JSONWriter, _ drain: (inout JSONWriter) throws -> Void) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])] {
-        let headLength = header(String(repeating: "0", count: 64)).count + memberLength
-        var hasher = SHA256()
-        var written = 0
-        func emit(_ bytes: [UInt8]) throws {
+    /// An entry streamed to a file in chunks of about `chunkSize`: the caller writes it to `writer` (canonical JSON whose
+    /// first key sorts after "checksum") and calls `drain` between items. Right after its `{` goes a placeholder for the
+    /// head (what `header` makes of the checksum: the seal's member, or nothing; then the checksum member); `finish`
+    /// returns the real head and where it goes. The bytes patched are the ones `verifies` checks; the entry is never
+    /// whole in memory.
+    struct Stream: ~Copyable {
+        var writer: JSONWriter
+        private var hasher = SHA256()
+        private var written = 0
+        private let chunkSize: Int
+        private let headLength: Int
+
+        init(chunkSize: Int, header: (_ checksum: String) -> [UInt8]) {
+            writer = JSONWriter(capacity: chunkSize + (1 << 16))
+            self.chunkSize = chunkSize
+            headLength = header(String(repeating: "0", count: 64)).count + memberLength
+        }
+
+        /// Hands what was written to `put` once there is a chunk of it.
+        mutating func drain(_ put: ([UInt8]) throws -> Void) throws {
+            if writer.bytes.count >= chunkSize { try emit(writer.takeBytes(), put) }
+        }
+
+        /// Hands the rest to `put`; the patch is the head and its offset.
+        consuming func finish(header: (_ checksum: String) -> [UInt8], _ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])] {
+            try emit(writer.finish(), put)
+            precondition(written > 2, "an entry is a non-empty JSON object")
+            let expected = headLength
+            let checksum = hasher.hexDigest()
+            let head = header(checksum) + member + Array(checksum.utf8) + Array(#"","#.utf8)
+            precondition(head.count == expected, "the head's length does not depend on the checksum")
+            return [(offset: 1, bytes: head)]
+        }
+
+        private mutating func emit(_ bytes: [UInt8], _ put: ([UInt8]) throws -> Void) throws {
             guard !bytes.isEmpty else { return }
-            // The digest is of the entry as `body` wrote it, `{` included: the file without its head.
+            // The checksum is of the entry as written, `{` included: the file without its head.
             hasher.update(bytes)
             if written == 0 {
                 precondition(bytes[0] == UInt8(ascii: "{"), "an entry is a JSON object")
@@ -33,16 +58,6 @@ enum ExtractCacheChecksum {
             }
             written += bytes.count
         }
-        var writer = JSONWriter(capacity: chunkSize + (1 << 16))
-        try body(&writer) { writer in
-            if writer.bytes.count >= chunkSize { try emit(writer.takeBytes()) }
-        }
-        try emit(writer.finish())
-        precondition(written > 2, "an entry is a non-empty JSON object")
-        let checksum = hasher.hexDigest()
-        let head = header(checksum) + member + Array(checksum.utf8) + Array(#"","#.utf8)
-        precondition(head.count == headLength, "the header's length does not depend on the checksum")
-        return [(offset: 1, bytes: head)]
     }
 
     /// Whether `bytes` hold, at `start`, a checksum member that matches what follows it.

@@ -98,37 +98,38 @@ public struct FileExtractCache: ExtractCache {
     func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
         guard usable else { return }
         let seal = extraction.vouched ? seal(makingKey: true) : nil
-        try writing(to: path(for: extraction.repo), patched: { put in
-            try ExtractCacheChecksum.stream(header: { seal?.member(for: $0) ?? [] }, chunkSize: chunkSize, put: put) { writer, drain in
-                writer.beginObject()
-                writer.field("commit", extraction.commit)
-                writer.key("diagnostics")
-                writer.beginArray()
-                for diagnostic in extraction.diagnostics { diagnostic.write(to: &writer) }
-                writer.endArray()
-                writer.field("fingerprint", extraction.fingerprint)
-                writer.field("format_version", FileExtractCache.formatVersion)
-                writer.key("records")
-                writer.beginArray()
-                for record in extraction.records {
-                    RecordCoding.write(record, to: &writer)
-                    try drain(&writer)
-                }
-                writer.endArray()
-                writer.field("repo", extraction.repo)
-                writer.key("sources")
-                writer.beginArray()
-                for source in extraction.sources {
-                    writer.beginObject()
-                    writer.field("blob", source.blob)
-                    writer.field("path", source.path)
-                    writer.endObject()
-                    try drain(&writer)
-                }
-                writer.endArray()
-                writer.endObject()
+        let header = { (checksum: String) in seal?.member(for: checksum) ?? [] }
+        try writing { try PrivateFile.writePatched(to: path(for: extraction.repo)) { put in
+            var stream = ExtractCacheChecksum.Stream(chunkSize: chunkSize, header: header)
+            stream.writer.beginObject()
+            stream.writer.field("commit", extraction.commit)
+            stream.writer.key("diagnostics")
+            stream.writer.beginArray()
+            for diagnostic in extraction.diagnostics { diagnostic.write(to: &stream.writer) }
+            stream.writer.endArray()
+            stream.writer.field("fingerprint", extraction.fingerprint)
+            stream.writer.field("format_version", FileExtractCache.formatVersion)
+            stream.writer.key("records")
+            stream.writer.beginArray()
+            for record in extraction.records {
+                RecordCoding.write(record, to: &stream.writer)
+                try stream.drain(put)
             }
-        })
+            stream.writer.endArray()
+            stream.writer.field("repo", extraction.repo)
+            stream.writer.key("sources")
+            stream.writer.beginArray()
+            for source in extraction.sources {
+                stream.writer.beginObject()
+                stream.writer.field("blob", source.blob)
+                stream.writer.field("path", source.path)
+                stream.writer.endObject()
+                try stream.drain(put)
+            }
+            stream.writer.endArray()
+            stream.writer.endObject()
+            return try stream.finish(header: header, put)
+        } }
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {
@@ -140,7 +141,7 @@ public struct FileExtractCache: ExtractCache {
     public func storeFiles(_ files: CachedFiles) throws {
         guard usable else { return }
         let chunkSize = 1 << 20
-        try writing(to: filesPath(for: files.repo), streaming: { put in
+        try writing { try PrivateFile.write(to: filesPath(for: files.repo)) { put in
             var writer = JSONWriter(capacity: chunkSize + (1 << 16))
             writer.beginObject()
             writer.field("commit", files.commit)
@@ -156,22 +157,16 @@ public struct FileExtractCache: ExtractCache {
             writer.field("repo", files.repo)
             writer.endObject()
             try put(writer.finish())
-        })
+        } }
     }
 
-    private func writing(to target: String, patched produce: (_ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])]) throws {
+    /// `write`'s errors as the cache's.
+    private func writing(_ write: () throws -> Void) throws {
         do {
-            try PrivateFile.writePatched(to: target, streaming: produce)
+            try write()
         } catch let error as ReconError {
             throw ReconError("cannot write the extract cache: \(error.message)")
         }
-    }
-
-    private func writing(to target: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
-        try writing(to: target, patched: { put in
-            try produce(put)
-            return []
-        })
     }
 }
 

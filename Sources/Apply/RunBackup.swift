@@ -17,7 +17,7 @@ public enum RunBackup {
         try plan.write(to: runDirectory + "/plan.json")
         try writeBeforeImages(before, to: runDirectory)
         if let priorState {
-            try AtomicFile.write(StateCodec.encode(priorState), to: backup + "/state.json")
+            try PrivateFile.write(to: backup + "/state.json") { put in try StateCodec.encode(priorState, chunkSize: 1 << 20, put: put) }
         }
     }
 

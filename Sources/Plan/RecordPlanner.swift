@@ -39,7 +39,7 @@ struct RecordPlanner {
         managedNames = Set(managedFields.map(\.name))
     }
 
-    func plan(desired: [String: DesiredRecord], state: [String: ManagedRecord], remote: [RemoteRecord]) -> Result {
+    func plan(desired: DesiredTable, state: [String: ManagedRecord], remote: [RemoteRecord]) -> Result {
         var result = Result()
         let keyName = table.remoteNames[keyField] ?? keyField
         var byKey: [String: [RemoteRecord]] = [:]

@@ -116,9 +116,6 @@ struct RepoExtractor {
             let result = (file: parsed.file, entities: parsed.entities)
             if let slot = slotOfPath[parsed.path] { slots[slot] = result } else { slots.append(result) }
         }
-        // Sized once: grown one by one, the lists of 100,000 entities and files doubled past what they hold.
-        output.entities.reserveCapacity(slots.reduce(0) { $0 + ($1?.entities.count ?? 0) })
-        output.files.reserveCapacity(repo.worktree ? 0 : slots.count)
         for case let result? in slots {
             output.entities += result.entities
             output.diagnostics += result.file.diagnostics

@@ -79,21 +79,24 @@ public struct Applier {
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
-    public func run(_ preflight: Preflight, runDirectory: String, planBytes: [UInt8]? = nil) throws -> Result {
-        try run(preflight, backup: RunDirectoryBackup(directory: runDirectory), planBytes: planBytes)
+    public func run(_ preflight: Preflight, runDirectory: String) throws -> Result {
+        try run(preflight, backup: RunDirectoryBackup(directory: runDirectory))
     }
 
     /// Backs up to `backup` (the run's folder or its PostgreSQL rows), executes, and folds the state.
-    /// `planBytes` is the encoded plan when the caller has it already (it is costly at 100,000 records).
+    /// `planFile` is the run's plan file when the caller has one already (the saved file, or the one its hooks were given);
+    /// it is let go once the backup holds it.
     /// A run stopped before its first write leaves the state file as it was, so a reviewed plan stays applicable.
-    public func run(_ preflight: Preflight, backup: any RunBackupTarget, planBytes: [UInt8]? = nil) throws -> Result {
+    public func run(_ preflight: Preflight, backup: any RunBackupTarget, planFile: RunPlanFile? = nil) throws -> Result {
         let existing = preflight.state
         let before = preflight.before
         var state = existing ?? StateStore.newState(target: manifest.target.identifier)
         if shouldStop() { return Result(status: .cancelled, counters: RunCounters(), schemaChanges: 0, state: state, wroteNothing: true) }
 
         observer?.phaseStarted(.backup, total: 0)
-        try backup.writeBackup(planBytes: planBytes ?? PlanFile.encode(plan), before: before, priorState: existing)
+        let planFile = planFile ?? RunPlanFile(made: plan)
+        try backup.writeBackup(plan: planFile, before: before, priorState: existing)
+        planFile.release()
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)
         // A run kept in PostgreSQL commits each batch's outcomes in the batch's own state transaction.

@@ -49,8 +49,8 @@ public struct ApplySession {
 
     /// Applies `plan`. Without `refreshed` (a saved plan), the plan is first made again and compared (`SavedPlanCheck`).
     /// Error findings refuse the plan unless `allow` names their codes (`CheckRefusal`), before any write.
-    /// `file` is the verified file `plan` was read from: the run keeps its bytes and digest instead of encoding again.
-    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, file: VerifiedPlan? = nil, lease: any StateLock, cancellation: CancellationSignal,
+    /// `file` holds the verified file `plan` was read from: the run keeps its bytes and digest instead of encoding again.
+    public func apply(_ plan: Plan, refreshed: Refreshed? = nil, file: RunPlanFile? = nil, lease: any StateLock, cancellation: CancellationSignal,
                       observer: (any ApplyObserver)?, allow: Set<CheckCode> = []) throws -> Outcome {
         // The base chosen by --base-id / RECON_AIRTABLE_BASE, and the state file that goes with it.
         var manifest = self.manifest
@@ -77,12 +77,12 @@ public struct ApplySession {
             throw error
         }
         try CheckRefusal.verify(plan, allowing: allow)
-        let encoded = file.map { (bytes: $0.bytes, digest: $0.digest) } ?? PlanFile.encoded(plan)
+        let encoded = file ?? RunPlanFile(made: plan)
         let ledger = try runs.start(operation: plan.rollbackOf == nil ? .apply : .rollback, planDigest: encoded.digest,
                                     target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)
         applier.observer = recorder
-        let hooks = RunHooks(manifest: manifest, environment: environment, plan: plan, planBytes: encoded.bytes,
+        let hooks = RunHooks(manifest: manifest, environment: environment, plan: plan, planFile: encoded,
                              ledger: ledger, recorder: recorder)
         defer { hooks.removeTemporaryFolder() }
         do {
@@ -99,7 +99,7 @@ public struct ApplySession {
         let result: Applier.Result
         cancellation.startClock()
         do {
-            result = try applier.run(preflight, backup: ledger, planBytes: encoded.bytes)
+            result = try applier.run(preflight, backup: ledger, planFile: encoded)
             recorder.flush()
         } catch {
             recorder.flush()

@@ -101,8 +101,8 @@ public final class PostgresRunLedger: RunWriter, @unchecked Sendable {
         }
     }
 
-    public func writeBackup(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?) throws {
-        var files: [(name: String, bytes: [UInt8])] = [(RunFile.plan.rawValue, planBytes), (RunFile.beforeImages.rawValue, RunBackup.encode(before))]
+    public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
+        var files: [(name: String, bytes: [UInt8])] = [(RunFile.plan.rawValue, plan.bytes), (RunFile.beforeImages.rawValue, RunBackup.encode(before))]
         if let priorState { files.append((RunFile.priorState.rawValue, StateCodec.encode(priorState))) }
         try journal.archive.putFiles(run: id, files)
     }

@@ -10,14 +10,14 @@ public enum RunBackup {
     public static let formatVersion = 1
 
     /// `priorState` is the state as loaded (journal replayed), not the file, which may lag a crashed run.
-    /// `planBytes` is the plan file as `PlanFile.encoded` made it, so apply encodes its plan once.
-    public static func write(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
+    /// `plan` is the saved file that was verified, or the plan made in this run (streamed to the file).
+    static func write(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
         let backup = runDirectory + "/backup"
         try PrivateFile.createDirectory(backup)
-        try AtomicFile.write(planBytes, to: runDirectory + "/plan.json")
+        try plan.write(to: runDirectory + "/plan.json")
         try writeBeforeImages(before, to: runDirectory)
         if let priorState {
-            try AtomicFile.write(StateCodec.encode(priorState), to: backup + "/state.json")
+            try PrivateFile.write(to: backup + "/state.json") { put in try StateCodec.encode(priorState, chunkSize: 1 << 20, put: put) }
         }
     }
 

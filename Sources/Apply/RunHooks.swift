@@ -10,13 +10,13 @@ struct RunHooks {
     private let runner: HookRunner
     private let invocation: HookInvocation
     private let planPath: String
-    private let planBytes: [UInt8]
+    private let planFile: RunPlanFile
     private let ledger: any RunWriter
     private let recorder: RunRecorder
     /// The private folder made for the plan of a run with no folder of its own, removed by `removeTemporaryFolder`.
     private let temporaryFolder: String?
 
-    init(manifest: Manifest, environment: [String: String], plan: Plan, planBytes: [UInt8], ledger: any RunWriter, recorder: RunRecorder) {
+    init(manifest: Manifest, environment: [String: String], plan: Plan, planFile: RunPlanFile, ledger: any RunWriter, recorder: RunRecorder) {
         runner = HookRunner(manifest: manifest, environment: environment, onResult: { recorder.hookFinished($0) })
         // A run kept in PostgreSQL has no folder: its hooks read the plan from a private temporary one (mkdtemp, 0700).
         let directory: String
@@ -33,7 +33,7 @@ struct RunHooks {
         invocation = HookInvocation(operation: plan.rollbackOf == nil ? .apply : .rollback, runID: ledger.id, planFile: planPath,
                                     // Counted over every change: only when a hook will be told (100k changes cost ~1% of an apply).
                                     summary: runner.isEmpty ? nil : plan.summary.json.canonicalString(), target: plan.target)
-        self.planBytes = planBytes
+        self.planFile = planFile
         self.ledger = ledger
         self.recorder = recorder
     }
@@ -43,7 +43,7 @@ struct RunHooks {
     func preApply() throws {
         guard !runner.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: (planPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try AtomicFile.write(planBytes, to: planPath)
+        try planFile.write(to: planPath)
         try runner.run(.preApply, invocation)
     }
 

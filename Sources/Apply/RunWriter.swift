@@ -4,8 +4,8 @@ import State
 
 /// Where an apply writes its backup before the first write to the base (a run folder, or PostgreSQL).
 public protocol RunBackupTarget {
-    /// The plan bytes, the before-images and the prior state.
-    func writeBackup(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?) throws
+    /// The plan file, the before-images and the prior state.
+    func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws
     /// Replaces the before-images (records added during the run).
     func writeBeforeImages(_ before: BeforeImages) throws
     /// The PostgreSQL run journal that commits with each state batch; nil when the run is kept in files.
@@ -46,8 +46,8 @@ extension RunWriter {
 struct RunDirectoryBackup: RunBackupTarget {
     var directory: String
 
-    func writeBackup(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?) throws {
-        try RunBackup.write(planBytes: planBytes, before: before, priorState: priorState, to: directory)
+    func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
+        try RunBackup.write(plan: plan, before: before, priorState: priorState, to: directory)
     }
 
     func writeBeforeImages(_ before: BeforeImages) throws {
@@ -58,8 +58,8 @@ struct RunDirectoryBackup: RunBackupTarget {
 }
 
 extension RunLedger: RunWriter {
-    public func writeBackup(planBytes: [UInt8], before: BeforeImages, priorState: StateModel?) throws {
-        try RunBackup.write(planBytes: planBytes, before: before, priorState: priorState, to: directory)
+    public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
+        try RunBackup.write(plan: plan, before: before, priorState: priorState, to: directory)
     }
 
     public func writeBeforeImages(_ before: BeforeImages) throws {

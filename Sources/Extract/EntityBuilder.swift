@@ -77,7 +77,9 @@ struct EntityBuilder {
             }
             guard let node else { continue }
             do {
-                if let value = try FieldConverter(field: field).convert(node) { entity.fields[field.name] = value }
+                // "No value" (false, empty) is left out here: kept, every record holding one was copied into a second,
+                // normalized dictionary (issue 12).
+                if let value = try FieldConverter(field: field).convert(node)?.normalized { entity.fields[field.name] = value }
             } catch {
                 throw Failure(diagnostic: .error(at: error.location, error.message))
             }

@@ -12,20 +12,52 @@ enum ExtractCacheChecksum {
     /// Where the rest of an unsealed entry starts.
     static let bodyOffset = 1 + memberLength
 
-    /// `entry`, canonical JSON whose first key sorts after "checksum", with its checksum as the first member, after
-    /// what `header` makes of the checksum (the seal's member, or nothing). One copy of the entry.
-    static func seal(_ entry: [UInt8], header: (_ checksum: String) -> [UInt8] = { _ in [] }) -> [UInt8] {
-        precondition(entry.first == UInt8(ascii: "{") && entry.count > 2, "an entry is a non-empty JSON object")
-        let checksum = digest(of: entry, from: 1)
-        let head = header(checksum)
-        var sealed = [UInt8(ascii: "{")]
-        sealed.reserveCapacity(head.count + bodyOffset + entry.count)
-        sealed += head
-        sealed += member
-        sealed += checksum.utf8
-        sealed += #"","#.utf8
-        sealed += entry[1...]
-        return sealed
+    /// An entry streamed to a file in chunks of about `chunkSize`: the caller writes it to `writer` (canonical JSON whose
+    /// first key sorts after "checksum") and calls `drain` between items. Right after its `{` goes a placeholder for the
+    /// head (what `header` makes of the checksum: the seal's member, or nothing; then the checksum member); `finish`
+    /// returns the real head and where it goes. The bytes patched are the ones `verifies` checks; the entry is never
+    /// whole in memory.
+    struct Stream: ~Copyable {
+        var writer: JSONWriter
+        private var hasher = SHA256()
+        private var written = 0
+        private let chunkSize: Int
+        private let headLength: Int
+
+        init(chunkSize: Int, header: (_ checksum: String) -> [UInt8]) {
+            writer = JSONWriter(capacity: chunkSize + (1 << 16))
+            self.chunkSize = chunkSize
+            headLength = header(String(repeating: "0", count: 64)).count + memberLength
+        }
+
+        /// Hands what was written to `put` once there is a chunk of it.
+        mutating func drain(_ put: ([UInt8]) throws -> Void) throws {
+            if writer.bytes.count >= chunkSize { try emit(writer.takeBytes(), put) }
+        }
+
+        /// Hands the rest to `put`; the patch is the head and its offset.
+        consuming func finish(header: (_ checksum: String) -> [UInt8], _ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])] {
+            try emit(writer.finish(), put)
+            precondition(written > 2, "an entry is a non-empty JSON object")
+            let expected = headLength
+            let checksum = hasher.hexDigest()
+            let head = header(checksum) + member + Array(checksum.utf8) + Array(#"","#.utf8)
+            precondition(head.count == expected, "the head's length does not depend on the checksum")
+            return [(offset: 1, bytes: head)]
+        }
+
+        private mutating func emit(_ bytes: [UInt8], _ put: ([UInt8]) throws -> Void) throws {
+            guard !bytes.isEmpty else { return }
+            // The checksum is of the entry as written, `{` included: the file without its head.
+            hasher.update(bytes)
+            if written == 0 {
+                precondition(bytes[0] == UInt8(ascii: "{"), "an entry is a JSON object")
+                try put([UInt8(ascii: "{")] + [UInt8](repeating: UInt8(ascii: " "), count: headLength) + bytes[1...])
+            } else {
+                try put(bytes)
+            }
+            written += bytes.count
+        }
     }
 
     /// Whether `bytes` hold, at `start`, a checksum member that matches what follows it.

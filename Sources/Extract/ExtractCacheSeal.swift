@@ -14,7 +14,7 @@ struct ExtractCacheSeal {
     /// `ReconBuild.identity`: another build's extractor may read the same commit differently.
     let build: String
 
-    /// The `auth` member for an entry whose checksum is `checksum`, as `ExtractCacheChecksum.seal` puts it in front.
+    /// The `auth` member for an entry whose checksum is `checksum`, as `ExtractCacheChecksum.stream` puts it in front.
     func member(for checksum: String) -> [UInt8] {
         Array(#""auth":""#.utf8) + Array(key.mac(message(Array(checksum.utf8))).utf8) + Array(#"","#.utf8)
     }

@@ -108,34 +108,47 @@ public struct FileExtractCache: ExtractCache {
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
-    /// Sealed when `extraction.vouched`.
+    /// Sealed when `extraction.vouched`. Streamed in chunks of about `chunkSize`: encoded whole and then sealed into a
+    /// second buffer, a 100,000-record entry held ~170 MB at the peak of a cold extraction (issue 12).
     public func store(_ extraction: CachedExtraction) throws {
-        var writer = JSONWriter(capacity: 256 * max(extraction.records.count, 1))
-        writer.beginObject()
-        writer.field("commit", extraction.commit)
-        writer.key("diagnostics")
-        writer.beginArray()
-        for diagnostic in extraction.diagnostics { diagnostic.write(to: &writer) }
-        writer.endArray()
-        writer.field("fingerprint", extraction.fingerprint)
-        writer.field("format_version", FileExtractCache.formatVersion)
-        writer.key("records")
-        writer.beginArray()
-        for record in extraction.records { RecordCoding.write(record, to: &writer) }
-        writer.endArray()
-        writer.field("repo", extraction.repo)
-        writer.key("sources")
-        writer.beginArray()
-        for source in extraction.sources {
-            writer.beginObject()
-            writer.field("blob", source.blob)
-            writer.field("path", source.path)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
+        try store(extraction, chunkSize: 1 << 20)
+    }
+
+    func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
+        guard usable else { return }
         let seal = extraction.vouched ? seal(makingKey: true) : nil
-        try write(ExtractCacheChecksum.seal(writer.finish()) { seal?.member(for: $0) ?? [] }, to: path(for: extraction.repo))
+        let header = { (checksum: String) in seal?.member(for: checksum) ?? [] }
+        try writing { try PrivateFile.writePatched(to: path(for: extraction.repo)) { put in
+            var stream = ExtractCacheChecksum.Stream(chunkSize: chunkSize, header: header)
+            stream.writer.beginObject()
+            stream.writer.field("commit", extraction.commit)
+            stream.writer.key("diagnostics")
+            stream.writer.beginArray()
+            for diagnostic in extraction.diagnostics { diagnostic.write(to: &stream.writer) }
+            stream.writer.endArray()
+            stream.writer.field("fingerprint", extraction.fingerprint)
+            stream.writer.field("format_version", FileExtractCache.formatVersion)
+            stream.writer.key("records")
+            stream.writer.beginArray()
+            for record in extraction.records {
+                RecordCoding.write(record, to: &stream.writer)
+                try stream.drain(put)
+            }
+            stream.writer.endArray()
+            stream.writer.field("repo", extraction.repo)
+            stream.writer.key("sources")
+            stream.writer.beginArray()
+            for source in extraction.sources {
+                stream.writer.beginObject()
+                stream.writer.field("blob", source.blob)
+                stream.writer.field("path", source.path)
+                stream.writer.endObject()
+                try stream.drain(put)
+            }
+            stream.writer.endArray()
+            stream.writer.endObject()
+            return try stream.finish(header: header, put)
+        } }
     }
 
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? {
@@ -143,25 +156,33 @@ public struct FileExtractCache: ExtractCache {
         return FilesCacheDecoder.decode([UInt8](data), repo: repo, fingerprint: fingerprint)
     }
 
+    /// Streamed like `store`: the per-file results are the largest file of the cache.
     public func storeFiles(_ files: CachedFiles) throws {
-        var writer = JSONWriter(capacity: 512 * max(files.files.count, 1))
-        writer.beginObject()
-        writer.field("commit", files.commit)
-        writer.key("files")
-        writer.beginArray()
-        for file in files.files { FileCoding.write(file, to: &writer) }
-        writer.endArray()
-        writer.field("fingerprint", files.fingerprint)
-        writer.field("format_version", FileExtractCache.formatVersion)
-        writer.field("repo", files.repo)
-        writer.endObject()
-        try write(writer.finish(), to: filesPath(for: files.repo))
+        guard usable else { return }
+        let chunkSize = 1 << 20
+        try writing { try PrivateFile.write(to: filesPath(for: files.repo)) { put in
+            var writer = JSONWriter(capacity: chunkSize + (1 << 16))
+            writer.beginObject()
+            writer.field("commit", files.commit)
+            writer.key("files")
+            writer.beginArray()
+            for file in files.files {
+                FileCoding.write(file, to: &writer)
+                if writer.bytes.count >= chunkSize { try put(writer.takeBytes()) }
+            }
+            writer.endArray()
+            writer.field("fingerprint", files.fingerprint)
+            writer.field("format_version", FileExtractCache.formatVersion)
+            writer.field("repo", files.repo)
+            writer.endObject()
+            try put(writer.finish())
+        } }
     }
 
-    private func write(_ bytes: [UInt8], to target: String) throws {
-        guard usable else { return }
+    /// `write`'s errors as the cache's.
+    private func writing(_ write: () throws -> Void) throws {
         do {
-            try PrivateFile.write(bytes, to: target)
+            try write()
         } catch let error as ReconError {
             throw ReconError("cannot write the extract cache: \(error.message)")
         }

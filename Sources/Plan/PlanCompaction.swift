@@ -15,7 +15,7 @@ enum PlanCompaction {
         return pairs
     }
 
-    /// Whether `state` is exactly what `derivedState` makes of the sorted values.
+    /// Whether `state` is exactly what a create implies (its managed fields), which the decoder gives back when it is left out.
     static func isDerivedState(_ state: [String: FieldValue], from pairs: [(name: String, value: FieldValue)], managed: [String]?) -> Bool {
         guard let managed else { return state.isEmpty }
         var matched = 0
@@ -24,13 +24,5 @@ enum PlanCompaction {
             matched += 1
         }
         return matched == state.count
-    }
-
-    /// The state values a create implies: its managed fields.
-    static func derivedState(_ values: [String: FieldValue], managed: [String]?) -> [String: FieldValue] {
-        guard let managed else { return [:] }
-        var state: [String: FieldValue] = [:]
-        for name in managed { if let value = values[name] { state[name] = value } }
-        return state
     }
 }

@@ -11,15 +11,13 @@ public enum Planner {
                                    foreignRows: input.remote.records).plan()
         let keysByRecordID = recordKeys(input, tables: schema.tables)
 
-        // Grouped first, so each table's dictionary is sized once instead of growing through 100,000 inserts.
-        var grouped: [String: [DesiredRecord]] = [:]
-        for record in input.desired where input.scope.repos.isEmpty || input.scope.repos.contains(record.provenance.repo) {
-            grouped[record.table, default: []].append(record)
-        }
-        let desiredByTable = grouped.mapValues { records in
-            var byKey = [String: DesiredRecord](minimumCapacity: records.count)
-            for record in records { byKey[record.key] = record }
-            return byKey
+        // Counted first, so each table's dictionary is sized once instead of growing through 100,000 inserts.
+        let planned = { (record: DesiredRecord) in input.scope.repos.isEmpty || input.scope.repos.contains(record.provenance.repo) }
+        var counts: [String: Int] = [:]
+        for record in input.desired where planned(record) { counts[record.table, default: 0] += 1 }
+        var positions: [String: [String: Int]] = [:]
+        for (position, record) in input.desired.enumerated() where planned(record) {
+            positions[record.table, default: [String: Int](minimumCapacity: counts[record.table]!)][record.key] = position
         }
 
         var plan = Plan(target: manifest.target.identifier, manifestDigest: manifest.digest, lineage: input.state.lineage,
@@ -36,7 +34,7 @@ public enum Planner {
             guard let resolved = schema.tables[spec.name] else { continue }
             let planner = RecordPlanner(table: resolved, protected: manifest.protectedFields(of: spec.name),
                                         policy: manifest.policy, scope: input.scope, keysByRecordID: keysByRecordID)
-            let result = planner.plan(desired: desiredByTable[spec.name] ?? [:],
+            let result = planner.plan(desired: DesiredTable(records: input.desired, positions: positions[spec.name] ?? [:]),
                                       state: input.state.records[spec.name] ?? [:],
                                       remote: resolved.remote == nil && !resolved.adopting ? [] : input.remote.records[spec.name] ?? [])
             plan.recordChanges += result.changes

@@ -87,19 +87,48 @@ public enum FieldChangeKind: String, Sendable, CaseIterable {
 public struct FieldChange: Sendable, Equatable {
     public var name: String
     public var kind: FieldChangeKind
-    /// The base's value (nil: empty). Links are entity keys.
-    public var before: FieldValue?
     /// The value after apply (nil: empty).
     public var after: FieldValue?
+    /// `before` and `recorded`, boxed: both are nil for every field of a create, and inline they made each field change
+    /// 96 bytes instead of 56, ~50 MB of a 100,000-create plan (issue 12).
+    private var earlier: Earlier?
+
+    /// The base's value (nil: empty). Links are entity keys.
+    public var before: FieldValue? {
+        get { earlier?.before }
+        set { earlier = Earlier.make(before: newValue, recorded: recorded) }
+    }
+
     /// What the state recorded as last applied, where it matters (drift, conflict).
-    public var recorded: FieldValue?
+    public var recorded: FieldValue? {
+        get { earlier?.recorded }
+        set { earlier = Earlier.make(before: before, recorded: newValue) }
+    }
 
     public init(name: String, kind: FieldChangeKind, before: FieldValue?, after: FieldValue?, recorded: FieldValue? = nil) {
         self.name = name
         self.kind = kind
-        self.before = before
         self.after = after
-        self.recorded = recorded
+        self.earlier = Earlier.make(before: before, recorded: recorded)
+    }
+
+    public static func == (lhs: FieldChange, rhs: FieldChange) -> Bool {
+        lhs.name == rhs.name && lhs.kind == rhs.kind && lhs.after == rhs.after && lhs.before == rhs.before && lhs.recorded == rhs.recorded
+    }
+
+    /// Immutable, so copies of a field change never share a value that changes; nil when both are nil.
+    private final class Earlier: Sendable {
+        let before: FieldValue?
+        let recorded: FieldValue?
+
+        private init(storing before: FieldValue?, _ recorded: FieldValue?) {
+            self.before = before
+            self.recorded = recorded
+        }
+
+        static func make(before: FieldValue?, recorded: FieldValue?) -> Earlier? {
+            before == nil && recorded == nil ? nil : Earlier(storing: before, recorded)
+        }
     }
 }
 

@@ -101,8 +101,14 @@ struct ApplyCommand: Command {
         let console = context.console
         let manifest = try ManifestLoader().load(directory: context.globals.manifests)
         let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
-        let savedFile = try planFile.map { try PlanView.readVerified($0, signature: signature) }
-        let savedPlan = savedFile?.plan
+        var savedPlan: Plan?
+        var savedFile: RunPlanFile?
+        if let planFile {
+            // The bytes go to the run alone (which lets them go once backed up); here only the plan is kept.
+            let verified = try PlanView.readVerified(planFile, signature: signature)
+            savedPlan = verified.plan
+            savedFile = RunPlanFile(verified)
+        }
         // Refused before the lock from the findings the file records; the session checks them again once re-derived.
         if let savedPlan { try CheckRefusal.verify(savedPlan, allowing: allow) }
         let cancellation = CancellationSignal.install(maxSeconds: maxSeconds)

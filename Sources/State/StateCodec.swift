@@ -9,7 +9,15 @@ public enum StateCodec {
     // MARK: Encoding
 
     public static func encode(_ state: StateModel) -> [UInt8] {
-        var writer = JSONWriter(pretty: true, capacity: 256 + state.recordCount * 256)
+        var bytes: [UInt8] = []
+        encode(state, chunkSize: .max) { bytes = $0 }
+        return bytes
+    }
+
+    /// `encode`'s bytes handed to `put` in chunks of about `chunkSize`, so a 100,000-record state (61 MB, grown to
+    /// twice that in one buffer) is never whole in memory when it is written (issue 12).
+    public static func encode(_ state: StateModel, chunkSize: Int, put: ([UInt8]) throws -> Void) rethrows {
+        var writer = JSONWriter(pretty: true, capacity: 256 + min(state.recordCount * 256, chunkSize))
         writer.beginObject()
         writer.field("lineage", state.lineage)
         writer.key("records")
@@ -21,6 +29,7 @@ public enum StateCodec {
             for key in records.keys.sorted() {
                 writer.key(key)
                 writeRecord(records[key]!, to: &writer)
+                if writer.bytes.count >= chunkSize { try put(writer.takeBytes()) }
             }
             writer.endObject()
         }
@@ -45,7 +54,7 @@ public enum StateCodec {
         writer.field("target", state.target)
         writer.field("version", state.version)
         writer.endObject()
-        return writer.finish()
+        try put(writer.finish())
     }
 
     /// One managed record as canonical JSON (its table, key, id and values), for `recon state show`.

@@ -39,13 +39,38 @@ public struct StateHistory: Sendable {
         try save(bytes, serial: serial, stamp: StateHistory.timestamp(date))
     }
 
+    /// A copy of the state file at `source`, just written: copied in chunks, so the state is never whole in memory.
+    @discardableResult
+    func save(copying source: String, serial: Int, at date: Date = Date()) throws -> String {
+        let path = self.path(serial: serial, stamp: StateHistory.timestamp(date))
+        try StateFolderGuard.require(directory, below: AtomicFile.directoryOf(directory))
+        let fd = open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AtomicFile.failure("cannot read", source) }
+        defer { close(fd) }
+        try PrivateFile.write(to: path) { put in
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count >= 0 else { throw AtomicFile.failure("cannot read", source) }
+                if count == 0 { break }
+                try put(Array(chunk[..<count]))
+            }
+        }
+        return path
+    }
+
     /// With the timestamp as written (a version moved from another backend keeps its own).
     @discardableResult
     func save(_ bytes: [UInt8], serial: Int, stamp: String) throws -> String {
-        let path = "\(directory)/\(stem).\(String(format: "%08d", serial)).\(stamp).json"
+        let path = self.path(serial: serial, stamp: stamp)
         try StateFolderGuard.require(directory, below: AtomicFile.directoryOf(directory))
         try AtomicFile.write(bytes, to: path)
         return path
+    }
+
+    private func path(serial: Int, stamp: String) -> String {
+        "\(directory)/\(stem).\(String(format: "%08d", serial)).\(stamp).json"
     }
 
     /// Removes all but the newest `keepLast` versions (at least one is always kept); returns what went.

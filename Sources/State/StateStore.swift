@@ -59,13 +59,12 @@ public struct StateStore: Sendable {
         try checkOverwrite(lineage: state.lineage)
         var next = state
         next.serial += 1
-        let bytes = StateCodec.encode(next)
         try PrivateFile.claimStateDirectory(AtomicFile.directoryOf(path))
-        try AtomicFile.write(bytes, to: path)
+        try PrivateFile.write(to: path) { put in try StateCodec.encode(next, chunkSize: 1 << 20, put: put) }
         state = next
         let directory = AtomicFile.directoryOf(journalPath)
         if try SafeRemoval.remove(journalPath, inside: directory) { try AtomicFile.syncDirectory(directory) }
-        try history.save(bytes, serial: next.serial)
+        try history.save(copying: path, serial: next.serial)
         try history.prune(keepLast: keepHistory)
     }
 

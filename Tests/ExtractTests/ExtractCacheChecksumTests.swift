@@ -1,4 +1,4 @@
-import Extract
+@testable import Extract
 import Foundation
 import ReconCore
 import TestSupport
@@ -60,6 +60,28 @@ final class ExtractCacheChecksumTests: XCTestCase {
         XCTAssertEqual(load(stored), stored)
         XCTAssertNil(cache.load(repo: "core", commit: String(repeating: "d", count: 40), fingerprint: "fp"), "another commit")
         XCTAssertNil(cache.load(repo: "core", commit: stored.commit, fingerprint: "other"), "another fingerprint")
+    }
+
+    /// The entry is streamed to its file in chunks with the checksum patched in front: any chunk size gives the same
+    /// bytes, sealed or not, and they verify.
+    func testAnEntryStreamedInSmallChunksIsTheSameFile() throws {
+        for vouched in [false, true] {
+            var stored = entry()
+            stored.vouched = vouched
+            stored.records += (0..<50).map { index in
+                DesiredRecord(table: "Skills", key: "core:skills/s\(index)", fields: ["Name": .text(String(repeating: "n", count: index))],
+                              provenance: Provenance(repo: "core", path: "skills/s\(index)/SKILL.md", sourceCommit: String(repeating: "b", count: 40)))
+            }
+            try cache.store(stored)
+            let whole = try bytes()
+            for chunkSize in [1, 7, 300] {
+                try cache.store(stored, chunkSize: chunkSize)
+                XCTAssertTrue(try bytes() == whole, "chunks of \(chunkSize), vouched \(vouched)")
+            }
+            XCTAssertEqual(load(stored)?.vouched, vouched)
+            XCTAssertEqual(load(stored)?.records, stored.records)
+            if !vouched { XCTAssertTrue(resealed(whole) == whole, "the checksum covers the entry without itself") }
+        }
     }
 
     func testAVerifiedChecksumVouchesForTheStoredHashes() throws {

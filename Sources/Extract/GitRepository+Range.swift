@@ -11,40 +11,23 @@ extension GitRepository {
         var paths: Set<String> = []
         var expected = newer
         var linear = true
-        try git.stream(["log", "-z", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-show-signature",
-                        "--format=%x00%H %P", "\(older)..\(newer)", "--"]) { reader in
-            enum Next { case path, header, firstPath }
-            var next = Next.path
-            while var token = reader.read(until: 0) {
-                switch next {
-                case _ where token.isEmpty:
-                    next = .header
-                    continue
-                case .header:
-                    // "<commit> <parent>": the line, walked from `newer` down, one parent each.
-                    let ids = String(decoding: token, as: UTF8.self).split(separator: " ")
-                    guard ids.count == 2, ids[0] == expected else {
-                        linear = false
-                        return false
-                    }
-                    expected = String(ids[1])
-                    next = .firstPath
-                    continue
-                case .firstPath:
-                    if token.first == 0x0A { token.removeFirst() }
-                    next = .path
-                case .path:
-                    break
-                }
-                guard !token.isEmpty else { continue }
-                let (path, valid) = PathName.decode(token[...])
-                // A name git's tree shows escaped (not UTF-8) is matched by its escaped form: read in full instead.
-                guard valid else {
-                    linear = false
-                    return false
-                }
-                paths.insert(path)
+        try walkLog(["--format=%x00%H %P", "\(older)..\(newer)", "--"]) { header in
+            // "<commit> <parent>": the line, walked from `newer` down, one parent each.
+            let ids = String(decoding: header, as: UTF8.self).split(separator: " ")
+            guard ids.count == 2, ids[0] == expected else {
+                linear = false
+                return false
             }
+            expected = String(ids[1])
+            return true
+        } path: { token in
+            let (path, valid) = PathName.decode(token[...])
+            // A name git's tree shows escaped (not UTF-8) is matched by its escaped form: read in full instead.
+            guard valid else {
+                linear = false
+                return false
+            }
+            paths.insert(path)
             return true
         }
         guard linear, expected == older else { return nil }

@@ -118,29 +118,43 @@ struct GitRepository: Sendable {
     }
 
     /// For each of `paths`, the newest commit reachable from `commit` that changed it, in one pass
-    /// over `git log`; stops reading as soon as every path is found.
-    ///
-    /// With `-z` and the format `%x00%H`, each commit starts with an empty field (no path is empty) followed by
-    /// its id; its first path, if any, comes after a newline. Paths are compared as bytes: Swift strings equal
-    /// NFC and NFD names, and any byte but NUL may start a path.
+    /// over `git log`; stops reading as soon as every path is found. Paths are compared as bytes: Swift strings
+    /// equal NFC and NFD names, and any byte but NUL may start a path.
     func lastCommits(for paths: Set<String>, from commit: String) throws(GitError) -> [String: String] {
         var found: [String: String] = [:]
         guard !paths.isEmpty else { return found }
         found.reserveCapacity(paths.count)
         var wanted = Dictionary(paths.map { (Array($0.utf8), $0) }, uniquingKeysWith: { first, _ in first })
+        var current = ""
+        try walkLog(["--format=%x00%H", commit]) { header in
+            current = String(decoding: header, as: UTF8.self)
+            return true
+        } path: { token in
+            if let path = wanted.removeValue(forKey: token) {
+                found[path] = current
+                if wanted.isEmpty { return false }
+            }
+            return true
+        }
+        return found
+    }
+
+    /// Reads `git log -z --name-only` with a format that opens each commit with `%x00`: each commit starts with an
+    /// empty field (no path is empty) and its format line, and its first path, if any, comes after a newline.
+    /// `header` sees each format line and `path` each non-empty path, as bytes; either returns false to stop.
+    func walkLog(_ arguments: [String], header: ([UInt8]) -> Bool, path: ([UInt8]) -> Bool) throws(GitError) {
         try git.stream(["log", "-z", "--name-only", "--no-renames", "--no-ext-diff", "--no-textconv",
-                        "--no-show-signature", "--format=%x00%H", commit]) { reader in
-            enum Next { case path, commitID, firstPath }
+                        "--no-show-signature"] + arguments) { reader in
+            enum Next { case path, header, firstPath }
             var next = Next.path
-            var current = ""
             while var token = reader.read(until: 0) {
                 switch next {
                 case _ where token.isEmpty:
-                    next = .commitID
+                    next = .header
                     continue
-                case .commitID:
-                    current = String(decoding: token, as: UTF8.self)
+                case .header:
                     next = .firstPath
+                    guard header(token) else { return false }
                     continue
                 case .firstPath:
                     if token.first == 0x0A { token.removeFirst() }
@@ -148,13 +162,9 @@ struct GitRepository: Sendable {
                 case .path:
                     break
                 }
-                if let path = wanted.removeValue(forKey: token) {
-                    found[path] = current
-                    if wanted.isEmpty { return false }
-                }
+                guard token.isEmpty || path(token) else { return false }
             }
             return true
         }
-        return found
     }
 }

@@ -44,10 +44,10 @@ public enum StatePlacement {
     /// journal files of every base.
     public static func isReconsOwn(_ path: String, statePath: String) -> Bool {
         let resolved = PathRule.resolved(path)
-        if [statePath, StateStore(path: statePath).journalPath].map(PathRule.resolved).contains(resolved) { return true }
+        let own = [statePath, StateStore(path: statePath).journalPath].map(PathRule.resolved)
+        if own.contains(where: { PathBytes.equal($0, resolved) }) { return true }
         let folder = PathRule.resolved(PrivateFile.directoryOf(statePath))
-        guard resolved != folder, PathRule.isWithin(resolved, folder) else { return false }
-        let relative = resolved.dropFirst(folder.hasSuffix("/") ? folder.count : folder.count + 1)
-        return relative.contains("/") || relative.hasPrefix(".") || relative.hasSuffix(".state.json") || relative.hasSuffix(".journal")
+        guard let relative = PathBytes.relative(resolved, below: folder), !relative.isEmpty else { return false }
+        return PathBytes.splitFirst(relative) != nil || relative.utf8.first == UInt8(ascii: ".") || relative.hasSuffix(".state.json") || relative.hasSuffix(".journal")
     }
 }

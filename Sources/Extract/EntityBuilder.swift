@@ -99,7 +99,7 @@ struct EntityBuilder {
         case .path: return text(root.map(RepoPath.display) ?? file.path)
         case .file: return text(file.path)
         case .dir: return text(directory.isEmpty ? nil : RepoPath.name(of: directory))
-        case .dirs: return list(directory.split(separator: "/").map(String.init))
+        case .dirs: return list(PathBytes.components(directory))
         case .commit: return text(file.sourceCommit)
         case .title: return text(document.markdown?.title)
         case .summary: return text(document.markdown?.summary)

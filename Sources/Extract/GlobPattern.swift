@@ -1,3 +1,5 @@
+import ReconCore
+
 /// A file pattern of an extract rule: `*` and `?` within one path segment, `[...]` classes,
 /// `**` for any number of whole segments (`**/SKILL.md` also matches `SKILL.md`).
 struct GlobPattern: Sendable {
@@ -11,8 +13,8 @@ struct GlobPattern: Sendable {
 
     init(_ text: String) {
         self.text = text
-        segments = text.split(separator: "/", omittingEmptySubsequences: true).map { part in
-            part == "**" ? .anyDepth : .pattern(Array(part.utf8))
+        segments = PathBytes.components(text).map { part in
+            PathBytes.equal(part, "**") ? .anyDepth : .pattern(Array(part.utf8))
         }
     }
 

@@ -115,9 +115,9 @@ struct RepoReader {
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? ""
                 let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
                 // Checked as written and as resolved: a dangling link that climbs out is refused too.
-                let inside = target.hasPrefix("/") ? target.hasPrefix(root + "/")
+                let inside = PathBytes.isAbsolute(target) ? PathBytes.isBelow(target, root)
                     : RepoPath.resolve(target, from: RepoPath.directory(of: path)) != nil
-                guard inside, real.hasPrefix(root + "/") else {
+                guard inside, PathBytes.isBelow(real, root) else {
                     notes.append(.warning(at: location(path), "symlink to '\(target)' leaves the repo; not followed"))
                     continue
                 }
@@ -148,7 +148,7 @@ struct RepoReader {
     /// what it points at; nil when every step stays inside. `lstat` on a file follows such links silently.
     static func escape(_ folder: String, root: String) -> (link: String, target: String)? {
         var prefix = ""
-        for part in folder.split(separator: "/") {
+        for part in PathBytes.components(folder) {
             prefix += prefix.isEmpty ? String(part) : "/" + part
             var info = stat()
             guard lstat(root + "/" + prefix, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { continue }
@@ -156,7 +156,7 @@ struct RepoReader {
             guard let real = realpath(root + "/" + prefix, nil) else { return (prefix, target) }
             defer { free(real) }
             let resolved = String(cString: real)
-            guard resolved == root || resolved.hasPrefix(root + "/") else { return (prefix, target) }
+            guard PathBytes.equal(resolved, root) || PathBytes.isBelow(resolved, root) else { return (prefix, target) }
         }
         return nil
     }

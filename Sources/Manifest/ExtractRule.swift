@@ -52,12 +52,12 @@ extension ExtractRule {
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
         let files = reader.strings("files", required: true) ?? []
-        for pattern in files where pattern.value.hasPrefix("/") || pattern.value.split(separator: "/").contains("..") {
+        for pattern in files where PathBytes.isAbsolute(pattern.value) || PathBytes.components(pattern.value).contains { PathBytes.equal($0, "..") } {
             sink.error(pattern.location, "file pattern '\(pattern.value)' leaves the repo", hint: "patterns are relative to the repo root")
         }
         let format = reader.choice("as", as: Format.self, required: true)
         let root = reader.string("root")
-        if let root, root.value.hasPrefix("/") {
+        if let root, PathBytes.isAbsolute(root.value) {
             sink.error(root.location, "'root' must be relative to the matched file's folder, found '\(root.value)'")
         }
         let each = reader.string("each").flatMap { KeyPath.parse($0, what: "'each' in \(context)", sink: sink) }

@@ -50,8 +50,8 @@ public struct PlanScope: Sendable, Equatable {
         let (tables, keys) = Self.parse(targets)
         self.init(tables: tables, keys: keys, repos: Set(repos))
         for name in excludes {
-            if let slash = name.firstIndex(of: "/") {
-                excludedKeys[String(name[..<slash]), default: []].insert(String(name[name.index(after: slash)...]))
+            if let (table, key) = PathBytes.splitFirst(name) {
+                excludedKeys[table, default: []].insert(key)
             } else {
                 excludedTables.insert(name)
             }
@@ -62,9 +62,8 @@ public struct PlanScope: Sendable, Equatable {
         var tables = Set<String>()
         var keys: [String: Set<String>] = [:]
         for name in names {
-            if let slash = name.firstIndex(of: "/") {
-                let table = String(name[..<slash])
-                keys[table, default: []].insert(String(name[name.index(after: slash)...]))
+            if let (table, key) = PathBytes.splitFirst(name) {
+                keys[table, default: []].insert(key)
                 tables.insert(table)
             } else {
                 tables.insert(name)

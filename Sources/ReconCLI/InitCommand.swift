@@ -55,7 +55,7 @@ struct InitCommand: Command {
     func run(_ context: CommandContext) throws -> ExitCode {
         let console = context.console
         let manifests = context.globals.manifests
-        guard !manifests.hasPrefix("/"), !manifests.split(separator: "/").contains(".."),
+        guard !PathBytes.isAbsolute(manifests), !PathBytes.components(manifests).contains(where: { PathBytes.equal($0, "..") }),
               PathRule.problem(withDirectoryPath: manifests) == nil else {
             throw ReconError("recon init writes the manifests inside its folder: -m must name a folder below it, found \(PathRule.quoted(manifests))",
                              hint: "leave -m out for manifests/, which every command reads by default")

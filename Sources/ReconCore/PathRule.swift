@@ -50,7 +50,7 @@ public enum PathRule {
 
     /// Whether resolved `path` is `folder` or lies below it (both as `resolved` returns them).
     public static func isWithin(_ path: String, _ folder: String) -> Bool {
-        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+        PathBytes.equal(path, folder) || PathBytes.isBelow(path, folder)
     }
 
     /// `text` in single quotes with control characters escaped, so a message can show it safely.

@@ -37,10 +37,10 @@ public enum SafeRemoval {
         }
         guard let realRoot = realPath(root) else { return nil }
         guard let realParent = realPath(parent.isEmpty ? "." : parent) else { return nil }
-        guard realParent == realRoot || realParent.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+        guard PathBytes.equal(realParent, realRoot) || PathBytes.isBelow(realParent, realRoot) else {
             throw refusal(path, root)
         }
-        return realParent == "/" ? "/\(name)" : "\(realParent)/\(name)"
+        return PathBytes.equal(realParent, "/") ? "/\(name)" : "\(realParent)/\(name)"
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -8,10 +8,9 @@ public enum StateFolderGuard {
     /// The first component of `folder` strictly below `root` that is a symlink; nil when none is.
     /// A `folder` not spelled below `root` has only itself checked.
     public static func link(in folder: String, below root: String) -> String? {
-        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
-        guard folder.hasPrefix(base + "/") else { return plain(folder) ? nil : folder }
-        var current = base
-        for component in folder.dropFirst(base.count + 1).split(separator: "/") where component != "." {
+        guard let below = PathBytes.relative(folder, below: root) else { return plain(folder) ? nil : folder }
+        var current = root.utf8.last == UInt8(ascii: "/") ? String(decoding: root.utf8.dropLast(), as: UTF8.self) : root
+        for component in PathBytes.components(below) where !PathBytes.equal(component, ".") {
             current += "/\(component)"
             var info = stat()
             guard lstat(current, &info) == 0 else { return nil }

@@ -30,4 +30,19 @@ final class PathValueTests: XCTestCase {
         let manifest = try ManifestLoader().load(sources: [("m.yaml", Array(text.utf8))])
         XCTAssertEqual(manifest.repos.map(\.name), ["core.v2_x-1", "a..b"])
     }
+
+    /// A `/` before a combining mark still separates, so "../\u{338}x" climbs out like "../x" does.
+    func testFilePatternsAndRootsAreSplitAsBytes() throws {
+        for (pattern, root) in [("../\u{338}x/*.md", "."), ("**/*.md", "/\u{338}etc")] {
+            let text = """
+                tables: [{name: T, key: K, fields: [{name: K, type: singleLineText}, {name: N, type: singleLineText}]}]
+                repos:
+                  - {name: core, path: ../core, extract: [{table: T, files: ["\(pattern)"], as: frontmatter, root: "\(root)", fields: {N: name}}]}
+                """
+            XCTAssertThrowsError(try ManifestLoader().load(sources: [("m.yaml", Array(text.utf8))]), pattern) { error in
+                let messages = (error as? DiagnosticsError)?.errors.map(\.message) ?? ["\(error)"]
+                XCTAssertTrue(messages.contains { $0.contains("leaves the repo") || $0.contains("must be relative") }, "\(messages)")
+            }
+        }
+    }
 }

@@ -49,4 +49,13 @@ final class PlanScopeTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(PlanFile.encode(only))["plan"]?["scope"]?["excludes"]?.arrayValue, [.string("Skills")])
         XCTAssertEqual(PlanPresentation.scopeNote(only.scope), "Targeted plan: excluding Skills; other changes are not shown.")
     }
+
+    /// A target splits at its first '/' byte, also when a combining mark follows it.
+    func testATargetSplitsAtTheFirstSlashByte() {
+        let scope = PlanScope(targets: ["Skills/\u{338}k"], repos: [], excludes: ["Plugins/\u{338}p"])
+        XCTAssertEqual(scope.tables, ["Skills"])
+        XCTAssertEqual(scope.keys, ["Skills": ["\u{338}k"]])
+        XCTAssertEqual(scope.excludedTables, [])
+        XCTAssertEqual(scope.excludedKeys, ["Plugins": ["\u{338}p"]])
+    }
 }

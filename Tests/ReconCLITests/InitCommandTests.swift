@@ -103,6 +103,10 @@ final class InitCommandTests: XCTestCase {
         let outside = try recon(["init", "-m", "../elsewhere", "a"], in: folder)
         XCTAssertEqual(outside.status, 1)
         XCTAssertTrue(outside.stderr.contains("-m must name a folder below it, found '../elsewhere'"), outside.stderr)
+        // A '/' before a combining mark still separates: this climbs out of 'a' too.
+        let marked = try recon(["init", "-m", "../\u{338}x", "a"], in: folder)
+        XCTAssertEqual(marked.status, 1, marked.stderr)
+        XCTAssertTrue(marked.stderr.contains("-m must name a folder below it"), marked.stderr)
         XCTAssertEqual(folder.listing(), [], "nothing written")
     }
 

@@ -51,4 +51,17 @@ final class SafeRemovalTests: XCTestCase {
         XCTAssertTrue(try SafeRemoval.remove("state/history/a.json", inside: "state/history"))
         XCTAssertEqual(scratch.list("state/history"), [])
     }
+
+    /// "café" spelled NFD is a sibling of the NFC root on disk, though `String` calls them equal.
+    func testASiblingThatDiffersOnlyByNormalizationIsOutside() throws {
+        let scratch = TemporaryDirectory()
+        scratch.write("caf\u{E9}/.keep", "")
+        scratch.write("cafe\u{301}/precious.txt", "keep")
+        let root = scratch.file("caf\u{E9}")
+        XCTAssertThrowsError(try SafeRemoval.remove(scratch.file("cafe\u{301}/precious.txt"), inside: root)) { error in
+            XCTAssertTrue("\(error)".contains("refusing to remove"), "\(error)")
+        }
+        XCTAssertEqual(scratch.read("cafe\u{301}/precious.txt"), "keep")
+        XCTAssertTrue(try SafeRemoval.remove(scratch.file("caf\u{E9}/.keep"), inside: root))
+    }
 }

@@ -11,7 +11,8 @@ public struct FileExtractCache: ExtractCache {
     private let stateDirectory: String
     private let build: String
 
-    public static let formatVersion = 1
+    /// 2: keys, roots and `$dir` split at `/` bytes (fix/byte-paths); entries of 1 may hold the old split.
+    public static let formatVersion = 2
     public static let subdirectory = "cache/extract"
 
     /// `build` is the one whose seals are taken at their word: this one, but for tests of another.

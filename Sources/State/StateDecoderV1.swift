@@ -8,6 +8,7 @@ enum StateDecoderV1 {
     static func decode(_ bytes: [UInt8], version: inout Int?, valuesOf kept: [String: Set<String>]? = nil)
         throws(StateCodec.Failure) -> StateModel {
         var cursor = JSONCursor(bytes)
+        cursor.interner = ValueInterner()
         var lineage: String?, target: String?, serial: Int?
         var tables: [String: TableState] = [:]
         var records: [String: [String: ManagedRecord]] = [:]

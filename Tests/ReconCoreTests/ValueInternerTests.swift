@@ -3,7 +3,7 @@ import XCTest
 
 final class ValueInternerTests: XCTestCase {
     private func storage(_ text: String) -> UnsafePointer<UInt8>? {
-        text.utf8.withContiguousStorageIfAvailable { $0.baseAddress }
+        text.utf8.withContiguousStorageIfAvailable { $0.baseAddress } ?? nil
     }
 
     func testARepeatedCellReadFromJSONSharesTheFirstOnesStorage() throws {

@@ -57,7 +57,7 @@ enum StateDecoderV1 {
         return state
     }
 
-    /// Without `values`, the record's values and adoptions are checked and left out.
+    /// Without `values`, the record's values and adoptions are read as strictly and let go, record by record.
     static func record(_ cursor: inout JSONCursor, values keepValues: Bool = true) throws(StateCodec.Failure) -> ManagedRecord {
         var id: String?
         var values: [String: FieldValue] = [:]
@@ -66,8 +66,12 @@ enum StateDecoderV1 {
         while let key = try cursor.nextKey() {
             switch key {
             case "id": id = try cursor.string()
-            case "values" where keepValues: values = try self.values(&cursor)
-            case "adopted" where keepValues: adopted = try self.values(&cursor)
+            case "values":
+                let read = try self.values(&cursor)
+                if keepValues { values = read }
+            case "adopted":
+                let read = try self.values(&cursor)
+                if keepValues { adopted = read }
             default: try cursor.skipValue()
             }
         }

@@ -188,16 +188,18 @@ final class StateFileTests: XCTestCase {
         XCTAssertEqual(read.serial, state.serial)
     }
 
-    func testValuesLeftOutOfALoadAreStillChecked() throws {
+    func testValuesLeftOutOfALoadAreCheckedAsStrictlyAsAFullLoadChecksThem() throws {
         let scratch = TemporaryDirectory()
         scratch.write("""
             {"version":1,"target":"t","serial":1,"lineage":"l","repos":{},"tables":{},
-             "records":{"T":{"kept":{"id":"rec1","values":{"A":"a"}},"other":{"id":"rec2","values":{"A":[1,}}}}}
+             "records":{"T":{"kept":{"id":"rec1","values":{"A":"a"}},"other":{"id":"rec2","values":{"A":{"nested":1}}}}}}
             """, to: "state/recon.state.json")
         let store = StateSamples.store(in: scratch)
 
-        XCTAssertThrowsError(try store.load(expectedTarget: "t", valuesOf: ["T": ["kept"]])) { error in
-            XCTAssertTrue("\(error)".contains("is corrupt or truncated"), "\(error)")
+        for kept in [nil, ["T": Set(["kept"])]] {
+            XCTAssertThrowsError(try store.load(expectedTarget: "t", valuesOf: kept)) { error in
+                XCTAssertTrue("\(error)".contains("is corrupt or truncated"), "\(error)")
+            }
         }
     }
 }

@@ -33,8 +33,8 @@ public struct LocalRunStore: RunStore {
 
     public func file(_ id: String, _ file: RunFile) throws -> [UInt8]? { try AtomicFile.read(describe(id, file)) }
 
-    public func priorState(_ id: String) throws -> StateModel? {
-        try StateStore(path: describe(id, .priorState)).load(expectedTarget: nil)
+    public func priorState(_ id: String, valuesOf kept: [String: Set<String>]) throws -> StateModel? {
+        try StateStore(path: describe(id, .priorState)).load(expectedTarget: nil, valuesOf: kept)
     }
 
     public func describe(_ id: String, _ file: RunFile) -> String { "\(directory(id))/\(file.rawValue)" }

@@ -71,10 +71,10 @@ public struct PostgresRunStore: RunStore {
 
     public func file(_ id: String, _ file: RunFile) throws -> [UInt8]? { try archive.file(run: id, name: file.rawValue) }
 
-    public func priorState(_ id: String) throws -> StateModel? {
+    public func priorState(_ id: String, valuesOf kept: [String: Set<String>]) throws -> StateModel? {
         guard let bytes = try file(id, .priorState) else { return nil }
         do {
-            return try StateCodec.decode(bytes)
+            return try StateCodec.decode(bytes, valuesOf: kept)
         } catch {
             throw ReconError("\(describe(id, .priorState)) is damaged: \(error)", hint: "the run's backup was edited; it cannot be rolled back")
         }

@@ -21,7 +21,8 @@ public struct RollbackRunner {
         self.environment = environment
     }
 
-    public func run(runID: String) throws -> Plan {
+    /// `state` is the state the caller read under the same lock (apply's preflight), so it is not read and held twice.
+    public func run(runID: String, state loaded: StateModel? = nil) throws -> Plan {
         guard RunID.isValid(runID) else {
             throw ReconError("'\(runID)' is not a run id", hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
         }
@@ -50,16 +51,17 @@ public struct RollbackRunner {
             throw ReconError("\(runs.describe(runID, .plan)): \(error.message)", hint: error.hint)
         }
         let before = try RunBackup.readRecords(beforeBytes, path: runs.describe(runID, .beforeImages))
-        let prior = try runs.priorState(runID)
         guard runPlan.target == manifest.target.identifier else {
             throw ReconError("run '\(runID)' applied to \(runPlan.target), but the manifests target \(manifest.target.identifier)")
         }
-        guard let state = try backend.store.load(expectedTarget: manifest.target.identifier) else {
+        let (committed, schemaApplied) = try Self.committed(runPlan, record: runs.record(runID), outcomes: runs.entries(runID).outcomes)
+        // The prior state's values of what the run committed; of the rest, ids only (for link cells): a whole second state is not held.
+        let prior = try runs.priorState(runID, valuesOf: Dictionary(grouping: committed, by: \.table).mapValues { Set($0.map(\.key)) })
+        guard let state = try loaded ?? backend.store.load(expectedTarget: manifest.target.identifier) else {
             throw ReconError("there is no state in \(backend.location), so nothing from run '\(runID)' can be found to roll back")
         }
         let provider = try BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try provider.refresh(manifest, state: state, statePath: backend.location)
-        let (committed, schemaApplied) = try Self.committed(runPlan, record: runs.record(runID), outcomes: runs.entries(runID).outcomes)
         return RollbackPlanner(runID: runID, committed: committed, schemaChanges: schemaApplied ? runPlan.schemaChanges : [],
                                before: before, priorState: prior, manifest: manifest, state: state, remote: remote).plan()
     }

@@ -16,8 +16,9 @@ public protocol RunStore: Sendable {
     func entries(_ id: String) throws -> (outcomes: [EntityOutcome], intents: [BatchIntent])
     /// One of a run's files, or nil when it has none (never written, or pruned).
     func file(_ id: String, _ file: RunFile) throws -> [UInt8]?
-    /// The state the run started from, as its backup keeps it; nil when it started from none.
-    func priorState(_ id: String) throws -> StateModel?
+    /// The state the run started from, as its backup keeps it; nil when it started from none. Only the records
+    /// `valuesOf` names (table → keys) keep their values; the others carry their ids (a rollback needs no more).
+    func priorState(_ id: String, valuesOf kept: [String: Set<String>]) throws -> StateModel?
     /// How a run's file is named in messages (a path, or the schema, target and run).
     func describe(_ id: String, _ file: RunFile) -> String
     /// The ids of the runs kept, for did-you-mean.

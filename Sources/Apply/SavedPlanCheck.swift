@@ -23,7 +23,7 @@ struct SavedPlanCheck {
         var findings = plan.findings
         if let run = plan.rollbackOf {
             guard let rollback else { throw PlanRefusal(.notDerivable, reasons: ["the rollback plan of run \(run) cannot be checked here"]) }
-            derived = try PlanFile.roundTrip(rollback.run(runID: run))
+            derived = try PlanFile.roundTrip(rollback.run(runID: run, state: preflight.state))
         } else {
             (derived, findings) = try replan(plan, state: state, preflight: preflight)
         }

@@ -7,6 +7,7 @@ import ReconCore
 enum FilesCacheDecoder {
     static func decode(_ bytes: [UInt8], repo: String, fingerprint: String) -> CachedFiles? {
         var cursor = JSONCursor(bytes)
+        cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, commit: String?, storedFingerprint: String?, files: [CachedFile]?
         do {
             try cursor.beginObject()

@@ -6,6 +6,7 @@ import ReconCore
 enum VerifiedCacheDecoder {
     static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
         var cursor = JSONCursor(bytes)
+        cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
         var records: [DesiredRecord]?, diagnostics: [Diagnostic]?, sources: [CachedSource]?
         do {

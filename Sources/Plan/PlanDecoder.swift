@@ -7,6 +7,7 @@ enum PlanDecoder {
     /// The body whose value starts at `start` in `bytes`.
     static func plan(_ bytes: [UInt8], at start: Int) throws(ReconError) -> Plan {
         var cursor = JSONCursor(bytes, at: start)
+        cursor.interner = ValueInterner()
         var members: [String: JSONValue] = [:]
         var changes: [RecordChange] = []
         var reads: [RecordChangeReader.Read] = []

@@ -16,7 +16,8 @@ public struct RollbackPlanner {
     public var schemaChanges: [SchemaChange]
     /// Before-images from the run's backup: table → record id → record (links hold record ids).
     public var before: [String: [String: RemoteRecord]]
-    /// The state as it was before the run (from the backup), if there was one.
+    /// The state as it was before the run (from the backup), if there was one. Only the records of `committed`
+    /// need their values; of the others only ids are read (`keys`).
     public var priorState: StateModel?
     public var manifest: Manifest
     public var state: StateModel

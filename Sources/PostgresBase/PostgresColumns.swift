@@ -48,14 +48,14 @@ struct PostgresColumns {
         return column
     }
 
-    /// Decodes a row selected with `returning`.
+    /// Decodes a row selected with `returning`, the dictionary sized for the cells with a value (as SQLite's).
     func record(from row: [String?]) -> RemoteRecord {
-        var fields: [String: FieldValue] = [:]
-        fields.reserveCapacity(columns.count)
+        var cells: [(String, FieldValue)] = []
+        cells.reserveCapacity(columns.count)
         for (index, column) in columns.enumerated() {
-            if let value = column.kind.read(row[index + 1]) { fields[column.field.name] = value }
+            if let value = column.kind.read(row[index + 1]) { cells.append((column.field.name, value)) }
         }
-        return RemoteRecord(id: row[0] ?? "", fields: fields)
+        return RemoteRecord(id: row[0] ?? "", fields: Dictionary(cells, uniquingKeysWith: { _, last in last }))
     }
 
     /// `json_to_recordset($1::json) AS v("_recon_id" text, "A" numeric(1000, 2), ...)`: the rows of one batch

@@ -7,6 +7,8 @@ public struct JSONCursor {
     private var index = 0
     /// Per open container: whether a member has been read (so a comma is due).
     private var started: [Bool] = []
+    /// Set by readers of many records: repeated cell values read by `fieldValue()` share one storage.
+    public var interner: ValueInterner?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -90,7 +92,9 @@ public struct JSONCursor {
     public mutating func fieldValue() throws(JSONDecodeFailure) -> FieldValue? {
         skipWhitespace()
         switch peek() {
-        case UInt8(ascii: "\""): return .text(try readString())
+        case UInt8(ascii: "\""):
+            let text = try readString()
+            return .text(interner?.text(text) ?? text)
         case UInt8(ascii: "t"): try word("true"); return .bool(true)
         case UInt8(ascii: "f"): try word("false"); return .bool(false)
         case UInt8(ascii: "n"): try word("null"); return nil
@@ -98,7 +102,7 @@ public struct JSONCursor {
             try beginArray()
             var items: [String] = []
             while try nextElement() { items.append(try string()) }
-            return .list(items)
+            return .list(interner?.list(items) ?? items)
         default: return .number(try number())
         }
     }

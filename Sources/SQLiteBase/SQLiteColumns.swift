@@ -43,13 +43,14 @@ struct SQLiteColumns {
     /// The position of `name` in `columns`.
     func index(of name: String) -> Int? { byName[name] }
 
-    /// Decodes a row selected with `returning`.
+    /// Decodes a row selected with `returning`. The cells are gathered first so the dictionary is sized for the
+    /// cells that hold a value, not for every column: one more slot than 12 doubles it (a refresh holds 100,000).
     func record(from statement: SQLiteStatement) -> RemoteRecord {
-        var fields: [String: FieldValue] = [:]
-        fields.reserveCapacity(columns.count)
+        var cells: [(String, FieldValue)] = []
+        cells.reserveCapacity(columns.count)
         for (index, column) in columns.enumerated() {
-            if let value = column.kind.read(statement, column: Int32(index + 1)) { fields[column.field.name] = value }
+            if let value = column.kind.read(statement, column: Int32(index + 1)) { cells.append((column.field.name, value)) }
         }
-        return RemoteRecord(id: statement.text(0) ?? "", fields: fields)
+        return RemoteRecord(id: statement.text(0) ?? "", fields: Dictionary(cells, uniquingKeysWith: { _, last in last }))
     }
 }

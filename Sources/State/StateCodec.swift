@@ -101,11 +101,12 @@ public enum StateCodec {
     /// Header first: one pass finds `version` (checking the syntax of everything), and only then
     /// is the body decoded by the reader for that version. The common case, a version 1 state that
     /// reads whole, is decoded in one pass; anything else takes the header-first path for its error.
-    public static func decode(_ bytes: [UInt8]) throws(Failure) -> StateModel {
+    /// With `valuesOf`, only those records (table → keys) keep their values; the others come with their ids alone.
+    public static func decode(_ bytes: [UInt8], valuesOf kept: [String: Set<String>]? = nil) throws(Failure) -> StateModel {
         var found: Int?
-        if let state = try? StateDecoderV1.decode(bytes, version: &found), found == 1 { return state }
+        if let state = try? StateDecoderV1.decode(bytes, version: &found, valuesOf: kept), found == 1 { return state }
         switch try version(of: bytes) {
-        case 1: return try StateDecoderV1.decode(bytes, version: &found)
+        case 1: return try StateDecoderV1.decode(bytes, version: &found, valuesOf: kept)
         case let version: throw .newerVersion(version)
         }
     }

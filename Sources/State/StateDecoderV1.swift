@@ -4,8 +4,11 @@ import ReconCore
 /// order; unknown keys are skipped, so a later version 1 writer may add optional keys.
 enum StateDecoderV1 {
     /// `version` is set to the document's `version` member, so a caller may decode before knowing it.
-    static func decode(_ bytes: [UInt8], version: inout Int?) throws(StateCodec.Failure) -> StateModel {
+    /// With `valuesOf`, only those records (table → keys) keep their values; the others are read for their ids.
+    static func decode(_ bytes: [UInt8], version: inout Int?, valuesOf kept: [String: Set<String>]? = nil)
+        throws(StateCodec.Failure) -> StateModel {
         var cursor = JSONCursor(bytes)
+        cursor.interner = ValueInterner()
         var lineage: String?, target: String?, serial: Int?
         var tables: [String: TableState] = [:]
         var records: [String: [String: ManagedRecord]] = [:]
@@ -25,9 +28,11 @@ enum StateDecoderV1 {
                 try cursor.beginObject()
                 while let name = try cursor.nextKey() {
                     var members: [String: ManagedRecord] = [:]
+                    let keptKeys = kept.map { $0[name] ?? [] }
                     try cursor.beginObject()
                     while let recordKey = try cursor.nextKey() {
-                        do { members[recordKey] = try record(&cursor) } catch { throw error.within("records.\(name).\(recordKey)") }
+                        let values = keptKeys?.contains(recordKey) ?? true
+                        do { members[recordKey] = try record(&cursor, values: values) } catch { throw error.within("records.\(name).\(recordKey)") }
                     }
                     records[name] = members
                 }
@@ -52,7 +57,8 @@ enum StateDecoderV1 {
         return state
     }
 
-    static func record(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> ManagedRecord {
+    /// Without `values`, the record's values and adoptions are read as strictly and let go, record by record.
+    static func record(_ cursor: inout JSONCursor, values keepValues: Bool = true) throws(StateCodec.Failure) -> ManagedRecord {
         var id: String?
         var values: [String: FieldValue] = [:]
         var adopted: [String: FieldValue] = [:]
@@ -60,8 +66,12 @@ enum StateDecoderV1 {
         while let key = try cursor.nextKey() {
             switch key {
             case "id": id = try cursor.string()
-            case "values": values = try self.values(&cursor)
-            case "adopted": adopted = try self.values(&cursor)
+            case "values":
+                let read = try self.values(&cursor)
+                if keepValues { values = read }
+            case "adopted":
+                let read = try self.values(&cursor)
+                if keepValues { adopted = read }
             default: try cursor.skipValue()
             }
         }

@@ -26,7 +26,10 @@ public struct StateStore: Sendable {
 
     /// The state on disk with its journal replayed, or nil when there is none yet. Refuses (and never
     /// touches) a corrupt, truncated, newer-format or other-target file. Pass nil to accept any target.
-    public func load(expectedTarget: String?) throws -> StateModel? {
+    public func load(expectedTarget: String?) throws -> StateModel? { try load(expectedTarget: expectedTarget, valuesOf: nil) }
+
+    /// `load`, keeping the values of the records `valuesOf` names (table → keys) only, for a reader that needs no more.
+    public func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?) throws -> StateModel? {
         guard let bytes = try AtomicFile.read(path) else {
             if let size = try AtomicFile.read(journalPath)?.count, size > 0 {
                 throw StateRefusal.journalWithoutState(path: path, journal: journalPath, newestHistory: newestHistory)
@@ -35,7 +38,7 @@ public struct StateStore: Sendable {
         }
         var state: StateModel
         do {
-            state = try StateCodec.decode(bytes)
+            state = try StateCodec.decode(bytes, valuesOf: kept)
         } catch .newerVersion(let version) {
             throw StateRefusal.newer(path: path, version: version)
         } catch {

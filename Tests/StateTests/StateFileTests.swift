@@ -172,4 +172,34 @@ final class StateFileTests: XCTestCase {
         try store.write(&state, keepHistory: 5)
         XCTAssertEqual(try store.load(expectedTarget: "t"), state)
     }
+    func testALoadKeepingSomeValuesReadsEveryRecordsIDAndOnlyThoseValues() throws {
+        let scratch = TemporaryDirectory()
+        let store = StateSamples.store(in: scratch)
+        var state = StateSamples.populated()
+        state.records["Skills"]?["core:skills/s2/SKILL.md"]?.adopted = ["Name": .text("declared")]
+        try store.write(&state, keepHistory: 10)
+        let read = try XCTUnwrap(try store.load(expectedTarget: nil, valuesOf: ["Skills": ["core:skills/s1/SKILL.md"]]))
+
+        XCTAssertEqual(read.records["Skills"]?["core:skills/s1/SKILL.md"], state.records["Skills"]?["core:skills/s1/SKILL.md"])
+        XCTAssertEqual(read.records["Skills"]?["core:skills/s2/SKILL.md"], ManagedRecord(id: StateSamples.record(2).id, values: [:]))
+        XCTAssertEqual(read.records["Plugins"]?["core:plugins/p0"], ManagedRecord(id: "recP", values: [:]))
+        XCTAssertEqual(read.records.mapValues { $0.mapValues(\.id) }, state.records.mapValues { $0.mapValues(\.id) })
+        XCTAssertEqual(read.tables, state.tables)
+        XCTAssertEqual(read.serial, state.serial)
+    }
+
+    func testValuesLeftOutOfALoadAreCheckedAsStrictlyAsAFullLoadChecksThem() throws {
+        let scratch = TemporaryDirectory()
+        scratch.write("""
+            {"version":1,"target":"t","serial":1,"lineage":"l","repos":{},"tables":{},
+             "records":{"T":{"kept":{"id":"rec1","values":{"A":"a"}},"other":{"id":"rec2","values":{"A":{"nested":1}}}}}}
+            """, to: "state/recon.state.json")
+        let store = StateSamples.store(in: scratch)
+
+        for kept in [nil, ["T": Set(["kept"])]] {
+            XCTAssertThrowsError(try store.load(expectedTarget: "t", valuesOf: kept)) { error in
+                XCTAssertTrue("\(error)".contains("is corrupt or truncated"), "\(error)")
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ enum FlatMapping {
     private static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Node? {
         let count = bytes.count
         var pairs: [Node.Pair] = []
-        var keys: [Range<Int>] = []
+        var seen: Set<String> = []
         var line = 1
         var index = 0
         while index < count {
@@ -33,7 +33,6 @@ enum FlatMapping {
             let key = lineStart..<index
             // libyaml's limit for a simple key; ': ' with a value on the same line, nothing else.
             guard key.count < 1000, index + 1 < count, bytes[index] == colon, bytes[index + 1] == space else { return nil }
-            guard !keys.contains(where: { bytes[$0].elementsEqual(bytes[key]) }) else { return nil }
             index += 2
             while index < count, bytes[index] == space { index += 1 }
             guard index < count, bytes[index] != newline else { return nil }
@@ -49,8 +48,14 @@ enum FlatMapping {
             }
             while index < count, bytes[index] == space { index += 1 }
             guard index == count || bytes[index] == newline else { return nil }
-            keys.append(key)
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)
+            // A duplicate is libyaml's path's error to report. A few keys are compared in place; a wide mapping, hashed.
+            if pairs.count < 16 {
+                guard !pairs.contains(where: { $0.key.scalar == name }) else { return nil }
+            } else {
+                if seen.isEmpty { seen = Set(pairs.compactMap(\.key.scalar)) }
+                guard seen.insert(name).inserted else { return nil }
+            }
             pairs.append(Node.Pair(key: Node(.scalar(name, .plain), at: SourceLocation(file: file, line: line, column: 1)), value: value))
         }
         guard let first = pairs.first else { return nil }

@@ -93,10 +93,19 @@ final class FlatMappingTests: XCTestCase {
         }
     }
 
-    /// A duplicate key is declined, so the error is libyaml's path's, located at the second key.
+    /// A duplicate key is declined, so the error is libyaml's path's, located at the second key; in a wide mapping
+    /// (keys hashed, not compared in place) too.
     func testADuplicateKeyIsStillRefusedWithItsPlace() {
         XCTAssertThrowsError(try YAMLLoader().load("a: 1\nb: 2\na: 3\n", file: file)) { error in
             XCTAssertEqual((error as? YAMLError)?.location, SourceLocation(file: file, line: 3, column: 1))
+        }
+        let wide = (0..<40).map { "k\($0): v\($0)\n" }.joined()
+        XCTAssertEqual(agree(Array(wide.utf8))?.mapping?.count, 40)
+        for duplicate in ["k3", "k20", "k39"] {
+            XCTAssertNil(agree(Array((wide + "\(duplicate): again\n").utf8)), duplicate)
+            XCTAssertThrowsError(try YAMLLoader().load(wide + "\(duplicate): again\n", file: file)) { error in
+                XCTAssertEqual((error as? YAMLError)?.location, SourceLocation(file: file, line: 41, column: 1))
+            }
         }
     }
 

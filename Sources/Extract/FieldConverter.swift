@@ -17,8 +17,11 @@ struct FieldConverter {
         if node.isNull { return nil }
         switch field.type {
         case .singleLineText, .url, .email, .phoneNumber:
+            // A scalar is its own text: no one-item list to join.
+            if let text = node.scalar { return .text(text) }
             return .text(try scalars(node).joined(separator: ", "))
         case .multilineText:
+            if let text = node.scalar { return .text(text) }
             return .text(try scalars(node).joined(separator: "\n"))
         case .number:
             let text = try single(node)

@@ -43,6 +43,16 @@ struct RepoExtractor {
             files.contains { $0.matches(path) } && !exclude.contains { $0.matches(path) }
         }
 
+        /// True when an entity's fields hold what the Markdown body says (`$title`, `$summary`, `$words`, `$links`).
+        var readsMarkdown: Bool {
+            rule.fields.contains { mapping in
+                switch mapping.source {
+                case .builtin(.title), .builtin(.summary), .builtin(.words), .builtin(.links): return true
+                default: return false
+                }
+            }
+        }
+
         /// True when an entity's fields hold the file's last commit (`$commit`).
         var readsCommit: Bool {
             rule.fields.contains { mapping in
@@ -146,7 +156,9 @@ struct RepoExtractor {
             var documents: [ExtractRule.Format: Result<SourceDocument, SourceDocument.Failure>] = [:]
             for compiled in matching {
                 let rule = compiled.rule
-                let parsed = documents[rule.format] ?? Result { () throws(SourceDocument.Failure) in try SourceDocument(file, format: rule.format) }
+                let parsed = documents[rule.format] ?? Result { () throws(SourceDocument.Failure) in
+                    try SourceDocument(file, format: rule.format, summarize: matching.contains { $0.rule.format == rule.format && $0.readsMarkdown })
+                }
                 let firstUse = documents[rule.format] == nil
                 documents[rule.format] = parsed
                 do throws(EntityBuilder.Failure) {

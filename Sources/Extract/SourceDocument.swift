@@ -14,7 +14,9 @@ struct SourceDocument {
         var diagnostic: Diagnostic
     }
 
-    init(_ file: SourceFile, format: ExtractRule.Format) throws(Failure) {
+    /// `summarize`: whether a rule reads the body (`$title`, `$summary`, `$words`, `$links`); when none does, the
+    /// body is not summarized (most front matter rules read only the front matter).
+    init(_ file: SourceFile, format: ExtractRule.Format, summarize: Bool = true) throws(Failure) {
         let name = "\(file.repo):\(file.path)"
         if format == .markdown || format == .frontmatter { try Self.requireUTF8(file) }
         switch format {
@@ -27,9 +29,10 @@ struct SourceDocument {
                                                  hint: "end it with a line holding only '---'"))
             }
             data = try parts.yaml.map { yaml throws(Failure) in try SourceDocument.loadYAML(yaml, file: name, what: "front matter") }
-            markdown = MarkdownSummary(parts.body)
+            markdown = summarize ? MarkdownSummary(parts.body) : nil
         case .markdown:
             // Front matter is metadata, not prose: the title and summary come from the body after it.
+            guard summarize else { break }
             let body = (try? FrontMatter(file.bytes))?.body ?? file.bytes
             markdown = MarkdownSummary(body)
         case .yaml:

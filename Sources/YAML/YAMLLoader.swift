@@ -24,6 +24,12 @@ public struct YAMLLoader {
     }
 
     public func load(_ bytes: [UInt8], file: String) throws(YAMLError) -> [Node] {
+        if let flat = FlatMapping.read(bytes, file: file) { return [flat] }
+        return try compose(bytes, file: file)
+    }
+
+    /// The full path: libyaml's events composed into nodes. `load` takes it for everything `FlatMapping` declines.
+    func compose(_ bytes: [UInt8], file: String) throws(YAMLError) -> [Node] {
         try Self.checkEncoding(bytes, file: file)
         var composer = Composer(file: file, limits: limits)
         var parser = yaml_parser_t()

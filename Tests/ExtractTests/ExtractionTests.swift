@@ -22,6 +22,26 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(result.repos, [RepoExtraction(name: "core", commit: commits[2], cached: false, filesRead: 5, recordCount: 5)])
     }
 
+    /// The body is summarized when any rule of the file's format reads it, not only when the first one does: the
+    /// front matter is parsed once for both rules, and only the second reads `$title`.
+    func testABodyBuiltinIsReadWhenOnlyALaterRuleOfTheFormatAsksForIt() throws {
+        let repo = GitFixture()
+        repo.write("one.md", "---\nname: one\n---\n\n# The Title\n\nText.\n")
+        repo.commit("one")
+        let result = try ExtractHarness().run("""
+            repos:
+              - name: core
+                path: \(repo.path)
+                extract:
+                  - {table: Plugins, files: ["*.md"], as: frontmatter, fields: {Name: name}}
+                  - {table: Skills, files: ["*.md"], as: frontmatter, fields: {Name: name, Title: $title}}
+            """)
+        let skill = try XCTUnwrap(result.records.first { $0.table == "Skills" })
+        XCTAssertEqual(skill.fields["Title"], .text("The Title"))
+        XCTAssertEqual(skill.fields["Name"], .text("one"))
+        XCTAssertEqual(result.records.first { $0.table == "Plugins" }?.fields["Name"], .text("one"))
+    }
+
     func testAncestorLinksFindTheNearestHolderAndWarnWhenNoneHolds() throws {
         let (repo, _) = makeCatalogRepo()
         let result = try ExtractHarness().run(pluginAndSkillRules(path: repo.path))

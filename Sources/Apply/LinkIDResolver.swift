@@ -55,12 +55,6 @@ struct LinkIDResolver {
         return .list(resolved)
     }
 
-    /// The ids for a link value, or nil when some key is not known yet.
-    func resolve(_ value: FieldValue, field: String, in table: String) -> FieldValue? {
-        guard let linked = links[table]?[field] else { return value }
-        return resolve(value, linkedTo: linked)
-    }
-
     /// A link value without the keys that were left out: what the state records as written.
     static func written(_ value: FieldValue?, leavingOut missing: [String]) -> FieldValue? {
         guard !missing.isEmpty, case .list(let keys)? = value else { return value }

@@ -184,8 +184,11 @@ final class ApplyExecutor {
 
     private func create(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
         let keyField = manifest.table(named: tableName)?.key.value ?? "Key"
+        let linkFields = links.linkFields(of: tableName)
         var records: [[String: FieldValue]] = []
+        records.reserveCapacity(batch.count)
         var waiting: [[String: FieldValue]] = []
+        waiting.reserveCapacity(batch.count)
         for change in batch {
             var cells: [String: FieldValue] = [:]
             cells.reserveCapacity(change.fields.count + 1)
@@ -193,7 +196,11 @@ final class ApplyExecutor {
             // The changed fields themselves rather than `writes`, which builds a dictionary per record.
             for field in change.fields where field.kind.writes {
                 guard let value = field.after else { continue }
-                if let resolved = links.resolve(value, field: field.name, in: tableName) { cells[field.name] = resolved } else { later[field.name] = value }
+                guard !linkFields.isEmpty, let linked = linkFields[field.name] else {
+                    cells[field.name] = value
+                    continue
+                }
+                if let resolved = links.resolve(value, linkedTo: linked) { cells[field.name] = resolved } else { later[field.name] = value }
             }
             cells[keyField] = .text(change.key)
             records.append(cells)

@@ -38,12 +38,18 @@ struct LinkIDResolver {
 
     func isLink(_ field: String, in table: String) -> Bool { links[table]?[field] != nil }
 
-    /// The ids for a link value, or nil when some key is not known yet.
-    func resolve(_ value: FieldValue, field: String, in table: String) -> FieldValue? {
-        guard let linked = links[table]?[field], case .list(let keys) = value else { return value }
+    /// Field name → linked table for one table's link fields, empty for most: looked up once per batch, not twice
+    /// per cell (at 100k creates those lookups were a quarter of the executor's dictionary work).
+    func linkFields(of table: String) -> [String: String] { links[table] ?? [:] }
+
+    /// The ids for a link value pointing at `linked`, or nil when some key is not known yet.
+    func resolve(_ value: FieldValue, linkedTo linked: String) -> FieldValue? {
+        guard case .list(let keys) = value else { return value }
+        guard let known = ids[linked] else { return keys.isEmpty ? .list([]) : nil }
         var resolved: [String] = []
+        resolved.reserveCapacity(keys.count)
         for key in keys {
-            guard let id = ids[linked]?[key] else { return nil }
+            guard let id = known[key] else { return nil }
             resolved.append(id)
         }
         return .list(resolved)

@@ -120,7 +120,14 @@ public enum PlanFile {
 
     /// As `decode`, keeping the bytes read and the digest checked over them (computed once). No tree is built: the
     /// body is hashed in canonical form as it is read (`CanonicalJSONHasher`), then decoded with a cursor.
-    public static func verify(_ bytes: [UInt8], signature: PlanSignature? = nil) throws(ReconError) -> VerifiedPlan {
+    ///
+    /// A file of `decodingAlongsideFrom` bytes or more has its body decoded on a second core while the digest is
+    /// taken (`PlanBodyDecoding`); smaller ones, and files whose body the header scan cannot place, one after the other.
+    public static func verify(_ bytes: [UInt8], signature: PlanSignature? = nil,
+                              decodingAlongsideFrom threshold: Int = 1 << 20) throws(ReconError) -> VerifiedPlan {
+        let early = bytes.count >= threshold ? PlanBodyDecoding.bodyStart(bytes).map { PlanBodyDecoding(bytes, at: $0) } : nil
+        // On every way out, the worker is waited for: nothing keeps running on the bytes after the call.
+        defer { _ = try? early?.plan() }
         let document: CanonicalJSONHasher.Document
         do {
             document = try CanonicalJSONHasher.read(bytes, hashing: "plan", keeping: signature != nil)
@@ -149,6 +156,7 @@ public enum PlanFile {
             throw ReconError("the plan body is not an object", hint: "make the plan again with 'recon plan -out FILE'")
         }
         try signature?.verify(document.members["signature"]?.stringValue, body: document.canonical ?? [])
-        return VerifiedPlan(plan: try PlanDecoder.plan(bytes, at: start), bytes: bytes, digest: actual)
+        let plan = if let early, early.start == start { try early.plan() } else { try PlanDecoder.plan(bytes, at: start) }
+        return VerifiedPlan(plan: plan, bytes: bytes, digest: actual)
     }
 }

@@ -103,9 +103,10 @@ struct ApplyCommand: Command {
         let signature = planFile == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
         var savedPlan: Plan?
         var savedFile: RunPlanFile?
+        var stages = StageTimings()
         if let planFile {
             // The bytes go to the run alone (which lets them go once backed up); here only the plan is kept.
-            let verified = try PlanView.readVerified(planFile, signature: signature)
+            let verified = try stages.measure("read") { try PlanView.readVerified(planFile, signature: signature) }
             savedPlan = verified.plan
             savedFile = RunPlanFile(verified)
         }
@@ -133,7 +134,6 @@ struct ApplyCommand: Command {
 
         var plan: Plan
         var refreshed: Refreshed?
-        var stages = StageTimings()
         if let savedPlan {
             plan = savedPlan
             if !json {
@@ -192,6 +192,8 @@ struct ApplyCommand: Command {
             throw error
         }
         view.finish()
+        // The plan (100,000 changes at 100k) is freed by the process's exit, not change by change before it.
+        ExitHold.keep(plan)
         report(result, cancellation: cancellation, console: console)
         if timings {
             for stage in view.timings.stages {

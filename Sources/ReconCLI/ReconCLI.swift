@@ -28,6 +28,7 @@ public enum ReconCLI {
     public static func main() -> Never {
         let environment = ProcessInfo.processInfo.environment
         let console = Console(environment: environment)
+        ExitHold.enable()
         let code = run(Array(CommandLine.arguments.dropFirst()), environment: environment, console: console)
         exit(code.rawValue)
     }

@@ -123,7 +123,16 @@ struct SQLiteRecordWriter {
     }
 
     private func insert(_ record: [String: FieldValue]) throws -> RemoteRecord {
-        let targets = try shape(of: record.keys)
+        // Each cell with its column, in the table's order: one pass over the record, not a name lookup for the
+        // shape and another for each column's value.
+        var cells: [(index: Int, value: FieldValue)] = []
+        cells.reserveCapacity(record.count)
+        for (name, value) in record {
+            guard let index = columns.index(of: name) else { throw unknownField(name: record.keys.sorted().first { columns.index(of: $0) == nil }!) }
+            cells.append((index, value))
+        }
+        cells.sort { $0.index < $1.index }
+        let targets = cells.map(\.index)
         let statement = try prepared.statement(.insert, targets, connection) {
             let names = ([Self.idColumn] + targets.map { columns.columns[$0].quoted }).joined(separator: ", ")
             let marks = Array(repeating: "?", count: targets.count + 1).joined(separator: ", ")
@@ -134,9 +143,9 @@ struct SQLiteRecordWriter {
         // The record as written, changed only where a cell reads back otherwise: a new dictionary per row, filled
         // cell by cell, was a tenth of a 10k-create apply's instructions (issue 12).
         var fields = record
-        for (offset, index) in targets.enumerated() {
-            let target = columns.columns[index]
-            let value = record[target.field.name]
+        for (offset, cell) in cells.enumerated() {
+            let target = columns.columns[cell.index]
+            let value: FieldValue? = cell.value
             try target.kind.bind(value, to: statement, at: Int32(offset + 2), field: target.field.name, table: table.name)
             let stored = target.kind.stored(value)
             if stored != value { fields[target.field.name] = stored }

@@ -65,9 +65,12 @@ struct RecordPlanner {
             if key == nil || desired[key!] == nil { result.unmanaged += 1 }
         }
 
-        var keys = Set(desired.keys)
-        keys.formUnion(state.keys)
-        for key in keys.sorted() where scope.includes(table: spec.name, key: key) {
+        // Desired keys, then the state's others: no set of 100,000 keys is built just to be sorted.
+        var keys = Array(desired.keys)
+        keys.reserveCapacity(keys.count + state.count)
+        for key in state.keys where desired[key] == nil { keys.append(key) }
+        keys.sort()
+        for key in keys where scope.includes(table: spec.name, key: key) {
             let holder = byKey[key]
             if let extra = others[key] {
                 result.integrity.append(IntegrityError(table: spec.name, key: key, recordIDs: ([holder!] + extra).map(\.id).sorted()))
@@ -75,7 +78,7 @@ struct RecordPlanner {
             }
             let managed = state[key]
             let remoteRecord = managed.flatMap { byID[$0.id] } ?? holder
-            let edit = remoteRecord.flatMap { keyEdit(of: $0, key: key, keys: keys, restorable: holder == nil) }
+            let edit = remoteRecord.flatMap { keyEdit(of: $0, key: key, desired: desired, state: state, restorable: holder == nil) }
             planRecord(key: key, desired: desired[key], managed: managed, remote: remoteRecord, keyEdit: edit, into: &result)
         }
         return result
@@ -243,10 +246,11 @@ struct RecordPlanner {
 
     /// The key the base's record carries, when it is not `key`: edited by hand, unless it is another record's key
     /// (then the state's id is wrong, and apply's address check refuses the write).
-    private func keyEdit(of record: RemoteRecord, key: String, keys: Set<String>, restorable: Bool) -> KeyEdit? {
+    private func keyEdit(of record: RemoteRecord, key: String, desired: DesiredTable, state: [String: ManagedRecord],
+                         restorable: Bool) -> KeyEdit? {
         let value = record.fields[table.remoteNames[keyField] ?? keyField]
         guard value?.normalized != .text(key) else { return nil }
-        let claimed = if case .text(let other)? = value?.normalized { keys.contains(other) } else { false }
+        let claimed = if case .text(let other)? = value?.normalized { desired[other] != nil || state[other] != nil } else { false }
         return KeyEdit(value: value, claimed: claimed, restorable: restorable)
     }
 

@@ -26,10 +26,14 @@ struct RecordPlanner {
 
     /// Fields Recon writes after create: all but the key and the protected ones. Worked out once, not per record.
     private let managedFields: [FieldSpec]
-    /// Their names, to tell a record whose every field is managed (the usual case).
+    /// Their names, to tell a record whose every field is managed (the usual case), and in order.
     private let managedNames: Set<String>
+    private let managedNameList: [String]
     /// Each managed field's name in the base, looked up once instead of per record and field.
     private let managedRemoteNames: [String]
+    /// Each managed field's type, and whether it links, so the per-record check copies no `FieldSpec`.
+    private let managedTypes: [FieldType]
+    private let managedLinks: [Bool]
     /// The protected fields, in the manifests' order, so a table without any skips the check per record.
     private let protectedFields: [FieldSpec]
 
@@ -41,7 +45,10 @@ struct RecordPlanner {
         self.keysByRecordID = keysByRecordID
         managedFields = table.spec.fields.filter { $0.name != table.spec.key.value && !protected.contains($0.name) }
         managedNames = Set(managedFields.map(\.name))
+        managedNameList = managedFields.map(\.name)
         managedRemoteNames = managedFields.map { table.remoteNames[$0.name] ?? $0.name }
+        managedTypes = managedFields.map(\.type)
+        managedLinks = managedFields.map { $0.type.linkedTable != nil }
         protectedFields = table.spec.fields.filter { protected.contains($0.name) }
     }
 
@@ -222,15 +229,16 @@ struct RecordPlanner {
     /// plan spent most of the diff in those rules).
     private func baseHoldsState(_ s: ManagedRecord, _ r: RemoteRecord) -> Bool {
         var held = 0
-        for (index, field) in managedFields.enumerated() {
-            let recorded = s.values[field.name]
+        for index in managedNameList.indices {
+            let recorded = s.values[managedNameList[index]]
             if recorded != nil {
                 guard recorded!.normalized != nil else { return false }
                 held += 1
             }
             let cell = r.fields[managedRemoteNames[index]]
-            let base = field.type.linkedTable == nil ? cell : cell.map { linkKeys($0) }
-            guard FieldComparison.equal(base, recorded, type: field.type) else { return false }
+            let base = managedLinks[index] ? cell.map { linkKeys($0) } : cell
+            // Equal as stored is equal (the usual case); otherwise the field's own comparison decides.
+            guard base == recorded || FieldComparison.equal(base, recorded, type: managedTypes[index]) else { return false }
         }
         return held == s.values.count
     }

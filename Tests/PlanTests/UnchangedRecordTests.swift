@@ -1,4 +1,5 @@
 import ReconCore
+import Remote
 import XCTest
 @testable import Plan
 
@@ -58,12 +59,13 @@ final class UnchangedRecordTests: XCTestCase {
         XCTAssertEqual(change.remoteID, "recNew")
     }
 
-    /// A state value that is "no value" (written by hand, or by an older recon) hashes like the desired record, so the
-    /// record counts as unchanged; the state is still rewritten without it.
+    /// A state value that is "no value" (`ManagedRecord.values` set past its normalizing init) hashes like the desired
+    /// record, so the record counts as unchanged; the state is still rewritten without it.
     func testStateValueThatIsNoValueIsNormalizedAway() throws {
         var fixture = try PlanFixture()
         fixture.want(p, ["Name": .text("P")], in: "Plugins")
-        fixture.applied(p, id: "recP", ["Name": .text("P"), "Gone": .text("")], remote: ["Name": .text("P")], in: "Plugins")
+        fixture.applied(p, id: "recP", ["Name": .text("P")], remote: ["Name": .text("P")], in: "Plugins")
+        fixture.state.records["Plugins"]![p]!.values["Gone"] = .text("")
         let change = try XCTUnwrap(try fixture.plan().change(p))
         XCTAssertEqual(change.action, .refreshState)
         XCTAssertEqual(change.stateValues, ["Name": .text("P")])

@@ -28,9 +28,7 @@ struct InFlightRecovery {
     /// `state` with the claimed records added, and one note per run they came from.
     func recover(_ state: StateModel, desired: [DesiredRecord], schema: RemoteSchema,
                  records: [String: [RemoteRecord]]) -> (state: StateModel, notes: [String]) {
-        var desiredKeys: [String: Set<String>] = [:]
-        for record in desired { desiredKeys[record.table, default: []].insert(record.key) }
-        let claims = claims(state, desiredKeys: desiredKeys, schema: schema, records: records)
+        let claims = claims(state, desired: desired, schema: schema, records: records)
         guard !claims.isEmpty else { return (state, []) }
         var state = state
         for claim in claims { state.records[claim.table, default: [:]][claim.key] = claim.record }
@@ -48,10 +46,18 @@ struct InFlightRecovery {
         return (state, notes)
     }
 
-    func claims(_ state: StateModel, desiredKeys: [String: Set<String>], schema: RemoteSchema,
+    func claims(_ state: StateModel, desired: [DesiredRecord], schema: RemoteSchema,
                 records: [String: [RemoteRecord]]) -> [Claim] {
         var claims: [Claim] = []
-        var claimedIDs = Set(state.records.values.flatMap { $0.values.map(\.id) })
+        // Sets of every desired key and state id, built only for a run that has intents to check: the usual run
+        // (the newest one succeeded) never needs them, and at 100k records they cost a tenth of a second.
+        var sets: (desiredKeys: [String: Set<String>], claimedIDs: Set<String>)?
+        func built() -> (desiredKeys: [String: Set<String>], claimedIDs: Set<String>) {
+            if let sets { return sets }
+            var desiredKeys: [String: Set<String>] = [:]
+            for record in desired { desiredKeys[record.table, default: []].insert(record.key) }
+            return (desiredKeys, Set(state.records.values.flatMap { $0.values.map(\.id) }))
+        }
         var plannedLater = Set<Pending>()
         let claiming: [RecordAction] = [.create, .recreate, .adopt]
         // Drift checks write nothing: a finished one must not hide an interrupted apply before it.
@@ -64,15 +70,16 @@ struct InFlightRecovery {
                     .map { Pending(table: $0.table, key: $0.key) })
             }
             guard let pending = intentKeys(run.id), !pending.isEmpty else { continue }
+            sets = built()
             for change in plan.recordChanges where claiming.contains(change.action) {
                 guard pending.contains(Pending(table: change.table, key: change.key)),
                       !plannedLater.contains(Pending(table: change.table, key: change.key)),
-                      desiredKeys[change.table]?.contains(change.key) != true, state.records[change.table]?[change.key] == nil,
+                      sets!.desiredKeys[change.table]?.contains(change.key) != true, state.records[change.table]?[change.key] == nil,
                       let spec = manifest.table(named: change.table), let intended = change.stateValues,
                       let record = holder(of: change.key, spec: spec, state: state, schema: schema, records: records),
-                      !claimedIDs.contains(record.id), matches(record, change, spec: spec, state: state, schema: schema)
+                      !sets!.claimedIDs.contains(record.id), matches(record, change, spec: spec, state: state, schema: schema)
                 else { continue }
-                claimedIDs.insert(record.id)
+                sets!.claimedIDs.insert(record.id)
                 claims.append(Claim(runID: run.id, table: change.table, key: change.key,
                                     record: ManagedRecord(id: record.id, values: intended, adopted: change.stateAdopted ?? [:])))
             }

@@ -30,7 +30,6 @@ final class AirtableTransport: NSObject, URLSessionTaskDelegate, @unchecked Send
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpShouldUsePipelining = false
         pooled = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
         fresh = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
     }

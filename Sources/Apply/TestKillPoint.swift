@@ -21,7 +21,7 @@ enum TestKillPoint {
     static func batchWritten(_ number: Int) {
         if number == batch { kill(getpid(), SIGKILL) }
         if number == pauseBatch, let pauseFile {
-            FileManager.default.createFile(atPath: pauseFile + ".waiting", contents: nil)
+            _ = FileManager.default.createFile(atPath: pauseFile + ".waiting", contents: nil)
             while !FileManager.default.fileExists(atPath: pauseFile) { usleep(50_000) }
         }
     }

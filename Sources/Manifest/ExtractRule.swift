@@ -52,7 +52,7 @@ extension ExtractRule {
         let reader = MappingReader(node, context: context, sink: sink)!
         reader.rejectUnknownKeys(allowed: keys)
         let files = reader.strings("files", required: true) ?? []
-        for pattern in files where PathBytes.isAbsolute(pattern.value) || PathBytes.components(pattern.value).contains { PathBytes.equal($0, "..") } {
+        for pattern in files where PathBytes.isAbsolute(pattern.value) || PathBytes.components(pattern.value).contains(where: { PathBytes.equal($0, "..") }) {
             sink.error(pattern.location, "file pattern '\(pattern.value)' leaves the repo", hint: "patterns are relative to the repo root")
         }
         let format = reader.choice("as", as: Format.self, required: true)

@@ -84,7 +84,7 @@ struct PostgresRecordWriter {
     }
 
     func delete(_ ids: [String]) throws {
-        try guarded {
+        _ = try guarded {
             try catalog.writing {
                 try connection.exec("DELETE FROM \(columns.qualified) WHERE \(PostgresColumns.quotedID) = ANY($1::text[])",
                                     [.text(PostgresArray.literal(ids))])

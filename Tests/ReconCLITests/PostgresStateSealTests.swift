@@ -23,7 +23,7 @@ final class PostgresStateSealTests: XCTestCase {
         project.directory.write("manifests/state.yaml", "state:\n  backend: postgres\n  url_env: TEAM_STATE_URL\n  schema: \(state)\n")
         addTeardownBlock {
             try? CLIProject.dropPostgresBase(base, uri: uri)
-            try? PGConnection(uri).exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(state)) CASCADE")
+            _ = try? PGConnection(uri).exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(state)) CASCADE")
         }
         return Setup(project: project, base: base, state: state, uri: uri)
     }

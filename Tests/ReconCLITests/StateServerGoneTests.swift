@@ -17,7 +17,7 @@ final class StateServerGoneTests: XCTestCase {
         process.environment = shared.environment.merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                                                           "RECON_TEST_PAUSE_AFTER_BATCH": "2", "RECON_TEST_PAUSE_FILE": pause]) { $1 }
         let errors = scratch.path + "/stderr"
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: errors, contents: nil))
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()
@@ -28,7 +28,7 @@ final class StateServerGoneTests: XCTestCase {
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: pause + ".waiting"), "the apply reached its second batch")
         try server.stop()
-        FileManager.default.createFile(atPath: pause, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: pause, contents: nil))
         process.waitUntilExit()
         let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
         XCTAssertEqual(process.terminationStatus, 1, message)

@@ -68,7 +68,7 @@ final class TwoRunnersTests: XCTestCase {
         XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
         XCTAssertTrue(refused.stderr.contains("is locked by"), refused.stderr)
         XCTAssertTrue(holder.isRunning, "B failed while A still held the lock: it did not wait")
-        FileManager.default.createFile(atPath: pause, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: pause, contents: nil))
         holder.waitUntilExit()
         XCTAssertEqual(holder.terminationStatus, 0, "A, released, finishes its apply")
         print("A   (released) → exit \(holder.terminationStatus)")

@@ -11,7 +11,7 @@ import XCTest
 final class PostgresStateMarksTests: XCTestCase {
     private func freshSchema(_ suffix: String = "") -> String {
         let name = "marks_\(UUID().uuidString.prefix(8).lowercased())" + suffix
-        addTeardownBlock { try? PGConnection(PostgresServer.shared().uri()).exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
+        addTeardownBlock { _ = try? PGConnection(PostgresServer.shared().uri()).exec("DROP SCHEMA IF EXISTS \(PGIdentifier.quote(name)) CASCADE") }
         return name
     }
 

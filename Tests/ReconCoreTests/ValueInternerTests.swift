@@ -40,4 +40,30 @@ final class ValueInternerTests: XCTestCase {
         XCTAssertEqual(interner.list(["y", "z"]), ["y", "z"])
         XCTAssertEqual(interner.list([]), [])
     }
+
+    /// Swift's `==` and `hashValue` see an NFC and an NFD spelling as one string, so they meet in one slot; a reader
+    /// must still get back the bytes it read (a plan's reviewed value is what apply writes).
+    func testCanonicallyEquivalentSpellingsKeepTheirOwnBytes() throws {
+        var interner = ValueInterner()
+        let composed = "caf\u{E9} cr\u{E8}me br\u{FB}l\u{E9}e, twice"
+        let decomposed = "cafe\u{301} cre\u{300}me bru\u{302}le\u{301}e, twice"
+        XCTAssertEqual(composed, decomposed, "the premise: Swift calls them equal")
+
+        XCTAssertEqual(Array(interner.text(composed).utf8), Array(composed.utf8))
+        XCTAssertEqual(Array(interner.text(decomposed).utf8), Array(decomposed.utf8))
+        XCTAssertEqual(interner.list([composed]).map { Array($0.utf8) }, [Array(composed.utf8)])
+        XCTAssertEqual(interner.list([decomposed]).map { Array($0.utf8) }, [Array(decomposed.utf8)])
+
+        // The same through the reader the state, cache and plan decoders use.
+        var cursor = JSONCursor(Array(#"["\#(composed)","\#(decomposed)"]"#.utf8))
+        cursor.interner = ValueInterner()
+        var read: [[UInt8]] = []
+        try cursor.beginArray()
+        while try cursor.nextElement() {
+            guard case .text(let text) = try cursor.fieldValue() else { return XCTFail("a text cell") }
+            read.append(Array(text.utf8))
+        }
+        try cursor.finish()
+        XCTAssertEqual(read, [Array(composed.utf8), Array(decomposed.utf8)])
+    }
 }

@@ -82,15 +82,20 @@ extension ExtractResult {
     }
 }
 
-/// A plugin repo used by several tests: two plugins with skills, one standalone skill, three commits.
-func makeCatalogRepo() -> (repo: GitFixture, commits: [String]) {
-    let repo = GitFixture("core")
+/// Plugin alpha with skill one, then plugin beta with skill two: the first two commits of the test repos below.
+func commitTwoPlugins(_ repo: GitFixture) -> (first: String, second: String) {
     repo.write("plugins/alpha/.claude-plugin/plugin.json", #"{"name": "alpha", "version": "1.0.0"}"#)
     repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 3\n---\n# One\n")
     let first = repo.commit("alpha")
     repo.write("plugins/beta/.claude-plugin/plugin.json", #"{"name": "beta", "version": "2.0.0"}"#)
     repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two\n---\n# Two\n")
-    let second = repo.commit("beta")
+    return (first, repo.commit("beta"))
+}
+
+/// A plugin repo used by several tests: two plugins with skills, one standalone skill, three commits.
+func makeCatalogRepo() -> (repo: GitFixture, commits: [String]) {
+    let repo = GitFixture("core")
+    let (first, second) = commitTwoPlugins(repo)
     repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 4\n---\n# One\n")
     repo.write("skills/solo/SKILL.md", "---\nname: solo\n---\n")
     let third = repo.commit("edit one, add solo")

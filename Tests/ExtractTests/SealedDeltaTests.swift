@@ -11,12 +11,7 @@ final class SealedDeltaTests: XCTestCase {
     /// Two plugins with skills, every skill under a plugin (so no link warning names the manifest), and a binary skill.
     private func makeLinkedRepo() -> (repo: GitFixture, commits: [String]) {
         let repo = GitFixture("core")
-        repo.write("plugins/alpha/.claude-plugin/plugin.json", #"{"name": "alpha", "version": "1.0.0"}"#)
-        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 3\n---\n# One\n")
-        let first = repo.commit("alpha")
-        repo.write("plugins/beta/.claude-plugin/plugin.json", #"{"name": "beta", "version": "2.0.0"}"#)
-        repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two\n---\n# Two\n")
-        let second = repo.commit("beta")
+        let (first, second) = commitTwoPlugins(repo)
         repo.write("plugins/alpha/skills/blob/SKILL.md", bytes: [0x2D, 0x00, 0x2D])
         let third = repo.commit("a binary skill")
         return (repo, [first, second, third])

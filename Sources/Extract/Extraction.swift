@@ -115,11 +115,9 @@ public struct Extraction {
                 summaries[summaries.count - 1].sealedEntry = "\(repo.commit) \(fingerprint)"
                 summaries[summaries.count - 1].readOn = "\(repo.commit) \(fingerprint)"
             } else if let fingerprint = fingerprints[name], let delta = carried[name], let from = readFrom[name] {
-                let kept = Set(delta.carried.map { $0.table + "\0" + $0.key })
                 summaries[summaries.count - 1].readOn = "\(from) \(fingerprint)"
-                for record in records where !kept.contains(record.table + "\0" + record.key) {
-                    summaries[summaries.count - 1].readNow[record.table, default: []].insert(record.key)
-                }
+                // The changed paths' entities: every other record is carried as the entry holds it.
+                for entity in delta.output.entities { summaries[summaries.count - 1].readNow[entity.table, default: []].insert(entity.key) }
             }
             guard let cache, let output = fresh[name] else { continue }
             do {

@@ -62,15 +62,18 @@ public struct PlanRunner {
         // A delta run: the last apply's baseline still holds, so only the records that can differ are read and planned.
         var read: (loaded: StateModel?, extracted: ExtractResult)?
         var checking = StageTimings()
-        if case .local(let local) = backend.place, scope.isAll, !fullRefresh, let early,
-           let checked = checking.measure("delta", { DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: stateDirectory, runs: runs)
-               .check(provider: early) }) {
+        let baselines = if case .local(let local) = backend.place, scope.isAll, !fullRefresh {
+            DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: stateDirectory, runs: runs)
+        } else {
+            nil as DeltaBaselineGate?
+        }
+        if let baselines, let early, let checked = checking.measure("delta", { baselines.check(provider: early) }) {
             // `--timings` names the path: a `delta` stage, then `refresh.delta` and `diff.delta` when it is taken.
             timings.append(checking)
-            let baselines = DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: stateDirectory, runs: runs)
             let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
             let extracted = try timings.measure("extract") { try desired.extract() }
             read = (loaded, extracted)
+            try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
             if let loaded, let (delta, remote) = try timings.measure("refresh.delta", { try baselines.read(checked, state: loaded, extraction: extracted) }) {
                 let (planState, recovered) = InFlightRecovery(runs: runs, manifest: manifest)
                     .recover(loaded, desired: extracted.records, schema: remote.schema, records: remote.records)

@@ -114,6 +114,15 @@ public struct ApplySession {
         try ledger.finish(result.status)
         let pruned = try? RetentionPruner(policy: manifest.retention, layout: layout, history: backend.localHistory, runs: runs)
             .prune(leaseID: lease.id)
+        // What the next run may plan in O(changes) from (issue 12, goal 4): only after a whole-scope apply without a file.
+        if case .local(let local) = backend.place {
+            let baselines = DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: layout.stateDirectory, runs: runs)
+            if let refreshed, result.status == .succeeded, recorder.ledgerError == nil {
+                baselines.record(plan: plan, refreshed: refreshed, state: result.state, provider: provider)
+            } else {
+                baselines.remove()
+            }
+        }
         return Outcome(runID: ledger.id, status: ledger.record.status, counters: result.counters,
                        schemaChanges: result.schemaChanges, serial: result.state.serial, pruned: pruned, notes: notes,
                        wroteNothing: result.wroteNothing, planCheck: planCheck)

@@ -57,19 +57,53 @@ public struct PlanRunner {
         }
         let before = early.flatMap { gate?.before(provider: $0) }
         let store = backend.store
-        let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
+        let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
+        let runs = backend.runStore(layout: RunLayout(stateDirectory: stateDirectory))
+        // A delta run: the last apply's baseline still holds, so only the records that can differ are read and planned.
+        var read: (loaded: StateModel?, extracted: ExtractResult)?
+        var checking = StageTimings()
+        let baselines = if case .local(let local) = backend.place, scope.isAll, !fullRefresh {
+            DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: stateDirectory, runs: runs)
+        } else {
+            nil as DeltaBaselineGate?
+        }
+        if let baselines, let early, let checked = checking.measure("delta", { baselines.check(provider: early) }) {
+            // `--timings` names the path: a `delta` stage, then `refresh.delta` and `diff.delta` when it is taken.
+            timings.append(checking)
+            let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
+            let extracted = try timings.measure("extract") { try desired.extract() }
+            read = (loaded, extracted)
+            try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
+            if let loaded, let (delta, remote) = try timings.measure("refresh.delta", { try baselines.read(checked, state: loaded, extraction: extracted) }) {
+                let (planState, recovered) = InFlightRecovery(runs: runs, manifest: manifest)
+                    .recover(loaded, desired: extracted.records, schema: remote.schema, records: remote.records)
+                let commits = Dictionary(uniqueKeysWithValues: extracted.repos.map { ($0.name, $0.commit) })
+                let plan = try timings.measure("diff.delta") {
+                    try Planner.plan(PlanInput(manifest: manifest, desired: extracted.records, state: planState, remote: remote,
+                                               scope: scope, repoCommits: commits, delta: delta))
+                }
+                // Only what the apply left: a schema to change or a run to recover is the full path's.
+                if recovered.isEmpty, plan.schemaChanges.isEmpty {
+                    var refreshed = Refreshed(snapshot: remote, state: loaded)
+                    refreshed.entries = Self.entries(extracted)
+                    refreshed.outside = checked.baseline.outside
+                    return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded, notes: [],
+                                  extraction: extracted, manifest: manifest, timings: timings, refreshed: refreshed)
+                }
+            }
+        }
+        let loaded = try read?.loaded ?? timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
         try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
-        let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
-        let extracted = try timings.measure("extract") { try desired.extract() }
+        let extracted = try read?.extracted ?? timings.measure("extract") { try desired.extract() }
         let provider = try early ?? BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state, statePath: store.location) }
         if loaded == nil, !allowEmptyState {
             try EmptyStateCheck.check(manifest, desired: extracted.records, remote: remote, noStateMessage: backend.noStateMessage)
         }
         // The state planned against: with the records a killed run created but never recorded.
-        let (planState, recovered) = InFlightRecovery(runs: backend.runStore(layout: RunLayout(stateDirectory: stateDirectory)), manifest: manifest)
+        let (planState, recovered) = InFlightRecovery(runs: runs, manifest: manifest)
             .recover(state, desired: extracted.records, schema: remote.schema, records: remote.records)
         try checkKeys(PlanInput(manifest: manifest, desired: extracted.records, state: planState, remote: remote, scope: scope))
         let makePlan = { (extraction: ExtractResult) throws -> Plan in
@@ -79,7 +113,27 @@ public struct PlanRunner {
         }
         let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
                                                      plan: makePlan, reread: { timings.record("confirm", seconds: $0) })
-        let notes = recovered.map { Diagnostic(.note, at: nil, $0) }
+        var refreshed = Refreshed(snapshot: remote, state: loaded)
+        refreshed.entries = Self.entries(extraction)
+        return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded,
+                      notes: recovered.map { Diagnostic(.note, at: nil, $0) }, extraction: extraction, manifest: manifest,
+                      timings: timings, refreshed: refreshed)
+    }
+
+    /// Repo name → the sealed entry its records were; nil when any repo had none.
+    private static func entries(_ extraction: ExtractResult) -> [String: String]? {
+        var entries: [String: String] = [:]
+        for repo in extraction.repos {
+            guard let entry = repo.sealedEntry else { return nil }
+            entries[repo.name] = entry
+        }
+        return entries
+    }
+
+    /// Seals a plan that found nothing to do (or unseals), and hands the plan back.
+    private func finish(gate: NoChangeSealGate?, before: NoChangeSealGate.Before?, plan: Plan, planState: StateModel,
+                        loaded: StateModel?, notes: [Diagnostic], extraction: ExtractResult, manifest: Manifest,
+                        timings: StageTimings, refreshed: Refreshed) -> Outcome {
         if let gate {
             let quiet = notes.isEmpty && extraction.diagnostics.isEmpty && plan.integrityErrors.isEmpty
                 && !plan.hasChanges && !plan.changesState(from: planState) && loaded != nil
@@ -90,7 +144,7 @@ public struct PlanRunner {
             }
         }
         return Outcome(manifest: manifest, state: planState, plan: plan, warnings: notes + extraction.diagnostics, timings: timings,
-                       refreshed: Refreshed(snapshot: remote, state: loaded))
+                       refreshed: refreshed)
     }
 
     /// The no-op plan the seal holds, when every fact it depended on still holds; nil for the full path.

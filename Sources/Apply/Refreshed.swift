@@ -7,6 +7,12 @@ public struct Refreshed: Sendable {
     public var snapshot: RemoteSnapshot
     /// The state as loaded; nil when there was none yet.
     public var state: StateModel?
+    /// Repo name → the sealed records entry the desired records were (`RepoExtraction.sealedEntry`); nil when a repo
+    /// had none: then the apply leaves no delta baseline.
+    var entries: [String: String]?
+    /// A delta run's snapshot holds only the records it planned: the baseline's list of the other base records the
+    /// state does not hold (table → id → key), which the next baseline carries on. Nil for a full refresh.
+    var outside: [String: [String: String?]]?
 
     public init(snapshot: RemoteSnapshot, state: StateModel?) {
         self.snapshot = snapshot

@@ -38,6 +38,15 @@ public struct RepoExtraction: Sendable, Equatable {
     /// The paths of those files: a plan that writes records made from them checks them against their source.
     public var reusedPaths: Set<String>
     public var recordCount: Int
+    /// The sealed records entry ("COMMIT FINGERPRINT") these records are (a sealed hit) or were stored as; nil when none
+    /// was sealed. What an apply's delta baseline names as the desired records it applied (issue 12, goal 4).
+    public var sealedEntry: String?
+    /// The sealed entry the records were read on from: the hit itself, or the entry a moved commit read on from
+    /// (`RepoExtractor.delta`); nil when the repo was read otherwise.
+    public var readOn: String?
+    /// With `readOn`, table → keys of the records read now, from the paths changed since that entry; every other record
+    /// is the entry's, as it holds it.
+    public var readNow: [String: Set<String>] = [:]
 
     public init(name: String, commit: String, cached: Bool, vouched: Bool = false, filesRead: Int, filesReused: Int = 0,
                 reusedPaths: Set<String> = [], recordCount: Int) {

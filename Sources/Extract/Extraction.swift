@@ -54,6 +54,7 @@ public struct Extraction {
         var fresh: [String: RepoExtractor.Output] = [:]
         var cached: [String: CachedExtraction] = [:]
         var carried: [String: RepoExtractor.Delta] = [:]
+        var readFrom: [String: String] = [:]
         var fingerprints: [String: String] = [:]
         for repo in resolved {
             let fingerprint = self.fingerprint(of: repo, among: resolved)
@@ -74,6 +75,7 @@ public struct Extraction {
                     if let delta = try extractor.delta(from: sealed, repository: repo.repository, commit: repo.commit) {
                         fresh[repo.spec.name] = delta.output
                         carried[repo.spec.name] = delta
+                        readFrom[repo.spec.name] = sealed.commit
                         continue
                     }
                 } catch {
@@ -109,6 +111,14 @@ public struct Extraction {
                                             filesRead: fresh[name]?.filesRead ?? 0, filesReused: fresh[name]?.filesReused ?? 0,
                                             reusedPaths: fresh[name]?.reusedPaths ?? [],
                                             recordCount: records.count))
+            if let fingerprint = fingerprints[name], cached[name]?.vouched == true {
+                summaries[summaries.count - 1].sealedEntry = "\(repo.commit) \(fingerprint)"
+                summaries[summaries.count - 1].readOn = "\(repo.commit) \(fingerprint)"
+            } else if let fingerprint = fingerprints[name], let delta = carried[name], let from = readFrom[name] {
+                summaries[summaries.count - 1].readOn = "\(from) \(fingerprint)"
+                // The changed paths' entities: every other record is carried as the entry holds it.
+                for entity in delta.output.entities { summaries[summaries.count - 1].readNow[entity.table, default: []].insert(entity.key) }
+            }
             guard let cache, let output = fresh[name] else { continue }
             do {
                 // A delta read only the changed files: the per-file results of the others still hold as they are.
@@ -116,9 +126,11 @@ public struct Extraction {
                     try cache.storeFiles(CachedFiles(repo: name, commit: repo.commit, fingerprint: fingerprint, files: output.files))
                 }
                 if let fingerprint = fingerprints[name] {
+                    let vouched = clean.contains(name) && (allClean || !Self.linksByKey(repo.spec))
                     try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
                                                      diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
-                                                     vouched: clean.contains(name) && (allClean || !Self.linksByKey(repo.spec))))
+                                                     vouched: vouched))
+                    if vouched { summaries[summaries.count - 1].sealedEntry = "\(repo.commit) \(fingerprint)" }
                 }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",

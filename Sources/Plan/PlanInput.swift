@@ -13,9 +13,12 @@ public struct PlanInput: Sendable {
     public var scope: PlanScope
     /// Repo name → extracted commit.
     public var repoCommits: [String: String]
+    /// Plan only these keys (`remote` holds only their records): a delta run (`PlanDelta`). Nil plans every record.
+    public var delta: PlanDelta?
 
     public init(manifest: Manifest, desired: [DesiredRecord], state: StateModel, remote: RemoteSnapshot,
-                scope: PlanScope = .all, repoCommits: [String: String] = [:]) {
+                scope: PlanScope = .all, repoCommits: [String: String] = [:], delta: PlanDelta? = nil) {
+        self.delta = delta
         self.manifest = manifest
         self.desired = desired
         self.state = state

@@ -36,12 +36,14 @@ public enum Planner {
                                         policy: manifest.policy, scope: input.scope, keysByRecordID: keysByRecordID)
             let result = planner.plan(desired: DesiredTable(records: input.desired, positions: positions[spec.name] ?? [:]),
                                       state: input.state.records[spec.name] ?? [:],
-                                      remote: resolved.remote == nil && !resolved.adopting ? [] : input.remote.records[spec.name] ?? [])
+                                      remote: resolved.remote == nil && !resolved.adopting ? [] : input.remote.records[spec.name] ?? [],
+                                      only: input.delta.map { $0.keys[spec.name] ?? [] })
             plan.recordChanges += result.changes
             plan.protectedSkips += result.skips
             plan.integrityErrors += result.integrity
             plan.preconditions += result.fingerprints
-            if result.unmanaged > 0 { plan.unmanaged[spec.name] = result.unmanaged }
+            let unmanaged = input.delta.map { $0.unmanaged[spec.name] ?? 0 } ?? result.unmanaged
+            if unmanaged > 0 { plan.unmanaged[spec.name] = unmanaged }
             conflicts += result.conflicts
         }
         if input.scope.isAll {
@@ -65,6 +67,8 @@ public enum Planner {
         for records in input.state.records.values {
             for (key, record) in records { keys[record.id] = key }
         }
+        // A delta plan's unread base records: unmanaged, so never an id the state holds.
+        for (id, key) in input.delta?.recordKeys ?? [:] { keys[id] = key }
         for (name, resolved) in tables where resolved.remote != nil {
             let keyName = resolved.remoteNames[resolved.spec.key.value] ?? resolved.spec.key.value
             for record in input.remote.records[name] ?? [] {

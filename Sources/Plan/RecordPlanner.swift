@@ -52,7 +52,9 @@ struct RecordPlanner {
         protectedFields = table.spec.fields.filter { protected.contains($0.name) }
     }
 
-    func plan(desired: DesiredTable, state: [String: ManagedRecord], remote: [RemoteRecord]) -> Result {
+    /// With `only` (a delta plan), just those keys are planned, and `remote` holds just their records; `unmanaged` is
+    /// then the caller's to count.
+    func plan(desired: DesiredTable, state: [String: ManagedRecord], remote: [RemoteRecord], only: Set<String>? = nil) -> Result {
         var result = Result()
         let keyName = table.remoteNames[keyField] ?? keyField
         // One record per key in the usual case: the rare second holder goes to `others`, not an array per record.
@@ -66,16 +68,23 @@ struct RecordPlanner {
             guard case .text(let key)? = record.fields[keyName] else { continue }
             if byKey[key] == nil { byKey[key] = record } else { others[key, default: []].append(record) }
         }
-        let stateIDs = Set(state.values.map(\.id))
-        for record in remote where !stateIDs.contains(record.id) {
-            let key = record.fields[keyName].flatMap { if case .text(let text) = $0 { text } else { nil } }
-            if key == nil || desired[key!] == nil { result.unmanaged += 1 }
+        if only == nil {
+            let stateIDs = Set(state.values.map(\.id))
+            for record in remote where !stateIDs.contains(record.id) {
+                let key = record.fields[keyName].flatMap { if case .text(let text) = $0 { text } else { nil } }
+                if key == nil || desired[key!] == nil { result.unmanaged += 1 }
+            }
         }
 
         // Desired keys, then the state's others: no set of 100,000 keys is built just to be sorted.
-        var keys = Array(desired.keys)
-        keys.reserveCapacity(keys.count + state.count)
-        for key in state.keys where desired[key] == nil { keys.append(key) }
+        var keys: [String]
+        if let only {
+            keys = only.filter { desired[$0] != nil || state[$0] != nil }
+        } else {
+            keys = Array(desired.keys)
+            keys.reserveCapacity(keys.count + state.count)
+            for key in state.keys where desired[key] == nil { keys.append(key) }
+        }
         keys.sort()
         for key in keys where scope.includes(table: spec.name, key: key) {
             let holder = byKey[key]

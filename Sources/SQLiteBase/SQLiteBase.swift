@@ -6,7 +6,7 @@ import Remote
 /// The `sqlite` provider: a SQLite database file is the base. One SQL table per manifest table,
 /// one column per field (named exactly as in the manifest) plus `_recon_id`, and metadata tables
 /// for what columns cannot say. The file is created by the first write, never by a read.
-public final class SQLiteBase: BaseProvider {
+public final class SQLiteBase: BaseProvider, KeyedRefreshing {
     public let path: String
     public let limits: ProviderLimits
 
@@ -44,6 +44,12 @@ public final class SQLiteBase: BaseProvider {
         guard let connection = try open(forWriting: false) else { return [] }
         let current = try resolve(table)
         return try SQLiteInspector(connection: connection, schema: catalog!).records(of: current)
+    }
+
+    public func readRecords(keys: [String], field: String, orIDs ids: [String], in table: RemoteTable) throws -> [RemoteRecord] {
+        guard !keys.isEmpty || !ids.isEmpty, let connection = try open(forWriting: false) else { return [] }
+        let current = try resolve(table)
+        return try SQLiteInspector(connection: connection, schema: catalog!).records(of: current, keys: (field, keys, ids))
     }
 
     public func readRecords(keys: [String], field: String, in table: RemoteTable) throws -> [RemoteRecord] {

@@ -19,7 +19,9 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(result.record("core:plugins/alpha/skills/one")?.provenance.sourceCommit, commits[2], "edited in the third commit")
         XCTAssertEqual(result.record("core:plugins/alpha/skills/one")?.fields["Count"], .number(4))
         XCTAssertEqual(alpha.contentHash, FieldValue.contentHash(alpha.fields))
-        XCTAssertEqual(result.repos, [RepoExtraction(name: "core", commit: commits[2], cached: false, filesRead: 5, recordCount: 5)])
+        XCTAssertEqual(result.counts, [RepoExtraction(name: "core", commit: commits[2], cached: false, filesRead: 5, recordCount: 5)])
+        XCTAssertNotNil(result.repos[0].sealedEntry, "read in full from source: stored as a sealed entry")
+        XCTAssertNil(result.repos[0].readOn, "not read on from a sealed entry")
     }
 
     /// The body is summarized when any rule of the file's format reads it, not only when the first one does: the

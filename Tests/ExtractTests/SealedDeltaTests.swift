@@ -39,8 +39,12 @@ final class SealedDeltaTests: XCTestCase {
         repo.remove("plugins/beta/skills/two/SKILL.md")
         let moved = repo.commit("edit one, add three, delete two")
         let result = try harness.run(rules)
-        XCTAssertEqual(result.repos, [RepoExtraction(name: "core", commit: moved, cached: false, filesRead: 2, filesReused: 0, recordCount: 4)],
+        XCTAssertEqual(result.counts, [RepoExtraction(name: "core", commit: moved, cached: false, filesRead: 2, filesReused: 0, recordCount: 4)],
                        "two files read, none answered by the per-file cache")
+        XCTAssertEqual(result.repos[0].readNow, ["Skills": ["core:plugins/alpha/skills/one", "core:plugins/beta/skills/three"]],
+                       "the records of the changed paths are the ones read now")
+        XCTAssertNotNil(result.repos[0].readOn)
+        XCTAssertNotEqual(result.repos[0].readOn, result.repos[0].sealedEntry, "read on from the entry of the commit before")
         XCTAssertEqual(result.record("core:plugins/alpha/skills/one")?.fields["Count"], .number(9))
         XCTAssertEqual(result.record("core:plugins/beta/skills/three")?.fields["Plugin"], .list(["core:plugins/beta"]),
                        "a new skill links to a plugin carried over")

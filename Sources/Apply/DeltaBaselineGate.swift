@@ -1,0 +1,166 @@
+import Extract
+import Foundation
+import Manifest
+import Plan
+import ReconCore
+import Remote
+import State
+
+/// Checks and writes the delta baseline (`DeltaBaseline`) of a local state (issue 12, goal 4). A whole-scope run whose
+/// facts match the baseline, against a base that logged no write since the apply's mark, and whose every repo was read
+/// on from the very sealed entry the apply's records were, plans only the records that can differ: those read now,
+/// the keys that came or went, and the baseline's standing keys. Any doubt means the full path.
+struct DeltaBaselineGate {
+    var manifest: Manifest
+    var store: StateStore
+    var stateDirectory: String
+    var runs: any RunStore
+
+    var path: String { DeltaBaseline.path(stateDirectory: stateDirectory, target: manifest.target.identifier, statePath: store.path) }
+
+    /// False when the baseline folder (or `cache`) is a symlink: then none is read, written or removed there.
+    private var usable: Bool { StateFolderGuard.isPlain(PrivateFile.directoryOf(path), below: stateDirectory) }
+
+    // MARK: The delta run
+
+    /// Facts checked before the state is loaded.
+    struct Checked {
+        var baseline: DeltaBaseline
+        var schema: RemoteSchema
+        var reader: any KeyedRefreshing
+        var tracking: any ChangeTracking
+        /// The state file's identity (`NoChangeSealPlace.stateFact`), compared again once the state is loaded.
+        var stateFact: String
+    }
+
+    /// The baseline when every fact it holds is still true and the base logged no write since its mark.
+    func check(provider: any BaseProvider, now: Date = Date()) -> Checked? {
+        guard usable, let reader = provider as? any KeyedRefreshing, let tracking = provider as? any ChangeTracking,
+              let fact = NoChangeSealPlace.local(store, stateDirectory: stateDirectory, target: manifest.target.identifier).stateFact(),
+              let bytes = try? AtomicFile.read(path), let baseline = DeltaBaseline.decode(bytes),
+              baseline.toolVersion == NoChangeSeal.toolIdentity, baseline.target == manifest.target.identifier,
+              baseline.manifestDigest == manifest.digest else { return nil }
+        if let after = baseline.fullRefreshAfter, Int(now.timeIntervalSince1970) - baseline.markedAt >= after { return nil }
+        guard LocalStateFacts.newestRun(runs) == baseline.lastRun, LocalStateFacts.stateDigest(store) == baseline.stateDigest,
+              let schema = try? provider.inspectSchema(),
+              (try? tracking.isUnchanged(since: ChangeMark(token: baseline.mark, fullRefreshAfter: baseline.fullRefreshAfter),
+                                         tables: schema.tables)) == true else { return nil }
+        return Checked(baseline: baseline, schema: schema, reader: reader, tracking: tracking, stateFact: fact)
+    }
+
+    /// The keys a delta plan plans and the base records they need, read by key and by the state's ids; nil when the
+    /// run must take the full path (a repo not read on from the baseline's entry, a table not as the apply left it,
+    /// the state or the base moved meanwhile).
+    func read(_ checked: Checked, state: StateModel, extraction: ExtractResult) throws -> (delta: PlanDelta, snapshot: RemoteSnapshot)? {
+        let baseline = checked.baseline
+        guard NoChangeSealPlace.local(store, stateDirectory: stateDirectory, target: manifest.target.identifier).stateFact()
+                == checked.stateFact,
+              Set(extraction.repos.map(\.name)) == Set(baseline.entries.keys),
+              extraction.repos.allSatisfy({ $0.readOn != nil && $0.readOn == baseline.entries[$0.name] }),
+              // A table the state knows but the manifests no longer declare is the full path's (its forgets, its schema).
+              state.records.keys.allSatisfy({ manifest.table(named: $0) != nil }) else { return nil }
+        var desiredKeys: [String: Set<String>] = [:]
+        for record in extraction.records { desiredKeys[record.table, default: []].insert(record.key) }
+        var readNow: [String: Set<String>] = [:]
+        for repo in extraction.repos {
+            for (table, read) in repo.readNow { readNow[table, default: []].formUnion(read) }
+        }
+        var keys: [String: Set<String>] = [:]
+        var unmanaged: [String: Int] = [:]
+        var recordKeys: [String: String] = [:]
+        var records: [String: [RemoteRecord]] = [:]
+        for spec in manifest.tables {
+            let name = spec.name
+            guard let table = checked.schema.table(id: state.tables[name]?.id, named: name) else { return nil }
+            let desired = desiredKeys[name] ?? []
+            let managed = state.records[name] ?? [:]
+            var planned = (readNow[name] ?? []).union(baseline.standing[name] ?? [])
+            for key in desired where managed[key] == nil { planned.insert(key) }
+            for key in managed.keys where !desired.contains(key) { planned.insert(key) }
+            keys[name] = planned
+            let outside = baseline.outside[name] ?? [:]
+            unmanaged[name] = outside.values.reduce(0) { count, key in count + (key.map { desired.contains($0) } == true ? 0 : 1) }
+            for (id, key) in outside { if let key { recordKeys[id] = key } }
+            let sorted = planned.sorted()
+            records[name] = try checked.reader.readRecords(keys: sorted, field: spec.key.value,
+                                                           orIDs: sorted.compactMap { managed[$0]?.id }, in: table)
+        }
+        // A write that raced the reads: the records read may be of two moments.
+        guard (try? checked.tracking.isUnchanged(since: ChangeMark(token: baseline.mark, fullRefreshAfter: baseline.fullRefreshAfter),
+                                                 tables: checked.schema.tables)) == true else { return nil }
+        return (PlanDelta(keys: keys, unmanaged: unmanaged, recordKeys: recordKeys),
+                RemoteSnapshot(schema: checked.schema, records: records))
+    }
+}
+
+extension DeltaBaselineGate {
+    // MARK: After an apply
+
+    /// Records the baseline of a whole-scope apply (no file) that succeeded, under the lock after its last write and
+    /// its state write; else removes any. Nothing is written when the keys the apply left planning to something are
+    /// not exactly known (`standing`).
+    func record(plan: Plan, refreshed: Refreshed, state: StateModel, provider: any BaseProvider, now: Date = Date()) {
+        guard usable else { return }
+        guard let baseline = baseline(plan: plan, refreshed: refreshed, state: state, provider: provider, now: now) else {
+            return remove()
+        }
+        try? PrivateFile.createDirectory(PrivateFile.directoryOf(path))
+        if (try? AtomicFile.write(baseline.encoded(), to: path)) == nil { remove() }
+    }
+
+    /// No baseline: the next run takes the full path.
+    func remove() {
+        if usable { _ = unlink(path) }
+    }
+
+    private func baseline(plan: Plan, refreshed: Refreshed, state: StateModel, provider: any BaseProvider, now: Date) -> DeltaBaseline? {
+        guard plan.scope.isAll, plan.rollbackOf == nil, let entries = refreshed.entries, let standing = Self.standing(plan, manifest),
+              let tracking = provider as? any ChangeTracking, provider is any KeyedRefreshing,
+              let schema = try? provider.inspectSchema(), let mark = try? tracking.changeMark(tables: schema.tables),
+              let digest = LocalStateFacts.stateDigest(store) else { return nil }
+        // The base records the state does not hold: of those known before the apply, the ones it neither took into the
+        // state (created, adopted) nor deleted. Unmanaged records are never written, so their keys are as read.
+        let deleted = Set(plan.recordChanges.filter { $0.action == .delete }.compactMap(\.remoteID))
+        var outside: [String: [String: String?]] = [:]
+        for spec in manifest.tables {
+            let held = Set((state.records[spec.name] ?? [:]).values.map(\.id))
+            var known = refreshed.outside?[spec.name] ?? [:]
+            for record in refreshed.snapshot.records[spec.name] ?? [] {
+                if case .text(let key)? = record.fields[spec.key.value] { known[record.id] = key } else { known[record.id] = .some(nil) }
+            }
+            let left = known.filter { !held.contains($0.key) && !deleted.contains($0.key) }
+            if !left.isEmpty { outside[spec.name] = left }
+        }
+        return DeltaBaseline(toolVersion: NoChangeSeal.toolIdentity, target: manifest.target.identifier, manifestDigest: manifest.digest,
+                             entries: entries, stateDigest: digest, lastRun: LocalStateFacts.newestRun(runs), mark: mark.token,
+                             fullRefreshAfter: mark.fullRefreshAfter, markedAt: Int(now.timeIntervalSince1970),
+                             standing: standing, outside: outside)
+    }
+
+    /// The keys the applied plan leaves planning to something next time: reported drift, protected skips, integrity
+    /// errors, changes blocked by a manual step. Every other change converges (the base and the state then hold what
+    /// was written). Nil when that is not certain: a recreate or a key edit (other records' links read through the
+    /// ids), a schema change beyond created tables and fields (field names, adopted rows), a change of a table the
+    /// manifests do not declare.
+    static func standing(_ plan: Plan, _ manifest: Manifest) -> [String: Set<String>]? {
+        for change in plan.schemaChanges {
+            switch change {
+            case .createTable, .createField: continue
+            default: return nil
+            }
+        }
+        var standing: [String: Set<String>] = [:]
+        for change in plan.recordChanges {
+            guard let spec = manifest.table(named: change.table) else { return nil }
+            guard change.action != .recreate,
+                  !change.fields.contains(where: { $0.name == spec.key.value && ($0.kind == .drift || $0.kind == .driftReported) })
+            else { return nil }
+            if change.blockedBy != nil || change.fields.contains(where: { $0.kind == .driftReported }) {
+                standing[change.table, default: []].insert(change.key)
+            }
+        }
+        for skip in plan.protectedSkips { standing[skip.table, default: []].insert(skip.key) }
+        for error in plan.integrityErrors { standing[error.table, default: []].insert(error.key) }
+        return standing
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// After a whole-scope apply, the next whole-scope run plans only the records that can differ (the delta baseline,
+/// issue 12, goal 4). The oracle: the delta plan's file is byte for byte the plan a forced full refresh makes, on a
+/// real git repo and a real SQLite base, for each case; each fallback has a control where the delta path is taken.
+final class DeltaPlanTests: XCTestCase {
+    /// Five skills of two plugins, applied with the whole scope (the apply records the baseline).
+    private func appliedProject(policy: String = "", protected: Bool = true) throws -> CLIProject {
+        let project = CLIProject(protected: protected)
+        if !policy.isEmpty { project.directory.write("manifests/policy.yaml", policy) }
+        for name in ["one", "two", "three"] { project.skill("alpha", name) }
+        for name in ["four", "five"] { project.skill("beta", name) }
+        project.repo.commit("five skills")
+        try apply(project)
+        return project
+    }
+
+    /// Applies with the whole scope; RC101 (a fifth of five records deleted) allowed.
+    @discardableResult
+    private func apply(_ project: CLIProject, file: StaticString = #filePath, line: UInt = #line) throws -> ReconProcess.Result {
+        let apply = try project.recon("apply", "--auto-approve", "--allow", "RC101", "--timings")
+        XCTAssertEqual(apply.status, 0, apply.stderr, file: file, line: line)
+        return apply
+    }
+
+    private func usedDelta(_ result: ReconProcess.Result) -> Bool { result.stderr.contains("refresh.delta") }
+
+    /// Plans twice, the second time with `--refresh=full`: the saved files must be the same bytes, and the first run
+    /// must have taken the delta path exactly when `delta` says. Returns the full plan's text.
+    @discardableResult
+    private func assertSamePlan(_ project: CLIProject, delta: Bool, _ why: String,
+                                file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let fast = try project.recon("plan", "-out", "fast.json", "--timings")
+        XCTAssertEqual(usedDelta(fast), delta, "\(why): \(fast.stderr)", file: file, line: line)
+        let full = try project.recon("plan", "-out", "full.json", "--refresh=full", "--timings")
+        XCTAssertFalse(usedDelta(full), why, file: file, line: line)
+        XCTAssertEqual(fast.status, full.status, why, file: file, line: line)
+        let fastBytes = try Data(contentsOf: URL(fileURLWithPath: project.path + "/fast.json"))
+        let fullBytes = try Data(contentsOf: URL(fileURLWithPath: project.path + "/full.json"))
+        XCTAssertEqual(String(decoding: fastBytes, as: UTF8.self), String(decoding: fullBytes, as: UTF8.self), why, file: file, line: line)
+        let text = try project.recon("show", "full.json")
+        let fastText = try project.recon("show", "fast.json")
+        XCTAssertEqual(fastText.stdout, text.stdout, why, file: file, line: line)
+        return text.stdout
+    }
+
+    private var baselineFolder: String { "state/cache/delta-baseline" }
+
+    private func baselinePath(_ project: CLIProject) throws -> String {
+        let folder = project.path + "/" + baselineFolder
+        let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder).first, "no baseline")
+        return folder + "/" + name
+    }
+
+    func testAnEditIsPlannedFromTheDeltaAndASecondApplyInARowToo() throws {
+        let project = try appliedProject()
+        let path = try baselinePath(project)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        let text = try assertSamePlan(project, delta: true, "an edit")
+        XCTAssertTrue(text.contains("1 to change"), text)
+        XCTAssertTrue(usedDelta(try apply(project)), "the apply plans from the delta too")
+        project.skill("beta", "five", title: "Five, edited")
+        project.repo.commit("edit five")
+        let second = try assertSamePlan(project, delta: true, "a second apply in a row")
+        XCTAssertTrue(second.contains("1 to change"), second)
+        try apply(project)
+        let quiet = try assertSamePlan(project, delta: true, "nothing left to do")
+        XCTAssertTrue(quiet.contains("No changes"), quiet)
+    }
+
+    func testAnAddedAndARemovedFileArePlannedFromTheDelta() throws {
+        let project = try appliedProject()
+        project.skill("beta", "six")
+        project.repo.commit("add six")
+        let added = try assertSamePlan(project, delta: true, "an added file")
+        XCTAssertTrue(added.contains("1 to add"), added)
+        try apply(project)
+        project.repo.remove("plugins/alpha/skills/two/SKILL.md")
+        project.repo.commit("remove two")
+        let removed = try assertSamePlan(project, delta: true, "a removed file")
+        XCTAssertTrue(removed.contains("1 to destroy") || removed.contains("1 to delete"), removed)
+        try apply(project)
+        try assertSamePlan(project, delta: true, "after the delete")
+    }
+
+    func testAReportedDriftStandsInEveryDeltaPlan() throws {
+        let project = try appliedProject(policy: "policy: {drift: report}\n")
+        _ = project.sql("UPDATE Skills SET Name = 'changed outside' WHERE Key = 'core:plugins/alpha/skills/one'")
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try assertSamePlan(project, delta: false, "a write outside Recon since the apply")
+        try apply(project)
+        project.skill("beta", "four", title: "Four, edited")
+        project.repo.commit("edit four")
+        let text = try assertSamePlan(project, delta: true, "drift reported and left standing")
+        XCTAssertTrue(text.contains("changed outside"), text)
+    }
+
+    func testAProtectedFieldSkipStandsInEveryDeltaPlan() throws {
+        let project = try appliedProject()
+        _ = project.sql("UPDATE Skills SET Status = 'Published' WHERE Key = 'core:plugins/alpha/skills/three'")
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try apply(project)
+        project.skill("beta", "four", title: "Four, edited")
+        project.repo.commit("edit four")
+        let text = try assertSamePlan(project, delta: true, "a protected field left standing")
+        XCTAssertTrue(text.contains("Protected fields left as people set them: Skills.Status on 1 record"), text)
+    }
+
+    func testUnmanagedRecordsAreCountedAndAdoptedAsTheFullPathDoes() throws {
+        let project = try appliedProject()
+        _ = project.sql("INSERT INTO Skills (_recon_id, Key, Name) VALUES ('recOutside000001', 'stray', 'Stray')")
+        _ = project.sql("INSERT INTO Skills (_recon_id, Key, Name) VALUES ('recOutside000002', 'core:plugins/beta/skills/seven', 'Seven')")
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try apply(project)
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        try assertSamePlan(project, delta: true, "unmanaged records counted from the baseline")
+        project.skill("beta", "seven")
+        project.repo.commit("add seven, which the base holds")
+        let text = try assertSamePlan(project, delta: true, "an added file whose key an unmanaged record holds")
+        XCTAssertTrue(text.contains("adopt"), text)
+        try apply(project)
+        try assertSamePlan(project, delta: true, "after the adoption")
+    }
+
+    func testARecordEditedInTheBaseIsTheFullPath() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        try assertSamePlan(project, delta: true, "control: nothing written outside Recon")
+        _ = project.sql("UPDATE Skills SET Name = 'changed outside' WHERE Key = 'core:plugins/beta/skills/five'")
+        let text = try assertSamePlan(project, delta: false, "a record edited in the base")
+        XCTAssertTrue(text.contains("changed outside"), text)
+    }
+
+    func testATableAddedToTheManifestsIsTheFullPath() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        try assertSamePlan(project, delta: true, "control: the manifests as applied")
+        project.directory.write("manifests/notes.yaml", """
+            tables:
+              - name: Notes
+                key: Key
+                fields:
+                  - {name: Key, type: singleLineText}
+            """)
+        let text = try assertSamePlan(project, delta: false, "a table added to the manifests")
+        XCTAssertTrue(text.contains("Notes"), text)
+    }
+
+    /// A crash after the state write and before the baseline write leaves the previous apply's baseline: its state
+    /// digest (and run) no longer match, so it is never trusted.
+    func testABaselineOlderThanTheStateIsNeverTrusted() throws {
+        let project = try appliedProject()
+        let path = try baselinePath(project)
+        let old = try Data(contentsOf: URL(fileURLWithPath: path))
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        try apply(project)
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try assertSamePlan(project, delta: true, "control: the baseline this apply wrote")
+        try old.write(to: URL(fileURLWithPath: path))
+        try assertSamePlan(project, delta: false, "the previous apply's baseline")
+        try FileManager.default.removeItem(atPath: path)
+        try assertSamePlan(project, delta: false, "no baseline")
+    }
+
+    func testADamagedBaselineIsNoBaseline() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        let path = try baselinePath(project)
+        let intact = try Data(contentsOf: URL(fileURLWithPath: path))
+        try assertSamePlan(project, delta: true, "control: intact")
+        var damaged = intact
+        damaged[damaged.count / 2] ^= 0x01
+        try damaged.write(to: URL(fileURLWithPath: path))
+        try assertSamePlan(project, delta: false, "one bit flipped")
+        try intact.prefix(intact.count - 3).write(to: URL(fileURLWithPath: path))
+        try assertSamePlan(project, delta: false, "truncated")
+    }
+
+    func testAScopedApplyLeavesNoBaselineAndAFullRefreshIsTheFullPath() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        let forced = try project.recon("apply", "--auto-approve", "--refresh=full", "--timings")
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertFalse(usedDelta(forced), forced.stderr)
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try assertSamePlan(project, delta: true, "control: a forced full apply writes a baseline too")
+        let scoped = try project.recon("apply", "--auto-approve", "--target", "Skills/core:plugins/alpha/skills/two")
+        XCTAssertEqual(scoped.status, 0, scoped.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.path + "/" + baselineFolder + "/"
+            + ((try? FileManager.default.contentsOfDirectory(atPath: project.path + "/" + baselineFolder).first) ?? "none")))
+        project.skill("alpha", "three", title: "Three, edited")
+        project.repo.commit("edit three")
+        try assertSamePlan(project, delta: false, "after a scoped apply")
+    }
+}

@@ -116,9 +116,12 @@ public struct Extraction {
                     try cache.storeFiles(CachedFiles(repo: name, commit: repo.commit, fingerprint: fingerprint, files: output.files))
                 }
                 if let fingerprint = fingerprints[name] {
-                    try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
-                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
-                                                     vouched: clean.contains(name) && (allClean || !Self.linksByKey(repo.spec))))
+                    var entry = CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
+                                                 diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
+                                                 vouched: clean.contains(name) && (allClean || !Self.linksByKey(repo.spec)))
+                    // The assembler puts a delta's carried records first, as they are: their bytes are copied.
+                    entry.encoded = carried[name]?.encoded
+                    try cache.store(entry)
                 }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",

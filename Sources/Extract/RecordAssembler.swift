@@ -7,7 +7,8 @@ struct RecordAssembler {
     let fresh: [String: RepoExtractor.Output]
     let cached: [String: CachedExtraction]
     let repoNames: Set<String>
-    /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones.
+    /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones as they are
+    /// (the next entry copies their bytes by index, `CachedExtraction.encoded`).
     var carried: [String: RepoExtractor.Delta] = [:]
 
     struct Assembled {

@@ -14,6 +14,8 @@ extension RepoExtractor {
     struct Delta {
         /// Records of untouched paths, as the sealed entry holds them (links resolved).
         var carried: [DesiredRecord]
+        /// Their bytes in the sealed entry, `ranges[i]` those of `carried[i]`: the next entry copies them.
+        var encoded: EncodedRecords?
         /// The changed files' entities and diagnostics, read now; `files` is empty (the per-file cache is kept as is).
         var output: Output
         /// Carried entities of tables that ancestor links point at, with their roots: links of changed files resolve to them.
@@ -52,14 +54,17 @@ extension RepoExtractor {
 
         var carried: [DesiredRecord] = []
         carried.reserveCapacity(sealed.records.count)
-        var ids: Set<String> = []
-        ids.reserveCapacity(sealed.records.count)
-        for record in sealed.records where !changed.contains(record.provenance.path) {
-            guard record.provenance.repo == repo.name else { return nil }
+        var ranges: [Range<Int>] = []
+        let sealedRanges = sealed.encoded.map { $0.ranges.count == sealed.records.count ? $0.ranges : [] } ?? []
+        ranges.reserveCapacity(sealedRanges.count)
+        // The changed files' keys by table (a few), not every carried record's (100,000 strings made to look up a few).
+        var readKeys: [String: Set<String>] = [:]
+        for entity in output.entities { readKeys[entity.table, default: []].insert(entity.key) }
+        for (index, record) in sealed.records.enumerated() where !changed.contains(record.provenance.path) {
+            guard record.provenance.repo == repo.name, readKeys[record.table]?.contains(record.key) != true else { return nil }
             carried.append(record)
-            ids.insert(record.table + "\0" + record.key)
+            if !sealedRanges.isEmpty { ranges.append(sealedRanges[index]) }
         }
-        guard !output.entities.contains(where: { ids.contains($0.table + "\0" + $0.key) }) else { return nil }
 
         // Ancestor links find their target by root; a record does not keep its entity's, so it is made again from the
         // path by the one rule of that table that yields the record's key there.
@@ -74,6 +79,7 @@ extension RepoExtractor {
             guard let root = RepoPath.resolve(relative, from: RepoPath.directory(of: record.provenance.path)) else { return nil }
             roots.append(LinkResolver.Root(table: record.table, repo: repo.name, root: root, key: record.key))
         }
-        return Delta(carried: carried, output: output, roots: roots)
+        return Delta(carried: carried, encoded: sealed.encoded.map { EncodedRecords(bytes: $0.bytes, ranges: ranges) },
+                     output: output, roots: roots)
     }
 }

@@ -4,11 +4,13 @@ import ReconCore
 /// `JSONValue`s and no re-hashing, the two costs of a no-op run's extract stage at 100,000 records (issue 12).
 /// Any surprise in the shape is a miss, as on the slow path.
 enum VerifiedCacheDecoder {
-    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+    /// `keepingBytes`: the entry keeps `bytes` and where each record was read (`CachedExtraction.encoded`).
+    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingBytes: Bool = false) -> CachedExtraction? {
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
         var records: [DesiredRecord]?, diagnostics: [Diagnostic]?, sources: [CachedSource]?
+        var ranges: [Range<Int>] = []
         do {
             try cursor.beginObject()
             while let key = try cursor.nextKey() {
@@ -17,7 +19,15 @@ enum VerifiedCacheDecoder {
                 case "fingerprint": storedFingerprint = try cursor.string()
                 case "format_version": version = try cursor.int()
                 case "repo": storedRepo = try cursor.string()
-                case "records": records = try list(&cursor, record)
+                case "records":
+                    var items: [DesiredRecord] = []
+                    try cursor.beginArray()
+                    while try cursor.nextElement() {
+                        let start = cursor.offset
+                        items.append(try record(&cursor))
+                        if keepingBytes { ranges.append(start..<cursor.offset) }
+                    }
+                    records = items
                 case "diagnostics": diagnostics = try list(&cursor, diagnostic)
                 case "sources": sources = try list(&cursor, source)
                 default: try cursor.skipValue()
@@ -29,8 +39,10 @@ enum VerifiedCacheDecoder {
         }
         guard version == FileExtractCache.formatVersion, storedRepo == repo, storedCommit == commit,
               storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
-        return CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
-                                diagnostics: diagnostics, sources: sources)
+        var entry = CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
+                                     diagnostics: diagnostics, sources: sources)
+        if keepingBytes { entry.encoded = EncodedRecords(bytes: bytes, ranges: ranges) }
+        return entry
     }
 
     static func list<Element>(_ cursor: inout JSONCursor,

@@ -69,9 +69,9 @@ public struct Extraction {
                 trusted = false
             }
             // The commit moved along a straight line from a sealed entry's: only the paths changed since are read.
-            if trusted, let fingerprint, let sealed = cache?.loadSealed(repo: repo.spec.name, fingerprint: fingerprint) {
+            if trusted, let fingerprint, var sealed = cache?.loadSealed(repo: repo.spec.name, fingerprint: fingerprint) {
                 do {
-                    if let delta = try extractor.delta(from: sealed, repository: repo.repository, commit: repo.commit) {
+                    if let delta = try extractor.delta(from: &sealed, repository: repo.repository, commit: repo.commit) {
                         fresh[repo.spec.name] = delta.output
                         carried[repo.spec.name] = delta
                         continue
@@ -93,7 +93,11 @@ public struct Extraction {
             }
         }
 
-        let assembled = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried).assemble()
+        // The assembler takes the carried records (appended to in place, not copied) and gives the rest of each delta back.
+        var assembler = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried)
+        carried = [:]
+        var assembled = assembler.assemble()
+        carried = assembler.carried
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
 
@@ -128,8 +132,10 @@ public struct Extraction {
                                             hint: "the next run reads the repo again"))
             }
         }
-        let records = resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
-            .sorted { ($0.table, $0.key) < ($1.table, $1.key) }
+        // One repo's list is taken as it is, and sorted in place.
+        var records = resolved.count == 1 ? assembled.records.removeValue(forKey: resolved[0].spec.name) ?? []
+            : resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
+        records.sort { ($0.table, $0.key) < ($1.table, $1.key) }
         return ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
     }
 

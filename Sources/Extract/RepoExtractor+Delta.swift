@@ -22,9 +22,10 @@ extension RepoExtractor {
         var roots: [LinkResolver.Root]
     }
 
-    /// The extraction at `commit` from `sealed` (a vouched entry at another commit) and the changed paths; nil when the
+    /// The extraction at `commit` from `sealed` (a vouched entry at another commit, whose records and their bytes' ranges
+    /// are taken, to be filtered in place: 100,000 records copied cost as much again to free); nil when the
     /// repo must be read per file (`extract(from:commit:previous:)`).
-    func delta(from sealed: CachedExtraction, repository: GitRepository, commit: String) throws -> Delta? {
+    func delta(from sealed: inout CachedExtraction, repository: GitRepository, commit: String) throws -> Delta? {
         guard sealed.vouched, sealed.commit != commit, !repo.worktree,
               let changed = try? repository.pathsChanged(from: sealed.commit, to: commit) else { return nil }
         let rules = compiledRules()
@@ -53,18 +54,25 @@ extension RepoExtractor {
             + output.diagnostics.filter { path(of: $0).map(changed.contains) ?? true }
 
         var carried: [DesiredRecord] = []
-        carried.reserveCapacity(sealed.records.count)
-        var ranges: [Range<Int>] = []
-        let sealedRanges = sealed.encoded.map { $0.ranges.count == sealed.records.count ? $0.ranges : [] } ?? []
-        ranges.reserveCapacity(sealedRanges.count)
+        swap(&carried, &sealed.records)
+        var ranges = sealed.encoded?.ranges ?? []
+        sealed.encoded?.ranges = []
+        if ranges.count != carried.count { ranges = [] }
         // The changed files' keys by table (a few), not every carried record's (100,000 strings made to look up a few).
         var readKeys: [String: Set<String>] = [:]
         for entity in output.entities { readKeys[entity.table, default: []].insert(entity.key) }
-        for (index, record) in sealed.records.enumerated() where !changed.contains(record.provenance.path) {
-            guard record.provenance.repo == repo.name, readKeys[record.table]?.contains(record.key) != true else { return nil }
-            carried.append(record)
-            if !sealedRanges.isEmpty { ranges.append(sealedRanges[index]) }
+        var kept = 0
+        for index in carried.indices where !changed.contains(carried[index].provenance.path) {
+            guard carried[index].provenance.repo == repo.name, readKeys[carried[index].table]?.contains(carried[index].key) != true
+            else { return nil }
+            if kept != index {
+                carried.swapAt(kept, index)
+                if !ranges.isEmpty { ranges.swapAt(kept, index) }
+            }
+            kept += 1
         }
+        carried.removeSubrange(kept...)
+        if !ranges.isEmpty { ranges.removeSubrange(kept...) }
 
         // Ancestor links find their target by root; a record does not keep its entity's, so it is made again from the
         // path by the one rule of that table that yields the record's key there.

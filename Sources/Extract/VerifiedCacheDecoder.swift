@@ -21,10 +21,11 @@ enum VerifiedCacheDecoder {
                 case "repo": storedRepo = try cursor.string()
                 case "records":
                     var items: [DesiredRecord] = []
+                    var fieldCount = 0
                     try cursor.beginArray()
                     while try cursor.nextElement() {
                         let start = cursor.offset
-                        items.append(try record(&cursor))
+                        items.append(try record(&cursor, fieldCount: &fieldCount))
                         if keepingBytes { ranges.append(start..<cursor.offset) }
                     }
                     records = items
@@ -54,7 +55,8 @@ enum VerifiedCacheDecoder {
         return items
     }
 
-    private static func record(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> DesiredRecord {
+    /// `fieldCount`: the previous record's, to size this one's fields (grown from empty, they were rehashed four times).
+    private static func record(_ cursor: inout JSONCursor, fieldCount: inout Int) throws(JSONDecodeFailure) -> DesiredRecord {
         var table: String?, key: String?, hash: String?, repo: String?, path: String?, commit: String?
         var fields: [String: FieldValue]?
         try cursor.beginObject()
@@ -65,8 +67,10 @@ enum VerifiedCacheDecoder {
             case "content_hash": hash = try cursor.string()
             case "fields":
                 var values: [String: FieldValue] = [:]
+                values.reserveCapacity(fieldCount)
                 try cursor.beginObject()
                 while let name = try cursor.nextKey() { values[name] = try cursor.fieldValue() }
+                fieldCount = values.count
                 fields = values
             case "provenance":
                 try cursor.beginObject()

@@ -57,12 +57,15 @@ public struct CachedExtraction: Sendable, Equatable {
     }
 }
 
-/// The bytes of a sealed records entry, and where each of its records sits in them (`RepoExtractor.delta`, issue 12).
-/// The MAC says this build wrote them, with the encoder it would use now, so a record carried unchanged into the next
-/// entry is copied as these bytes: the same bytes `RecordCoding.write` would make of it, without the work.
+/// Where a sealed records entry's records sit in its file (`RepoExtractor.delta`, issue 12). The MAC says this build
+/// wrote them, with the encoder it would use now, so a record carried unchanged into the next entry is copied from the
+/// file as it stands: the bytes `RecordCoding.write` would make of it, without the work. The file is read again while
+/// the next entry is written, not held in memory from the load (71 MB at 100,000 records), and is taken only if it still
+/// hashes to the checksum the MAC vouched for (`SealedEntryReader`); else every record is encoded.
 struct EncodedRecords: Sendable {
-    let bytes: [UInt8]
-    /// `ranges[i]`: the bytes of the entry's `records[i]`, a whole JSON object.
+    /// The entry's checksum (64 hex digits), over `{` and the bytes from `SealedEntryReader.bodyOffset` on.
+    let checksum: [UInt8]
+    /// `ranges[i]`: the file offsets of the entry's `records[i]`, a whole JSON object; ascending.
     var ranges: [Range<Int>]
 }
 

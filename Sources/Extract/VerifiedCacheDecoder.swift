@@ -4,8 +4,8 @@ import ReconCore
 /// `JSONValue`s and no re-hashing, the two costs of a no-op run's extract stage at 100,000 records (issue 12).
 /// Any surprise in the shape is a miss, as on the slow path.
 enum VerifiedCacheDecoder {
-    /// `keepingBytes`: the entry keeps `bytes` and where each record was read (`CachedExtraction.encoded`).
-    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingBytes: Bool = false) -> CachedExtraction? {
+    /// `keepingRanges`: the entry keeps where each record was read and the checksum (`CachedExtraction.encoded`).
+    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false) -> CachedExtraction? {
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
@@ -26,7 +26,7 @@ enum VerifiedCacheDecoder {
                     while try cursor.nextElement() {
                         let start = cursor.offset
                         items.append(try record(&cursor, fieldCount: &fieldCount))
-                        if keepingBytes { ranges.append(start..<cursor.offset) }
+                        if keepingRanges { ranges.append(start..<cursor.offset) }
                     }
                     records = items
                 case "diagnostics": diagnostics = try list(&cursor, diagnostic)
@@ -42,7 +42,10 @@ enum VerifiedCacheDecoder {
               storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
         var entry = CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
                                      diagnostics: diagnostics, sources: sources)
-        if keepingBytes { entry.encoded = EncodedRecords(bytes: bytes, ranges: ranges) }
+        if keepingRanges {
+            let checksum = ExtractCacheSeal.checksumOffset + ExtractCacheChecksum.member.count
+            entry.encoded = EncodedRecords(checksum: Array(bytes[checksum..<(checksum + 64)]), ranges: ranges)
+        }
         return entry
     }
 

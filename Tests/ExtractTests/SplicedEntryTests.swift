@@ -73,4 +73,40 @@ final class SplicedEntryTests: XCTestCase {
         XCTAssertEqual(again.repos.map(\.vouched), [true])
         XCTAssertEqual(again.records, cold.records)
     }
+
+    /// The records are copied from the file while the next entry is written: a file edited or cut short since it was
+    /// loaded no longer hashes to the checksum that was verified, and every record is encoded instead.
+    func testAnEntryChangedSinceItWasLoadedIsNotCopiedFrom() throws {
+        let repo = GitFixture("core")
+        _ = commitTwoPlugins(repo)
+        writeSkills(repo, revision: 0)
+        repo.commit("skills")
+        let harness = ExtractHarness()
+        _ = try harness.run(rules(repo.path))
+        let cache = FileExtractCache(stateDirectory: harness.state.path)
+        let path = cache.path(for: "core")
+        let original = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path)))
+        let fingerprint = try XCTUnwrap(try JSONParser.parse(original)["fingerprint"]?.stringValue)
+
+        let edits: [(String, ([UInt8], Range<Int>) -> [UInt8])] = [
+            ("a letter of the first record changed", { bytes, first in
+                var edited = bytes
+                let at = try! XCTUnwrap(bytes[first].firstIndex(of: UInt8(ascii: "P")))
+                edited[at] = UInt8(ascii: "Q")
+                return edited
+            }),
+            ("cut short in the records", { bytes, first in Array(bytes[..<(first.upperBound + 3)]) }),
+            ("removed", { _, _ in [] }),
+        ]
+        for (what, edit) in edits {
+            try Data(original).write(to: URL(fileURLWithPath: path))
+            let entry = try XCTUnwrap(cache.loadSealed(repo: "core", fingerprint: fingerprint))
+            let first = try XCTUnwrap(entry.encoded?.ranges.first)
+            XCTAssertEqual(entry.encoded?.ranges.count, entry.records.count)
+            let edited = edit(original, first)
+            if edited.isEmpty { try FileManager.default.removeItem(atPath: path) } else { try Data(edited).write(to: URL(fileURLWithPath: path)) }
+            try cache.store(entry)
+            XCTAssertEqual([UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path))), original, what)
+        }
+    }
 }

@@ -36,6 +36,9 @@ public struct CachedExtraction: Sendable, Equatable {
     /// the repo at `commit` (no tree check, no re-read before a write). Stored: every record was read from the repo
     /// (or came from a vouched entry) in this run, so the entry may be sealed.
     public var vouched: Bool
+    /// Loaded sealed: the bytes each record was read from. Stored: those of a prefix of `records`, written back as they
+    /// are instead of encoded again. Not part of the entry's value.
+    var encoded: EncodedRecords?
 
     public init(repo: String, commit: String, fingerprint: String, records: [DesiredRecord], diagnostics: [Diagnostic],
                 sources: [CachedSource], vouched: Bool = false) {
@@ -47,6 +50,23 @@ public struct CachedExtraction: Sendable, Equatable {
         self.sources = sources
         self.vouched = vouched
     }
+
+    public static func == (lhs: CachedExtraction, rhs: CachedExtraction) -> Bool {
+        (lhs.repo, lhs.commit, lhs.fingerprint, lhs.vouched) == (rhs.repo, rhs.commit, rhs.fingerprint, rhs.vouched)
+            && (lhs.records, lhs.diagnostics, lhs.sources) == (rhs.records, rhs.diagnostics, rhs.sources)
+    }
+}
+
+/// Where a sealed records entry's records sit in its file (`RepoExtractor.delta`, issue 12). The MAC says this build
+/// wrote them, with the encoder it would use now, so a record carried unchanged into the next entry is copied from the
+/// file as it stands: the bytes `RecordCoding.write` would make of it, without the work. The file is read again while
+/// the next entry is written, not held in memory from the load (71 MB at 100,000 records), and is taken only if it still
+/// hashes to the checksum the MAC vouched for (`SealedEntryReader`); else every record is encoded.
+struct EncodedRecords: Sendable {
+    /// The entry's checksum (64 hex digits), over `{` and the bytes from `SealedEntryReader.bodyOffset` on.
+    let checksum: [UInt8]
+    /// `ranges[i]`: the file offsets of the entry's `records[i]`, a whole JSON object; ascending.
+    var ranges: [Range<Int>]
 }
 
 /// One tree entry a rule matched: its path and object id (for a symlink, the link's own blob).

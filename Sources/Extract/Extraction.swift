@@ -70,9 +70,9 @@ public struct Extraction {
                 trusted = false
             }
             // The commit moved along a straight line from a sealed entry's: only the paths changed since are read.
-            if trusted, let fingerprint, let sealed = cache?.loadSealed(repo: repo.spec.name, fingerprint: fingerprint) {
+            if trusted, let fingerprint, var sealed = cache?.loadSealed(repo: repo.spec.name, fingerprint: fingerprint) {
                 do {
-                    if let delta = try extractor.delta(from: sealed, repository: repo.repository, commit: repo.commit) {
+                    if let delta = try extractor.delta(from: &sealed, repository: repo.repository, commit: repo.commit) {
                         fresh[repo.spec.name] = delta.output
                         carried[repo.spec.name] = delta
                         readFrom[repo.spec.name] = sealed.commit
@@ -95,7 +95,11 @@ public struct Extraction {
             }
         }
 
-        let assembled = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried).assemble()
+        // The assembler takes the carried records (appended to in place, not copied) and gives the rest of each delta back.
+        var assembler = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried)
+        carried = [:]
+        var assembled = assembler.assemble()
+        carried = assembler.carried
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticsError(diagnostics) }
 
@@ -127,9 +131,12 @@ public struct Extraction {
                 }
                 if let fingerprint = fingerprints[name] {
                     let vouched = clean.contains(name) && (allClean || !Self.linksByKey(repo.spec))
-                    try cache.store(CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
-                                                     diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
-                                                     vouched: vouched))
+                    var entry = CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
+                                                 diagnostics: assembled.repoDiagnostics[name] ?? [], sources: output.sources,
+                                                 vouched: vouched)
+                    // The assembler puts a delta's carried records first, as they are: their bytes are copied.
+                    entry.encoded = carried[name]?.encoded
+                    try cache.store(entry)
                     if vouched { summaries[summaries.count - 1].sealedEntry = "\(repo.commit) \(fingerprint)" }
                 }
             } catch {
@@ -137,8 +144,10 @@ public struct Extraction {
                                             hint: "the next run reads the repo again"))
             }
         }
-        let records = resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
-            .sorted { ($0.table, $0.key) < ($1.table, $1.key) }
+        // One repo's list is taken as it is, and sorted in place.
+        var records = resolved.count == 1 ? assembled.records.removeValue(forKey: resolved[0].spec.name) ?? []
+            : resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
+        records.sort { ($0.table, $0.key) < ($1.table, $1.key) }
         return ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
     }
 

@@ -52,7 +52,7 @@ public struct FileExtractCache: ExtractCache {
         guard bytes.count > start + member.count, bytes[start...].starts(with: member),
               let end = bytes[(start + member.count)...].prefix(80).firstIndex(of: UInt8(ascii: "\"")) else { return nil }
         let commit = String(decoding: bytes[(start + member.count)..<end], as: UTF8.self)
-        return load(bytes, repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: true)
+        return load(bytes, repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: true, keepingRanges: true)
     }
 
     private func contents(_ repo: String) -> [UInt8]? {
@@ -64,7 +64,9 @@ public struct FileExtractCache: ExtractCache {
         contents(repo).flatMap { load($0, repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: vouchedOnly) }
     }
 
-    private func load(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, vouchedOnly: Bool) -> CachedExtraction? {
+    /// `keepingRanges` (a sealed entry only): what `store` needs to copy carried records from the file.
+    private func load(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, vouchedOnly: Bool,
+                      keepingRanges: Bool = false) -> CachedExtraction? {
         // Keys are written sorted, so an entry of this commit starts with it (after its seal and checksum): a moved
         // commit is a miss without parsing the records.
         let commitMember = Array(#""commit":"\#(commit)""#.utf8)
@@ -76,7 +78,8 @@ public struct FileExtractCache: ExtractCache {
         let vouched = verified && start == ExtractCacheSeal.checksumOffset && seal(makingKey: false)?.vouches(bytes) == true
         if vouchedOnly, !vouched { return nil }
         guard verified else { return loadUnverified(bytes, repo: repo, commit: commit, fingerprint: fingerprint) }
-        var entry = VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint)
+        var entry = VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint,
+                                                keepingRanges: keepingRanges && vouched)
         entry?.vouched = vouched
         return entry
     }
@@ -109,14 +112,25 @@ public struct FileExtractCache: ExtractCache {
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
-    /// Sealed when `extraction.vouched`. Streamed in chunks of about `chunkSize`: encoded whole and then sealed into a
-    /// second buffer, a 100,000-record entry held ~170 MB at the peak of a cold extraction (issue 12).
+    /// Sealed when `extraction.vouched`. The records `extraction.encoded` covers are copied as those bytes. Streamed in
+    /// chunks of about `chunkSize`: encoded whole and then sealed into a second buffer, a 100,000-record entry held ~170 MB at the peak of a cold extraction (issue 12).
     public func store(_ extraction: CachedExtraction) throws {
         try store(extraction, chunkSize: 1 << 20)
     }
 
     func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
+        do {
+            try store(extraction, chunkSize: chunkSize, copying: extraction.encoded)
+        } catch is SealedEntryReader.Changed {
+            // The entry the records were to be copied from is no longer the one read: every record is encoded.
+            try store(extraction, chunkSize: chunkSize, copying: nil)
+        }
+    }
+
+    private func store(_ extraction: CachedExtraction, chunkSize: Int, copying encoded: EncodedRecords?) throws {
         guard usable else { return }
+        // Opened before the temp file is renamed over it: the old entry is read while the new one is written.
+        let source = encoded.flatMap { SealedEntryReader(path: path(for: extraction.repo), checksum: $0.checksum, chunkSize: chunkSize) }
         let seal = extraction.vouched ? seal(makingKey: true) : nil
         let header = { (checksum: String) in seal?.member(for: checksum) ?? [] }
         try writing { try PrivateFile.writePatched(to: path(for: extraction.repo)) { put in
@@ -131,10 +145,17 @@ public struct FileExtractCache: ExtractCache {
             stream.writer.field("format_version", FileExtractCache.formatVersion)
             stream.writer.key("records")
             stream.writer.beginArray()
-            for record in extraction.records {
-                RecordCoding.write(record, to: &stream.writer)
+            let copied = source == nil ? 0 : encoded?.ranges.count ?? 0
+            for (index, record) in extraction.records.enumerated() {
+                if index < copied, let encoded {
+                    stream.writer.encoded(try source!.bytes(encoded.ranges[index]))
+                } else {
+                    RecordCoding.write(record, to: &stream.writer)
+                }
                 try stream.drain(put)
             }
+            // Every copied byte is the one loaded, or nothing is renamed into place.
+            try source?.finish()
             stream.writer.endArray()
             stream.writer.field("repo", extraction.repo)
             stream.writer.key("sources")

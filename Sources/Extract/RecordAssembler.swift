@@ -7,7 +7,8 @@ struct RecordAssembler {
     let fresh: [String: RepoExtractor.Output]
     let cached: [String: CachedExtraction]
     let repoNames: Set<String>
-    /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones.
+    /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones as they are
+    /// (the next entry copies their bytes by index, `CachedExtraction.encoded`). `assemble` moves them out.
     var carried: [String: RepoExtractor.Delta] = [:]
 
     struct Assembled {
@@ -18,14 +19,19 @@ struct RecordAssembler {
         var repoDiagnostics: [String: [Diagnostic]] = [:]
     }
 
-    func assemble() -> Assembled {
+    mutating func assemble() -> Assembled {
         var result = Assembled()
         // One repo's list is shared, not copied entity by entity (100,000 of them at a 1% change, issue 12).
         let names = fresh.keys.sorted()
         let entities = names.count == 1 ? fresh[names[0]]!.entities : names.flatMap { fresh[$0]!.entities }
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
         for (name, entry) in cached { result.records[name] = entry.records }
-        for (name, delta) in carried { result.records[name] = delta.carried }
+        // Moved, so appending the fresh records does not copy 100,000 carried ones.
+        for name in carried.keys.sorted() {
+            result.records[name] = carried[name]!.carried
+            carried[name]!.carried = []
+        }
+        let roots = carried.values.flatMap(\.roots)
 
         // By index: an entity copied into a dictionary is a copy of its rule and fields.
         let ids = entities.map { $0.table + "\0" + $0.key }
@@ -47,8 +53,8 @@ struct RecordAssembler {
                 hint: "give one of the rules another 'root', 'files' or 'exclude' so each entity has one key"))
         }
 
-        let resolver = LinkResolver(fresh: entities, cached: cached.values.flatMap(\.records) + carried.values.flatMap(\.carried),
-                                    repoNames: repoNames, roots: carried.values.flatMap(\.roots))
+        // Every record not read now: the cached entries' and the carried ones, all in `result.records` so far.
+        let resolver = LinkResolver(fresh: entities, cached: Array(result.records.values), repoNames: repoNames, roots: roots)
         for (index, entity) in entities.enumerated()
         where !duplicates.contains(ids[index]) || entities[firstByKey[ids[index]]!].file == entity.file {
             var fields = entity.fields

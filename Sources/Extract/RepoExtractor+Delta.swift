@@ -14,15 +14,18 @@ extension RepoExtractor {
     struct Delta {
         /// Records of untouched paths, as the sealed entry holds them (links resolved).
         var carried: [DesiredRecord]
+        /// Their bytes in the sealed entry, `ranges[i]` those of `carried[i]`: the next entry copies them.
+        var encoded: EncodedRecords?
         /// The changed files' entities and diagnostics, read now; `files` is empty (the per-file cache is kept as is).
         var output: Output
         /// Carried entities of tables that ancestor links point at, with their roots: links of changed files resolve to them.
         var roots: [LinkResolver.Root]
     }
 
-    /// The extraction at `commit` from `sealed` (a vouched entry at another commit) and the changed paths; nil when the
+    /// The extraction at `commit` from `sealed` (a vouched entry at another commit, whose records and their bytes' ranges
+    /// are taken, to be filtered in place: 100,000 records copied cost as much again to free); nil when the
     /// repo must be read per file (`extract(from:commit:previous:)`).
-    func delta(from sealed: CachedExtraction, repository: GitRepository, commit: String) throws -> Delta? {
+    func delta(from sealed: inout CachedExtraction, repository: GitRepository, commit: String) throws -> Delta? {
         guard sealed.vouched, sealed.commit != commit, !repo.worktree,
               let changed = try? repository.pathsChanged(from: sealed.commit, to: commit) else { return nil }
         let rules = compiledRules()
@@ -51,15 +54,25 @@ extension RepoExtractor {
             + output.diagnostics.filter { path(of: $0).map(changed.contains) ?? true }
 
         var carried: [DesiredRecord] = []
-        carried.reserveCapacity(sealed.records.count)
-        var ids: Set<String> = []
-        ids.reserveCapacity(sealed.records.count)
-        for record in sealed.records where !changed.contains(record.provenance.path) {
-            guard record.provenance.repo == repo.name else { return nil }
-            carried.append(record)
-            ids.insert(record.table + "\0" + record.key)
+        swap(&carried, &sealed.records)
+        var ranges = sealed.encoded?.ranges ?? []
+        sealed.encoded?.ranges = []
+        if ranges.count != carried.count { ranges = [] }
+        // The changed files' keys by table (a few), not every carried record's (100,000 strings made to look up a few).
+        var readKeys: [String: Set<String>] = [:]
+        for entity in output.entities { readKeys[entity.table, default: []].insert(entity.key) }
+        var kept = 0
+        for index in carried.indices where !changed.contains(carried[index].provenance.path) {
+            guard carried[index].provenance.repo == repo.name, readKeys[carried[index].table]?.contains(carried[index].key) != true
+            else { return nil }
+            if kept != index {
+                carried.swapAt(kept, index)
+                if !ranges.isEmpty { ranges.swapAt(kept, index) }
+            }
+            kept += 1
         }
-        guard !output.entities.contains(where: { ids.contains($0.table + "\0" + $0.key) }) else { return nil }
+        carried.removeSubrange(kept...)
+        if !ranges.isEmpty { ranges.removeSubrange(kept...) }
 
         // Ancestor links find their target by root; a record does not keep its entity's, so it is made again from the
         // path by the one rule of that table that yields the record's key there.
@@ -74,6 +87,7 @@ extension RepoExtractor {
             guard let root = RepoPath.resolve(relative, from: RepoPath.directory(of: record.provenance.path)) else { return nil }
             roots.append(LinkResolver.Root(table: record.table, repo: repo.name, root: root, key: record.key))
         }
-        return Delta(carried: carried, output: output, roots: roots)
+        return Delta(carried: carried, encoded: sealed.encoded.map { EncodedRecords(checksum: $0.checksum, ranges: ranges) },
+                     output: output, roots: roots)
     }
 }

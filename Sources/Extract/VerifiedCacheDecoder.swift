@@ -4,11 +4,13 @@ import ReconCore
 /// `JSONValue`s and no re-hashing, the two costs of a no-op run's extract stage at 100,000 records (issue 12).
 /// Any surprise in the shape is a miss, as on the slow path.
 enum VerifiedCacheDecoder {
-    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String) -> CachedExtraction? {
+    /// `keepingRanges`: the entry keeps where each record was read and the checksum (`CachedExtraction.encoded`).
+    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false) -> CachedExtraction? {
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
         var records: [DesiredRecord]?, diagnostics: [Diagnostic]?, sources: [CachedSource]?
+        var ranges: [Range<Int>] = []
         do {
             try cursor.beginObject()
             while let key = try cursor.nextKey() {
@@ -17,7 +19,16 @@ enum VerifiedCacheDecoder {
                 case "fingerprint": storedFingerprint = try cursor.string()
                 case "format_version": version = try cursor.int()
                 case "repo": storedRepo = try cursor.string()
-                case "records": records = try list(&cursor, record)
+                case "records":
+                    var items: [DesiredRecord] = []
+                    var fieldCount = 0
+                    try cursor.beginArray()
+                    while try cursor.nextElement() {
+                        let start = cursor.offset
+                        items.append(try record(&cursor, fieldCount: &fieldCount))
+                        if keepingRanges { ranges.append(start..<cursor.offset) }
+                    }
+                    records = items
                 case "diagnostics": diagnostics = try list(&cursor, diagnostic)
                 case "sources": sources = try list(&cursor, source)
                 default: try cursor.skipValue()
@@ -29,8 +40,13 @@ enum VerifiedCacheDecoder {
         }
         guard version == FileExtractCache.formatVersion, storedRepo == repo, storedCommit == commit,
               storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
-        return CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
-                                diagnostics: diagnostics, sources: sources)
+        var entry = CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
+                                     diagnostics: diagnostics, sources: sources)
+        if keepingRanges {
+            let checksum = ExtractCacheSeal.checksumOffset + ExtractCacheChecksum.member.count
+            entry.encoded = EncodedRecords(checksum: Array(bytes[checksum..<(checksum + 64)]), ranges: ranges)
+        }
+        return entry
     }
 
     static func list<Element>(_ cursor: inout JSONCursor,
@@ -42,7 +58,8 @@ enum VerifiedCacheDecoder {
         return items
     }
 
-    private static func record(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> DesiredRecord {
+    /// `fieldCount`: the previous record's, to size this one's fields (grown from empty, they were rehashed four times).
+    private static func record(_ cursor: inout JSONCursor, fieldCount: inout Int) throws(JSONDecodeFailure) -> DesiredRecord {
         var table: String?, key: String?, hash: String?, repo: String?, path: String?, commit: String?
         var fields: [String: FieldValue]?
         try cursor.beginObject()
@@ -53,8 +70,10 @@ enum VerifiedCacheDecoder {
             case "content_hash": hash = try cursor.string()
             case "fields":
                 var values: [String: FieldValue] = [:]
+                values.reserveCapacity(fieldCount)
                 try cursor.beginObject()
                 while let name = try cursor.nextKey() { values[name] = try cursor.fieldValue() }
+                fieldCount = values.count
                 fields = values
             case "provenance":
                 try cursor.beginObject()

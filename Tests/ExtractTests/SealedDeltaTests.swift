@@ -177,6 +177,27 @@ final class SealedDeltaTests: XCTestCase {
         try assertEqualsColdExtraction(result, rules)
     }
 
+    func testAChangedFileWithTheKeyOfACarriedRecordIsADuplicateAsInAFullRead() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path, skillsExtra: """
+                  - table: Skills
+                    files: ["**/skill.json"]
+                    as: json
+                    root: .
+                    fields: {Name: name}
+            """)
+        _ = try harness.run(rules)
+        try assertReadsOn(repo, harness, rules, count: 5)
+        repo.write("plugins/beta/skills/two/skill.json", #"{"name": "two as json"}"#)
+        repo.commit("a second file with skill two's key")
+
+        let problems = try harness.failure(rules)
+        XCTAssertTrue(problems.contains { $0.message.contains("duplicate key 'core:plugins/beta/skills/two'") }, "\(problems)")
+        let cold = try ExtractHarness().failure(rules)
+        XCTAssertEqual(problems, cold)
+    }
+
     /// The full record list (keys, fields, links, provenance) and the diagnostics equal those of a run without any cache.
     private func assertEqualsColdExtraction(_ result: ExtractResult, _ rules: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let cold = try ExtractHarness().run(rules, cache: false)

@@ -102,7 +102,7 @@ public final class PostgresRunLedger: RunWriter, @unchecked Sendable {
     }
 
     public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
-        var files: [(name: String, bytes: [UInt8])] = [(RunFile.plan.rawValue, plan.bytes), (RunFile.beforeImages.rawValue, RunBackup.encode(before))]
+        var files: [(name: String, bytes: [UInt8])] = [(RunFile.plan.rawValue, try plan.bytes), (RunFile.beforeImages.rawValue, RunBackup.encode(before))]
         if let priorState { files.append((RunFile.priorState.rawValue, StateCodec.encode(priorState))) }
         try journal.archive.putFiles(run: id, files)
     }

@@ -14,7 +14,7 @@ public enum RunBackup {
     static func write(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
         let backup = runDirectory + "/backup"
         try PrivateFile.createDirectory(backup)
-        try plan.write(to: runDirectory + "/plan.json")
+        try plan.keep(at: runDirectory + "/plan.json")
         try writeBeforeImages(before, to: runDirectory)
         if let priorState {
             try PrivateFile.write(to: backup + "/state.json") { put in try StateCodec.encode(priorState, chunkSize: 1 << 20, put: put) }

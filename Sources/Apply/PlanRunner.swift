@@ -57,7 +57,7 @@ public struct PlanRunner {
         }
         let before = early.flatMap { gate?.before(provider: $0) }
         let store = backend.store
-        let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
+        let (loaded, loadedDigest) = try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
         try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
@@ -90,7 +90,7 @@ public struct PlanRunner {
             }
         }
         return Outcome(manifest: manifest, state: planState, plan: plan, warnings: notes + extraction.diagnostics, timings: timings,
-                       refreshed: Refreshed(snapshot: remote, state: loaded))
+                       refreshed: Refreshed(snapshot: remote, state: loaded, stateDigest: loadedDigest))
     }
 
     /// The no-op plan the seal holds, when every fact it depended on still holds; nil for the full path.

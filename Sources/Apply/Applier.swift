@@ -49,12 +49,12 @@ public struct Applier {
         let preflight: Preflight
         if let refreshed {
             let before = BeforeImages(plan: plan, snapshot: refreshed.snapshot)
-            preflight = Preflight(before: before, state: refreshed.state, read: before.records)
+            preflight = Preflight(before: before, state: refreshed.state, read: before.records, stateDigest: refreshed.stateDigest)
         } else {
-            let existing = try store.load(expectedTarget: manifest.target.identifier)
+            let (existing, digest) = try store.loadWithDigest(expectedTarget: manifest.target.identifier)
             try MissingBaseCheck.check(manifest, state: existing, statePath: store.location)
             let reading = try ApplyPreflight.check(plan, manifest: manifest, state: existing, provider: provider)
-            preflight = Preflight(before: reading.before, state: existing, read: reading.read)
+            preflight = Preflight(before: reading.before, state: existing, read: reading.read, stateDigest: digest)
         }
         try AddressCheck.check(plan, before: preflight.before, manifest: manifest, state: preflight.state)
         return preflight
@@ -76,6 +76,8 @@ public struct Applier {
         public var state: StateModel?
         /// Table → record id → every base record preflight read (what the plan writes, fingerprints or names).
         public var read: [String: [String: RemoteRecord]]
+        /// The SHA-256 of the state file `state` is exactly, when it is: the backup copies that file.
+        public var stateDigest: String?
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
@@ -95,7 +97,8 @@ public struct Applier {
 
         observer?.phaseStarted(.backup, total: 0)
         let planFile = planFile ?? RunPlanFile(made: plan)
-        try backup.writeBackup(plan: planFile, before: before, priorState: existing)
+        try backup.writeBackup(plan: planFile, before: before,
+                               priorState: existing.map { PriorState(state: $0, store: store, fileDigest: preflight.stateDigest) })
         planFile.release()
 
         let journal = try store.beginJournal(for: &state, keepHistory: keepHistory)

@@ -49,7 +49,7 @@ public struct LocalRunStore: RunStore {
 
     public func removeLeftovers() throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
-        for name in names where name.hasPrefix(".deleting-") {
+        for name in names where name.hasPrefix(".deleting-") || name.hasPrefix(RunPlanFile.spoolPrefix) {
             try removeItem("\(runsDirectory)/\(name)")
         }
     }

@@ -92,7 +92,9 @@ public struct PlanRunner {
                 }
             }
         }
-        let loaded = try read?.loaded ?? timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
+        let (loaded, loadedDigest) = if let read { (read.loaded, nil as String?) } else {
+            try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
+        }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
         try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
@@ -113,7 +115,7 @@ public struct PlanRunner {
         }
         let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
                                                      plan: makePlan, reread: { timings.record("confirm", seconds: $0) })
-        var refreshed = Refreshed(snapshot: remote, state: loaded)
+        var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: loadedDigest)
         refreshed.entries = Self.entries(extraction)
         return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded,
                       notes: recovered.map { Diagnostic(.note, at: nil, $0) }, extraction: extraction, manifest: manifest,

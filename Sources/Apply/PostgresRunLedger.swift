@@ -101,9 +101,9 @@ public final class PostgresRunLedger: RunWriter, @unchecked Sendable {
         }
     }
 
-    public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
-        var files: [(name: String, bytes: [UInt8])] = [(RunFile.plan.rawValue, plan.bytes), (RunFile.beforeImages.rawValue, RunBackup.encode(before))]
-        if let priorState { files.append((RunFile.priorState.rawValue, StateCodec.encode(priorState))) }
+    public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: PriorState?) throws {
+        var files: [(name: String, bytes: [UInt8])] = [(RunFile.plan.rawValue, try plan.bytes), (RunFile.beforeImages.rawValue, RunBackup.encode(before))]
+        if let priorState { files.append((RunFile.priorState.rawValue, StateCodec.encode(priorState.state))) }
         try journal.archive.putFiles(run: id, files)
     }
 

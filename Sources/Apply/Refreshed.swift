@@ -13,9 +13,12 @@ public struct Refreshed: Sendable {
     /// A delta run's snapshot holds only the records it planned: the baseline's list of the other base records the
     /// state does not hold (table → id → key), which the next baseline carries on. Nil for a full refresh.
     var outside: [String: [String: String?]]?
+    /// The SHA-256 of the state file `state` was decoded from, when it is exactly that file (`StateStore.loadWithDigest`).
+    public var stateDigest: String?
 
-    public init(snapshot: RemoteSnapshot, state: StateModel?) {
+    public init(snapshot: RemoteSnapshot, state: StateModel?, stateDigest: String? = nil) {
         self.snapshot = snapshot
         self.state = state
+        self.stateDigest = stateDigest
     }
 }

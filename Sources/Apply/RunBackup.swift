@@ -11,14 +11,12 @@ public enum RunBackup {
 
     /// `priorState` is the state as loaded (journal replayed), not the file, which may lag a crashed run.
     /// `plan` is the saved file that was verified, or the plan made in this run (streamed to the file).
-    static func write(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?, to runDirectory: String) throws {
+    static func write(plan: RunPlanFile, before: BeforeImages, priorState: PriorState?, to runDirectory: String) throws {
         let backup = runDirectory + "/backup"
         try PrivateFile.createDirectory(backup)
-        try plan.write(to: runDirectory + "/plan.json")
+        try plan.keep(at: runDirectory + "/plan.json")
         try writeBeforeImages(before, to: runDirectory)
-        if let priorState {
-            try PrivateFile.write(to: backup + "/state.json") { put in try StateCodec.encode(priorState, chunkSize: 1 << 20, put: put) }
-        }
+        try priorState?.write(to: backup + "/state.json")
     }
 
     /// Writes (or replaces, with records added during the run) `backup/before.json`.

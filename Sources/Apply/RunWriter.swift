@@ -5,7 +5,7 @@ import State
 /// Where an apply writes its backup before the first write to the base (a run folder, or PostgreSQL).
 public protocol RunBackupTarget {
     /// The plan file, the before-images and the prior state.
-    func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws
+    func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: PriorState?) throws
     /// Replaces the before-images (records added during the run).
     func writeBeforeImages(_ before: BeforeImages) throws
     /// The PostgreSQL run journal that commits with each state batch; nil when the run is kept in files.
@@ -46,7 +46,7 @@ extension RunWriter {
 struct RunDirectoryBackup: RunBackupTarget {
     var directory: String
 
-    func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
+    func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: PriorState?) throws {
         try RunBackup.write(plan: plan, before: before, priorState: priorState, to: directory)
     }
 
@@ -58,7 +58,7 @@ struct RunDirectoryBackup: RunBackupTarget {
 }
 
 extension RunLedger: RunWriter {
-    public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: StateModel?) throws {
+    public func writeBackup(plan: RunPlanFile, before: BeforeImages, priorState: PriorState?) throws {
         try RunBackup.write(plan: plan, before: before, priorState: priorState, to: directory)
     }
 

@@ -12,6 +12,10 @@ public protocol StateBackend: Sendable {
     /// Where the state lives, for messages: a path, or a schema and target (never a connection string).
     var location: String { get }
     func load(expectedTarget: String?) throws -> StateModel?
+    /// `load`, with a digest of the stored bytes when the state is exactly those bytes (a file backend); else nil.
+    func loadWithDigest(expectedTarget: String?) throws -> (state: StateModel?, fileDigest: String?)
+    /// Copies the stored state to the file `path` when its bytes still have `digest`; false when they do not.
+    func copySnapshot(digest: String, to path: String) throws -> Bool
     func write(_ state: inout StateModel, keepHistory: Int) throws
     func beginJournal(for state: inout StateModel, keepHistory: Int) throws -> BatchLog
     /// Every kept history version, oldest first.
@@ -21,6 +25,14 @@ public protocol StateBackend: Sendable {
     /// Removes all but the newest `keepLast` versions (at least one stays); returns what went.
     @discardableResult
     func pruneHistory(keepLast: Int) throws -> [StateVersion]
+}
+
+extension StateBackend {
+    public func loadWithDigest(expectedTarget: String?) throws -> (state: StateModel?, fileDigest: String?) {
+        (try load(expectedTarget: expectedTarget), nil)
+    }
+
+    public func copySnapshot(digest: String, to path: String) throws -> Bool { false }
 }
 
 /// The open per-batch log of one run (see `StateBackend`).

@@ -30,11 +30,52 @@ public struct StateStore: Sendable {
 
     /// `load`, keeping the values of the records `valuesOf` names (table → keys) only, for a reader that needs no more.
     public func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?) throws -> StateModel? {
+        try load(expectedTarget: expectedTarget, valuesOf: kept, digesting: false).state
+    }
+
+    /// `load`, with the SHA-256 of the file's bytes when the state is exactly what they decode to (no journal line
+    /// replayed into it): a run's backup then copies the file (`copySnapshot`) instead of encoding the state again.
+    public func loadWithDigest(expectedTarget: String?) throws -> (state: StateModel?, fileDigest: String?) {
+        try load(expectedTarget: expectedTarget, valuesOf: nil, digesting: true)
+    }
+
+    /// Copies the state file to `path` (crash-safe, private) if its bytes still hash to `digest`; false, with `path`
+    /// untouched, when they do not (or it cannot be read): the caller encodes the state instead.
+    public func copySnapshot(digest: String, to path: String) throws -> Bool {
+        let fd = open(self.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        do {
+            try PrivateFile.write(to: path) { put in
+                var hasher = SHA256()
+                var chunk = [UInt8](repeating: 0, count: 1 << 20)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    guard count >= 0 else { throw SnapshotChanged() }
+                    if count == 0 { break }
+                    let part = Array(chunk[..<count])
+                    hasher.update(part)
+                    try put(part)
+                }
+                // Checked before the copy is renamed into place: a file edited since it was loaded is never the backup.
+                guard hasher.hexDigest() == digest else { throw SnapshotChanged() }
+            }
+        } catch is SnapshotChanged {
+            return false
+        }
+        return true
+    }
+
+    private struct SnapshotChanged: Error {}
+
+    private func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?, digesting: Bool) throws
+        -> (state: StateModel?, fileDigest: String?) {
         guard let bytes = try AtomicFile.read(path) else {
             if let size = try AtomicFile.read(journalPath)?.count, size > 0 {
                 throw StateRefusal.journalWithoutState(path: path, journal: journalPath, newestHistory: newestHistory)
             }
-            return nil
+            return (nil, nil)
         }
         var state: StateModel
         do {
@@ -47,8 +88,8 @@ public struct StateStore: Sendable {
         if let expectedTarget, state.target != expectedTarget {
             throw StateRefusal.otherTarget(path: path, found: state.target, expected: expectedTarget)
         }
-        try replayJournal(into: &state)
-        return state
+        let replayed = try replayJournal(into: &state)
+        return (state, digesting && replayed == 0 ? SHA256.hex(bytes) : nil)
     }
 
     /// `load`, or a new state when there is none.
@@ -87,7 +128,10 @@ public struct StateStore: Sendable {
 
     /// Applies the journal lines that follow the snapshot's serial; lines at or below it were
     /// folded already (a crash between rename and journal removal leaves them behind).
-    private func replayJournal(into state: inout StateModel) throws {
+    /// Returns how many lines it applied.
+    @discardableResult
+    private func replayJournal(into state: inout StateModel) throws -> Int {
+        var applied = 0
         for entry in try StateJournal.entries(at: journalPath) {
             guard entry.lineage == state.lineage else {
                 throw StateRefusal.foreignJournal(path: journalPath, lineage: entry.lineage, expected: state.lineage)
@@ -98,7 +142,9 @@ public struct StateStore: Sendable {
             }
             state.apply(entry.changes)
             state.serial = entry.serial
+            applied += 1
         }
+        return applied
     }
 
     /// Never replace a file this run did not load: it must be absent, or a state of the same lineage.

@@ -102,6 +102,30 @@ final class PlanBodyDigestTests: XCTestCase {
         }
     }
 
+    /// Strings made of the bytes that move the string state (quotes, backslashes, spaces, newlines), fed in chunks of
+    /// every size from 1 to 40: the runs copied whole inside strings (`memchr`) must stop at each of them.
+    func testRandomStringsInAnyChunkingGiveTheCompactForm() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["\"", "\\", " ", "\n", "a", "é", ":", ",", "{", "]", "u", "0"]
+        for round in 0..<20 {
+            let texts = (0..<30).map { _ in String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }) }
+            let value: JSONValue = .object(Dictionary(uniqueKeysWithValues: texts.enumerated().map { ("\($0.offset) \($0.element)", .array([.string($0.element), .object(["k \($0.element)": .string($0.element)])])) }))
+            let compact = value.canonicalBytes()
+            let pretty = value.canonicalBytes(pretty: true)
+            for size in 1...40 {
+                var digest = PlanBodyDigest(keeping: true)
+                var start = 0
+                while start < pretty.count {
+                    digest.feed(Array(pretty[start..<min(start + size, pretty.count)]))
+                    start += size
+                }
+                let (hash, body) = digest.digest()
+                XCTAssertEqual(body, compact, "round \(round), chunks of \(size): \(texts)")
+                XCTAssertEqual(hash, "sha256:" + SHA256.hex(compact))
+            }
+        }
+    }
+
     /// Values with the characters that move the string state, in a plan large enough for many chunks.
     func testStreamedDigestOfTrickyValuesIsTheCompactDigest() throws {
         var fixture = try PlanFixture()

@@ -21,7 +21,7 @@ final class IncrementalTests: XCTestCase {
         try cache.store(entry)
 
         let warm = try harness.run(rules)
-        XCTAssertEqual(warm.repos, [RepoExtraction(name: "core", commit: commits[2], cached: true, vouched: true, filesRead: 0, recordCount: 5)])
+        XCTAssertEqual(warm.counts, [RepoExtraction(name: "core", commit: commits[2], cached: true, vouched: true, filesRead: 0, recordCount: 5)])
         XCTAssertEqual(warm.record("core:plugins/alpha")?.fields["Name"], .text("from the cache"))
         XCTAssertEqual(warm.diagnostics, cold.diagnostics, "warnings are kept with the cached records")
 

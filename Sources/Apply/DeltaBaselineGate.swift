@@ -33,7 +33,8 @@ struct DeltaBaselineGate {
         var stateFact: String
     }
 
-    /// The baseline when every fact it holds is still true and the base logged no write since its mark.
+    /// The baseline when every fact it holds that can be checked before the state is loaded is still true and the base
+    /// logged no write since its mark; the state file's digest is compared once it is loaded (`read`).
     func check(provider: any BaseProvider, now: Date = Date()) -> Checked? {
         guard usable, let reader = provider as? any KeyedRefreshing, let tracking = provider as? any ChangeTracking,
               let fact = NoChangeSealPlace.local(store, stateDirectory: stateDirectory, target: manifest.target.identifier).stateFact(),
@@ -41,7 +42,7 @@ struct DeltaBaselineGate {
               baseline.toolVersion == NoChangeSeal.toolIdentity, baseline.target == manifest.target.identifier,
               baseline.manifestDigest == manifest.digest else { return nil }
         if let after = baseline.fullRefreshAfter, Int(now.timeIntervalSince1970) - baseline.markedAt >= after { return nil }
-        guard LocalStateFacts.newestRun(runs) == baseline.lastRun, LocalStateFacts.stateDigest(store) == baseline.stateDigest,
+        guard LocalStateFacts.newestRun(runs) == baseline.lastRun,
               let schema = try? provider.inspectSchema(),
               (try? tracking.isUnchanged(since: ChangeMark(token: baseline.mark, fullRefreshAfter: baseline.fullRefreshAfter),
                                          tables: schema.tables)) == true else { return nil }
@@ -49,11 +50,14 @@ struct DeltaBaselineGate {
     }
 
     /// The keys a delta plan plans and the base records they need, read by key and by the state's ids; nil when the
-    /// run must take the full path (a repo not read on from the baseline's entry, a table not as the apply left it,
-    /// the state or the base moved meanwhile).
-    func read(_ checked: Checked, state: StateModel, extraction: ExtractResult) throws -> (delta: PlanDelta, snapshot: RemoteSnapshot)? {
+    /// run must take the full path (a state other than the one the apply wrote, a repo not read on from the baseline's
+    /// entry, a table not as the apply left it, the state or the base moved meanwhile). `stateDigest` is the SHA-256 the
+    /// load took of the state file's bytes (`StateStore.loadWithDigest`): the file is hashed once per run, not twice.
+    func read(_ checked: Checked, state: StateModel, stateDigest: String?, extraction: ExtractResult) throws
+        -> (delta: PlanDelta, snapshot: RemoteSnapshot)? {
         let baseline = checked.baseline
-        guard NoChangeSealPlace.local(store, stateDirectory: stateDirectory, target: manifest.target.identifier).stateFact()
+        guard stateDigest == baseline.stateDigest,
+              NoChangeSealPlace.local(store, stateDirectory: stateDirectory, target: manifest.target.identifier).stateFact()
                 == checked.stateFact,
               Set(extraction.repos.map(\.name)) == Set(baseline.entries.keys),
               extraction.repos.allSatisfy({ $0.readOn != nil && $0.readOn == baseline.entries[$0.name] }),

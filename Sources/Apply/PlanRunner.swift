@@ -60,7 +60,7 @@ public struct PlanRunner {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let runs = backend.runStore(layout: RunLayout(stateDirectory: stateDirectory))
         // A delta run: the last apply's baseline still holds, so only the records that can differ are read and planned.
-        var read: (loaded: StateModel?, extracted: ExtractResult)?
+        var read: (loaded: StateModel?, digest: String?, extracted: ExtractResult)?
         var checking = StageTimings()
         let baselines = if case .local(let local) = backend.place, scope.isAll, !fullRefresh {
             DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: stateDirectory, runs: runs)
@@ -70,11 +70,13 @@ public struct PlanRunner {
         if let baselines, let early, let checked = checking.measure("delta", { baselines.check(provider: early) }) {
             // `--timings` names the path: a `delta` stage, then `refresh.delta` and `diff.delta` when it is taken.
             timings.append(checking)
-            let loaded = try timings.measure("state") { try store.load(expectedTarget: manifest.target.identifier) }
+            let (loaded, digest) = try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
             let extracted = try timings.measure("extract") { try desired.extract() }
-            read = (loaded, extracted)
+            read = (loaded, digest, extracted)
             try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
-            if let loaded, let (delta, remote) = try timings.measure("refresh.delta", { try baselines.read(checked, state: loaded, extraction: extracted) }) {
+            if let loaded, let (delta, remote) = try timings.measure("refresh.delta", {
+                try baselines.read(checked, state: loaded, stateDigest: digest, extraction: extracted)
+            }) {
                 let (planState, recovered) = InFlightRecovery(runs: runs, manifest: manifest)
                     .recover(loaded, desired: extracted.records, schema: remote.schema, records: remote.records)
                 let commits = Dictionary(uniqueKeysWithValues: extracted.repos.map { ($0.name, $0.commit) })
@@ -84,7 +86,7 @@ public struct PlanRunner {
                 }
                 // Only what the apply left: a schema to change or a run to recover is the full path's.
                 if recovered.isEmpty, plan.schemaChanges.isEmpty {
-                    var refreshed = Refreshed(snapshot: remote, state: loaded)
+                    var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: digest)
                     refreshed.entries = Self.entries(extracted)
                     refreshed.outside = checked.baseline.outside
                     return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded, notes: [],
@@ -92,7 +94,7 @@ public struct PlanRunner {
                 }
             }
         }
-        let (loaded, loadedDigest) = if let read { (read.loaded, nil as String?) } else {
+        let (loaded, loadedDigest) = if let read { (read.loaded, read.digest) } else {
             try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
         }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.

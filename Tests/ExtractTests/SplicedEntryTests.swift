@@ -27,19 +27,25 @@ final class SplicedEntryTests: XCTestCase {
         }
     }
 
+    /// Two plugins and their skills committed and extracted once: the repo's records entry is sealed.
+    private func sealedEntry() throws -> (GitFixture, ExtractHarness) {
+        let repo = GitFixture("core")
+        _ = commitTwoPlugins(repo)
+        writeSkills(repo, revision: 0)
+        repo.commit("skills")
+        let harness = ExtractHarness()
+        _ = try harness.run(rules(repo.path))
+        return (repo, harness)
+    }
+
     private func rules(_ path: String) -> String {
         pluginAndSkillRules(path: path, skillsExtra: "")
             .replacingOccurrences(of: "          Count: count\n", with: "          Count: count\n          Enabled: enabled\n          Tags: tags\n          Title: title\n")
     }
 
     func testTheEntryWrittenFromCarriedBytesIsTheEncodedEntry() throws {
-        let repo = GitFixture("core")
-        _ = commitTwoPlugins(repo)
-        writeSkills(repo, revision: 0)
-        repo.commit("skills")
-        let harness = ExtractHarness()
+        let (repo, harness) = try sealedEntry()
         let rules = rules(repo.path)
-        _ = try harness.run(rules)
 
         writeSkills(repo, revision: 1)
         repo.write("plugins/beta/skills/new/SKILL.md", "---\nname: new\n---\n")
@@ -77,12 +83,7 @@ final class SplicedEntryTests: XCTestCase {
     /// The records are copied from the file while the next entry is written: a file edited or cut short since it was
     /// loaded no longer hashes to the checksum that was verified, and every record is encoded instead.
     func testAnEntryChangedSinceItWasLoadedIsNotCopiedFrom() throws {
-        let repo = GitFixture("core")
-        _ = commitTwoPlugins(repo)
-        writeSkills(repo, revision: 0)
-        repo.commit("skills")
-        let harness = ExtractHarness()
-        _ = try harness.run(rules(repo.path))
+        let (_, harness) = try sealedEntry()
         let cache = FileExtractCache(stateDirectory: harness.state.path)
         let path = cache.path(for: "core")
         let original = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path)))

@@ -27,24 +27,34 @@ struct SQLiteInspector {
             }
             filter = " WHERE " + terms.joined(separator: " OR ")
         }
-        var liveLinks: [String: Set<String>] = [:]
-        for column in columns.columns where column.kind == .links {
-            guard let linked = column.field.linkedTableID, liveLinks[linked] == nil else { continue }
-            liveLinks[linked] = try ids(in: schema.table(id: linked))
-        }
         let statement = try connection.prepare("SELECT \(columns.returning) FROM \(columns.quotedTable)\(filter) ORDER BY rowid")
         defer { statement.reset() }
         for (index, text) in binds.enumerated() { try statement.bind(Int32(index + 1), text) }
         var records: [RemoteRecord] = []
-        while try statement.step() {
-            var record = columns.record(from: statement)
-            for column in columns.columns where column.kind == .links {
-                guard case .list(let ids)? = record.fields[column.field.name] else { continue }
+        while try statement.step() { records.append(columns.record(from: statement)) }
+        let linkColumns = columns.columns.filter { $0.kind == .links }
+        guard !linkColumns.isEmpty, !records.isEmpty else { return records }
+        // A whole-table read takes every id of a linked table; a keyed read asks only for the ids its rows link to.
+        var liveLinks: [String: Set<String>] = [:]
+        for column in linkColumns {
+            guard let linked = column.field.linkedTableID, liveLinks[linked] == nil else { continue }
+            if keys == nil {
+                liveLinks[linked] = try ids(in: schema.table(id: linked))
+            } else {
+                var wanted = Set<String>()
+                for other in linkColumns where other.field.linkedTableID == linked {
+                    for record in records { if case .list(let ids)? = record.fields[other.field.name] { wanted.formUnion(ids) } }
+                }
+                liveLinks[linked] = try ids(in: schema.table(id: linked), among: wanted)
+            }
+        }
+        for index in records.indices {
+            for column in linkColumns {
+                guard case .list(let ids)? = records[index].fields[column.field.name] else { continue }
                 let live = liveLinks[column.field.linkedTableID ?? ""] ?? []
                 if ids.allSatisfy(live.contains) { continue }
-                record.fields[column.field.name] = FieldValue.list(ids.filter(live.contains)).normalized
+                records[index].fields[column.field.name] = FieldValue.list(ids.filter(live.contains)).normalized
             }
-            records.append(record)
         }
         return records
     }
@@ -57,5 +67,20 @@ struct SQLiteInspector {
         var ids = Set<String>()
         while try statement.step() { if let id = statement.text(0) { ids.insert(id) } }
         return ids
+    }
+
+    /// Which of `wanted` are record ids of a table; empty when the table is gone. SQL compares bytes and a Swift set
+    /// canonical equivalence (`"\u{212A}"` is `"K"`): when one is not found bytewise, the whole table's ids answer, as
+    /// the whole read's would.
+    func ids(in table: RemoteTable?, among wanted: Set<String>) throws -> Set<String> {
+        guard let table, !wanted.isEmpty else { return [] }
+        let statement = try connection.prepare(
+            "SELECT \(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) FROM \(SQLIdentifier.quote(table.name))"
+                + " WHERE \(SQLIdentifier.quote(SQLiteCatalog.reservedColumn)) IN (SELECT value FROM json_each(?))")
+        defer { statement.reset() }
+        try statement.bind(1, JSONValue.array(wanted.sorted().map { .string($0) }).canonicalString())
+        var found = Set<String>()
+        while try statement.step() { if let id = statement.text(0), wanted.contains(id) { found.insert(id) } }
+        return found.count == wanted.count ? found : try ids(in: table)
     }
 }

@@ -103,7 +103,7 @@ final class DeltaPlanTests: XCTestCase {
             let file = try XCTUnwrap(FileManager.default.contents(atPath: project.path + "/state/recon.state.json"), round)
             let pull = try project.recon("state", "pull")
             XCTAssertEqual(pull.status, 0, pull.stderr)
-            XCTAssertEqual(pull.stdout, String(decoding: file, as: UTF8.self), round)
+            XCTAssertEqual(Data(pull.stdout.utf8), file, round)
             let history = project.path + "/state/history"
             let newest = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
             XCTAssertEqual(FileManager.default.contents(atPath: history + "/" + newest), file, round)

@@ -9,9 +9,9 @@ import ReconCore
 /// again while the new one is written, still hashes to `digest`; else the whole state is encoded. The copied bytes are
 /// then what the encoder makes of that record only if the file is canonical: the caller vouches for that
 /// (`canonical`), e.g. when the digest is the one a write of this build recorded (`DeltaBaseline.stateDigest`).
-public struct StateFileLayout: @unchecked Sendable {
+public struct StateFileLayout: Sendable {
     /// One record as loaded and where its value (the object after its key) is in the file.
-    struct Carried {
+    struct Carried: Sendable {
         var key: String
         var record: ManagedRecord
         var range: Range<Int>

@@ -15,6 +15,8 @@ public struct Applier {
         public var state: StateModel
         /// Stopped before its first write: neither the base nor the state file was touched.
         public var wroteNothing = false
+        /// The SHA-256 of the state file the run wrote last (its journal folded), when the state is a file.
+        public var stateDigest: String?
     }
 
     public var plan: Plan
@@ -49,7 +51,8 @@ public struct Applier {
         let preflight: Preflight
         if let refreshed {
             let before = BeforeImages(plan: plan, snapshot: refreshed.snapshot)
-            preflight = Preflight(before: before, state: refreshed.state, read: before.records, stateDigest: refreshed.stateDigest)
+            preflight = Preflight(before: before, state: refreshed.state, read: before.records, stateDigest: refreshed.stateDigest,
+                                  stateLayout: refreshed.stateLayout)
         } else {
             let (existing, digest) = try store.loadWithDigest(expectedTarget: manifest.target.identifier)
             try MissingBaseCheck.check(manifest, state: existing, statePath: store.location)
@@ -78,6 +81,8 @@ public struct Applier {
         public var read: [String: [String: RemoteRecord]]
         /// The SHA-256 of the state file `state` is exactly, when it is: the backup copies that file.
         public var stateDigest: String?
+        /// Where that file's records are, when the state write may copy the ones the run leaves as loaded.
+        var stateLayout: StateFileLayout?
     }
 
     /// Backs up to `runDirectory` (`state/runs/<run-id>`), executes, and folds the state.
@@ -134,16 +139,19 @@ public struct Applier {
             // The lock was taken: the journal keeps what this run committed, and the new holder folds it.
             throw ApplyFailure(underlying: failure ?? error, counters: executor.counters)
         }
-        // Fold the journal into the snapshot: one O(state) write per run, not per batch.
+        // Fold the journal into the snapshot: one write per run, not per batch, encoding only what the run changed when
+        // the loaded file can be copied from.
+        let written: String?
         do {
-            try store.write(&state, keepHistory: keepHistory)
+            written = try store.write(&state, keepHistory: keepHistory, splicing: preflight.stateLayout)
         } catch {
             // The batch failure is the cause; the failed fold is the consequence, shown after it.
             guard let failure else { throw error }
             throw ApplyFailure(underlying: failure, counters: executor.counters, stateWriteError: error)
         }
         if let failure { throw ApplyFailure(underlying: failure, counters: executor.counters) }
-        return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state)
+        return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state,
+                      stateDigest: written)
     }
 }
 

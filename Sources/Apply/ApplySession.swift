@@ -119,7 +119,7 @@ public struct ApplySession {
         if case .local(let local) = backend.place {
             let baselines = DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: layout.stateDirectory, runs: runs)
             if let refreshed, result.status == .succeeded, recorder.ledgerError == nil {
-                baselines.record(plan: plan, refreshed: refreshed, state: result.state, provider: provider)
+                baselines.record(plan: plan, refreshed: refreshed, state: result.state, stateDigest: result.stateDigest, provider: provider)
             } else {
                 baselines.remove()
             }

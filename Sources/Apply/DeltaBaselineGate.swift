@@ -102,10 +102,13 @@ extension DeltaBaselineGate {
 
     /// Records the baseline of a whole-scope apply (no file) that succeeded, under the lock after its last write and
     /// its state write; else removes any. Nothing is written when the keys the apply left planning to something are
-    /// not exactly known (`standing`).
-    func record(plan: Plan, refreshed: Refreshed, state: StateModel, provider: any BaseProvider, now: Date = Date()) {
+    /// not exactly known (`standing`). `stateDigest`: the SHA-256 the state write returned of what it wrote (the journal
+    /// folded), so the file is not hashed again; without it the file is.
+    func record(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String? = nil, provider: any BaseProvider,
+                now: Date = Date()) {
         guard usable else { return }
-        guard let baseline = baseline(plan: plan, refreshed: refreshed, state: state, provider: provider, now: now) else {
+        guard let baseline = baseline(plan: plan, refreshed: refreshed, state: state, stateDigest: stateDigest, provider: provider,
+                                      now: now) else {
             return remove()
         }
         try? PrivateFile.createDirectory(PrivateFile.directoryOf(path))
@@ -117,11 +120,12 @@ extension DeltaBaselineGate {
         if usable { _ = unlink(path) }
     }
 
-    private func baseline(plan: Plan, refreshed: Refreshed, state: StateModel, provider: any BaseProvider, now: Date) -> DeltaBaseline? {
+    private func baseline(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String?, provider: any BaseProvider,
+                          now: Date) -> DeltaBaseline? {
         guard plan.scope.isAll, plan.rollbackOf == nil, let entries = refreshed.entries, let standing = Self.standing(plan, manifest),
               let tracking = provider as? any ChangeTracking, provider is any KeyedRefreshing,
               let schema = try? provider.inspectSchema(), let mark = try? tracking.changeMark(tables: schema.tables),
-              let digest = LocalStateFacts.stateDigest(store) else { return nil }
+              let digest = stateDigest ?? LocalStateFacts.stateDigest(store) else { return nil }
         // The base records the state does not hold: of those known before the apply, the ones it neither took into the
         // state (created, adopted) nor deleted. Unmanaged records are never written, so their keys are as read.
         let deleted = Set(plan.recordChanges.filter { $0.action == .delete }.compactMap(\.remoteID))

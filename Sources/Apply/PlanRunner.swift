@@ -60,7 +60,7 @@ public struct PlanRunner {
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let runs = backend.runStore(layout: RunLayout(stateDirectory: stateDirectory))
         // A delta run: the last apply's baseline still holds, so only the records that can differ are read and planned.
-        var read: (loaded: StateModel?, digest: String?, extracted: ExtractResult)?
+        var read: (loaded: StateModel?, digest: String?, extracted: ExtractResult, layout: StateFileLayout?)?
         var checking = StageTimings()
         let baselines = if case .local(let local) = backend.place, scope.isAll, !fullRefresh {
             DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: stateDirectory, runs: runs)
@@ -70,9 +70,13 @@ public struct PlanRunner {
         if let baselines, let early, let checked = checking.measure("delta", { baselines.check(provider: early) }) {
             // `--timings` names the path: a `delta` stage, then `refresh.delta` and `diff.delta` when it is taken.
             timings.append(checking)
-            let (loaded, digest) = try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
+            let (loaded, loadedLayout) = try timings.measure("state") { try baselines.store.loadWithLayout(expectedTarget: manifest.target.identifier) }
+            let digest = loadedLayout?.digest
+            // The file the last apply wrote (its digest is the baseline's): canonical, so the write may copy from it.
+            var layout = loadedLayout
+            layout?.canonical = digest == checked.baseline.stateDigest
             let extracted = try timings.measure("extract") { try desired.extract() }
-            read = (loaded, digest, extracted)
+            read = (loaded, digest, extracted, layout)
             try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
             if let loaded, let (delta, remote) = try timings.measure("refresh.delta", {
                 try baselines.read(checked, state: loaded, stateDigest: digest, extraction: extracted)
@@ -87,6 +91,7 @@ public struct PlanRunner {
                 // Only what the apply left: a schema to change or a run to recover is the full path's.
                 if recovered.isEmpty, plan.schemaChanges.isEmpty {
                     var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: digest)
+                    refreshed.stateLayout = layout
                     refreshed.entries = Self.entries(extracted)
                     refreshed.outside = checked.baseline.outside
                     return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded, notes: [],
@@ -118,6 +123,7 @@ public struct PlanRunner {
         let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
                                                      plan: makePlan, reread: { timings.record("confirm", seconds: $0) })
         var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: loadedDigest)
+        refreshed.stateLayout = read?.layout
         refreshed.entries = Self.entries(extraction)
         return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded,
                       notes: recovered.map { Diagnostic(.note, at: nil, $0) }, extraction: extraction, manifest: manifest,

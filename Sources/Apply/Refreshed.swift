@@ -15,6 +15,9 @@ public struct Refreshed: Sendable {
     var outside: [String: [String: String?]]?
     /// The SHA-256 of the state file `state` was decoded from, when it is exactly that file (`StateStore.loadWithDigest`).
     public var stateDigest: String?
+    /// Where each record of that file is, when the state write may copy the records left as they were from it: the
+    /// file's digest is the one the last apply's write recorded (`DeltaBaseline.stateDigest`), so it is canonical.
+    var stateLayout: StateFileLayout?
 
     public init(snapshot: RemoteSnapshot, state: StateModel?, stateDigest: String? = nil) {
         self.snapshot = snapshot

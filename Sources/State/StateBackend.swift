@@ -17,6 +17,9 @@ public protocol StateBackend: Sendable {
     /// Copies the stored state to the file `path` when its bytes still have `digest`; false when they do not.
     func copySnapshot(digest: String, to path: String) throws -> Bool
     func write(_ state: inout StateModel, keepHistory: Int) throws
+    /// `write`, copying the records left as loaded from the file `layout` describes when it may (`StateStore`); the
+    /// SHA-256 of the file written, or nil when the state is not a file.
+    func write(_ state: inout StateModel, keepHistory: Int, splicing layout: StateFileLayout?) throws -> String?
     func beginJournal(for state: inout StateModel, keepHistory: Int) throws -> BatchLog
     /// Every kept history version, oldest first.
     func versions() throws -> [StateVersion]
@@ -33,6 +36,11 @@ extension StateBackend {
     }
 
     public func copySnapshot(digest: String, to path: String) throws -> Bool { false }
+
+    public func write(_ state: inout StateModel, keepHistory: Int, splicing layout: StateFileLayout?) throws -> String? {
+        try write(&state, keepHistory: keepHistory)
+        return nil
+    }
 }
 
 /// The open per-batch log of one run (see `StateBackend`).

@@ -17,6 +17,38 @@ public enum StateCodec {
     /// `encode`'s bytes handed to `put` in chunks of about `chunkSize`, so a 100,000-record state (61 MB, grown to
     /// twice that in one buffer) is never whole in memory when it is written (issue 12).
     public static func encode(_ state: StateModel, chunkSize: Int, put: ([UInt8]) throws -> Void) rethrows {
+        try encode(state, chunkSize: chunkSize, record: { _, _, record, writer in writeRecord(record, to: &writer) }, put: put)
+    }
+
+    /// `encode`, with each record the state holds exactly as `layout` loaded it copied from the file being read again
+    /// (`source`, which hashes it on the way; the caller checks it with `finish` before the new file is taken). The
+    /// bytes are `encode`'s when the loaded file is canonical (`StateFileLayout.canonical`).
+    static func encode(_ state: StateModel, chunkSize: Int, copying layout: StateFileLayout, from source: VerifiedFileReader,
+                       put: ([UInt8]) throws -> Void) throws {
+        var table: String?
+        var carried: [StateFileLayout.Carried] = []
+        var next = 0
+        try encode(state, chunkSize: chunkSize, record: { name, key, record, writer in
+            if name != table {
+                table = name
+                carried = layout.tables[name] ?? []
+                next = 0
+            }
+            // Both in ascending key order: the loaded record of this key, if any, is at or after `next`.
+            while next < carried.count, carried[next].key < key { next += 1 }
+            if next < carried.count, carried[next].key == key, StateFileLayout.sameValue(carried[next].record, record) {
+                writer.encoded(try source.bytes(carried[next].range))
+                next += 1
+            } else {
+                writeRecord(record, to: &writer)
+            }
+        }, put: put)
+    }
+
+    /// The one canonical layout of the file; `record` writes the value of one record (table, key, record).
+    private static func encode(_ state: StateModel, chunkSize: Int,
+                               record writeValue: (String, String, ManagedRecord, inout JSONWriter) throws -> Void,
+                               put: ([UInt8]) throws -> Void) rethrows {
         var writer = JSONWriter(pretty: true, capacity: 256 + min(state.recordCount * 256, chunkSize))
         writer.beginObject()
         writer.field("lineage", state.lineage)
@@ -28,7 +60,7 @@ public enum StateCodec {
             writer.beginObject()
             for key in records.keys.sorted() {
                 writer.key(key)
-                writeRecord(records[key]!, to: &writer)
+                try writeValue(table, key, records[key]!, &writer)
                 if writer.bytes.count >= chunkSize { try put(writer.takeBytes()) }
             }
             writer.endObject()
@@ -103,10 +135,19 @@ public enum StateCodec {
     /// reads whole, is decoded in one pass; anything else takes the header-first path for its error.
     /// With `valuesOf`, only those records (table → keys) keep their values; the others come with their ids alone.
     public static func decode(_ bytes: [UInt8], valuesOf kept: [String: Set<String>]? = nil) throws(Failure) -> StateModel {
+        var layout: [String: [StateFileLayout.Carried]]?
+        return try decode(bytes, valuesOf: kept, layout: &layout)
+    }
+
+    /// `decode`, listing where each record is in `bytes` when `layout` is not nil (`StateFileLayout`).
+    static func decode(_ bytes: [UInt8], valuesOf kept: [String: Set<String>]?,
+                       layout: inout [String: [StateFileLayout.Carried]]?) throws(Failure) -> StateModel {
         var found: Int?
-        if let state = try? StateDecoderV1.decode(bytes, version: &found, valuesOf: kept), found == 1 { return state }
+        let wanted = layout
+        if let state = try? StateDecoderV1.decode(bytes, version: &found, valuesOf: kept, layout: &layout), found == 1 { return state }
+        layout = wanted
         switch try version(of: bytes) {
-        case 1: return try StateDecoderV1.decode(bytes, version: &found, valuesOf: kept)
+        case 1: return try StateDecoderV1.decode(bytes, version: &found, valuesOf: kept, layout: &layout)
         case let version: throw .newerVersion(version)
         }
     }

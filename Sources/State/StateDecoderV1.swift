@@ -5,8 +5,10 @@ import ReconCore
 enum StateDecoderV1 {
     /// `version` is set to the document's `version` member, so a caller may decode before knowing it.
     /// With `valuesOf`, only those records (table → keys) keep their values; the others are read for their ids.
-    static func decode(_ bytes: [UInt8], version: inout Int?, valuesOf kept: [String: Set<String>]? = nil)
-        throws(StateCodec.Failure) -> StateModel {
+    /// With `layout`, each table's records are listed there in file order with where their values sit
+    /// (`StateFileLayout`); a table whose keys do not ascend strictly is left out of it.
+    static func decode(_ bytes: [UInt8], version: inout Int?, valuesOf kept: [String: Set<String>]? = nil,
+                       layout: inout [String: [StateFileLayout.Carried]]?) throws(StateCodec.Failure) -> StateModel {
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var lineage: String?, target: String?, serial: Int?
@@ -29,11 +31,27 @@ enum StateDecoderV1 {
                 while let name = try cursor.nextKey() {
                     var members: [String: ManagedRecord] = [:]
                     let keptKeys = kept.map { $0[name] ?? [] }
+                    var carried: [StateFileLayout.Carried]? = layout == nil ? nil : []
                     try cursor.beginObject()
                     while let recordKey = try cursor.nextKey() {
                         let values = keptKeys?.contains(recordKey) ?? true
-                        do { members[recordKey] = try record(&cursor, values: values) } catch { throw error.within("records.\(name).\(recordKey)") }
+                        var start = cursor.offset
+                        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 {
+                            start += 1
+                        }
+                        let read: ManagedRecord
+                        do { read = try record(&cursor, values: values) } catch { throw error.within("records.\(name).\(recordKey)") }
+                        members[recordKey] = read
+                        if carried != nil {
+                            if let last = carried?.last, !(last.key < recordKey) {
+                                carried = nil
+                            } else {
+                                carried?.append(StateFileLayout.Carried(key: recordKey, record: read, range: start..<cursor.offset))
+                            }
+                        }
                     }
+                    // A table named twice is the second's, as `records` is; its records are encoded.
+                    if layout != nil { layout?[name] = records[name] == nil ? carried : nil }
                     records[name] = members
                 }
             case "repos":

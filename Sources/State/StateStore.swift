@@ -30,13 +30,23 @@ public struct StateStore: Sendable {
 
     /// `load`, keeping the values of the records `valuesOf` names (table → keys) only, for a reader that needs no more.
     public func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?) throws -> StateModel? {
-        try load(expectedTarget: expectedTarget, valuesOf: kept, digesting: false).state
+        var layout: StateFileLayout?
+        return try load(expectedTarget: expectedTarget, valuesOf: kept, digesting: false, layout: &layout).state
     }
 
     /// `load`, with the SHA-256 of the file's bytes when the state is exactly what they decode to (no journal line
     /// replayed into it): a run's backup then copies the file (`copySnapshot`) instead of encoding the state again.
     public func loadWithDigest(expectedTarget: String?) throws -> (state: StateModel?, fileDigest: String?) {
-        try load(expectedTarget: expectedTarget, valuesOf: nil, digesting: true)
+        var layout: StateFileLayout?
+        return try load(expectedTarget: expectedTarget, valuesOf: nil, digesting: true, layout: &layout)
+    }
+
+    /// `loadWithDigest`, with where each record is in the file when the state is exactly its bytes, so the next
+    /// `write` can copy the records left as loaded (`StateFileLayout`; its digest is the file's).
+    public func loadWithLayout(expectedTarget: String?) throws -> (state: StateModel?, layout: StateFileLayout?) {
+        var layout: StateFileLayout? = StateFileLayout(digest: "", tables: [:])
+        let state = try load(expectedTarget: expectedTarget, valuesOf: nil, digesting: true, layout: &layout).state
+        return (state, layout)
     }
 
     /// Copies the state file to `path` (crash-safe, private) if its bytes still hash to `digest`; false, with `path`
@@ -69,8 +79,11 @@ public struct StateStore: Sendable {
 
     private struct SnapshotChanged: Error {}
 
-    private func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?, digesting: Bool) throws
-        -> (state: StateModel?, fileDigest: String?) {
+    /// `layout` in: non-nil to ask for one; out: the file's, or nil when the state is not exactly the file.
+    private func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?, digesting: Bool,
+                      layout: inout StateFileLayout?) throws -> (state: StateModel?, fileDigest: String?) {
+        let wanted = layout != nil
+        layout = nil
         guard let bytes = try AtomicFile.read(path) else {
             if let size = try AtomicFile.read(journalPath)?.count, size > 0 {
                 throw StateRefusal.journalWithoutState(path: path, journal: journalPath, newestHistory: newestHistory)
@@ -78,8 +91,9 @@ public struct StateStore: Sendable {
             return (nil, nil)
         }
         var state: StateModel
+        var carried: [String: [StateFileLayout.Carried]]? = wanted ? [:] : nil
         do {
-            state = try StateCodec.decode(bytes, valuesOf: kept)
+            state = try StateCodec.decode(bytes, valuesOf: kept, layout: &carried)
         } catch .newerVersion(let version) {
             throw StateRefusal.newer(path: path, version: version)
         } catch {
@@ -89,7 +103,9 @@ public struct StateStore: Sendable {
             throw StateRefusal.otherTarget(path: path, found: state.target, expected: expectedTarget)
         }
         let replayed = try replayJournal(into: &state)
-        return (state, digesting && replayed == 0 ? SHA256.hex(bytes) : nil)
+        let digest = digesting && replayed == 0 ? SHA256.hex(bytes) : nil
+        if let digest, let carried { layout = StateFileLayout(digest: digest, tables: carried) }
+        return (state, digest)
     }
 
     /// `load`, or a new state when there is none.
@@ -100,16 +116,60 @@ public struct StateStore: Sendable {
     /// A full write: serial + 1, the snapshot replaced atomically, the journal folded in (removed),
     /// a copy kept in history and the history pruned to `keepHistory`. O(state): once per run.
     public func write(_ state: inout StateModel, keepHistory: Int) throws {
+        try write(&state, keepHistory: keepHistory, splicing: nil)
+    }
+
+    /// `write`, copying from the file `layout` was loaded from the bytes of every record the state still holds as
+    /// loaded, when the layout is `canonical` and the file still hashes to its digest (else everything is encoded):
+    /// the same bytes either way. Returns the SHA-256 of the file written (never nil), the journal folded (removed).
+    @discardableResult
+    public func write(_ state: inout StateModel, keepHistory: Int, splicing layout: StateFileLayout?) throws -> String? {
         try checkOverwrite(lineage: state.lineage)
         var next = state
         next.serial += 1
         try PrivateFile.claimStateDirectory(AtomicFile.directoryOf(path))
-        try PrivateFile.write(to: path) { put in try StateCodec.encode(next, chunkSize: 1 << 20, put: put) }
+        let digest = try writeSnapshot(next, splicing: layout)
         state = next
         let directory = AtomicFile.directoryOf(journalPath)
         if try SafeRemoval.remove(journalPath, inside: directory) { try AtomicFile.syncDirectory(directory) }
         try history.save(copying: path, serial: next.serial)
         try history.prune(keepLast: keepHistory)
+        return digest
+    }
+
+    /// The snapshot streamed into place, hashed on the way; records copied when `layout` allows (see `write`).
+    private func writeSnapshot(_ state: StateModel, splicing layout: StateFileLayout?) throws -> String {
+        // Opened before the new file is renamed over it: the old one is read again while the new one is written.
+        if let layout, layout.canonical,
+           let source = VerifiedFileReader(path: path, digest: Array(layout.digest.utf8), chunkSize: Self.chunkSize) {
+            do {
+                return try writeHashed(state, copying: (layout, source))
+            } catch is VerifiedFileReader.Changed {
+                // The file is no longer the one loaded: every record is encoded.
+            }
+        }
+        return try writeHashed(state, copying: nil)
+    }
+
+    private static let chunkSize = 1 << 20
+
+    /// `PrivateFile.write` of the state's encoding, returning the SHA-256 of the bytes written.
+    private func writeHashed(_ state: StateModel, copying: (StateFileLayout, VerifiedFileReader)?) throws -> String {
+        let hasher = DigestSink()
+        try PrivateFile.write(to: path) { put in
+            let hashing = { (bytes: [UInt8]) throws in
+                hasher.update(bytes)
+                try put(bytes)
+            }
+            if let (layout, source) = copying {
+                try StateCodec.encode(state, chunkSize: Self.chunkSize, copying: layout, from: source, put: hashing)
+                // Every copied byte is the one loaded, or nothing is renamed into place.
+                try source.finish()
+            } else {
+                try StateCodec.encode(state, chunkSize: Self.chunkSize, put: hashing)
+            }
+        }
+        return hasher.hexDigest()
     }
 
     /// Opens the journal for a run's batches. The snapshot is written first when there is none yet or
@@ -170,4 +230,13 @@ public struct StateStore: Sendable {
             throw StateRefusal.wouldOverwrite(path: path)
         }
     }
+}
+
+/// A SHA-256 that a closure can feed (the hasher itself cannot be copied into one).
+private final class DigestSink {
+    private var hasher: SHA256? = SHA256()
+
+    func update(_ bytes: [UInt8]) { hasher?.update(bytes) }
+
+    func hexDigest() -> String { hasher.take()?.hexDigest() ?? "" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReconCore
 import TestSupport
 import XCTest
 
@@ -86,6 +87,34 @@ final class DeltaPlanTests: XCTestCase {
         XCTAssertTrue(removed.contains("1 to destroy") || removed.contains("1 to delete"), removed)
         try apply(project)
         try assertSamePlan(project, delta: true, "after the delete")
+    }
+
+    /// A delta apply's state write copies the records it left as loaded from the file it loaded (StateSpliceTests):
+    /// the file is still the canonical form of the state (`state pull`'s bytes), its history copy is the same bytes,
+    /// and the baseline holds the digest the write returned, which is the file's.
+    func testADeltaApplyWritesTheCanonicalStateAndTheBaselineHoldsItsDigest() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.skill("alpha", "onf")
+        project.repo.remove("plugins/beta/skills/four/SKILL.md")
+        project.repo.commit("an edit, an add between carried keys, a delete")
+        XCTAssertTrue(usedDelta(try apply(project)), "the apply plans from the delta")
+        for round in ["after the delta apply", "after a second delta apply"] {
+            let file = try XCTUnwrap(FileManager.default.contents(atPath: project.path + "/state/recon.state.json"), round)
+            let pull = try project.recon("state", "pull")
+            XCTAssertEqual(pull.status, 0, pull.stderr)
+            XCTAssertEqual(Data(pull.stdout.utf8), file, round)
+            let history = project.path + "/state/history"
+            let newest = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: history).sorted().last)
+            XCTAssertEqual(FileManager.default.contents(atPath: history + "/" + newest), file, round)
+            let outer = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try baselinePath(project)))) as? [String: Any])
+            let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try XCTUnwrap(outer["body"] as? String).utf8)) as? [String: Any])
+            XCTAssertEqual(body["state_digest"] as? String, SHA256.hex(Array(file)), round)
+            project.skill("beta", "five", title: "Five, edited")
+            project.repo.commit("edit five")
+            XCTAssertTrue(usedDelta(try apply(project)), round)
+        }
+        try assertSamePlan(project, delta: true, "nothing left to do")
     }
 
     func testAReportedDriftStandsInEveryDeltaPlan() throws {

@@ -310,14 +310,15 @@ final class SealedDeltaTests: XCTestCase {
     }
 
     /// Twins `K` and the Kelvin sign (equal as Swift strings) are refused while both are there; with one deleted on the
-    /// line, the other is read as a full read reads it. Any name past ASCII in the tree or the changes goes per file.
+    /// line, the other is read as a full read reads it, whichever it is. Any name past ASCII in the tree or among the
+    /// changed paths goes per file. (`A` sorts before both, so the entry's sources, the Kelvin one shown escaped, are in order.)
     func testANamePastASCIIReadsTheRepoPerFile() throws {
         let repo = GitFixture("core")
+        let kelvin = "docs/\u{212A}/SKILL.md"
+        repo.write("docs/A/SKILL.md", "---\nname: a\n---\n")
         repo.write("docs/K/SKILL.md", "---\nname: ascii\n---\n")
-        repo.write("docs/\u{212A}/SKILL.md", "---\nname: kelvin\n---\n")
-        repo.write("docs/plain/SKILL.md", "---\nname: plain\n---\n")
-        repo.commit("twins and a plain skill")
-        let harness = ExtractHarness()
+        repo.write(kelvin, "---\nname: kelvin\n---\n")
+        repo.commit("twins and another skill")
         let rules = """
             repos:
               - name: core
@@ -326,24 +327,32 @@ final class SealedDeltaTests: XCTestCase {
                   - {table: Skills, files: ["docs/*/SKILL.md"], as: frontmatter, root: ., on_error: skip, fields: {Name: name}}
 
             """
-        let first = try harness.run(rules)
-        XCTAssertEqual(first.records.map(\.key), ["core:docs/plain"], "both twins refused")
-        XCTAssertEqual(first.repos.map(\.sealedEntry).compactMap { $0 }.count, 1, "the entry is sealed")
+        for (kept, deleted) in [("K", kelvin), ("\u{212A}", "docs/K/SKILL.md")] {
+            let harness = ExtractHarness()
+            let first = try harness.run(rules)
+            XCTAssertEqual(first.records.map(\.key), ["core:docs/A"], "both twins refused")
+            XCTAssertNotNil(first.repos.first?.sealedEntry, "the entry is sealed")
 
-        repo.remove("docs/\u{212A}/SKILL.md")
-        repo.commit("the Kelvin twin deleted")
-        let result = try harness.run(rules)
-        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
-        XCTAssertEqual(result.records.map(\.key), ["core:docs/K", "core:docs/plain"], "K is no twin any more")
-        try assertEqualsColdExtraction(result, rules, harness: harness)
+            let content = try XCTUnwrap(FileManager.default.contents(atPath: repo.path + "/" + deleted))
+            repo.remove(deleted)
+            repo.commit("one twin deleted")
+            let result = try harness.run(rules)
+            XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+            XCTAssertEqual(result.records.map(\.key).sorted(), ["core:docs/A", "core:docs/\(kept)"], "\(kept) is no twin any more")
+            try assertEqualsColdExtraction(result, rules, harness: harness)
+            repo.write(deleted, bytes: [UInt8](content))
+            repo.commit("the twin back")
+        }
 
+        let harness = ExtractHarness()
         repo.write("docs/caf\u{E9}/SKILL.md", "---\nname: cafe\n---\n")
         repo.commit("a name past ASCII")
         _ = try harness.run(rules)
-        repo.write("docs/plain/SKILL.md", "---\nname: plain 2\n---\n")
-        repo.commit("edit plain")
+        repo.write("docs/A/SKILL.md", "---\nname: a 2\n---\n")
+        repo.commit("edit A")
         let edited = try harness.run(rules)
         XCTAssertGreaterThan(edited.repos.first?.filesReused ?? 0, 0, "a name past ASCII elsewhere in the tree: the per-file path")
         try assertEqualsColdExtraction(edited, rules, harness: harness)
     }
+
 }

@@ -17,6 +17,15 @@ final class SealedDeltaTests: XCTestCase {
         return (repo, [first, second, third])
     }
 
+    /// `makeLinkedRepo` extracted once with the plugin and skill rules: its records entry is sealed.
+    private func sealedLinkedRepo() throws -> (repo: GitFixture, harness: ExtractHarness, rules: String) {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        return (repo, harness, rules)
+    }
+
     /// Commits an edit of skill one and asserts the delta read it alone: the control for the tests of a fallback.
     private func assertReadsOn(_ repo: GitFixture, _ harness: ExtractHarness, _ rules: String, count: Int,
                                file: StaticString = #filePath, line: UInt = #line) throws {
@@ -229,10 +238,7 @@ final class SealedDeltaTests: XCTestCase {
     /// Paths that sort before, between and after the sealed ones, byte by byte (`a.b` before `a/`, `-` before `.`), added,
     /// edited and removed in one commit: the next entry's sources are the sealed ones with the changes merged in tree order.
     func testTheSourcesOfAnEntryReadOnAreThoseOfAFullListing() throws {
-        let (repo, _) = makeLinkedRepo()
-        let harness = ExtractHarness()
-        let rules = pluginAndSkillRules(path: repo.path)
-        _ = try harness.run(rules)
+        let (repo, harness, rules) = try sealedLinkedRepo()
         repo.write("plugins/alpha/skills/a.b/SKILL.md", "---\nname: a.b\n---\n")
         repo.write("plugins/alpha/skills/a-b/SKILL.md", "---\nname: a-b\n---\n")
         repo.write("plugins/alpha/skills/a/SKILL.md", "---\nname: a\n---\n")
@@ -251,10 +257,7 @@ final class SealedDeltaTests: XCTestCase {
 
     /// An executable bit set and a gitlink at a matched path: a full listing reads the one as a file and drops the other.
     func testAModeChangeAndAGitlinkAreListedAsInAFullRead() throws {
-        let (repo, _) = makeLinkedRepo()
-        let harness = ExtractHarness()
-        let rules = pluginAndSkillRules(path: repo.path)
-        _ = try harness.run(rules)
+        let (repo, harness, rules) = try sealedLinkedRepo()
         let skill = repo.path + "/plugins/beta/skills/two/SKILL.md"
         XCTAssertEqual(chmod(skill, 0o755), 0)
         let head = repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -296,10 +299,7 @@ final class SealedDeltaTests: XCTestCase {
 
     /// A file made a symlink on the line: a matched symlink, changed or not, sends the repo per file.
     func testAFileMadeASymlinkReadsTheRepoPerFile() throws {
-        let (repo, _) = makeLinkedRepo()
-        let harness = ExtractHarness()
-        let rules = pluginAndSkillRules(path: repo.path)
-        _ = try harness.run(rules)
+        let (repo, harness, rules) = try sealedLinkedRepo()
         repo.remove("plugins/beta/skills/two/SKILL.md")
         repo.symlink("plugins/beta/skills/two/SKILL.md", to: "../../../alpha/skills/one/SKILL.md")
         repo.commit("two points at one")

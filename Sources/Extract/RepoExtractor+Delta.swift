@@ -7,9 +7,10 @@ import ReconCore
 /// entry and last commit (`GitRepository.pathsChanged`), so a full read would make the same records for it.
 ///
 /// Anything whose result could depend on a changed path besides its own records sends the repo down the per-file path:
-/// a changed file of a table some link points at (links of carried records would move), a followed symlink or an
-/// escaped name among the matched entries, a diagnostic the entry does not tie to one of its paths, a key a changed
-/// file shares with a carried record.
+/// a changed file of a table some link points at (links of carried records would move), a symlink among the matched
+/// entries or a name past ASCII anywhere in the tree or the changes (`changedEntries`), a diagnostic the entry does not
+/// tie to one of its paths, a key a changed file shares with a carried record. Only the changed paths are listed; the
+/// new entry's sources are the sealed entry's with theirs merged in (`sources`).
 extension RepoExtractor {
     struct Delta {
         /// Records of untouched paths, as the sealed entry holds them (links resolved).

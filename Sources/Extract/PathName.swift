@@ -18,6 +18,11 @@ enum PathName {
         }
     }
 
+    /// Whether `diagnostic` is a file's refusal for its name (as an error, or a warning under on_error: skip).
+    static func refuses(_ diagnostic: Diagnostic) -> Bool {
+        [Problem.notUTF8, .twin].contains { diagnostic.message.hasPrefix($0.message) }
+    }
+
     /// The name, with bytes that are not UTF-8 shown as `\x{FF}`; `valid` false when there were any.
     static func decode(_ bytes: ArraySlice<UInt8>) -> (name: String, valid: Bool) {
         let array = Array(bytes)

@@ -7,9 +7,10 @@ import ReconCore
 /// entry and last commit (`GitRepository.pathsChanged`), so a full read would make the same records for it.
 ///
 /// Anything whose result could depend on a changed path besides its own records sends the repo down the per-file path:
-/// a changed file of a table some link points at (links of carried records would move), a followed symlink or an
-/// escaped name among the matched entries, a diagnostic the entry does not tie to one of its paths, a key a changed
-/// file shares with a carried record.
+/// a changed file of a table some link points at (links of carried records would move), a symlink among the matched
+/// entries or a name past ASCII anywhere in the tree or the changes (`changedEntries`), a diagnostic the entry does not
+/// tie to one of its paths, a key a changed file shares with a carried record. Only the changed paths are listed; the
+/// new entry's sources are the sealed entry's with theirs merged in (`sources`).
 extension RepoExtractor {
     struct Delta {
         /// Records of untouched paths, as the sealed entry holds them (links resolved).
@@ -38,16 +39,20 @@ extension RepoExtractor {
         // A diagnostic is carried with its path's records: each must name one of the entry's paths (a link's names the
         // manifest, and the link could be resolved otherwise now).
         let prefix = repo.name + ":"
-        let paths = Set(sealed.sources.map(\.path))
         func path(of diagnostic: Diagnostic) -> String? {
             guard let file = diagnostic.location?.file, file.hasPrefix(prefix) else { return nil }
             return String(file.dropFirst(prefix.count))
         }
-        guard !changed.contains(where: { path in rules.contains { linked.contains($0.table.name) && $0.matches(path) } }),
-              sealed.diagnostics.allSatisfy({ path(of: $0).map(paths.contains) == true })
-        else { return nil }
-        var output = try extract(from: repository, commit: commit, only: changed)
-        guard !output.irregular else { return nil }
+        guard !changed.contains(where: { path in rules.contains { linked.contains($0.table.name) && $0.matches(path) } }) else { return nil }
+        if !sealed.diagnostics.isEmpty {
+            let paths = Set(sealed.sources.map(\.path))
+            guard sealed.diagnostics.allSatisfy({ path(of: $0).map(paths.contains) == true }) else { return nil }
+        }
+        // The changed paths' entries, not the whole tree's (`changedEntries`), and the sources made from the entry's.
+        guard let tree = try changedEntries(changed, repository: repository, commit: commit, rules: rules) else { return nil }
+        var output = try extract(from: repository, commit: commit, only: changed, tree: tree)
+        guard !output.irregular, let sources = Self.sources(sealed.sources, without: changed, with: output.sources) else { return nil }
+        output.sources = sources
         output.files = []
         // The reader's notes cover every matched path; the untouched ones' are in the entry already.
         output.diagnostics = sealed.diagnostics.filter { !changed.contains(path(of: $0)!) }
@@ -89,5 +94,47 @@ extension RepoExtractor {
         }
         return Delta(carried: carried, encoded: sealed.encoded.map { EncodedRecords(checksum: $0.checksum, ranges: ranges) },
                      output: output, roots: roots)
+    }
+
+    /// The tree entries at the changed paths that some rule wants, with their sizes, from `GitRepository.sparseTree` and
+    /// one `cat-file --batch-check`. On a straight line an untouched path has the same entry at both ends: it is in the
+    /// sealed entry's sources exactly when a rule matched it there, and the rules are the same (the fingerprint).
+    ///
+    /// Nil (the repo is read per file) for a symlink some rule wants, touched or not, as the full listing finds it
+    /// (`Output.irregular`: its target may have changed under it), and for any name past ASCII in the tree or among the
+    /// changed paths: such a name can be refused for itself or for a twin (`PathName`), and the twin of a deleted name,
+    /// carried with its refusal, would be read now.
+    func changedEntries(_ changed: Set<String>, repository: GitRepository, commit: String, rules: [CompiledRule]) throws -> [TreeEntry]? {
+        guard changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }),
+              let tree = try repository.sparseTree(at: commit, paths: Set(changed.map { Array($0.utf8)[...] })),
+              !tree.symlinks.contains(where: { path in rules.contains { $0.matches(path) } })
+        else { return nil }
+        var entries = tree.entries.filter { entry in rules.contains { $0.matches(entry.path) } }
+        let sizes = try repository.sizes(of: entries.map(\.object))
+        for index in entries.indices { entries[index].size = sizes[entries[index].object] ?? 0 }
+        return entries
+    }
+
+    /// The sealed entry's sources without the changed paths, and the changed ones listed now (both in tree order, which is
+    /// the order of their bytes), merged in tree order; nil when `sealed` is not in strictly ascending order (a full read
+    /// lists each path once, in order), or a listed path is not one of `changed`.
+    static func sources(_ sealed: [CachedSource], without changed: Set<String>, with listed: [CachedSource]) -> [CachedSource]? {
+        func before(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicographicallyPrecedes(rhs.utf8) }
+        let added = listed.sorted { before($0.path, $1.path) }
+        guard added.allSatisfy({ changed.contains($0.path) }), zip(added, added.dropFirst()).allSatisfy({ before($0.path, $1.path) })
+        else { return nil }
+        var merged: [CachedSource] = []
+        merged.reserveCapacity(sealed.count + added.count)
+        var next = added.startIndex
+        for (index, source) in sealed.enumerated() {
+            if index > 0, !before(sealed[index - 1].path, source.path) { return nil }
+            while next < added.endIndex, before(added[next].path, source.path) {
+                merged.append(added[next])
+                next += 1
+            }
+            if !changed.contains(source.path) { merged.append(source) }
+        }
+        merged += added[next...]
+        return merged
     }
 }

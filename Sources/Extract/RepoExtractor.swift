@@ -72,8 +72,10 @@ struct RepoExtractor {
         }
     }
 
-    /// With `only`, files at other paths are not read (`delta`): their entities are not in the output.
-    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil, only: Set<String>? = nil) throws -> Output {
+    /// With `only`, files at other paths are not read (`delta`): their entities are not in the output. With `tree`, those
+    /// entries stand for the tree at `commit` (`RepoReader.read`), and `sources` holds only the matched ones among them.
+    func extract(from repository: GitRepository, commit: String, previous: CachedFiles? = nil, only: Set<String>? = nil,
+                 tree: [TreeEntry]? = nil) throws -> Output {
         let rules = compiledRules()
         var output = Output()
         var previous = previous
@@ -100,6 +102,9 @@ struct RepoExtractor {
         let notes = try reader.read(commit: commit, worktree: repo.worktree, wanted: { path in rules.contains { $0.matches(path) } },
                                     reuse: { candidate in
             guard let index = earlier[candidate.path], earlierFiles[index].blob == candidate.blob,
+                  // A twin is refused for another file's name (`K` and the Kelvin sign), so neither the refusal nor its
+                  // absence is the blob's: an ASCII twin is listed under its own name, and its cached results would answer.
+                  candidate.nameProblem == nil, !earlierFiles[index].diagnostics.contains(where: PathName.refuses),
                   // A moved last commit is new content for rules that store it.
                   earlierFiles[index].sourceCommit == candidate.sourceCommit
                     || !rules.contains(where: { $0.readsCommit && $0.matches(candidate.path) }),
@@ -118,7 +123,7 @@ struct RepoExtractor {
             output.filesReused += 1
             output.reusedPaths.insert(candidate.path)
             return true
-        }, only: only, listed: { entries in
+        }, only: only, tree: tree, listed: { entries in
             output.sources = entries.map { CachedSource(path: $0.path, blob: $0.object) }
             output.irregular = entries.contains { $0.kind == .symlink || $0.nameProblem != nil }
         }) { file in

@@ -17,6 +17,8 @@ struct RepoReader {
         var path: String
         var blob: String
         var sourceCommit: String
+        /// Why the name cannot make a key now (`TreeEntry.nameProblem`).
+        var nameProblem: PathName.Problem?
     }
 
     /// Calls `body` for every wanted, readable file, binary ones included (`SourceFile.isBinary`);
@@ -24,17 +26,19 @@ struct RepoReader {
     /// for each readable file: when it returns true the blob is not read and `body` not called.
     /// Either way the files come in tree order. `listed` sees the wanted tree entries (never in a working tree).
     /// With `only`, readable files at other paths are neither read nor given a last commit (`RepoDelta`).
+    /// With `tree`, those entries stand for the tree at `commit` (a delta's changed paths, without symlinks).
     func read(commit: String, worktree: Bool, wanted: (String) -> Bool, reuse: (Reused) -> Bool = { _ in false },
-              only: Set<String>? = nil, listed: ([TreeEntry]) -> Void = { _ in }, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
+              only: Set<String>? = nil, tree: [TreeEntry]? = nil, listed: ([TreeEntry]) -> Void = { _ in },
+              _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         worktree
             ? try readWorktree(head: commit, wanted: wanted, body)
-            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, only: only, listed: listed, body)
+            : try readCommitted(commit: commit, wanted: wanted, reuse: reuse, only: only, tree: tree, listed: listed, body)
     }
 
-    private func readCommitted(commit: String, wanted: (String) -> Bool, reuse: (Reused) -> Bool, only: Set<String>?,
+    private func readCommitted(commit: String, wanted: (String) -> Bool, reuse: (Reused) -> Bool, only: Set<String>?, tree: [TreeEntry]?,
                                listed: ([TreeEntry]) -> Void, _ body: (SourceFile) throws -> Void) throws -> [Diagnostic] {
         var notes: [Diagnostic] = []
-        let entries = try repository.tree(at: commit)
+        let entries = try tree ?? repository.tree(at: commit)
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let matched = entries.filter { wanted($0.path) }
         listed(matched)
@@ -79,7 +83,7 @@ struct RepoReader {
         // Every readable path's last commit, reused or not: a file changed and reverted keeps its blob but not its commit.
         let commits = try repository.lastCommits(for: Set(readable.map(\.path)), from: commit)
         let toRead = readable.filter { path, entry in
-            !reuse(Reused(path: path, blob: entry.object, sourceCommit: commits[path] ?? commit))
+            !reuse(Reused(path: path, blob: entry.object, sourceCommit: commits[path] ?? commit, nameProblem: entry.nameProblem))
         }
         try repository.readBlobs(toRead.map(\.entry.object)) { index, bytes in
             let (path, entry) = toRead[index]

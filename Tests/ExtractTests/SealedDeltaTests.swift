@@ -1,4 +1,4 @@
-import Extract
+@testable import Extract
 import Foundation
 import ReconCore
 import TestSupport
@@ -17,6 +17,15 @@ final class SealedDeltaTests: XCTestCase {
         return (repo, [first, second, third])
     }
 
+    /// `makeLinkedRepo` extracted once with the plugin and skill rules: its records entry is sealed.
+    private func sealedLinkedRepo() throws -> (repo: GitFixture, harness: ExtractHarness, rules: String) {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        _ = try harness.run(rules)
+        return (repo, harness, rules)
+    }
+
     /// Commits an edit of skill one and asserts the delta read it alone: the control for the tests of a fallback.
     private func assertReadsOn(_ repo: GitFixture, _ harness: ExtractHarness, _ rules: String, count: Int,
                                file: StaticString = #filePath, line: UInt = #line) throws {
@@ -25,7 +34,7 @@ final class SealedDeltaTests: XCTestCase {
         let result = try harness.run(rules)
         XCTAssertEqual(result.repos.map(\.filesRead), [1], file: file, line: line)
         XCTAssertEqual(result.repos.map(\.filesReused), [0], "read on from the sealed entry", file: file, line: line)
-        try assertEqualsColdExtraction(result, rules, file: file, line: line)
+        try assertEqualsColdExtraction(result, rules, harness: harness, file: file, line: line)
     }
 
     func testAMovedCommitReadsOnlyTheChangedPathsAndIsSealedAgain() throws {
@@ -50,7 +59,7 @@ final class SealedDeltaTests: XCTestCase {
                        "a new skill links to a plugin carried over")
         XCTAssertFalse(result.records.contains { $0.key == "core:plugins/beta/skills/two" }, "a removed file's record is gone")
         XCTAssertTrue(result.diagnostics.contains { $0.message == "binary file skipped" }, "a carried file keeps its notes")
-        try assertEqualsColdExtraction(result, rules)
+        try assertEqualsColdExtraction(result, rules, harness: harness)
 
         let again = try harness.run(rules)
         XCTAssertEqual(again.repos.map(\.vouched), [true], "records read now or carried from a sealed entry are sealed")
@@ -140,7 +149,7 @@ final class SealedDeltaTests: XCTestCase {
         let result = try harness.run(rules)
         XCTAssertEqual(result.record("core:plugins/alpha/skills/alias")?.fields["Name"], .text("solo renamed"), "the link's target changed, not the link")
         XCTAssertEqual(result.repos.map(\.filesReused), [2], "the per-file path: plugin.json and other")
-        try assertEqualsColdExtraction(result, rules)
+        try assertEqualsColdExtraction(result, rules, harness: harness)
     }
 
     func testAnEntryThisFolderDidNotSealIsNotReadOn() throws {
@@ -198,10 +207,152 @@ final class SealedDeltaTests: XCTestCase {
         XCTAssertEqual(problems, cold)
     }
 
-    /// The full record list (keys, fields, links, provenance) and the diagnostics equal those of a run without any cache.
-    private func assertEqualsColdExtraction(_ result: ExtractResult, _ rules: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// The full record list (keys, fields, links, provenance) and the diagnostics equal those of a run without any cache,
+    /// and the records entry `harness` holds now is the one a cold read stores (its sources, records and diagnostics).
+    private func assertEqualsColdExtraction(_ result: ExtractResult, _ rules: String, harness: ExtractHarness? = nil,
+                                            file: StaticString = #filePath, line: UInt = #line) throws {
         let cold = try ExtractHarness().run(rules, cache: false)
         XCTAssertEqual(result.records, cold.records, file: file, line: line)
         XCTAssertEqual(result.diagnostics, cold.diagnostics, file: file, line: line)
+        guard let harness else { return }
+        let fresh = ExtractHarness()
+        _ = try fresh.run(rules)
+        let entry = try storedEntry(harness), coldEntry = try storedEntry(fresh)
+        XCTAssertEqual(entry.commit, coldEntry.commit, file: file, line: line)
+        XCTAssertEqual(entry.sources, coldEntry.sources, "the sources a full listing matches, in tree order", file: file, line: line)
+        // A delta's entry holds the carried records first, then the ones read now.
+        let sorted = { (records: [DesiredRecord]) in records.sorted { ($0.table, $0.key) < ($1.table, $1.key) } }
+        XCTAssertEqual(sorted(entry.records), sorted(coldEntry.records), file: file, line: line)
+        XCTAssertEqual(entry.diagnostics.sorted(), coldEntry.diagnostics.sorted(), file: file, line: line)
     }
+
+    /// The records entry of repo `core` in the harness's state folder, as stored.
+    private func storedEntry(_ harness: ExtractHarness) throws -> CachedExtraction {
+        let cache = FileExtractCache(stateDirectory: harness.state.path)
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: cache.path(for: "core")))
+        let parsed = try JSONParser.parse([UInt8](bytes))
+        let fingerprint = try XCTUnwrap(parsed["fingerprint"]?.stringValue), commit = try XCTUnwrap(parsed["commit"]?.stringValue)
+        return try XCTUnwrap(cache.load(repo: "core", commit: commit, fingerprint: fingerprint))
+    }
+
+    /// Paths that sort before, between and after the sealed ones, byte by byte (`a.b` before `a/`, `-` before `.`), added,
+    /// edited and removed in one commit: the next entry's sources are the sealed ones with the changes merged in tree order.
+    func testTheSourcesOfAnEntryReadOnAreThoseOfAFullListing() throws {
+        let (repo, harness, rules) = try sealedLinkedRepo()
+        repo.write("plugins/alpha/skills/a.b/SKILL.md", "---\nname: a.b\n---\n")
+        repo.write("plugins/alpha/skills/a-b/SKILL.md", "---\nname: a-b\n---\n")
+        repo.write("plugins/alpha/skills/a/SKILL.md", "---\nname: a\n---\n")
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 8\n---\n")
+        repo.write("plugins/beta/skills/zz/SKILL.md", "---\nname: zz\n---\n")
+        repo.write("plugins/alpha/notes.txt", "not matched\n")
+        repo.remove("plugins/beta/skills/two/SKILL.md")
+        repo.commit("add around, edit one, remove two")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesRead), [5], "read on from the sealed entry: the five changed files a rule wants")
+        XCTAssertEqual(result.repos.map(\.filesReused), [0])
+        try assertEqualsColdExtraction(result, rules, harness: harness)
+        try assertReadsOn(repo, harness, rules, count: 11)
+        try assertEqualsColdExtraction(try harness.run(rules), rules, harness: harness)
+    }
+
+    /// An executable bit set and a gitlink at a matched path: a full listing reads the one as a file and drops the other.
+    func testAModeChangeAndAGitlinkAreListedAsInAFullRead() throws {
+        let (repo, harness, rules) = try sealedLinkedRepo()
+        let skill = repo.path + "/plugins/beta/skills/two/SKILL.md"
+        XCTAssertEqual(chmod(skill, 0o755), 0)
+        let head = repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        // An unpopulated submodule: its folder is there and empty, so `add --all` keeps the gitlink.
+        try FileManager.default.createDirectory(atPath: repo.path + "/plugins/alpha/skills/sub/SKILL.md", withIntermediateDirectories: true)
+        _ = repo.git("update-index", "--add", "--cacheinfo", "160000,\(head),plugins/alpha/skills/sub/SKILL.md")
+        repo.commit("two made executable, a gitlink")
+        XCTAssertTrue(repo.git("ls-tree", "-r", "HEAD").contains("160000 commit"), "the gitlink is in the tree")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesRead), [1], "read on: the executable skill read again")
+        XCTAssertEqual(result.repos.map(\.filesReused), [0])
+        XCTAssertNotNil(result.record("core:plugins/beta/skills/two"))
+        try assertEqualsColdExtraction(result, rules, harness: harness)
+    }
+
+    /// A changed file over the size limit is skipped with the note a full read gives it: its size comes from git, not the listing.
+    func testAChangedFileOverTheSizeLimitIsSkippedAsInAFullRead() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        let manifest = try ExtractHarness.manifest(rules)
+        let limits = ExtractLimits(maximumFileSize: 200, symlinkHops: 8)
+        func run() throws -> ExtractResult {
+            try Extraction(manifest: manifest, stateDirectory: harness.state.path, cache: harness.cache, limits: limits).run()
+        }
+        _ = try run()
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 12\n---\n" + String(repeating: "long line\n", count: 30))
+        repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two\ncount: 12\n---\n")
+        repo.commit("one too large, two edited")
+        let result = try run()
+        XCTAssertEqual(result.repos.map(\.filesRead), [1], "read on: two read, one skipped for its size")
+        XCTAssertEqual(result.repos.map(\.filesReused), [0])
+        XCTAssertTrue(result.diagnostics.contains { $0.message.contains("larger than the 200-byte limit") }, "\(result.diagnostics)")
+        XCTAssertFalse(result.records.contains { $0.key == "core:plugins/alpha/skills/one" })
+        let cold = try Extraction(manifest: manifest, stateDirectory: TemporaryDirectory("recon-state").path, cache: nil, limits: limits).run()
+        XCTAssertEqual(result.records, cold.records)
+        XCTAssertEqual(result.diagnostics, cold.diagnostics)
+    }
+
+    /// A file made a symlink on the line: a matched symlink, changed or not, sends the repo per file.
+    func testAFileMadeASymlinkReadsTheRepoPerFile() throws {
+        let (repo, harness, rules) = try sealedLinkedRepo()
+        repo.remove("plugins/beta/skills/two/SKILL.md")
+        repo.symlink("plugins/beta/skills/two/SKILL.md", to: "../../../alpha/skills/one/SKILL.md")
+        repo.commit("two points at one")
+        let result = try harness.run(rules)
+        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        XCTAssertEqual(result.record("core:plugins/beta/skills/two")?.fields["Name"], .text("one"))
+        try assertEqualsColdExtraction(result, rules, harness: harness)
+    }
+
+    /// Twins `K` and the Kelvin sign (equal as Swift strings) are refused while both are there; with one deleted on the
+    /// line, the other is read as a full read reads it, whichever it is. Any name past ASCII in the tree or among the
+    /// changed paths goes per file. (`A` sorts before both, so the entry's sources, the Kelvin one shown escaped, are in order.)
+    func testANamePastASCIIReadsTheRepoPerFile() throws {
+        let repo = GitFixture("core")
+        let kelvin = "docs/\u{212A}/SKILL.md"
+        repo.write("docs/A/SKILL.md", "---\nname: a\n---\n")
+        repo.write("docs/K/SKILL.md", "---\nname: ascii\n---\n")
+        repo.write(kelvin, "---\nname: kelvin\n---\n")
+        repo.commit("twins and another skill")
+        let rules = """
+            repos:
+              - name: core
+                path: \(repo.path)
+                extract:
+                  - {table: Skills, files: ["docs/*/SKILL.md"], as: frontmatter, root: ., on_error: skip, fields: {Name: name}}
+
+            """
+        for (kept, deleted) in [("K", kelvin), ("\u{212A}", "docs/K/SKILL.md")] {
+            let harness = ExtractHarness()
+            let first = try harness.run(rules)
+            XCTAssertEqual(first.records.map(\.key), ["core:docs/A"], "both twins refused")
+            XCTAssertNotNil(first.repos.first?.sealedEntry, "the entry is sealed")
+
+            let content = try XCTUnwrap(FileManager.default.contents(atPath: repo.path + "/" + deleted))
+            repo.remove(deleted)
+            repo.commit("one twin deleted")
+            let result = try harness.run(rules)
+            XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+            XCTAssertEqual(result.records.map(\.key).sorted(), ["core:docs/A", "core:docs/\(kept)"], "\(kept) is no twin any more")
+            try assertEqualsColdExtraction(result, rules, harness: harness)
+            repo.write(deleted, bytes: [UInt8](content))
+            repo.commit("the twin back")
+        }
+
+        let harness = ExtractHarness()
+        repo.write("docs/caf\u{E9}/SKILL.md", "---\nname: cafe\n---\n")
+        repo.commit("a name past ASCII")
+        _ = try harness.run(rules)
+        repo.write("docs/A/SKILL.md", "---\nname: a 2\n---\n")
+        repo.commit("edit A")
+        let edited = try harness.run(rules)
+        XCTAssertGreaterThan(edited.repos.first?.filesReused ?? 0, 0, "a name past ASCII elsewhere in the tree: the per-file path")
+        try assertEqualsColdExtraction(edited, rules, harness: harness)
+    }
+
 }

@@ -50,10 +50,10 @@ struct EntityBuilder {
     }
 
     private func entity(key: String, root: String?, context: Node?, file: SourceFile, document: SourceDocument) throws(Failure) -> PendingEntity {
-        // Sized once: grown from empty, the fields' table was rebuilt four times per entity (issue 12).
         var entity = PendingEntity(table: table.name, key: key, repo: repo, file: file.path, root: root,
-                                   fields: Dictionary(minimumCapacity: rule.fields.count), links: [],
-                                   sourceCommit: file.sourceCommit, rule: rule)
+                                   fields: [:], links: [], sourceCommit: file.sourceCommit, rule: rule)
+        // Sized once and filled pair by pair, then made cells sharing the table's layout (issue 12).
+        var fields = FieldCells.Builder(capacity: rule.fields.count)
         for (mapping, target) in zip(rule.fields, targets) {
             guard let field = target else { continue }
             let node: Node?
@@ -81,11 +81,12 @@ struct EntityBuilder {
             do {
                 // "No value" (false, empty) is left out here: kept, every record holding one was copied into a second,
                 // normalized dictionary (issue 12).
-                if let value = try FieldConverter(field: field).convert(node)?.normalized { entity.fields[field.name] = value }
+                if let value = try FieldConverter(field: field).convert(node)?.normalized { fields.append(field.name, value) }
             } catch {
                 throw Failure(diagnostic: .error(at: error.location, error.message))
             }
         }
+        entity.fields = fields.cells()
         return entity
     }
 

@@ -1,20 +1,12 @@
 import ReconCore
+import TestSupport
 import XCTest
 
 /// `FieldCells` against the dictionary it replaces: the same random operations on both, compared after each one,
 /// with names that are canonically equivalent but spelled apart (NFC and NFD) among them.
 final class FieldCellsTests: XCTestCase {
-    /// A seeded generator, so a failure replays.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// Seeded, so a failure replays.
+    private typealias SplitMix = NameGenerator.Random
 
     /// "é" precomposed and decomposed, "Å" both ways and as the Angstrom sign, ASCII neighbours, an empty name.
     private let names = ["caf\u{E9}", "cafe\u{301}", "cafe", "caf", "\u{C5}", "A\u{30A}", "\u{212B}", "A", "a", "B",
@@ -44,7 +36,7 @@ final class FieldCellsTests: XCTestCase {
     }
 
     func testRandomOperationsAnswerAsTheDictionaryDid() {
-        var random = SplitMix(state: 12)
+        var random = SplitMix(seed: 12)
         for round in 0..<200 {
             var cells = FieldCells(), model: [String: FieldValue] = [:]
             for op in 0..<40 {
@@ -73,7 +65,7 @@ final class FieldCellsTests: XCTestCase {
     }
 
     func testEqualityAndHashingAnswerAsTheDictionaryDid() {
-        var random = SplitMix(state: 99)
+        var random = SplitMix(seed: 99)
         var pairs: [(FieldCells, [String: FieldValue])] = []
         for _ in 0..<400 {
             var cells = FieldCells(), model: [String: FieldValue] = [:]
@@ -99,7 +91,7 @@ final class FieldCellsTests: XCTestCase {
     }
 
     func testTheBuilderReadsPairsAsAssigningIntoADictionaryDid() {
-        var random = SplitMix(state: 7)
+        var random = SplitMix(seed: 7)
         for round in 0..<300 {
             var builder = FieldCells.Builder(), model: [String: FieldValue] = [:]
             var read: [(String, FieldValue)] = []
@@ -154,7 +146,7 @@ final class FieldCellsTests: XCTestCase {
 extension FieldCellsTests {
     /// Rows are read in `nameOrder`: the builder meets the cells sorted, repeated names as the columns gave them.
     func testCellsReadInNameOrderAreTheDictionaryFilledInColumnOrder() {
-        var random = SplitMix(state: 31)
+        var random = SplitMix(seed: 31)
         for round in 0..<300 {
             let columns = (0..<Int.random(in: 0..<10, using: &random)).map { _ in names.randomElement(using: &random)! }
             let row = columns.map { _ in values.randomElement(using: &random)! }

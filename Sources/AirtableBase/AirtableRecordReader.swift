@@ -128,11 +128,11 @@ struct AirtableRecordReader {
     /// A record from the API (cells keyed by field id) → fields by name; unknown ids are skipped.
     static func record(_ json: JSONValue, fields: [String: RemoteField]) -> RemoteRecord? {
         guard let id = json["id"]?.stringValue else { return nil }
-        var values: [String: FieldValue] = [:]
+        var values = FieldCells.Builder()
         for (key, cell) in json["fields"]?.objectValue ?? [:] {
             guard let field = fields[key], let value = AirtableFieldCodec.value(cell, type: field.type) else { continue }
-            values[field.name] = value
+            values.append(field.name, value)
         }
-        return RemoteRecord(id: id, fields: values)
+        return RemoteRecord(id: id, fields: values.cells())
     }
 }

@@ -23,7 +23,7 @@ final class ApplyExecutor {
     private var links: LinkIDResolver
     private var schema = RemoteSchema(tables: [])
     /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
-    private var deferredLinks: [(table: String, id: String, key: String, fields: [String: FieldValue], state: [String: FieldValue])] = []
+    private var deferredLinks: [(table: String, id: String, key: String, fields: [String: FieldValue], state: FieldCells)] = []
     private var writtenBatches = 0
     private var intents = 0
 
@@ -241,7 +241,7 @@ final class ApplyExecutor {
 
     private func update(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
         var updates: [RecordUpdate] = []
-        var recorded: [String: [String: FieldValue]] = [:]
+        var recorded: [String: FieldCells] = [:]
         for change in batch {
             guard let id = change.remoteID else { continue }
             var cells: [String: FieldValue?] = [:]

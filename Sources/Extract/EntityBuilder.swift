@@ -10,12 +10,15 @@ struct EntityBuilder {
     let table: TableSpec
     /// The table's field for each of `rule.fields`, looked up once per rule rather than once per file.
     let targets: [FieldSpec?]
+    /// The positions of `targets` in field-name order, so an entity's cells go into the compact form in order.
+    let nameOrder: [Int]
 
     init(repo: String, rule: ExtractRule, table: TableSpec, targets: [FieldSpec?]? = nil) {
         self.repo = repo
         self.rule = rule
         self.table = table
         self.targets = targets ?? EntityBuilder.targets(of: rule, in: table)
+        nameOrder = FieldCells.nameOrder(self.targets.map { $0?.name ?? "" })
     }
 
     static func targets(of rule: ExtractRule, in table: TableSpec) -> [FieldSpec?] {
@@ -50,11 +53,11 @@ struct EntityBuilder {
     }
 
     private func entity(key: String, root: String?, context: Node?, file: SourceFile, document: SourceDocument) throws(Failure) -> PendingEntity {
-        // Sized once: grown from empty, the fields' table was rebuilt four times per entity (issue 12).
         var entity = PendingEntity(table: table.name, key: key, repo: repo, file: file.path, root: root,
-                                   fields: Dictionary(minimumCapacity: rule.fields.count), links: [],
-                                   sourceCommit: file.sourceCommit, rule: rule)
-        for (mapping, target) in zip(rule.fields, targets) {
+                                   fields: [:], links: [], sourceCommit: file.sourceCommit, rule: rule)
+        // Converted in the rule's order, then made cells in name order sharing the table's layout (issue 12).
+        var converted = [FieldValue?](repeating: nil, count: targets.count)
+        for (position, (mapping, target)) in zip(rule.fields, targets).enumerated() {
             guard let field = target else { continue }
             let node: Node?
             switch mapping.source {
@@ -81,11 +84,16 @@ struct EntityBuilder {
             do {
                 // "No value" (false, empty) is left out here: kept, every record holding one was copied into a second,
                 // normalized dictionary (issue 12).
-                if let value = try FieldConverter(field: field).convert(node)?.normalized { entity.fields[field.name] = value }
+                if let value = try FieldConverter(field: field).convert(node)?.normalized { converted[position] = value }
             } catch {
                 throw Failure(diagnostic: .error(at: error.location, error.message))
             }
         }
+        var fields = FieldCells.Builder(capacity: targets.count)
+        for position in nameOrder {
+            if let value = converted[position], let field = targets[position] { fields.append(field.name, value) }
+        }
+        entity.fields = fields.cells()
         return entity
     }
 

@@ -144,7 +144,7 @@ struct CachedEntity: Sendable, Equatable {
     var rule: Int
     var key: String
     var root: String?
-    var fields: [String: FieldValue]
+    var fields: FieldCells
     var links: [CachedLink]
 }
 

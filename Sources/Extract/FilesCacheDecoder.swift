@@ -57,7 +57,7 @@ enum FilesCacheDecoder {
     }
 
     private static func entity(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> CachedEntity {
-        var rule: Int?, key: String?, root: String?, fields: [String: FieldValue]?, links: [CachedLink]?
+        var rule: Int?, key: String?, root: String?, fields: FieldCells?, links: [CachedLink]?
         try cursor.beginObject()
         while let member = try cursor.nextKey() {
             switch member {
@@ -65,14 +65,14 @@ enum FilesCacheDecoder {
             case "key": key = try cursor.string()
             case "root": root = try cursor.string()
             case "fields":
-                var values: [String: FieldValue] = [:]
+                var values = FieldCells.Builder()
                 try cursor.beginObject()
                 while let name = try cursor.nextKey() {
                     // A null is no value the writer ever wrote.
                     guard let value = try cursor.fieldValue() else { throw .shape(path: "fields", expected: "a value") }
-                    values[name] = value
+                    values.append(name, value)
                 }
-                fields = values
+                fields = values.cells()
             case "links": links = try VerifiedCacheDecoder.list(&cursor, link)
             default: try cursor.skipValue()
             }

@@ -11,7 +11,7 @@ struct PendingEntity {
     var file: String
     /// The directory an ancestor link may find this entity by; nil when the entity is a file (no `root`).
     var root: String?
-    var fields: [String: FieldValue]
+    var fields: FieldCells
     var links: [PendingLink]
     var sourceCommit: String
     /// The rule that produced it, for duplicate-key messages and the error policy.

@@ -61,7 +61,7 @@ enum VerifiedCacheDecoder {
     /// `fieldCount`: the previous record's, to size this one's fields (grown from empty, they were rehashed four times).
     private static func record(_ cursor: inout JSONCursor, fieldCount: inout Int) throws(JSONDecodeFailure) -> DesiredRecord {
         var table: String?, key: String?, hash: String?, repo: String?, path: String?, commit: String?
-        var fields: [String: FieldValue]?
+        var fields: FieldCells?
         try cursor.beginObject()
         while let member = try cursor.nextKey() {
             switch member {
@@ -69,12 +69,11 @@ enum VerifiedCacheDecoder {
             case "key": key = try cursor.string()
             case "content_hash": hash = try cursor.string()
             case "fields":
-                var values: [String: FieldValue] = [:]
-                values.reserveCapacity(fieldCount)
+                var values = FieldCells.Builder(capacity: fieldCount)
                 try cursor.beginObject()
-                while let name = try cursor.nextKey() { values[name] = try cursor.fieldValue() }
+                while let name = try cursor.nextKey() { values.assign(name, try cursor.fieldValue()) }
                 fieldCount = values.count
-                fields = values
+                fields = values.cells()
             case "provenance":
                 try cursor.beginObject()
                 while let name = try cursor.nextKey() {

@@ -16,7 +16,7 @@ enum PlanCompaction {
     }
 
     /// Whether `state` is exactly what a create implies (its managed fields), which the decoder gives back when it is left out.
-    static func isDerivedState(_ state: [String: FieldValue], from pairs: [(name: String, value: FieldValue)], managed: [String]?) -> Bool {
+    static func isDerivedState(_ state: FieldCells, from pairs: [(name: String, value: FieldValue)], managed: [String]?) -> Bool {
         guard let managed else { return state.isEmpty }
         var matched = 0
         for pair in pairs where managed.contains(pair.name) {

@@ -38,13 +38,13 @@ enum PlanJSON {
     }
 
     /// An object of cell values; null members are "no value" and left out.
-    static func fieldValues(_ json: JSONValue, _ key: String) throws(ReconError) -> [String: FieldValue]? {
+    static func fieldValues(_ json: JSONValue, _ key: String) throws(ReconError) -> FieldCells? {
         guard let members = try object(json, key) else { return nil }
-        var values: [String: FieldValue] = [:]
+        var values = FieldCells.Builder(capacity: members.count)
         for (name, member) in members {
-            if let value = try fieldValue(member, name: "'\(JSONParser.shown(name))' in '\(key)'") { values[name] = value }
+            if let value = try fieldValue(member, name: "'\(JSONParser.shown(name))' in '\(key)'") { values.append(name, value) }
         }
-        return values
+        return values.cells()
     }
 
     /// One cell value, or nil for null; `name` says where it is for the error.

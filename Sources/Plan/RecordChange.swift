@@ -144,15 +144,15 @@ public struct RecordChange: Sendable, Equatable {
     /// Where the desired record came from.
     public var source: Provenance?
     /// The managed values the state holds after this change is applied (absent for delete and forget).
-    public var stateValues: [String: FieldValue]?
+    public var stateValues: FieldCells?
     /// The adoptions the state holds after this change (`ManagedRecord.adopted`); nil or empty: none.
-    public var stateAdopted: [String: FieldValue]?
+    public var stateAdopted: FieldCells?
     /// A manual schema item this change waits on; blocked changes are shown but not applied.
     public var blockedBy: String?
 
     public init(table: String, key: String, remoteID: String?, action: RecordAction, reason: ChangeReason,
-                fields: [FieldChange], source: Provenance? = nil, stateValues: [String: FieldValue]? = nil,
-                stateAdopted: [String: FieldValue]? = nil, blockedBy: String? = nil) {
+                fields: [FieldChange], source: Provenance? = nil, stateValues: FieldCells? = nil,
+                stateAdopted: FieldCells? = nil, blockedBy: String? = nil) {
         self.table = table
         self.key = key
         self.remoteID = remoteID
@@ -160,8 +160,8 @@ public struct RecordChange: Sendable, Equatable {
         self.reason = reason
         self.fields = fields
         self.source = source
-        self.stateValues = stateValues
-        self.stateAdopted = stateAdopted?.isEmpty == false ? stateAdopted : nil
+        self.stateValues = stateValues?.compacted()
+        self.stateAdopted = stateAdopted?.isEmpty == false ? stateAdopted?.compacted() : nil
         self.blockedBy = blockedBy
     }
 

@@ -8,7 +8,7 @@ struct RecordChangeReader {
     /// were reordered may give `field_order` and `managed_fields` after the changes.
     struct Read {
         var change: RecordChange
-        var set: [String: FieldValue]?
+        var set: FieldCells?
     }
 
     private struct RecordKey: Hashable {
@@ -42,7 +42,7 @@ struct RecordChangeReader {
                 // into the state values in place instead of copied (~70 MB of a 100,000-create plan, issue 12).
                 let managed = managed[change.table] ?? []
                 for name in set.keys.filter({ !managed.contains($0) }) { set.removeValue(forKey: name) }
-                change.stateValues = set
+                change.stateValues = set.compacted()
             }
         }
         guard seen.insert(RecordKey(table: change.table, key: change.key)).inserted else {
@@ -63,8 +63,8 @@ struct RecordChangeReader {
 
     static func read(_ c: inout JSONCursor) throws(ReconError) -> Read {
         var action: String?, reason: String?, table: String?, key: String?, remoteID: String?, blockedBy: String?
-        var fields: [FieldChange] = [], set: [String: FieldValue]?, stateValues: [String: FieldValue]?
-        var stateAdopted: [String: FieldValue]?, source: Provenance?
+        var fields: [FieldChange] = [], set: FieldCells?, stateValues: FieldCells?
+        var stateAdopted: FieldCells?, source: Provenance?
         guard (try? c.beginObject()) != nil else { throw PlanDecoder.missing("action") }
         while let name = try nextKey(&c) {
             switch name {
@@ -139,14 +139,14 @@ struct RecordChangeReader {
     }
 
     /// An object of cell values; null members are "no value" and left out.
-    private static func cells(_ c: inout JSONCursor, _ key: String) throws(ReconError) -> [String: FieldValue]? {
+    private static func cells(_ c: inout JSONCursor, _ key: String) throws(ReconError) -> FieldCells? {
         if c.null() { return nil }
         guard (try? c.beginObject()) != nil else { throw PlanJSON.mistyped("'\(key)'", "an object") }
-        var values: [String: FieldValue] = [:]
+        var values = FieldCells.Builder()
         while let name = try nextKey(&c) {
-            if let value = try cell(&c, name, in: key) { values[name] = value }
+            if let value = try cell(&c, name, in: key) { values.append(name, value) }
         }
-        return values
+        return values.cells()
     }
 
     /// One cell value, nil for null; `name` (in the object `key`) says where it is for the error.

@@ -332,11 +332,11 @@ struct RecordPlanner {
 
     /// A record's values when every one is managed, so the change shares the desired record's dictionary: a copy per
     /// create was ~70 MB of a 100,000-create plan (issue 12).
-    private func managedValues(_ values: [String: FieldValue]) -> [String: FieldValue] {
+    private func managedValues(_ values: FieldCells) -> FieldCells {
         if values.keys.allSatisfy(managedNames.contains) { return values }
-        var managed: [String: FieldValue] = [:]
-        for field in managedFields { if let value = values[field.name] { managed[field.name] = value } }
-        return managed
+        var managed = FieldCells.Builder(capacity: managedFields.count)
+        for field in managedFields { if let value = values[field.name] { managed.append(field.name, value) } }
+        return managed.cells()
     }
 
     private func blocker(for fields: [FieldChange]) -> String? {

@@ -16,6 +16,8 @@ struct PostgresColumns {
     let qualified: String
     let columns: [Column]
     private let byName: [String: Int]
+    /// The column indices in name order, so a read row's cells go into the compact form in order.
+    private let nameOrder: [Int]
     /// `"_recon_id", "A"::text, array_to_json("B")::text, ...`, for `SELECT` and `RETURNING`.
     let returning: String
 
@@ -30,6 +32,7 @@ struct PostgresColumns {
         }
         byName = Dictionary(columns.enumerated().map { ($1.field.name, $0) }, uniquingKeysWith: { first, _ in first })
         returning = ([Self.quotedID] + columns.map { $0.kind.select($0.quoted) }).joined(separator: ", ")
+        nameOrder = FieldCells.nameOrder(columns.map(\.field.name))
     }
 
     /// `returning` with every column qualified by `alias`, for an UPDATE … FROM whose `v` has the same names.
@@ -50,12 +53,12 @@ struct PostgresColumns {
 
     /// Decodes a row selected with `returning`, the dictionary sized for the cells with a value (as SQLite's).
     func record(from row: [String?]) -> RemoteRecord {
-        var cells: [(String, FieldValue)] = []
-        cells.reserveCapacity(columns.count)
-        for (index, column) in columns.enumerated() {
-            if let value = column.kind.read(row[index + 1]) { cells.append((column.field.name, value)) }
+        var cells = FieldCells.Builder(capacity: columns.count)
+        for index in nameOrder {
+            let column = columns[index]
+            if let value = column.kind.read(row[index + 1]) { cells.append(column.field.name, value) }
         }
-        return RemoteRecord(id: row[0] ?? "", fields: Dictionary(cells, uniquingKeysWith: { _, last in last }))
+        return RemoteRecord(id: row[0] ?? "", fields: cells.cells())
     }
 
     /// `json_to_recordset($1::json) AS v("_recon_id" text, "A" numeric(1000, 2), ...)`: the rows of one batch

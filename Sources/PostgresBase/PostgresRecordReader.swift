@@ -32,11 +32,11 @@ struct PostgresRecordReader {
         let list = zip(relation.columns, kinds).map { column, kind in kind.select(PGIdentifier.quote(column.name)) }
         let result = try connection.exec("SELECT ctid::text, \(list.joined(separator: ", ")) FROM \(catalog.table(table.name)) ORDER BY ctid")
         return result.rows.map { row in
-            var fields: [String: FieldValue] = [:]
+            var fields = FieldCells.Builder(capacity: relation.columns.count)
             for (index, column) in relation.columns.enumerated() {
-                if let value = kinds[index].read(row[index + 1]) { fields[column.name] = value }
+                if let value = kinds[index].read(row[index + 1]) { fields.append(column.name, value) }
             }
-            return RemoteRecord(id: "ctid \(row[0] ?? "")", fields: fields)
+            return RemoteRecord(id: "ctid \(row[0] ?? "")", fields: fields.cells())
         }
     }
 

@@ -19,22 +19,27 @@ public struct DesiredRecord: Hashable, Sendable {
     /// The stable key, `repo:path` (plus `#n` where one file yields several); also the key field's value.
     public var key: String
     /// Managed field values by field name, normalized, without the key field. Link fields hold entity keys.
-    public var fields: [String: FieldValue]
+    public var fields: FieldCells
     public var provenance: Provenance
     /// `FieldValue.contentHash(fields)`.
     public var contentHash: String
 
-    public init(table: String, key: String, fields: [String: FieldValue], provenance: Provenance) {
+    public init(table: String, key: String, fields: FieldCells, provenance: Provenance) {
         self.table = table
         self.key = key
-        self.fields = FieldValue.normalize(fields)
+        self.fields = FieldValue.normalize(fields).compacted()
         self.provenance = provenance
         self.contentHash = FieldValue.contentHash(self.fields)
     }
 
     /// A record read back from a file whose own checksum verified (the extract cache): its fields were
     /// normalized and hashed when it was written, so re-hashing 100,000 of them on every run buys nothing.
-    public init(table: String, key: String, normalizedFields fields: [String: FieldValue], provenance: Provenance,
+    /// From a dictionary (an API edge, and tests).
+    public init(table: String, key: String, fields: [String: FieldValue], provenance: Provenance) {
+        self.init(table: table, key: key, fields: FieldCells(fields), provenance: provenance)
+    }
+
+    public init(table: String, key: String, normalizedFields fields: FieldCells, provenance: Provenance,
                 contentHash: String) {
         self.table = table
         self.key = key

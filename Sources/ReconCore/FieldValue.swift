@@ -22,6 +22,11 @@ public enum FieldValue: Hashable, Sendable {
         fields.values.allSatisfy { $0.normalized != nil } ? fields : fields.compactMapValues(\.normalized)
     }
 
+    /// Cells that are all values already (the usual case) come back as they are, sharing their layout.
+    public static func normalize(_ fields: FieldCells) -> FieldCells {
+        fields.values.allSatisfy { $0.normalized != nil } ? fields : fields.compactMapValues(\.normalized)
+    }
+
     public var json: JSONValue {
         switch self {
         case .text(let text): .string(text)
@@ -67,6 +72,19 @@ public enum FieldValue: Hashable, Sendable {
         writer.endObject()
         return SHA256.hex(writer.finish())
     }
+
+    /// `contentHash` of cells: they are sorted already.
+    public static func contentHash(_ fields: FieldCells) -> String {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        for (name, value) in fields {
+            guard let value = value.normalized else { continue }
+            writer.key(name)
+            value.write(to: &writer)
+        }
+        writer.endObject()
+        return SHA256.hex(writer.finish())
+    }
 }
 
 extension JSONWriter {
@@ -76,6 +94,16 @@ extension JSONWriter {
         beginObject()
         // Sorted as pairs: no lookup per cell (this writes every record of a 100k state).
         for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            key(name)
+            value.write(to: &self)
+        }
+        endObject()
+    }
+
+    /// `fieldValues` of cells, which iterate in the same sorted order.
+    public mutating func fieldValues(_ values: FieldCells) {
+        beginObject()
+        for (name, value) in values {
             key(name)
             value.write(to: &self)
         }

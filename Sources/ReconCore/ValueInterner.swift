@@ -16,7 +16,7 @@ public struct ValueInterner {
     public mutating func text(_ text: String) -> String {
         guard text.utf8.count > 15 else { return text }
         let slot = Int(UInt(bitPattern: text.hashValue) % UInt(texts.count))
-        if let known = texts[slot], known.utf8.elementsEqual(text.utf8) { return known }
+        if let known = texts[slot], known.hasSameUTF8(as: text) { return known }
         texts[slot] = text
         return text
     }
@@ -25,7 +25,7 @@ public struct ValueInterner {
     public mutating func list(_ items: [String]) -> [String] {
         guard !items.isEmpty else { return items }
         let slot = Int(UInt(bitPattern: items.hashValue) % UInt(lists.count))
-        if let known = lists[slot], known.elementsEqual(items, by: { $0.utf8.elementsEqual($1.utf8) }) { return known }
+        if let known = lists[slot], known.elementsEqual(items, by: { $0.hasSameUTF8(as: $1) }) { return known }
         lists[slot] = items
         return items
     }

@@ -3,11 +3,16 @@ import ReconCore
 /// A record as the base reports it. Fields are keyed by field name; link fields hold record ids.
 public struct RemoteRecord: Hashable, Sendable {
     public var id: String
-    public var fields: [String: FieldValue]
+    public var fields: FieldCells
 
-    public init(id: String, fields: [String: FieldValue]) {
+    public init(id: String, fields: FieldCells) {
         self.id = id
-        self.fields = FieldValue.normalize(fields)
+        self.fields = FieldValue.normalize(fields).compacted()
+    }
+
+    /// From a dictionary (an API edge, and tests).
+    public init(id: String, fields: [String: FieldValue]) {
+        self.init(id: id, fields: FieldCells(fields))
     }
 }
 

@@ -66,16 +66,16 @@ public final class SQLiteBase: BaseProvider, KeyedRefreshing {
         defer { statement.reset() }
         var records: [RemoteRecord] = []
         while try statement.step() {
-            var fields: [String: FieldValue] = [:]
+            var fields = FieldCells.Builder(capacity: table.columns.count)
             for (index, name) in table.columns.enumerated() {
                 let column = Int32(index + 1)
                 if statement.type(column) == SQLITE_BLOB {
-                    fields[name] = .list([(statement.bytes(column) ?? []).map { String(format: "%02x", $0) }.joined()])
+                    fields.append(name, .list([(statement.bytes(column) ?? []).map { String(format: "%02x", $0) }.joined()]))
                 } else if let value = ColumnKind.untyped.read(statement, column: column) {
-                    fields[name] = value
+                    fields.append(name, value)
                 }
             }
-            records.append(RemoteRecord(id: "rowid \(statement.int(0))", fields: fields))
+            records.append(RemoteRecord(id: "rowid \(statement.int(0))", fields: fields.cells()))
         }
         return records
     }

@@ -23,6 +23,8 @@ struct SQLiteColumns {
     /// In the table's field order, which is the order `returning` lists them.
     let columns: [Column]
     private let byName: [String: Int]
+    /// The column indices in name order, so a read row's cells go into the compact form in order.
+    private let nameOrder: [Int]
     /// `"_recon_id", "Field", ...`.
     let returning: String
 
@@ -36,6 +38,7 @@ struct SQLiteColumns {
             + undeclared.map { Column(field: RemoteField(id: "", name: $0, type: ""), kind: .untyped, quoted: SQLIdentifier.quote($0)) }
         byName = Dictionary(columns.enumerated().map { ($1.field.name, $0) }, uniquingKeysWith: { first, _ in first })
         returning = ([SQLiteColumns.quotedID] + columns.map(\.quoted)).joined(separator: ", ")
+        nameOrder = FieldCells.nameOrder(columns.map(\.field.name))
     }
 
     func column(_ name: String) -> Column? { byName[name].map { columns[$0] } }
@@ -46,11 +49,11 @@ struct SQLiteColumns {
     /// Decodes a row selected with `returning`. The cells are gathered first so the dictionary is sized for the
     /// cells that hold a value, not for every column: one more slot than 12 doubles it (a refresh holds 100,000).
     func record(from statement: SQLiteStatement) -> RemoteRecord {
-        var cells: [(String, FieldValue)] = []
-        cells.reserveCapacity(columns.count)
-        for (index, column) in columns.enumerated() {
-            if let value = column.kind.read(statement, column: Int32(index + 1)) { cells.append((column.field.name, value)) }
+        var cells = FieldCells.Builder(capacity: columns.count)
+        for index in nameOrder {
+            let column = columns[index]
+            if let value = column.kind.read(statement, column: Int32(index + 1)) { cells.append(column.field.name, value) }
         }
-        return RemoteRecord(id: statement.text(0) ?? "", fields: Dictionary(cells, uniquingKeysWith: { _, last in last }))
+        return RemoteRecord(id: statement.text(0) ?? "", fields: cells.cells())
     }
 }

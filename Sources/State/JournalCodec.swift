@@ -81,8 +81,8 @@ enum JournalCodec {
     /// Members may come in any order; which are required depends on `op`.
     private static func change(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> StateChange {
         var text: [String: String] = [:]
-        var values: [String: FieldValue] = [:]
-        var adopted: [String: FieldValue] = [:]
+        var values: FieldCells = [:]
+        var adopted: FieldCells = [:]
         var fields: [String: String] = [:]
         try cursor.beginObject()
         while let key = try cursor.nextKey() {

@@ -78,8 +78,8 @@ enum StateDecoderV1 {
     /// Without `values`, the record's values and adoptions are read as strictly and let go, record by record.
     static func record(_ cursor: inout JSONCursor, values keepValues: Bool = true) throws(StateCodec.Failure) -> ManagedRecord {
         var id: String?
-        var values: [String: FieldValue] = [:]
-        var adopted: [String: FieldValue] = [:]
+        var values: FieldCells = [:]
+        var adopted: FieldCells = [:]
         try cursor.beginObject()
         while let key = try cursor.nextKey() {
             switch key {
@@ -98,13 +98,13 @@ enum StateDecoderV1 {
     }
 
     /// Null cells read as absent: absent, empty, false and null are one value.
-    static func values(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> [String: FieldValue] {
-        var values: [String: FieldValue] = [:]
+    static func values(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> FieldCells {
+        var values = FieldCells.Builder()
         try cursor.beginObject()
         while let name = try cursor.nextKey() {
-            if let value = try cursor.fieldValue() { values[name] = value }
+            if let value = try cursor.fieldValue() { values.append(name, value) }
         }
-        return values
+        return values.cells()
     }
 
     static func table(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> TableState {

@@ -45,18 +45,23 @@ public struct TableState: Sendable, Equatable {
 public struct ManagedRecord: Sendable, Equatable {
     public var id: String
     /// Last-applied managed values by field name, normalized; link fields hold entity keys.
-    public var values: [String: FieldValue]
+    public var values: FieldCells
     /// `FieldValue.contentHash(values)`, so an unchanged record is recognised by one comparison. Worked out when
     /// asked (only the planner asks, once per record): apply makes 100,000 of these and loads as many, and never asks.
     public var hash: String { FieldValue.contentHash(values) }
     /// Fields whose base value was adopted (`policy.drift: adopt`) → the manifests' value it overrode
     /// (empty text when they gave none). The adoption holds until the manifests' value changes.
-    public var adopted: [String: FieldValue]
+    public var adopted: FieldCells
 
-    public init(id: String, values: [String: FieldValue], adopted: [String: FieldValue] = [:]) {
+    public init(id: String, values: FieldCells, adopted: FieldCells = [:]) {
         self.id = id
-        self.values = FieldValue.normalize(values)
-        self.adopted = adopted
+        self.values = FieldValue.normalize(values).compacted()
+        self.adopted = adopted.compacted()
+    }
+
+    /// From dictionaries (an API edge, and tests).
+    public init(id: String, values: [String: FieldValue], adopted: [String: FieldValue] = [:]) {
+        self.init(id: id, values: FieldCells(values), adopted: FieldCells(adopted))
     }
 }
 

@@ -18,7 +18,7 @@ final class AirtableControlCharacterTests: XCTestCase {
         let again = try provider.upsert([fields], in: skills, mergeOn: "Key")
 
         XCTAssertEqual(again.map(\.created), [false], "the key with a NUL merges with itself")
-        XCTAssertEqual(written[0].record.fields, fields)
+        XCTAssertEqual(written[0].record.fields.dictionary, fields)
         let read = try provider.readRecords(in: skills)
         XCTAssertEqual(read.map { $0.fields["Body"].map(Self.bytes) }, [Array(value.utf8)])
         XCTAssertEqual(read.map { $0.fields["Key"].map(Self.bytes) }, [Array("core:\u{0}a".utf8)])

@@ -21,9 +21,9 @@ final class AirtableRecordTests: XCTestCase {
         ]
         let written = try provider.upsert([fields], in: skills, mergeOn: "Key")
         XCTAssertEqual(written.map(\.created), [true])
-        XCTAssertEqual(written[0].record.fields, fields, "the write's answer decodes to what was written")
+        XCTAssertEqual(written[0].record.fields.dictionary, fields, "the write's answer decodes to what was written")
         let read = try provider.readRecords(in: skills)
-        XCTAssertEqual(read.map(\.fields), [fields], "and so does a fresh read")
+        XCTAssertEqual(read.map(\.fields.dictionary), [fields], "and so does a fresh read")
         XCTAssertTrue(read[0].id.hasPrefix("rec") && read[0].id.count == 17)
         let stored = harness.emulator.records(harness.baseID, table: "Skills")[0]
         XCTAssertEqual(stored["At"], "2024-05-01T10:30:00.000Z", "Airtable's own spelling is stored; the codec reads it back equal")

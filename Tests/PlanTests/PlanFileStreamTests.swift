@@ -159,7 +159,7 @@ final class PlanCompactionTests: XCTestCase {
             let values = Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })
             for managed in managedLists {
                 for state in states {
-                    XCTAssertEqual(PlanCompaction.isDerivedState(state, from: pairs, managed: managed),
+                    XCTAssertEqual(PlanCompaction.isDerivedState(FieldCells(state), from: pairs, managed: managed),
                                    implied(values, managed: managed) == state, "\(pairs) \(String(describing: managed)) \(state)")
                     agreed += 1
                 }

@@ -65,7 +65,7 @@ class ProviderContract: XCTestCase {
 
     /// Values compare by meaning, exactly as the planner compares them (`FieldComparison`): what differs here
     /// would be drift in every plan after an apply.
-    func assertSameMeaning(_ stored: [String: FieldValue], _ written: [String: FieldValue], in definition: TableDefinition,
+    func assertSameMeaning(_ stored: FieldCells, _ written: [String: FieldValue], in definition: TableDefinition,
                            file: StaticString = #filePath, line: UInt = #line) {
         for field in definition.fields {
             let a = stored[field.name], b = written[field.name]?.normalized
@@ -297,10 +297,10 @@ class ProviderContract: XCTestCase {
         let table = try provider.createTable(definition)
         let cells: [String: FieldValue] = ["K \"ey\"": .text("k'\"\u{301}"), field: .text("v"), "Choice \"": .text("{x}")]
         let stored = try XCTUnwrap(try provider.upsert([cells], in: table, mergeOn: "K \"ey\"").first)
-        XCTAssertEqual(stored.record.fields, cells)
+        XCTAssertEqual(stored.record.fields, FieldCells(cells))
         let read = try XCTUnwrap(try provider.inspectSchema().table(named: tableName))
         XCTAssertEqual(read.fields.map(\.name), definition.fields.map(\.name))
         XCTAssertEqual(read.field(named: "Choice \"")?.choices, ["it's", "\"q\"", "a,b", "{x}"])
-        XCTAssertEqual(try provider.readRecords(in: read).first?.fields, cells)
+        XCTAssertEqual(try provider.readRecords(in: read).first?.fields, FieldCells(cells))
     }
 }

@@ -12,7 +12,7 @@ final class SQLiteRoundTripTests: XCTestCase {
         let written = Fixtures.fullSkill(key: "core:skills/x/SKILL.md", plugin: plugin.record.id)
         let stored = try base.upsert([written], in: skills, mergeOn: "Key")
 
-        XCTAssertEqual(stored[0].record.fields, written)
+        XCTAssertEqual(stored[0].record.fields, FieldCells(written))
         XCTAssertTrue(stored[0].created)
         let reopened = SQLiteBase(path: base.path)
         let schema = try reopened.inspectSchema()

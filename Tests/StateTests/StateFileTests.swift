@@ -151,7 +151,7 @@ final class StateFileTests: XCTestCase {
         state.records["T"] = ["k": ManagedRecord(id: "rec1", values: values)]
         let decoded = try StateCodec.decode(StateCodec.encode(state))
 
-        XCTAssertEqual(decoded.records["T"]?["k"]?.values, values)
+        XCTAssertEqual(decoded.records["T"]?["k"]?.values.dictionary, values)
         XCTAssertEqual(decoded, state)
     }
 

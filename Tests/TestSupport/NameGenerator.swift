@@ -5,6 +5,7 @@ public struct NameGenerator {
     /// SplitMix64: tiny, seeded, the same sequence on every machine.
     public struct Random: RandomNumberGenerator {
         var state: UInt64
+        public init(seed: UInt64) { state = seed }
         public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
@@ -26,7 +27,7 @@ public struct NameGenerator {
     public let byCategory: [[Unicode.Scalar]]
 
     public init(seed: UInt64) {
-        random = Random(state: seed)
+        random = Random(seed: seed)
         var groups: [Unicode.GeneralCategory: [Unicode.Scalar]] = [:]
         var value: UInt32 = 1
         while value <= 0x10FFFF {

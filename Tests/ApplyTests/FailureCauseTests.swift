@@ -8,13 +8,8 @@ import XCTest
 /// When things go wrong twice, the first cause is the one reported first, and the second is not lost.
 final class FailureCauseTests: XCTestCase {
     /// Runs `sql` on the harness's base with the sqlite3 shell.
-    private func execute(_ sql: String, on database: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", database, sql]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, sql)
+    private func execute(_ sql: String, on database: String, line: UInt = #line) throws {
+        SQLiteShell.run(sql, on: database, line: line)
     }
 
     /// Breaks the state file's place once the creates begin: the final state write will fail.

@@ -21,16 +21,8 @@ final class SQLiteChangeLogTests: XCTestCase {
     }
 
     /// The sqlite3 program: a writer that is not Recon.
-    private func outside(_ path: String, _ sql: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, sql]
-        let errors = Pipe()
-        process.standardError = errors
-        try! process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, sql + ": " + message)
+    private func outside(_ path: String, _ sql: String, line: UInt = #line) {
+        SQLiteShell.run(sql, on: path, line: line)
     }
 
     private func mark(_ path: String, _ tables: [RemoteTable]) throws -> ChangeMark? {

@@ -8,16 +8,6 @@ import XCTest
 /// A delta refresh reads some records by key; each must come back exactly as the whole table's read gives it, link
 /// cells filtered to the linked records that still exist, the same way (issue 12).
 final class SQLiteKeyedReadTests: XCTestCase {
-    /// The sqlite3 program: a writer that is not Recon.
-    private func outside(_ path: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, sql]
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, sql)
-    }
-
     func testKeyedRecordsAreTheWholeReadsRecordsWithDanglingAndEquivalentLinks() throws {
         let scratch = TemporaryDirectory("keyed-read")
         let (base, plugins, skills) = try Fixtures.base(in: scratch)
@@ -31,9 +21,9 @@ final class SQLiteKeyedReadTests: XCTestCase {
         ], in: skills, mergeOn: "Key")
         // A linked record deleted by another program, and a link id that only canonical equivalence matches:
         // U+212A KELVIN SIGN is "K" to a Swift set, and not to SQL's byte comparison.
-        try outside(base.path, #"DELETE FROM "Plugins" WHERE "_recon_id" = '\#(beta)'"#)
-        try outside(base.path, #"INSERT INTO "Plugins" ("_recon_id", "Key") VALUES ('Kelvin', 'kelvin')"#)
-        try outside(base.path, #"UPDATE "Agent Skills" SET "Plugin" = json_array('\#u{212A}elvin') WHERE "Key" = 'three'"#)
+        SQLiteShell.run(#"DELETE FROM "Plugins" WHERE "_recon_id" = '\#(beta)'"#, on: base.path)
+        SQLiteShell.run(#"INSERT INTO "Plugins" ("_recon_id", "Key") VALUES ('Kelvin', 'kelvin')"#, on: base.path)
+        SQLiteShell.run(#"UPDATE "Agent Skills" SET "Plugin" = json_array('\#u{212A}elvin') WHERE "Key" = 'three'"#, on: base.path)
 
         let reader = SQLiteBase(path: base.path)
         let whole = try reader.readRecords(in: skills)

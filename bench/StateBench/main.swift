@@ -87,7 +87,7 @@ if only != "postgres" {
         layout.canonical = true
         var copied = edited(loaded!, revision: 2 * round)
         start = cpu()
-        try measure.run("state: write, 1% changed, the rest copied", note: { _ in String(format: "cpu %.3f s", cpu() - start) }) {
+        _ = try measure.run("state: write, 1% changed, the rest copied", note: { _ in String(format: "cpu %.3f s", cpu() - start) }) {
             try store.write(&copied, keepHistory: 5, splicing: layout)
         }
         var encoded = edited(try store.load(expectedTarget: nil)!, revision: 2 * round + 1)

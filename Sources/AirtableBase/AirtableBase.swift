@@ -192,6 +192,9 @@ extension AirtableBase: ChangeTracking {
         try translate { try AirtableChangeTracker(client: client, recent: recentAnswer()).isUnchanged(since: mark, tables: tables) }
     }
 
+    /// Airtable records no writer: its own writes and others' look alike, so it cannot tell.
+    public func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool { false }
+
     /// Nothing to install: `LAST_MODIFIED_TIME()` and `CREATED_TIME()` work in a filter on any table.
     public func installChangeTracking(tables: [RemoteTable]) throws {}
 }

@@ -17,6 +17,9 @@ public struct Applier {
         public var wroteNothing = false
         /// The SHA-256 of the state file the run wrote last (its journal folded), when the state is a file.
         public var stateDigest: String?
+        /// The base's change mark right after the run made every table tracked (`ChangeTracking`), before its first
+        /// record write; nil when the base tracks no change.
+        public var trackedFrom: ChangeMark?
     }
 
     public var plan: Plan
@@ -151,7 +154,7 @@ public struct Applier {
         }
         if let failure { throw ApplyFailure(underlying: failure, counters: executor.counters) }
         return Result(status: status, counters: executor.counters, schemaChanges: executor.schemaChanges, state: state,
-                      stateDigest: written)
+                      stateDigest: written, trackedFrom: executor.trackedFrom)
     }
 }
 

@@ -20,6 +20,8 @@ final class ApplyExecutor {
     private(set) var state: StateModel
     private(set) var counters = RunCounters()
     private(set) var schemaChanges = 0
+    /// The base's change mark once every table is tracked, before the first record write.
+    private(set) var trackedFrom: ChangeMark?
     private var links: LinkIDResolver
     private var schema = RemoteSchema(tables: [])
     /// Link cells of created records waiting for their targets: table → (record id, key, field → keys).
@@ -95,7 +97,10 @@ final class ApplyExecutor {
         schemaChanges = try SchemaApplier(provider: provider, manifest: manifest, tableIDs: state.tables.mapValues(\.id)).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
         // Under the lock, before any record write: from now on a write made outside Recon is logged (issue 12).
-        if let tracking = provider as? any ChangeTracking { try tracking.installChangeTracking(tables: schema.tables) }
+        if let tracking = provider as? any ChangeTracking {
+            try tracking.installChangeTracking(tables: schema.tables)
+            trackedFrom = try? tracking.changeMark(tables: schema.tables)
+        }
         // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
         let tables = tableStates()
         if !tables.isEmpty { try journal.append(tables, to: &state) }

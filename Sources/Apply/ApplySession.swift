@@ -119,7 +119,8 @@ public struct ApplySession {
         if case .local(let local) = backend.place {
             let baselines = DeltaBaselineGate(manifest: manifest, store: local, stateDirectory: layout.stateDirectory, runs: runs)
             if let refreshed, result.status == .succeeded, recorder.ledgerError == nil {
-                baselines.record(plan: plan, refreshed: refreshed, state: result.state, stateDigest: result.stateDigest, provider: provider)
+                baselines.record(plan: plan, refreshed: refreshed, state: result.state, stateDigest: result.stateDigest,
+                                 trackedFrom: result.trackedFrom, provider: provider)
             } else {
                 baselines.remove()
             }

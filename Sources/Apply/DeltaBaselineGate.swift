@@ -103,12 +103,13 @@ extension DeltaBaselineGate {
     /// Records the baseline of a whole-scope apply (no file) that succeeded, under the lock after its last write and
     /// its state write; else removes any. Nothing is written when the keys the apply left planning to something are
     /// not exactly known (`standing`). `stateDigest`: the SHA-256 the state write returned of what it wrote (the journal
-    /// folded), so the file is not hashed again; without it the file is.
-    func record(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String? = nil, provider: any BaseProvider,
-                now: Date = Date()) {
+    /// folded), so the file is not hashed again; without it the file is. `trackedFrom`: the base's mark once the apply
+    /// made every table tracked (`Applier.Result.trackedFrom`).
+    func record(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String? = nil, trackedFrom: ChangeMark? = nil,
+                provider: any BaseProvider, now: Date = Date()) {
         guard usable else { return }
-        guard let baseline = baseline(plan: plan, refreshed: refreshed, state: state, stateDigest: stateDigest, provider: provider,
-                                      now: now) else {
+        guard let baseline = baseline(plan: plan, refreshed: refreshed, state: state, stateDigest: stateDigest,
+                                      trackedFrom: trackedFrom, provider: provider, now: now) else {
             return remove()
         }
         try? PrivateFile.createDirectory(PrivateFile.directoryOf(path))
@@ -120,11 +121,15 @@ extension DeltaBaselineGate {
         if usable { _ = unlink(path) }
     }
 
-    private func baseline(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String?, provider: any BaseProvider,
-                          now: Date) -> DeltaBaseline? {
+    private func baseline(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String?, trackedFrom: ChangeMark?,
+                          provider: any BaseProvider, now: Date) -> DeltaBaseline? {
+        // Since the plan read the base; a base that had no table then had nothing to read, so since it was tracked.
+        let since = refreshed.readSince ?? (refreshed.snapshot.schema.tables.isEmpty ? trackedFrom : nil)
         guard plan.scope.isAll, plan.rollbackOf == nil, let entries = refreshed.entries, let standing = Self.standing(plan, manifest),
-              let tracking = provider as? any ChangeTracking, provider is any KeyedRefreshing,
+              let tracking = provider as? any ChangeTracking, provider is any KeyedRefreshing, let since,
               let schema = try? provider.inspectSchema(), let mark = try? tracking.changeMark(tables: schema.tables),
+              // The mark vouches for what the apply left; a write by anyone else since the plan's reads is not that.
+              (try? tracking.hasNoOutsideWrites(since: since, tables: schema.tables)) == true,
               let digest = stateDigest ?? LocalStateFacts.stateDigest(store) else { return nil }
         // The base records the state does not hold: of those known before the apply, the ones it neither took into the
         // state (created, adopted) nor deleted. Unmanaged records are never written, so their keys are as read.

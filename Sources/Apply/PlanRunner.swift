@@ -56,6 +56,7 @@ public struct PlanRunner {
             return sealed
         }
         let before = early.flatMap { gate?.before(provider: $0) }
+        let readSince = before?.mark ?? early.flatMap(Self.markNow)
         let store = backend.store
         let desired = DesiredExtraction(manifest: manifest, stateDirectory: stateDirectory)
         let runs = backend.runStore(layout: RunLayout(stateDirectory: stateDirectory))
@@ -94,6 +95,7 @@ public struct PlanRunner {
                     refreshed.stateLayout = layout
                     refreshed.entries = Self.entries(extracted)
                     refreshed.outside = checked.baseline.outside
+                    refreshed.readSince = readSince
                     return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded, notes: [],
                                   extraction: extracted, manifest: manifest, timings: timings, refreshed: refreshed)
                 }
@@ -125,9 +127,16 @@ public struct PlanRunner {
         var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: loadedDigest)
         refreshed.stateLayout = read?.layout
         refreshed.entries = Self.entries(extraction)
+        refreshed.readSince = readSince
         return finish(gate: gate, before: before, plan: plan, planState: planState, loaded: loaded,
                       notes: recovered.map { Diagnostic(.note, at: nil, $0) }, extraction: extraction, manifest: manifest,
                       timings: timings, refreshed: refreshed)
+    }
+
+    /// The base's change mark now, over the tables it has (none on a first apply: then no mark).
+    private static func markNow(_ provider: any BaseProvider) -> ChangeMark? {
+        guard let tracking = provider as? any ChangeTracking, let schema = try? provider.inspectSchema() else { return nil }
+        return (try? tracking.changeMark(tables: schema.tables)) ?? nil
     }
 
     /// Repo name → the sealed entry its records were; nil when any repo had none.

@@ -13,6 +13,9 @@ public struct Refreshed: Sendable {
     /// A delta run's snapshot holds only the records it planned: the baseline's list of the other base records the
     /// state does not hold (table → id → key), which the next baseline carries on. Nil for a full refresh.
     var outside: [String: [String: String?]]?
+    /// The base's change mark taken before planning read it: a delta baseline vouches only for a base no one else
+    /// wrote to since (`DeltaBaselineGate`). Nil when the base tracked no change then.
+    var readSince: ChangeMark?
     /// The SHA-256 of the state file `state` was decoded from, when it is exactly that file (`StateStore.loadWithDigest`).
     public var stateDigest: String?
     /// Where each record of that file is, when the state write may copy the records left as they were from it: the

@@ -115,6 +115,9 @@ public final class PostgresBase: BaseProvider, ChangeTracking {
         try changeMark(tables: tables)?.token == mark.token
     }
 
+    /// Not told apart yet: no delta baseline is kept for a PostgreSQL base, the one caller (`DeltaBaselineGate`).
+    public func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool { false }
+
     public func installChangeTracking(tables: [RemoteTable]) throws {
         guard !tables.isEmpty else { return }
         let names = try tables.map { try resolve($0).name }

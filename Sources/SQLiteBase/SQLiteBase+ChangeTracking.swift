@@ -12,6 +12,12 @@ extension SQLiteBase: ChangeTracking {
         try changeMark(tables: tables)?.token == mark.token
     }
 
+    /// The log's own counters only: Recon's writes move the serial, the nonce and the schema version, never them.
+    public func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool {
+        guard let now = try changeMark(tables: tables), let logged = SQLiteChangeLog.outsideWrites(in: now.token) else { return false }
+        return logged == SQLiteChangeLog.outsideWrites(in: mark.token)
+    }
+
     public func installChangeTracking(tables: [RemoteTable]) throws {
         try SQLiteChangeLog.install(tables, on: openForWriting())
     }

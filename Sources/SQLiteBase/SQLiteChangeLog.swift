@@ -99,6 +99,14 @@ enum SQLiteChangeLog {
         return "sqlite1 serial=\(serial) nonce=\(nonce) seq=\(sequence) count=\(count) schema=\(schemaVersion) tables=\(ids)"
     }
 
+    /// The part of a `mark` token only an outside write moves (`seq=… count=…`); nil for a token this build did not make.
+    static func outsideWrites(in token: String) -> String? {
+        let words = token.split(separator: " ")
+        guard words.first == "sqlite1", let sequence = words.first(where: { $0.hasPrefix("seq=") }),
+              let count = words.first(where: { $0.hasPrefix("count=") }) else { return nil }
+        return "\(sequence) \(count)"
+    }
+
     static func shape(on connection: SQLiteConnection) throws -> Shape {
         guard let columns = try SQLiteCatalog.columns(of: writesTable, in: connection) else { return .absent }
         return columns.contains("nonce") ? .current : .withoutNonce

@@ -170,6 +170,29 @@ final class DeltaPlanTests: XCTestCase {
         XCTAssertTrue(text.contains("changed outside"), text)
     }
 
+    /// A write made outside Recon while an apply runs, after the plan read the base and before the baseline's mark
+    /// (here by the apply's own `post_apply` hook), is not the apply's: the baseline must not vouch for it, or the
+    /// next plan says "No changes" over a record changed in the base.
+    func testAWriteOutsideReconDuringTheApplyLeavesNoBaseline() throws {
+        let project = try appliedProject()
+        project.script("edit.sh", """
+            [ -f edit.flag ] || exit 0
+            sqlite3 state/catalog.sqlite "UPDATE Skills SET Name = 'changed during the apply' WHERE Key = 'core:plugins/beta/skills/five'"
+            """)
+        project.hooks("hooks:\n  post_apply: [{run: [./scripts/edit.sh]}]\n")
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        try apply(project)
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try assertSamePlan(project, delta: true, "control: the hook wrote nothing")
+        project.directory.write("edit.flag", "")
+        try apply(project)
+        XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = 'core:plugins/beta/skills/five'"), ["changed during the apply"])
+        let text = try assertSamePlan(project, delta: false, "a record edited in the base while the apply ran")
+        XCTAssertTrue(text.contains("changed during the apply"), text)
+    }
+
     func testATableAddedToTheManifestsIsTheFullPath() throws {
         let project = try appliedProject()
         project.skill("alpha", "one", title: "One, edited")

@@ -53,6 +53,25 @@ final class SQLiteChangeLogTests: XCTestCase {
         }
     }
 
+    /// An apply's window: its own writes move the mark but are not outside writes; any row another program writes is.
+    func testOnlyAnOutsideRowWriteCountsAsOneSinceAMark() throws {
+        for sql in [#"INSERT INTO "Plugins" ("_recon_id", "Key", "Name") VALUES ('recX', 'gamma', 'Gamma')"#,
+                    #"UPDATE "Plugins" SET "Name" = 'Changed'"#,
+                    #"DELETE FROM "Plugins""#] {
+            let (_, base, plugins, skills) = try tracked()
+            let before = try XCTUnwrap(try mark(base.path, [plugins, skills]))
+            let written = try base.upsert([["Key": .text("beta"), "Name": .text("Beta")]], in: plugins, mergeOn: "Key")
+            try base.delete([written[0].record.id], in: plugins)
+            XCTAssertEqual(try base.isUnchanged(since: before, tables: [plugins, skills]), false, "Recon's writes move the mark")
+            XCTAssertEqual(try base.hasNoOutsideWrites(since: before, tables: [plugins, skills]), true, "but are not outside writes")
+            outside(base.path, sql)
+            XCTAssertEqual(try SQLiteBase(path: base.path).hasNoOutsideWrites(since: before, tables: [plugins, skills]), false, sql)
+        }
+        let (_, base, plugins, skills) = try tracked()
+        XCTAssertEqual(try base.hasNoOutsideWrites(since: ChangeMark(token: "sqlite0 seq=0 count=0"), tables: [plugins, skills]), false,
+                       "a mark this build did not make vouches for nothing")
+    }
+
     func testATableWithoutItsTriggersHasNoMark() throws {
         let (_, base, plugins, skills) = try tracked()
         outside(base.path, "DROP TRIGGER \"_recon_log_\(skills.id)_update\"")

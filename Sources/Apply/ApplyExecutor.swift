@@ -185,29 +185,47 @@ final class ApplyExecutor {
     private func create(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
         let keyField = manifest.table(named: tableName)?.key.value ?? "Key"
         let linkFields = links.linkFields(of: tableName)
-        var records: [[String: FieldValue]] = []
+        var records: [FieldCells] = []
         records.reserveCapacity(batch.count)
         var waiting: [[String: FieldValue]] = []
         waiting.reserveCapacity(batch.count)
+        // Each record's names in the plan's field order, the key last: sorted into cells once per shape, not a
+        // dictionary per record (issue 12).
+        var ordering = FieldOrdering()
+        var names: [String] = []
+        var values: [FieldValue] = []
         for change in batch {
-            var cells: [String: FieldValue] = [:]
-            cells.reserveCapacity(change.fields.count + 1)
+            names.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
             var later: [String: FieldValue] = [:]
+            // The key cell keeps the spelling of a key field the change lists, as the dictionary did.
+            var keyName = keyField
             // The changed fields themselves rather than `writes`, which builds a dictionary per record.
             for field in change.fields where field.kind.writes {
                 guard let value = field.after else { continue }
-                guard !linkFields.isEmpty, let linked = linkFields[field.name] else {
-                    cells[field.name] = value
+                if field.name == keyField {
+                    keyName = field.name
                     continue
                 }
-                if let resolved = links.resolve(value, linkedTo: linked) { cells[field.name] = resolved } else { later[field.name] = value }
+                guard !linkFields.isEmpty, let linked = linkFields[field.name] else {
+                    names.append(field.name)
+                    values.append(value)
+                    continue
+                }
+                if let resolved = links.resolve(value, linkedTo: linked) {
+                    names.append(field.name)
+                    values.append(resolved)
+                } else {
+                    later[field.name] = value
+                }
             }
-            cells[keyField] = .text(change.key)
-            records.append(cells)
+            names.append(keyName)
+            values.append(.text(change.key))
+            records.append(ordering.cells(names, values))
             waiting.append(later)
         }
         intend(.create, tableName, batch)
-        let results = try provider.upsert(records, in: table, mergeOn: keyField)
+        let results = try provider.upsert(cells: records, in: table, mergeOn: keyField)
         writtenBatches += 1
         TestKillPoint.batchWritten(writtenBatches)
         // Preflight found no record under these keys; one made since was updated, not created: keep its before-image.

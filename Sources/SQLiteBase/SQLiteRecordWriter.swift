@@ -43,12 +43,12 @@ struct SQLiteRecordWriter {
             var found = try lookup(keys, on: key)
             var results: [UpsertedRecord] = []
             results.reserveCapacity(records.count)
-            var shape: InsertShape?
+            var shapes: [InsertShape] = []
             for (record, keyValue) in zip(records, keys) {
                 let existing = found[keyValue] ?? []
                 switch existing.count {
                 case 0:
-                    let stored = try insert(record, shape: &shape)
+                    let stored = try insert(record, shapes: &shapes)
                     found[keyValue] = [stored]
                     results.append(UpsertedRecord(record: stored, created: true))
                 case 1:
@@ -131,15 +131,19 @@ struct SQLiteRecordWriter {
         let statement: SQLiteStatement
     }
 
-    private func insert(_ record: FieldCells, shape cached: inout InsertShape?) throws -> RemoteRecord {
-        // Cells bound slot to slot: no dictionary, no name lookup per cell (issue 12).
+    /// Layouts resolved per batch; past this many a record's layout is resolved each time (its statement stays cached).
+    private static let shapesKept = 64
+
+    private func insert(_ record: FieldCells, shapes: inout [InsertShape]) throws -> RemoteRecord {
+        // Cells bound slot to slot: no dictionary, no name lookup per cell (issue 12). Records of one table share a
+        // few layouts (a cell left empty drops out), each the same object, so they are told apart by identity.
         let shape: InsertShape
-        if let cached, cached.layout === record.layout {
-            shape = cached
+        if let known = shapes.first(where: { $0.layout === record.layout }) {
+            shape = known
             shape.statement.reset()
         } else {
             shape = try insertShape(record.layout)
-            cached = shape
+            if shapes.count < Self.shapesKept { shapes.append(shape) }
         }
         let statement = shape.statement
         let id = RemoteID.record()

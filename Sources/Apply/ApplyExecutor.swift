@@ -109,13 +109,18 @@ final class ApplyExecutor {
 
         let ordered = manifest.tables.map(\.name)
         // Only changes that send something to the base take batch slots; the rest go to the state phase.
-        // One pass and one copy of each change (a filter then a grouping copied 100k changes twice).
-        func byTable(_ actions: Set<RecordAction>) -> [(String, [RecordChange])] {
-            var grouped: [String: [RecordChange]] = [:]
-            for change in runnable where actions.contains(change.action) && change.writesBase {
-                grouped[change.table, default: []].append(change)
+        // A table's changes that lie together in the plan (as a plan lists its creates) are a slice of it; others
+        // are copied, once each (copying 100k creates was a tenth of the creates phase's retains, issue 12).
+        func byTable(_ actions: Set<RecordAction>) -> [(String, ArraySlice<RecordChange>)] {
+            var chosen: [String: [Int]] = [:]
+            for index in runnable.indices where actions.contains(runnable[index].action) && runnable[index].writesBase {
+                chosen[runnable[index].table, default: []].append(index)
             }
-            return ordered.compactMap { name in grouped[name].map { (name, $0) } }
+            return ordered.compactMap { name in
+                guard let indices = chosen[name], let first = indices.first, let last = indices.last else { return nil }
+                if last - first + 1 == indices.count { return (name, runnable[first...last]) }
+                return (name, ArraySlice(indices.map { runnable[$0] }))
+            }
         }
         let creates = byTable([.create, .recreate])
         try runPhase(.creates, creates, create)
@@ -154,7 +159,7 @@ final class ApplyExecutor {
 
     private typealias BatchWriter = (String, RemoteTable, ArraySlice<RecordChange>) throws -> [StateChange]
 
-    private func runPhase(_ phase: ApplyPhase, _ tables: [(String, [RecordChange])], _ write: BatchWriter) throws {
+    private func runPhase(_ phase: ApplyPhase, _ tables: [(String, ArraySlice<RecordChange>)], _ write: BatchWriter) throws {
         let total = tables.reduce(0) { $0 + $1.1.count }
         observer?.phaseStarted(phase, total: total)
         guard total > 0 else { return }
@@ -164,10 +169,10 @@ final class ApplyExecutor {
             guard let table = table(name) else {
                 throw ReconError("table '\(name)' is not in the base", hint: "the schema phase did not create it; plan again")
             }
-            var start = 0
-            while start < changes.count {
+            var start = changes.startIndex
+            while start < changes.endIndex {
                 try checkStop()
-                let batch = changes[start..<min(start + size, changes.count)]
+                let batch = changes[start..<min(start + size, changes.endIndex)]
                 let counted = counters
                 let stateChanges = try write(name, table, batch)
                 observer?.batchWritten(phase)
@@ -190,29 +195,47 @@ final class ApplyExecutor {
     private func create(_ tableName: String, _ table: RemoteTable, _ batch: ArraySlice<RecordChange>) throws -> [StateChange] {
         let keyField = manifest.table(named: tableName)?.key.value ?? "Key"
         let linkFields = links.linkFields(of: tableName)
-        var records: [[String: FieldValue]] = []
+        var records: [FieldCells] = []
         records.reserveCapacity(batch.count)
         var waiting: [[String: FieldValue]] = []
         waiting.reserveCapacity(batch.count)
+        // Each record's names in the plan's field order, the key last: sorted into cells once per shape, not a
+        // dictionary per record (issue 12).
+        var ordering = FieldOrdering()
+        var names: [String] = []
+        var values: [FieldValue] = []
         for change in batch {
-            var cells: [String: FieldValue] = [:]
-            cells.reserveCapacity(change.fields.count + 1)
+            names.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
             var later: [String: FieldValue] = [:]
+            // The key cell keeps the spelling of a key field the change lists, as the dictionary did.
+            var keyName = keyField
             // The changed fields themselves rather than `writes`, which builds a dictionary per record.
             for field in change.fields where field.kind.writes {
                 guard let value = field.after else { continue }
-                guard !linkFields.isEmpty, let linked = linkFields[field.name] else {
-                    cells[field.name] = value
+                if field.name == keyField {
+                    keyName = field.name
                     continue
                 }
-                if let resolved = links.resolve(value, linkedTo: linked) { cells[field.name] = resolved } else { later[field.name] = value }
+                guard !linkFields.isEmpty, let linked = linkFields[field.name] else {
+                    names.append(field.name)
+                    values.append(value)
+                    continue
+                }
+                if let resolved = links.resolve(value, linkedTo: linked) {
+                    names.append(field.name)
+                    values.append(resolved)
+                } else {
+                    later[field.name] = value
+                }
             }
-            cells[keyField] = .text(change.key)
-            records.append(cells)
+            names.append(keyName)
+            values.append(.text(change.key))
+            records.append(ordering.cells(names, values))
             waiting.append(later)
         }
         intend(.create, tableName, batch)
-        let results = try provider.upsert(records, in: table, mergeOn: keyField)
+        let results = try provider.upsert(cells: records, in: table, mergeOn: keyField)
         writtenBatches += 1
         TestKillPoint.batchWritten(writtenBatches)
         // Preflight found no record under these keys; one made since was updated, not created: keep its before-image.

@@ -19,6 +19,19 @@ struct RecordChangeReader {
     private let managed: [String: [String]]
     private let order: [String: [String]]
     private var positions: [String: [String: Int]] = [:]
+    /// How a `set` of one table and layout becomes field changes and state values, worked out once for all the
+    /// records of that shape rather than a sort, a layout edit and a lookup per record (issue 12).
+    private struct SetShape {
+        let table: String
+        /// The set's slots in the table's field order.
+        let order: [Int]
+        /// The managed names: the state values.
+        let state: FieldSelection
+    }
+    /// Shapes kept (records of one table share a few); past this many a new one replaces the oldest.
+    private static let shapesKept = 32
+    private var shapes: [SetShape] = []
+    private var nextShape = 0
     /// The records resolved so far, to refuse a second change for one (two creates make a duplicate).
     private var seen: Set<RecordKey> = []
 
@@ -31,18 +44,17 @@ struct RecordChangeReader {
     /// create implies when the file leaves them out.
     mutating func resolve(_ read: consuming Read) throws(ReconError) -> RecordChange {
         var change = read.change
-        if var set = read.set {
+        if let set = read.set {
             read.set = nil
-            let position = positions(change.table)
-            change.fields = set.map { (position[$0.key] ?? .max, $0.key, $0.value) }
-                .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
-                .map { FieldChange(name: $0.1, kind: .set, before: nil, after: $0.2) }
+            let shape = self.shape(of: set, in: change.table)
+            var fields: [FieldChange] = []
+            fields.reserveCapacity(shape.order.count)
+            for slot in shape.order { fields.append(FieldChange(name: set.layout.names[slot], kind: .set, before: nil, after: set.values[slot])) }
+            change.fields = fields
             if change.stateValues == nil {
-                // The set values themselves, less the fields the state does not hold (the key): held only here, so made
-                // into the state values in place instead of copied (~70 MB of a 100,000-create plan, issue 12).
-                let managed = managed[change.table] ?? []
-                for name in set.keys.filter({ !managed.contains($0) }) { set.removeValue(forKey: name) }
-                change.stateValues = set.compacted()
+                // The set values themselves, less the fields the state does not hold (the key): taken from the set,
+                // sharing its strings, instead of a copy per record (~70 MB of a 100,000-create plan, issue 12).
+                change.stateValues = shape.state.take(from: set)
             }
         }
         guard seen.insert(RecordKey(table: change.table, key: change.key)).inserted else {
@@ -50,6 +62,25 @@ struct RecordChangeReader {
                              hint: "make the plan again with 'recon plan -out FILE'")
         }
         return change
+    }
+
+    /// The set slots in field order (then by name; a name the order does not list goes last) and the managed names.
+    private mutating func shape(of set: FieldCells, in table: String) -> SetShape {
+        for shape in shapes where shape.state.source === set.layout && shape.table == table { return shape }
+        let position = positions(table)
+        let names = set.layout.names
+        let order = names.indices.map { (position[names[$0]] ?? .max, names[$0], $0) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            .map(\.2)
+        let managed = managed[table] ?? []
+        let made = SetShape(table: table, order: order, state: FieldSelection(of: set.layout, keeping: { managed.contains($0) }))
+        if shapes.count < Self.shapesKept {
+            shapes.append(made)
+        } else {
+            shapes[nextShape] = made
+            nextShape = (nextShape + 1) % Self.shapesKept
+        }
+        return made
     }
 
     private mutating func positions(_ table: String) -> [String: Int] {

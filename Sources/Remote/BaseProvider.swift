@@ -73,10 +73,19 @@ public protocol RecordWriting {
     /// the same value, so repeating a call (after a lost response) never makes a duplicate.
     /// Every record must carry a value for `keyField`. Results come back in input order.
     func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord]
+    /// The same upsert of records held as cells, apply's own form: a provider that binds from cells saves a dictionary
+    /// per record (issue 12); the others take the dictionaries.
+    func upsert(cells records: [FieldCells], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord]
     /// Writes the given cells of existing records; results in input order.
     func update(_ updates: [RecordUpdate], in table: RemoteTable) throws -> [RemoteRecord]
     /// Deletes records by id; ids that no longer exist are not an error.
     func delete(_ ids: [String], in table: RemoteTable) throws
+}
+
+extension RecordWriting {
+    public func upsert(cells records: [FieldCells], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
+        try upsert(records.map(\.dictionary), in: table, mergeOn: keyField)
+    }
 }
 
 /// A remote table base. The planner never sees one; refresh reads it and apply writes it.

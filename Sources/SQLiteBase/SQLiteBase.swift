@@ -131,6 +131,10 @@ public final class SQLiteBase: BaseProvider, KeyedRefreshing {
     // MARK: RecordWriting
 
     public func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
+        try upsert(cells: records.map(FieldCells.init), in: table, mergeOn: keyField)
+    }
+
+    public func upsert(cells records: [FieldCells], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
         try checkBatch(records.count)
         guard !records.isEmpty else { return [] }
         let connection = try open(forWriting: true)!

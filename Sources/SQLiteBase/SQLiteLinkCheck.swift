@@ -11,15 +11,15 @@ struct SQLiteLinkCheck {
     /// Ids per lookup; well under SQLite's parameter limit on every version.
     static let chunk = 500
 
-    /// `records` are the batch's cells by field name; `columns` says which fields are links.
-    func check(_ records: [[String: FieldValue]], columns: SQLiteColumns) throws {
+    /// `cell` gives a record's value of a field by name; `columns` says which fields are links.
+    func check<Record>(_ records: [Record], columns: SQLiteColumns, cell: (Record, String) -> FieldValue?) throws {
         let links = columns.columns.filter { $0.kind == .links }
         guard !links.isEmpty else { return }
         for column in links {
             var wanted: [String] = []
             var seen: Set<String> = []
             for record in records {
-                guard case .list(let ids)? = record[column.field.name]?.normalized else { continue }
+                guard case .list(let ids)? = cell(record, column.field.name)?.normalized else { continue }
                 for id in ids where seen.insert(id).inserted { wanted.append(id) }
             }
             guard !wanted.isEmpty else { continue }

@@ -26,7 +26,7 @@ struct SQLiteRecordWriter {
         self.readsBack = try SQLiteCatalog.fillsCells(of: table, in: connection)
     }
 
-    func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String) throws -> [UpsertedRecord] {
+    func upsert(_ records: [FieldCells], mergeOn keyField: String) throws -> [UpsertedRecord] {
         let key = try column(keyField)
         guard key.kind == .text else {
             throw ReconError("cannot merge on field '\(keyField)' of table '\(table.name)': it holds \(key.field.type), not text")
@@ -43,16 +43,17 @@ struct SQLiteRecordWriter {
             var found = try lookup(keys, on: key)
             var results: [UpsertedRecord] = []
             results.reserveCapacity(records.count)
+            var shapes: [InsertShape] = []
             for (record, keyValue) in zip(records, keys) {
                 let existing = found[keyValue] ?? []
                 switch existing.count {
                 case 0:
-                    let stored = try insert(record)
+                    let stored = try insert(record, shapes: &shapes)
                     found[keyValue] = [stored]
                     results.append(UpsertedRecord(record: stored, created: true))
                 case 1:
                     let previous = existing[0]
-                    let stored = try write(record.mapValues { Optional($0) }, to: previous)!
+                    let stored = try write(record.dictionary.mapValues { Optional($0) }, to: previous)!
                     found[keyValue] = [stored]
                     results.append(UpsertedRecord(record: stored, created: false, previous: previous))
                 default:
@@ -61,7 +62,7 @@ struct SQLiteRecordWriter {
                         hint: "delete or re-key the duplicates in '\(connection.path)', then plan again")
                 }
             }
-            try SQLiteLinkCheck(connection: connection, schema: schema, table: table).check(records, columns: columns)
+            try SQLiteLinkCheck(connection: connection, schema: schema, table: table).check(records, columns: columns) { $0[$1] }
             return results
         }
     }
@@ -82,8 +83,7 @@ struct SQLiteRecordWriter {
                 }
                 return record
             }
-            try SQLiteLinkCheck(connection: connection, schema: schema, table: table)
-                .check(updates.map { $0.fields.compactMapValues { $0 } }, columns: columns)
+            try SQLiteLinkCheck(connection: connection, schema: schema, table: table).check(updates, columns: columns) { $0.fields[$1] ?? nil }
             return written
         }
     }
@@ -122,33 +122,40 @@ struct SQLiteRecordWriter {
         return found
     }
 
-    private func insert(_ record: [String: FieldValue]) throws -> RemoteRecord {
-        // Each cell with its column, in the table's order: one pass over the record, not a name lookup for the
-        // shape and another for each column's value.
-        var cells: [(index: Int, value: FieldValue)] = []
-        cells.reserveCapacity(record.count)
-        for (name, value) in record {
-            guard let index = columns.index(of: name) else { throw unknownField(name: record.keys.sorted().first { columns.index(of: $0) == nil }!) }
-            cells.append((index, value))
+    /// A record layout resolved to its insert once, for every record of the batch that shares it: the columns its
+    /// cells go to in table order, the slot each takes its value from, and the statement.
+    private struct InsertShape {
+        let layout: FieldLayout
+        let targets: [Int]
+        let slots: [Int]
+        let statement: SQLiteStatement
+    }
+
+    /// Layouts resolved per batch; past this many a record's layout is resolved each time (its statement stays cached).
+    private static let shapesKept = 64
+
+    private func insert(_ record: FieldCells, shapes: inout [InsertShape]) throws -> RemoteRecord {
+        // Cells bound slot to slot: no dictionary, no name lookup per cell (issue 12). Records of one table share a
+        // few layouts (a cell left empty drops out), each the same object, so they are told apart by identity.
+        let shape: InsertShape
+        if let known = shapes.first(where: { $0.layout === record.layout }) {
+            shape = known
+            shape.statement.reset()
+        } else {
+            shape = try insertShape(record.layout)
+            if shapes.count < Self.shapesKept { shapes.append(shape) }
         }
-        cells.sort { $0.index < $1.index }
-        let targets = cells.map(\.index)
-        let statement = try prepared.statement(.insert, targets, connection) {
-            let names = ([Self.idColumn] + targets.map { columns.columns[$0].quoted }).joined(separator: ", ")
-            let marks = Array(repeating: "?", count: targets.count + 1).joined(separator: ", ")
-            return "INSERT INTO \(quotedTable) (\(names)) VALUES (\(marks))" + (readsBack ? " RETURNING \(columns.returning)" : "")
-        }
+        let statement = shape.statement
         let id = RemoteID.record()
         try statement.bind(1, id)
-        // The record as written, changed only where a cell reads back otherwise: a new dictionary per row, filled
-        // cell by cell, was a tenth of a 10k-create apply's instructions (issue 12).
+        // The record as written, changed only where a cell reads back otherwise.
         var fields = record
-        for (offset, cell) in cells.enumerated() {
-            let target = columns.columns[cell.index]
-            let value: FieldValue? = cell.value
+        for (offset, (index, slot)) in zip(shape.targets, shape.slots).enumerated() {
+            let target = columns.columns[index]
+            let value: FieldValue? = record.values[slot]
             try target.kind.bind(value, to: statement, at: Int32(offset + 2), field: target.field.name, table: table.name)
             let stored = target.kind.stored(value)
-            if stored != value { fields[target.field.name] = stored }
+            if stored != value { fields[record.layout.names[slot]] = stored }
         }
         guard readsBack else {
             try statement.run()
@@ -158,6 +165,24 @@ struct SQLiteRecordWriter {
         let stored = columns.record(from: statement)
         try statement.run()
         return stored
+    }
+
+    private func insertShape(_ layout: FieldLayout) throws -> InsertShape {
+        var cells: [(index: Int, slot: Int)] = []
+        cells.reserveCapacity(layout.names.count)
+        for (slot, name) in layout.names.enumerated() {
+            // The names are sorted: the first without a column is the one a sorted search names.
+            guard let index = columns.index(of: name) else { throw unknownField(name: name) }
+            cells.append((index, slot))
+        }
+        cells.sort { $0.index < $1.index }
+        let targets = cells.map(\.index)
+        let statement = try prepared.statement(.insert, targets, connection) {
+            let names = ([Self.idColumn] + targets.map { columns.columns[$0].quoted }).joined(separator: ", ")
+            let marks = Array(repeating: "?", count: targets.count + 1).joined(separator: ", ")
+            return "INSERT INTO \(quotedTable) (\(names)) VALUES (\(marks))" + (readsBack ? " RETURNING \(columns.returning)" : "")
+        }
+        return InsertShape(layout: layout, targets: targets, slots: cells.map(\.slot), statement: statement)
     }
 
     /// Writes the given cells of one record; nil when no record has that id. With `previous` (the row as this

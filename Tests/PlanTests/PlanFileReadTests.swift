@@ -55,6 +55,32 @@ final class PlanFileReadTests: XCTestCase {
         }
     }
 
+    /// Creates in many shapes (more than the reader keeps worked out, interleaved, in two tables) read back as planned,
+    /// sorted file or reordered: each compact `set` becomes field changes in field order and state values without the key.
+    func testCompactCreatesOfManyShapesReadAsPlanned() throws {
+        var fixture = try PlanFixture()
+        let optional: [(String, FieldValue)] = [("Name", .text("N")), ("Score", .number(2.5)), ("Ready", .bool(true)),
+                                                ("Plugin", .list(["core:plugins/p0"])), ("Status", .text("Draft")), ("Notes", .text("a\nb"))]
+        fixture.want("core:plugins/p0", ["Name": .text("P")], in: "Plugins")
+        for index in 0..<200 {
+            let mask = (index * 37) % 64
+            var fields: [String: FieldValue] = [:]
+            for (bit, field) in optional.enumerated() where mask & (1 << bit) != 0 { fields[field.0] = field.1 }
+            fixture.want("core:skills/s\(index)", fields)
+            if index % 3 == 0 { fixture.want("core:plugins/p\(index + 1)", index % 2 == 0 ? ["Name": .text("P\(index)")] : [:], in: "Plugins") }
+        }
+        let plan = try fixture.plan()
+        XCTAssertGreaterThan(plan.recordChanges.filter { $0.action == .create }.count, 250)
+        let encoded = PlanFile.encode(plan)
+        XCTAssertTrue(String(decoding: encoded, as: UTF8.self).contains(#""set": {"#))
+        XCTAssertEqual(try PlanFile.decode(encoded), plan)
+        let body = try XCTUnwrap(try JSONParser.parse(encoded)["plan"])
+        var file = Array(#"{"plan": "#.utf8)
+        Self.writeReversed(body, to: &file)
+        file += Array(#", "format_version": 1, "digest": "sha256:\#(SHA256.hex(body.canonicalBytes()))"}"#.utf8)
+        XCTAssertEqual(try PlanFile.decode(file), plan)
+    }
+
     /// The lists read element by element give back what was written, in order and in a reordered file too.
     func testListsReadElementByElementRoundTrip() throws {
         var plan = try PlanFileTests.samplePlan()

@@ -67,3 +67,37 @@ final class SQLiteWriteCostTests: XCTestCase {
         XCTAssertEqual(created.map(\.record), try base.readRecords(in: skills))
     }
 }
+
+/// Creates are bound slot to slot from each record's layout, resolved once per layout (issue 12): a batch whose records
+/// interleave many layouts (more than the writer keeps resolved) stores and returns what each record holds.
+final class SQLiteCellsInsertTests: XCTestCase {
+    func testABatchOfManyInterleavedLayoutsStoresEachRecordAsGiven() throws {
+        let scratch = TemporaryDirectory()
+        let (base, plugins, skills) = try Fixtures.base(in: scratch)
+        let plugin = try base.upsert([["Key": .text("p")]], in: plugins, mergeOn: "Key")[0].record.id
+        let full = Fixtures.fullSkill(key: "", plugin: plugin)
+        let optional = full.keys.filter { $0 != "Key" }.sorted()
+        // Record i leaves out the fields whose bit is set in i: up to 2^n layouts, interleaved.
+        let batch: [FieldCells] = (0..<300).map { index in
+            var record = full
+            record["Key"] = .text("core:s\(index)")
+            for (bit, name) in optional.enumerated() where (index * 7919) & (1 << (bit % 20)) != 0 { record[name] = nil }
+            return FieldCells(record)
+        }
+        XCTAssertGreaterThan(Set(batch.map { ObjectIdentifier($0.layout) }).count, 64)
+        let created = try base.upsert(cells: batch, in: skills, mergeOn: "Key")
+        XCTAssertTrue(created.allSatisfy(\.created))
+        XCTAssertEqual(created.map(\.record.fields), batch.map { FieldValue.normalize($0) })
+        XCTAssertEqual(created.map(\.record), try base.readRecords(in: skills))
+    }
+
+    func testAFieldWithoutAColumnIsRefusedByNameAndNothingIsWritten() throws {
+        let scratch = TemporaryDirectory()
+        let (base, _, skills) = try Fixtures.base(in: scratch)
+        let batch: [FieldCells] = [["Key": .text("a"), "Name": .text("A")], ["Key": .text("b"), "Zebra": .text("z"), "Nope": .text("n")]]
+        XCTAssertThrowsError(try base.upsert(cells: batch, in: skills, mergeOn: "Key")) { error in
+            XCTAssertTrue("\(error)".contains("has no field named 'Nope'"), "\(error)")
+        }
+        XCTAssertEqual(try base.readRecords(in: skills), [])
+    }
+}

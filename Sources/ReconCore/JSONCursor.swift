@@ -147,6 +147,8 @@ public struct JSONCursor {
         case UInt8(ascii: "["):
             try beginArray()
             while try nextElement() { try skipValue() }
+        case UInt8(ascii: "\""):
+            try passString()
         default:
             _ = try fieldValue()
         }
@@ -201,6 +203,29 @@ public struct JSONCursor {
                 return text
             case UInt8(ascii: "\\"):
                 return try readEscapedString(from: start)
+            case 0..<0x20:
+                throw failure("control character in string")
+            default:
+                guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { throw failure("invalid UTF-8 in string") }
+                index += length
+            }
+        }
+        throw failure("unterminated string")
+    }
+
+    /// `readString`'s checks without making the string (a lean state load passes over every record's values, issue 12).
+    private mutating func passString() throws(JSONDecodeFailure) {
+        let start = index
+        index += 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index = start
+                _ = try readString()
+                return
             case 0..<0x20:
                 throw failure("control character in string")
             default:

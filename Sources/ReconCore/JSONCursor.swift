@@ -143,7 +143,7 @@ public struct JSONCursor {
         switch peek() {
         case UInt8(ascii: "{"):
             try beginObject()
-            while try nextKey() != nil { try skipValue() }
+            while try passKey() { try skipValue() }
         case UInt8(ascii: "["):
             try beginArray()
             while try nextElement() { try skipValue() }
@@ -213,6 +213,23 @@ public struct JSONCursor {
         throw failure("unterminated string")
     }
 
+    /// `nextKey`'s checks without making the key: true when a member follows, its key passed.
+    private mutating func passKey() throws(JSONDecodeFailure) -> Bool {
+        guard try advance(closing: UInt8(ascii: "}")) else { return false }
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+        let start = index
+        try passString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else {
+            index = start
+            let key = try readString()
+            skipWhitespace()
+            throw failure("expected ':' after key \"\(JSONParser.shown(key))\"")
+        }
+        index += 1
+        return true
+    }
+
     /// `readString`'s checks without making the string (a lean state load passes over every record's values, issue 12).
     private mutating func passString() throws(JSONDecodeFailure) {
         let start = index
@@ -228,6 +245,8 @@ public struct JSONCursor {
                 return
             case 0..<0x20:
                 throw failure("control character in string")
+            case 0x20..<0x80:
+                index += 1
             default:
                 guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { throw failure("invalid UTF-8 in string") }
                 index += length

@@ -233,6 +233,21 @@ public struct JSONCursor {
     /// `readString`'s checks without making the string (a lean state load passes over every record's values, issue 12).
     private mutating func passString() throws(JSONDecodeFailure) {
         let start = index
+        // Printable ASCII up to the closing quote, the usual case, in a tight loop; anything else is checked below.
+        let quote: Int? = bytes.withUnsafeBufferPointer { buffer in
+            var at = start + 1
+            while at < buffer.count {
+                let byte = buffer[at]
+                if byte == UInt8(ascii: "\"") { return at }
+                if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { return nil }
+                at += 1
+            }
+            return nil
+        }
+        if let quote {
+            index = quote + 1
+            return
+        }
         index += 1
         while index < bytes.count {
             switch bytes[index] {
@@ -286,11 +301,16 @@ public struct JSONCursor {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
+        let start = index
+        index = bytes.withUnsafeBufferPointer { buffer in
+            var at = start
+            while at < buffer.count {
+                switch buffer[at] {
+                case 0x20, 0x09, 0x0A, 0x0D: at += 1
+                default: return at
+                }
             }
+            return at
         }
     }
 }

@@ -71,17 +71,25 @@ public struct PlanRunner {
         if let baselines, let early, let checked = checking.measure("delta", { baselines.check(provider: early) }) {
             // `--timings` names the path: a `delta` stage, then `refresh.delta` and `diff.delta` when it is taken.
             timings.append(checking)
-            let (loaded, loadedLayout) = try timings.measure("state") { try baselines.store.loadWithLayout(expectedTarget: manifest.target.identifier) }
+            // Lean when the file is the one the last apply wrote: records keep their values in it until the plan's keys are known.
+            let (lean, loadedLayout) = try timings.measure("state") {
+                try baselines.store.loadLean(expectedTarget: manifest.target.identifier, digest: checked.baseline.stateDigest)
+            }
             let digest = loadedLayout?.digest
             // The file the last apply wrote (its digest is the baseline's): canonical, so the write may copy from it.
             var layout = loadedLayout
             layout?.canonical = digest == checked.baseline.stateDigest
             let extracted = try timings.measure("extract") { try desired.extract() }
-            read = (loaded, digest, extracted, layout)
-            try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
-            if let loaded, let (delta, remote) = try timings.measure("refresh.delta", {
+            read = (lean, digest, extracted, layout)
+            try MissingBaseCheck.check(manifest, state: lean, statePath: store.location)
+            if var loaded = lean, let (delta, remote) = try timings.measure("refresh.delta", {
                 try baselines.read(checked, state: loaded, stateDigest: digest, extraction: extracted)
             }) {
+                // The values of the records planned, and only those (docs/decisions.md, "The lean state load").
+                if loaded.isPartial, layout != nil {
+                    try timings.measure("state.values") { try baselines.store.decodeValues(of: delta.keys, in: &loaded, layout: &layout!) }
+                    read = (loaded, digest, extracted, layout)
+                }
                 let (planState, recovered) = InFlightRecovery(runs: runs, manifest: manifest)
                     .recover(loaded, desired: extracted.records, schema: remote.schema, records: remote.records)
                 let commits = Dictionary(uniqueKeysWithValues: extracted.repos.map { ($0.name, $0.commit) })
@@ -100,6 +108,13 @@ public struct PlanRunner {
                                   extraction: extracted, manifest: manifest, timings: timings, refreshed: refreshed)
                 }
             }
+        }
+        if let lean = read, lean.loaded?.isPartial == true, case .local(let local) = backend.place {
+            // The delta path was left: the full path plans every record, so the state is loaded again, whole.
+            let (whole, wholeLayout) = try timings.measure("state.whole") { try local.loadWithLayout(expectedTarget: manifest.target.identifier) }
+            var layout = wholeLayout
+            layout?.canonical = lean.layout?.canonical == true && wholeLayout?.digest == lean.digest
+            read = (whole, wholeLayout?.digest, lean.extracted, layout)
         }
         let (loaded, loadedDigest) = if let read { (read.loaded, read.digest) } else {
             try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }

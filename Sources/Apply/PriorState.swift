@@ -18,6 +18,8 @@ public struct PriorState {
     /// The state file copied when its bytes still hash to the digest taken at load; else the state encoded.
     func write(to path: String) throws {
         if let fileDigest, try store.copySnapshot(digest: fileDigest, to: path) { return }
+        // A lean load left records' values in the file (`StateStore.loadLean`), and it is no longer that file.
+        guard !state.isPartial else { throw StateStore.changedSinceLoad(path: store.location) }
         try PrivateFile.write(to: path) { put in try StateCodec.encode(state, chunkSize: 1 << 20, put: put) }
     }
 }

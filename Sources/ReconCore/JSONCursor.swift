@@ -143,10 +143,12 @@ public struct JSONCursor {
         switch peek() {
         case UInt8(ascii: "{"):
             try beginObject()
-            while try nextKey() != nil { try skipValue() }
+            while try passKey() { try skipValue() }
         case UInt8(ascii: "["):
             try beginArray()
             while try nextElement() { try skipValue() }
+        case UInt8(ascii: "\""):
+            try passString()
         default:
             _ = try fieldValue()
         }
@@ -211,6 +213,63 @@ public struct JSONCursor {
         throw failure("unterminated string")
     }
 
+    /// `nextKey`'s checks without making the key: true when a member follows, its key passed.
+    private mutating func passKey() throws(JSONDecodeFailure) -> Bool {
+        guard try advance(closing: UInt8(ascii: "}")) else { return false }
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+        let start = index
+        try passString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else {
+            index = start
+            let key = try readString()
+            skipWhitespace()
+            throw failure("expected ':' after key \"\(JSONParser.shown(key))\"")
+        }
+        index += 1
+        return true
+    }
+
+    /// `readString`'s checks without making the string (a lean state load passes over every record's values, issue 12).
+    private mutating func passString() throws(JSONDecodeFailure) {
+        let start = index
+        // Printable ASCII up to the closing quote, the usual case, in a tight loop; anything else is checked below.
+        let quote: Int? = bytes.withUnsafeBufferPointer { buffer in
+            var at = start + 1
+            while at < buffer.count {
+                let byte = buffer[at]
+                if byte == UInt8(ascii: "\"") { return at }
+                if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { return nil }
+                at += 1
+            }
+            return nil
+        }
+        if let quote {
+            index = quote + 1
+            return
+        }
+        index += 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index = start
+                _ = try readString()
+                return
+            case 0..<0x20:
+                throw failure("control character in string")
+            case 0x20..<0x80:
+                index += 1
+            default:
+                guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { throw failure("invalid UTF-8 in string") }
+                index += length
+            }
+        }
+        throw failure("unterminated string")
+    }
+
     /// The slow path: hands the whole string literal to the tree parser, which knows every escape;
     /// its errors are reported at the literal's opening quote.
     private mutating func readEscapedString(from start: Int) throws(JSONDecodeFailure) -> String {
@@ -242,11 +301,16 @@ public struct JSONCursor {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
+        let start = index
+        index = bytes.withUnsafeBufferPointer { buffer in
+            var at = start
+            while at < buffer.count {
+                switch buffer[at] {
+                case 0x20, 0x09, 0x0A, 0x0D: at += 1
+                default: return at
+                }
             }
+            return at
         }
     }
 }

@@ -152,6 +152,26 @@ public enum StateCodec {
         }
     }
 
+    /// The lean decode (`StateStore.loadLean`): every record with its id alone, listed in `layout` with its range; a
+    /// document of another version than 1 is decoded whole. A table whose keys do not ascend strictly is refused.
+    static func decodeLean(_ bytes: [UInt8], layout: inout [String: [StateFileLayout.Carried]]?) throws(Failure) -> StateModel {
+        var found: Int?
+        var listed: [String: [StateFileLayout.Carried]]? = [:]
+        var state = try StateDecoderV1.decode(bytes, version: &found, layout: &listed, lean: true)
+        guard found == 1 else { return try decode(bytes, valuesOf: nil, layout: &layout) }
+        layout = listed
+        state.isPartial = state.records.values.contains { !$0.isEmpty }
+        return state
+    }
+
+    /// One record's value at `range` of `bytes` (where a lean decode found it), read as strictly as a whole decode reads it.
+    static func decodeRecord(_ bytes: [UInt8], at range: Range<Int>) throws(Failure) -> ManagedRecord {
+        var cursor = JSONCursor(bytes, at: range.lowerBound)
+        let record = try StateDecoderV1.record(&cursor)
+        guard cursor.offset == range.upperBound else { throw .shape(path: "", expected: "one record object") }
+        return record
+    }
+
     static func version(of bytes: [UInt8]) throws(Failure) -> Int {
         var cursor = JSONCursor(bytes)
         var version: Int?

@@ -7,8 +7,10 @@ enum StateDecoderV1 {
     /// With `valuesOf`, only those records (table → keys) keep their values; the others are read for their ids.
     /// With `layout`, each table's records are listed there in file order with where their values sit
     /// (`StateFileLayout`); a table whose keys do not ascend strictly is left out of it.
+    /// With `lean` (and `layout`), every record is read for its id alone, its values passed over (checked as JSON only) and
+    /// left at its range, and a table whose keys do not ascend strictly, or named twice, is refused.
     static func decode(_ bytes: [UInt8], version: inout Int?, valuesOf kept: [String: Set<String>]? = nil,
-                       layout: inout [String: [StateFileLayout.Carried]]?) throws(StateCodec.Failure) -> StateModel {
+                       layout: inout [String: [StateFileLayout.Carried]]?, lean: Bool = false) throws(StateCodec.Failure) -> StateModel {
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var lineage: String?, target: String?, serial: Int?
@@ -40,10 +42,13 @@ enum StateDecoderV1 {
                             start += 1
                         }
                         let read: ManagedRecord
-                        do { read = try record(&cursor, values: values) } catch { throw error.within("records.\(name).\(recordKey)") }
+                        do {
+                            read = lean ? try leanRecord(&cursor) : try record(&cursor, values: values)
+                        } catch { throw error.within("records.\(name).\(recordKey)") }
                         members[recordKey] = read
                         if carried != nil {
                             if let last = carried?.last, !(last.key < recordKey) {
+                                if lean { throw .shape(path: "records.\(name).\(recordKey)", expected: "keys in ascending order, each once") }
                                 carried = nil
                             } else {
                                 carried?.append(StateFileLayout.Carried(key: recordKey, record: read, range: start..<cursor.offset))
@@ -51,6 +56,7 @@ enum StateDecoderV1 {
                         }
                     }
                     // A table named twice is the second's, as `records` is; its records are encoded.
+                    if lean, records[name] != nil { throw .shape(path: "records.\(name)", expected: "a table named once") }
                     if layout != nil { layout?[name] = records[name] == nil ? carried : nil }
                     records[name] = members
                 }
@@ -95,6 +101,17 @@ enum StateDecoderV1 {
         }
         guard let id else { throw .shape(path: "id", expected: "a string") }
         return ManagedRecord(id: id, values: values, adopted: adopted)
+    }
+
+    /// A record's id alone: its values and adoptions are passed over, decoded from its range when a run needs them.
+    static func leanRecord(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> ManagedRecord {
+        var id: String?
+        try cursor.beginObject()
+        while let key = try cursor.nextKey() {
+            if key == "id" { id = try cursor.string() } else { try cursor.skipValue() }
+        }
+        guard let id else { throw .shape(path: "id", expected: "a string") }
+        return ManagedRecord(id: id, values: FieldCells())
     }
 
     /// Null cells read as absent: absent, empty, false and null are one value.

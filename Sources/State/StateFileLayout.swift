@@ -24,10 +24,24 @@ public struct StateFileLayout: Sendable {
     var tables: [String: [Carried]]
     /// Set by the caller that knows the file is the canonical encoding of its state; nothing is copied without it.
     public var canonical = false
+    /// A lean load's (`StateStore.loadLean`): the file's bytes, hashed to `digest`, until `StateStore.decodeValues` has
+    /// decoded the records the run needs from them; then let go.
+    var bytes: [UInt8]?
 
     init(digest: String, tables: [String: [Carried]]) {
         self.digest = digest
         self.tables = tables
+    }
+
+    /// The index of `key` in `table`'s records (in ascending key order), if it is there.
+    func index(of key: String, in table: String) -> Int? {
+        guard let carried = tables[table] else { return nil }
+        var low = 0, high = carried.count
+        while low < high {
+            let middle = (low + high) / 2
+            if carried[middle].key < key { low = middle + 1 } else { high = middle }
+        }
+        return low < carried.count && carried[low].key == key ? low : nil
     }
 
     /// True when `a` and `b` are the same value, storage and all: then they encode to the same bytes. A false answer

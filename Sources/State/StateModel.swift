@@ -18,6 +18,9 @@ public struct StateModel: Sendable, Equatable {
     public var records: [String: [String: ManagedRecord]]
     /// Repo name → the commit last extracted and applied.
     public var repos: [String: RepoState]
+    /// Some records hold their id alone, their values left in the verified file a lean load read
+    /// (`StateStore.loadLean`): such a state is written only by copying those records from that file, never encoded.
+    public internal(set) var isPartial = false
 
     public init(lineage: String, target: String, serial: Int = 0) {
         self.version = StateModel.formatVersion

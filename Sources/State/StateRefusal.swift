@@ -42,6 +42,12 @@ enum StateRefusal {
                    hint: "it is corrupt or belongs to another lineage; move it away or pass --state with another path")
     }
 
+    /// A lean load left records in the file (`StateStore.loadLean`), and the file is no longer the one loaded.
+    static func changedSinceLoad(path: String) -> ReconError {
+        ReconError("the state file \(path) changed while this run held the lock: it is no longer the file the run loaded",
+                   hint: "nothing was written from this run's state; something outside recon edits the state folder: stop it, then run 'recon plan' to see what is left")
+    }
+
     static func restoreAdvice(_ newestHistory: String?) -> String {
         if let newestHistory {
             return "Restore the last good version (newest: \(newestHistory)) by copying it over the state file, or move the file away to start a new state."

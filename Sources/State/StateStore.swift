@@ -49,6 +49,46 @@ public struct StateStore: Sendable {
         return (state, layout)
     }
 
+    /// The lean load of a delta run (issue 12, goal 4). When the file's bytes hash to `digest` (what the last apply's
+    /// write returned: its canonical encoding) and no journal line is replayed into them, every record is read for its
+    /// key and id alone and its values are left in the file (`StateModel.isPartial`): `decodeValues` decodes those the run
+    /// needs, and the write copies the others (`write(_:keepHistory:splicing:)`, which refuses to encode them). Else the
+    /// state is loaded whole, as `loadWithLayout` loads it. The file is hashed whole either way.
+    public func loadLean(expectedTarget: String?, digest: String) throws -> (state: StateModel?, layout: StateFileLayout?) {
+        var layout: StateFileLayout? = StateFileLayout(digest: "", tables: [:])
+        let state = try load(expectedTarget: expectedTarget, valuesOf: nil, digesting: true, layout: &layout, lean: digest).state
+        return (state, layout)
+    }
+
+    /// The refusal of a write from a lean load's state (`isPartial`) once the file it left values in is another.
+    public static func changedSinceLoad(path: String) -> ReconError { StateRefusal.changedSinceLoad(path: path) }
+
+    /// Decodes into `state` (and `layout`) the values a lean load left in the file of the records `keys` names (table →
+    /// keys), from the bytes it hashed, then lets the bytes go. A record that does not read as one is a corrupt file.
+    public func decodeValues(of keys: [String: Set<String>], in state: inout StateModel, layout: inout StateFileLayout) throws {
+        guard let bytes = layout.bytes else { return }
+        layout.bytes = nil
+        for (table, wanted) in keys {
+            for key in wanted {
+                guard let held = state.records[table]?[key], let index = layout.index(of: key, in: table),
+                      StateFileLayout.sameValue(held, layout.tables[table]![index].record) else { continue }
+                let record: ManagedRecord
+                do {
+                    record = try StateCodec.decodeRecord(bytes, at: layout.tables[table]![index].range)
+                } catch {
+                    throw StateRefusal.corrupt(path: path, detail: StateRefusal.describe(error.within("records.\(table).\(key)")),
+                                               newestHistory: newestHistory)
+                }
+                guard record.id == held.id else {
+                    throw StateRefusal.corrupt(path: path, detail: "the record at 'records.\(table).\(key)' reads another id",
+                                               newestHistory: newestHistory)
+                }
+                state.records[table]![key] = record
+                layout.tables[table]![index].record = record
+            }
+        }
+    }
+
     /// Copies the state file to `path` (crash-safe, private) if its bytes still hash to `digest`; false, with `path`
     /// untouched, when they do not (or it cannot be read): the caller encodes the state instead.
     public func copySnapshot(digest: String, to path: String) throws -> Bool {
@@ -80,8 +120,9 @@ public struct StateStore: Sendable {
     private struct SnapshotChanged: Error {}
 
     /// `layout` in: non-nil to ask for one; out: the file's, or nil when the state is not exactly the file.
+    /// `lean`: the digest under which the records may be read for their ids alone (`loadLean`).
     private func load(expectedTarget: String?, valuesOf kept: [String: Set<String>]?, digesting: Bool,
-                      layout: inout StateFileLayout?) throws -> (state: StateModel?, fileDigest: String?) {
+                      layout: inout StateFileLayout?, lean: String? = nil) throws -> (state: StateModel?, fileDigest: String?) {
         let wanted = layout != nil
         layout = nil
         guard let bytes = try AtomicFile.read(path) else {
@@ -92,8 +133,11 @@ public struct StateStore: Sendable {
         }
         var state: StateModel
         var carried: [String: [StateFileLayout.Carried]]? = wanted ? [:] : nil
+        // Hashed before it is decoded: only the bytes the digest names are read lean.
+        let leanDigest = lean.map { _ in SHA256.hex(bytes) }
+        let leanly = wanted && leanDigest != nil && leanDigest == lean
         do {
-            state = try StateCodec.decode(bytes, valuesOf: kept, layout: &carried)
+            state = leanly ? try StateCodec.decodeLean(bytes, layout: &carried) : try StateCodec.decode(bytes, valuesOf: kept, layout: &carried)
         } catch .newerVersion(let version) {
             throw StateRefusal.newer(path: path, version: version)
         } catch {
@@ -103,8 +147,16 @@ public struct StateStore: Sendable {
             throw StateRefusal.otherTarget(path: path, found: state.target, expected: expectedTarget)
         }
         let replayed = try replayJournal(into: &state)
-        let digest = digesting && replayed == 0 ? SHA256.hex(bytes) : nil
-        if let digest, let carried { layout = StateFileLayout(digest: digest, tables: carried) }
+        if replayed > 0, state.isPartial {
+            // Not the file's bytes: decoded whole, as any state with a journal replayed into it.
+            layout = StateFileLayout(digest: "", tables: [:])
+            return try load(expectedTarget: expectedTarget, valuesOf: kept, digesting: digesting, layout: &layout)
+        }
+        let digest = digesting && replayed == 0 ? leanDigest ?? SHA256.hex(bytes) : nil
+        if let digest, let carried {
+            layout = StateFileLayout(digest: digest, tables: carried)
+            if state.isPartial { layout?.bytes = bytes }
+        }
         return (state, digest)
     }
 
@@ -148,6 +200,8 @@ public struct StateStore: Sendable {
                 // The file is no longer the one loaded: every record is encoded.
             }
         }
+        // Records a lean load left in the file have no values here to encode: nothing is written.
+        if state.isPartial { throw StateRefusal.changedSinceLoad(path: path) }
         return try writeHashed(state, copying: nil)
     }
 

@@ -1,7 +1,8 @@
-import Apply
+@testable import Apply
 import Foundation
 import ReconCore
 import State
+import TestSupport
 import XCTest
 
 /// `backup/state.json` is the state the run found: the state file's own bytes when the state is exactly that file
@@ -52,5 +53,27 @@ final class PriorStateBackupTests: XCTestCase {
         let restored = try XCTUnwrap(StateStore(path: harness.project.path + "/state/runs/r2/backup/state.json").load(expectedTarget: nil))
         XCTAssertEqual(restored, state)
         XCTAssertEqual(restored.repos["elsewhere"]?.commit, "feedface")
+    }
+
+    /// A lean load's state (fix/lean) holds most records without their values: its backup is the file or nothing.
+    func testALeanStateIsBackedUpAsTheFileAndNeverEncoded() throws {
+        let scratch = TemporaryDirectory()
+        let store = StateStore(path: scratch.file("state/recon.state.json"))
+        var state = StateStore.newState(target: "t")
+        state.records["T"] = ["a": ManagedRecord(id: "recA", values: ["N": .text("Alpha")]),
+                              "b": ManagedRecord(id: "recB", values: ["N": .text("Beta")])]
+        let digest = try XCTUnwrap(try store.write(&state, keepHistory: 10, splicing: nil))
+        let lean = try XCTUnwrap(try store.loadLean(expectedTarget: nil, digest: digest).state)
+        XCTAssertTrue(lean.isPartial)
+        let prior = PriorState(state: lean, store: store, fileDigest: digest)
+        try prior.write(to: scratch.file("backup/state.json"))
+        XCTAssertEqual(scratch.data("backup/state.json"), scratch.data("state/recon.state.json"))
+
+        let edited = try XCTUnwrap(scratch.read("state/recon.state.json")).replacingOccurrences(of: "Alpha", with: "Omega")
+        scratch.write("state/recon.state.json", edited)
+        XCTAssertThrowsError(try prior.write(to: scratch.file("backup/again.json"))) { error in
+            XCTAssertTrue("\(error)".contains("changed while this run held the lock"), "\(error)")
+        }
+        XCTAssertFalse(scratch.exists("backup/again.json"), "nothing encoded from values the state does not hold")
     }
 }

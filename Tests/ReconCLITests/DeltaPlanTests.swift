@@ -193,6 +193,31 @@ final class DeltaPlanTests: XCTestCase {
         XCTAssertTrue(text.contains("changed during the apply"), text)
     }
 
+    /// The lean load (fix/lean) keeps the values of the planned records only: a run that leaves the delta path after
+    /// it (here a cold extract, read on from no sealed entry) loads the state again, whole, and plans as a forced full
+    /// refresh does; the apply then writes the state a full encode writes.
+    func testAColdExtractLeavesTheDeltaPathWithTheStateLoadedWhole() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        let control = try project.recon("plan", "--timings")
+        XCTAssertTrue(usedDelta(control) && control.stderr.contains("state.values") && !control.stderr.contains("state.whole"),
+                      control.stderr)
+        try FileManager.default.removeItem(atPath: project.path + "/state/cache/extract")
+        let cold = try project.recon("plan", "--timings")
+        XCTAssertTrue(cold.stderr.contains("state.whole") && !cold.stderr.contains("diff.delta"), cold.stderr)
+        try FileManager.default.removeItem(atPath: project.path + "/state/cache/extract")
+        // `refresh.delta` is timed when the gate's read says no, too.
+        try assertSamePlan(project, delta: true, "a cold extract")
+        try FileManager.default.removeItem(atPath: project.path + "/state/cache/extract")
+        let apply = try apply(project)
+        XCTAssertTrue(apply.stderr.contains("state.whole"), apply.stderr)
+        let file = try XCTUnwrap(FileManager.default.contents(atPath: project.path + "/state/recon.state.json"))
+        let pulled = try project.recon("state", "pull")
+        XCTAssertEqual(String(decoding: file, as: UTF8.self), pulled.stdout, "the state file is a full encode")
+        try assertSamePlan(project, delta: true, "after the apply")
+    }
+
     func testATableAddedToTheManifestsIsTheFullPath() throws {
         let project = try appliedProject()
         project.skill("alpha", "one", title: "One, edited")

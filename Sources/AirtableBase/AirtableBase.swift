@@ -193,7 +193,7 @@ extension AirtableBase: ChangeTracking {
     }
 
     /// Airtable records no writer: its own writes and others' look alike, so it cannot tell.
-    public func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool { false }
+    public func markAfterOwnWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> ChangeMark? { nil }
 
     /// Nothing to install: `LAST_MODIFIED_TIME()` and `CREATED_TIME()` work in a filter on any table.
     public func installChangeTracking(tables: [RemoteTable]) throws {}

@@ -123,13 +123,13 @@ extension DeltaBaselineGate {
 
     private func baseline(plan: Plan, refreshed: Refreshed, state: StateModel, stateDigest: String?, trackedFrom: ChangeMark?,
                           provider: any BaseProvider, now: Date) -> DeltaBaseline? {
-        // Since the plan read the base; a base that had no table then had nothing to read, so since it was tracked.
-        let since = refreshed.readSince ?? (refreshed.snapshot.schema.tables.isEmpty ? trackedFrom : nil)
-        guard plan.scope.isAll, plan.rollbackOf == nil, let entries = refreshed.entries, let standing = Self.standing(plan, manifest),
-              let tracking = provider as? any ChangeTracking, provider is any KeyedRefreshing, let since,
-              let schema = try? provider.inspectSchema(), let mark = try? tracking.changeMark(tables: schema.tables),
-              // The mark vouches for what the apply left; a write by anyone else since the plan's reads is not that.
-              (try? tracking.hasNoOutsideWrites(since: since, tables: schema.tables)) == true,
+        // The mark vouches for what the apply left, so nothing but the apply may have changed the base since the plan
+        // read it: nothing at all up to its first record write (a first apply read no table), then only its own writes.
+        let quietUntilTracked = refreshed.readSince.map { $0 == trackedFrom } ?? refreshed.snapshot.schema.tables.isEmpty
+        guard quietUntilTracked, let trackedFrom, plan.scope.isAll, plan.rollbackOf == nil, let entries = refreshed.entries,
+              let standing = Self.standing(plan, manifest), let tracking = provider as? any ChangeTracking, provider is any KeyedRefreshing,
+              let schema = try? provider.inspectSchema(),
+              let mark = (try? tracking.markAfterOwnWrites(since: trackedFrom, tables: schema.tables)) ?? nil,
               let digest = stateDigest ?? LocalStateFacts.stateDigest(store) else { return nil }
         // The base records the state does not hold: of those known before the apply, the ones it neither took into the
         // state (created, adopted) nor deleted. Unmanaged records are never written, so their keys are as read.

@@ -116,7 +116,7 @@ public final class PostgresBase: BaseProvider, ChangeTracking {
     }
 
     /// Not told apart yet: no delta baseline is kept for a PostgreSQL base, the one caller (`DeltaBaselineGate`).
-    public func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool { false }
+    public func markAfterOwnWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> ChangeMark? { nil }
 
     public func installChangeTracking(tables: [RemoteTable]) throws {
         guard !tables.isEmpty else { return }

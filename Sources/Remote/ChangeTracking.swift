@@ -9,9 +9,9 @@ public protocol ChangeTracking {
     /// True only when nothing in `tables` (their rows, or the schema) changed outside Recon since `mark`.
     /// False whenever it cannot tell; the caller then does a full refresh.
     func isUnchanged(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool
-    /// True only when no row write made outside Recon was logged since `mark`, though Recon's own writes may have
-    /// moved it: the window of an apply, from its plan's reads to its last write. False whenever it cannot tell.
-    func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool
+    /// The mark now, when all that changed since `mark` is this provider's own record writes: no write from
+    /// anywhere else, no schema change, the very base it wrote (not a copy put back). Nil whenever it cannot tell.
+    func markAfterOwnWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> ChangeMark?
     /// Makes `tables` tracked (SQLite and PostgreSQL: triggers into a Recon table). Apply calls it under the lock
     /// after its schema phase; idempotent.
     func installChangeTracking(tables: [RemoteTable]) throws

@@ -12,10 +12,16 @@ extension SQLiteBase: ChangeTracking {
         try changeMark(tables: tables)?.token == mark.token
     }
 
-    /// The log's own counters only: Recon's writes move the serial, the nonce and the schema version, never them.
-    public func hasNoOutsideWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> Bool {
-        guard let now = try changeMark(tables: tables), let logged = SQLiteChangeLog.outsideWrites(in: now.token) else { return false }
-        return logged == SQLiteChangeLog.outsideWrites(in: mark.token)
+    /// Nothing but this connection's record writes since `mark`: the log's counters and the schema version where they
+    /// were, and the base holding the nonce of the last write made here (a copy put back would hold an older one).
+    public func markAfterOwnWrites(since mark: ChangeMark, tables: [RemoteTable]) throws -> ChangeMark? {
+        guard let now = try changeMark(tables: tables), let after = SQLiteChangeMark(token: now.token),
+              let before = SQLiteChangeMark(token: mark.token), after.tables == before.tables,
+              after.schemaVersion == before.schemaVersion, after.sequence == before.sequence, after.count == before.count
+        else { return nil }
+        // Its last write's nonce; a connection that never wrote vouches only for a base exactly as marked.
+        guard let own = lastWriteNonce else { return after == before ? now : nil }
+        return after.nonce == own && after.serial >= before.serial ? now : nil
     }
 
     public func installChangeTracking(tables: [RemoteTable]) throws {

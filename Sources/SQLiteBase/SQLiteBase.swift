@@ -160,6 +160,9 @@ public final class SQLiteBase: BaseProvider, KeyedRefreshing {
     /// Runs of each cached statement of the open connection (see `SQLiteConnection.statementRuns`).
     func statementRuns() -> [String: Int] { connection?.statementRuns() ?? [:] }
 
+    /// The nonce of the last of Recon's write transactions made through this base (`SQLiteChangeLog.beginWrite`).
+    var lastWriteNonce: String? { connection?.lastWriteNonce }
+
     func openForReading() throws -> SQLiteConnection? { try open(forWriting: false) }
     func openForWriting() throws -> SQLiteConnection { try open(forWriting: true)! }
 

@@ -34,7 +34,10 @@ enum SQLiteChangeLog {
     static func beginWrite(_ connection: SQLiteConnection) throws -> Bool {
         if connection.changeLog == nil { connection.changeLog = try shape(on: connection) }
         switch connection.changeLog {
-        case .current: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1, nonce = '\(WriteNonce.make())' WHERE id = 1")
+        case .current:
+            let nonce = WriteNonce.make()
+            try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1, nonce = '\(nonce)' WHERE id = 1")
+            connection.lastWriteNonce = nonce
         case .withoutNonce: try connection.execute("UPDATE _recon_writes SET writing = 1, write_serial = write_serial + 1 WHERE id = 1")
         case .absent, nil: return false
         }
@@ -96,15 +99,8 @@ enum SQLiteChangeLog {
         let schemaVersion = try integer("PRAGMA schema_version", on: connection) ?? 0
         guard let serial, let nonce else { return nil }
         let ids = tables.map(\.id).sorted().joined(separator: ",")
-        return "sqlite1 serial=\(serial) nonce=\(nonce) seq=\(sequence) count=\(count) schema=\(schemaVersion) tables=\(ids)"
-    }
-
-    /// The part of a `mark` token only an outside write moves (`seq=… count=…`); nil for a token this build did not make.
-    static func outsideWrites(in token: String) -> String? {
-        let words = token.split(separator: " ")
-        guard words.first == "sqlite1", let sequence = words.first(where: { $0.hasPrefix("seq=") }),
-              let count = words.first(where: { $0.hasPrefix("count=") }) else { return nil }
-        return "\(sequence) \(count)"
+        return SQLiteChangeMark(serial: serial, nonce: nonce, sequence: sequence, count: count, schemaVersion: schemaVersion,
+                                tables: ids).token
     }
 
     static func shape(on connection: SQLiteConnection) throws -> Shape {

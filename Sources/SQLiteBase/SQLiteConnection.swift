@@ -10,6 +10,9 @@ final class SQLiteConnection {
     private var statements: [String: SQLiteStatement] = [:]
     /// How much of Recon's change log the base has (`SQLiteChangeLog`): looked up once, set when it is installed.
     var changeLog: SQLiteChangeLog.Shape?
+    /// The nonce of the last write transaction begun here (`SQLiteChangeLog.beginWrite`): a base that holds another
+    /// one was written since by something else, or replaced by a copy.
+    var lastWriteNonce: String?
 
     /// Opens `path`; creates it (and its directory) only when `create` is true.
     init(path: String, create: Bool, busyTimeoutMilliseconds: Int) throws {

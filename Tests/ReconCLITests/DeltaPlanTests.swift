@@ -170,27 +170,38 @@ final class DeltaPlanTests: XCTestCase {
         XCTAssertTrue(text.contains("changed outside"), text)
     }
 
-    /// A write made outside Recon while an apply runs, after the plan read the base and before the baseline's mark
-    /// (here by the apply's own `post_apply` hook), is not the apply's: the baseline must not vouch for it, or the
-    /// next plan says "No changes" over a record changed in the base.
-    func testAWriteOutsideReconDuringTheApplyLeavesNoBaseline() throws {
-        let project = try appliedProject()
-        project.script("edit.sh", """
-            [ -f edit.flag ] || exit 0
-            sqlite3 state/catalog.sqlite "UPDATE Skills SET Name = 'changed during the apply' WHERE Key = 'core:plugins/beta/skills/five'"
-            """)
-        project.hooks("hooks:\n  post_apply: [{run: [./scripts/edit.sh]}]\n")
-        project.skill("alpha", "one", title: "One, edited")
-        project.repo.commit("edit one")
-        try apply(project)
-        project.skill("alpha", "two", title: "Two, edited")
-        project.repo.commit("edit two")
-        try assertSamePlan(project, delta: true, "control: the hook wrote nothing")
-        project.directory.write("edit.flag", "")
-        try apply(project)
-        XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = 'core:plugins/beta/skills/five'"), ["changed during the apply"])
-        let text = try assertSamePlan(project, delta: false, "a record edited in the base while the apply ran")
-        XCTAssertTrue(text.contains("changed during the apply"), text)
+    /// A change made outside Recon while an apply runs, after the plan read the base and before the baseline's mark
+    /// (here by the apply's own hooks), is not the apply's: the baseline must not vouch for it, or the next plan says
+    /// "No changes" over a base that is not as the apply left it. A row written, a column dropped and added again (DDL
+    /// logs no row), the base put back from a copy taken before the apply's writes.
+    func testAChangeOutsideReconDuringTheApplyLeavesNoBaseline() throws {
+        let skill = "Key = 'core:plugins/beta/skills/five'"
+        let cases: [(what: String, pre: String, post: String, shows: String)] = [
+            ("a record edited in the base", "",
+             "sqlite3 state/catalog.sqlite \"UPDATE Skills SET Name = 'changed during the apply' WHERE \(skill)\"",
+             "changed during the apply"),
+            ("a column dropped and added again", "",
+             "sqlite3 state/catalog.sqlite 'ALTER TABLE Skills DROP COLUMN Name; ALTER TABLE Skills ADD COLUMN Name TEXT'",
+             "to change"),
+            ("the base put back from a copy", "cp state/catalog.sqlite before.sqlite", "cp before.sqlite state/catalog.sqlite",
+             "Two, edited"),
+        ]
+        for change in cases {
+            let project = try appliedProject()
+            project.script("pre.sh", "[ -f edit.flag ] || exit 0\n" + change.pre)
+            project.script("post.sh", "[ -f edit.flag ] || exit 0\n" + change.post)
+            project.hooks("hooks:\n  pre_apply: [{run: [./scripts/pre.sh]}]\n  post_apply: [{run: [./scripts/post.sh]}]\n")
+            project.skill("alpha", "one", title: "One, edited")
+            project.repo.commit("edit one")
+            try apply(project)
+            project.skill("alpha", "two", title: "Two, edited")
+            project.repo.commit("edit two")
+            try assertSamePlan(project, delta: true, "control: the hooks changed nothing (\(change.what))")
+            project.directory.write("edit.flag", "")
+            try apply(project)
+            let text = try assertSamePlan(project, delta: false, change.what)
+            XCTAssertTrue(text.contains(change.shows), "\(change.what): \(text)")
+        }
     }
 
     /// The lean load (fix/lean) keeps the values of the planned records only: a run that leaves the delta path after

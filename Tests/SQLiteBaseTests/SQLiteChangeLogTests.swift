@@ -53,23 +53,40 @@ final class SQLiteChangeLogTests: XCTestCase {
         }
     }
 
-    /// An apply's window: its own writes move the mark but are not outside writes; any row another program writes is.
-    func testOnlyAnOutsideRowWriteCountsAsOneSinceAMark() throws {
-        for sql in [#"INSERT INTO "Plugins" ("_recon_id", "Key", "Name") VALUES ('recX', 'gamma', 'Gamma')"#,
-                    #"UPDATE "Plugins" SET "Name" = 'Changed'"#,
-                    #"DELETE FROM "Plugins""#] {
+    /// An apply's window: its own record writes move the mark but are its own; a row another program writes, a schema
+    /// change (DDL logs no row) and the base replaced by a copy are not.
+    func testOnlyThisBasesOwnRecordWritesKeepAMarkSinceAnother() throws {
+        let cases: [(String, (String) -> Void)] = [
+            ("an outside insert", { self.outside($0, #"INSERT INTO "Plugins" ("_recon_id", "Key", "Name") VALUES ('recX', 'gamma', 'Gamma')"#) }),
+            ("an outside update", { self.outside($0, #"UPDATE "Plugins" SET "Name" = 'Changed'"#) }),
+            ("an outside delete", { self.outside($0, #"DELETE FROM "Plugins""#) }),
+            ("a column dropped and added again", {
+                self.outside($0, #"ALTER TABLE "Plugins" DROP COLUMN "Name"; ALTER TABLE "Plugins" ADD COLUMN "Name" TEXT"#)
+            }),
+        ]
+        for (what, write) in cases {
             let (_, base, plugins, skills) = try tracked()
             let before = try XCTUnwrap(try mark(base.path, [plugins, skills]))
             let written = try base.upsert([["Key": .text("beta"), "Name": .text("Beta")]], in: plugins, mergeOn: "Key")
             try base.delete([written[0].record.id], in: plugins)
             XCTAssertEqual(try base.isUnchanged(since: before, tables: [plugins, skills]), false, "Recon's writes move the mark")
-            XCTAssertEqual(try base.hasNoOutsideWrites(since: before, tables: [plugins, skills]), true, "but are not outside writes")
-            outside(base.path, sql)
-            XCTAssertEqual(try SQLiteBase(path: base.path).hasNoOutsideWrites(since: before, tables: [plugins, skills]), false, sql)
+            let after = try XCTUnwrap(try base.markAfterOwnWrites(since: before, tables: [plugins, skills]), "only its own writes")
+            XCTAssertEqual(after, try mark(base.path, [plugins, skills]))
+            write(base.path)
+            XCTAssertNil(try base.markAfterOwnWrites(since: before, tables: [plugins, skills]), what)
         }
-        let (_, base, plugins, skills) = try tracked()
-        XCTAssertEqual(try base.hasNoOutsideWrites(since: ChangeMark(token: "sqlite0 seq=0 count=0"), tables: [plugins, skills]), false,
-                       "a mark this build did not make vouches for nothing")
+        let (scratch, base, plugins, skills) = try tracked()
+        let before = try XCTUnwrap(try mark(base.path, [plugins, skills]))
+        let copy = scratch.file("copy.sqlite")
+        try FileManager.default.copyItem(atPath: base.path, toPath: copy)
+        _ = try base.upsert([["Key": .text("beta"), "Name": .text("Beta")]], in: plugins, mergeOn: "Key")
+        XCTAssertNotNil(try base.markAfterOwnWrites(since: before, tables: [plugins, skills]), "control: its own write")
+        XCTAssertNil(try SQLiteBase(path: base.path).markAfterOwnWrites(since: before, tables: [plugins, skills]),
+                     "another connection did not make that write")
+        try Data(contentsOf: URL(fileURLWithPath: copy)).write(to: URL(fileURLWithPath: base.path))
+        XCTAssertNil(try base.markAfterOwnWrites(since: before, tables: [plugins, skills]), "the base replaced by a copy from before")
+        XCTAssertNil(try base.markAfterOwnWrites(since: ChangeMark(token: "sqlite0 seq=0 count=0"), tables: [plugins, skills]),
+                     "a mark this build did not make vouches for nothing")
     }
 
     func testATableWithoutItsTriggersHasNoMark() throws {

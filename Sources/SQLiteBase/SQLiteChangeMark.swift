@@ -16,16 +16,10 @@ struct SQLiteChangeMark: Equatable {
     var token: String {
         "sqlite1 serial=\(serial) nonce=\(nonce) seq=\(sequence) count=\(count) schema=\(schemaVersion) tables=\(tables)"
     }
+}
 
-    init(serial: Int, nonce: String, sequence: Int, count: Int, schemaVersion: Int, tables: String) {
-        self.serial = serial
-        self.nonce = nonce
-        self.sequence = sequence
-        self.count = count
-        self.schemaVersion = schemaVersion
-        self.tables = tables
-    }
-
+extension SQLiteChangeMark {
+    /// Nil for anything but a token this build makes.
     init?(token: String) {
         let words = token.split(separator: " ", omittingEmptySubsequences: false)
         guard words.count == 7, words[0] == "sqlite1" else { return nil }

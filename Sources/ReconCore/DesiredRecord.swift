@@ -69,6 +69,9 @@ public struct DesiredRecord: Sendable {
         self.contentHash = contentHash
     }
 
+    /// `fields`, without keeping a decode of cells still in their bytes: for a writer that reads each record once.
+    public var transientFields: FieldCells { encodedFields?.transientCells ?? decodedFields }
+
     /// Whether the cells are still undecoded bytes (for tests and measurements).
     public var fieldsAreEncoded: Bool { encodedFields != nil }
 }

@@ -35,11 +35,32 @@ public final class EncodedFieldCells: @unchecked Sendable {
         source.lock.lock()
         defer { source.lock.unlock() }
         if let decoded { return decoded }
+        let cells = decode()
+        decoded = cells
+        return cells
+    }
+
+    /// The cells without keeping them, for a reader that reads each record once (`recon extract`'s output): 99,000
+    /// decoded records kept beside the bytes they came from were +36 MB at 100k.
+    public var transientCells: FieldCells {
+        source.lock.lock()
+        let kept = decoded
+        source.lock.unlock()
+        return kept ?? decode()
+    }
+
+    /// Whether `cells` decoded and kept them.
+    public var isDecoded: Bool {
+        source.lock.lock()
+        defer { source.lock.unlock() }
+        return decoded != nil
+    }
+
+    private func decode() -> FieldCells {
         var cursor = JSONCursor(source.bytes, at: range.lowerBound)
         do {
             let cells = try cursor.fieldCells()
             guard cursor.offset == range.upperBound else { throw cursor.failure("the fields object ends elsewhere") }
-            decoded = cells
             return cells
         } catch {
             fatalError("a verified extract cache entry holds malformed fields at bytes \(range): \(error)")

@@ -60,4 +60,16 @@ final class EncodedFieldCellsTests: XCTestCase {
                                   provenance: provenance, contentHash: hash)
         XCTAssertNotEqual(other, encoded, "equal hashes, other cells: compared by value")
     }
+
+    /// A writer that reads each record once (`RecordCoding.write`) decodes cells without keeping them; `fields` keeps them.
+    func testTransientCellsAreDecodedButNotKept() {
+        let bytes = Array(#"{"Name":"x","Tags":["a","b"]}"#.utf8)
+        let encoded = EncodedFieldCells(source: VerifiedBytes(bytes), range: 0..<bytes.count)
+        let record = DesiredRecord(table: "T", key: "core:a.md", encodedFields: encoded, provenance: provenance, contentHash: "h")
+        XCTAssertEqual(record.transientFields, ["Name": .text("x"), "Tags": .list(["a", "b"])])
+        XCTAssertFalse(encoded.isDecoded)
+        XCTAssertEqual(record.fields, record.transientFields)
+        XCTAssertTrue(encoded.isDecoded)
+        XCTAssertEqual(record.transientFields, record.fields, "a kept decode is answered as it is")
+    }
 }

@@ -6,11 +6,13 @@ import State
 /// not hash the body again in canonical form: the same bytes have the same digest. Everything else about the plan is
 /// still checked as before (the receipt's facts at preflight, or the plan made again).
 public enum PlanFileVouch {
-    /// For `PlanFile.verify(_:signature:vouched:)`: reads the receipt of the digest asked about, MAC checked.
-    public static func receipts(stateDirectory: String) -> (_ digest: String, _ bodyBytes: String) -> Bool {
-        { digest, bodyBytes in
-            guard let receipt = PlanReceiptStore(stateDirectory: stateDirectory).read(digest: digest) else { return false }
-            return receipt.toolIdentity == NoChangeSeal.toolIdentity && receipt.planDigest == digest && receipt.bodyBytes == bodyBytes
+    /// For `PlanFile.verify(_:signature:bodyBytesVouched:)`: the body bytes' digest in the receipt of the digest
+    /// asked about, when its MAC verifies and it names this build.
+    public static func receipts(stateDirectory: String) -> (_ digest: String) -> String? {
+        { digest in
+            guard let receipt = PlanReceiptStore(stateDirectory: stateDirectory).read(digest: digest),
+                  receipt.toolIdentity == NoChangeSeal.toolIdentity, receipt.planDigest == digest else { return nil }
+            return receipt.bodyBytes
         }
     }
 }

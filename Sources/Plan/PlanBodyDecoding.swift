@@ -11,11 +11,12 @@ final class PlanBodyDecoding: @unchecked Sendable {
     /// Written once by the worker before `done` is signalled, read only after waiting on it.
     private var result: Result<Plan, ReconError>?
 
-    init(_ bytes: [UInt8], at start: Int) {
+    /// `cut`: the body with `record_changes` only up to there (`PlanDecoder.plan(_:at:halvedAt:)`).
+    init(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) {
         self.start = start
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             do throws(ReconError) {
-                result = .success(try PlanDecoder.plan(bytes, at: start))
+                result = .success(try PlanDecoder.plan(bytes, at: start, cut: cut))
             } catch {
                 result = .failure(error)
             }

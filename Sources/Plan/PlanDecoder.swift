@@ -4,8 +4,9 @@ import ReconCore
 /// The lists that grow with the plan are read with a cursor element by element; the other members are small and
 /// read as trees, by the decoders they always had.
 enum PlanDecoder {
-    /// The body whose value starts at `start` in `bytes`.
-    static func plan(_ bytes: [UInt8], at start: Int) throws(ReconError) -> Plan {
+    /// The body whose value starts at `start` in `bytes`. With `cut`, `record_changes` is read only up to it (the
+    /// rest is `secondHalf`'s); a list that does not reach the cut exactly is refused.
+    static func plan(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) throws(ReconError) -> Plan {
         var cursor = JSONCursor(bytes, at: start)
         cursor.interner = ValueInterner()
         var members: [String: JSONValue] = [:]
@@ -18,7 +19,7 @@ enum PlanDecoder {
                 // The lists that grow with the plan are decoded element by element, never whole as trees.
                 switch key {
                 case "record_changes":
-                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads)
+                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads, cut: cut)
                 case "preconditions":
                     preconditions = try elements(&cursor, key) { json throws(ReconError) in
                         RecordFingerprint(table: try string(json, "table"), recordID: try string(json, "record_id"),
@@ -55,7 +56,7 @@ enum PlanDecoder {
     /// `record_changes`, change by change. A file as Recon writes it (keys sorted) gave the field orders before
     /// (`members`), so each change is resolved as it comes; otherwise they are resolved once the body is read.
     private static func recordChanges(_ cursor: inout JSONCursor, after members: [String: JSONValue], into changes: inout [RecordChange],
-                                      deferring reads: inout [RecordChangeReader.Read]) throws {
+                                      deferring reads: inout [RecordChangeReader.Read], cut: RecordChangeSplit?) throws {
         if cursor.null() { return }
         guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'record_changes'", "a list") }
         var reader: RecordChangeReader?
@@ -64,10 +65,59 @@ enum PlanDecoder {
             reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"),
                                         order: try PlanJSON.stringLists(body, "field_order"))
         }
+        var reachedCut = cut == nil
         while try cursor.nextElement() {
             let read = try RecordChangeReader.read(&cursor)
             if reader != nil { changes.append(try reader!.resolve(read)) } else { reads.append(read) }
+            if let cut, cursor.offset == cut.comma {
+                cursor.jump(to: cut.close)
+                reachedCut = true
+            }
         }
+        guard reachedCut else { throw cutMissed }
+    }
+
+    /// The body decoded in two halves at once (issue 12): every member and `record_changes` up to `split` on another
+    /// thread, the rest of the list here; then the rest resolved with the first half's field orders, and checked
+    /// against it for a record given twice, as one reader would.
+    static func plan(_ bytes: [UInt8], at start: Int, halvedAt split: RecordChangeSplit) throws(ReconError) -> Plan {
+        let first = PlanBodyDecoding(bytes, at: start, cut: split)
+        let rest: [RecordChangeReader.Read]
+        do {
+            rest = try secondHalf(bytes, split)
+        } catch {
+            _ = try? first.plan()
+            throw error
+        }
+        var plan = try first.plan()
+        var reader = RecordChangeReader(managed: plan.managedFields, order: plan.fieldOrder)
+        for change in plan.recordChanges { try reader.see(change) }
+        plan.recordChanges.reserveCapacity(plan.recordChanges.count + rest.count)
+        for read in rest { plan.recordChanges.append(try reader.resolve(read)) }
+        return plan
+    }
+
+    /// The elements of `record_changes` after `split.comma`, which must end at `split.close`.
+    private static func secondHalf(_ bytes: [UInt8], _ split: RecordChangeSplit) throws(ReconError) -> [RecordChangeReader.Read] {
+        var cursor = JSONCursor(bytes, afterElementAt: split.comma)
+        cursor.interner = ValueInterner()
+        var reads: [RecordChangeReader.Read] = []
+        do {
+            while try cursor.nextElement() { reads.append(try RecordChangeReader.read(&cursor)) }
+        } catch let failure as JSONDecodeFailure {
+            throw damaged(failure)
+        } catch let error as ReconError {
+            throw error
+        } catch {
+            throw ReconError("the plan file is damaged (\(error))")
+        }
+        guard cursor.offset == split.close + 1 else { throw cutMissed }
+        return reads
+    }
+
+    private static var cutMissed: ReconError {
+        ReconError("the plan file is damaged: its record changes are not where its layout puts them",
+                   hint: "make the plan again with 'recon plan -out FILE'")
     }
 
     /// A list member, each element read as a small tree and decoded before the next is read.

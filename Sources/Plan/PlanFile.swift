@@ -91,6 +91,15 @@ public enum PlanFile {
         return "sha256:" + hasher.hexDigest()
     }
 
+    /// A vouched body: in two halves at once where `write`'s layout shows where to cut (any doubt about the cut, and
+    /// it is decoded again in one go, which gives the answer, plan or error).
+    private static func vouchedBody(_ bytes: [UInt8], at start: Int, halvingFrom threshold: Int) throws(ReconError) -> Plan {
+        if let split = RecordChangeSplit.find(bytes, body: start, minimum: threshold), let plan = try? PlanDecoder.plan(bytes, at: start, halvedAt: split) {
+            return plan
+        }
+        return try PlanDecoder.plan(bytes, at: start)
+    }
+
     /// `PlanFileHeader.bodyBytesDigest` of a file `encode` made: nil when its header does not read as one.
     public static func bodyBytesDigest(_ bytes: [UInt8]) -> String? {
         PlanFileHeader.scan(bytes).map { PlanFileHeader.bodyBytesDigest(bytes, from: $0.start) }
@@ -144,26 +153,27 @@ public enum PlanFile {
     /// A file of `decodingAlongsideFrom` bytes or more has its body decoded on a second core while the digest is
     /// taken (`PlanBodyDecoding`); smaller ones, and files whose body the header scan cannot place, one after the other.
     ///
-    /// `vouched` is asked, for a file without a signature to check whose header is exactly what `write` makes,
-    /// whether a receipt vouches that the file's recorded digest is that of a body with exactly these bytes
-    /// (`PlanFileHeader.bodyBytesDigest`, the raw SHA-256 from the body's brace to the end). When it does, the
-    /// canonical re-reading and hashing of the body is skipped: the same bytes have the same digest (issue 12).
+    /// `bodyBytesVouched` is asked, for a file without a signature to check whose header is exactly what `write` makes,
+    /// which body a receipt vouches for under the file's recorded digest: nil for none, else the SHA-256 of the bytes
+    /// from the body's brace to the end (`PlanFileHeader.bodyBytesDigest`). When the file's are those, the canonical
+    /// re-reading and hashing of the body is skipped (the same bytes have the same digest), and the body, laid out as
+    /// `write` lays it out, is decoded in two halves at once (issue 12).
     public static func verify(_ bytes: [UInt8], signature: PlanSignature? = nil,
                               decodingAlongsideFrom threshold: Int = 1 << 20,
-                              vouched: ((_ digest: String, _ bodyBytes: String) -> Bool)? = nil) throws(ReconError) -> VerifiedPlan {
+                              bodyBytesVouched: ((_ digest: String) -> String?)? = nil) throws(ReconError) -> VerifiedPlan {
         let header = PlanFileHeader.scan(bytes)
+        if signature == nil, let vouch = bodyBytesVouched, let header, header.isAsWritten, let recorded = header.digest,
+           let version = header.formatVersion, (1...Plan.formatVersion).contains(version) {
+            let started = DispatchTime.now().uptimeNanoseconds
+            if let expected = vouch(recorded), expected == PlanFileHeader.bodyBytesDigest(bytes, from: header.start) {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                return VerifiedPlan(plan: try vouchedBody(bytes, at: header.start, halvingFrom: threshold),
+                                    bytes: bytes, digest: recorded, receiptSeconds: seconds)
+            }
+        }
         let early = bytes.count >= threshold ? header.map { PlanBodyDecoding(bytes, at: $0.start) } : nil
         // On every way out, the worker is waited for: nothing keeps running on the bytes after the call.
         defer { _ = try? early?.plan() }
-        if signature == nil, let vouched, let header, header.isAsWritten, let recorded = header.digest,
-           let version = header.formatVersion, (1...Plan.formatVersion).contains(version) {
-            let started = DispatchTime.now().uptimeNanoseconds
-            if vouched(recorded, PlanFileHeader.bodyBytesDigest(bytes, from: header.start)) {
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                let plan = if let early { try early.plan() } else { try PlanDecoder.plan(bytes, at: header.start) }
-                return VerifiedPlan(plan: plan, bytes: bytes, digest: recorded, receiptSeconds: seconds)
-            }
-        }
         let document: CanonicalJSONHasher.Document
         do {
             document = try CanonicalJSONHasher.read(bytes, hashing: "plan", keeping: signature != nil)

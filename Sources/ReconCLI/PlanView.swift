@@ -47,13 +47,13 @@ struct PlanView {
     }
 
     /// As `read`, with the bytes verified and their digest (apply keeps them in the run).
-    /// `vouched`: see `PlanFile.verify(_:signature:vouched:)` (apply passes the state folder's receipts).
+    /// `vouched`: see `PlanFile.verify(_:signature:bodyBytesVouched:)` (apply passes the state folder's receipts).
     static func readVerified(_ path: String, signature: PlanSignature? = nil,
-                             vouched: ((_ digest: String, _ bodyBytes: String) -> Bool)? = nil) throws -> VerifiedPlan {
+                             vouched: ((_ digest: String) -> String?)? = nil) throws -> VerifiedPlan {
         // Read straight into bytes: a Data and its copy would hold a large plan twice.
         guard let bytes = (try? AtomicFile.read(path)) ?? nil else { throw ReconError("cannot read the plan file '\(path)'") }
         do {
-            return try PlanFile.verify(bytes, signature: signature, vouched: vouched)
+            return try PlanFile.verify(bytes, signature: signature, bodyBytesVouched: vouched)
         } catch {
             throw ReconError("\(path): \(error.message)", hint: error.hint)
         }

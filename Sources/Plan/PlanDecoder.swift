@@ -78,32 +78,45 @@ enum PlanDecoder {
     }
 
     /// The body decoded in two halves at once (issue 12): every member and `record_changes` up to `split` on another
-    /// thread, the rest of the list here; then the rest resolved with the first half's field orders, and checked
-    /// against it for a record given twice, as one reader would.
+    /// thread, the rest of the list here, resolved as it is read with the field orders the body gives first; then the
+    /// first half's records are checked against the rest for one given twice, as one reader would.
     static func plan(_ bytes: [UInt8], at start: Int, halvedAt split: RecordChangeSplit) throws(ReconError) -> Plan {
         let first = PlanBodyDecoding(bytes, at: start, cut: split)
-        let rest: [RecordChangeReader.Read]
+        var rest: [RecordChange]
+        var reader: RecordChangeReader
         do {
-            rest = try secondHalf(bytes, split)
+            (rest, reader) = try secondHalf(bytes, at: start, split)
         } catch {
             _ = try? first.plan()
             throw error
         }
         var plan = try first.plan()
-        var reader = RecordChangeReader(managed: plan.managedFields, order: plan.fieldOrder)
         for change in plan.recordChanges { try reader.see(change) }
-        plan.recordChanges.reserveCapacity(plan.recordChanges.count + rest.count)
-        for read in rest { plan.recordChanges.append(try reader.resolve(read)) }
+        plan.recordChanges.append(contentsOf: rest)
+        rest = []
         return plan
     }
 
-    /// The elements of `record_changes` after `split.comma`, which must end at `split.close`.
-    private static func secondHalf(_ bytes: [UInt8], _ split: RecordChangeSplit) throws(ReconError) -> [RecordChangeReader.Read] {
-        var cursor = JSONCursor(bytes, afterElementAt: split.comma)
-        cursor.interner = ValueInterner()
-        var reads: [RecordChangeReader.Read] = []
+    /// The elements of `record_changes` after `split.comma`, which must end at `split.close`, resolved by a reader of
+    /// the body's `field_order` and `managed_fields` (members before the list in a file as written).
+    private static func secondHalf(_ bytes: [UInt8], at start: Int, _ split: RecordChangeSplit) throws(ReconError)
+        -> (changes: [RecordChange], reader: RecordChangeReader) {
+        var changes: [RecordChange] = []
+        var reader: RecordChangeReader
         do {
-            while try cursor.nextElement() { reads.append(try RecordChangeReader.read(&cursor)) }
+            var head = JSONCursor(bytes, at: start)
+            var members: [String: JSONValue] = [:]
+            try head.beginObject()
+            while let key = try head.nextKey(), key != "record_changes" {
+                if key == "field_order" || key == "managed_fields" { members[key] = try head.value() } else { try head.skipValue() }
+            }
+            guard members.count == 2 else { throw cutMissed }
+            let body = JSONValue.object(members)
+            reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"), order: try PlanJSON.stringLists(body, "field_order"))
+            var cursor = JSONCursor(bytes, afterElementAt: split.comma)
+            cursor.interner = ValueInterner()
+            while try cursor.nextElement() { changes.append(try reader.resolve(try RecordChangeReader.read(&cursor))) }
+            guard cursor.offset == split.close + 1 else { throw cutMissed }
         } catch let failure as JSONDecodeFailure {
             throw damaged(failure)
         } catch let error as ReconError {
@@ -111,8 +124,7 @@ enum PlanDecoder {
         } catch {
             throw ReconError("the plan file is damaged (\(error))")
         }
-        guard cursor.offset == split.close + 1 else { throw cutMissed }
-        return reads
+        return (changes, reader)
     }
 
     private static var cutMissed: ReconError {

@@ -13,7 +13,7 @@ enum PlanDecoder {
         var changes: [RecordChange] = []
         var reads: [RecordChangeReader.Read] = []
         var preconditions: [RecordFingerprint] = [], skips: [ProtectedSkip] = []
-        do {
+        try reading {
             try cursor.beginObject()
             while let key = try cursor.nextKey() {
                 // The lists that grow with the plan are decoded element by element, never whole as trees.
@@ -35,12 +35,6 @@ enum PlanDecoder {
                     members[key] = try cursor.value()
                 }
             }
-        } catch let failure as JSONDecodeFailure {
-            throw damaged(failure)
-        } catch let error as ReconError {
-            throw error
-        } catch {
-            throw ReconError("the plan file is damaged (\(error))")
         }
         var plan = try header(.object(members))
         plan.preconditions = preconditions
@@ -102,8 +96,8 @@ enum PlanDecoder {
     private static func secondHalf(_ bytes: [UInt8], at start: Int, _ split: RecordChangeSplit) throws(ReconError)
         -> (changes: [RecordChange], reader: RecordChangeReader) {
         var changes: [RecordChange] = []
-        var reader: RecordChangeReader
-        do {
+        var reader = RecordChangeReader(managed: [:], order: [:])
+        try reading {
             var head = JSONCursor(bytes, at: start)
             var members: [String: JSONValue] = [:]
             try head.beginObject()
@@ -117,6 +111,14 @@ enum PlanDecoder {
             cursor.interner = ValueInterner()
             while try cursor.nextElement() { changes.append(try reader.resolve(try RecordChangeReader.read(&cursor))) }
             guard cursor.offset == split.close + 1 else { throw cutMissed }
+        }
+        return (changes, reader)
+    }
+
+    /// Runs a read of the body, a cursor failure reported as a damaged file (the document was checked to be JSON).
+    private static func reading(_ read: () throws -> Void) throws(ReconError) {
+        do {
+            try read()
         } catch let failure as JSONDecodeFailure {
             throw damaged(failure)
         } catch let error as ReconError {
@@ -124,7 +126,6 @@ enum PlanDecoder {
         } catch {
             throw ReconError("the plan file is damaged (\(error))")
         }
-        return (changes, reader)
     }
 
     private static var cutMissed: ReconError {

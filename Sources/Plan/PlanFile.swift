@@ -29,7 +29,7 @@ public enum PlanFile {
 
     /// `write`, returning also the SHA-256 of the file's bytes from the body's opening brace to the end
     /// (`bodyBytes`), hashed as they are written: what a plan receipt vouches for, so that apply can skip the
-    /// canonical digest of a file whose bytes are exactly these (`verify(_:signature:vouched:)`).
+    /// canonical digest of a file whose bytes are exactly these (`verify(_:signature:bodyBytesVouched:)`).
     public static func save(_ plan: Plan, signature: PlanSignature? = nil, to path: String,
                             chunkSize: Int = 1 << 20) throws -> (digest: String, bodyBytes: String) {
         var digests = (digest: "", bodyBytes: "")

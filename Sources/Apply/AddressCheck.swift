@@ -10,7 +10,10 @@ enum AddressCheck {
     /// Throws `PlanRefusal(.misaddressed)` naming each change whose record (as read by preflight) holds another key.
     static func check(_ plan: Plan, before: BeforeImages, manifest: Manifest, state: StateModel?) throws {
         var reasons: [String] = []
-        for change in plan.recordChanges where change.writesBase && change.blockedBy == nil {
+        // By index: a create (no id) is passed over without copying it (100k of them, issue 12).
+        let changes = plan.recordChanges
+        for index in changes.indices where changes[index].remoteID != nil && changes[index].writesBase && changes[index].blockedBy == nil {
+            let change = changes[index]
             guard let id = change.remoteID, let record = before.records[change.table]?[id],
                   let spec = manifest.table(named: change.table) else { continue }
             let field = keyFieldName(spec, before.schema, state)

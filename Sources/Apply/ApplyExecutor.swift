@@ -46,8 +46,9 @@ final class ApplyExecutor {
         // Ids of the tables links point at only: the others are never looked up (and may hold 100k records).
         let targets = LinkIDResolver.targets(of: manifest)
         var known: [String: [String: String]] = state.records.filter { targets.contains($0.key) }.mapValues { $0.mapValues(\.id) }
-        for change in plan.recordChanges where targets.contains(change.table) {
-            if let id = change.remoteID, change.action != .delete { known[change.table, default: [:]][change.key] = id }
+        let changes = plan.recordChanges
+        for index in changes.indices where changes[index].remoteID != nil && targets.contains(changes[index].table) {
+            if let id = changes[index].remoteID, changes[index].action != .delete { known[changes[index].table, default: [:]][changes[index].key] = id }
         }
         links = LinkIDResolver(manifest: manifest, state: known)
     }
@@ -123,6 +124,7 @@ final class ApplyExecutor {
         // are copied, once each (copying 100k creates was a tenth of the creates phase's retains, issue 12).
         func byTable(_ actions: Set<RecordAction>) -> [(String, ArraySlice<RecordChange>)] {
             var chosen: [String: [Int]] = [:]
+            let runnable = runnable
             for index in runnable.indices where actions.contains(runnable[index].action) && runnable[index].writesBase {
                 chosen[runnable[index].table, default: []].append(index)
             }
@@ -140,7 +142,8 @@ final class ApplyExecutor {
 
         observer?.phaseStarted(.state, total: 0)
         var changes: [StateChange] = []
-        for change in runnable where !change.writesBase {
+        for index in runnable.indices where !runnable[index].writesBase {
+            let change = runnable[index]
             switch change.action {
             case .forget: changes.append(.removeRecord(table: change.table, key: change.key))
             case .refreshState, .adopt, .update, .archive:

@@ -63,13 +63,17 @@ public enum ApplyPreflight {
         let touched = touchedIDs(plan)
         var toRead = touched
         var keys: [String: String] = [:]
-        for change in plan.recordChanges { if let id = change.remoteID { keys[id] = change.key } }
+        // By index, reading the members used: `for change in` copied each of 100k changes (~10 retains each, issue 12).
+        let changes = plan.recordChanges
+        for index in changes.indices { if let id = changes[index].remoteID { keys[id] = changes[index].key } }
         for fingerprint in plan.preconditions { toRead[fingerprint.table, default: []].insert(fingerprint.recordID) }
         let fingerprinted = Set(plan.preconditions.map(\.recordID))
         // The records of the other changes too (state-only ones), where their table exists: what re-planning reads.
         let table = { (name: String) in schema.table(id: state?.tables[name]?.id, named: name) }
-        for change in plan.recordChanges where manifest.table(named: change.table) != nil && table(change.table) != nil {
-            if let id = change.remoteID { toRead[change.table, default: []].insert(id) }
+        for index in changes.indices {
+            guard let id = changes[index].remoteID else { continue }
+            let name = changes[index].table
+            if manifest.table(named: name) != nil && table(name) != nil { toRead[name, default: []].insert(id) }
         }
         var read: [String: [String: RemoteRecord]] = [:]
         for (name, ids) in toRead.sorted(by: { $0.key < $1.key }) {
@@ -110,8 +114,10 @@ public enum ApplyPreflight {
                            provider: any BaseProvider) throws -> [String] {
         // The keys alone, by table: filtering then grouping the changes copied each of 100k creates twice.
         var creates: [String: [String]] = [:]
-        for change in plan.recordChanges where (change.action == .create || change.action == .recreate) && change.writesBase && change.blockedBy == nil {
-            creates[change.table, default: []].append(change.key)
+        let changes = plan.recordChanges
+        for index in changes.indices where (changes[index].action == .create || changes[index].action == .recreate)
+            && changes[index].writesBase && changes[index].blockedBy == nil {
+            creates[changes[index].table, default: []].append(changes[index].key)
         }
         var reasons: [String] = []
         for (table, keys) in creates.sorted(by: { $0.key < $1.key }) {
@@ -131,8 +137,9 @@ public enum ApplyPreflight {
     /// Table → ids of the base records the plan writes.
     static func touchedIDs(_ plan: Plan) -> [String: Set<String>] {
         var ids: [String: Set<String>] = [:]
-        for change in plan.recordChanges where change.writesBase && change.blockedBy == nil {
-            if let id = change.remoteID { ids[change.table, default: []].insert(id) }
+        let changes = plan.recordChanges
+        for index in changes.indices where changes[index].remoteID != nil && changes[index].writesBase && changes[index].blockedBy == nil {
+            ids[changes[index].table, default: []].insert(changes[index].remoteID!)
         }
         return ids
     }

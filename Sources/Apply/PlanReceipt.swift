@@ -27,6 +27,9 @@ struct PlanReceipt: Equatable {
     var lastRun: String
     /// `namedRecords` of what planning read: the base records the plan's changes name.
     var namedRecords: String
+    /// SHA-256 of the saved file's bytes from the body's brace to the end (`PlanFile.save`): apply then knows the body
+    /// has this digest without hashing it again in canonical form. Nil in receipts written before it was recorded.
+    var bodyBytes: String? = nil
 
     /// The facts the plan file states itself agree with the receipt's.
     func matches(_ plan: Plan, digest: String) -> Bool {
@@ -58,7 +61,7 @@ struct PlanReceipt: Equatable {
             "serial": .number(Double(serial)), "repo_commits": .object(repoCommits.mapValues { .string($0) }),
             "schema": .string(schemaFingerprint), "state_digest": .string(stateDigest), "last_run": .string(lastRun),
             "named_records": .string(namedRecords),
-        ]
+        ].merging(bodyBytes.map { ["body_bytes": JSONValue.string($0)] } ?? [:]) { $1 }
         let text = JSONValue.object(body).canonicalString()
         return JSONValue.object(["body": .string(text), "mac": .string(key.mac(Array(text.utf8)))]).canonicalBytes()
     }
@@ -74,6 +77,8 @@ struct PlanReceipt: Equatable {
               let schema = body["schema"]?.stringValue, let stateDigest = body["state_digest"]?.stringValue,
               let lastRun = body["last_run"]?.stringValue, let namedRecords = body["named_records"]?.stringValue
         else { return nil }
+        let bodyBytes = body["body_bytes"]?.stringValue
+        guard body["body_bytes"] == nil || bodyBytes != nil else { return nil }
         var repoCommits: [String: String] = [:]
         for (name, value) in commits {
             guard let commit = value.stringValue else { return nil }
@@ -81,6 +86,6 @@ struct PlanReceipt: Equatable {
         }
         return PlanReceipt(toolIdentity: tool, planDigest: planDigest, target: target, manifestDigest: manifestDigest,
                            lineage: lineage, serial: serial, repoCommits: repoCommits, schemaFingerprint: schema,
-                           stateDigest: stateDigest, lastRun: lastRun, namedRecords: namedRecords)
+                           stateDigest: stateDigest, lastRun: lastRun, namedRecords: namedRecords, bodyBytes: bodyBytes)
     }
 }

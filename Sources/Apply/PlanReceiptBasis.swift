@@ -24,10 +24,10 @@ public struct PlanReceiptBasis {
         return PlanReceiptBasis(stateDirectory: stateDirectory, stateDigest: digest, lastRun: LocalStateFacts.newestRun(runs))
     }
 
-    /// Writes the receipt of `outcome`'s plan, saved with `digest`. None for a plan the no-op seal answered (nothing
+    /// Writes the receipt of `outcome`'s plan, saved with `digest` (and `bodyBytes`, `PlanFile.save`'s). None for a plan the no-op seal answered (nothing
     /// was read), a rollback plan, a plan that adopts a table (apply reads all its rows again anyway), or when a
     /// repo is read from its working tree: its files are not pinned by a commit.
-    public func issue(for outcome: PlanRunner.Outcome, digest: String) {
+    public func issue(for outcome: PlanRunner.Outcome, digest: String, bodyBytes: String?) {
         let plan = outcome.plan
         let adopts = plan.schemaChanges.contains { if case .adoptTable = $0 { true } else { false } }
         guard !outcome.sealed, plan.rollbackOf == nil, !adopts, !outcome.manifest.repos.contains(where: \.worktree) else { return }
@@ -42,7 +42,7 @@ public struct PlanReceiptBasis {
             toolIdentity: NoChangeSeal.toolIdentity, planDigest: digest, target: plan.target, manifestDigest: plan.manifestDigest,
             lineage: plan.lineage, serial: plan.serial, repoCommits: plan.repoCommits, schemaFingerprint: snapshot.schema.fingerprint,
             stateDigest: stateDigest, lastRun: lastRun,
-            namedRecords: PlanReceipt.namedRecords(plan, manifest: outcome.manifest) { records[$0]?[$1] })
+            namedRecords: PlanReceipt.namedRecords(plan, manifest: outcome.manifest) { records[$0]?[$1] }, bodyBytes: bodyBytes)
         PlanReceiptStore(stateDirectory: stateDirectory).write(receipt)
     }
 }

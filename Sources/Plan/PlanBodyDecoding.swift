@@ -11,11 +11,12 @@ final class PlanBodyDecoding: @unchecked Sendable {
     /// Written once by the worker before `done` is signalled, read only after waiting on it.
     private var result: Result<Plan, ReconError>?
 
-    init(_ bytes: [UInt8], at start: Int) {
+    /// `cut`: the body with `record_changes` only up to there (`PlanDecoder.plan(_:at:halvedAt:)`).
+    init(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) {
         self.start = start
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             do throws(ReconError) {
-                result = .success(try PlanDecoder.plan(bytes, at: start))
+                result = .success(try PlanDecoder.plan(bytes, at: start, cut: cut))
             } catch {
                 result = .failure(error)
             }
@@ -33,20 +34,6 @@ final class PlanBodyDecoding: @unchecked Sendable {
     /// Where the top-level `plan` member's value starts, by reading the header members before it; nil when the
     /// bytes do not say so plainly (then the caller decodes after hashing, as it always could).
     static func bodyStart(_ bytes: [UInt8]) -> Int? {
-        var cursor = JSONCursor(bytes)
-        do {
-            try cursor.beginObject()
-            while let key = try cursor.nextKey() {
-                guard key != "plan" else {
-                    var index = cursor.offset
-                    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
-                    return index < bytes.count && bytes[index] == UInt8(ascii: "{") ? index : nil
-                }
-                try cursor.skipValue()
-            }
-        } catch {
-            return nil
-        }
-        return nil
+        PlanFileHeader.scan(bytes)?.start
     }
 }

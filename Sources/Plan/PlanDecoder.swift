@@ -4,21 +4,22 @@ import ReconCore
 /// The lists that grow with the plan are read with a cursor element by element; the other members are small and
 /// read as trees, by the decoders they always had.
 enum PlanDecoder {
-    /// The body whose value starts at `start` in `bytes`.
-    static func plan(_ bytes: [UInt8], at start: Int) throws(ReconError) -> Plan {
+    /// The body whose value starts at `start` in `bytes`. With `cut`, `record_changes` is read only up to it (the
+    /// rest is `secondHalf`'s); a list that does not reach the cut exactly is refused.
+    static func plan(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) throws(ReconError) -> Plan {
         var cursor = JSONCursor(bytes, at: start)
         cursor.interner = ValueInterner()
         var members: [String: JSONValue] = [:]
         var changes: [RecordChange] = []
         var reads: [RecordChangeReader.Read] = []
         var preconditions: [RecordFingerprint] = [], skips: [ProtectedSkip] = []
-        do {
+        try reading {
             try cursor.beginObject()
             while let key = try cursor.nextKey() {
                 // The lists that grow with the plan are decoded element by element, never whole as trees.
                 switch key {
                 case "record_changes":
-                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads)
+                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads, cut: cut)
                 case "preconditions":
                     preconditions = try elements(&cursor, key) { json throws(ReconError) in
                         RecordFingerprint(table: try string(json, "table"), recordID: try string(json, "record_id"),
@@ -34,12 +35,6 @@ enum PlanDecoder {
                     members[key] = try cursor.value()
                 }
             }
-        } catch let failure as JSONDecodeFailure {
-            throw damaged(failure)
-        } catch let error as ReconError {
-            throw error
-        } catch {
-            throw ReconError("the plan file is damaged (\(error))")
         }
         var plan = try header(.object(members))
         plan.preconditions = preconditions
@@ -55,7 +50,7 @@ enum PlanDecoder {
     /// `record_changes`, change by change. A file as Recon writes it (keys sorted) gave the field orders before
     /// (`members`), so each change is resolved as it comes; otherwise they are resolved once the body is read.
     private static func recordChanges(_ cursor: inout JSONCursor, after members: [String: JSONValue], into changes: inout [RecordChange],
-                                      deferring reads: inout [RecordChangeReader.Read]) throws {
+                                      deferring reads: inout [RecordChangeReader.Read], cut: RecordChangeSplit?) throws {
         if cursor.null() { return }
         guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'record_changes'", "a list") }
         var reader: RecordChangeReader?
@@ -64,10 +59,78 @@ enum PlanDecoder {
             reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"),
                                         order: try PlanJSON.stringLists(body, "field_order"))
         }
+        var reachedCut = cut == nil
         while try cursor.nextElement() {
             let read = try RecordChangeReader.read(&cursor)
             if reader != nil { changes.append(try reader!.resolve(read)) } else { reads.append(read) }
+            if let cut, cursor.offset == cut.comma {
+                cursor.jump(to: cut.close)
+                reachedCut = true
+            }
         }
+        guard reachedCut else { throw cutMissed }
+    }
+
+    /// The body decoded in two halves at once (issue 12): every member and `record_changes` up to `split` on another
+    /// thread, the rest of the list here, resolved as it is read with the field orders the body gives first; then the
+    /// first half's records are checked against the rest for one given twice, as one reader would.
+    static func plan(_ bytes: [UInt8], at start: Int, halvedAt split: RecordChangeSplit) throws(ReconError) -> Plan {
+        let first = PlanBodyDecoding(bytes, at: start, cut: split)
+        var rest: [RecordChange]
+        var reader: RecordChangeReader
+        do {
+            (rest, reader) = try secondHalf(bytes, at: start, split)
+        } catch {
+            _ = try? first.plan()
+            throw error
+        }
+        var plan = try first.plan()
+        for change in plan.recordChanges { try reader.see(change) }
+        plan.recordChanges.append(contentsOf: rest)
+        rest = []
+        return plan
+    }
+
+    /// The elements of `record_changes` after `split.comma`, which must end at `split.close`, resolved by a reader of
+    /// the body's `field_order` and `managed_fields` (members before the list in a file as written).
+    private static func secondHalf(_ bytes: [UInt8], at start: Int, _ split: RecordChangeSplit) throws(ReconError)
+        -> (changes: [RecordChange], reader: RecordChangeReader) {
+        var changes: [RecordChange] = []
+        var reader = RecordChangeReader(managed: [:], order: [:])
+        try reading {
+            var head = JSONCursor(bytes, at: start)
+            var members: [String: JSONValue] = [:]
+            try head.beginObject()
+            while let key = try head.nextKey(), key != "record_changes" {
+                if key == "field_order" || key == "managed_fields" { members[key] = try head.value() } else { try head.skipValue() }
+            }
+            guard members.count == 2 else { throw cutMissed }
+            let body = JSONValue.object(members)
+            reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"), order: try PlanJSON.stringLists(body, "field_order"))
+            var cursor = JSONCursor(bytes, afterElementAt: split.comma)
+            cursor.interner = ValueInterner()
+            while try cursor.nextElement() { changes.append(try reader.resolve(try RecordChangeReader.read(&cursor))) }
+            guard cursor.offset == split.close + 1 else { throw cutMissed }
+        }
+        return (changes, reader)
+    }
+
+    /// Runs a read of the body, a cursor failure reported as a damaged file (the document was checked to be JSON).
+    private static func reading(_ read: () throws -> Void) throws(ReconError) {
+        do {
+            try read()
+        } catch let failure as JSONDecodeFailure {
+            throw damaged(failure)
+        } catch let error as ReconError {
+            throw error
+        } catch {
+            throw ReconError("the plan file is damaged (\(error))")
+        }
+    }
+
+    private static var cutMissed: ReconError {
+        ReconError("the plan file is damaged: its record changes are not where its layout puts them",
+                   hint: "make the plan again with 'recon plan -out FILE'")
     }
 
     /// A list member, each element read as a small tree and decoded before the next is read.

@@ -1,3 +1,4 @@
+import Dispatch
 import ReconCore
 
 /// The one door to the plan's serialized form: canonical JSON, keys sorted, digest over the body.
@@ -14,7 +15,7 @@ public enum PlanFile {
     /// `signature`, the file also carries `"signature": "hmac-sha256:…"` over the same compact bytes.
     public static func encoded(_ plan: Plan, signature: PlanSignature? = nil) -> (bytes: [UInt8], digest: String) {
         var file: [UInt8] = []
-        let (digest, patch) = stream(plan, signature: signature, chunkSize: 1 << 20) { file += $0 }
+        let (digest, _, patch) = stream(plan, signature: signature, chunkSize: 1 << 20) { file += $0 }
         file.replaceSubrange(patch.offset..<(patch.offset + patch.bytes.count), with: patch.bytes)
         return (file, digest)
     }
@@ -23,25 +24,33 @@ public enum PlanFile {
     /// `chunkSize` bytes, so the file is never whole in memory (with `signature`, the compact body is kept to sign
     /// it). Returns the digest. The bytes are exactly `encode`'s.
     public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20) throws -> String {
-        var digest = ""
+        try save(plan, signature: signature, to: path, chunkSize: chunkSize).digest
+    }
+
+    /// `write`, returning also the SHA-256 of the file's bytes from the body's opening brace to the end
+    /// (`bodyBytes`), hashed as they are written: what a plan receipt vouches for, so that apply can skip the
+    /// canonical digest of a file whose bytes are exactly these (`verify(_:signature:bodyBytesVouched:)`).
+    public static func save(_ plan: Plan, signature: PlanSignature? = nil, to path: String,
+                            chunkSize: Int = 1 << 20) throws -> (digest: String, bodyBytes: String) {
+        var digests = (digest: "", bodyBytes: "")
         try PrivateFile.writePatched(to: path) { put in
             var failure: Error?
-            let (recorded, patch) = stream(plan, signature: signature, chunkSize: chunkSize) { part in
+            let (recorded, bodyBytes, patch) = stream(plan, signature: signature, chunkSize: chunkSize) { part in
                 guard failure == nil else { return }
                 do { try put(part) } catch { failure = error }
             }
             if let failure { throw failure }
-            digest = recorded
+            digests = (recorded, bodyBytes)
             return [patch]
         }
-        return digest
+        return digests
     }
 
     /// Encodes the file once, pretty, handing it to `put` in chunks of about `chunkSize`; the digest over the compact
     /// body is taken from the same bytes (`PlanBodyDigest`). The header comes first, so it is written with a
     /// placeholder digest: the returned patch is the real one and where it goes.
     private static func stream(_ plan: Plan, signature: PlanSignature?, chunkSize: Int,
-                               put: ([UInt8]) -> Void) -> (digest: String, patch: (offset: Int, bytes: [UInt8])) {
+                               put: ([UInt8]) -> Void) -> (digest: String, bodyBytes: String, patch: (offset: Int, bytes: [UInt8])) {
         let placeholder = "sha256:" + String(repeating: "0", count: 64)
         var file = JSONWriter(pretty: true, capacity: chunkSize + (1 << 16))
         file.beginObject()
@@ -52,19 +61,25 @@ public enum PlanFile {
         file.key("plan")
         put(file.takeBytes())
         var body = PlanBodyDigest(keeping: signature != nil)
+        // Every byte from the body's brace on, as written (the patch is in the header, before it).
+        var written = SHA256()
         PlanEncoder.write(plan, to: &file, drainAt: chunkSize) { writer in
             let part = writer.takeBytes()
             body.feed(part)
+            written.update(part)
             put(part)
         }
         let tail = file.takeBytes()
         body.feed(tail)
+        written.update(tail)
         put(tail)
         let (digest, compact) = body.digest()
         if let signature { file.field("signature", signature.sign(compact)) }
         file.endObject()
-        put(file.finish())
-        return (digest, (offset, Array(digest.utf8)))
+        let end = file.finish()
+        written.update(end)
+        put(end)
+        return (digest, written.hexDigest(), (offset, Array(digest.utf8)))
     }
 
     /// The digest over the compact body, hashed chunk by chunk as it is made.
@@ -74,6 +89,20 @@ public enum PlanFile {
         PlanEncoder.write(plan, to: &compact, drainAt: chunkSize) { writer in hasher.update(writer.takeBytes()) }
         hasher.update(compact.finish())
         return "sha256:" + hasher.hexDigest()
+    }
+
+    /// A vouched body: in two halves at once where `write`'s layout shows where to cut (any doubt about the cut, and
+    /// it is decoded again in one go, which gives the answer, plan or error).
+    private static func vouchedBody(_ bytes: [UInt8], at start: Int, halvingFrom threshold: Int) throws(ReconError) -> Plan {
+        if let split = RecordChangeSplit.find(bytes, body: start, minimum: threshold), let plan = try? PlanDecoder.plan(bytes, at: start, halvedAt: split) {
+            return plan
+        }
+        return try PlanDecoder.plan(bytes, at: start)
+    }
+
+    /// `PlanFileHeader.bodyBytesDigest` of a file `encode` made: nil when its header does not read as one.
+    public static func bodyBytesDigest(_ bytes: [UInt8]) -> String? {
+        PlanFileHeader.scan(bytes).map { PlanFileHeader.bodyBytesDigest(bytes, from: $0.start) }
     }
 
     /// The digest `encode` records, for display and ledgers.
@@ -123,9 +152,26 @@ public enum PlanFile {
     ///
     /// A file of `decodingAlongsideFrom` bytes or more has its body decoded on a second core while the digest is
     /// taken (`PlanBodyDecoding`); smaller ones, and files whose body the header scan cannot place, one after the other.
+    ///
+    /// `bodyBytesVouched` is asked, for a file without a signature to check whose header is exactly what `write` makes,
+    /// which body a receipt vouches for under the file's recorded digest: nil for none, else the SHA-256 of the bytes
+    /// from the body's brace to the end (`PlanFileHeader.bodyBytesDigest`). When the file's are those, the canonical
+    /// re-reading and hashing of the body is skipped (the same bytes have the same digest), and the body, laid out as
+    /// `write` lays it out, is decoded in two halves at once (issue 12).
     public static func verify(_ bytes: [UInt8], signature: PlanSignature? = nil,
-                              decodingAlongsideFrom threshold: Int = 1 << 20) throws(ReconError) -> VerifiedPlan {
-        let early = bytes.count >= threshold ? PlanBodyDecoding.bodyStart(bytes).map { PlanBodyDecoding(bytes, at: $0) } : nil
+                              decodingAlongsideFrom threshold: Int = 1 << 20,
+                              bodyBytesVouched: ((_ digest: String) -> String?)? = nil) throws(ReconError) -> VerifiedPlan {
+        let header = PlanFileHeader.scan(bytes)
+        if signature == nil, let vouch = bodyBytesVouched, let header, header.isAsWritten, let recorded = header.digest,
+           let version = header.formatVersion, (1...Plan.formatVersion).contains(version) {
+            let started = DispatchTime.now().uptimeNanoseconds
+            if let expected = vouch(recorded), expected == PlanFileHeader.bodyBytesDigest(bytes, from: header.start) {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                return VerifiedPlan(plan: try vouchedBody(bytes, at: header.start, halvingFrom: threshold),
+                                    bytes: bytes, digest: recorded, receiptSeconds: seconds)
+            }
+        }
+        let early = bytes.count >= threshold ? header.map { PlanBodyDecoding(bytes, at: $0.start) } : nil
         // On every way out, the worker is waited for: nothing keeps running on the bytes after the call.
         defer { _ = try? early?.plan() }
         let document: CanonicalJSONHasher.Document

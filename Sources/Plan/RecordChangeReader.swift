@@ -54,11 +54,16 @@ struct RecordChangeReader {
                 change.stateValues = shape.state.take(from: set)
             }
         }
+        try see(change)
+        return change
+    }
+
+    /// Notes a change resolved elsewhere (the first half of a list read in two), refusing a record's second change.
+    mutating func see(_ change: RecordChange) throws(ReconError) {
         guard seen.insert(RecordKey(table: change.table, key: change.key)).inserted else {
             throw ReconError("the plan file is damaged: two changes for '\(JSONParser.shown(change.key))' in table '\(JSONParser.shown(change.table))'",
                              hint: "make the plan again with 'recon plan -out FILE'")
         }
-        return change
     }
 
     /// The set slots in field order (then by name; a name the order does not list goes last) and the managed names.

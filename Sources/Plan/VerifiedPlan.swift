@@ -4,4 +4,7 @@ public struct VerifiedPlan {
     public var plan: Plan
     public var bytes: [UInt8]
     public var digest: String
+    /// How long the check of the body's bytes against a receipt took, when one vouched for them (the canonical
+    /// digest was then not taken); nil when the digest was.
+    public var receiptSeconds: Double? = nil
 }

@@ -79,10 +79,10 @@ struct PlanCommand: Command {
         var stages = outcome.timings
         try stages.measure("write") {
             let signature = out == nil ? nil : try PlanSignature.fromEnvironment(context.environment)
-            let digest = try PlanView(console: console, format: format, signature: signature, detail: detail).present(plan, out: out) {
+            let saved = try PlanView(console: console, format: format, signature: signature, detail: detail).present(plan, out: out) {
                 "Saved the plan to \($0). Apply exactly this plan with: recon apply \($0)"
             }
-            if let receipt, let digest { receipt.issue(for: outcome, digest: digest) }
+            if let receipt, let saved { receipt.issue(for: outcome, digest: saved.digest, bodyBytes: saved.bodyBytes) }
         }
         for warning in hooks.postPlan(plan, savedAt: out) {
             console.line(console.style("warning:", .yellow) + " " + ControlEscape.escapedKeepingLines(warning), to: .err)

@@ -13,15 +13,15 @@ struct PlanView {
     var detail: PlanDetail = .concise
 
     /// Writes `plan` to `out` (when given) and prints it; `saved` is the text line that follows a saved plan.
-    /// Returns the saved file's digest.
+    /// Returns the saved file's digest and the SHA-256 of its body's bytes (`PlanFile.save`), for its receipt.
     @discardableResult
-    func present(_ plan: Plan, out: String?, saved: (String) -> String) throws -> String? {
-        var digest: String?
+    func present(_ plan: Plan, out: String?, saved: (String) -> String) throws -> (digest: String, bodyBytes: String?)? {
+        var digest: (digest: String, bodyBytes: String?)?
         switch format {
         case .json:
             let (bytes, hashed) = PlanFile.encoded(plan, signature: signature)
             if let out { try AtomicFile.write(bytes, to: out) }
-            digest = hashed
+            digest = (hashed, PlanFile.bodyBytesDigest(bytes))
             console.write(bytes)
         case .markdown:
             digest = try save(plan, out)
@@ -35,9 +35,10 @@ struct PlanView {
     }
 
     /// Streamed: the file of a 100,000-change plan is never whole in memory.
-    private func save(_ plan: Plan, _ out: String?) throws -> String? {
+    private func save(_ plan: Plan, _ out: String?) throws -> (digest: String, bodyBytes: String?)? {
         guard let out else { return nil }
-        return try PlanFile.write(plan, signature: signature, to: out)
+        let saved = try PlanFile.save(plan, signature: signature, to: out)
+        return (saved.digest, saved.bodyBytes)
     }
 
     /// A saved plan, its digest (and with `signature`, its signature) checked; errors name the file.
@@ -46,11 +47,13 @@ struct PlanView {
     }
 
     /// As `read`, with the bytes verified and their digest (apply keeps them in the run).
-    static func readVerified(_ path: String, signature: PlanSignature? = nil) throws -> VerifiedPlan {
+    /// `vouched`: see `PlanFile.verify(_:signature:bodyBytesVouched:)` (apply passes the state folder's receipts).
+    static func readVerified(_ path: String, signature: PlanSignature? = nil,
+                             vouched: ((_ digest: String) -> String?)? = nil) throws -> VerifiedPlan {
         // Read straight into bytes: a Data and its copy would hold a large plan twice.
         guard let bytes = (try? AtomicFile.read(path)) ?? nil else { throw ReconError("cannot read the plan file '\(path)'") }
         do {
-            return try PlanFile.verify(bytes, signature: signature)
+            return try PlanFile.verify(bytes, signature: signature, bodyBytesVouched: vouched)
         } catch {
             throw ReconError("\(path): \(error.message)", hint: error.hint)
         }

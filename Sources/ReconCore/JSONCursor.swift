@@ -22,6 +22,20 @@ public struct JSONCursor {
         self.index = index
     }
 
+    /// A cursor inside a list, just after one of its elements (at the comma before the next one, or the closing
+    /// bracket): for a caller that knows where a list's elements lie and reads its second part apart from the first.
+    public init(_ bytes: [UInt8], afterElementAt index: Int) {
+        self.bytes = bytes
+        self.index = index
+        started = [true]
+    }
+
+    /// Moves on to `index`, which the caller knows to be just after an element of the list being read (its next comma
+    /// or closing bracket): the elements in between are read by someone else (`init(_:afterElementAt:)`).
+    public mutating func jump(to index: Int) {
+        self.index = index
+    }
+
     /// Where the next read starts (after `nextElement()`, the element's first byte), so a caller can keep a value's bytes.
     public var offset: Int { index }
 

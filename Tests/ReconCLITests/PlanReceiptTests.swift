@@ -15,10 +15,13 @@ final class PlanReceiptTests: XCTestCase {
         return line.dropFirst("Timings: ".count).split(separator: ",").compactMap { $0.split(separator: " ").first.map(String.init) }
     }
 
-    /// Applies plan.json with `--timings`; returns how the plan was checked (`receipt` or `rederive`).
-    private func applySaved(_ project: CLIProject, _ extra: String..., file: StaticString = #filePath, line: UInt = #line) throws -> String? {
+    /// Applies plan.json with `--timings`; returns how the plan was checked (`receipt` or `rederive`). With `vouched`,
+    /// also whether the receipt vouched for the body's bytes at the read (`read.receipt`: no canonical digest taken).
+    private func applySaved(_ project: CLIProject, _ extra: String..., vouched: Bool? = nil,
+                            file: StaticString = #filePath, line: UInt = #line) throws -> String? {
         let apply = try ReconProcess.run(["apply", "plan.json", "--timings"] + extra, in: project.path)
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr, file: file, line: line)
+        if let vouched { XCTAssertEqual(stages(apply.stderr).contains("read.receipt"), vouched, apply.stderr, file: file, line: line) }
         let checks = stages(apply.stderr).filter { $0.hasPrefix("preflight.") }
         XCTAssertEqual(checks.count, 1, apply.stderr, file: file, line: line)
         return checks.first.map { String($0.dropFirst("preflight.".count)) }
@@ -36,17 +39,42 @@ final class PlanReceiptTests: XCTestCase {
         var info = stat()
         XCTAssertEqual(stat(project.directory.file(receipt), &info), 0)
         XCTAssertEqual(info.st_mode & 0o777, 0o600)
-        XCTAssertEqual(try applySaved(project), "receipt")
+        XCTAssertEqual(try applySaved(project, vouched: true), "receipt")
         XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = '\(one)'"), ["One v2"])
         XCTAssertFalse(project.directory.exists(receipt), "an applied plan's receipt is removed")
         let settled = try project.recon("plan", "-detailed-exitcode")
         XCTAssertEqual(settled.status, 0, settled.stdout)
     }
 
+    /// The read skips the canonical digest only for the very bytes `plan -out` wrote: a file reformatted (same
+    /// canonical body, same digest) is hashed again, and still applied on its receipt.
+    func testAReformattedPlanIsHashedAgainAndStillAppliedOnItsReceipt() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        let document = try JSONParser.parse(Array(try XCTUnwrap(project.directory.read("plan.json")).utf8))
+        project.directory.write("plan.json", document.canonicalString())
+        XCTAssertEqual(try applySaved(project, vouched: false), "receipt")
+        XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = '\(one)'"), ["One v2"])
+    }
+
+    /// A body edited with the recorded digest left as it was: the receipt of that digest exists, but it vouches for
+    /// other bytes, so the canonical digest is taken and the file refused.
+    func testABodyEditedUnderItsRecordedDigestIsRefusedDespiteItsReceipt() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        let receipt = "\(receipts)/\(try digestHex(project)).json"
+        let text = try XCTUnwrap(project.directory.read("plan.json"))
+        XCTAssertTrue(text.contains("\"One v2\""), text)
+        project.directory.write("plan.json", text.replacingOccurrences(of: "\"One v2\"", with: "\"evil!\""))
+        let apply = try project.recon("apply", "plan.json")
+        XCTAssertEqual(apply.status, 1, apply.stdout + apply.stderr)
+        XCTAssertTrue(apply.stderr.contains("modified after it was made"), apply.stderr)
+        XCTAssertTrue(project.directory.exists(receipt))
+        XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = '\(one)'"), ["one"], "nothing was written")
+    }
+
     func testWithoutAReceiptThePlanIsMadeAgain() throws {
         let project = try SavedPlanFixture.projectWithUpdatePlan()
         try FileManager.default.removeItem(atPath: project.directory.file(receipts))
-        XCTAssertEqual(try applySaved(project), "rederive")
+        XCTAssertEqual(try applySaved(project, vouched: false), "rederive")
         XCTAssertEqual(project.sql("SELECT Name FROM Skills WHERE Key = '\(one)'"), ["One v2"])
     }
 
@@ -56,7 +84,7 @@ final class PlanReceiptTests: XCTestCase {
         let text = try XCTUnwrap(project.directory.read(receipt))
         XCTAssertTrue(text.contains("unreadable=0"), text)
         project.directory.write(receipt, text.replacingOccurrences(of: "unreadable=0", with: "unreadable=1"))
-        XCTAssertEqual(try applySaved(project), "rederive")
+        XCTAssertEqual(try applySaved(project, vouched: false), "rederive")
     }
 
     func testAReceiptCopiedToAnotherCheckoutIsNotTrusted() throws {
@@ -70,6 +98,7 @@ final class PlanReceiptTests: XCTestCase {
         let apply = try ReconProcess.run(["apply", "plan.json", "--timings"], in: other.path)
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
         XCTAssertTrue(stages(apply.stderr).contains("preflight.rederive"), apply.stderr)
+        XCTAssertFalse(stages(apply.stderr).contains("read.receipt"), apply.stderr)
     }
 
     func testAPlanEditedAfterPlanningIsRefusedEvenWithItsReceiptRenamedToTheNewDigest() throws {
@@ -197,6 +226,14 @@ final class PlanReceiptTests: XCTestCase {
         let apply = try ReconProcess.run(["apply", "plan.json", "--timings"], in: project.path, environment: key)
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
         XCTAssertTrue(stages(apply.stderr).contains("preflight.receipt"), apply.stderr)
+        XCTAssertFalse(stages(apply.stderr).contains("read.receipt"), "a signature is checked over the canonical body")
+    }
+
+    func testAPlanSavedAsJSONHasItsBodyVouchedFor() throws {
+        let project = try SavedPlanFixture.projectWithUpdatePlan()
+        let json = try project.recon("plan", "--format", "json", "-out", "plan.json")
+        XCTAssertEqual(json.status, 0, json.stderr)
+        XCTAssertEqual(try applySaved(project, vouched: true), "receipt")
     }
 
     /// A binary changed in place to the same size, its modification time put back (`touch -r`), is another build:

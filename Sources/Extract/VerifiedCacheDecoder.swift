@@ -5,7 +5,9 @@ import ReconCore
 /// Any surprise in the shape is a miss, as on the slow path.
 enum VerifiedCacheDecoder {
     /// `keepingRanges`: the entry keeps where each record was read and the checksum (`CachedExtraction.encoded`).
-    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false) -> CachedExtraction? {
+    /// `held`: each record's cells share the storage of the held copy under its table and key.
+    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false,
+                       held: HeldCells? = nil) -> CachedExtraction? {
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
@@ -25,7 +27,9 @@ enum VerifiedCacheDecoder {
                     try cursor.beginArray()
                     while try cursor.nextElement() {
                         let start = cursor.offset
-                        items.append(try record(&cursor, fieldCount: &fieldCount))
+                        var item = try record(&cursor, fieldCount: &fieldCount)
+                        if let held { item.fields = held.sharing(item.fields, table: item.table, key: item.key) }
+                        items.append(item)
                         if keepingRanges { ranges.append(start..<cursor.offset) }
                     }
                     records = items

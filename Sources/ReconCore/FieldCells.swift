@@ -68,8 +68,7 @@ public struct FieldCells: Sendable {
         var names = layout.names
         names.insert(name, at: at)
         layout = FieldLayout(sortedUnique: names)
-        // Made at its size: an insert into a full or shared array doubles it (a link added to each of 70,000 skills
-        // held 22 MB of empty slots in a cold extraction at 100k, issue 12).
+        // Made at its size: an insert into a full array doubles its capacity, and the cells are kept (issue 12).
         var grown: [FieldValue] = []
         grown.reserveCapacity(values.count + 1)
         grown.append(contentsOf: values[..<at])

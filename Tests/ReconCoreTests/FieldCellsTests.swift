@@ -161,8 +161,7 @@ extension FieldCellsTests {
         }
     }
 
-    /// A name added to cells (a link the assembler resolves, 70,000 times in a cold extraction at 100k) leaves no empty
-    /// slots: an insert into a full array doubled it.
+    /// A name added to cells (a link the assembler resolves) leaves no empty slots: an insert into a full array doubled it.
     func testANameAddedMakesAnArrayOfTheCellsSize() {
         var cells: FieldCells = ["A": .text("a"), "C": .text("c")]
         let before = cells

@@ -96,10 +96,20 @@ final class ApplyExecutor {
         try checkStop()
         schemaChanges = try SchemaApplier(provider: provider, manifest: manifest, tableIDs: state.tables.mapValues(\.id)).apply(plan.schemaChanges)
         schema = try provider.inspectSchema()
+        TestKillPoint.schemaApplied()
         // Under the lock, before any record write: from now on a write made outside Recon is logged (issue 12).
         if let tracking = provider as? any ChangeTracking {
             try tracking.installChangeTracking(tables: schema.tables)
             trackedFrom = try? tracking.changeMark(tables: schema.tables)
+            // A table made just now was untracked until the line above: a row written into it meanwhile was logged
+            // nowhere, so the mark vouches only if such tables are still empty (checked after it: a row written since
+            // the install is logged).
+            let made = Set(plan.schemaChanges.compactMap { change -> String? in
+                if case .createTable(let name, _, _) = change { name } else { nil }
+            })
+            if trackedFrom != nil, !made.isEmpty, (try? tracking.holdsNoRecords(schema.tables.filter { made.contains($0.name) })) != true {
+                trackedFrom = nil
+            }
         }
         // Only ids that moved: a journal line for nothing would move the serial of a run that wrote nothing.
         let tables = tableStates()

@@ -10,7 +10,8 @@ import State
 enum CellSharing {
     /// The state's values take the desired records' storage where they are the same bytes (a record applied as desired).
     static func share(_ state: inout StateModel, with desired: [DesiredRecord]) {
-        for record in desired {
+        // A record whose cells are still in their verified bytes is left so (`fieldsAreEncoded`): reading them decodes.
+        for record in desired where !record.fieldsAreEncoded {
             guard let held = state.records[record.table]?[record.key] else { continue }
             let values = held.values.sharingStorage(with: record.fields)
             state.records[record.table]![record.key]!.values = values

@@ -57,15 +57,14 @@ public struct CachedExtraction: Sendable, Equatable {
     }
 }
 
-/// Where a sealed records entry's records sit in its file (`RepoExtractor.delta`, issue 12). The MAC says this build
-/// wrote them, with the encoder it would use now, so a record carried unchanged into the next entry is copied from the
-/// file as it stands: the bytes `RecordCoding.write` would make of it, without the work. The file is read again while
-/// the next entry is written, not held in memory from the load (71 MB at 100,000 records), and is taken only if it still
-/// hashes to the checksum the MAC vouched for (`SealedEntryReader`); else every record is encoded.
+/// Where a sealed records entry's records sit in its bytes (`RepoExtractor.delta`, issue 12). The MAC says this build
+/// wrote them, with the encoder it would use now, so a record carried unchanged into the next entry is copied as the
+/// entry held it: the bytes `RecordCoding.write` would make of it, without the work. The bytes are the ones verified
+/// at the load, kept in memory (the carried records' cells are still in them, `EncodedFieldCells`), so nothing copied
+/// can differ from what was loaded, whatever became of the file since.
 struct EncodedRecords: Sendable {
-    /// The entry's checksum (64 hex digits), over `{` and the bytes from `SealedEntryReader.bodyOffset` on.
-    let checksum: [UInt8]
-    /// `ranges[i]`: the file offsets of the entry's `records[i]`, a whole JSON object; ascending.
+    let bytes: VerifiedBytes
+    /// `ranges[i]`: the offsets in `bytes` of the entry's `records[i]`, a whole JSON object; ascending.
     var ranges: [Range<Int>]
 }
 

@@ -138,25 +138,14 @@ public struct FileExtractCache: ExtractCache {
     }
 
     /// Written to a temporary file and renamed, so a crash never leaves half an entry; private like the state.
-    /// Sealed when `extraction.vouched`. The records `extraction.encoded` covers are copied as those bytes. Streamed in
+    /// Sealed when `extraction.vouched`. The records `extraction.encoded` covers are copied from the bytes loaded. Streamed in
     /// chunks of about `chunkSize`: encoded whole and then sealed into a second buffer, a 100,000-record entry held ~170 MB at the peak of a cold extraction (issue 12).
     public func store(_ extraction: CachedExtraction) throws {
         try store(extraction, chunkSize: 1 << 20)
     }
 
     func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
-        do {
-            try store(extraction, chunkSize: chunkSize, copying: extraction.encoded)
-        } catch is SealedEntryReader.Changed {
-            // The entry the records were to be copied from is no longer the one read: every record is encoded.
-            try store(extraction, chunkSize: chunkSize, copying: nil)
-        }
-    }
-
-    private func store(_ extraction: CachedExtraction, chunkSize: Int, copying encoded: EncodedRecords?) throws {
         guard usable else { return }
-        // Opened before the temp file is renamed over it: the old entry is read while the new one is written.
-        let source = encoded.flatMap { SealedEntryReader(path: path(for: extraction.repo), checksum: $0.checksum, chunkSize: chunkSize) }
         let seal = extraction.vouched ? seal(makingKey: true) : nil
         let header = { (checksum: String) in seal?.member(for: checksum) ?? [] }
         try writing { try PrivateFile.writePatched(to: path(for: extraction.repo)) { put in
@@ -171,17 +160,16 @@ public struct FileExtractCache: ExtractCache {
             stream.writer.field("format_version", FileExtractCache.formatVersion)
             stream.writer.key("records")
             stream.writer.beginArray()
-            let copied = source == nil ? 0 : encoded?.ranges.count ?? 0
+            let encoded = extraction.encoded
+            let copied = encoded?.ranges.count ?? 0
             for (index, record) in extraction.records.enumerated() {
                 if index < copied, let encoded {
-                    stream.writer.encoded(try source!.bytes(encoded.ranges[index]))
+                    stream.writer.encoded(encoded.bytes.bytes[encoded.ranges[index]])
                 } else {
                     RecordCoding.write(record, to: &stream.writer)
                 }
                 try stream.drain(put)
             }
-            // Every copied byte is the one loaded, or nothing is renamed into place.
-            try source?.finish()
             stream.writer.endArray()
             stream.writer.field("repo", extraction.repo)
             stream.writer.key("sources")

@@ -7,7 +7,8 @@ public enum RecordCoding {
         writer.beginObject()
         writer.field("content_hash", record.contentHash)
         writer.key("fields")
-        writer.fieldValues(record.fields)
+        // Each record is written once: cells still in a sealed entry's bytes are decoded for this and let go.
+        writer.fieldValues(record.transientFields)
         writer.field("key", record.key)
         writer.key("provenance")
         writer.beginObject()

@@ -92,7 +92,7 @@ extension RepoExtractor {
             guard let root = RepoPath.resolve(relative, from: RepoPath.directory(of: record.provenance.path)) else { return nil }
             roots.append(LinkResolver.Root(table: record.table, repo: repo.name, root: root, key: record.key))
         }
-        return Delta(carried: carried, encoded: sealed.encoded.map { EncodedRecords(checksum: $0.checksum, ranges: ranges) },
+        return Delta(carried: carried, encoded: sealed.encoded.map { EncodedRecords(bytes: $0.bytes, ranges: ranges) },
                      output: output, roots: roots)
     }
 

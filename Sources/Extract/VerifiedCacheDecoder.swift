@@ -4,10 +4,13 @@ import ReconCore
 /// `JSONValue`s and no re-hashing, the two costs of a no-op run's extract stage at 100,000 records (issue 12).
 /// Any surprise in the shape is a miss, as on the slow path.
 enum VerifiedCacheDecoder {
-    /// `keepingRanges`: the entry keeps where each record was read and the checksum (`CachedExtraction.encoded`).
-    /// `held`: each record's cells share the storage of the held copy under its table and key.
+    /// `keepingRanges` (an entry whose MAC vouched for it, read on from at a moved commit): the entry keeps the bytes
+    /// and where each record was read (`CachedExtraction.encoded`), and each record's cells stay undecoded in them
+    /// (`EncodedFieldCells`): checked here as their decode would check them, decoded when something reads them.
+    /// `held`: each decoded record's cells share the storage of the held copy under its table and key.
     static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false,
                        held: HeldCells? = nil) -> CachedExtraction? {
+        let kept = keepingRanges ? VerifiedBytes(bytes) : nil
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
@@ -27,8 +30,9 @@ enum VerifiedCacheDecoder {
                     try cursor.beginArray()
                     while try cursor.nextElement() {
                         let start = cursor.offset
-                        var item = try record(&cursor, fieldCount: &fieldCount)
-                        if let held { item.fields = held.sharing(item.fields, table: item.table, key: item.key) }
+                        var item = try record(&cursor, fieldCount: &fieldCount, encodedIn: kept)
+                        // Cells left in their bytes stay there: sharing would decode them.
+                        if let held, !item.fieldsAreEncoded { item.fields = held.sharing(item.fields, table: item.table, key: item.key) }
                         items.append(item)
                         if keepingRanges { ranges.append(start..<cursor.offset) }
                     }
@@ -46,10 +50,7 @@ enum VerifiedCacheDecoder {
               storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
         var entry = CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
                                      diagnostics: diagnostics, sources: sources)
-        if keepingRanges {
-            let checksum = ExtractCacheSeal.checksumOffset + ExtractCacheChecksum.member.count
-            entry.encoded = EncodedRecords(checksum: Array(bytes[checksum..<(checksum + 64)]), ranges: ranges)
-        }
+        if let kept { entry.encoded = EncodedRecords(bytes: kept, ranges: ranges) }
         return entry
     }
 
@@ -63,21 +64,23 @@ enum VerifiedCacheDecoder {
     }
 
     /// `fieldCount`: the previous record's, to size this one's fields (grown from empty, they were rehashed four times).
-    private static func record(_ cursor: inout JSONCursor, fieldCount: inout Int) throws(JSONDecodeFailure) -> DesiredRecord {
+    /// `encodedIn`: the bytes `cursor` reads, kept; the fields are passed over and left there.
+    private static func record(_ cursor: inout JSONCursor, fieldCount: inout Int, encodedIn kept: VerifiedBytes?)
+        throws(JSONDecodeFailure) -> DesiredRecord {
         var table: String?, key: String?, hash: String?, repo: String?, path: String?, commit: String?
-        var fields: FieldCells?
+        var fields: FieldCells?, encoded: EncodedFieldCells?
         try cursor.beginObject()
         while let member = try cursor.nextKey() {
             switch member {
             case "table": table = try cursor.string()
             case "key": key = try cursor.string()
             case "content_hash": hash = try cursor.string()
+            case "fields" where kept != nil:
+                encoded = EncodedFieldCells(source: kept!, range: try cursor.passFieldCells())
             case "fields":
-                var values = FieldCells.Builder(capacity: fieldCount)
-                try cursor.beginObject()
-                while let name = try cursor.nextKey() { values.assign(name, try cursor.fieldValue()) }
-                fieldCount = values.count
-                fields = values.cells()
+                let cells = try cursor.fieldCells(capacity: fieldCount)
+                fieldCount = cells.count
+                fields = cells
             case "provenance":
                 try cursor.beginObject()
                 while let name = try cursor.nextKey() {
@@ -91,11 +94,14 @@ enum VerifiedCacheDecoder {
             default: try cursor.skipValue()
             }
         }
-        guard let table, let key, let hash, let fields, let repo, let path, let commit else {
+        guard let table, let key, let hash, fields != nil || encoded != nil, let repo, let path, let commit else {
             throw .shape(path: "records", expected: "a record")
         }
-        return DesiredRecord(table: table, key: key, normalizedFields: fields,
-                             provenance: Provenance(repo: repo, path: path, sourceCommit: commit), contentHash: hash)
+        let provenance = Provenance(repo: repo, path: path, sourceCommit: commit)
+        if let encoded {
+            return DesiredRecord(table: table, key: key, encodedFields: encoded, provenance: provenance, contentHash: hash)
+        }
+        return DesiredRecord(table: table, key: key, normalizedFields: fields!, provenance: provenance, contentHash: hash)
     }
 
     static func diagnostic(_ cursor: inout JSONCursor) throws(JSONDecodeFailure) -> Diagnostic {

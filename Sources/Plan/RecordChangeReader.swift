@@ -18,7 +18,6 @@ struct RecordChangeReader {
 
     private let managed: [String: [String]]
     private let order: [String: [String]]
-    private var positions: [String: [String: Int]] = [:]
     /// How a `set` of one table and layout becomes field changes and state values, worked out once for all the
     /// records of that shape rather than a sort, a layout edit and a lookup per record (issue 12).
     private struct SetShape {
@@ -28,10 +27,8 @@ struct RecordChangeReader {
         /// The managed names: the state values.
         let state: FieldSelection
     }
-    /// Shapes kept (records of one table share a few); past this many a new one replaces the oldest.
-    private static let shapesKept = 32
-    private var shapes: [SetShape] = []
-    private var nextShape = 0
+    /// Shapes kept (records of one table share a few).
+    private var shapes = RecentShapes<SetShape>(capacity: 32)
     /// The records resolved so far, to refuse a second change for one (two creates make a duplicate).
     private var seen: Set<RecordKey> = []
 
@@ -66,28 +63,16 @@ struct RecordChangeReader {
 
     /// The set slots in field order (then by name; a name the order does not list goes last) and the managed names.
     private mutating func shape(of set: FieldCells, in table: String) -> SetShape {
-        for shape in shapes where shape.state.source === set.layout && shape.table == table { return shape }
-        let position = positions(table)
-        let names = set.layout.names
-        let order = names.indices.map { (position[names[$0]] ?? .max, names[$0], $0) }
-            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
-            .map(\.2)
-        let managed = managed[table] ?? []
-        let made = SetShape(table: table, order: order, state: FieldSelection(of: set.layout, keeping: { managed.contains($0) }))
-        if shapes.count < Self.shapesKept {
-            shapes.append(made)
-        } else {
-            shapes[nextShape] = made
-            nextShape = (nextShape + 1) % Self.shapesKept
+        let (orderByTable, managedByTable) = (order, managed)
+        return shapes.shape(matching: { $0.state.source === set.layout && $0.table == table }) {
+            let position = Dictionary((orderByTable[table] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let names = set.layout.names
+            let order = names.indices.map { (position[names[$0]] ?? .max, names[$0], $0) }
+                .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+                .map(\.2)
+            let managed = managedByTable[table] ?? []
+            return SetShape(table: table, order: order, state: FieldSelection(of: set.layout, keeping: { managed.contains($0) }))
         }
-        return made
-    }
-
-    private mutating func positions(_ table: String) -> [String: Int] {
-        if let known = positions[table] { return known }
-        let made = Dictionary((order[table] ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        positions[table] = made
-        return made
     }
 
     // MARK: Reading

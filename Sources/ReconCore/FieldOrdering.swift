@@ -12,9 +12,7 @@ public struct FieldOrdering {
     }
 
     /// Shapes kept; a new one past this replaces the oldest, so memory stays bounded whatever the input.
-    static let kept = 16
-    private var shapes: [Shape] = []
-    private var next = 0
+    private var shapes = RecentShapes<Shape>(capacity: 16)
 
     public init() {}
 
@@ -33,17 +31,11 @@ public struct FieldOrdering {
     }
 
     private mutating func shape(_ names: [String]) -> Shape {
-        for shape in shapes where FieldLayout.sameBytes(shape.names, names) { return shape }
-        let order = FieldCells.nameOrder(names)
-        let sortedNames = order.map { names[$0] }
-        let unique = zip(sortedNames, sortedNames.dropFirst()).allSatisfy { $0 < $1 }
-        let made = Shape(names: names, order: order, layout: unique ? FieldLayout.interned(sortedNames) : nil)
-        if shapes.count < Self.kept {
-            shapes.append(made)
-        } else {
-            shapes[next] = made
-            next = (next + 1) % Self.kept
+        shapes.shape(matching: { FieldLayout.sameBytes($0.names, names) }) {
+            let order = FieldCells.nameOrder(names)
+            let sortedNames = order.map { names[$0] }
+            let unique = zip(sortedNames, sortedNames.dropFirst()).allSatisfy { $0 < $1 }
+            return Shape(names: names, order: order, layout: unique ? FieldLayout.interned(sortedNames) : nil)
         }
-        return made
     }
 }

@@ -154,6 +154,33 @@ public struct JSONCursor {
         }
     }
 
+    /// Passes over a fields object, `{` to `}` (its range is returned), accepting exactly what `fieldCells()` reads:
+    /// its keys and strings with `nextKey`'s and `readString`'s checks, values of `fieldValue()`'s shapes. Nothing is
+    /// made, so a reader may keep the bytes and decode them later (`EncodedFieldCells`) without a failure then.
+    public mutating func passFieldCells() throws(JSONDecodeFailure) -> Range<Int> {
+        skipWhitespace()
+        let start = index
+        try beginObject()
+        while try passKey() {
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: "\""): try passString()
+            case UInt8(ascii: "t"): try word("true")
+            case UInt8(ascii: "f"): try word("false")
+            case UInt8(ascii: "n"): try word("null")
+            case UInt8(ascii: "["):
+                try beginArray()
+                while try nextElement() {
+                    skipWhitespace()
+                    guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
+                    try passString()
+                }
+            default: _ = try number()
+            }
+        }
+        return start..<index
+    }
+
     public func failure(_ message: String) -> JSONDecodeFailure {
         var line = 1, column = 1
         for byte in bytes[..<min(index, bytes.count)] {

@@ -15,6 +15,14 @@ public protocol ChangeTracking {
     /// Makes `tables` tracked (SQLite and PostgreSQL: triggers into a Recon table). Apply calls it under the lock
     /// after its schema phase; idempotent.
     func installChangeTracking(tables: [RemoteTable]) throws
+    /// True only when none of `tables` holds a record: a table made by this apply before its tracking was installed,
+    /// so a row written into it in between was logged nowhere. False whenever it cannot tell.
+    func holdsNoRecords(_ tables: [RemoteTable]) throws -> Bool
+}
+
+extension ChangeTracking {
+    /// Cannot tell: the baseline that asks (`ApplyExecutor.trackedFrom`) is then not kept.
+    public func holdsNoRecords(_ tables: [RemoteTable]) throws -> Bool { false }
 }
 
 /// A provider's opaque mark of a base's state of change, kept with the seal of a run that found nothing to do.

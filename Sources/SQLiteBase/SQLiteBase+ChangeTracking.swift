@@ -27,4 +27,14 @@ extension SQLiteBase: ChangeTracking {
     public func installChangeTracking(tables: [RemoteTable]) throws {
         try SQLiteChangeLog.install(tables, on: openForWriting())
     }
+
+    public func holdsNoRecords(_ tables: [RemoteTable]) throws -> Bool {
+        guard !tables.isEmpty else { return true }
+        guard let connection = try openForReading() else { return false }
+        for table in tables {
+            let statement = try connection.prepare("SELECT EXISTS (SELECT 1 FROM \(SQLIdentifier.quote(table.name)))")
+            guard try statement.step(), statement.int(0) == 0 else { return false }
+        }
+        return true
+    }
 }

@@ -94,6 +94,27 @@ final class ConversionTests: XCTestCase {
         XCTAssertEqual(summary.words, 2 + 11 + 8, "heading, first paragraph, second paragraph; code is not counted")
     }
 
+    /// Link targets read on bytes (the ASCII reading) are the String reading's, on lines dense in what it reacts to.
+    func testLinkTargetsOnBytesMatchTheStringReading() {
+        let fragments = ["](", "]", "(", ")", "[", "`", "<", ">", " ", "\t", "#", ":", "/", "a", "b.md", "http:", "./x", "  ", "](<"]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var found = 0
+        for _ in 0..<20_000 {
+            let line = (0..<(1 + next(24))).map { _ in fragments[next(fragments.count)] }.joined()
+            let bytes = Array(line.utf8)
+            let expected = MarkdownSummary.linkTargets(in: line[...])
+            found += expected.count
+            XCTAssertEqual(MarkdownSummary.linkTargets(ascii: bytes, 0..<bytes.count), expected, "line: \(line.debugDescription)")
+        }
+        XCTAssertGreaterThan(found, 1_000, "the lines hold links")
+        let padded = Array("xx[a](b.md) [c](d.md)yy".utf8)
+        XCTAssertEqual(MarkdownSummary.linkTargets(ascii: padded, 2..<21), ["b.md", "d.md"], "only the line's range is read")
+    }
+
     /// The byte reading of ASCII bodies must be the Character reading exactly: thousands of generated
     /// bodies built from the fragments the reader reacts to are compared field by field.
     func testMarkdownByteReadingMatchesTheCharacterReading() {

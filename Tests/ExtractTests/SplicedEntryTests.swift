@@ -80,8 +80,8 @@ final class SplicedEntryTests: XCTestCase {
         XCTAssertEqual(again.records, cold.records)
     }
 
-    /// The records are copied from the file while the next entry is written: a file edited or cut short since it was
-    /// loaded no longer hashes to the checksum that was verified, and every record is encoded instead.
+    /// The records are copied from the bytes verified at the load, not from the file: a file edited, cut short or removed
+    /// since leaves the next entry as it would have been.
     func testAnEntryChangedSinceItWasLoadedIsNotCopiedFrom() throws {
         let (_, harness) = try sealedEntry()
         let cache = FileExtractCache(stateDirectory: harness.state.path)
@@ -108,6 +108,68 @@ final class SplicedEntryTests: XCTestCase {
             if edited.isEmpty { try FileManager.default.removeItem(atPath: path) } else { try Data(edited).write(to: URL(fileURLWithPath: path)) }
             try cache.store(entry)
             XCTAssertEqual([UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path))), original, what)
+        }
+    }
+
+    /// The carried records' cells are not decoded by the delta extract (issue 12, goal 4): they stay in the loaded bytes
+    /// until read, and read then as a cold extraction makes them.
+    func testCarriedRecordsKeepTheirCellsUndecodedUntilRead() throws {
+        let (repo, harness) = try sealedEntry()
+        let rules = rules(repo.path)
+        writeSkills(repo, revision: 1)
+        repo.commit("edit s5")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesRead), [1], "read on from the sealed entry")
+        let readNow = result.repos[0].readNow.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        XCTAssertEqual(readNow, ["core:plugins/beta/skills/s5"])
+        for record in result.records {
+            XCTAssertEqual(record.fieldsAreEncoded, !readNow.contains(record.key), record.key)
+        }
+        let cold = try ExtractHarness().run(rules, cache: false)
+        XCTAssertEqual(result.records.count, cold.records.count)
+        for (carried, read) in zip(result.records, cold.records) {
+            XCTAssertEqual(carried.fields, read.fields, carried.key)
+            XCTAssertTrue(zip(carried.fields.keys, read.fields.keys).allSatisfy { $0.hasSameUTF8(as: $1) }, carried.key)
+        }
+        XCTAssertEqual(result.records, cold.records)
+        XCTAssertEqual(Set(result.records), Set(cold.records))
+    }
+
+    /// The entry with `edit` applied to its records and sealed again with this folder's key, as a forger holding the key
+    /// would: the MAC vouches for it.
+    private func forged(_ bytes: [UInt8], in harness: ExtractHarness, _ edit: (String) -> String) throws -> [UInt8] {
+        let body = Array(edit(String(decoding: bytes[(ExtractCacheSeal.checksumOffset + ExtractCacheChecksum.memberLength)...],
+                                     as: UTF8.self)).utf8)
+        let checksum = SHA256.hex([UInt8(ascii: "{")] + body)
+        let seal = ExtractCacheSeal(key: try LocalTrustKey.load(stateDirectory: harness.state.path), build: ReconBuild.identity)
+        return [UInt8(ascii: "{")] + seal.member(for: checksum) + ExtractCacheChecksum.member + Array(checksum.utf8)
+            + Array(#"","#.utf8) + body
+    }
+
+    /// Cells the decode would refuse, under a seal that verifies: the load passes over every record's cells with the
+    /// decode's checks, so the entry is a miss there (a later decode would stop the process instead).
+    func testASealedEntryWithCellsTheDecodeRefusesIsAMissAtTheLoad() throws {
+        let (_, harness) = try sealedEntry()
+        let cache = FileExtractCache(stateDirectory: harness.state.path)
+        let path = cache.path(for: "core")
+        let original = [UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path)))
+        let fingerprint = try XCTUnwrap(try JSONParser.parse(original)["fingerprint"]?.stringValue)
+        func load(_ bytes: [UInt8]) throws -> CachedExtraction? {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return cache.loadSealed(repo: "core", fingerprint: fingerprint)
+        }
+        XCTAssertNotNil(try load(try forged(original, in: harness) { $0 }), "the control: resealed unchanged, it is read on from")
+        let edits: [(String, String)] = [
+            (#""Enabled":true"#, #""Enabled":[1]"#), (#""Enabled":true"#, #""Enabled":{"a":true}"#),
+            (#""Enabled":true"#, #""Enabled":1e999"#), (#""Enabled":true"#, #""Enabled":"\u12""#),
+            (#""Enabled":true"#, #""Enabled":tru"#), (#""Enabled":true"#, #""Enabled":[null]"#),
+        ]
+        for (old, new) in edits {
+            let bytes = try forged(original, in: harness) { text in
+                XCTAssertTrue(text.contains(old))
+                return text.replacingOccurrences(of: old, with: new)
+            }
+            XCTAssertNil(try load(bytes), new)
         }
     }
 }

@@ -75,6 +75,29 @@ final class PlanFileTests: XCTestCase {
         XCTAssertEqual(parsed["digest"]?.stringValue, PlanFile.digest(of: plan))
     }
 
+    /// The digest the writer records (hashed as it streams) is the one a strict read takes from the bytes, and the
+    /// bytes parse back to the plan, for strings of every length with escapes anywhere (the writer scans eight bytes at
+    /// a time); a saved plan vouched for by its receipt trusts the writer's digest, so it must never differ.
+    func testTheWrittenDigestIsTheStrictReadsForHostileStrings() throws {
+        let specials = ["\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "漢", "🦊", "\u{301}", "\u{FEFF}", "\u{2028}", "/"]
+        var generator = SystemRandomNumberGenerator()
+        var fixture = try PlanFixture()
+        for index in 0..<300 {
+            let length = index % 23
+            var text = Array(String(repeating: "a", count: length))
+            for _ in 0..<(index % 4) {
+                text.insert(contentsOf: specials.randomElement(using: &generator)!, at: Int.random(in: 0...text.count, using: &generator))
+            }
+            fixture.want("core:skills/\(index)-" + String(text), ["Name": .text(String(text)), "Notes": .text(String(text.reversed()))])
+        }
+        let plan = try fixture.plan()
+        let (bytes, digest) = PlanFile.encoded(plan)
+        let verified = try PlanFile.verify(bytes)
+        XCTAssertEqual(verified.digest, digest)
+        XCTAssertEqual(verified.plan, plan)
+        XCTAssertEqual(try JSONParser.parse(bytes).canonicalBytes(pretty: true), bytes, "the file is canonical JSON")
+    }
+
     func testEditedPlanIsRefused() throws {
         let text = String(decoding: PlanFile.encode(try Self.samplePlan()), as: UTF8.self)
         let edited = text.replacingOccurrences(of: "\"After\"", with: "\"Sneaky\"")

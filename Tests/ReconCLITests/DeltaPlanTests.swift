@@ -204,6 +204,34 @@ final class DeltaPlanTests: XCTestCase {
         }
     }
 
+    /// A first apply reads no table, so its baseline can vouch only from the moment its tables are tracked: a row
+    /// written into a table it made, after the `CREATE TABLE` and before the triggers, is logged nowhere. The apply
+    /// pauses there (a test-only point) while another program inserts; that apply must leave no baseline.
+    func testARowWrittenBeforeTheNewTablesAreTrackedLeavesNoBaseline() throws {
+        for outside in [false, true] {
+            let project = CLIProject()
+            for name in ["one", "two"] { project.skill("alpha", name) }
+            project.repo.commit("two skills")
+            let insert = "INSERT INTO Skills (_recon_id, Key, Name) VALUES ('recOutside000001', 'outside:row', 'written before tracking')"
+            project.script("gap.sh", """
+                RECON_TEST_PAUSE_AFTER_SCHEMA=1 RECON_TEST_PAUSE_FILE="$PWD/go" "$1" apply --auto-approve > apply.log 2>&1 &
+                pid=$!
+                while [ ! -f go.waiting ]; do kill -0 $pid 2>/dev/null || exit 3; sleep 0.05; done
+                \(outside ? "sqlite3 state/catalog.sqlite \"\(insert)\" || { touch go; exit 4; }" : ":")
+                touch go
+                wait $pid
+                """)
+            let gap = try ReconProcess.shell(["sh", "scripts/gap.sh", ReconProcess.executable], in: project.path)
+            XCTAssertEqual(gap.status, 0, gap.stdout + gap.stderr + ((try? String(contentsOfFile: project.path + "/apply.log", encoding: .utf8)) ?? ""))
+            XCTAssertEqual(project.sql("SELECT COUNT(*) FROM Skills"), [outside ? "3" : "2"])
+            project.skill("alpha", "one", title: "One, edited")
+            project.repo.commit("edit one")
+            let why = outside ? "a row written between CREATE TABLE and the triggers" : "control: nothing written in the gap"
+            let text = try assertSamePlan(project, delta: !outside, why)
+            if outside { XCTAssertTrue(text.contains("Records not managed by Recon, left alone: Skills 1."), text) }
+        }
+    }
+
     /// The lean load (fix/lean) keeps the values of the planned records only: a run that leaves the delta path after
     /// it (here a cold extract, read on from no sealed entry) loads the state again, whole, and plans as a forced full
     /// refresh does; the apply then writes the state a full encode writes.

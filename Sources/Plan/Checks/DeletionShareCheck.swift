@@ -2,8 +2,7 @@
 enum DeletionShareCheck {
     static func run(_ context: CheckContext) -> [CheckFinding] {
         let limit = context.rule(.RC101).maxPercent
-        return context.changesByTable.compactMap { table, changes in
-            let deletes = changes.filter { $0.action == .delete }.count
+        return context.byTable(0) { deletes, change in if change.action == .delete { deletes += 1 } }.compactMap { table, deletes in
             let managed = context.state.records[table]?.count ?? 0
             guard deletes > 0, managed > 0, Double(deletes) * 100 > limit * Double(managed) else { return nil }
             let percent = (Double(deletes) * 1000 / Double(managed)).rounded() / 10

@@ -10,11 +10,18 @@ import State
 enum CellSharing {
     /// The state's values take the desired records' storage where they are the same bytes (a record applied as desired).
     static func share(_ state: inout StateModel, with desired: [DesiredRecord]) {
-        // A record whose cells are still in their verified bytes is left so (`fieldsAreEncoded`): reading them decodes.
-        for record in desired where !record.fieldsAreEncoded {
-            guard let held = state.records[record.table]?[record.key] else { continue }
-            let values = held.values.sharingStorage(with: record.fields)
-            state.records[record.table]![record.key]!.values = values
+        // Table by table, each taken out so its records are edited in place, each found once.
+        for name in Array(state.records.keys) {
+            guard var records = state.records.removeValue(forKey: name) else { continue }
+            // A record whose cells are still in their verified bytes is left so (`fieldsAreEncoded`): reading them decodes.
+            for record in desired where record.table == name && !record.fieldsAreEncoded {
+                guard let index = records.index(forKey: record.key) else { continue }
+                let held = records.values[index].values
+                // Read from the cache, it took the state's storage already (`HeldCells`).
+                guard !held.sharesStorage(with: record.fields) else { continue }
+                records.values[index].values = held.sharingStorage(with: record.fields)
+            }
+            state.records[name] = records
         }
     }
 

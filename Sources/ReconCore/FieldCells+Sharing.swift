@@ -6,6 +6,7 @@ extension FieldCells {
     /// These cells, with `held`'s storage wherever it holds the same bytes: `held` itself when every name and value
     /// is the same, else each value of a same-bytes name that is the same bytes taken from `held`. Always `== self`.
     public func sharingStorage(with held: FieldCells) -> FieldCells {
+        if sharesStorage(with: held) { return held }
         let mine = layout.names, theirs = held.layout.names
         if values.count == held.values.count, layout === held.layout || FieldLayout.sameBytes(mine, theirs),
            zip(values, held.values).allSatisfy({ $0.isIdentical(to: $1) }) {
@@ -26,6 +27,13 @@ extension FieldCells {
         }
         guard let shared else { return self }
         return FieldCells(layout: layout, values: shared)
+    }
+
+    /// Whether these are `other`'s very layout and value array (not merely equal).
+    public func sharesStorage(with other: FieldCells) -> Bool {
+        layout === other.layout && values.withUnsafeBufferPointer { mine in
+            other.values.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress }
+        }
     }
 }
 

@@ -29,13 +29,4 @@ public struct ValueInterner {
         lists[slot] = items
         return items
     }
-
-    /// A cell value with its text or list interned; other values as they are.
-    public mutating func value(_ value: FieldValue) -> FieldValue {
-        switch value {
-        case .text(let text): .text(self.text(text))
-        case .list(let items): .list(list(items))
-        case .number, .bool: value
-        }
-    }
 }

@@ -53,13 +53,17 @@ struct SQLiteColumns {
         return record(from: statement, interner: &none)
     }
 
-    /// `record(from:)`, repeated texts and lists (a commit, tags, a link to a plugin) sharing one storage.
+    /// `record(from:)`, repeated lists (tags, a link to a plugin) sharing one storage; texts are left to the caller's
+    /// sharing (`readRecords(in:sharing:)`), which finds them in the state for less than hashing each one.
     func record(from statement: SQLiteStatement, interner: inout ValueInterner?) -> RemoteRecord {
         var cells = FieldCells.Builder(capacity: columns.count)
         for index in nameOrder {
             let column = columns[index]
-            if let value = column.kind.read(statement, column: Int32(index + 1)) {
-                cells.append(column.field.name, interner?.value(value) ?? value)
+            guard let value = column.kind.read(statement, column: Int32(index + 1)) else { continue }
+            if case .list(let items) = value, interner != nil {
+                cells.append(column.field.name, .list(interner!.list(items)))
+            } else {
+                cells.append(column.field.name, value)
             }
         }
         return RemoteRecord(id: statement.text(0) ?? "", fields: cells.cells())

@@ -3,6 +3,7 @@ import Extract
 import Manifest
 import Plan
 import ReconCore
+import State
 
 /// Extraction for planning. A plan that retires records (delete, archive, forget) of a repo answered from the
 /// extract cache, or changes any record the cache made, is made again after reading that repo from its source:
@@ -16,9 +17,14 @@ struct DesiredExtraction {
 
     private var cache: FileExtractCache { FileExtractCache(stateDirectory: stateDirectory) }
 
-    /// The desired records, caches used.
-    func extract() throws -> ExtractResult {
-        try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache).run()
+    /// The desired records, caches used. With `state`, records a verified cache entry holds share the storage of the
+    /// state's values where they are the same bytes (a record applied as desired is then held once).
+    func extract(sharingWith state: StateModel? = nil) throws -> ExtractResult {
+        var cache = cache
+        if let records = state?.records, !records.isEmpty {
+            cache.held = HeldCells { table, key in records[table]?[key]?.values }
+        }
+        return try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache).run()
     }
 
     /// The desired records with the repos a saved plan changes read from source, not from a cache entry this folder

@@ -116,13 +116,21 @@ public struct PlanRunner {
             layout?.canonical = lean.layout?.canonical == true && wholeLayout?.digest == lean.digest
             read = (whole, wholeLayout?.digest, lean.extracted, layout)
         }
-        let (loaded, loadedDigest) = if let read { (read.loaded, read.digest) } else {
-            try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
+        var loaded: StateModel?
+        let loadedDigest: String?
+        if let read {
+            (loaded, loadedDigest) = (read.loaded, read.digest)
+        } else {
+            (loaded, loadedDigest) = try timings.measure("state") { try store.loadWithDigest(expectedTarget: manifest.target.identifier) }
         }
+        try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
+        // Records applied as desired keep one copy of their values (issue 12, goal 5): a cached record takes the state's
+        // storage as it is read, others give theirs to the state after. Not on the way from the delta path, where the
+        // write may copy records from the file (`StateFileLayout.sameValue` asks for the storage the load made).
+        let extracted = try read?.extracted ?? timings.measure("extract") { try desired.extract(sharingWith: loaded) }
+        if loaded != nil, read == nil { CellSharing.share(&loaded!, with: extracted.records) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
-        try MissingBaseCheck.check(manifest, state: loaded, statePath: store.location)
-        let extracted = try read?.extracted ?? timings.measure("extract") { try desired.extract() }
         let provider = try early ?? BaseConnector.open(manifest, environment: environment, statePath: statePath)
         let remote = try timings.measure("refresh") { try provider.refresh(manifest, state: state, statePath: store.location) }
         if loaded == nil, !allowEmptyState {

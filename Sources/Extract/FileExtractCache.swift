@@ -10,6 +10,8 @@ public struct FileExtractCache: ExtractCache {
     public let directory: String
     private let stateDirectory: String
     private let build: String
+    /// Copies of the records already held (the state's): a verified entry's records share their storage.
+    public var held: HeldCells?
 
     /// 2: keys, roots and `$dir` split at `/` bytes (fix/byte-paths); entries of 1 may hold the old split.
     public static let formatVersion = 2
@@ -103,7 +105,7 @@ public struct FileExtractCache: ExtractCache {
         if vouchedOnly, !vouched { return nil }
         guard verified else { return loadUnverified(bytes, repo: repo, commit: commit, fingerprint: fingerprint) }
         var entry = VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint,
-                                                keepingRanges: keepingRanges && vouched)
+                                                keepingRanges: keepingRanges && vouched, held: held)
         entry?.vouched = vouched
         return entry
     }

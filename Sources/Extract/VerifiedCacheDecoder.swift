@@ -7,7 +7,9 @@ enum VerifiedCacheDecoder {
     /// `keepingRanges` (an entry whose MAC vouched for it, read on from at a moved commit): the entry keeps the bytes
     /// and where each record was read (`CachedExtraction.encoded`), and each record's cells stay undecoded in them
     /// (`EncodedFieldCells`): checked here as their decode would check them, decoded when something reads them.
-    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false) -> CachedExtraction? {
+    /// `held`: each decoded record's cells share the storage of the held copy under its table and key.
+    static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false,
+                       held: HeldCells? = nil) -> CachedExtraction? {
         let kept = keepingRanges ? VerifiedBytes(bytes) : nil
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
@@ -28,7 +30,10 @@ enum VerifiedCacheDecoder {
                     try cursor.beginArray()
                     while try cursor.nextElement() {
                         let start = cursor.offset
-                        items.append(try record(&cursor, fieldCount: &fieldCount, encodedIn: kept))
+                        var item = try record(&cursor, fieldCount: &fieldCount, encodedIn: kept)
+                        // Cells left in their bytes stay there: sharing would decode them.
+                        if let held, !item.fieldsAreEncoded { item.fields = held.sharing(item.fields, table: item.table, key: item.key) }
+                        items.append(item)
                         if keepingRanges { ranges.append(start..<cursor.offset) }
                     }
                     records = items

@@ -68,7 +68,13 @@ public struct FieldCells: Sendable {
         var names = layout.names
         names.insert(name, at: at)
         layout = FieldLayout(sortedUnique: names)
-        values.insert(value, at: at)
+        // Made at its size: an insert into a full array doubles its capacity, and the cells are kept (issue 12).
+        var grown: [FieldValue] = []
+        grown.reserveCapacity(values.count + 1)
+        grown.append(contentsOf: values[..<at])
+        grown.append(value)
+        grown.append(contentsOf: values[at...])
+        values = grown
         return nil
     }
 

@@ -11,6 +11,10 @@ public protocol RecordReading {
     /// Every record of `table` (identified by its id), fields by name, empty cells omitted,
     /// link cells holding the ids of records that still exist.
     func readRecords(in table: RemoteTable) throws -> [RemoteRecord]
+    /// `readRecords(in:)`, each record handed to `sharing` as it is read, so it can take the storage of a copy the
+    /// caller holds already (`FieldCells.sharingStorage`): a provider that reads row by row never holds the table's
+    /// read copies all at once. What `sharing` leaves must equal what it was given.
+    func readRecords(in table: RemoteTable, sharing: (inout RemoteRecord) -> Void) throws -> [RemoteRecord]
     /// The records with these ids that still exist (others are left out), for apply's preflight: a small
     /// plan against a large remote table should not read the whole table again.
     func readRecords(ids: [String], in table: RemoteTable) throws -> [RemoteRecord]
@@ -23,6 +27,13 @@ public protocol RecordReading {
 }
 
 extension RecordReading {
+    /// The whole table read, then shared record by record.
+    public func readRecords(in table: RemoteTable, sharing: (inout RemoteRecord) -> Void) throws -> [RemoteRecord] {
+        var records = try readRecords(in: table)
+        for index in records.indices { sharing(&records[index]) }
+        return records
+    }
+
     /// Providers without foreign tables (Airtable) have no rows to read.
     public func readForeignRecords(_ table: ForeignTable) throws -> [RemoteRecord] { [] }
 
@@ -95,13 +106,15 @@ public protocol BaseProvider: SchemaInspecting, RecordReading, SchemaWriting, Re
 
 extension BaseProvider {
     /// Refresh: the schema, and the records of each named table that exists, found by the id the state
-    /// recorded for it (`ids`: table name → id), else by name. Records stay keyed by the declared name.
-    public func snapshot(tables names: some Sequence<String>, ids: [String: String] = [:]) throws -> RemoteSnapshot {
+    /// recorded for it (`ids`: table name → id), else by name. Records stay keyed by the declared name. `sharing`
+    /// (table name → how its records take held storage; see `readRecords(in:sharing:)`) is for the declared tables.
+    public func snapshot(tables names: some Sequence<String>, ids: [String: String] = [:],
+                         sharing: (String) -> ((inout RemoteRecord) -> Void)? = { _ in nil }) throws -> RemoteSnapshot {
         let schema = try inspectSchema()
         var records: [String: [RemoteRecord]] = [:]
         for name in names {
             if let table = schema.table(id: ids[name], named: name) {
-                records[name] = try readRecords(in: table)
+                records[name] = try sharing(name).map { try readRecords(in: table, sharing: $0) } ?? readRecords(in: table)
             } else if let foreign = schema.foreignTable(named: name), foreign.unadoptable == nil {
                 records[name] = try readForeignRecords(foreign)
             }

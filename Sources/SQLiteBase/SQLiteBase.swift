@@ -46,6 +46,12 @@ public final class SQLiteBase: BaseProvider, KeyedRefreshing {
         return try SQLiteInspector(connection: connection, schema: catalog!).records(of: current)
     }
 
+    public func readRecords(in table: RemoteTable, sharing: (inout RemoteRecord) -> Void) throws -> [RemoteRecord] {
+        guard let connection = try open(forWriting: false) else { return [] }
+        let current = try resolve(table)
+        return try SQLiteInspector(connection: connection, schema: catalog!).records(of: current, sharing: sharing)
+    }
+
     public func readRecords(keys: [String], field: String, orIDs ids: [String], in table: RemoteTable) throws -> [RemoteRecord] {
         guard !keys.isEmpty || !ids.isEmpty, let connection = try open(forWriting: false) else { return [] }
         let current = try resolve(table)

@@ -49,10 +49,22 @@ struct SQLiteColumns {
     /// Decodes a row selected with `returning`. The cells are gathered first so the dictionary is sized for the
     /// cells that hold a value, not for every column: one more slot than 12 doubles it (a refresh holds 100,000).
     func record(from statement: SQLiteStatement) -> RemoteRecord {
+        var none: ValueInterner?
+        return record(from: statement, interner: &none)
+    }
+
+    /// `record(from:)`, repeated lists (tags, a link to a plugin) sharing one storage; texts are left to the caller's
+    /// sharing (`readRecords(in:sharing:)`), which finds them in the state for less than hashing each one.
+    func record(from statement: SQLiteStatement, interner: inout ValueInterner?) -> RemoteRecord {
         var cells = FieldCells.Builder(capacity: columns.count)
         for index in nameOrder {
             let column = columns[index]
-            if let value = column.kind.read(statement, column: Int32(index + 1)) { cells.append(column.field.name, value) }
+            guard let value = column.kind.read(statement, column: Int32(index + 1)) else { continue }
+            if case .list(let items) = value, interner != nil {
+                cells.append(column.field.name, .list(interner!.list(items)))
+            } else {
+                cells.append(column.field.name, value)
+            }
         }
         return RemoteRecord(id: statement.text(0) ?? "", fields: cells.cells())
     }

@@ -11,9 +11,16 @@ struct SQLiteInspector {
         try records(of: table, keys: nil)
     }
 
+    /// The whole table, each row handed to `sharing` as it is read (`RecordReading.readRecords(in:sharing:)`), and
+    /// repeated values read once.
+    func records(of table: RemoteTable, sharing: (inout RemoteRecord) -> Void) throws -> [RemoteRecord] {
+        try records(of: table, keys: nil, interning: true, sharing: sharing)
+    }
+
     /// With `keys`, only the rows whose text column `field` holds one of `keys.values` or whose id is one of `keys.ids`,
     /// each read as the whole table's read reads it (links filtered alike, in rowid order): a delta refresh (issue 12).
-    func records(of table: RemoteTable, keys: (field: String, values: [String], ids: [String])?) throws -> [RemoteRecord] {
+    func records(of table: RemoteTable, keys: (field: String, values: [String], ids: [String])?,
+                 interning: Bool = false, sharing: (inout RemoteRecord) -> Void = { _ in }) throws -> [RemoteRecord] {
         let columns = SQLiteColumns(table, undeclared: try SQLiteCatalog.undeclaredColumns(of: table, in: connection))
         var filter = ""
         var binds: [String] = []
@@ -31,7 +38,12 @@ struct SQLiteInspector {
         defer { statement.reset() }
         for (index, text) in binds.enumerated() { try statement.bind(Int32(index + 1), text) }
         var records: [RemoteRecord] = []
-        while try statement.step() { records.append(columns.record(from: statement)) }
+        var interner = interning ? ValueInterner() : nil
+        while try statement.step() {
+            var record = columns.record(from: statement, interner: &interner)
+            sharing(&record)
+            records.append(record)
+        }
         let linkColumns = columns.columns.filter { $0.kind == .links }
         guard !linkColumns.isEmpty, !records.isEmpty else { return records }
         // A whole-table read takes every id of a linked table; a keyed read asks only for the ids its rows link to.

@@ -34,6 +34,7 @@ enum StateDecoderV1 {
                     var members: [String: ManagedRecord] = [:]
                     let keptKeys = kept.map { $0[name] ?? [] }
                     var carried: [StateFileLayout.Carried]? = layout == nil ? nil : []
+                    var fieldCount = 0
                     try cursor.beginObject()
                     while let recordKey = try cursor.nextKey() {
                         let values = keptKeys?.contains(recordKey) ?? true
@@ -43,7 +44,7 @@ enum StateDecoderV1 {
                         }
                         let read: ManagedRecord
                         do {
-                            read = lean ? try leanRecord(&cursor) : try record(&cursor, values: values)
+                            read = lean ? try leanRecord(&cursor) : try record(&cursor, values: values, fieldCount: &fieldCount)
                         } catch { throw error.within("records.\(name).\(recordKey)") }
                         members[recordKey] = read
                         if carried != nil {
@@ -83,6 +84,13 @@ enum StateDecoderV1 {
 
     /// Without `values`, the record's values and adoptions are read as strictly and let go, record by record.
     static func record(_ cursor: inout JSONCursor, values keepValues: Bool = true) throws(StateCodec.Failure) -> ManagedRecord {
+        var fieldCount = 0
+        return try record(&cursor, values: keepValues, fieldCount: &fieldCount)
+    }
+
+    /// `fieldCount`: the previous record's, so this one's values are sized once (grown from empty, 12 values took 16
+    /// slots; the state's values are the storage the desired and read copies share, issue 12).
+    static func record(_ cursor: inout JSONCursor, values keepValues: Bool, fieldCount: inout Int) throws(StateCodec.Failure) -> ManagedRecord {
         var id: String?
         var values: FieldCells = [:]
         var adopted: FieldCells = [:]
@@ -91,7 +99,8 @@ enum StateDecoderV1 {
             switch key {
             case "id": id = try cursor.string()
             case "values":
-                let read = try self.values(&cursor)
+                let read = try self.values(&cursor, capacity: fieldCount)
+                fieldCount = read.count
                 if keepValues { values = read }
             case "adopted":
                 let read = try self.values(&cursor)
@@ -115,8 +124,8 @@ enum StateDecoderV1 {
     }
 
     /// Null cells read as absent: absent, empty, false and null are one value.
-    static func values(_ cursor: inout JSONCursor) throws(StateCodec.Failure) -> FieldCells {
-        var values = FieldCells.Builder()
+    static func values(_ cursor: inout JSONCursor, capacity: Int = 0) throws(StateCodec.Failure) -> FieldCells {
+        var values = FieldCells.Builder(capacity: capacity)
         try cursor.beginObject()
         while let name = try cursor.nextKey() {
             if let value = try cursor.fieldValue() { values.append(name, value) }

@@ -160,4 +160,17 @@ extension FieldCellsTests {
             XCTAssertEqual(merged.dictionary, ["x": .text("mine")].merging(model) { $1 })
         }
     }
+
+    /// A name added to cells (a link the assembler resolves) leaves no empty slots: an insert into a full array doubled it.
+    func testANameAddedMakesAnArrayOfTheCellsSize() {
+        var cells: FieldCells = ["A": .text("a"), "C": .text("c")]
+        let before = cells
+        cells["B"] = .list(["core:plugins/alpha"])
+        XCTAssertEqual(cells.values.capacity, 3)
+        XCTAssertEqual(cells.dictionary, ["A": .text("a"), "B": .list(["core:plugins/alpha"]), "C": .text("c")])
+        XCTAssertEqual(before.dictionary, ["A": .text("a"), "C": .text("c")])
+        cells["D"] = .number(1)
+        XCTAssertEqual(cells.keys, ["A", "B", "C", "D"])
+        XCTAssertEqual(cells.values.capacity, 4)
+    }
 }

@@ -32,4 +32,22 @@ final class StateCellsLayoutTests: XCTestCase {
         XCTAssertEqual(b.values["Caf\u{E9}"], .text("nfd"), "looked up as a dictionary did")
         XCTAssertEqual(loaded, state)
     }
+
+    /// The state's values are the storage a full-path plan's desired and read copies share (issue 12): each record of a
+    /// table is sized by the one before it, so a table of one shape holds no empty slots past its first record.
+    func testValuesOfOneShapeAreReadAtTheirSize() throws {
+        var state = StateSamples.populated(records: 1)
+        var skills: [String: ManagedRecord] = [:]
+        for index in 0..<20 {
+            var values: [String: FieldValue] = [:]
+            for field in 0..<13 { values["Field \(field)"] = .text("value \(index) of field \(field)") }
+            skills["core:skills/\(index)"] = ManagedRecord(id: "rec\(index)", values: values)
+        }
+        state.records["Skills"] = skills
+        let loaded = try StateCodec.decode(StateCodec.encode(state))
+        let read = try XCTUnwrap(loaded.records["Skills"])
+        XCTAssertEqual(loaded, state)
+        let slack = read.values.filter { $0.values.values.capacity > $0.values.count }
+        XCTAssertLessThanOrEqual(slack.count, 1, "only the first record read is grown to its size")
+    }
 }

@@ -86,7 +86,7 @@ private struct RereadingCache: ExtractCache {
         repos.contains(repo) ? nil : base.loadFiles(repo: repo, fingerprint: fingerprint)
     }
 
-    func storeFiles(_ files: CachedFiles) throws { try base.storeFiles(files) }
+    func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? { try base.prepareFiles(files) }
 
     /// A sealed entry is what this build read from source: a moved commit may read on from it.
     func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { base.loadSealed(repo: repo, fingerprint: fingerprint) }

@@ -14,8 +14,9 @@ public protocol ExtractCache: Sendable {
     func store(_ extraction: CachedExtraction) throws
     /// The per-file results stored for `repo` with this fingerprint, at whatever commit.
     func loadFiles(repo: String, fingerprint: String) -> CachedFiles?
-    /// Replaces the per-file results of `files.repo`. Called only after a run without errors.
-    func storeFiles(_ files: CachedFiles) throws
+    /// The per-file results of `files.repo` written aside, to replace the stored ones on `commit` once the run has no
+    /// errors (`Extraction` writes them on another core while it assembles the records); nil when nothing is kept.
+    func prepareFiles(_ files: CachedFiles) throws -> PreparedFile?
     /// The entry for `repo` at whatever commit, only when this state folder sealed it for this build (`vouched`).
     func loadSealed(repo: String, fingerprint: String) -> CachedExtraction?
 }
@@ -87,7 +88,7 @@ public struct CachedSource: Sendable, Equatable {
 /// The default implementation keeps nothing, so every moved commit reads the whole repo.
 extension ExtractCache {
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { nil }
-    public func storeFiles(_ files: CachedFiles) throws {}
+    public func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? { nil }
     public func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { nil }
 }
 

@@ -192,11 +192,11 @@ public struct FileExtractCache: ExtractCache {
         return FilesCacheDecoder.decode([UInt8](data), repo: repo, fingerprint: fingerprint)
     }
 
-    /// Streamed like `store`: the per-file results are the largest file of the cache.
-    public func storeFiles(_ files: CachedFiles) throws {
-        guard usable else { return }
+    /// Streamed like `store`: the per-file results are the largest file of the cache. Written aside (`PreparedFile`).
+    public func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? {
+        guard usable else { return nil }
         let chunkSize = 1 << 20
-        try writing { try PrivateFile.write(to: filesPath(for: files.repo)) { put in
+        return try writing { try PrivateFile.prepare(filesPath(for: files.repo)) { put in
             var writer = JSONWriter(capacity: chunkSize + (1 << 16))
             writer.beginObject()
             writer.field("commit", files.commit)
@@ -216,9 +216,9 @@ public struct FileExtractCache: ExtractCache {
     }
 
     /// `write`'s errors as the cache's.
-    private func writing(_ write: () throws -> Void) throws {
+    private func writing<Written>(_ write: () throws -> Written) throws -> Written {
         do {
-            try write()
+            return try write()
         } catch let error as ReconError {
             throw ReconError("cannot write the extract cache: \(error.message)")
         }

@@ -101,17 +101,19 @@ public struct PlanSummary: Sendable, Equatable {
             }
         }
         conflicts = plan.rollbackConflicts.count
-        for change in plan.recordChanges {
-            if change.hasDrift { drift += 1 }
-            if change.hasConflict { conflicts += 1 }
-            if change.blockedBy != nil { blocked += 1 }
-            switch change.effect {
+        // By index, each change read in place: `for change in` copies every change it visits.
+        let changes = plan.recordChanges
+        for index in changes.indices {
+            if changes[index].hasDrift { drift += 1 }
+            if changes[index].hasConflict { conflicts += 1 }
+            if changes[index].blockedBy != nil { blocked += 1 }
+            switch changes[index].effect {
             case .add: add += 1
             case .change: self.change += 1
             case .delete: delete += 1
             case .adopt:
                 adopt += 1
-                if change.writesBase { adoptWrites += 1 }
+                if changes[index].writesBase { adoptWrites += 1 }
             case .stateOnly: break
             }
         }

@@ -1,34 +1,22 @@
-import Dispatch
 import ReconCore
 
 /// A plan file's body decoded on another thread while the caller takes the file's digest: at 100,000 creates
 /// they are about a second and a third of a second of one core each, one after the other before (issue 12).
 /// Nothing here is trusted: the caller takes the plan only once the digest, the header and any signature check
 /// out, and only if the verified body starts where this one was decoded from.
-final class PlanBodyDecoding: @unchecked Sendable {
+final class PlanBodyDecoding: Sendable {
     let start: Int
-    private let done = DispatchSemaphore(value: 0)
-    /// Written once by the worker before `done` is signalled, read only after waiting on it.
-    private var result: Result<Plan, ReconError>?
+    private let decoding: BackgroundTask<Plan, ReconError>
 
     /// `cut`: the body with `record_changes` only up to there (`PlanDecoder.plan(_:at:halvedAt:)`).
     init(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) {
         self.start = start
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            do throws(ReconError) {
-                result = .success(try PlanDecoder.plan(bytes, at: start, cut: cut))
-            } catch {
-                result = .failure(error)
-            }
-            done.signal()
-        }
+        decoding = BackgroundTask { () throws(ReconError) in try PlanDecoder.plan(bytes, at: start, cut: cut) }
     }
 
     /// Waits for the worker (every call, so no thread outlives the read); its plan or the error it met.
     func plan() throws(ReconError) -> Plan {
-        done.wait()
-        done.signal()
-        return try result!.get()
+        try decoding.value()
     }
 
     /// Where the top-level `plan` member's value starts, by reading the header members before it; nil when the

@@ -5,7 +5,10 @@ import ReconCore
 enum PlanEncoder {
     /// `drain` is called between record changes and preconditions once `drainAt` bytes are buffered, so a caller
     /// can stream the bytes out (`JSONWriter.takeBytes`).
-    static func write(_ plan: Plan, to w: inout JSONWriter, drainAt: Int = .max, drain: (inout JSONWriter) -> Void = { _ in }) {
+    /// With `runLength` changes or more twice over, every other run of that many is encoded on the other core
+    /// (`AlternateRunEncoding`); the bytes are the same.
+    static func write(_ plan: Plan, to w: inout JSONWriter, drainAt: Int = .max, runLength: Int = 2048,
+                      drain: (inout JSONWriter) -> Void = { _ in }) {
         w.beginObject()
         w.key("field_order")
         w.value(.object(plan.fieldOrder.mapValues { .array($0.map(JSONValue.string)) }))
@@ -50,9 +53,24 @@ enum PlanEncoder {
         w.endArray()
         w.key("record_changes")
         w.beginArray()
-        for change in plan.recordChanges {
-            if w.bytes.count >= drainAt { drain(&w) }
-            write(change, managed: plan.managedFields[change.table], to: &w)
+        let changes = plan.recordChanges
+        if changes.count / 2 >= runLength {
+            // Every other run on the other core, appended here in its place.
+            let other = AlternateRunEncoding(changes, managed: plan.managedFields, runLength: runLength, start: w.continuation())
+            for run in 0..<other.runCount {
+                if run % 2 == 0 {
+                    write(changes[other.range(of: run, in: changes.count)], managed: plan.managedFields, to: &w)
+                } else {
+                    w.append(other.take(run))
+                }
+                if w.bytes.count >= drainAt { drain(&w) }
+            }
+            other.finish()
+        } else {
+            for index in changes.indices {
+                if w.bytes.count >= drainAt { drain(&w) }
+                write(changes[index...index], managed: plan.managedFields, to: &w)
+            }
         }
         w.endArray()
         w.key("repo_commits")
@@ -82,6 +100,18 @@ enum PlanEncoder {
     private static func write(_ summary: PlanSummary, to w: inout JSONWriter) {
         w.key("summary")
         w.value(summary.json)
+    }
+
+    /// Each change of `changes` in order: by index, each read in place, and a table's managed fields looked up once per
+    /// stretch of its changes.
+    static func write(_ changes: ArraySlice<RecordChange>, managed: [String: [String]], to w: inout JSONWriter) {
+        var fields: (table: String, managed: [String]?)?
+        for index in changes.indices {
+            if fields?.table != changes[index].table {
+                fields = (changes[index].table, managed[changes[index].table])
+            }
+            write(changes[index], managed: fields?.managed, to: &w)
+        }
     }
 
     /// A create's fields are all `set` with no before value: written as one `set` object, and its state

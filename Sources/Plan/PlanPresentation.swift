@@ -12,13 +12,15 @@ public struct PlanPresentation: Sendable {
     public struct TableSection: Sendable {
         public var table: String
         public var counts: String
-        /// The table's changes; their lines are made on demand, since a cut view shows a few of 100,000.
-        public var changes: [RecordChange]
+        /// The table's changes; their lines are made on demand, since a cut view shows a few of 100,000. A slice of the
+        /// plan's own changes where the table's are together (as the planner writes them), so none is copied.
+        public var changes: ArraySlice<RecordChange>
         /// Each line's action, for views that count what they leave out (`PlanTextCut`).
-        public var actions: [RecordAction] { changes.map(\.action) }
-        public var lines: [Line] { changes.map(PlanPresentation.line(for:)) }
+        public var actions: [RecordAction] { changes.indices.map { changes[$0].action } }
+        public var lines: [Line] { changes.indices.map { PlanPresentation.line(for: changes[$0]) } }
 
-        public func line(at index: Int) -> Line { PlanPresentation.line(for: changes[index]) }
+        /// The line of the table's change at `index`, counted from 0.
+        public func line(at index: Int) -> Line { PlanPresentation.line(for: changes[changes.startIndex + index]) }
     }
 
     public let plan: Plan
@@ -40,15 +42,8 @@ public struct PlanPresentation: Sendable {
         self.schema = schema
         manual = plan.manualItems
         conflicts = plan.rollbackConflicts.map(Self.line(for:))
-        var order: [String] = []
-        var byTable: [String: [RecordChange]] = [:]
-        for change in plan.recordChanges {
-            if byTable[change.table] == nil { order.append(change.table) }
-            byTable[change.table, default: []].append(change)
-        }
-        tables = order.map { table in
-            let changes = byTable[table]!
-            return TableSection(table: table, counts: Self.counts(changes), changes: changes)
+        tables = Self.sections(plan.recordChanges).map { table, changes in
+            TableSection(table: table, counts: Self.counts(changes), changes: changes)
         }
         notes = Self.notes(plan)
         scopeNote = Self.scopeNote(plan.scope)
@@ -173,10 +168,31 @@ public struct PlanPresentation: Sendable {
             ?? ["\(label)\(text(edit.before)) → \(text(edit.after))\(note)"]
     }
 
-    static func counts(_ changes: [RecordChange]) -> String {
+    /// Each table's changes in the order of its first change; slices of `changes` when each table's are together,
+    /// gathered into arrays of their own only when a table's changes are apart.
+    static func sections(_ changes: [RecordChange]) -> [(table: String, changes: ArraySlice<RecordChange>)] {
+        var runs: [(table: String, range: Range<Int>)] = []
+        var start = changes.startIndex
+        for index in changes.indices where index + 1 == changes.endIndex || changes[index + 1].table != changes[index].table {
+            runs.append((changes[index].table, start..<index + 1))
+            start = index + 1
+        }
+        if Set(runs.map(\.table)).count == runs.count {
+            return runs.map { ($0.table, changes[$0.range]) }
+        }
+        var order: [String] = []
+        var byTable: [String: [RecordChange]] = [:]
+        for run in runs {
+            if byTable[run.table] == nil { order.append(run.table) }
+            byTable[run.table, default: []].append(contentsOf: changes[run.range])
+        }
+        return order.map { ($0, ArraySlice(byTable[$0]!)) }
+    }
+
+    static func counts(_ changes: ArraySlice<RecordChange>) -> String {
         var add = 0, change = 0, delete = 0, adopt = 0, other = 0
-        for item in changes {
-            switch item.effect {
+        for index in changes.indices {
+            switch changes[index].effect {
             case .add: add += 1
             case .change: change += 1
             case .delete: delete += 1

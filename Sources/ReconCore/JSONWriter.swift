@@ -2,7 +2,7 @@
 ///
 /// Callers that stream (plans, state, backups) emit object keys in sorted order themselves,
 /// which keeps tens of megabytes cheap: no intermediate tree, no Foundation objects.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private let pretty: Bool
     private var depth = 0
@@ -28,6 +28,22 @@ public struct JSONWriter {
         bytes = []
         bytes.reserveCapacity(taken.count)
         return taken
+    }
+
+    /// An empty writer in this one's place (same form, depth and open containers, past the first member of the innermost):
+    /// what it writes can follow this writer's bytes, appended by `append(_:)`. For a long array encoded in runs on two cores.
+    public func continuation() -> JSONWriter {
+        var next = JSONWriter(pretty: pretty, capacity: 1 << 16)
+        next.depth = depth
+        next.hasMember = hasMember
+        if !next.hasMember.isEmpty { next.hasMember[next.hasMember.count - 1] = true }
+        return next
+    }
+
+    /// The bytes of a `continuation()` of this writer, in the place it was made for.
+    public mutating func append(_ continued: [UInt8]) {
+        if !continued.isEmpty, !hasMember.isEmpty { hasMember[hasMember.count - 1] = true }
+        bytes.append(contentsOf: continued)
     }
 
     // MARK: Containers
@@ -120,10 +136,17 @@ public struct JSONWriter {
         if pretty { newline() }
     }
 
+    /// A line break and two spaces a level in one append: a 100k-change plan file has three million lines.
     private mutating func newline() {
-        bytes.append(0x0A)
-        for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
+        if depth < Self.indents.count {
+            bytes.append(contentsOf: Self.indents[depth])
+        } else {
+            bytes.append(0x0A)
+            for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
+        }
     }
+
+    private static let indents: [[UInt8]] = (0..<16).map { [0x0A] + [UInt8](repeating: 0x20, count: 2 * $0) }
 
     private mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)

@@ -72,7 +72,18 @@ public enum PrivateFile {
 
     /// The temp file, flush and rename both writers share; `fill` writes the temp file's bytes.
     private static func replace(_ path: String, fill: (_ fd: Int32, _ temp: String) throws -> Void) throws {
+        try prepare(path, fill: fill).commit()
+    }
+
+    /// As `write(to:streaming:)`, but the file is only written aside (flushed, not yet in place): `commit` puts it in
+    /// place, `discard` removes it. For a write made on another core before the run knows it will keep it.
+    public static func prepare(_ path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws -> PreparedFile {
+        try prepare(path) { fd, temp in try produce { bytes in try writeAll(bytes, to: fd, path: temp) } }
+    }
+
+    private static func prepare(_ path: String, fill: (_ fd: Int32, _ temp: String) throws -> Void) throws -> PreparedFile {
         let directory = directoryOf(path)
+        let created = firstMissing(directory)
         try createDirectory(directory)
         var existing = stat()
         let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : fileMode
@@ -84,13 +95,34 @@ public enum PrivateFile {
             try fill(fd, temp)
             guard fsync(fd) == 0 else { throw failure("cannot flush", temp) }
             close(fd)
-            guard rename(temp, path) == 0 else { throw failure("cannot rename \(temp) to", path) }
         } catch {
             close(fd)
             _ = try? SafeRemoval.remove(temp, inside: directory)
+            removeEmpty(directory, upTo: created)
             throw error
         }
-        try syncDirectory(directory)
+        return PreparedFile(temp: temp, path: path, createdFolder: created)
+    }
+
+    /// The outermost folder on the way to `directory` that does not exist yet; nil when `directory` exists.
+    static func firstMissing(_ directory: String) -> String? {
+        var missing: String?
+        var current = directory
+        while current != "." && current != "/" && !current.isEmpty && access(current, F_OK) != 0 {
+            missing = current
+            current = directoryOf(current)
+        }
+        return missing
+    }
+
+    /// Removes `directory` and its parents up to `created` while they are empty (`rmdir`): the folders a write made,
+    /// taken back when it is not kept, so a failed run leaves no trace. Nothing when `created` is nil.
+    static func removeEmpty(_ directory: String, upTo created: String?) {
+        guard let created, directory.hasPrefix(created) else { return }
+        var current = directory
+        while rmdir(current) == 0, current != created, current.count > created.count {
+            current = directoryOf(current)
+        }
     }
 
     /// Makes a rename or unlink in `directory` durable.

@@ -71,7 +71,7 @@ struct PerFileOnlyCache: ExtractCache {
     func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction? { base.load(repo: repo, commit: commit, fingerprint: fingerprint) }
     func store(_ extraction: CachedExtraction) throws { try base.store(extraction) }
     func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { base.loadFiles(repo: repo, fingerprint: fingerprint) }
-    func storeFiles(_ files: CachedFiles) throws { try base.storeFiles(files) }
+    func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? { try base.prepareFiles(files) }
 }
 
 extension ExtractResult {

@@ -34,6 +34,31 @@ final class PerFileReuseTests: XCTestCase {
         try assertEqualsColdExtraction(result, rules)
     }
 
+    /// The per-file results are written aside while the records are assembled: a run the assembly fails keeps none of it.
+    func testARunThatFailsInTheAssemblyLeavesThePerFileResultsAsTheyWere() throws {
+        let (repo, _) = makeCatalogRepo()
+        let harness = ExtractHarness(readsOnFromSealedEntries: false)
+        _ = try harness.run(pluginAndSkillRules(path: repo.path))
+        let cache = FileExtractCache(stateDirectory: harness.state.path)
+        let before = try XCTUnwrap(FileManager.default.contents(atPath: cache.filesPath(for: "core")))
+        let listing = try FileManager.default.contentsOfDirectory(atPath: cache.directory).sorted()
+
+        repo.write("skills/solo/SKILL.md", "---\nname: solo again\n---\n")
+        repo.commit("edit solo")
+        // A second rule makes the key of solo again: a duplicate, found only once every file is read.
+        let twice = pluginAndSkillRules(path: repo.path, skillsExtra: """
+                  - table: Skills
+                    files: ["skills/solo/SKILL.md"]
+                    as: frontmatter
+                    root: .
+                    fields: {Name: name}
+            """)
+        let diagnostics = try harness.failure(twice)
+        XCTAssertTrue(diagnostics.contains { $0.severity == .error && $0.message.hasPrefix("duplicate key 'core:skills/solo'") }, "\(diagnostics)")
+        XCTAssertEqual(FileManager.default.contents(atPath: cache.filesPath(for: "core")), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.directory).sorted(), listing, "no file is left aside")
+    }
+
     func testAnUnchangedFileIsAnsweredFromItsCachedEntity() throws {
         let (repo, _) = makeCatalogRepo()
         let harness = ExtractHarness(readsOnFromSealedEntries: false)

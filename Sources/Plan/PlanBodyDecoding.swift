@@ -11,18 +11,35 @@ final class PlanBodyDecoding: @unchecked Sendable {
     /// Written once by the worker before `done` is signalled, read only after waiting on it.
     private var result: Result<Plan, ReconError>?
 
-    /// `cut`: the body with `record_changes` only up to there (`PlanDecoder.plan(_:at:halvedAt:)`).
-    init(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) {
+    init(_ bytes: [UInt8], at start: Int) {
         self.start = start
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             do throws(ReconError) {
-                result = .success(try PlanDecoder.plan(bytes, at: start, cut: cut))
+                result = .success(try PlanDecoder.plan(bytes, at: start))
             } catch {
                 result = .failure(error)
             }
             done.signal()
         }
     }
+
+    /// The first half of a body read in two (`PlanDecoder.plan(_:at:halvedAt:)`): every member, and `record_changes`
+    /// up to the cut put into `slots` (then `filled`), the plan given without them.
+    init(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit, into slots: RecordChangeSlots) {
+        self.start = start
+        filled = slots
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            do throws(ReconError) {
+                result = .success(try PlanDecoder.plan(bytes, at: start, cut: cut) { change throws(ReconError) in try filled!.append(change) })
+            } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+    }
+
+    /// The first half's slots as the worker left them; read only after `plan()`.
+    private(set) var filled: RecordChangeSlots?
 
     /// Waits for the worker (every call, so no thread outlives the read); its plan or the error it met.
     func plan() throws(ReconError) -> Plan {

@@ -103,7 +103,7 @@ final class PlanFileVouchedTests: XCTestCase {
         XCTAssertNil(RecordChangeSplit.find(bytes, body: start, minimum: bytes.count), "too short to cut")
         XCTAssertNil(RecordChangeSplit.find(try JSONParser.parse(bytes).canonicalBytes(), body: 0, minimum: 0), "not the written layout")
         // A cut elsewhere than between two changes is refused by the halves, never read as another plan.
-        let wrong = RecordChangeSplit(comma: split.comma - 3, close: split.close)
+        let wrong = RecordChangeSplit(comma: split.comma - 3, close: split.close, firstCount: split.firstCount, restCount: split.restCount)
         XCTAssertThrowsError(try PlanDecoder.plan(bytes, at: start, halvedAt: wrong))
         // A record given twice, once in each half, is refused as in one go.
         var twice = plan

@@ -112,4 +112,32 @@ final class PlanFileVouchedTests: XCTestCase {
         let cut = try XCTUnwrap(RecordChangeSplit.find(repeated, body: start, minimum: 0))
         XCTAssertThrowsError(try PlanDecoder.plan(repeated, at: start, halvedAt: cut)) { XCTAssertTrue("\($0)".contains("two changes for"), "\($0)") }
     }
+
+    /// The two halves go straight into one array of the count the layout shows, no second array joined by a copy
+    /// (issue 12, goal 5: the join was +22 MiB at 100,000 creates); a count the halves do not meet is refused as a
+    /// wrong cut is, and the file is then read in one go.
+    func testTheHalvesFillOneArrayOfTheLayoutsCountAndAWrongCountIsRefused() throws {
+        var fixture = try PlanFixture()
+        for index in 0..<301 {
+            fixture.want("core:skills/s\(index)", ["Name": .text("},\n      {\"x\": [\n    ]\(index)"), "Ready": .bool(index % 2 == 0)])
+        }
+        let plan = try fixture.plan()
+        let bytes = PlanFile.encode(plan)
+        let start = try XCTUnwrap(PlanFileHeader.scan(bytes)?.start)
+        let split = try XCTUnwrap(RecordChangeSplit.find(bytes, body: start, minimum: 0))
+        XCTAssertEqual(split.count, plan.recordChanges.count)
+        XCTAssertGreaterThan(split.restCount, 0)
+        let halved = try PlanDecoder.plan(bytes, at: start, halvedAt: split)
+        XCTAssertEqual(halved, plan)
+        XCTAssertEqual(halved.recordChanges.capacity, plan.recordChanges.count, "one allocation of exactly the list's count")
+        for (first, rest) in [(split.firstCount - 1, split.restCount), (split.firstCount + 1, split.restCount),
+                              (split.firstCount, split.restCount - 1), (split.firstCount, split.restCount + 1)] {
+            let wrong = RecordChangeSplit(comma: split.comma, close: split.close, firstCount: first, restCount: rest)
+            XCTAssertThrowsError(try PlanDecoder.plan(bytes, at: start, halvedAt: wrong), "\(first) + \(rest)") {
+                XCTAssertTrue("\($0)".contains("not where its layout puts them"), "\($0)")
+            }
+        }
+        let digest = PlanFile.bodyBytesDigest(bytes)
+        XCTAssertEqual(try verify(bytes, threshold: 0, vouching: digest).plan.plan, plan)
+    }
 }

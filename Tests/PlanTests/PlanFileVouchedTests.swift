@@ -111,6 +111,13 @@ final class PlanFileVouchedTests: XCTestCase {
         let repeated = PlanFile.encode(twice)
         let cut = try XCTUnwrap(RecordChangeSplit.find(repeated, body: start, minimum: 0))
         XCTAssertThrowsError(try PlanDecoder.plan(repeated, at: start, halvedAt: cut)) { XCTAssertTrue("\($0)".contains("two changes for"), "\($0)") }
+        // And a record given twice within the first half (the worker's reader leaves that to the main thread's).
+        var early = plan
+        early.recordChanges.insert(plan.recordChanges[0], at: 1)
+        let inFirst = PlanFile.encode(early)
+        let first = try XCTUnwrap(RecordChangeSplit.find(inFirst, body: start, minimum: 0))
+        XCTAssertGreaterThan(first.firstCount, 2)
+        XCTAssertThrowsError(try PlanDecoder.plan(inFirst, at: start, halvedAt: first)) { XCTAssertTrue("\($0)".contains("two changes for"), "\($0)") }
     }
 
     /// The two halves go straight into one array of the count the layout shows, no second array joined by a copy

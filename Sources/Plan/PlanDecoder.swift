@@ -4,13 +4,22 @@ import ReconCore
 /// The lists that grow with the plan are read with a cursor element by element; the other members are small and
 /// read as trees, by the decoders they always had.
 enum PlanDecoder {
-    /// The body whose value starts at `start` in `bytes`. With `cut`, `record_changes` is read only up to it (the
-    /// rest is `secondHalf`'s); a list that does not reach the cut exactly is refused.
-    static func plan(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit? = nil) throws(ReconError) -> Plan {
+    /// The body whose value starts at `start` in `bytes`.
+    static func plan(_ bytes: [UInt8], at start: Int) throws(ReconError) -> Plan {
+        var changes: [RecordChange] = []
+        var plan = try plan(bytes, at: start, cut: nil) { change throws(ReconError) in changes.append(change) }
+        plan.recordChanges = changes
+        return plan
+    }
+
+    /// The body, each record change handed to `add` in order and left out of the plan returned. With `cut`,
+    /// `record_changes` is read only up to it (the rest is `secondHalf`'s); a list that does not reach the cut exactly
+    /// is refused.
+    static func plan(_ bytes: [UInt8], at start: Int, cut: RecordChangeSplit?,
+                     adding add: (RecordChange) throws(ReconError) -> Void) throws(ReconError) -> Plan {
         var cursor = JSONCursor(bytes, at: start)
         cursor.interner = ValueInterner()
         var members: [String: JSONValue] = [:]
-        var changes: [RecordChange] = []
         var reads: [RecordChangeReader.Read] = []
         var preconditions: [RecordFingerprint] = [], skips: [ProtectedSkip] = []
         try reading {
@@ -19,7 +28,7 @@ enum PlanDecoder {
                 // The lists that grow with the plan are decoded element by element, never whole as trees.
                 switch key {
                 case "record_changes":
-                    try recordChanges(&cursor, after: members, into: &changes, deferring: &reads, cut: cut)
+                    try recordChanges(&cursor, after: members, adding: add, deferring: &reads, cut: cut)
                 case "preconditions":
                     preconditions = try elements(&cursor, key) { json throws(ReconError) in
                         RecordFingerprint(table: try string(json, "table"), recordID: try string(json, "record_id"),
@@ -41,15 +50,15 @@ enum PlanDecoder {
         plan.protectedSkips = skips
         if !reads.isEmpty {
             var reader = RecordChangeReader(managed: plan.managedFields, order: plan.fieldOrder)
-            for read in reads { changes.append(try reader.resolve(read)) }
+            for read in reads { try add(try reader.resolve(read)) }
         }
-        plan.recordChanges = changes
         return plan
     }
 
     /// `record_changes`, change by change. A file as Recon writes it (keys sorted) gave the field orders before
     /// (`members`), so each change is resolved as it comes; otherwise they are resolved once the body is read.
-    private static func recordChanges(_ cursor: inout JSONCursor, after members: [String: JSONValue], into changes: inout [RecordChange],
+    private static func recordChanges(_ cursor: inout JSONCursor, after members: [String: JSONValue],
+                                      adding add: (RecordChange) throws(ReconError) -> Void,
                                       deferring reads: inout [RecordChangeReader.Read], cut: RecordChangeSplit?) throws {
         if cursor.null() { return }
         guard (try? cursor.beginArray()) != nil else { throw PlanJSON.mistyped("'record_changes'", "a list") }
@@ -62,7 +71,7 @@ enum PlanDecoder {
         var reachedCut = cut == nil
         while try cursor.nextElement() {
             let read = try RecordChangeReader.read(&cursor)
-            if reader != nil { changes.append(try reader!.resolve(read)) } else { reads.append(read) }
+            if reader != nil { try add(try reader!.resolve(read)) } else { reads.append(read) }
             if let cut, cursor.offset == cut.comma {
                 cursor.jump(to: cut.close)
                 reachedCut = true
@@ -73,30 +82,48 @@ enum PlanDecoder {
 
     /// The body decoded in two halves at once (issue 12): every member and `record_changes` up to `split` on another
     /// thread, the rest of the list here, resolved as it is read with the field orders the body gives first; then the
-    /// first half's records are checked against the rest for one given twice, as one reader would.
+    /// first half's records are checked against the rest for one given twice, as one reader would. Both halves fill
+    /// one array of the count the layout gives (`RecordChangeSlots`), each its own range: no half is copied to join.
     static func plan(_ bytes: [UInt8], at start: Int, halvedAt split: RecordChangeSplit) throws(ReconError) -> Plan {
-        let first = PlanBodyDecoding(bytes, at: start, cut: split)
-        var rest: [RecordChange]
-        var reader: RecordChangeReader
+        var header: Plan?
         do {
-            (rest, reader) = try secondHalf(bytes, at: start, split)
-        } catch {
-            _ = try? first.plan()
+            let changes = try [RecordChange](unsafeUninitializedCapacity: split.count) { buffer, initialized in
+                let first = PlanBodyDecoding(bytes, at: start, cut: split, into: RecordChangeSlots(buffer, 0..<split.firstCount))
+                var rest = RecordChangeSlots(buffer, split.firstCount..<split.count)
+                var reader = RecordChangeReader(managed: [:], order: [:])
+                var failure: ReconError?
+                do throws(ReconError) {
+                    try secondHalf(bytes, at: start, split, into: &rest, reader: &reader)
+                    if !rest.isFull { failure = cutMissed }
+                } catch {
+                    failure = error
+                }
+                do throws(ReconError) { header = try first.plan() } catch { failure = failure ?? error }
+                var filled = first.filled!
+                if failure == nil, !filled.isFull { failure = cutMissed }
+                if failure == nil {
+                    do throws(ReconError) { try filled.forEach { change throws(ReconError) in try reader.see(change) } } catch { failure = error }
+                }
+                if let failure {
+                    filled.clear()
+                    rest.clear()
+                    throw failure
+                }
+                initialized = split.count
+            }
+            header!.recordChanges = changes
+            return header!
+        } catch let error as ReconError {
             throw error
+        } catch {
+            throw cutMissed
         }
-        var plan = try first.plan()
-        for change in plan.recordChanges { try reader.see(change) }
-        plan.recordChanges.append(contentsOf: rest)
-        rest = []
-        return plan
     }
 
-    /// The elements of `record_changes` after `split.comma`, which must end at `split.close`, resolved by a reader of
-    /// the body's `field_order` and `managed_fields` (members before the list in a file as written).
-    private static func secondHalf(_ bytes: [UInt8], at start: Int, _ split: RecordChangeSplit) throws(ReconError)
-        -> (changes: [RecordChange], reader: RecordChangeReader) {
-        var changes: [RecordChange] = []
-        var reader = RecordChangeReader(managed: [:], order: [:])
+    /// The elements of `record_changes` after `split.comma`, which must end at `split.close`, resolved into `slots`
+    /// by a reader of the body's `field_order` and `managed_fields` (members before the list in a file as written).
+    private static func secondHalf(_ bytes: [UInt8], at start: Int, _ split: RecordChangeSplit,
+                                   into slots: inout RecordChangeSlots, reader: inout RecordChangeReader) throws(ReconError) {
         try reading {
             var head = JSONCursor(bytes, at: start)
             var members: [String: JSONValue] = [:]
@@ -106,13 +133,13 @@ enum PlanDecoder {
             }
             guard members.count == 2 else { throw cutMissed }
             let body = JSONValue.object(members)
-            reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"), order: try PlanJSON.stringLists(body, "field_order"))
+            reader = RecordChangeReader(managed: try PlanJSON.stringLists(body, "managed_fields"), order: try PlanJSON.stringLists(body, "field_order"),
+                                        expecting: split.count)
             var cursor = JSONCursor(bytes, afterElementAt: split.comma)
             cursor.interner = ValueInterner()
-            while try cursor.nextElement() { changes.append(try reader.resolve(try RecordChangeReader.read(&cursor))) }
+            while try cursor.nextElement() { try slots.append(try reader.resolve(try RecordChangeReader.read(&cursor))) }
             guard cursor.offset == split.close + 1 else { throw cutMissed }
         }
-        return (changes, reader)
     }
 
     /// Runs a read of the body, a cursor failure reported as a damaged file (the document was checked to be JSON).
@@ -128,7 +155,7 @@ enum PlanDecoder {
         }
     }
 
-    private static var cutMissed: ReconError {
+    static var cutMissed: ReconError {
         ReconError("the plan file is damaged: its record changes are not where its layout puts them",
                    hint: "make the plan again with 'recon plan -out FILE'")
     }

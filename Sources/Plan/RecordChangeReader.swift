@@ -32,9 +32,11 @@ struct RecordChangeReader {
     /// The records resolved so far, to refuse a second change for one (two creates make a duplicate).
     private var seen: Set<RecordKey> = []
 
-    init(managed: [String: [String]], order: [String: [String]]) {
+    /// `expecting`: how many changes the reader will see, when known (its set is then sized once).
+    init(managed: [String: [String]], order: [String: [String]], expecting count: Int = 0) {
         self.managed = managed
         self.order = order
+        seen.reserveCapacity(count)
     }
 
     /// The change as the file means it: `set` values as `set` field changes in field order, the state values a

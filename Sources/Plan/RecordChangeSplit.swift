@@ -14,6 +14,13 @@ struct RecordChangeSplit {
     let comma: Int
     /// The list's closing bracket.
     let close: Int
+    /// How many elements the layout shows before `comma` and after it: the two halves are decoded straight into one
+    /// array of exactly their sum (`RecordChangeSlots`), so no half is copied to join them (issue 12, goal 5). A count
+    /// the readers do not meet exactly is refused like a wrong cut.
+    let firstCount: Int
+    let restCount: Int
+
+    var count: Int { firstCount + restCount }
 
     private static let open = Array("\n    \"record_changes\": ".utf8)
     /// An element of a list that is a member of the body: after its comma, a newline and six spaces.
@@ -30,8 +37,20 @@ struct RecordChangeSplit {
                   let close = next(UInt8(ascii: "]"), after: end, in: buffer, from: first), close - first >= minimum,
                   let element = next(UInt8(ascii: "{"), after: element, in: buffer, from: first + (close - first) / 2),
                   element < close, buffer[element - Self.element.count - 1] == UInt8(ascii: "}") else { return nil }
-            return RecordChangeSplit(comma: element - Self.element.count, close: close)
+            let comma = element - Self.element.count
+            return RecordChangeSplit(comma: comma, close: close, firstCount: 1 + elements(in: buffer, first + 1..<comma),
+                                     restCount: elements(in: buffer, comma..<close))
         }
+    }
+
+    /// The elements of the list that start in `range` after a comma: each `{` the layout puts right after one.
+    private static func elements(in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0, from = range.lowerBound
+        while let at = next(UInt8(ascii: "{"), after: element, in: buffer, from: from), at < range.upperBound {
+            count += 1
+            from = at + 1
+        }
+        return count
     }
 
     /// The index of the first `byte` at or after `from` that `prefix` comes right before.

@@ -103,7 +103,7 @@ final class PlanFileVouchedTests: XCTestCase {
         XCTAssertNil(RecordChangeSplit.find(bytes, body: start, minimum: bytes.count), "too short to cut")
         XCTAssertNil(RecordChangeSplit.find(try JSONParser.parse(bytes).canonicalBytes(), body: 0, minimum: 0), "not the written layout")
         // A cut elsewhere than between two changes is refused by the halves, never read as another plan.
-        let wrong = RecordChangeSplit(comma: split.comma - 3, close: split.close)
+        let wrong = RecordChangeSplit(comma: split.comma - 3, close: split.close, firstCount: split.firstCount, restCount: split.restCount)
         XCTAssertThrowsError(try PlanDecoder.plan(bytes, at: start, halvedAt: wrong))
         // A record given twice, once in each half, is refused as in one go.
         var twice = plan
@@ -111,5 +111,40 @@ final class PlanFileVouchedTests: XCTestCase {
         let repeated = PlanFile.encode(twice)
         let cut = try XCTUnwrap(RecordChangeSplit.find(repeated, body: start, minimum: 0))
         XCTAssertThrowsError(try PlanDecoder.plan(repeated, at: start, halvedAt: cut)) { XCTAssertTrue("\($0)".contains("two changes for"), "\($0)") }
+        // And a record given twice within the first half (the worker's reader leaves that to the main thread's).
+        var early = plan
+        early.recordChanges.insert(plan.recordChanges[0], at: 1)
+        let inFirst = PlanFile.encode(early)
+        let first = try XCTUnwrap(RecordChangeSplit.find(inFirst, body: start, minimum: 0))
+        XCTAssertGreaterThan(first.firstCount, 2)
+        XCTAssertThrowsError(try PlanDecoder.plan(inFirst, at: start, halvedAt: first)) { XCTAssertTrue("\($0)".contains("two changes for"), "\($0)") }
+    }
+
+    /// The two halves go straight into one array of the count the layout shows, no second array joined by a copy
+    /// (issue 12, goal 5: the join was +22 MiB at 100,000 creates); a count the halves do not meet is refused as a
+    /// wrong cut is, and the file is then read in one go.
+    func testTheHalvesFillOneArrayOfTheLayoutsCountAndAWrongCountIsRefused() throws {
+        var fixture = try PlanFixture()
+        for index in 0..<301 {
+            fixture.want("core:skills/s\(index)", ["Name": .text("},\n      {\"x\": [\n    ]\(index)"), "Ready": .bool(index % 2 == 0)])
+        }
+        let plan = try fixture.plan()
+        let bytes = PlanFile.encode(plan)
+        let start = try XCTUnwrap(PlanFileHeader.scan(bytes)?.start)
+        let split = try XCTUnwrap(RecordChangeSplit.find(bytes, body: start, minimum: 0))
+        XCTAssertEqual(split.count, plan.recordChanges.count)
+        XCTAssertGreaterThan(split.restCount, 0)
+        let halved = try PlanDecoder.plan(bytes, at: start, halvedAt: split)
+        XCTAssertEqual(halved, plan)
+        XCTAssertEqual(halved.recordChanges.capacity, plan.recordChanges.count, "one allocation of exactly the list's count")
+        for (first, rest) in [(split.firstCount - 1, split.restCount), (split.firstCount + 1, split.restCount),
+                              (split.firstCount, split.restCount - 1), (split.firstCount, split.restCount + 1)] {
+            let wrong = RecordChangeSplit(comma: split.comma, close: split.close, firstCount: first, restCount: rest)
+            XCTAssertThrowsError(try PlanDecoder.plan(bytes, at: start, halvedAt: wrong), "\(first) + \(rest)") {
+                XCTAssertTrue("\($0)".contains("not where its layout puts them"), "\($0)")
+            }
+        }
+        let digest = PlanFile.bodyBytesDigest(bytes)
+        XCTAssertEqual(try verify(bytes, threshold: 0, vouching: digest).plan.plan, plan)
     }
 }

@@ -9,6 +9,9 @@ public struct ExtractLimits: Sendable {
     public var symlinkHops: Int
     /// Threads that parse files while git is read (`OrderedPipeline`); 1 parses inline. Results do not depend on it.
     public var workers: Int
+    /// From twice this many entities (and more than one worker), the second half's records are made on another core
+    /// while the first half's are (`RecordAssembler`). Results do not depend on it.
+    public var halvingFrom = 4096
 
     public static let `default` = ExtractLimits(maximumFileSize: 1 << 20, symlinkHops: 8)
 

@@ -100,7 +100,8 @@ public struct Extraction {
         let failed = diagnostics.contains { $0.severity == .error } || fresh.values.contains { $0.diagnostics.contains { $0.severity == .error } }
         let filesWrites = failed ? nil : prepareFiles(of: resolved, fresh: fresh, carried: carried)
         // The assembler takes the carried records (appended to in place, not copied) and gives the rest of each delta back.
-        var assembler = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried)
+        var assembler = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried,
+                                        halvingFrom: limits.workers > 1 ? limits.halvingFrom : .max)
         carried = [:]
         var assembled = assembler.assemble()
         carried = assembler.carried

@@ -27,7 +27,8 @@ final class ParallelParseTests: XCTestCase {
     static func makeRepo() -> GitFixture {
         let repo = GitFixture("parallel")
         for plugin in 0..<150 {
-            repo.write("plugins/p\(plugin)/plugin.json", #"{"name": "plugin \#(plugin)", "version": "1.\#(plugin)"}"#)
+            // Three plugins without a manifest: their skills' links find no plugin, a warning made in the assembly.
+            if plugin % 50 != 11 { repo.write("plugins/p\(plugin)/plugin.json", #"{"name": "plugin \#(plugin)", "version": "1.\#(plugin)"}"#) }
             for skill in 0..<3 {
                 let level = ["low", "high", "medium"][(plugin + skill) % 3]  // "medium" is no choice: skipped with a warning
                 repo.write("plugins/p\(plugin)/skills/s\(skill)/SKILL.md",
@@ -52,16 +53,20 @@ final class ParallelParseTests: XCTestCase {
             var runs: [(result: ExtractResult, cache: [String: [UInt8]])] = []
             // One state folder, so one trust key seals every run's cache alike; the cache is emptied between runs.
             let state = TemporaryDirectory("recon-state")
-            for workers in [1, 2, 4] {
+            // Halving from 1, 100 and 369 of the ~740 entities: the records are made in two halves at once.
+            for (workers, halvingFrom) in [(1, 4096), (2, 4096), (4, 4096), (2, 1), (2, 100), (2, 369)] {
                 try? FileManager.default.removeItem(atPath: state.path + "/" + FileExtractCache.subdirectory)
-                let limits = ExtractLimits(maximumFileSize: 1 << 20, symlinkHops: 8, workers: workers)
+                var limits = ExtractLimits(maximumFileSize: 1 << 20, symlinkHops: 8, workers: workers)
+                limits.halvingFrom = halvingFrom
                 let result = try Extraction(manifest: manifest, stateDirectory: state.path, cache: FileExtractCache(stateDirectory: state.path),
                                             limits: limits).run()
                 runs.append((result, try Self.files(under: state.path + "/" + FileExtractCache.subdirectory)))
             }
             let serial = runs[0]
-            XCTAssertEqual(serial.result.records.count, 150 + 300 + 97 * 3, "plugins, skills whose level is a choice, list items")
-            XCTAssertEqual(serial.result.repos[0].filesRead, 150 + 450 + 6 + 100)
+            XCTAssertEqual(serial.result.records.count, 147 + 300 + 97 * 3, "plugins, skills whose level is a choice, list items")
+            XCTAssertEqual(serial.result.repos[0].filesRead, 147 + 450 + 6 + 100)
+            XCTAssertEqual(serial.result.diagnostics.filter { $0.message.hasPrefix("no 'Plugins' entity") }.count, 6,
+                           "the skills of p11, p61 and p111 whose level is a choice")
             XCTAssertTrue(serial.result.diagnostics.contains { $0.severity == .warning }, "skipped files are reported")
             XCTAssertEqual(serial.cache.isEmpty, worktree, "a working tree is never cached")
             for run in runs.dropFirst() {

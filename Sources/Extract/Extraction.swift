@@ -106,10 +106,11 @@ public struct Extraction {
         var assembled = assembler.assemble()
         carried = assembler.carried
         // Waited for on every path; a prepared file not committed is removed when it goes.
-        var filesPrepared = filesWrites?.value() ?? [:]
+        var filesPrepared = filesWrites?.value() ?? []
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics
         if diagnostics.contains(where: { $0.severity == .error }) {
-            for prepared in filesPrepared.values { (try? prepared.get())??.discard() }
+            // Newest first: the first repo's write made the cache folder, taken back once the others' files are gone.
+            for (_, prepared) in filesPrepared.reversed() { (try? prepared.get())??.discard() }
             throw DiagnosticsError(diagnostics)
         }
 
@@ -136,7 +137,7 @@ public struct Extraction {
             guard let cache, let output = fresh[name] else { continue }
             do {
                 // The per-file results written aside above, put in place before the records entry.
-                if let prepared = filesPrepared.removeValue(forKey: name) { try prepared.get()?.commit() }
+                if let index = filesPrepared.firstIndex(where: { $0.repo == name }) { try filesPrepared.remove(at: index).result.get()?.commit() }
                 if let fingerprint = fingerprints[name] {
                     let vouched = clean.contains(name) && (allClean || !Self.linksByKey(repo.spec))
                     var entry = CachedExtraction(repo: name, commit: repo.commit, fingerprint: fingerprint, records: records,
@@ -159,10 +160,10 @@ public struct Extraction {
         return ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
     }
 
-    /// Each repo's per-file results written aside, one repo after another on another core; a write's error stays with its
-    /// repo, reported (as a warning) where that repo's cache is stored. Nil when there is nothing to write.
+    /// Each repo's per-file results written aside, one repo after another on another core, in that order; a write's error
+    /// stays with its repo, reported (as a warning) where that repo's cache is stored. Nil when there is nothing to write.
     private func prepareFiles(of resolved: [ResolvedRepo], fresh: [String: RepoExtractor.Output], carried: [String: RepoExtractor.Delta])
-        -> BackgroundTask<[String: Result<PreparedFile?, any Error>], Never>? {
+        -> BackgroundTask<[(repo: String, result: Result<PreparedFile?, any Error>)], Never>? {
         guard let cache else { return nil }
         // A delta read only the changed files: the per-file results of the others still hold as they are.
         let files = resolved.compactMap { repo -> CachedFiles? in
@@ -171,9 +172,7 @@ public struct Extraction {
         }
         guard !files.isEmpty else { return nil }
         return BackgroundTask {
-            var prepared: [String: Result<PreparedFile?, any Error>] = [:]
-            for one in files { prepared[one.repo] = Result { try cache.prepareFiles(one) } }
-            return prepared
+            files.map { one in (one.repo, Result { try cache.prepareFiles(one) }) }
         }
     }
 

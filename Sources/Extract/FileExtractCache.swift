@@ -196,7 +196,7 @@ public struct FileExtractCache: ExtractCache {
     public func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? {
         guard usable else { return nil }
         let chunkSize = 1 << 20
-        return try writing { try PrivateFile.prepare(filesPath(for: files.repo)) { put in
+        let prepared = try writing { try PrivateFile.prepare(filesPath(for: files.repo)) { put in
             var writer = JSONWriter(capacity: chunkSize + (1 << 16))
             writer.beginObject()
             writer.field("commit", files.commit)
@@ -213,6 +213,8 @@ public struct FileExtractCache: ExtractCache {
             writer.endObject()
             try put(writer.finish())
         } }
+        prepared.failureContext = "cannot write the extract cache"
+        return prepared
     }
 
     /// `write`'s errors as the cache's.

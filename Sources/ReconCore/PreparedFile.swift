@@ -10,6 +10,8 @@ public final class PreparedFile: @unchecked Sendable {
     private let createdFolder: String?
     /// Set by `commit` or `discard`; the owner settles a prepared file on one thread.
     private var settled = false
+    /// What `commit`'s errors are said to be about ("cannot write the extract cache"), set by whoever prepared it.
+    public var failureContext: String?
 
     init(temp: String, path: String, createdFolder: String?) {
         self.temp = temp
@@ -22,12 +24,16 @@ public final class PreparedFile: @unchecked Sendable {
         guard !settled else { return }
         settled = true
         let directory = PrivateFile.directoryOf(path)
-        guard rename(temp, path) == 0 else {
-            let error = PrivateFile.failure("cannot rename \(temp) to", path)
-            _ = try? SafeRemoval.remove(temp, inside: directory)
-            throw error
+        do {
+            guard rename(temp, path) == 0 else {
+                let error = PrivateFile.failure("cannot rename \(temp) to", path)
+                _ = try? SafeRemoval.remove(temp, inside: directory)
+                throw error
+            }
+            try PrivateFile.syncDirectory(directory)
+        } catch let error as ReconError {
+            throw failureContext.map { ReconError("\($0): \(error.message)") } ?? error
         }
-        try PrivateFile.syncDirectory(directory)
     }
 
     /// Removes the file written aside, and the folders made for it; the target is not touched.

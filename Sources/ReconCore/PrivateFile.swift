@@ -84,12 +84,21 @@ public enum PrivateFile {
     private static func prepare(_ path: String, fill: (_ fd: Int32, _ temp: String) throws -> Void) throws -> PreparedFile {
         let directory = directoryOf(path)
         let created = firstMissing(directory)
-        try createDirectory(directory)
+        do {
+            try createDirectory(directory)
+        } catch {
+            removeEmpty(directory, upTo: created)
+            throw error
+        }
         var existing = stat()
         let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : fileMode
         let temp = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_EXCL)
-        guard fd >= 0 else { throw failure("cannot create", temp) }
+        guard fd >= 0 else {
+            let error = failure("cannot create", temp)
+            removeEmpty(directory, upTo: created)
+            throw error
+        }
         do {
             guard fchmod(fd, mode) == 0 else { throw failure("cannot set the mode of", temp) }
             try fill(fd, temp)
@@ -120,7 +129,8 @@ public enum PrivateFile {
     static func removeEmpty(_ directory: String, upTo created: String?) {
         guard let created, directory.hasPrefix(created) else { return }
         var current = directory
-        while rmdir(current) == 0, current != created, current.count > created.count {
+        // A folder a failed `createDirectory` did not get to is not there: its parents may be.
+        while rmdir(current) == 0 || access(current, F_OK) != 0, current != created, current.count > created.count {
             current = directoryOf(current)
         }
     }

@@ -82,6 +82,33 @@ final class ExtractionTests: XCTestCase {
         XCTAssertEqual(result.record("fixed:skills/x/SKILL.md")?.fields["Plugin"], .list(["core:plugins/alpha"]))
     }
 
+    /// Each repo's per-file results are written aside while the records are assembled; the first made the cache folder,
+    /// which a run that then fails takes back with every file, whichever repo's link is bad.
+    func testAFailedRunOfTwoReposLeavesNoCacheFolder() throws {
+        let good = GitFixture("good")
+        good.write("skills/a/SKILL.md", "---\nname: a\n---\n")
+        good.commit("a")
+        let bad = GitFixture("bad")
+        bad.write("skills/x/SKILL.md", "---\nname: x\nplugin: plugins/missing\n---\n")
+        bad.commit("x")
+        for (first, second) in [(good, bad), (bad, good)] {
+            let harness = ExtractHarness()
+            let errors = try harness.failure("""
+                repos:
+                  - name: one
+                    path: \(first.path)
+                    extract:
+                      - {table: Skills, files: ["**/SKILL.md"], as: frontmatter, fields: {Name: name, Plugin: {link: Plugins, from: plugin}}}
+                  - name: two
+                    path: \(second.path)
+                    extract:
+                      - {table: Skills, files: ["**/SKILL.md"], as: frontmatter, fields: {Name: name, Plugin: {link: Plugins, from: plugin}}}
+                """)
+            XCTAssertEqual(errors.count, 1, "\(errors)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: harness.state.path + "/cache"), "nothing is written on error")
+        }
+    }
+
     func testUnresolvedKeyLinkIsAnErrorNamingRepoPathAndField() throws {
         let repo = GitFixture()
         repo.write("skills/x/SKILL.md", "---\nname: x\nplugin: plugins/missing\n---\n")

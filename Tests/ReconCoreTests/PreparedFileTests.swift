@@ -51,6 +51,12 @@ final class PreparedFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/state"), ["other"], "a folder that was there stays")
     }
 
+    func testAFolderThatCannotBeMadeTakesBackItsParents() {
+        let path = folder.path + "/new/" + String(repeating: "a", count: 300) + "/one.json"
+        XCTAssertThrowsError(try PrivateFile.prepare(path) { put in try put(Array("new".utf8)) })
+        XCTAssertEqual(listing, [], "'new' was made on the way and is taken back")
+    }
+
     func testAProducerThatThrowsLeavesNothingAside() throws {
         let path = folder.path + "/new/one.json"
         XCTAssertThrowsError(try PrivateFile.prepare(path) { put in

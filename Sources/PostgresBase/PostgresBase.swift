@@ -87,6 +87,11 @@ public final class PostgresBase: BaseProvider, ChangeTracking {
     // MARK: RecordWriting
 
     public func upsert(_ records: [[String: FieldValue]], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
+        try upsert(cells: records.map(FieldCells.init), in: table, mergeOn: keyField)
+    }
+
+    /// Bound from the cells, as SQLite's: no dictionary per record (issue 12).
+    public func upsert(cells records: [FieldCells], in table: RemoteTable, mergeOn keyField: String) throws -> [UpsertedRecord] {
         try checkBatch(records.count)
         guard !records.isEmpty else { return [] }
         return try recordWriter(table).upsert(records, mergeOn: keyField)

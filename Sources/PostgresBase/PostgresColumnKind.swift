@@ -2,7 +2,7 @@ import ReconCore
 import Remote
 
 /// How a field type is stored in its PostgreSQL column: a real type per field, so the base reads
-/// sensibly in psql and any BI tool. Values travel as JSON inside one parameter (see `PostgresRows`),
+/// sensibly in psql and any BI tool. Values travel as JSON inside one parameter (see `PostgresColumns.recordset`),
 /// never in SQL text, and come back as the server's text output.
 enum PostgresColumnKind: Equatable {
     /// `text`: every text type and single selects (their choices enforced by a CHECK constraint).
@@ -149,12 +149,10 @@ enum PostgresColumnKind: Equatable {
         case (.checkbox, .bool(let flag)), (.other, .bool(let flag)):
             writer.bool(flag)
         case (.list, .list(let items)), (.links, .list(let items)):
-            writer.beginArray()
-            for item in items {
-                try Self.checkText(item, field: field, table: table)
-                writer.string(item)
-            }
-            writer.endArray()
+            // As a `text[]` literal in a JSON string, not a JSON array: the server reads it into the column with
+            // the array's own input function, faster than `json_to_recordset` turns a JSON array into one (bench/pgcreates-results.md).
+            for item in items { try Self.checkText(item, field: field, table: table) }
+            writer.string(PostgresArray.literal(items))
         default:
             throw refusal(Self.describe(value), field: field, table: table)
         }

@@ -20,7 +20,7 @@ struct PostgresRecordWriter {
         columns = PostgresColumns(table, catalog: catalog)
     }
 
-    func upsert(_ records: [[String: FieldValue]], mergeOn keyField: String) throws -> [UpsertedRecord] {
+    func upsert(_ records: [FieldCells], mergeOn keyField: String) throws -> [UpsertedRecord] {
         let key = try columns.require(keyField)
         guard key.kind == .text else {
             throw ReconError("cannot merge on field '\(keyField)' of table '\(table.name)': it holds \(key.field.type), not text")
@@ -48,14 +48,17 @@ struct PostgresRecordWriter {
                     let record = columns.record(from: row)
                     if case .text(let value)? = record.fields[keyField] { previous[value] = record }
                 }
-                var fresh: [(id: String, cells: [String: FieldValue?])] = []
+                var fresh: [(id: String, cells: FieldCells)] = []
                 var existing: [(id: String, cells: [String: FieldValue?])] = []
                 var ids: [String] = []
                 for (index, record) in records.enumerated() {
-                    let cells = record.mapValues { Optional($0) }
                     let id = previous[keys[index]]?.id ?? RemoteID.record()
                     ids.append(id)
-                    if previous[keys[index]] != nil { existing.append((id, cells)) } else { fresh.append((id, cells)) }
+                    if previous[keys[index]] != nil {
+                        existing.append((id, record.dictionary.mapValues { Optional($0) }))
+                    } else {
+                        fresh.append((id, record))
+                    }
                 }
                 var stored = try insert(fresh)
                 stored.merge(try write(existing)) { new, _ in new }
@@ -95,15 +98,16 @@ struct PostgresRecordWriter {
     // MARK: Internals
 
     /// One multi-row INSERT for the new records, over the union of their fields. Records by id.
-    private func insert(_ rows: [(id: String, cells: [String: FieldValue?])]) throws -> [String: RemoteRecord] {
+    private func insert(_ rows: [(id: String, cells: FieldCells)]) throws -> [String: RemoteRecord] {
         guard !rows.isEmpty else { return [:] }
-        let targets = try Set(rows.flatMap(\.cells.keys)).sorted().map(columns.require)
-        try checkLinks(rows, targets)
+        let batch = try PostgresInsertRows(rows, columns: columns)
+        let targets = batch.targets
+        try checkLinks(targets) { batch.values(of: $0) }
         let names = ([PostgresColumns.quotedID] + targets.map(\.quoted)).joined(separator: ", ")
         let values = ([PostgresColumns.quotedID] + targets.map(\.quoted)).map { "v.\($0)" }.joined(separator: ", ")
         let result = try connection.exec("""
             INSERT INTO \(columns.qualified) (\(names)) SELECT \(values) FROM \(columns.recordset(targets)) RETURNING \(columns.returning)
-            """, [.text(try columns.rows(rows, targets: targets))])
+            """, [.text(try batch.json(table: table.name))])
         return byID(result)
     }
 
@@ -118,7 +122,7 @@ struct PostgresRecordWriter {
             if targets.isEmpty {
                 sql = "SELECT \(columns.returning) FROM \(columns.qualified) WHERE \(PostgresColumns.quotedID) IN (SELECT v.\(PostgresColumns.quotedID) FROM \(columns.recordset([])))"
             } else {
-                try checkLinks(group, targets)
+                try checkLinks(targets) { target in group.lazy.compactMap { $0.cells[targets[target].field.name] ?? nil } }
                 let assignments = targets.map { "\($0.quoted) = v.\($0.quoted)" }.joined(separator: ", ")
                 let returning = columns.returning(alias: "t")
                 sql = """
@@ -141,10 +145,11 @@ struct PostgresRecordWriter {
     }
 
     /// Links must point at records that exist, as Airtable requires: one lookup per link field per batch.
-    private func checkLinks(_ rows: [(id: String, cells: [String: FieldValue?])], _ targets: [PostgresColumns.Column]) throws {
-        for target in targets where target.kind == .links {
+    /// `values(t)`: the rows' values for `targets[t]`.
+    private func checkLinks<Values: Sequence<FieldValue>>(_ targets: [PostgresColumns.Column], values: (Int) -> Values) throws {
+        for (index, target) in targets.enumerated() where target.kind == .links {
             var ids = Set<String>()
-            for row in rows { if case .list(let items)?? = row.cells[target.field.name] { ids.formUnion(items) } }
+            for value in values(index) { if case .list(let items) = value { ids.formUnion(items) } }
             guard !ids.isEmpty else { continue }
             guard let linked = target.field.linkedTableID.flatMap(schema.table(id:)) else {
                 throw ReconError("link field '\(ControlEscape.escaped(target.field.name))' of table '\(ControlEscape.escaped(table.name))' points at a table that no longer exists")

@@ -88,6 +88,41 @@ final class PostgresSchemaTests: PostgresBaseTestCase {
         XCTAssertEqual(try connection().exec("SELECT count(*) FROM \(qualified("Every")) WHERE \"Ready\"").rows, [["\(limit)"]])
     }
 
+    /// Creates go as cells (one shape per record layout) and list cells as `text[]` literals inside the JSON
+    /// (issue 12): records of several layouts in one batch, and items the literal must quote, land as sent.
+    func testListItemsTheArrayLiteralQuotesAndRecordsOfSeveralLayoutsLandAsSent() throws {
+        let hostile = ["a,b", "\"q\"", "back\\slash", "{brace}", "NULL", " spaced ", "名前", "\\\""]
+        let definition = TableDefinition(name: "Lists", keyField: "Key", fields: [
+            FieldDefinition(name: "Key", type: .singleLineText),
+            FieldDefinition(name: "Tags", type: .multipleSelects, choices: hostile),
+            FieldDefinition(name: "Score", type: .number, precision: 1),
+            FieldDefinition(name: "Links", type: .multipleRecordLinks, linkedTable: "Lists"),
+        ])
+        let base = provider()
+        let table = try base.createTable(definition)
+        let first = try base.upsert(cells: [["Key": .text("target")]], in: table, mergeOn: "Key")[0].record.id
+        let records: [FieldCells] = [
+            ["Key": .text("all"), "Tags": .list(hostile), "Score": .number(1.25), "Links": .list([first])],
+            ["Key": .text("none")],
+            ["Key": .text("empty"), "Tags": .list([])],
+            ["Key": .text("one"), "Tags": .list(["NULL"]), "Links": .list([first])],
+            ["Key": .text("score"), "Score": .number(2)],
+        ]
+        let created = try base.upsert(cells: records, in: table, mergeOn: "Key")
+        XCTAssertEqual(created.map { $0.record.fields["Key"] }, records.map { $0["Key"] })
+        XCTAssertEqual(created.map { $0.record.fields["Tags"] }, [.list(hostile), nil, nil, .list(["NULL"]), nil])
+        XCTAssertEqual(created.map { $0.record.fields["Score"] }, [.number(1.3), nil, nil, nil, .number(2)])
+        XCTAssertEqual(created.map { $0.record.fields["Links"] }, [.list([first]), nil, nil, .list([first]), nil])
+        let stored = try connection().exec("""
+            SELECT "Key", array_to_json("Tags")::text, "Score"::text, array_length("Links", 1)::text FROM \(qualified("Lists")) WHERE "Key" <> 'target' ORDER BY "Key"
+            """).rows
+        let json = "[" + hostile.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
+        XCTAssertEqual(stored, [["all", json, "1.3", "1"], ["empty", nil, nil, nil], ["none", nil, nil, nil],
+                                ["one", "[\"NULL\"]", nil, "1"], ["score", nil, "2.0", nil]])
+        let read = Dictionary(uniqueKeysWithValues: try base.readRecords(in: table).map { ($0.id, $0) })
+        for upserted in created { XCTAssertEqual(read[upserted.record.id], upserted.record) }
+    }
+
     func testAWrongPasswordIsRefusedWithoutTheSecret() throws {
         let server = try PostgresServer.shared()
         let base = PostgresBase(connectionString: server.uri(password: "hunter2-not-it"), schema: schema)

@@ -54,7 +54,7 @@ struct EntityBuilder {
 
     private func entity(key: String, root: String?, context: Node?, file: SourceFile, document: SourceDocument) throws(Failure) -> PendingEntity {
         var entity = PendingEntity(table: table.name, key: key, repo: repo, file: file.path, root: root,
-                                   fields: [:], links: [], sourceCommit: file.sourceCommit, rule: rule)
+                                   fields: [:], links: [], sourceCommit: file.sourceCommit, ruleLocation: rule.location, onError: rule.onError)
         // Converted in the rule's order, then made cells in name order sharing the table's layout (issue 12).
         var converted = [FieldValue?](repeating: nil, count: targets.count)
         for (position, (mapping, target)) in zip(rule.fields, targets).enumerated() {

@@ -98,6 +98,9 @@ public struct Extraction {
         // The assembler takes the carried records (appended to in place, not copied) and gives the rest of each delta back.
         var assembler = RecordAssembler(fresh: fresh, cached: cached, repoNames: Set(resolved.map(\.spec.name)), carried: carried)
         carried = [:]
+        // Only the assembler holds the entities now, so they are let go once the records are made, not kept to the end
+        // beside the records while the caches are written (a delta's own, for `readNow`, stay in `carried`).
+        for name in fresh.keys { fresh[name]!.entities = [] }
         var assembled = assembler.assemble()
         carried = assembler.carried
         diagnostics += cached.values.flatMap(\.diagnostics) + assembled.diagnostics

@@ -4,7 +4,8 @@ import ReconCore
 /// Joins fresh entities and cached records: resolves links, refuses duplicate keys, and turns
 /// entities into desired records grouped by repo.
 struct RecordAssembler {
-    let fresh: [String: RepoExtractor.Output]
+    /// `assemble` takes the entities out.
+    var fresh: [String: RepoExtractor.Output]
     let cached: [String: CachedExtraction]
     let repoNames: Set<String>
     /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones as they are
@@ -24,6 +25,7 @@ struct RecordAssembler {
         // One repo's list is shared, not copied entity by entity (100,000 of them at a 1% change, issue 12).
         let names = fresh.keys.sorted()
         let entities = names.count == 1 ? fresh[names[0]]!.entities : names.flatMap { fresh[$0]!.entities }
+        for name in names { fresh[name]!.entities = [] }
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
         for (name, entry) in cached { result.records[name] = entry.records }
         // Moved, so appending the fresh records does not copy 100,000 carried ones.
@@ -46,7 +48,7 @@ struct RecordAssembler {
             var fields = entity.fields
             for link in entity.links {
                 let keys = resolver.resolve(link, of: entity) { problem in
-                    let reported = problem.severity == .error && entity.rule.onError == .skip ? problem.downgraded("the value is left out") : problem
+                    let reported = problem.severity == .error && entity.onError == .skip ? problem.downgraded("the value is left out") : problem
                     result.repoDiagnostics[entity.repo, default: []].append(reported)
                 }
                 if !keys.isEmpty { fields[link.field] = .list(keys) }
@@ -76,9 +78,9 @@ struct RecordAssembler {
             duplicates.insert(ids[index])
             let shown = ControlEscape.escaped
             result.repoDiagnostics[entity.repo, default: []].append(.error(
-                at: entity.rule.location,
+                at: entity.ruleLocation,
                 "duplicate key '\(shown(entity.key))' in table '\(entity.table)': made from \(entity.repo):\(shown(entity.file)) by this rule "
-                    + "and from \(first.repo):\(shown(first.file)) by the rule at \(first.rule.location)",
+                    + "and from \(first.repo):\(shown(first.file)) by the rule at \(first.ruleLocation)",
                 hint: "give one of the rules another 'root', 'files' or 'exclude' so each entity has one key"))
         }
         guard !duplicates.isEmpty else { return Array(repeating: true, count: entities.count) }

@@ -12,9 +12,12 @@ struct EntityBuilder {
     let targets: [FieldSpec?]
     /// The positions of `targets` in field-name order, so an entity's cells go into the compact form in order.
     let nameOrder: [Int]
+    /// Equal values of other entities share one storage (`SharedInterner`); nil: none.
+    let interner: SharedInterner?
 
-    init(repo: String, rule: ExtractRule, table: TableSpec, targets: [FieldSpec?]? = nil) {
+    init(repo: String, rule: ExtractRule, table: TableSpec, targets: [FieldSpec?]? = nil, interner: SharedInterner? = nil) {
         self.repo = repo
+        self.interner = interner
         self.rule = rule
         self.table = table
         self.targets = targets ?? EntityBuilder.targets(of: rule, in: table)
@@ -84,7 +87,7 @@ struct EntityBuilder {
             do {
                 // "No value" (false, empty) is left out here: kept, every record holding one was copied into a second,
                 // normalized dictionary (issue 12).
-                if let value = try FieldConverter(field: field).convert(node)?.normalized { converted[position] = value }
+                if let value = try FieldConverter(field: field).convert(node)?.normalized { converted[position] = interner?.intern(value) ?? value }
             } catch {
                 throw Failure(diagnostic: .error(at: error.location, error.message))
             }

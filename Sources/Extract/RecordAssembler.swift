@@ -6,7 +6,8 @@ import ReconCore
 struct RecordAssembler {
     /// `assemble` takes the entities out.
     var fresh: [String: RepoExtractor.Output]
-    let cached: [String: CachedExtraction]
+    /// `assemble` takes the records out, so the one list left is sorted in place, not copied.
+    var cached: [String: CachedExtraction]
     let repoNames: Set<String>
     /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones as they are
     /// (the next entry copies their bytes by index, `CachedExtraction.encoded`). `assemble` moves them out.
@@ -27,7 +28,10 @@ struct RecordAssembler {
         let entities = names.count == 1 ? fresh[names[0]]!.entities : names.flatMap { fresh[$0]!.entities }
         for name in names { fresh[name]!.entities = [] }
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
-        for (name, entry) in cached { result.records[name] = entry.records }
+        for name in cached.keys {
+            result.records[name] = cached[name]!.records
+            cached[name]!.records = []
+        }
         // Moved, so appending the fresh records does not copy 100,000 carried ones.
         for name in carried.keys.sorted() {
             result.records[name] = carried[name]!.carried
@@ -41,6 +45,8 @@ struct RecordAssembler {
         // Every record not read now: the cached entries' and the carried ones, all in `result.records` so far.
         let resolver = LinkResolver(fresh: entities, cached: Array(result.records.values), repoNames: repoNames, roots: roots)
         // Sized once: grown by doubling, 100,000 records held room for 131,072.
+        // Links repeat (a plugin's skills all name it): one list each.
+        var interner = ValueInterner()
         if names.count == 1, !entities.isEmpty {
             result.records[names[0], default: []].reserveCapacity((result.records[names[0]]?.count ?? 0) + entities.count)
         }
@@ -51,7 +57,7 @@ struct RecordAssembler {
                     let reported = problem.severity == .error && entity.onError == .skip ? problem.downgraded("the value is left out") : problem
                     result.repoDiagnostics[entity.repo, default: []].append(reported)
                 }
-                if !keys.isEmpty { fields[link.field] = .list(keys) }
+                if !keys.isEmpty { fields[link.field] = .list(interner.list(keys)) }
             }
             let provenance = Provenance(repo: entity.repo, path: entity.file, sourceCommit: entity.sourceCommit)
             result.records[entity.repo, default: []].append(DesiredRecord(table: entity.table, key: entity.key, fields: fields, provenance: provenance))

@@ -11,6 +11,8 @@ struct RepoExtractor {
     let repo: RepoSpec
     let tables: [String: TableSpec]
     let limits: ExtractLimits
+    /// Shared by the files' entities (`EntityBuilder.interner`).
+    var interner = SharedInterner()
 
     struct Output {
         var entities: [PendingEntity] = []
@@ -181,7 +183,7 @@ struct RepoExtractor {
                         if firstUse { diagnostics.append(apply(rule.onError, to: failure.diagnostic)) }
                         continue
                     }
-                    let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table, targets: compiled.targets)
+                    let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table, targets: compiled.targets, interner: interner)
                     let built = try builder.entities(from: file, document: document)
                     entities += built
                     cachedEntities += built.map { entity in

@@ -88,7 +88,10 @@ enum VerifiedCacheDecoder {
                     switch name {
                     case "repo": repo = try cursor.string()
                     case "path": path = try cursor.string()
-                    case "source_commit": commit = try cursor.string()
+                    // A few commits for 100,000 records: one string each.
+                    case "source_commit":
+                        let read = try cursor.string()
+                        commit = cursor.interner?.text(read) ?? read
                     default: try cursor.skipValue()
                     }
                 }

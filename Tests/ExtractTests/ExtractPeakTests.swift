@@ -55,6 +55,60 @@ final class ExtractPeakTests: XCTestCase {
         XCTAssertEqual(assembler.fresh["core"]?.files.count, 7, "the rest stays for the caches")
     }
 
+    /// Equal values of entities built apart (tags, a long title, the link to their plugin) share one storage, in the
+    /// entities and the records; the values are the same bytes as read.
+    func testEqualValuesOfEntitiesShareOneStorage() throws {
+        let repo = GitFixture("core")
+        _ = commitTwoPlugins(repo)
+        for index in 0..<6 {
+            repo.write("plugins/alpha/skills/s\(index)/SKILL.md", "---\nname: s\(index)\ntags: [a, b]\ntitle: one long title, repeated\n---\n")
+        }
+        repo.commit("skills")
+        let rules = pluginAndSkillRules(path: repo.path)
+            .replacingOccurrences(of: "          Count: count\n", with: "          Count: count\n          Tags: tags\n          Title: title\n")
+        let manifest = try ExtractHarness.manifest(rules)
+        let extractor = RepoExtractor(repo: manifest.repos[0], tables: Dictionary(manifest.tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+                                      limits: .default)
+        let repository = GitRepository(directory: repo.path)
+        let output = try extractor.extract(from: repository, commit: try repository.resolve("HEAD"))
+        let skills = output.entities.filter { $0.key.hasPrefix("core:plugins/alpha/skills/s") }
+        XCTAssertEqual(skills.count, 6)
+        func storage(_ value: FieldValue?) -> UnsafeRawPointer? {
+            switch value {
+            case .list(let items)?: items.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            case .text(let text)?: text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+            default: nil
+            }
+        }
+        XCTAssertEqual(Set(skills.map { storage($0.fields["Tags"]) }).count, 1, "one tag list")
+        XCTAssertEqual(Set(skills.map { storage($0.fields["Title"]) }).count, 1, "one title")
+        XCTAssertEqual(skills.map { $0.fields["Tags"] }, Array(repeating: .list(["a", "b"]), count: 6))
+
+        var assembler = RecordAssembler(fresh: ["core": output], cached: [:], repoNames: ["core"])
+        let records = try XCTUnwrap(assembler.assemble().records["core"]).filter { $0.key.hasPrefix("core:plugins/alpha/skills/s") }
+        XCTAssertEqual(records.map { $0.fields["Plugin"] }, Array(repeating: .list(["core:plugins/alpha"]), count: 6))
+        XCTAssertEqual(Set(records.map { storage($0.fields["Plugin"]) }).count, 1, "one link list")
+        XCTAssertEqual(try ExtractHarness().run(rules, cache: false).records.filter { $0.key.hasPrefix("core:plugins/alpha/skills/s") }
+            .map(\.fields["Title"]), Array(repeating: .text("one long title, repeated"), count: 6))
+    }
+
+    /// The assembler takes a cached entry's records out too, so the one list the extraction returns is unique.
+    func testTheAssemblerTakesACachedEntrysRecords() throws {
+        let repo = catalog(skills: 3)
+        let rules = pluginAndSkillRules(path: repo.path)
+        let harness = ExtractHarness()
+        let first = try harness.run(rules)
+        let commit = try GitRepository(directory: repo.path).resolve("HEAD")
+        let cache = FileExtractCache(stateDirectory: harness.state.path)
+        let entryFile = try JSONParser.parse([UInt8](try XCTUnwrap(FileManager.default.contents(atPath: cache.path(for: "core")))))
+        let fingerprint = try XCTUnwrap(entryFile["fingerprint"]?.stringValue)
+        let entry = try XCTUnwrap(cache.load(repo: "core", commit: commit, fingerprint: fingerprint))
+        var assembler = RecordAssembler(fresh: [:], cached: ["core": entry], repoNames: ["core"])
+        let assembled = assembler.assemble()
+        XCTAssertEqual(assembled.records["core"]?.count, first.records.count)
+        XCTAssertEqual(assembler.cached["core"]?.records.count, 0)
+    }
+
     /// With `leavesCellsEncoded` (the delta plan), a sealed entry's records keep their cells in its bytes until read,
     /// and read then as the decoded ones; an entry this folder did not seal is decoded as before.
     func testASealedEntryLeavesItsCellsEncodedWhenAsked() throws {

@@ -92,7 +92,8 @@ final class ExtractPeakTests: XCTestCase {
             .map(\.fields["Title"]), Array(repeating: .text("one long title, repeated"), count: 6))
     }
 
-    /// The assembler takes a cached entry's records out too, so the one list the extraction returns is unique.
+    /// The assembler takes a cached entry's records out too, so the one list the extraction returns is unique; the
+    /// entry's records share their commit's string.
     func testTheAssemblerTakesACachedEntrysRecords() throws {
         let repo = catalog(skills: 3)
         let rules = pluginAndSkillRules(path: repo.path)
@@ -107,6 +108,13 @@ final class ExtractPeakTests: XCTestCase {
         let assembled = assembler.assemble()
         XCTAssertEqual(assembled.records["core"]?.count, first.records.count)
         XCTAssertEqual(assembler.cached["core"]?.records.count, 0)
+
+        // The records of one commit's files hold one string of it, read from the entry.
+        let skills = entry.records.filter { $0.key.hasPrefix("core:plugins/") && $0.key.contains("/skills/s") }
+        XCTAssertEqual(skills.count, 3)
+        XCTAssertEqual(Set(skills.map(\.provenance.sourceCommit)), [commit])
+        let storages = Set(skills.map { $0.provenance.sourceCommit.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil })
+        XCTAssertEqual(storages.count, 1, "one commit string")
     }
 
     /// With `leavesCellsEncoded` (the delta plan), a sealed entry's records keep their cells in its bytes until read,

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Peak memory (maximum RSS from /usr/bin/time -v) of every command on one generated catalog of N entities,
 # SQLite base: extract, cold plan (empty state and caches), plan -out, apply FILE, no-op plan, drift, and
-# plan + apply without a file on an empty base. CPU time (user + sys) beside it, wall time for reference.
+# plan + apply without a file on an empty base, then the plan after it (the delta path: `--timings` names a `delta`
+# stage, checked). CPU time (user + sys) beside it, wall time for reference.
 #
 # Usage: bench/memory.sh [N ...]   (default: 10000 100000)   Env: RECON=path/to/recon to skip the build,
-#        SKIP="apply-nofile ..." to leave steps out (ids: extract cold plan-out apply-file noop drift apply-nofile)
+#        SKIP="apply-nofile ..." to leave steps out (ids: extract cold plan-out apply-file noop drift apply-nofile delta)
 . "$(dirname "$0")/common.sh"
 sizes=${*:-10000 100000}
 skip=" ${SKIP:-} "
@@ -36,6 +37,8 @@ for n in $sizes; do
     step drift "drift (nothing changed)" "$RECON" drift -m manifests
     rm -rf "$work/state" "$work/bench.sqlite" "$work/bench.sqlite-journal" "$work/bench.sqlite-wal"
     step apply-nofile "apply without a file (empty base)" "$RECON" apply -m manifests --auto-approve
+    step delta "plan after it (delta path)" "$RECON" plan -m manifests --timings
+    case "$skip" in *" delta "*) ;; *) grep -q delta "$work/err.txt" || { echo "the plan after apply did not take the delta path" >&2; exit 1; } ;; esac
     echo
     rm -rf "$work"
 done

@@ -18,9 +18,11 @@ struct DesiredExtraction {
     private var cache: FileExtractCache { FileExtractCache(stateDirectory: stateDirectory) }
 
     /// The desired records, caches used. With `state`, records a verified cache entry holds share the storage of the
-    /// state's values where they are the same bytes (a record applied as desired is then held once).
-    func extract(sharingWith state: StateModel? = nil) throws -> ExtractResult {
+    /// state's values where they are the same bytes (a record applied as desired is then held once). `readingFew`: a
+    /// sealed entry's records keep their cells in its bytes until read (`FileExtractCache.leavesCellsEncoded`).
+    func extract(sharingWith state: StateModel? = nil, readingFew: Bool = false) throws -> ExtractResult {
         var cache = cache
+        cache.leavesCellsEncoded = readingFew
         if let records = state?.records, !records.isEmpty {
             cache.held = HeldCells { table, key in records[table]?[key]?.values }
         }

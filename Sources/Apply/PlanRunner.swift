@@ -79,7 +79,8 @@ public struct PlanRunner {
             // The file the last apply wrote (its digest is the baseline's): canonical, so the write may copy from it.
             var layout = loadedLayout
             layout?.canonical = digest == checked.baseline.stateDigest
-            let extracted = try timings.measure("extract") { try desired.extract() }
+            // The delta plan reads the cells of the records it plans only.
+            let extracted = try timings.measure("extract") { try desired.extract(readingFew: true) }
             read = (lean, digest, extracted, layout)
             try MissingBaseCheck.check(manifest, state: lean, statePath: store.location)
             if var loaded = lean, let (delta, remote) = try timings.measure("refresh.delta", {

@@ -12,9 +12,12 @@ struct EntityBuilder {
     let targets: [FieldSpec?]
     /// The positions of `targets` in field-name order, so an entity's cells go into the compact form in order.
     let nameOrder: [Int]
+    /// Equal values of other entities share one storage (`SharedInterner`); nil: none.
+    let interner: SharedInterner?
 
-    init(repo: String, rule: ExtractRule, table: TableSpec, targets: [FieldSpec?]? = nil) {
+    init(repo: String, rule: ExtractRule, table: TableSpec, targets: [FieldSpec?]? = nil, interner: SharedInterner? = nil) {
         self.repo = repo
+        self.interner = interner
         self.rule = rule
         self.table = table
         self.targets = targets ?? EntityBuilder.targets(of: rule, in: table)
@@ -54,7 +57,7 @@ struct EntityBuilder {
 
     private func entity(key: String, root: String?, context: Node?, file: SourceFile, document: SourceDocument) throws(Failure) -> PendingEntity {
         var entity = PendingEntity(table: table.name, key: key, repo: repo, file: file.path, root: root,
-                                   fields: [:], links: [], sourceCommit: file.sourceCommit, rule: rule)
+                                   fields: [:], links: [], sourceCommit: file.sourceCommit, ruleLocation: rule.location, onError: rule.onError)
         // Converted in the rule's order, then made cells in name order sharing the table's layout (issue 12).
         var converted = [FieldValue?](repeating: nil, count: targets.count)
         for (position, (mapping, target)) in zip(rule.fields, targets).enumerated() {
@@ -84,7 +87,7 @@ struct EntityBuilder {
             do {
                 // "No value" (false, empty) is left out here: kept, every record holding one was copied into a second,
                 // normalized dictionary (issue 12).
-                if let value = try FieldConverter(field: field).convert(node)?.normalized { converted[position] = value }
+                if let value = try FieldConverter(field: field).convert(node)?.normalized { converted[position] = interner?.intern(value) ?? value }
             } catch {
                 throw Failure(diagnostic: .error(at: error.location, error.message))
             }

@@ -12,6 +12,10 @@ public struct FileExtractCache: ExtractCache {
     private let build: String
     /// Copies of the records already held (the state's): a verified entry's records share their storage.
     public var held: HeldCells?
+    /// True: a sealed entry's records keep their cells in the entry's verified bytes until something reads them
+    /// (`EncodedFieldCells`), for a caller that reads few (the delta plan): decoded, 100,000 records' cells sat beside
+    /// the lean state and its bytes at that plan's peak (issue 12).
+    public var leavesCellsEncoded = false
 
     /// 2: keys, roots and `$dir` split at `/` bytes (fix/byte-paths); entries of 1 may hold the old split.
     public static let formatVersion = 2
@@ -105,7 +109,8 @@ public struct FileExtractCache: ExtractCache {
         if vouchedOnly, !vouched { return nil }
         guard verified else { return loadUnverified(bytes, repo: repo, commit: commit, fingerprint: fingerprint) }
         var entry = VerifiedCacheDecoder.decode(bytes, repo: repo, commit: commit, fingerprint: fingerprint,
-                                                keepingRanges: keepingRanges && vouched, held: held)
+                                                keepingRanges: keepingRanges && vouched, encodingCells: leavesCellsEncoded && vouched,
+                                                held: held)
         entry?.vouched = vouched
         return entry
     }

@@ -4,8 +4,10 @@ import ReconCore
 /// Joins fresh entities and cached records: resolves links, refuses duplicate keys, and turns
 /// entities into desired records grouped by repo.
 struct RecordAssembler {
-    let fresh: [String: RepoExtractor.Output]
-    let cached: [String: CachedExtraction]
+    /// `assemble` takes the entities out.
+    var fresh: [String: RepoExtractor.Output]
+    /// `assemble` takes the records out, so the one list left is sorted in place, not copied.
+    var cached: [String: CachedExtraction]
     let repoNames: Set<String>
     /// Per repo, the records a sealed entry carries over (`RepoExtractor.Delta`), put before its fresh ones as they are
     /// (the next entry copies their bytes by index, `CachedExtraction.encoded`). `assemble` moves them out.
@@ -26,8 +28,12 @@ struct RecordAssembler {
         // One repo's list is shared, not copied entity by entity (100,000 of them at a 1% change, issue 12).
         let names = fresh.keys.sorted()
         let entities = names.count == 1 ? fresh[names[0]]!.entities : names.flatMap { fresh[$0]!.entities }
+        for name in names { fresh[name]!.entities = [] }
         for (name, output) in fresh { result.repoDiagnostics[name] = output.diagnostics }
-        for (name, entry) in cached { result.records[name] = entry.records }
+        for name in cached.keys {
+            result.records[name] = cached[name]!.records
+            cached[name]!.records = []
+        }
         // Moved, so appending the fresh records does not copy 100,000 carried ones.
         for name in carried.keys.sorted() {
             result.records[name] = carried[name]!.carried
@@ -76,13 +82,15 @@ struct RecordAssembler {
     /// the links meet to `problem`, with the entity's repo.
     private static func records(_ entities: ArraySlice<PendingEntity>, kept: [Bool], resolver: LinkResolver,
                                 problem: (String, Diagnostic) -> Void, record: (DesiredRecord) -> Void) {
+        // Links repeat (a plugin's skills all name it): one list each, per half.
+        var interner = ValueInterner()
         for index in entities.indices where kept[index] {
             var fields = entities[index].fields
             for link in entities[index].links {
                 let keys = resolver.resolve(link, of: entities[index]) { found in
-                    problem(entities[index].repo, found.severity == .error && entities[index].rule.onError == .skip ? found.downgraded("the value is left out") : found)
+                    problem(entities[index].repo, found.severity == .error && entities[index].onError == .skip ? found.downgraded("the value is left out") : found)
                 }
-                if !keys.isEmpty { fields[link.field] = .list(keys) }
+                if !keys.isEmpty { fields[link.field] = .list(interner.list(keys)) }
             }
             let provenance = Provenance(repo: entities[index].repo, path: entities[index].file, sourceCommit: entities[index].sourceCommit)
             record(DesiredRecord(table: entities[index].table, key: entities[index].key, fields: fields, provenance: provenance))
@@ -107,9 +115,9 @@ struct RecordAssembler {
             duplicates.insert(ids[index])
             let shown = ControlEscape.escaped
             result.repoDiagnostics[entity.repo, default: []].append(.error(
-                at: entity.rule.location,
+                at: entity.ruleLocation,
                 "duplicate key '\(shown(entity.key))' in table '\(entity.table)': made from \(entity.repo):\(shown(entity.file)) by this rule "
-                    + "and from \(first.repo):\(shown(first.file)) by the rule at \(first.rule.location)",
+                    + "and from \(first.repo):\(shown(first.file)) by the rule at \(first.ruleLocation)",
                 hint: "give one of the rules another 'root', 'files' or 'exclude' so each entity has one key"))
         }
         guard !duplicates.isEmpty else { return Array(repeating: true, count: entities.count) }

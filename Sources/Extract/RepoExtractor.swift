@@ -11,6 +11,8 @@ struct RepoExtractor {
     let repo: RepoSpec
     let tables: [String: TableSpec]
     let limits: ExtractLimits
+    /// Shared by the files' entities (`EntityBuilder.interner`).
+    var interner = SharedInterner()
 
     struct Output {
         var entities: [PendingEntity] = []
@@ -135,7 +137,13 @@ struct RepoExtractor {
             let result = (file: parsed.file, entities: parsed.entities)
             if let slot = slotOfPath[parsed.path] { slots[slot] = result } else { slots.append(result) }
         }
-        for case let result? in slots {
+        // Sized once, and each file's own list let go as it is copied: grown by doubling while every file still held its
+        // list, the old and new arrays and the lists were the cold extraction's peak at 100,000 entities (issue 12).
+        output.entities.reserveCapacity(slots.reduce(0) { $0 + ($1?.entities.count ?? 0) })
+        if !repo.worktree { output.files.reserveCapacity(slots.count) }
+        for index in slots.indices {
+            guard let result = slots[index] else { continue }
+            slots[index] = nil
             output.entities += result.entities
             output.diagnostics += result.file.diagnostics
             if !repo.worktree { output.files.append(result.file) }
@@ -175,7 +183,7 @@ struct RepoExtractor {
                         if firstUse { diagnostics.append(apply(rule.onError, to: failure.diagnostic)) }
                         continue
                     }
-                    let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table, targets: compiled.targets)
+                    let builder = EntityBuilder(repo: repo.name, rule: rule, table: compiled.table, targets: compiled.targets, interner: interner)
                     let built = try builder.entities(from: file, document: document)
                     entities += built
                     cachedEntities += built.map { entity in
@@ -207,7 +215,7 @@ struct RepoExtractor {
             entities.append(PendingEntity(
                 table: owner.table, key: entity.key, repo: repo.name, file: path, root: entity.root, fields: entity.fields,
                 links: entity.links.map { PendingLink(field: $0.field, table: $0.table, candidates: $0.candidates, location: $0.location) },
-                sourceCommit: sourceCommit, rule: owner.rule))
+                sourceCommit: sourceCommit, ruleLocation: owner.rule.location, onError: owner.rule.onError))
         }
         return entities
     }

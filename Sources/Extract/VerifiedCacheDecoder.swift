@@ -7,10 +7,11 @@ enum VerifiedCacheDecoder {
     /// `keepingRanges` (an entry whose MAC vouched for it, read on from at a moved commit): the entry keeps the bytes
     /// and where each record was read (`CachedExtraction.encoded`), and each record's cells stay undecoded in them
     /// (`EncodedFieldCells`): checked here as their decode would check them, decoded when something reads them.
+    /// `encodingCells`: the cells stay in the bytes as with `keepingRanges`, without the ranges.
     /// `held`: each decoded record's cells share the storage of the held copy under its table and key.
     static func decode(_ bytes: [UInt8], repo: String, commit: String, fingerprint: String, keepingRanges: Bool = false,
-                       held: HeldCells? = nil) -> CachedExtraction? {
-        let kept = keepingRanges ? VerifiedBytes(bytes) : nil
+                       encodingCells: Bool = false, held: HeldCells? = nil) -> CachedExtraction? {
+        let kept = keepingRanges || encodingCells ? VerifiedBytes(bytes) : nil
         var cursor = JSONCursor(bytes)
         cursor.interner = ValueInterner()
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
@@ -50,7 +51,7 @@ enum VerifiedCacheDecoder {
               storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
         var entry = CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
                                      diagnostics: diagnostics, sources: sources)
-        if let kept { entry.encoded = EncodedRecords(bytes: kept, ranges: ranges) }
+        if let kept, keepingRanges { entry.encoded = EncodedRecords(bytes: kept, ranges: ranges) }
         return entry
     }
 
@@ -87,7 +88,10 @@ enum VerifiedCacheDecoder {
                     switch name {
                     case "repo": repo = try cursor.string()
                     case "path": path = try cursor.string()
-                    case "source_commit": commit = try cursor.string()
+                    // A few commits for 100,000 records: one string each.
+                    case "source_commit":
+                        let read = try cursor.string()
+                        commit = cursor.interner?.text(read) ?? read
                     default: try cursor.skipValue()
                     }
                 }

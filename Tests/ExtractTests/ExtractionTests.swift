@@ -91,19 +91,18 @@ final class ExtractionTests: XCTestCase {
         let bad = GitFixture("bad")
         bad.write("skills/x/SKILL.md", "---\nname: x\nplugin: plugins/missing\n---\n")
         bad.commit("x")
+        func repo(_ name: String, _ fixture: GitFixture) -> String {
+            """
+              - name: \(name)
+                path: \(fixture.path)
+                extract:
+                  - {table: Skills, files: ["**/SKILL.md"], as: frontmatter, fields: {Name: name, Plugin: {link: Plugins, from: plugin}}}
+
+            """
+        }
         for (first, second) in [(good, bad), (bad, good)] {
             let harness = ExtractHarness()
-            let errors = try harness.failure("""
-                repos:
-                  - name: one
-                    path: \(first.path)
-                    extract:
-                      - {table: Skills, files: ["**/SKILL.md"], as: frontmatter, fields: {Name: name, Plugin: {link: Plugins, from: plugin}}}
-                  - name: two
-                    path: \(second.path)
-                    extract:
-                      - {table: Skills, files: ["**/SKILL.md"], as: frontmatter, fields: {Name: name, Plugin: {link: Plugins, from: plugin}}}
-                """)
+            let errors = try harness.failure("repos:\n" + repo("one", first) + repo("two", second))
             XCTAssertEqual(errors.count, 1, "\(errors)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: harness.state.path + "/cache"), "nothing is written on error")
         }

@@ -53,25 +53,22 @@ enum PlanEncoder {
         w.endArray()
         w.key("record_changes")
         w.beginArray()
+        // In runs of `runLength`: every other one, with enough of them, encoded on the other core and appended here.
         let changes = plan.recordChanges
-        if changes.count / 2 >= runLength {
-            // Every other run on the other core, appended here in its place.
-            let other = AlternateRunEncoding(changes, managed: plan.managedFields, runLength: runLength, start: w.continuation())
-            for run in 0..<other.runCount {
-                if run % 2 == 0 {
-                    write(changes[other.range(of: run, in: changes.count)], managed: plan.managedFields, to: &w)
-                } else {
-                    w.append(other.take(run))
-                }
-                if w.bytes.count >= drainAt { drain(&w) }
+        let other = changes.count / 2 >= runLength
+            ? AlternateRunEncoding(changes, managed: plan.managedFields, runLength: runLength, start: w.continuation()) : nil
+        var start = 0, run = 0
+        while start < changes.count {
+            let end = start + min(runLength, changes.count - start)
+            if let other, run % 2 == 1 {
+                w.append(other.take(run))
+            } else {
+                write(changes[start..<end], managed: plan.managedFields, to: &w)
             }
-            other.finish()
-        } else {
-            for index in changes.indices {
-                if w.bytes.count >= drainAt { drain(&w) }
-                write(changes[index...index], managed: plan.managedFields, to: &w)
-            }
+            if w.bytes.count >= drainAt { drain(&w) }
+            (start, run) = (end, run + 1)
         }
+        other?.finish()
         w.endArray()
         w.key("repo_commits")
         w.value(.object(plan.repoCommits.mapValues(JSONValue.string)))

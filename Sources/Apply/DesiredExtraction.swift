@@ -20,13 +20,17 @@ struct DesiredExtraction {
     /// The desired records, caches used. With `state`, records a verified cache entry holds share the storage of the
     /// state's values where they are the same bytes (a record applied as desired is then held once). `readingFew`: a
     /// sealed entry's records keep their cells in its bytes until read (`FileExtractCache.leavesCellsEncoded`).
-    func extract(sharingWith state: StateModel? = nil, readingFew: Bool = false) throws -> ExtractResult {
+    /// `deferringStores`: the records entries are stored on the other core; the caller settles them
+    /// (`ExtractResult.settleEntryStores`) and waits for them on every path.
+    func extract(sharingWith state: StateModel? = nil, readingFew: Bool = false, deferringStores: Bool = false) throws -> ExtractResult {
         var cache = cache
         cache.leavesCellsEncoded = readingFew
         if let records = state?.records, !records.isEmpty {
             cache.held = HeldCells { table, key in records[table]?[key]?.values }
         }
-        return try Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache).run()
+        var extraction = Extraction(manifest: manifest, stateDirectory: stateDirectory, cache: cache)
+        extraction.defersEntryStores = deferringStores
+        return try extraction.run()
     }
 
     /// The desired records with the repos a saved plan changes read from source, not from a cache entry this folder
@@ -59,6 +63,8 @@ struct DesiredExtraction {
             guard !suspect.isEmpty else { return (first, planned) }
         }
 
+        // The first extraction's entries are written before these repos' are written again.
+        first.entryStores?.wait()
         let start = DispatchTime.now().uptimeNanoseconds
         var fresh = try Extraction(manifest: manifest, stateDirectory: stateDirectory,
                                    cache: RereadingCache(base: cache, repos: suspect)).run()

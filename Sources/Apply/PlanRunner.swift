@@ -128,7 +128,9 @@ public struct PlanRunner {
         // Records applied as desired keep one copy of their values (issue 12, goal 5): a cached record takes the state's
         // storage as it is read, others give theirs to the state after. Not on the way from the delta path, where the
         // write may copy records from the file (`StateFileLayout.sameValue` asks for the storage the load made).
-        let extracted = try read?.extracted ?? timings.measure("extract") { try desired.extract(sharingWith: loaded) }
+        // Its records entries are stored on the other core while the base is read and the plan made (issue 12).
+        let extracted = try read?.extracted ?? timings.measure("extract") { try desired.extract(sharingWith: loaded, deferringStores: true) }
+        defer { extracted.entryStores?.wait() }
         if loaded != nil, read == nil { CellSharing.share(&loaded!, with: extracted.records) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)
@@ -146,8 +148,9 @@ public struct PlanRunner {
             return try Planner.plan(PlanInput(manifest: manifest, desired: extraction.records, state: planState, remote: remote,
                                               scope: scope, repoCommits: commits))
         }
-        let (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
+        var (extraction, plan) = try desired.confirm(extracted, planFirst: { try timings.measure("diff") { try makePlan(extracted) } },
                                                      plan: makePlan, reread: { timings.record("confirm", seconds: $0) })
+        extraction.settleEntryStores()
         var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: loadedDigest)
         refreshed.stateLayout = read?.layout
         refreshed.entries = Self.entries(extraction)

@@ -8,11 +8,20 @@ public struct ExtractResult: Sendable {
     public var repos: [RepoExtraction]
     /// Warnings and notes (errors are thrown instead).
     public var diagnostics: [Diagnostic]
+    /// The records entries still being stored (`Extraction.defersEntryStores`); nil once settled, or when none are.
+    public var entryStores: EntryStores?
 
     public init(records: [DesiredRecord], repos: [RepoExtraction], diagnostics: [Diagnostic]) {
         self.records = records
         self.repos = repos
         self.diagnostics = diagnostics
+    }
+
+    /// Waits for the entries still being stored, and takes in what they did: the entries sealed, a warning per failure.
+    public mutating func settleEntryStores() {
+        guard let stores = entryStores else { return }
+        entryStores = nil
+        EntryStores.settle(stores.outcomes, repos: &repos, diagnostics: &diagnostics)
     }
 
     /// The records of one repo's extraction, in order, e.g. to store in the state.

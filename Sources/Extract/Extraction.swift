@@ -13,6 +13,9 @@ public struct Extraction {
     public var stateDirectory: String
     public var cache: (any ExtractCache)?
     public var limits: ExtractLimits
+    /// True: the records entries are stored on the other core and the result says so (`ExtractResult.entryStores`);
+    /// its caller settles them once it has planned. False: stored before `run` returns.
+    public var defersEntryStores = false
 
     public static let defaultStateDirectory = "state"
 
@@ -124,6 +127,7 @@ public struct Extraction {
         let clean = Set(fresh.filter { $0.value.filesReused == 0 }.keys).union(cached.filter(\.value.vouched).keys)
         let allClean = resolved.allSatisfy { clean.contains($0.spec.name) }
         var summaries: [RepoExtraction] = []
+        var entries: [(summary: Int, entry: CachedExtraction)] = []
         for repo in resolved {
             let name = repo.spec.name
             let records = assembled.records[name] ?? []
@@ -139,7 +143,7 @@ public struct Extraction {
                 // The changed paths' entities: every other record is carried as the entry holds it.
                 for entity in delta.output.entities { summaries[summaries.count - 1].readNow[entity.table, default: []].insert(entity.key) }
             }
-            guard let cache, let output = fresh[name] else { continue }
+            guard cache != nil, let output = fresh[name] else { continue }
             do {
                 // The per-file results written aside above, put in place before the records entry.
                 if let index = filesPrepared.firstIndex(where: { $0.repo == name }) { try filesPrepared.remove(at: index).result.get()?.commit() }
@@ -150,19 +154,29 @@ public struct Extraction {
                                                  vouched: vouched)
                     // The assembler puts a delta's carried records first, as they are: their bytes are copied.
                     entry.encoded = carried[name]?.encoded
-                    try cache.store(entry)
-                    if vouched { summaries[summaries.count - 1].sealedEntry = "\(repo.commit) \(fingerprint)" }
+                    entries.append((summaries.count - 1, entry))
                 }
             } catch {
                 diagnostics.append(.warning(at: nil, "could not store the extract cache of repo '\(name)': \(error)",
                                             hint: "the next run reads the repo again"))
             }
         }
+        var stores: EntryStores?
+        if let cache, !entries.isEmpty {
+            if defersEntryStores {
+                stores = EntryStores(entries, in: cache)
+            } else {
+                EntryStores.settle(EntryStores.store(entries, in: cache), repos: &summaries, diagnostics: &diagnostics)
+            }
+        }
+        entries = []
         // One repo's list is taken as it is, and sorted in place.
         var records = resolved.count == 1 ? assembled.records.removeValue(forKey: resolved[0].spec.name) ?? []
             : resolved.flatMap { assembled.records[$0.spec.name] ?? [] }
         records.sort { ($0.table, $0.key) < ($1.table, $1.key) }
-        return ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
+        var result = ExtractResult(records: records, repos: summaries, diagnostics: diagnostics.sorted())
+        result.entryStores = stores
+        return result
     }
 
     /// Each repo's per-file results written aside, one repo after another on another core, in that order; a write's error

@@ -32,4 +32,17 @@ final class ExtractCacheCLITests: XCTestCase {
                       apply.stdout + apply.stderr)
         XCTAssertEqual(project.sql("SELECT Name FROM Skills ORDER BY Name"), ["one", "two"])
     }
+
+    /// The entry is stored on the other core while `plan` reads the base and plans: its failure is still the warning.
+    func testAPlanWhoseEntryCannotBeStoredWarnsAndPlans() throws {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one skill")
+        try FileManager.default.createDirectory(atPath: project.path + "/state/cache/extract/core.json/in-the-way",
+                                                withIntermediateDirectories: true)
+        let plan = try project.recon("plan")
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertTrue(plan.stderr.contains("could not store the extract cache of repo 'core': cannot write the extract cache"), plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("to add"), plan.stdout)
+    }
 }

@@ -8,13 +8,19 @@ import Remote
 /// `--allow-empty-state`. Pure: it reads only what planning already read.
 public enum EmptyStateCheck {
     public static func check(_ manifest: Manifest, desired: [DesiredRecord], remote: RemoteSnapshot, noStateMessage: String) throws {
+        // A table Recon did not create (being adopted) holds nothing Recon made: no lost state can explain it. Only
+        // the tables that hold records are looked at: on a first run into an empty base, none (100,000 keys were
+        // hashed for nothing; issue 12).
+        let holding = Set(manifest.tables.map(\.name).filter {
+            !(remote.records[$0]?.isEmpty ?? true) && remote.schema.foreignTable(named: $0) == nil
+        })
+        guard !holding.isEmpty else { return }
         var keys: [String: Set<String>] = [:]
-        for record in desired { keys[record.table, default: []].insert(record.key) }
+        for record in desired where holding.contains(record.table) { keys[record.table, default: []].insert(record.key) }
         var found = 0
         var example: String?
         for table in manifest.tables {
-            // A table Recon did not create (being adopted) holds nothing Recon made: no lost state can explain it.
-            guard let wanted = keys[table.name], remote.schema.foreignTable(named: table.name) == nil else { continue }
+            guard let wanted = keys[table.name] else { continue }
             for record in remote.records[table.name] ?? [] {
                 guard case .text(let key)? = record.fields[table.key.value], wanted.contains(key) else { continue }
                 found += 1

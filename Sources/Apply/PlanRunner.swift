@@ -130,7 +130,8 @@ public struct PlanRunner {
         // write may copy records from the file (`StateFileLayout.sameValue` asks for the storage the load made).
         // Its records entries are stored on the other core while the base is read and the plan made (issue 12).
         let extracted = try read?.extracted ?? timings.measure("extract") { try desired.extract(sharingWith: loaded, deferringStores: true) }
-        defer { extracted.entryStores?.wait() }
+        let stores = extracted.entryStores
+        defer { stores?.wait() }
         if loaded != nil, read == nil { CellSharing.share(&loaded!, with: extracted.records) }
         // No state yet: an empty lineage marks it, so apply knows to start a new one.
         let state = loaded ?? StateModel(lineage: "", target: manifest.target.identifier)

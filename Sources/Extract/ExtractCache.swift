@@ -19,6 +19,10 @@ public protocol ExtractCache: Sendable {
     func prepareFiles(_ files: CachedFiles) throws -> PreparedFile?
     /// The entry for `repo` at whatever commit, only when this state folder sealed it for this build (`vouched`).
     func loadSealed(repo: String, fingerprint: String) -> CachedExtraction?
+    /// The cache as a store made on another core needs it: without what only loading uses, so the store holds no
+    /// reference to it (a state's records shared by `FileExtractCache.held` were copied whole when the state was
+    /// changed beside it).
+    var forStoring: any ExtractCache { get }
 }
 
 /// One repo's extraction as the cache keeps it.
@@ -90,6 +94,7 @@ extension ExtractCache {
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { nil }
     public func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? { nil }
     public func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { nil }
+    public var forStoring: any ExtractCache { self }
 }
 
 /// One repo's per-file extraction results, as of one commit.

@@ -164,7 +164,7 @@ public struct Extraction {
         var stores: EntryStores?
         if let cache, !entries.isEmpty {
             if defersEntryStores {
-                stores = EntryStores(entries, in: cache)
+                stores = EntryStores(entries, in: cache.forStoring)
             } else {
                 EntryStores.settle(EntryStores.store(entries, in: cache), repos: &summaries, diagnostics: &diagnostics)
             }

@@ -28,6 +28,13 @@ public struct FileExtractCache: ExtractCache {
         self.build = build
     }
 
+    /// Without `held`: the state's records it reads are not kept alive by a store on another core.
+    public var forStoring: any ExtractCache {
+        var copy = self
+        copy.held = nil
+        return copy
+    }
+
     /// False when the cache folder (or `cache`) is a symlink: then the cache is not used, neither read nor written.
     private var usable: Bool { StateFolderGuard.isPlain(directory, below: stateDirectory) }
 

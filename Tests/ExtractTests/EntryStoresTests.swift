@@ -71,4 +71,15 @@ final class EntryStoresTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: path + "/in-the-way"))
         }
     }
+
+    /// A store on another core must not keep the state's records alive through `held`: `CellSharing` changes the state
+    /// beside it, and a second reference made that a copy of every table.
+    func testTheCacheAStoreHoldsKeepsNoHeldCells() throws {
+        let harness = ExtractHarness()
+        var cache = FileExtractCache(stateDirectory: harness.state.path)
+        cache.held = HeldCells { _, _ in nil }
+        let storing = try XCTUnwrap(cache.forStoring as? FileExtractCache)
+        XCTAssertNil(storing.held)
+        XCTAssertEqual(storing.directory, cache.directory)
+    }
 }

@@ -79,8 +79,11 @@ public struct PlanRunner {
             // The file the last apply wrote (its digest is the baseline's): canonical, so the write may copy from it.
             var layout = loadedLayout
             layout?.canonical = digest == checked.baseline.stateDigest
-            // The delta plan reads the cells of the records it plans only.
-            let extracted = try timings.measure("extract") { try desired.extract(readingFew: true) }
+            // The delta plan reads the cells of the records it plans only. Its records entry is stored on the other core
+            // while the base is read and the plan made; waited for when this path is left, by a return or for the full path.
+            var extracted = try timings.measure("extract") { try desired.extract(readingFew: true, deferringStores: true) }
+            let deltaStores = extracted.entryStores
+            defer { deltaStores?.wait() }
             read = (lean, digest, extracted, layout)
             try MissingBaseCheck.check(manifest, state: lean, statePath: store.location)
             if var loaded = lean, let (delta, remote) = try timings.measure("refresh.delta", {
@@ -100,6 +103,7 @@ public struct PlanRunner {
                 }
                 // Only what the apply left: a schema to change or a run to recover is the full path's.
                 if recovered.isEmpty, plan.schemaChanges.isEmpty {
+                    extracted.settleEntryStores()
                     var refreshed = Refreshed(snapshot: remote, state: loaded, stateDigest: digest)
                     refreshed.stateLayout = layout
                     refreshed.entries = Self.entries(extracted)

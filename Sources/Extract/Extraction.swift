@@ -164,6 +164,7 @@ public struct Extraction {
         var stores: EntryStores?
         if let cache, !entries.isEmpty {
             if defersEntryStores {
+                for index in entries.indices { entries[index].entry.lettingCopiedRecordsGo() }
                 stores = EntryStores(entries, in: cache.forStoring)
             } else {
                 EntryStores.settle(EntryStores.store(entries, in: cache), repos: &summaries, diagnostics: &diagnostics)

@@ -173,13 +173,13 @@ public struct FileExtractCache: ExtractCache {
             stream.writer.key("records")
             stream.writer.beginArray()
             let encoded = extraction.encoded
-            let copied = encoded?.ranges.count ?? 0
-            for (index, record) in extraction.records.enumerated() {
-                if index < copied, let encoded {
-                    stream.writer.encoded(encoded.bytes.bytes[encoded.ranges[index]])
-                } else {
-                    RecordCoding.write(record, to: &stream.writer)
-                }
+            for range in encoded?.ranges ?? [] {
+                stream.writer.encoded(encoded!.bytes.bytes[range])
+                try stream.drain(put)
+            }
+            let copied = encoded.map { $0.recordsLetGo ? 0 : $0.ranges.count } ?? 0
+            for record in extraction.records.dropFirst(copied) {
+                RecordCoding.write(record, to: &stream.writer)
                 try stream.drain(put)
             }
             stream.writer.endArray()

@@ -72,6 +72,39 @@ final class EntryStoresTests: XCTestCase {
         }
     }
 
+    /// A moved commit read on from a sealed entry (the 1% run): the deferred store writes the carried records from the
+    /// loaded bytes without holding them, and the entry is the inline store's, byte for byte.
+    func testADeferredStoreOfACommitReadOnWritesTheInlineEntry() throws {
+        let repo = fixture()
+        for index in 0..<30 { repo.write("skills/s\(index)/SKILL.md", "---\nname: s\(index)\n---\n") }
+        repo.commit("thirty more")
+        let harness = ExtractHarness()
+        let path = FileExtractCache(stateDirectory: harness.state.path).path(for: "core")
+        _ = try run(harness, repos(repo), deferring: false)
+        let sealedFirst = try Data(contentsOf: URL(fileURLWithPath: path))
+        repo.write("skills/b/SKILL.md", "---\nname: b, edited\n---\n")
+        repo.commit("edit b")
+
+        let inline = try run(harness, repos(repo), deferring: false)
+        XCTAssertEqual(inline.repos[0].readNow["Skills"], ["core:skills/b/SKILL.md"], "read on from the sealed entry")
+        let inlineEntry = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertNotEqual(inlineEntry, sealedFirst)
+
+        try sealedFirst.write(to: URL(fileURLWithPath: path))
+        var deferred = try run(harness, repos(repo), deferring: true)
+        XCTAssertEqual(deferred.repos[0].readNow, inline.repos[0].readNow)
+        deferred.settleEntryStores()
+        XCTAssertEqual(deferred.records, inline.records)
+        XCTAssertEqual(deferred.repos, inline.repos)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), inlineEntry)
+
+        // And it answers the next run whole.
+        let again = try run(harness, repos(repo), deferring: false)
+        XCTAssertTrue(again.repos[0].cached && again.repos[0].vouched, "\(again.repos[0])")
+        XCTAssertEqual(again.records, inline.records)
+        XCTAssertEqual(again.records.count, 32)
+    }
+
     /// A store on another core must not keep the state's records alive through `held`: `CellSharing` changes the state
     /// beside it, and a second reference made that a copy of every table.
     func testTheCacheAStoreHoldsKeepsNoHeldCells() throws {

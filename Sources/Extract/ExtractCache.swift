@@ -10,7 +10,9 @@ import ReconCore
 public protocol ExtractCache: Sendable {
     /// The entry for `repo` if one was stored for exactly this commit and fingerprint.
     func load(repo: String, commit: String, fingerprint: String) -> CachedExtraction?
-    /// Replaces the entry of `extraction.repo`. Called only after a run without errors.
+    /// Replaces the entry of `extraction.repo`. Called only after a run without errors. An entry read on from one that
+    /// `loadSealed` returned may hold only the records after those its `encoded` bytes cover (`recordsLetGo`): only an
+    /// implementation that writes those bytes (`FileExtractCache`, or one that passes the entry to it) can store it.
     func store(_ extraction: CachedExtraction) throws
     /// The per-file results stored for `repo` with this fingerprint, at whatever commit.
     func loadFiles(repo: String, fingerprint: String) -> CachedFiles?

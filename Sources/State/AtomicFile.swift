@@ -18,9 +18,14 @@ public enum AtomicFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("cannot read", path) }
+        return try read(fd, size: Int(info.st_size), path: path)
+    }
+
+    /// The bytes of the file open at `fd`, from where it is to its end; `size`, what `fstat` said, sizes the buffer.
+    static func read(_ fd: Int32, size: Int, path: String) throws -> [UInt8] {
         // One byte more than the file, so the read that finds its end needs no room: growing a full array doubles it,
         // and a 92 MB plan (apply FILE at 100,000 creates) or a 61 MB state was held in twice its size (issue 12).
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var bytes = [UInt8](repeating: 0, count: size + 1)
         var filled = 0
         while true {
             if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65_536)) }

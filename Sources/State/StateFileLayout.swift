@@ -27,6 +27,8 @@ public struct StateFileLayout: Sendable {
     /// A lean load's (`StateStore.loadLean`): the file's bytes, hashed to `digest`, until `StateStore.decodeValues` has
     /// decoded the records the run needs from them; then let go.
     var bytes: [UInt8]?
+    /// Instead of `bytes`: the file, held open while it is unchanged (`HeldFile`), to read those records from.
+    var held: HeldFile?
 
     init(digest: String, tables: [String: [Carried]]) {
         self.digest = digest

@@ -64,17 +64,22 @@ public struct StateStore: Sendable {
     public static func changedSinceLoad(path: String) -> ReconError { StateRefusal.changedSinceLoad(path: path) }
 
     /// Decodes into `state` (and `layout`) the values a lean load left in the file of the records `keys` names (table →
-    /// keys), from the bytes it hashed, then lets the bytes go. A record that does not read as one is a corrupt file.
+    /// keys), from the bytes it hashed (read again from the file held open, unchanged since), then lets the bytes or the
+    /// file go. A record that does not read as one is a corrupt file; a file changed since the load is refused.
     public func decodeValues(of keys: [String: Set<String>], in state: inout StateModel, layout: inout StateFileLayout) throws {
-        guard let bytes = layout.bytes else { return }
+        let bytes = layout.bytes, file = layout.held
+        guard bytes != nil || file != nil else { return }
         layout.bytes = nil
+        layout.held = nil
         for (table, wanted) in keys {
             for key in wanted {
                 guard let held = state.records[table]?[key], let index = layout.index(of: key, in: table),
                       StateFileLayout.sameValue(held, layout.tables[table]![index].record) else { continue }
                 let record: ManagedRecord
+                let range = layout.tables[table]![index].range
+                let part = try bytes.map { ($0, range) } ?? file.map { (try $0.read(range), 0..<range.count) }!
                 do {
-                    record = try StateCodec.decodeRecord(bytes, at: layout.tables[table]![index].range)
+                    record = try StateCodec.decodeRecord(part.0, at: part.1)
                 } catch {
                     throw StateRefusal.corrupt(path: path, detail: StateRefusal.describe(error.within("records.\(table).\(key)")),
                                                newestHistory: newestHistory)
@@ -125,7 +130,8 @@ public struct StateStore: Sendable {
                       layout: inout StateFileLayout?, lean: String? = nil) throws -> (state: StateModel?, fileDigest: String?) {
         let wanted = layout != nil
         layout = nil
-        guard let bytes = try AtomicFile.read(path) else {
+        // A lean load leaves values in the file: held open, so its bytes need not be (`HeldFile`).
+        guard let (bytes, held) = try HeldFile.read(path, holding: wanted && lean != nil) else {
             if let size = try AtomicFile.read(journalPath)?.count, size > 0 {
                 throw StateRefusal.journalWithoutState(path: path, journal: journalPath, newestHistory: newestHistory)
             }
@@ -155,7 +161,9 @@ public struct StateStore: Sendable {
         let digest = digesting && replayed == 0 ? leanDigest ?? SHA256.hex(bytes) : nil
         if let digest, let carried {
             layout = StateFileLayout(digest: digest, tables: carried)
-            if state.isPartial { layout?.bytes = bytes }
+            if state.isPartial {
+                if let held { layout?.held = held } else { layout?.bytes = bytes }
+            }
         }
         return (state, digest)
     }

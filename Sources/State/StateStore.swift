@@ -64,33 +64,43 @@ public struct StateStore: Sendable {
     public static func changedSinceLoad(path: String) -> ReconError { StateRefusal.changedSinceLoad(path: path) }
 
     /// Decodes into `state` (and `layout`) the values a lean load left in the file of the records `keys` names (table →
-    /// keys), from the bytes it hashed (read again from the file held open, unchanged since), then lets the bytes or the
-    /// file go. A record that does not read as one is a corrupt file; a file changed since the load is refused.
+    /// keys), from the bytes it hashed, then lets them go. They are read again from the file held open, on a pass that
+    /// hashes it whole (`HeldFile`): a file changed since the load is refused. A record that does not read as one is a
+    /// corrupt file.
     public func decodeValues(of keys: [String: Set<String>], in state: inout StateModel, layout: inout StateFileLayout) throws {
         let bytes = layout.bytes, file = layout.held
         guard bytes != nil || file != nil else { return }
         layout.bytes = nil
         layout.held = nil
-        for (table, wanted) in keys {
-            for key in wanted {
+        var wanted: [(table: String, key: String, index: Int)] = []
+        for (table, keys) in keys {
+            for key in keys {
                 guard let held = state.records[table]?[key], let index = layout.index(of: key, in: table),
                       StateFileLayout.sameValue(held, layout.tables[table]![index].record) else { continue }
-                let record: ManagedRecord
-                let range = layout.tables[table]![index].range
-                let part = try bytes.map { ($0, range) } ?? file.map { (try $0.read(range), 0..<range.count) }!
-                do {
-                    record = try StateCodec.decodeRecord(part.0, at: part.1)
-                } catch {
-                    throw StateRefusal.corrupt(path: path, detail: StateRefusal.describe(error.within("records.\(table).\(key)")),
-                                               newestHistory: newestHistory)
-                }
-                guard record.id == held.id else {
-                    throw StateRefusal.corrupt(path: path, detail: "the record at 'records.\(table).\(key)' reads another id",
-                                               newestHistory: newestHistory)
-                }
-                state.records[table]![key] = record
-                layout.tables[table]![index].record = record
+                wanted.append((table, key, index))
             }
+        }
+        wanted.sort { layout.tables[$0.table]![$0.index].range.lowerBound < layout.tables[$1.table]![$1.index].range.lowerBound }
+        let ranges = wanted.map { layout.tables[$0.table]![$0.index].range }
+        let parts = try bytes == nil ? file!.read(ranges, digest: layout.digest) : []
+        for (number, (table, key, index)) in wanted.enumerated() {
+            let record: ManagedRecord
+            do {
+                if let bytes {
+                    record = try StateCodec.decodeRecord(bytes, at: ranges[number])
+                } else {
+                    record = try StateCodec.decodeRecord(parts[number], at: 0..<parts[number].count)
+                }
+            } catch {
+                throw StateRefusal.corrupt(path: path, detail: StateRefusal.describe(error.within("records.\(table).\(key)")),
+                                           newestHistory: newestHistory)
+            }
+            guard record.id == state.records[table]![key]!.id else {
+                throw StateRefusal.corrupt(path: path, detail: "the record at 'records.\(table).\(key)' reads another id",
+                                           newestHistory: newestHistory)
+            }
+            state.records[table]![key] = record
+            layout.tables[table]![index].record = record
         }
     }
 

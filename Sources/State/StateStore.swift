@@ -82,7 +82,7 @@ public struct StateStore: Sendable {
         }
         wanted.sort { layout.tables[$0.table]![$0.index].range.lowerBound < layout.tables[$1.table]![$1.index].range.lowerBound }
         let ranges = wanted.map { layout.tables[$0.table]![$0.index].range }
-        let parts = try bytes == nil ? file!.read(ranges, digest: layout.digest) : []
+        let parts = try bytes == nil && !ranges.isEmpty ? file!.read(ranges, digest: layout.digest) : []
         for (number, (table, key, index)) in wanted.enumerated() {
             let record: ManagedRecord
             do {

@@ -224,6 +224,21 @@ final class StateLeanLoadTests: XCTestCase {
         }
     }
 
+    /// Records the state does not hold (new keys) need no values: the file is not read again for them.
+    func testADecodeThatNeedsNoValuesDoesNotReadTheFile() throws {
+        let scratch = TemporaryDirectory()
+        let (store, digest) = try written(StateSamples.populated(records: 20), in: scratch)
+        let (loaded, loadedLayout) = try store.loadLean(expectedTarget: StateSamples.target, digest: digest)
+        var lean = try XCTUnwrap(loaded)
+        var layout = try XCTUnwrap(loadedLayout)
+        let before = lean
+        // Cut short in place: any read of it now would be refused.
+        XCTAssertEqual(truncate(scratch.file(path), 10), 0)
+        try store.decodeValues(of: ["Skills": [key(500), key(501)]], in: &lean, layout: &layout)
+        XCTAssertEqual(lean, before)
+        XCTAssertNil(layout.held)
+    }
+
     /// A write in place into the file held open (the same size, whatever its times say) is never read as the bytes that
     /// were hashed.
     func testAFileWrittenInPlaceAfterALeanLoadIsRefusedWhenItsValuesAreRead() throws {

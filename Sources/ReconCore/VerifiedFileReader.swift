@@ -32,6 +32,21 @@ public final class VerifiedFileReader {
         if !prefix.isEmpty { hasher?.update(prefix) }
     }
 
+    /// As `init(path:…)`, reading the file open at `descriptor` from its start (through a duplicate, which shares its
+    /// offset: for a holder that reads it only by offset, `pread`, or through here).
+    public init?(reading descriptor: Int32, digest: [UInt8], chunkSize: Int) {
+        let fd = dup(descriptor)
+        guard fd >= 0 else { return nil }
+        guard lseek(fd, 0, SEEK_SET) == 0 else {
+            close(fd)
+            return nil
+        }
+        self.fd = fd
+        self.digest = digest
+        self.hashedFrom = 0
+        self.chunkSize = max(chunkSize, 1 << 12)
+    }
+
     deinit { close(fd) }
 
     /// The bytes at `range` (file offsets, at or after the previous range's and `hashedFrom`); throws `Changed` past

@@ -43,37 +43,19 @@ final class HeldFile: @unchecked Sendable {
         return (bytes, HeldFile(descriptor: descriptor, path: path))
     }
 
-    /// The bytes at each of `ranges` (ascending, not overlapping), taken on a pass over the whole file that hashes it;
-    /// throws `StateRefusal.changedSinceLoad` unless that pass hashes to `digest` (the bytes are then those first read).
+    /// The bytes at each of `ranges` (ascending, not overlapping), taken on a pass over the whole file that hashes it
+    /// (`VerifiedFileReader`); throws `StateRefusal.changedSinceLoad` unless that pass hashes to `digest` (the bytes are
+    /// then those first read).
     func read(_ ranges: [Range<Int>], digest: String) throws -> [[UInt8]] {
-        var parts = ranges.map { range -> [UInt8] in
-            var part: [UInt8] = []
-            part.reserveCapacity(range.count)
-            return part
+        guard let reader = VerifiedFileReader(reading: descriptor, digest: Array(digest.utf8), chunkSize: 1 << 20) else {
+            throw AtomicFile.failure("cannot read", path)
         }
-        var hasher = SHA256()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var offset = 0, next = 0
-        while true {
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, off_t(offset)) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw AtomicFile.failure("cannot read", path) }
-            if count == 0 { break }
-            chunk.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-            let end = offset + count
-            // The ranges this chunk holds a part of: those before `end`, from the first not yet whole.
-            var index = next
-            while index < ranges.count, ranges[index].lowerBound < end {
-                let from = max(ranges[index].lowerBound, offset), to = min(ranges[index].upperBound, end)
-                if from < to { parts[index] += chunk[(from - offset)..<(to - offset)] }
-                if ranges[index].upperBound <= end, index == next { next += 1 }
-                index += 1
-            }
-            offset = end
-        }
-        guard hasher.hexDigest() == digest, zip(parts, ranges).allSatisfy({ $0.count == $1.count }) else {
+        do {
+            let parts = try ranges.map { Array(try reader.bytes($0)) }
+            try reader.finish()
+            return parts
+        } catch is VerifiedFileReader.Changed {
             throw StateRefusal.changedSinceLoad(path: path)
         }
-        return parts
     }
 }

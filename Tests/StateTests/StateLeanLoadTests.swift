@@ -178,16 +178,21 @@ final class StateLeanLoadTests: XCTestCase {
 
     // MARK: The file held open instead of its bytes
 
+    /// A state of `records` skills written in full and loaded lean: the store, the whole state, and the lean one with its layout.
+    private func leanLoaded(records: Int, in scratch: TemporaryDirectory) throws
+        -> (store: StateStore, whole: StateModel, lean: StateModel, layout: StateFileLayout) {
+        let (store, digest) = try written(StateSamples.populated(records: records), in: scratch)
+        let whole = try XCTUnwrap(try store.load(expectedTarget: StateSamples.target))
+        let (loaded, layout) = try store.loadLean(expectedTarget: StateSamples.target, digest: digest)
+        return (store, whole, try XCTUnwrap(loaded), try XCTUnwrap(layout))
+    }
+
     /// The values are read again from the file held open, not from its bytes kept (63 MB at 100,000 records); a file of
     /// a few MB, so records straddle the 1 MB chunks of the pass that reads them.
     func testALeanLoadHoldsTheFileAndReadsTheValuesFromIt() throws {
         let scratch = TemporaryDirectory()
-        let (store, digest) = try written(StateSamples.populated(records: 12_000), in: scratch)
+        var (store, whole, lean, layout) = try leanLoaded(records: 12_000, in: scratch)
         XCTAssertGreaterThan(try XCTUnwrap(scratch.data(path)).count, 2 << 20)
-        let whole = try XCTUnwrap(try store.load(expectedTarget: StateSamples.target))
-        let (loaded, loadedLayout) = try store.loadLean(expectedTarget: StateSamples.target, digest: digest)
-        var lean = try XCTUnwrap(loaded)
-        var layout = try XCTUnwrap(loadedLayout)
         XCTAssertNil(layout.bytes, "the bytes are not held")
         XCTAssertNotNil(layout.held)
 
@@ -205,11 +210,7 @@ final class StateLeanLoadTests: XCTestCase {
     /// hash as loaded; a change of the held file's metadata alone (its mode, times, a second link) is no change either.
     func testAStateRenamedOverOrTouchedAfterALeanLoadStillReadsAsLoaded() throws {
         let scratch = TemporaryDirectory()
-        let (store, digest) = try written(StateSamples.populated(records: 20), in: scratch)
-        let whole = try XCTUnwrap(try store.load(expectedTarget: StateSamples.target))
-        let (loaded, loadedLayout) = try store.loadLean(expectedTarget: StateSamples.target, digest: digest)
-        var lean = try XCTUnwrap(loaded)
-        var layout = try XCTUnwrap(loadedLayout)
+        var (store, whole, lean, layout) = try leanLoaded(records: 20, in: scratch)
         XCTAssertEqual(chmod(scratch.file(path), 0o400), 0)
         XCTAssertEqual(link(scratch.file(path), scratch.file("state/second-name.json")), 0)
         var other = StateSamples.populated(records: 3)
@@ -227,10 +228,7 @@ final class StateLeanLoadTests: XCTestCase {
     /// Records the state does not hold (new keys) need no values: the file is not read again for them.
     func testADecodeThatNeedsNoValuesDoesNotReadTheFile() throws {
         let scratch = TemporaryDirectory()
-        let (store, digest) = try written(StateSamples.populated(records: 20), in: scratch)
-        let (loaded, loadedLayout) = try store.loadLean(expectedTarget: StateSamples.target, digest: digest)
-        var lean = try XCTUnwrap(loaded)
-        var layout = try XCTUnwrap(loadedLayout)
+        var (store, _, lean, layout) = try leanLoaded(records: 20, in: scratch)
         let before = lean
         // Cut short in place: any read of it now would be refused.
         XCTAssertEqual(truncate(scratch.file(path), 10), 0)
@@ -243,10 +241,7 @@ final class StateLeanLoadTests: XCTestCase {
     /// were hashed.
     func testAFileWrittenInPlaceAfterALeanLoadIsRefusedWhenItsValuesAreRead() throws {
         let scratch = TemporaryDirectory()
-        let (store, digest) = try written(StateSamples.populated(records: 50), in: scratch)
-        let (loaded, loadedLayout) = try store.loadLean(expectedTarget: StateSamples.target, digest: digest)
-        var lean = try XCTUnwrap(loaded)
-        var layout = try XCTUnwrap(loadedLayout)
+        var (store, _, lean, layout) = try leanLoaded(records: 50, in: scratch)
         let before = lean
 
         let text = String(decoding: try XCTUnwrap(scratch.data(path)), as: UTF8.self)

@@ -58,6 +58,16 @@ public enum PrivateFile {
         try replace(path) { fd, temp in try produce { bytes in try writeAll(bytes, to: fd, path: temp) } }
     }
 
+    /// As `write(to:streaming:)`, written around the page cache (`UncachedFileWriter`): for a copy kept against a bad day
+    /// (a history version, a backup) that no later run reads on its way, so it need not displace the files that one does.
+    public static func writeUncached(to path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try replace(path) { fd, temp in
+            let writer = UncachedFileWriter(fd: fd, path: temp, direct: UncachedFileWriter.bypassCache(of: fd))
+            try produce { bytes in try writer.put(bytes) }
+            try writer.finish()
+        }
+    }
+
     /// As `write(to:streaming:)`; `produce` returns bytes to write over what it put at the given offsets (a header
     /// known only at the end, such as a digest of what follows it), written before the file is flushed and renamed.
     public static func writePatched(to path: String,

@@ -1,0 +1,110 @@
+import Foundation
+@testable import ReconCore
+import TestSupport
+import XCTest
+
+/// A copy written around the page cache has the bytes an ordinary write has, whatever its size and wherever direct
+/// I/O is refused, and (where the file system takes it) leaves none of its pages in the cache.
+final class UncachedFileWriterTests: XCTestCase {
+    private let folder = TemporaryDirectory("recon-uncached")
+
+    /// Bytes that differ from page to page, so a page written twice or out of place shows.
+    private func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+    }
+
+    /// Hands `data` over in puts of `step` bytes, as the state and plan copies do.
+    private func writeUncached(_ data: [UInt8], to path: String, step: Int) throws {
+        try PrivateFile.writeUncached(to: path) { put in
+            var start = 0
+            while start < data.count {
+                try put(Array(data[start..<min(start + step, data.count)]))
+                start += step
+            }
+        }
+    }
+
+    /// Whether the folder's file system takes `O_DIRECT` (ext4, xfs and btrfs do; tmpfs does not).
+    private func takesDirectIO(_ directory: String) -> Bool {
+        let path = "\(directory)/probe"
+        let fd = PrivateFile.open(path, O_WRONLY)
+        defer { close(fd); unlink(path) }
+        return fd >= 0 && UncachedFileWriter.bypassCache(of: fd)
+    }
+
+    /// How many of the file's pages are in the page cache (`mincore` of a shared read-only mapping).
+    private func residentPages(_ path: String) throws -> Int {
+        let fd = open(path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        var info = stat()
+        XCTAssertEqual(fstat(fd, &info), 0)
+        let size = Int(info.st_size)
+        let mapped = try XCTUnwrap(mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0))
+        XCTAssertNotEqual(mapped, MAP_FAILED)
+        defer { munmap(mapped, size) }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var vector = [UInt8](repeating: 0, count: (size + page - 1) / page)
+        XCTAssertEqual(mincore(mapped, size, &vector), 0)
+        return vector.filter { $0 & 1 != 0 }.count
+    }
+
+    func testEverySizeIsWrittenAsAnOrdinaryWriteWritesIt() throws {
+        let mebibyte = 1 << 20
+        for size in [0, 1, 4095, 4096, 4097, mebibyte - 1, mebibyte, mebibyte + 1, 3 * mebibyte + 17] {
+            let data = bytes(size)
+            for step in [7_000, mebibyte, max(size, 1)] {
+                let path = "\(folder.path)/copy-\(size)-\(step).json"
+                try writeUncached(data, to: path, step: step)
+                XCTAssertEqual(FileManager.default.contents(atPath: path).map { [UInt8]($0) }, data, "\(size) bytes in puts of \(step)")
+                let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+                XCTAssertEqual(mode, 0o600)
+            }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }, [],
+                       "no temp file is left")
+    }
+
+    func testTheCopyLeavesNoPageInTheCacheWhereTheFileSystemTakesDirectIO() throws {
+        try XCTSkipUnless(takesDirectIO(folder.path), "\(folder.path) is on a file system without O_DIRECT")
+        let data = bytes(4 << 20)
+        let buffered = "\(folder.path)/buffered.json"
+        try PrivateFile.write(data, to: buffered)
+        XCTAssertGreaterThan(try residentPages(buffered), 0, "an ordinary write leaves its pages cached: the check can see them")
+        let uncached = "\(folder.path)/uncached.json"
+        try writeUncached(data, to: uncached, step: 1 << 20)
+        XCTAssertEqual(try residentPages(uncached), 0)
+        XCTAssertEqual(FileManager.default.contents(atPath: uncached).map { [UInt8]($0) }, data)
+    }
+
+    func testAWriterWithoutDirectIOWritesTheSameBytes() throws {
+        // What `bypassCache` leaves where the file system refuses O_DIRECT (older tmpfs, some FUSE and network mounts).
+        let path = "\(folder.path)/buffered.json"
+        let fd = PrivateFile.open(path, O_WRONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        let writer = UncachedFileWriter(fd: fd, path: path, direct: false)
+        let data = bytes(2 << 20 + 5)
+        try writer.put(Array(data[..<300_000]))
+        try writer.put(Array(data[300_000...]))
+        try writer.finish()
+        XCTAssertEqual(FileManager.default.contents(atPath: path).map { [UInt8]($0) }, data)
+    }
+
+    func testAWriteThatRefusesDirectIOIsFinishedThroughTheCache() throws {
+        try XCTSkipUnless(takesDirectIO(folder.path), "\(folder.path) is on a file system without O_DIRECT")
+        let path = "\(folder.path)/unaligned.json"
+        let fd = PrivateFile.open(path, O_WRONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        // One byte first: every direct write after it is at an unaligned offset, which the kernel refuses (EINVAL).
+        try PrivateFile.writeAll([42], to: fd, path: path)
+        let writer = UncachedFileWriter(fd: fd, path: path, direct: UncachedFileWriter.bypassCache(of: fd))
+        XCTAssertTrue(writer.direct)
+        let data = bytes(3 << 20)
+        try writer.put(data)
+        try writer.finish()
+        XCTAssertFalse(writer.direct, "the refused write turned the rest of the file over to the cache")
+        XCTAssertEqual(FileManager.default.contents(atPath: path).map { [UInt8]($0) }, [42] + data)
+    }
+}

@@ -20,6 +20,6 @@ public struct PriorState {
         if let fileDigest, try store.copySnapshot(digest: fileDigest, to: path) { return }
         // A lean load left records' values in the file (`StateStore.loadLean`), and it is no longer that file.
         guard !state.isPartial else { throw StateStore.changedSinceLoad(path: store.location) }
-        try PrivateFile.writeUncached(to: path) { put in try StateCodec.encode(state, chunkSize: 1 << 20, put: put) }
+        try PrivateFile.write(to: path, bypassingCache: true) { put in try StateCodec.encode(state, chunkSize: 1 << 20, put: put) }
     }
 }

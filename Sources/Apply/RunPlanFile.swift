@@ -47,7 +47,8 @@ public final class RunPlanFile {
         try StateFolderGuard.require(runsDirectory, below: PrivateFile.directoryOf(runsDirectory))
         try PrivateFile.createDirectory(runsDirectory)
         let path = "\(runsDirectory)/\(Self.spoolPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json"
-        digest = try PlanFile.write(plan, to: path)
+        // Read again only by a hook or a rollback: written around the page cache.
+        digest = try PlanFile.write(plan, to: path, bypassingCache: true)
         content = .spooled(path)
     }
 
@@ -71,7 +72,7 @@ public final class RunPlanFile {
     /// A hook may have been handed a copy at `path`; it is replaced, so the backup is the plan this run applies.
     func keep(at path: String) throws {
         // The reviewed bytes (92 MB at 100,000 creates) are read again only by a rollback: written around the page cache.
-        if case .saved(let bytes) = content { return try PrivateFile.writeUncached(to: path) { put in try put(bytes) } }
+        if case .saved(let bytes) = content { return try PrivateFile.write(to: path, bypassingCache: true) { put in try put(bytes) } }
         guard case .spooled(let spool) = content else { return try write(to: path) }
         guard rename(spool, path) == 0 else {
             guard errno == EXDEV else { throw PrivateFile.failure("cannot move \(spool) to", path) }

@@ -22,18 +22,20 @@ public enum PlanFile {
 
     /// Writes the file `encode` makes to `path` crash-safely (temp file, fsync, rename), streamed in chunks of about
     /// `chunkSize` bytes, so the file is never whole in memory (with `signature`, the compact body is kept to sign
-    /// it). Returns the digest. The bytes are exactly `encode`'s.
-    public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20) throws -> String {
-        try save(plan, signature: signature, to: path, chunkSize: chunkSize).digest
+    /// it). Returns the digest. The bytes are exactly `encode`'s. `bypassingCache`: as `PrivateFile.write`'s, for a copy
+    /// that only a rollback or a hook reads.
+    public static func write(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20,
+                             bypassingCache: Bool = false) throws -> String {
+        try save(plan, signature: signature, to: path, chunkSize: chunkSize, bypassingCache: bypassingCache).digest
     }
 
     /// `write`, returning also the SHA-256 of the file's bytes from the body's opening brace to the end
     /// (`bodyBytes`), hashed as they are written: what a plan receipt vouches for, so that apply can skip the
     /// canonical digest of a file whose bytes are exactly these (`verify(_:signature:bodyBytesVouched:)`).
-    public static func save(_ plan: Plan, signature: PlanSignature? = nil, to path: String,
-                            chunkSize: Int = 1 << 20) throws -> (digest: String, bodyBytes: String) {
+    public static func save(_ plan: Plan, signature: PlanSignature? = nil, to path: String, chunkSize: Int = 1 << 20,
+                            bypassingCache: Bool = false) throws -> (digest: String, bodyBytes: String) {
         var digests = (digest: "", bodyBytes: "")
-        try PrivateFile.writePatched(to: path) { put in
+        try PrivateFile.writePatched(to: path, bypassingCache: bypassingCache) { put in
             var failure: Error?
             let (recorded, bodyBytes, patch) = stream(plan, signature: signature, chunkSize: chunkSize) { part in
                 guard failure == nil else { return }

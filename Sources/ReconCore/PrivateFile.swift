@@ -54,26 +54,28 @@ public enum PrivateFile {
 
     /// As `write(_:to:)`, with the bytes handed over in chunks by `produce` (each `put` writes one), so a large
     /// file is never whole in memory. When `produce` or a `put` throws, the old file stays as it was.
-    public static func write(to path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
-        try replace(path) { fd, temp in try produce { bytes in try writeAll(bytes, to: fd, path: temp) } }
-    }
-
-    /// As `write(to:streaming:)`, written around the page cache (`UncachedFileWriter`): for a copy kept against a bad day
-    /// (a history version, a backup) that no later run reads on its way, so it need not displace the files that one does.
-    public static func writeUncached(to path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
-        try replace(path) { fd, temp in
-            let writer = UncachedFileWriter(fd: fd, path: temp, direct: UncachedFileWriter.bypassCache(of: fd))
-            try produce { bytes in try writer.put(bytes) }
-            try writer.finish()
+    ///
+    /// `bypassingCache`: written around the page cache (`UncachedFileWriter`), for a copy kept against a bad day (a
+    /// history version, a backup) that no later run reads on its way, so it need not displace the files one does.
+    public static func write(to path: String, bypassingCache: Bool = false,
+                             streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try writePatched(to: path, bypassingCache: bypassingCache) { put in
+            try withoutActuallyEscaping(put) { put in try produce(put) }
+            return []
         }
     }
 
     /// As `write(to:streaming:)`; `produce` returns bytes to write over what it put at the given offsets (a header
     /// known only at the end, such as a digest of what follows it), written before the file is flushed and renamed.
-    public static func writePatched(to path: String,
+    public static func writePatched(to path: String, bypassingCache: Bool = false,
                                     streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])]) throws {
         try replace(path) { fd, temp in
-            for patch in try produce({ bytes in try writeAll(bytes, to: fd, path: temp) }) {
+            let writer = bypassingCache ? UncachedFileWriter(fd: fd, path: temp, direct: UncachedFileWriter.bypassCache(of: fd)) : nil
+            let patches = try produce { bytes in
+                if let writer { try writer.put(bytes) } else { try writeAll(bytes, to: fd, path: temp) }
+            }
+            try writer?.finish()
+            for patch in patches {
                 let count = patch.bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(patch.offset)) }
                 guard count == patch.bytes.count else { throw failure("cannot write", temp) }
             }

@@ -4,7 +4,8 @@ import Foundation
 /// rarely reads again: history versions, the prior state's backup, a saved plan's backup. A buffered 63 MB copy puts
 /// 15,000 new pages in the page cache; on a VM whose host backs guest memory on first touch that cost 0.15 s a copy,
 /// against 0.03 s around the cache (issue 12). Wherever the file system or a write refuses `O_DIRECT`, the rest of the
-/// file is written through the cache as ever: the bytes on disk are the same either way.
+/// file is written through the cache as ever: the bytes on disk are the same either way. A hook handed such a copy
+/// (`RECON_PLAN_FILE` after the backup) reads it from disk.
 final class UncachedFileWriter {
     /// The file offset and length a direct write must keep to (the largest logical block size in common use).
     static let alignment = 4096
@@ -17,8 +18,9 @@ final class UncachedFileWriter {
     /// Whether writes still go around the cache; false once anything refused it.
     private(set) var direct: Bool
 
-    /// Sets `O_DIRECT` on `fd`; false where the file system takes no direct I/O (tmpfs, some FUSE and network mounts).
-    /// Set after `open`, not in it: an `open` that creates the file and then refuses the flag leaves the file behind.
+    /// Sets `O_DIRECT` on `fd`; false where the file system refuses it (older tmpfs, some FUSE mounts). tmpfs since
+    /// Linux 6.6 takes the flag and caches anyway: no worse than a buffered write. Set after `open`, not in it: an
+    /// `open` that creates the file and then refuses the flag leaves the file behind.
     static func bypassCache(of fd: Int32) -> Bool {
         guard let flag = directFlag else { return false }
         let flags = fcntl(fd, F_GETFL)
@@ -67,36 +69,46 @@ final class UncachedFileWriter {
         }
     }
 
-    /// Writes what is staged; a tail shorter than the alignment goes through the cache.
+    /// Writes what is staged (the aligned part direct, the last partial block through the cache) and leaves `fd`
+    /// buffered, so a patch written after it (`PrivateFile.writePatched`) may be at any offset and of any length.
     func finish() throws {
-        if filled % Self.alignment != 0 { bufferRest() }
+        let tail = filled % Self.alignment
+        if direct, filled > tail {
+            try flush(upTo: filled - tail)
+            buffer.copyMemory(from: buffer + (filled - tail), byteCount: tail)
+            filled = tail
+        }
+        try bufferRest()
         try flush()
     }
 
-    private func flush() throws {
+    private func flush() throws { try flush(upTo: filled) }
+
+    /// Writes the first `end` staged bytes; `filled` is left to the caller when `end` is not all of them.
+    private func flush(upTo end: Int) throws {
         var written = 0
-        while written < filled {
-            let count = Foundation.write(fd, buffer + written, filled - written)
+        while written < end {
+            let count = Foundation.write(fd, buffer + written, end - written)
             if count < 0 {
                 if errno == EINTR { continue }
                 // The file system takes no direct write of this size or at this offset: the cache takes the rest.
                 if errno == EINVAL && direct {
-                    bufferRest()
+                    try bufferRest()
                     continue
                 }
                 throw PrivateFile.failure("cannot write", path)
             }
             written += count
             // A short write leaves the offset unaligned for the next direct one.
-            if written < filled { bufferRest() }
+            if written < end { try bufferRest() }
         }
-        filled = 0
+        if end == filled { filled = 0 }
     }
 
-    private func bufferRest() {
+    private func bufferRest() throws {
         guard direct, let flag = Self.directFlag else { return }
         let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~flag) }
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~flag) == 0 else { throw PrivateFile.failure("cannot clear O_DIRECT on", path) }
         direct = false
     }
 }

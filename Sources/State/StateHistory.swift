@@ -40,7 +40,7 @@ public struct StateHistory: Sendable {
     }
 
     /// A copy of the state file at `source`, just written: copied in chunks, so the state is never whole in memory, and
-    /// around the page cache (`PrivateFile.writeUncached`): the next run reads the state file, not this copy.
+    /// around the page cache (`PrivateFile.write(to:bypassingCache:streaming:)`): the next run reads the state file, not this copy.
     @discardableResult
     func save(copying source: String, serial: Int, at date: Date = Date()) throws -> String {
         let path = self.path(serial: serial, stamp: StateHistory.timestamp(date))
@@ -48,7 +48,7 @@ public struct StateHistory: Sendable {
         let fd = open(source, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw AtomicFile.failure("cannot read", source) }
         defer { close(fd) }
-        try PrivateFile.writeUncached(to: path) { put in
+        try PrivateFile.write(to: path, bypassingCache: true) { put in
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }

@@ -106,13 +106,13 @@ public struct StateStore: Sendable {
 
     /// Copies the state file to `path` (crash-safe, private) if its bytes still hash to `digest`; false, with `path`
     /// untouched, when they do not (or it cannot be read): the caller encodes the state instead. A backup, so written
-    /// around the page cache (`PrivateFile.writeUncached`).
+    /// around the page cache (`PrivateFile.write(to:bypassingCache:streaming:)`).
     public func copySnapshot(digest: String, to path: String) throws -> Bool {
         let fd = open(self.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         do {
-            try PrivateFile.writeUncached(to: path) { put in
+            try PrivateFile.write(to: path, bypassingCache: true) { put in
                 var hasher = SHA256()
                 var chunk = [UInt8](repeating: 0, count: 1 << 20)
                 while true {

@@ -99,7 +99,10 @@ public final class RunLedger: @unchecked Sendable {
     /// and rewrites the ledger.
     public func batchCompleted(countingBatch: Bool = true, at date: Date = Date()) throws {
         try lock.withLock {
-            if outcomesDescriptor >= 0, fsync(outcomesDescriptor) != 0 { throw RunLedger.failure("cannot flush", outcomesPath) }
+            if outcomesDescriptor >= 0 {
+                if fsync(outcomesDescriptor) != 0 { throw RunLedger.failure("cannot flush", outcomesPath) }
+                DurableAppend.releaseCachedPages(of: outcomesDescriptor)
+            }
         }
         try update(at: date) { if countingBatch { $0.counters.batches += 1 } }
     }

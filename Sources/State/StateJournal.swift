@@ -30,6 +30,7 @@ public final class StateJournal {
         do {
             try AtomicFile.writeAll(line, to: descriptor, path: path)
             guard fsync(descriptor) == 0 else { throw AtomicFile.failure("cannot flush", path) }
+            DurableAppend.releaseCachedPages(of: descriptor)
         } catch {
             ftruncate(descriptor, length)
             throw error

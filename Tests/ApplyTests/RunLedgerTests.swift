@@ -15,6 +15,20 @@ final class RunLedgerTests: XCTestCase {
                       status: status, error: error)
     }
 
+    func testACompletedBatchLeavesNoPageOfTheOutcomesCached() throws {
+        let temp = TemporaryDirectory()
+        try XCTSkipUnless(PageCacheProbe.dropsFlushedPages(in: temp.path), "\(temp.path) keeps flushed pages (tmpfs)")
+        let ledger = try RunLedger.start(runsDirectory: "\(temp.path)/state/runs", operation: .apply, planDigest: "sha256:abc",
+                                         target: "sqlite:catalog.sqlite", leaseID: "lease-1", at: t0)
+        try ledger.beginPhase("creates", at: t0)
+        try ledger.record((0..<2_000).map { outcome("key-\($0)") })
+        try ledger.batchCompleted(at: t0.addingTimeInterval(1))
+        XCTAssertGreaterThan(try XCTUnwrap(FileManager.default.attributesOfItem(atPath: ledger.outcomesPath)[.size] as? Int), 100_000)
+        XCTAssertEqual(PageCacheProbe.residentPages(ledger.outcomesPath), 0, "the flushed batch is dropped from the page cache")
+        try ledger.finish(.succeeded, at: t0.addingTimeInterval(2))
+        XCTAssertEqual(try RunLedger.load(runDirectory: ledger.directory).counters.created, 2_000)
+    }
+
     func testLedgerRoundTripsPhasesCountersAndStatus() throws {
         let temp = TemporaryDirectory()
         let runs = "\(temp.path)/state/runs"

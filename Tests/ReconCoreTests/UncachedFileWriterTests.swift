@@ -44,22 +44,7 @@ final class UncachedFileWriterTests: XCTestCase {
         return write(fd, block, 4096) < 0 && errno == EINVAL
     }
 
-    /// How many of the file's pages are in the page cache (`mincore` of a shared read-only mapping).
-    private func residentPages(_ path: String) throws -> Int {
-        let fd = open(path, O_RDONLY)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        var info = stat()
-        XCTAssertEqual(fstat(fd, &info), 0)
-        let size = Int(info.st_size)
-        let mapped = try XCTUnwrap(mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0))
-        XCTAssertNotEqual(mapped, MAP_FAILED)
-        defer { munmap(mapped, size) }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        var vector = [UInt8](repeating: 0, count: (size + page - 1) / page)
-        XCTAssertEqual(mincore(mapped, size, &vector), 0)
-        return vector.filter { $0 & 1 != 0 }.count
-    }
+    private func residentPages(_ path: String) throws -> Int { try XCTUnwrap(PageCacheProbe.residentPages(path)) }
 
     func testEverySizeIsWrittenAsAnOrdinaryWriteWritesIt() throws {
         let mebibyte = 1 << 20

@@ -44,6 +44,23 @@ final class StateJournalTests: XCTestCase {
         XCTAssertTrue(text.hasSuffix("\"serial\":2}\n"))
     }
 
+    func testADurableBatchLeavesNoPageOfTheJournalCached() throws {
+        let scratch = TemporaryDirectory()
+        try XCTSkipUnless(PageCacheProbe.dropsFlushedPages(in: scratch.path), "\(scratch.path) keeps flushed pages (tmpfs)")
+        let store = StateSamples.store(in: scratch)
+        var state = StateSamples.populated(records: 3)
+        let journal = try store.beginJournal(for: &state, keepHistory: 10)
+        for batch in 0..<3 {
+            let changes = (0..<700).map { StateChange.putRecord(table: "Skills", key: "core:b\(batch)/\($0)", record: StateSamples.record(1_000 + $0)) }
+            try journal.append(changes, to: &state)
+        }
+        journal.close()
+        let path = scratch.file("state/recon.state.journal")
+        XCTAssertGreaterThan(try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int), 100_000)
+        XCTAssertEqual(PageCacheProbe.residentPages(path), 0, "each batch, once flushed, is dropped from the page cache")
+        XCTAssertEqual(try store.load(expectedTarget: StateSamples.target), state, "and read back from disk whole")
+    }
+
     func testAFullWriteFoldsTheJournalIntoTheSnapshot() throws {
         let scratch = TemporaryDirectory()
         let store = StateSamples.store(in: scratch)

@@ -78,7 +78,9 @@ public struct ApplySession {
         }
         try CheckRefusal.verify(plan, allowing: allow)
         // Encoded once, into the runs folder, when the runs are kept in files: the backup moves it into the run's folder.
-        let encoded = try file ?? (runs as? LocalRunStore).map { try RunPlanFile(spooling: plan, in: $0.runsDirectory) } ?? RunPlanFile(made: plan)
+        let encoded = try file ?? (runs as? LocalRunStore).map {
+            try RunPlanFile(spooling: plan, in: $0.runsDirectory, bypassingCache: manifest.hooks.isEmpty)
+        } ?? RunPlanFile(made: plan)
         let ledger = try runs.start(operation: plan.rollbackOf == nil ? .apply : .rollback, planDigest: encoded.digest,
                                     target: plan.target, leaseID: lease.id)
         let recorder = RunRecorder(ledger: ledger, forward: observer)

@@ -101,7 +101,7 @@ public final class RunLedger: @unchecked Sendable {
         try lock.withLock {
             if outcomesDescriptor >= 0 {
                 if fsync(outcomesDescriptor) != 0 { throw RunLedger.failure("cannot flush", outcomesPath) }
-                DurableAppend.releaseCachedPages(of: outcomesDescriptor)
+                DurableAppend.releaseCachedPages(of: outcomesDescriptor, length: lseek(outcomesDescriptor, 0, SEEK_END))
             }
         }
         try update(at: date) { if countingBatch { $0.counters.batches += 1 } }

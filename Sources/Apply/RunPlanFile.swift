@@ -43,12 +43,13 @@ public final class RunPlanFile {
 
     /// A plan made in this run, written once to a private file in `runsDirectory` (crash-safe, as `PlanFile.write`),
     /// the digest taken as it is written. The caller holds the state folder's lock, so no other run spools there.
-    public init(spooling plan: Plan, in runsDirectory: String) throws {
+    /// `bypassingCache`: written around the page cache, for a run without hooks (only a rollback reads the file again;
+    /// a hook's copy is read from the spool, so then it stays cached).
+    public init(spooling plan: Plan, in runsDirectory: String, bypassingCache: Bool) throws {
         try StateFolderGuard.require(runsDirectory, below: PrivateFile.directoryOf(runsDirectory))
         try PrivateFile.createDirectory(runsDirectory)
         let path = "\(runsDirectory)/\(Self.spoolPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json"
-        // Read again only by a hook or a rollback: written around the page cache.
-        digest = try PlanFile.write(plan, to: path, bypassingCache: true)
+        digest = try PlanFile.write(plan, to: path, bypassingCache: bypassingCache)
         content = .spooled(path)
     }
 

@@ -204,12 +204,11 @@ public struct FileExtractCache: ExtractCache {
         return FilesCacheDecoder.decode([UInt8](data), repo: repo, fingerprint: fingerprint)
     }
 
-    /// Streamed like `store`: the per-file results are the largest file of the cache. Written aside (`PreparedFile`),
-    /// and around the page cache: a run reads them only when no sealed entry answers (65 MB at 100,000 records).
+    /// Streamed like `store`: the per-file results are the largest file of the cache. Written aside (`PreparedFile`).
     public func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? {
         guard usable else { return nil }
         let chunkSize = 1 << 20
-        let prepared = try writing { try PrivateFile.prepare(filesPath(for: files.repo), bypassingCache: true) { put in
+        let prepared = try writing { try PrivateFile.prepare(filesPath(for: files.repo)) { put in
             var writer = JSONWriter(capacity: chunkSize + (1 << 16))
             writer.beginObject()
             writer.field("commit", files.commit)

@@ -69,20 +69,16 @@ public enum PrivateFile {
     /// known only at the end, such as a digest of what follows it), written before the file is flushed and renamed.
     public static func writePatched(to path: String, bypassingCache: Bool = false,
                                     streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])]) throws {
-        try replace(path) { fd, temp in try fill(fd, temp, bypassingCache: bypassingCache, produce) }
-    }
-
-    /// Writes what `produce` puts to `fd` (around the cache when asked), then its patches.
-    private static func fill(_ fd: Int32, _ temp: String, bypassingCache: Bool,
-                             _ produce: (_ put: ([UInt8]) throws -> Void) throws -> [(offset: Int, bytes: [UInt8])]) throws {
-        let writer = bypassingCache ? UncachedFileWriter(fd: fd, path: temp, direct: UncachedFileWriter.bypassCache(of: fd)) : nil
-        let patches = try produce { bytes in
-            if let writer { try writer.put(bytes) } else { try writeAll(bytes, to: fd, path: temp) }
-        }
-        try writer?.finish()
-        for patch in patches {
-            let count = patch.bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(patch.offset)) }
-            guard count == patch.bytes.count else { throw failure("cannot write", temp) }
+        try replace(path) { fd, temp in
+            let writer = bypassingCache ? UncachedFileWriter(fd: fd, path: temp, direct: UncachedFileWriter.bypassCache(of: fd)) : nil
+            let patches = try produce { bytes in
+                if let writer { try writer.put(bytes) } else { try writeAll(bytes, to: fd, path: temp) }
+            }
+            try writer?.finish()
+            for patch in patches {
+                let count = patch.bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(patch.offset)) }
+                guard count == patch.bytes.count else { throw failure("cannot write", temp) }
+            }
         }
     }
 
@@ -93,14 +89,8 @@ public enum PrivateFile {
 
     /// As `write(to:streaming:)`, but the file is only written aside (flushed, not yet in place): `commit` puts it in
     /// place, `discard` removes it. For a write made on another core before the run knows it will keep it.
-    public static func prepare(_ path: String, bypassingCache: Bool = false,
-                               streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws -> PreparedFile {
-        try prepare(path) { fd, temp in
-            try fill(fd, temp, bypassingCache: bypassingCache) { put in
-                try withoutActuallyEscaping(put) { put in try produce(put) }
-                return []
-            }
-        }
+    public static func prepare(_ path: String, streaming produce: (_ put: ([UInt8]) throws -> Void) throws -> Void) throws -> PreparedFile {
+        try prepare(path) { fd, temp in try produce { bytes in try writeAll(bytes, to: fd, path: temp) } }
     }
 
     private static func prepare(_ path: String, fill: (_ fd: Int32, _ temp: String) throws -> Void) throws -> PreparedFile {

@@ -30,12 +30,12 @@ public final class StateJournal {
         do {
             try AtomicFile.writeAll(line, to: descriptor, path: path)
             guard fsync(descriptor) == 0 else { throw AtomicFile.failure("cannot flush", path) }
-            DurableAppend.releaseCachedPages(of: descriptor)
         } catch {
             ftruncate(descriptor, length)
             throw error
         }
         length += off_t(line.count)
+        DurableAppend.releaseCachedPages(of: descriptor, length: length)
         // Applied in place only once durable: copying the model first would cost O(state) per batch.
         state.apply(changes)
         state.serial = serial

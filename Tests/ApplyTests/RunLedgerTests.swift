@@ -24,7 +24,8 @@ final class RunLedgerTests: XCTestCase {
         try ledger.record((0..<2_000).map { outcome("key-\($0)") })
         try ledger.batchCompleted(at: t0.addingTimeInterval(1))
         XCTAssertGreaterThan(try XCTUnwrap(FileManager.default.attributesOfItem(atPath: ledger.outcomesPath)[.size] as? Int), 100_000)
-        XCTAssertEqual(PageCacheProbe.residentPages(ledger.outcomesPath), 0, "the flushed batch is dropped from the page cache")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(PageCacheProbe.residentPages(ledger.outcomesPath)), 1,
+                                 "the flushed batch is dropped from the page cache (but the partial last page)")
         try ledger.finish(.succeeded, at: t0.addingTimeInterval(2))
         XCTAssertEqual(try RunLedger.load(runDirectory: ledger.directory).counters.created, 2_000)
     }

@@ -43,6 +43,38 @@ final class RunPlanSpoolTests: XCTestCase {
         XCTAssertEqual(info.st_mode & 0o777, 0o600)
     }
 
+    /// Written around the page cache when only a rollback reads it again; kept cached when Recon reads it back to hand
+    /// the hooks their copy (a spool of 92 MB at 100,000 creates would then be read from disk).
+    func testTheKeptPlanStaysOutOfThePageCacheUnlessHooksAreHandedACopy() throws {
+        for hooked in [false, true] {
+            let project = CLIProject()
+            try XCTSkipUnless(PageCacheProbe.writesAroundTheCache(in: project.directory.path), "no O_DIRECT here")
+            for index in 0..<60 { project.skill("alpha", "s\(index)") }
+            project.repo.commit("sixty skills")
+            if hooked {
+                project.script("look.sh", "test -s \"$RECON_PLAN_FILE\"")
+                project.hooks("hooks:\n  pre_apply:\n    - {run: [./scripts/look.sh]}\n")
+            }
+            var before = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &before)
+            let apply = try project.recon("apply", "--auto-approve")
+            var after = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &after)
+            XCTAssertEqual(apply.status, 0, apply.stderr)
+            let id = try XCTUnwrap(try project.lastRun()["id"] as? String)
+            let path = project.directory.file("state/runs/\(id)/plan.json")
+            let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            XCTAssertGreaterThan(size, 16_384, "a plan of several pages")
+            if hooked {
+                // Blocks the run read from disk, in 512-byte units: the hooks' copy came from the cache.
+                XCTAssertLessThan(after.ru_inblock - before.ru_inblock, size / 512 / 2, "the spool was read back from disk")
+            } else {
+                XCTAssertLessThanOrEqual(try XCTUnwrap(PageCacheProbe.residentPages(path)), 2,
+                                         "spooled around the cache (but the header patched in place and the partial last block)")
+            }
+        }
+    }
+
     func testAPreApplyHookThatRewritesItsPlanFileDoesNotChangeTheBackup() throws {
         let project = project()
         project.script("scribble.sh", "echo '{\"not\": \"the plan\"}' > \"$RECON_PLAN_FILE\"")

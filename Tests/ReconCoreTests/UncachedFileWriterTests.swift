@@ -24,26 +24,6 @@ final class UncachedFileWriterTests: XCTestCase {
         }
     }
 
-    /// Whether the folder's file system really writes around the cache with `O_DIRECT` (ext4, XFS, btrfs; not tmpfs,
-    /// which takes the flag since Linux 6.6 and caches anyway), found without the writer: an aligned block written
-    /// direct leaves no page cached, and a write at an unaligned offset is refused.
-    private func writesAroundTheCache(_ directory: String) throws -> Bool {
-        guard let flag = UncachedFileWriter.directFlag else { return false }
-        let path = "\(directory)/probe"
-        let fd = PrivateFile.open(path, O_WRONLY)
-        defer { unlink(path) }
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | flag) == 0 else { return false }
-        var block: UnsafeMutableRawPointer?
-        guard posix_memalign(&block, 4096, 4096) == 0, let block else { return false }
-        defer { free(block) }
-        memset(block, 7, 4096)
-        guard write(fd, block, 4096) == 4096, try residentPages(path) == 0 else { return false }
-        _ = lseek(fd, 1, SEEK_SET)
-        return write(fd, block, 4096) < 0 && errno == EINVAL
-    }
-
     private func residentPages(_ path: String) throws -> Int { try XCTUnwrap(PageCacheProbe.residentPages(path)) }
 
     func testEverySizeIsWrittenAsAnOrdinaryWriteWritesIt() throws {
@@ -63,7 +43,7 @@ final class UncachedFileWriterTests: XCTestCase {
     }
 
     func testTheCopyLeavesNoPageInTheCacheWhereTheFileSystemTakesDirectIO() throws {
-        try XCTSkipUnless(try writesAroundTheCache(folder.path), "\(folder.path) is on a file system without O_DIRECT")
+        try XCTSkipUnless(PageCacheProbe.writesAroundTheCache(in: folder.path), "\(folder.path) is on a file system without O_DIRECT")
         // 4 MiB, 500 KiB and 17 bytes: of the last, partly filled buffer only the partial block at its end goes
         // through the cache.
         let data = bytes(4 << 20 + 512_017)
@@ -77,7 +57,7 @@ final class UncachedFileWriterTests: XCTestCase {
     }
 
     func testPatchesAfterAnAlignedDirectWriteLandWhereTheySay() throws {
-        try XCTSkipUnless(try writesAroundTheCache(folder.path), "\(folder.path) is on a file system without O_DIRECT")
+        try XCTSkipUnless(PageCacheProbe.writesAroundTheCache(in: folder.path), "\(folder.path) is on a file system without O_DIRECT")
         // 2 MiB: every byte goes direct, so the fd is still O_DIRECT when the patches (short, unaligned) are written.
         var data = bytes(2 << 20)
         let path = "\(folder.path)/patched.json"
@@ -105,7 +85,7 @@ final class UncachedFileWriterTests: XCTestCase {
     }
 
     func testAWriteThatRefusesDirectIOIsFinishedThroughTheCache() throws {
-        try XCTSkipUnless(try writesAroundTheCache(folder.path), "\(folder.path) is on a file system without O_DIRECT")
+        try XCTSkipUnless(PageCacheProbe.writesAroundTheCache(in: folder.path), "\(folder.path) is on a file system without O_DIRECT")
         let path = "\(folder.path)/unaligned.json"
         let fd = PrivateFile.open(path, O_WRONLY)
         XCTAssertGreaterThanOrEqual(fd, 0)

@@ -57,7 +57,8 @@ final class StateJournalTests: XCTestCase {
         journal.close()
         let path = scratch.file("state/recon.state.journal")
         XCTAssertGreaterThan(try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int), 100_000)
-        XCTAssertEqual(PageCacheProbe.residentPages(path), 0, "each batch, once flushed, is dropped from the page cache")
+        XCTAssertLessThanOrEqual(try XCTUnwrap(PageCacheProbe.residentPages(path)), 1,
+                                 "each batch, once flushed, is dropped from the page cache (but the partial last page)")
         XCTAssertEqual(try store.load(expectedTarget: StateSamples.target), state, "and read back from disk whole")
     }
 

@@ -28,9 +28,37 @@ public enum PageCacheProbe {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { return false }
         let block = [UInt8](repeating: 7, count: 1 << 16)
+        defer { close(fd) }
         let written = block.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let flushed = written == block.count && fsync(fd) == 0 && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0
-        close(fd)
-        return flushed && residentPages(path) == 0
+        // Cached once written (else a file system that never caches would pass any test of dropping), gone once dropped.
+        guard written == block.count, fsync(fd) == 0, (residentPages(path) ?? 0) > 0 else { return false }
+        return posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0 && residentPages(path) == 0
+    }
+
+    /// Whether the folder's file system really writes around the cache with `O_DIRECT` (ext4, XFS; not tmpfs, which
+    /// takes the flag since Linux 6.6 and caches anyway), found with the kernel's own calls and its own value of the
+    /// flag, not Recon's: an aligned block written direct leaves no page cached, and a write at an unaligned offset is
+    /// refused.
+    public static func writesAroundTheCache(in directory: String) -> Bool {
+        #if os(Linux) && arch(x86_64)
+        let flag: Int32 = 0o40000
+        #elseif os(Linux) && arch(arm64)
+        let flag: Int32 = 0o200000
+        #else
+        return false
+        #endif
+        let path = "\(directory)/.direct-io-probe"
+        defer { unlink(path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | flag) == 0 else { return false }
+        var block: UnsafeMutableRawPointer?
+        guard posix_memalign(&block, 4096, 4096) == 0, let block else { return false }
+        defer { free(block) }
+        memset(block, 7, 4096)
+        guard write(fd, block, 4096) == 4096, residentPages(path) == 0 else { return false }
+        _ = lseek(fd, 1, SEEK_SET)
+        return write(fd, block, 4096) < 0 && errno == EINVAL
     }
 }

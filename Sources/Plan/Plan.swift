@@ -101,19 +101,22 @@ public struct PlanSummary: Sendable, Equatable {
             }
         }
         conflicts = plan.rollbackConflicts.count
-        // By index, each change read in place: `for change in` copies every change it visits.
+        // Only the action, fields and block of each change are read, in place: asking the change itself copied all of
+        // it (perf: 0.1 s of copies and releases per summary of 100,000 creates, asked twice an apply; issue 12).
         let changes = plan.recordChanges
         for index in changes.indices {
-            if changes[index].hasDrift { drift += 1 }
-            if changes[index].hasConflict { conflicts += 1 }
+            let action = changes[index].action
+            let fields = changes[index].fields
+            if RecordChange.hasDrift(action, fields) { drift += 1 }
+            if RecordChange.hasConflict(fields) { conflicts += 1 }
             if changes[index].blockedBy != nil { blocked += 1 }
-            switch changes[index].effect {
+            switch RecordChange.effect(action, fields) {
             case .add: add += 1
             case .change: self.change += 1
             case .delete: delete += 1
             case .adopt:
                 adopt += 1
-                if changes[index].writesBase { adoptWrites += 1 }
+                if RecordChange.writesBase(action, fields) { adoptWrites += 1 }
             case .stateOnly: break
             }
         }

@@ -174,34 +174,52 @@ public struct RecordChange: Sendable, Equatable {
     /// An adoption counts as one, written or not, as apply counts it.
     public enum Effect: Sendable { case add, change, delete, adopt, stateOnly }
 
-    public var effect: Effect {
-        switch action {
-        case .create, .recreate: .add
-        case .delete: .delete
-        case .adopt: .adopt
-        default: writesBase ? .change : .stateOnly
-        }
-    }
+    public var effect: Effect { Self.effect(action, fields) }
 
     /// Whether this change sends anything to the base (an adopt of a record already right does not).
     /// A written field is either in `writes` (a value) or in `clears` (no value), so any one of them writes the base.
     /// Fields are read in place by index: a summary asks this of every change in a 100,000-change plan.
-    public var writesBase: Bool {
-        guard action.writesBase else { return false }
-        if action == .delete || action == .create || action == .recreate { return true }
-        return fields.indices.contains { fields[$0].kind.writes }
-    }
+    public var writesBase: Bool { Self.writesBase(action, fields) }
 
-    public var hasDrift: Bool {
-        action == .recreate || fields.indices.contains { index in
-            switch fields[index].kind {
-            case .drift, .driftReported, .driftAdopted: true
-            default: false
-            }
+    public var hasDrift: Bool { Self.hasDrift(action, fields) }
+
+    public var hasConflict: Bool { Self.hasConflict(fields) }
+
+    // The same, from a change's action and fields: what `PlanSummary` reads of each of 100,000 changes, taken from the
+    // array in place (asking the change itself copied all of it, 0.1 s a summary; issue 12).
+
+    static func effect(_ action: RecordAction, _ fields: [FieldChange]) -> Effect {
+        switch action {
+        case .create, .recreate: .add
+        case .delete: .delete
+        case .adopt: .adopt
+        default: writesBase(action, fields) ? .change : .stateOnly
         }
     }
 
-    public var hasConflict: Bool { fields.indices.contains { fields[$0].kind == .conflict } }
+    static func writesBase(_ action: RecordAction, _ fields: [FieldChange]) -> Bool {
+        guard action.writesBase else { return false }
+        if action == .delete || action == .create || action == .recreate { return true }
+        for index in fields.indices where fields[index].kind.writes { return true }
+        return false
+    }
+
+    static func hasDrift(_ action: RecordAction, _ fields: [FieldChange]) -> Bool {
+        if action == .recreate { return true }
+        // By index: `contains` hands each field over as a copy of its values.
+        for index in fields.indices {
+            switch fields[index].kind {
+            case .drift, .driftReported, .driftAdopted: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    static func hasConflict(_ fields: [FieldChange]) -> Bool {
+        for index in fields.indices where fields[index].kind == .conflict { return true }
+        return false
+    }
 
     /// Fields whose written value is "no value": the base's cell is cleared.
     public var clears: [String] {

@@ -71,19 +71,25 @@ public struct PlanRunner {
         if let baselines, let early, let checked = checking.measure("delta", { baselines.check(provider: early) }) {
             // `--timings` names the path: a `delta` stage, then `refresh.delta` and `diff.delta` when it is taken.
             timings.append(checking)
-            // Lean when the file is the one the last apply wrote: records keep their values in it until the plan's keys are known.
-            let (lean, loadedLayout) = try timings.measure("state") {
-                try baselines.store.loadLean(expectedTarget: manifest.target.identifier, digest: checked.baseline.stateDigest)
-            }
+            // Lean when the file is the one the last apply wrote: records keep their values in it until the plan's keys are
+            // known. Loaded on the other core while the repos are extracted: neither reads the other (issue 12, goal 4).
+            let both = try StateAndExtraction.read(
+                loading: { [store = baselines.store, target = manifest.target.identifier, stateDigest = checked.baseline.stateDigest] in
+                    try store.loadLean(expectedTarget: target, digest: stateDigest)
+                },
+                // The delta plan reads the cells of the records it plans only. Its records entry is stored on the other
+                // core while the base is read and the plan made; waited for when this path is left, by a return or for the
+                // full path.
+                extracting: { try desired.extract(readingFew: true, deferringStores: true) },
+                timings: &timings)
+            let (lean, loadedLayout) = (both.state, both.layout)
+            var extracted = both.extracted
+            let deltaStores = extracted.entryStores
+            defer { deltaStores?.wait() }
             let digest = loadedLayout?.digest
             // The file the last apply wrote (its digest is the baseline's): canonical, so the write may copy from it.
             var layout = loadedLayout
             layout?.canonical = digest == checked.baseline.stateDigest
-            // The delta plan reads the cells of the records it plans only. Its records entry is stored on the other core
-            // while the base is read and the plan made; waited for when this path is left, by a return or for the full path.
-            var extracted = try timings.measure("extract") { try desired.extract(readingFew: true, deferringStores: true) }
-            let deltaStores = extracted.entryStores
-            defer { deltaStores?.wait() }
             read = (lean, digest, extracted, layout)
             try MissingBaseCheck.check(manifest, state: lean, statePath: store.location)
             if var loaded = lean, let (delta, remote) = try timings.measure("refresh.delta", {

@@ -306,6 +306,36 @@ final class DeltaPlanTests: XCTestCase {
         try assertSamePlan(project, delta: false, "truncated")
     }
 
+    /// The delta path loads the state while the repos are extracted (`StateAndExtraction`): when both fail, the state's
+    /// refusal is the one reported, as when they ran one after the other; each alone is reported as itself, and nothing
+    /// is written.
+    func testADamagedStateIsReportedBeforeABrokenRepoOnTheDeltaPath() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "two", title: "Two, edited")
+        project.repo.commit("edit two")
+        try assertSamePlan(project, delta: true, "control: the baseline holds (the repo's contents do not reach it)")
+        project.repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: [unclosed\n---\nBody.\n")
+        project.repo.commit("break one")
+        let statePath = project.path + "/state/recon.state.json"
+        let intact = try Data(contentsOf: URL(fileURLWithPath: statePath))
+        let broken = try project.recon("plan")
+        XCTAssertNotEqual(broken.status, 0, broken.stderr)
+        XCTAssertTrue(broken.stderr.contains("plugins/alpha/skills/one/SKILL.md:3:1"), "control: the repo's error: \(broken.stderr)")
+        try intact.prefix(intact.count / 2).write(to: URL(fileURLWithPath: statePath))
+        let both = try project.recon("plan")
+        XCTAssertNotEqual(both.status, 0, both.stderr)
+        XCTAssertTrue(both.stderr.contains("is corrupt or truncated"), both.stderr)
+        XCTAssertFalse(both.stderr.contains("SKILL.md"), both.stderr)
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("mend one")
+        let state = try project.recon("apply", "--auto-approve")
+        XCTAssertNotEqual(state.status, 0, state.stderr)
+        XCTAssertTrue(state.stderr.contains("is corrupt or truncated"), state.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: statePath)), intact.prefix(intact.count / 2), "nothing written")
+        XCTAssertEqual(project.sql("SELECT Name FROM Skills ORDER BY Name").first, "five", "the base untouched")
+        XCTAssertFalse(project.sql("SELECT Name FROM Skills").contains("One, edited"), "the base untouched")
+    }
+
     func testAScopedApplyLeavesNoBaselineAndAFullRefreshIsTheFullPath() throws {
         let project = try appliedProject()
         project.skill("alpha", "one", title: "One, edited")

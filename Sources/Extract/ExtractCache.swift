@@ -43,6 +43,10 @@ public struct CachedExtraction: Sendable, Equatable {
     /// the repo at `commit` (no tree check, no re-read before a write). Stored: every record was read from the repo
     /// (or came from a vouched entry) in this run, so the entry may be sealed.
     public var vouched: Bool
+    /// Every name in the tree at `commit` is ASCII and no rule matches a symlink there: a delta from this entry lists only
+    /// the paths changed since (`RepoExtractor.changedEntries`). True for an entry a delta made (its listing showed it,
+    /// whole or of the changed paths of an entry that was plain); false for a full read's, whose next delta lists all.
+    public var plainTree = false
     /// Loaded sealed: the bytes each record was read from. Stored: those of a prefix of `records`, written back as they
     /// are instead of encoded again. Not part of the entry's value.
     var encoded: EncodedRecords?
@@ -59,7 +63,7 @@ public struct CachedExtraction: Sendable, Equatable {
     }
 
     public static func == (lhs: CachedExtraction, rhs: CachedExtraction) -> Bool {
-        (lhs.repo, lhs.commit, lhs.fingerprint, lhs.vouched) == (rhs.repo, rhs.commit, rhs.fingerprint, rhs.vouched)
+        (lhs.repo, lhs.commit, lhs.fingerprint, lhs.vouched, lhs.plainTree) == (rhs.repo, rhs.commit, rhs.fingerprint, rhs.vouched, rhs.plainTree)
             && (lhs.records, lhs.diagnostics, lhs.sources) == (rhs.records, rhs.diagnostics, rhs.sources)
     }
 }

@@ -154,6 +154,8 @@ public struct Extraction {
                                                  vouched: vouched)
                     // The assembler puts a delta's carried records first, as they are: their bytes are copied.
                     entry.encoded = carried[name]?.encoded
+                    // A delta is made only from a tree whose names are ASCII and whose matched entries are no symlinks.
+                    entry.plainTree = carried[name] != nil
                     entries.append((summaries.count - 1, entry))
                 }
             } catch {

@@ -170,6 +170,7 @@ public struct FileExtractCache: ExtractCache {
             stream.writer.endArray()
             stream.writer.field("fingerprint", extraction.fingerprint)
             stream.writer.field("format_version", FileExtractCache.formatVersion)
+            if extraction.plainTree { stream.writer.field("plain_tree", true) }
             stream.writer.key("records")
             stream.writer.beginArray()
             let encoded = extraction.encoded

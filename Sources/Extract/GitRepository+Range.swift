@@ -42,11 +42,17 @@ extension GitRepository {
     ///
     /// Nil when any name in the tree goes past ASCII: only such a name can be refused (not UTF-8) or be the twin of
     /// another (`PathName`; even an ASCII name has twins past ASCII, `K` and the Kelvin sign), which takes every name.
-    func sparseTree(at commit: String, paths: Set<ArraySlice<UInt8>>) throws(GitError) -> (entries: [TreeEntry], symlinks: [String])? {
+    ///
+    /// `listingOnlyPaths`: git lists just `paths` (literal pathspecs, so no name is read as magic or a glob), when the
+    /// caller knows the rest of the tree holds neither (`CachedExtraction.plainTree`); `symlinks` are then those among them.
+    func sparseTree(at commit: String, paths: Set<ArraySlice<UInt8>>, listingOnlyPaths: Bool = false) throws(GitError)
+        -> (entries: [TreeEntry], symlinks: [String])? {
         var entries: [TreeEntry] = []
         var symlinks: [String] = []
         var ascii = true
-        try git.stream(["ls-tree", "-r", "-z", "--full-tree", commit]) { reader in
+        let named = listingOnlyPaths ? ["--"] + paths.map { String(decoding: $0, as: UTF8.self) }.sorted() : []
+        let listing = (listingOnlyPaths ? ["--literal-pathspecs"] : []) + ["ls-tree", "-r", "-z", "--full-tree", commit] + named
+        try git.stream(listing) { reader in
             while let record = reader.read(until: 0) {
                 // "<mode> <type> <object>\t<path>"
                 guard let tab = record.firstIndex(of: 0x09) else { continue }

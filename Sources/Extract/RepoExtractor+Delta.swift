@@ -49,7 +49,8 @@ extension RepoExtractor {
             guard sealed.diagnostics.allSatisfy({ path(of: $0).map(paths.contains) == true }) else { return nil }
         }
         // The changed paths' entries, not the whole tree's (`changedEntries`), and the sources made from the entry's.
-        guard let tree = try changedEntries(changed, repository: repository, commit: commit, rules: rules) else { return nil }
+        guard let tree = try changedEntries(changed, repository: repository, commit: commit, rules: rules,
+                                            plainTree: sealed.plainTree) else { return nil }
         var output = try extract(from: repository, commit: commit, only: changed, tree: tree)
         guard !output.irregular, let sources = Self.sources(sealed.sources, without: changed, with: output.sources) else { return nil }
         output.sources = sources
@@ -104,9 +105,16 @@ extension RepoExtractor {
     /// (`Output.irregular`: its target may have changed under it), and for any name past ASCII in the tree or among the
     /// changed paths: such a name can be refused for itself or for a twin (`PathName`), and the twin of a deleted name,
     /// carried with its refusal, would be read now.
-    func changedEntries(_ changed: Set<String>, repository: GitRepository, commit: String, rules: [CompiledRule]) throws -> [TreeEntry]? {
+    ///
+    /// `plainTree` (the sealed entry's): the tree at its commit held neither, and an untouched path is as it was there, so
+    /// only the changed paths are listed (a few hundred names on the command line, not 100,000 entries read and scanned).
+    func changedEntries(_ changed: Set<String>, repository: GitRepository, commit: String, rules: [CompiledRule],
+                        plainTree: Bool = false) throws -> [TreeEntry]? {
+        let listingOnlyPaths = plainTree && changed.count <= Self.pathsListedByName
+            && changed.reduce(0, { $0 + $1.utf8.count + 1 }) <= Self.bytesListedByName
         guard changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }),
-              let tree = try repository.sparseTree(at: commit, paths: Set(changed.map { Array($0.utf8)[...] })),
+              let tree = try repository.sparseTree(at: commit, paths: Set(changed.map { Array($0.utf8)[...] }),
+                                                   listingOnlyPaths: listingOnlyPaths),
               !tree.symlinks.contains(where: { path in rules.contains { $0.matches(path) } })
         else { return nil }
         var entries = tree.entries.filter { entry in rules.contains { $0.matches(entry.path) } }
@@ -114,6 +122,11 @@ extension RepoExtractor {
         for index in entries.indices { entries[index].size = sizes[entries[index].object] ?? 0 }
         return entries
     }
+
+    /// At most this many changed paths, and bytes of their names, are named to `ls-tree` (`plainTree`); more are found in
+    /// the full listing, so a command line stays far below the kernel's limit on its arguments (2 MiB with the default stack).
+    static let pathsListedByName = 2_000
+    static let bytesListedByName = 256 << 10
 
     /// The sealed entry's sources without the changed paths, and the changed ones listed now (both in tree order, which is
     /// the order of their bytes), merged in tree order; nil when `sealed` is not in strictly ascending order (a full read

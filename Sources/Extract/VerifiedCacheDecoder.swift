@@ -17,6 +17,7 @@ enum VerifiedCacheDecoder {
         var version: Int?, storedRepo: String?, storedCommit: String?, storedFingerprint: String?
         var records: [DesiredRecord]?, diagnostics: [Diagnostic]?, sources: [CachedSource]?
         var ranges: [Range<Int>] = []
+        var plainTree = false
         do {
             try cursor.beginObject()
             while let key = try cursor.nextKey() {
@@ -24,6 +25,7 @@ enum VerifiedCacheDecoder {
                 case "commit": storedCommit = try cursor.string()
                 case "fingerprint": storedFingerprint = try cursor.string()
                 case "format_version": version = try cursor.int()
+                case "plain_tree": plainTree = try cursor.bool()
                 case "repo": storedRepo = try cursor.string()
                 case "records":
                     var items: [DesiredRecord] = []
@@ -51,6 +53,7 @@ enum VerifiedCacheDecoder {
               storedFingerprint == fingerprint, let records, let diagnostics, let sources else { return nil }
         var entry = CachedExtraction(repo: repo, commit: commit, fingerprint: fingerprint, records: records,
                                      diagnostics: diagnostics, sources: sources)
+        entry.plainTree = plainTree
         if let kept, keepingRanges { entry.encoded = EncodedRecords(bytes: kept, ranges: ranges) }
         return entry
     }

@@ -80,6 +80,15 @@ public struct JSONCursor {
         return Int(number)
     }
 
+    public mutating func bool() throws(JSONDecodeFailure) -> Bool {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: "t"): try word("true"); return true
+        case UInt8(ascii: "f"): try word("false"); return false
+        default: throw failure("expected true or false")
+        }
+    }
+
     public mutating func number() throws(JSONDecodeFailure) -> Double {
         skipWhitespace()
         let start = index

@@ -355,4 +355,105 @@ final class SealedDeltaTests: XCTestCase {
         try assertEqualsColdExtraction(edited, rules, harness: harness)
     }
 
+    // MARK: An entry a delta made: the next delta lists only the changed paths
+
+    /// A full read's entry is not plain (its next delta lists the whole tree); an entry a delta made is, and the deltas
+    /// after it, listing only the changed paths, still equal a cold extraction.
+    func testAnEntryADeltaMadeIsPlainAndTheNextDeltaEqualsAColdRead() throws {
+        let (repo, harness, rules) = try sealedLinkedRepo()
+        XCTAssertFalse(try storedEntry(harness).plainTree, "a full read's entry: the next delta lists the whole tree")
+        try assertReadsOn(repo, harness, rules, count: 20)
+        XCTAssertTrue(try storedEntry(harness).plainTree, "a delta's entry")
+        try assertReadsOn(repo, harness, rules, count: 21)
+        repo.write("plugins/beta/skills/four/SKILL.md", "---\nname: four\n---\n")
+        repo.remove("plugins/beta/skills/two/SKILL.md")
+        repo.commit("four added, two removed")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesReused), [0], "read on from the plain entry")
+        XCTAssertEqual(result.repos.map(\.filesRead), [1])
+        try assertEqualsColdExtraction(result, rules, harness: harness)
+        XCTAssertTrue(try storedEntry(harness).plainTree)
+    }
+
+    /// Listing only the named paths: a name past ASCII or a symlink elsewhere in the tree is not seen (which is why only
+    /// a plain entry's delta asks for it), and a name is matched as it is, never as pathspec magic or a glob.
+    func testTheSparseListingNamesOnlyTheGivenPathsLiterally() throws {
+        let repo = GitFixture("core")
+        repo.write("docs/caf\u{E9}/SKILL.md", "x\n")
+        repo.symlink("docs/link/SKILL.md", to: "../a/SKILL.md")
+        repo.write("docs/a/SKILL.md", "a\n")
+        repo.write("docs/b/SKILL.md", "b\n")
+        repo.write(":(exclude)docs/SKILL.md", "magic\n")
+        repo.write("*/SKILL.md", "glob\n")
+        let commit = repo.commit("names")
+        let repository = GitRepository(directory: repo.path)
+        let asked: Set<ArraySlice<UInt8>> = Set([":(exclude)docs/SKILL.md", "*/SKILL.md", "docs/a/SKILL.md"].map { Array($0.utf8)[...] })
+        XCTAssertNil(try repository.sparseTree(at: commit, paths: asked), "the whole tree holds a name past ASCII")
+        let listed = try XCTUnwrap(try repository.sparseTree(at: commit, paths: asked, listingOnlyPaths: true))
+        XCTAssertEqual(listed.entries.map(\.path).sorted(), ["*/SKILL.md", ":(exclude)docs/SKILL.md", "docs/a/SKILL.md"])
+        XCTAssertEqual(listed.symlinks, [], "the symlink is not among the paths")
+        let link = try XCTUnwrap(try repository.sparseTree(at: commit, paths: [Array("docs/link/SKILL.md".utf8)[...]], listingOnlyPaths: true))
+        XCTAssertEqual(link.symlinks, ["docs/link/SKILL.md"], "a named symlink is reported")
+    }
+
+    /// After a plain entry, a changed file made a symlink is seen by the sparse listing: the per-file path.
+    func testAFileMadeASymlinkAfterAPlainEntryReadsTheRepoPerFile() throws {
+        let (repo, harness, rules) = try sealedLinkedRepo()
+        try assertReadsOn(repo, harness, rules, count: 20)
+        XCTAssertTrue(try storedEntry(harness).plainTree)
+        repo.remove("plugins/beta/skills/two/SKILL.md")
+        repo.symlink("plugins/beta/skills/two/SKILL.md", to: "../../../alpha/skills/one/SKILL.md")
+        repo.commit("two points at one")
+        let result = try harness.run(rules)
+        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        XCTAssertEqual(result.record("core:plugins/beta/skills/two")?.fields["Name"], .text("one"))
+        try assertEqualsColdExtraction(result, rules, harness: harness)
+        XCTAssertFalse(try storedEntry(harness).plainTree, "a per-file read's entry is not plain")
+    }
+
+    /// After a plain entry, a name past ASCII added goes per file, and the entry made then is not plain, so a later
+    /// edit elsewhere lists the whole tree again (and still goes per file while the name is there).
+    func testANamePastASCIIAddedAfterAPlainEntryReadsTheRepoPerFile() throws {
+        let (repo, harness, rules) = try sealedLinkedRepo()
+        try assertReadsOn(repo, harness, rules, count: 20)
+        repo.write("plugins/beta/skills/caf\u{E9}/SKILL.md", "---\nname: cafe\n---\n")
+        repo.commit("a name past ASCII")
+        let added = try harness.run(rules)
+        XCTAssertGreaterThan(added.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        try assertEqualsColdExtraction(added, rules, harness: harness)
+        XCTAssertFalse(try storedEntry(harness).plainTree)
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 30\n---\n")
+        repo.commit("edit one")
+        let edited = try harness.run(rules)
+        XCTAssertGreaterThan(edited.repos.first?.filesReused ?? 0, 0, "the name past ASCII is still in the tree")
+        try assertEqualsColdExtraction(edited, rules, harness: harness)
+    }
+
+    /// A skill whose folder is named like pathspec magic, edited after a plain entry: read as the file it is.
+    func testAChangedPathNamedLikePathspecMagicIsReadAsItIs() throws {
+        let repo = GitFixture("core")
+        repo.write(":(exclude)x/SKILL.md", "---\nname: magic\n---\n")
+        repo.write("plain/SKILL.md", "---\nname: plain\n---\n")
+        repo.commit("two skills")
+        let rules = """
+            repos:
+              - name: core
+                path: \(repo.path)
+                extract:
+                  - {table: Skills, files: ["*/SKILL.md"], as: frontmatter, root: ., on_error: skip, fields: {Name: name}}
+
+            """
+        let harness = ExtractHarness()
+        _ = try harness.run(rules)
+        repo.write("plain/SKILL.md", "---\nname: plain 2\n---\n")
+        repo.commit("edit plain")
+        _ = try harness.run(rules)
+        XCTAssertTrue(try storedEntry(harness).plainTree, "a delta's entry")
+        repo.write(":(exclude)x/SKILL.md", "---\nname: magic 2\n---\n")
+        repo.commit("edit magic")
+        let result = try harness.run(rules)
+        XCTAssertEqual(result.repos.map(\.filesReused), [0], "read on from the plain entry")
+        XCTAssertEqual(result.record("core::(exclude)x")?.fields["Name"], .text("magic 2"))
+        try assertEqualsColdExtraction(result, rules, harness: harness)
+    }
 }

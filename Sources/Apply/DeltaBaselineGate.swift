@@ -63,8 +63,8 @@ struct DeltaBaselineGate {
               extraction.repos.allSatisfy({ $0.readOn != nil && $0.readOn == baseline.entries[$0.name] }),
               // A table the state knows but the manifests no longer declare is the full path's (its forgets, its schema).
               state.records.keys.allSatisfy({ manifest.table(named: $0) != nil }) else { return nil }
-        var desiredKeys: [String: Set<String>] = [:]
-        for record in extraction.records { desiredKeys[record.table, default: []].insert(record.key) }
+        // The records by table, each table's in key order: found by range, not gathered into sets of 100,000 keys.
+        guard let ranges = Self.tableRanges(extraction.records) else { return nil }
         var readNow: [String: Set<String>] = [:]
         for repo in extraction.repos {
             for (table, read) in repo.readNow { readNow[table, default: []].formUnion(read) }
@@ -76,14 +76,22 @@ struct DeltaBaselineGate {
         for spec in manifest.tables {
             let name = spec.name
             guard let table = checked.schema.table(id: state.tables[name]?.id, named: name) else { return nil }
-            let desired = desiredKeys[name] ?? []
+            let desired = extraction.records[ranges[name] ?? 0..<0]
             let managed = state.records[name] ?? [:]
             var planned = (readNow[name] ?? []).union(baseline.standing[name] ?? [])
-            for key in desired where managed[key] == nil { planned.insert(key) }
-            for key in managed.keys where !desired.contains(key) { planned.insert(key) }
+            // Keys that came (desired, not held) and went (held, not desired). Desired keys are distinct, so when every
+            // held key was met among them none went, and the held keys need no pass of their own.
+            var heldAndDesired = 0
+            for index in desired.indices {
+                if managed[desired[index].key] == nil { planned.insert(desired[index].key) } else { heldAndDesired += 1 }
+            }
+            if heldAndDesired < managed.count {
+                let desiredKeys = Set(desired.lazy.map(\.key))
+                for key in managed.keys where !desiredKeys.contains(key) { planned.insert(key) }
+            }
             keys[name] = planned
             let outside = baseline.outside[name] ?? [:]
-            unmanaged[name] = outside.values.reduce(0) { count, key in count + (key.map { desired.contains($0) } == true ? 0 : 1) }
+            unmanaged[name] = outside.values.reduce(0) { count, key in count + (key.map { Self.holds(desired, key: $0) } == true ? 0 : 1) }
             for (id, key) in outside { if let key { recordKeys[id] = key } }
             let sorted = planned.sorted()
             records[name] = try checked.reader.readRecords(keys: sorted, field: spec.key.value,
@@ -94,6 +102,37 @@ struct DeltaBaselineGate {
                                                  tables: checked.schema.tables)) == true else { return nil }
         return (PlanDelta(keys: keys, unmanaged: unmanaged, recordKeys: recordKeys),
                 RemoteSnapshot(schema: checked.schema, records: records))
+    }
+}
+
+extension DeltaBaselineGate {
+    /// Each table's range of `records`; nil unless they are in strictly ascending (table, key) order, as an extraction
+    /// returns them: then each table's keys are distinct and in order (`holds`). Otherwise the full path plans the run.
+    static func tableRanges(_ records: [DesiredRecord]) -> [String: Range<Int>]? {
+        var ranges: [String: Range<Int>] = [:]
+        var start = 0
+        for index in records.indices {
+            guard index > 0 else { continue }
+            if records[index - 1].table == records[index].table {
+                guard records[index - 1].key < records[index].key else { return nil }
+                continue
+            }
+            guard records[index - 1].table < records[index].table else { return nil }
+            ranges[records[index - 1].table] = start..<index
+            start = index
+        }
+        if let last = records.last { ranges[last.table] = start..<records.endIndex }
+        return ranges
+    }
+
+    /// Whether one table's records, in ascending key order, hold `key`: a binary search.
+    static func holds(_ records: ArraySlice<DesiredRecord>, key: String) -> Bool {
+        var low = records.startIndex, high = records.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if records[middle].key < key { low = middle + 1 } else { high = middle }
+        }
+        return low < records.endIndex && records[low].key == key
     }
 }
 

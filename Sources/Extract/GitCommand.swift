@@ -128,6 +128,11 @@ struct GitCommand: Sendable {
         environment["GIT_NO_REPLACE_OBJECTS"] = "1"
         environment["GIT_GRAFT_FILE"] = "/dev/null"
         for name in ["GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_EDITOR"] { environment[name] = nil }
+        // A name given to git is a name: no inherited glob or case-folding pathspec mode (git refuses them beside
+        // `--literal-pathspecs`, which the sparse listing passes).
+        for name in ["GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS", "GIT_LITERAL_PATHSPECS"] {
+            environment[name] = nil
+        }
         return environment
     }()
 }

@@ -108,13 +108,15 @@ extension RepoExtractor {
     ///
     /// `plainTree` (the sealed entry's): the tree at its commit held neither, and an untouched path is as it was there, so
     /// only the changed paths are listed (a few hundred names on the command line, not 100,000 entries read and scanned).
+    /// Only names git takes as they are (`namedAsTheyAre`); and when that listing fails, the whole tree is listed.
     func changedEntries(_ changed: Set<String>, repository: GitRepository, commit: String, rules: [CompiledRule],
                         plainTree: Bool = false) throws -> [TreeEntry]? {
+        guard changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
+        let paths = Set(changed.map { Array($0.utf8)[...] })
         let listingOnlyPaths = plainTree && changed.count <= Self.pathsListedByName
-            && changed.reduce(0, { $0 + $1.utf8.count + 1 }) <= Self.bytesListedByName
-        guard changed.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }),
-              let tree = try repository.sparseTree(at: commit, paths: Set(changed.map { Array($0.utf8)[...] }),
-                                                   listingOnlyPaths: listingOnlyPaths),
+            && changed.reduce(0, { $0 + $1.utf8.count + 1 }) <= Self.bytesListedByName && changed.allSatisfy(Self.namedAsTheyAre)
+        let listed = listingOnlyPaths ? (try? repository.sparseTree(at: commit, paths: paths, listingOnlyPaths: true)) : nil
+        guard let tree = try listed ?? repository.sparseTree(at: commit, paths: paths),
               !tree.symlinks.contains(where: { path in rules.contains { $0.matches(path) } })
         else { return nil }
         var entries = tree.entries.filter { entry in rules.contains { $0.matches(entry.path) } }
@@ -127,6 +129,15 @@ extension RepoExtractor {
     /// the full listing, so a command line stays far below the kernel's limit on its arguments (2 MiB with the default stack).
     static let pathsListedByName = 2_000
     static let bytesListedByName = 256 << 10
+
+    /// A path git lists under the name it was given: no empty, `.` or `..` component (git normalizes those, so a
+    /// hostile tree's `a/./SKILL.md` would be asked for as `a/SKILL.md`), and short enough for one argument (Linux
+    /// takes at most 128 KiB in one).
+    static func namedAsTheyAre(_ path: String) -> Bool {
+        path.utf8.count <= 4096 && path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { component in
+            !component.isEmpty && !component.elementsEqual(".".utf8) && !component.elementsEqual("..".utf8)
+        }
+    }
 
     /// The sealed entry's sources without the changed paths, and the changed ones listed now (both in tree order, which is
     /// the order of their bytes), merged in tree order; nil when `sealed` is not in strictly ascending order (a full read

@@ -456,4 +456,38 @@ final class SealedDeltaTests: XCTestCase {
         XCTAssertEqual(result.record("core::(exclude)x")?.fields["Name"], .text("magic 2"))
         try assertEqualsColdExtraction(result, rules, harness: harness)
     }
+
+    /// Commits HEAD's tree plus a hostile tree fsck refuses and fetch takes: `top/<component>/SKILL.md`, or with no
+    /// `top` a folder named `component` at the root (`evil/./SKILL.md`, `../SKILL.md`).
+    private func commitHostileTree(_ repo: GitFixture, top: String?, component: String) {
+        let blob = repo.git(["hash-object", "-w", "--stdin"], input: Array("---\nname: evil\n---\n".utf8))
+        let inner = repo.git(["mktree"], input: Array("100644 blob \(blob)\tSKILL.md\n".utf8))
+        var listing = repo.git("ls-tree", "HEAD")
+        if let top {
+            var raw = Array("40000 \(component)".utf8) + [0]
+            var hex = inner[...]
+            while !hex.isEmpty { raw.append(UInt8(hex.prefix(2), radix: 16)!); hex = hex.dropFirst(2) }
+            let dotted = repo.git(["hash-object", "-t", "tree", "-w", "--literally", "--stdin"], input: raw)
+            listing += "040000 tree \(dotted)\t\(top)\n"
+        } else {
+            listing += "040000 tree \(inner)\t\(component)\n"
+        }
+        let root = repo.git(["mktree", "--missing"], input: Array(listing.utf8))
+        let date = "\(GitFixture.epoch + 100 * 3600) +0000"
+        let commit = repo.git("commit-tree", root, "-p", "HEAD", "-m", "hostile", environment: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
+        repo.git("update-ref", "HEAD", commit.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// git normalizes `.` and `..` in a name it is given, literal or not: such a changed path is found in the full
+    /// listing (found in review: `evil/./SKILL.md` was asked for as `evil/SKILL.md`, `../SKILL.md` stopped the run).
+    func testAChangedPathWithADotComponentIsListedInFullAfterAPlainEntry() throws {
+        for (top, component) in [("evil", "."), ("evil", ".."), (nil, "..")] as [(String?, String)] {
+            let (repo, harness, rules) = try sealedLinkedRepo()
+            try assertReadsOn(repo, harness, rules, count: 20)
+            XCTAssertTrue(try storedEntry(harness).plainTree)
+            commitHostileTree(repo, top: top, component: component)
+            let result = try harness.run(rules)
+            try assertEqualsColdExtraction(result, rules, harness: harness)
+        }
+    }
 }

@@ -354,4 +354,21 @@ final class DeltaPlanTests: XCTestCase {
         project.repo.commit("edit three")
         try assertSamePlan(project, delta: false, "after a scoped apply")
     }
+
+    /// A glob or case-folding pathspec mode in the user's environment does not reach git: the listing of the changed
+    /// paths after a delta (literal pathspecs, which git refuses beside them) still reads on (found in review).
+    func testInheritedPathspecModesDoNotStopTheDelta() throws {
+        let project = try appliedProject()
+        project.skill("alpha", "one", title: "One, edited")
+        project.repo.commit("edit one")
+        try apply(project)
+        for (variable, round) in [("GIT_GLOB_PATHSPECS", 1), ("GIT_ICASE_PATHSPECS", 2)] {
+            project.skill("beta", "five", title: "Five, edited \(round)")
+            project.repo.commit("edit five \(round)")
+            let apply = try ReconProcess.run(["apply", "--auto-approve", "--timings"], in: project.path, environment: [variable: "1"])
+            XCTAssertEqual(apply.status, 0, "\(variable): \(apply.stderr)")
+            XCTAssertTrue(usedDelta(apply), apply.stderr)
+            XCTAssertTrue(apply.stdout.contains("0 added, 1 changed, 0 deleted"), apply.stdout)
+        }
+    }
 }

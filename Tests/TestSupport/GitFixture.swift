@@ -53,8 +53,18 @@ public final class GitFixture: @unchecked Sendable {
         GitFixture.run(arguments, in: path, environment: environment)
     }
 
+    /// Runs git with `input` on its standard input (`mktree`, `hash-object --stdin`); returns its output, trimmed.
     @discardableResult
-    public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) -> String {
+    public func git(_ arguments: [String], input: [UInt8]) -> String {
+        let file = directory.path + "/.git/recon-test-input"
+        FileManager.default.createFile(atPath: file, contents: Data(input))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return GitFixture.run(arguments, in: path, stdin: file).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @discardableResult
+    public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+                           stdin: String? = nil) -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", directory] + arguments
@@ -70,6 +80,7 @@ public final class GitFixture: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        if let stdin { process.standardInput = FileHandle(forReadingAtPath: stdin) }
         try! process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

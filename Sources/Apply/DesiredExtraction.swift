@@ -98,6 +98,7 @@ private struct RereadingCache: ExtractCache {
 
     /// A sealed entry is what this build read from source: a moved commit may read on from it.
     func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { base.loadSealed(repo: repo, fingerprint: fingerprint) }
+    var sealsEntries: Bool { base.sealsEntries }
 }
 
 extension RecordChange {

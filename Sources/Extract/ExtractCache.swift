@@ -21,6 +21,9 @@ public protocol ExtractCache: Sendable {
     func prepareFiles(_ files: CachedFiles) throws -> PreparedFile?
     /// The entry for `repo` at whatever commit, only when this state folder sealed it for this build (`vouched`).
     func loadSealed(repo: String, fingerprint: String) -> CachedExtraction?
+    /// True when a stored entry whose records were all read from the repo is sealed, so `loadSealed` returns it: then a
+    /// repo with no sealed entry is read in full rather than per file, to have one (`Extraction.run`).
+    var sealsEntries: Bool { get }
     /// The cache as a store made on another core needs it: without what only loading uses, so the store holds no
     /// reference to it (a state's records shared by `FileExtractCache.held` were copied whole when the state was
     /// changed beside it).
@@ -114,6 +117,7 @@ extension ExtractCache {
     public func loadFiles(repo: String, fingerprint: String) -> CachedFiles? { nil }
     public func prepareFiles(_ files: CachedFiles) throws -> PreparedFile? { nil }
     public func loadSealed(repo: String, fingerprint: String) -> CachedExtraction? { nil }
+    public var sealsEntries: Bool { false }
     public var forStoring: any ExtractCache { self }
 }
 

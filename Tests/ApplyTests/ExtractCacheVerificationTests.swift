@@ -85,8 +85,11 @@ final class ExtractCacheVerificationTests: XCTestCase {
 
     /// Without the trust key the records entry is an ordinary one, so a moved commit takes the per-file path (a sealed
     /// entry is read on from instead, and the per-file cache not read at all: `SealedDeltaTests`).
-    private func unsealRecordsEntry(_ harness: ApplyHarness) throws {
-        try FileManager.default.removeItem(atPath: harness.project.path + "/state/" + LocalTrustKey.fileName)
+    /// Commits the work tree in place of the last commit: the sealed entry's commit is no ancestor of the new one, so the
+    /// repo takes the per-file path (an unsealed entry would be read in full instead, and the per-file cache not read).
+    private func replaceTheLastCommit(_ harness: ApplyHarness, _ message: String) {
+        harness.repo.git("add", "-A")
+        harness.repo.git("commit", "-q", "--amend", "-m", message)
     }
 
     func testAPerFileEntryHoldingAnEntityOfAnotherPathIsDiscarded() throws {
@@ -101,9 +104,8 @@ final class ExtractCacheVerificationTests: XCTestCase {
                 return .object(members)
             })
         }
-        try unsealRecordsEntry(harness)
         harness.addSkill("alpha", "three", name: "Three v2")
-        harness.repo.commit("rename three")
+        replaceTheLastCommit(harness, "rename three")
         try assertPlansLikeACleanExtraction(harness)
     }
 
@@ -118,9 +120,8 @@ final class ExtractCacheVerificationTests: XCTestCase {
                 return .object(members)
             })
         }
-        try unsealRecordsEntry(harness)
         harness.addSkill("alpha", "three", name: "Three v2")
-        harness.repo.commit("rename three")
+        replaceTheLastCommit(harness, "rename three")
         try assertPlansLikeACleanExtraction(harness)
     }
 
@@ -151,9 +152,8 @@ final class ExtractCacheVerificationTests: XCTestCase {
         XCTAssertEqual(moved.repos.map(\.filesReused), [0], "plugin.json, one and two carried over from the sealed records entry")
         XCTAssertFalse(moved.diagnostics.contains { $0.message.contains(discarded) })
 
-        try unsealRecordsEntry(harness)
         harness.addSkill("alpha", "three", name: "Three v3")
-        harness.repo.commit("rename three again")
+        replaceTheLastCommit(harness, "rename three again")
         let perFile = try extraction.run()
         XCTAssertEqual(perFile.repos.map(\.filesRead), [1])
         XCTAssertEqual(perFile.repos.map(\.filesReused), [3], "plugin.json, one and two answered from the per-file cache")

@@ -131,6 +131,15 @@ final class SealedDeltaTests: XCTestCase {
         let merged = try harness.run(rules)
         XCTAssertGreaterThan(merged.repos.first?.filesReused ?? 0, 0, "a merge on the line")
         try assertEqualsColdExtraction(merged, rules)
+
+        // The per-file run's entry is not sealed; the next moved commit reads the repo in full and seals it again.
+        repo.write("plugins/beta/skills/main/SKILL.md", "---\nname: main again\n---\n")
+        repo.commit("main again")
+        let healed = try harness.run(rules)
+        XCTAssertEqual(healed.repos.map(\.filesReused), [0], "read in full, not per file")
+        XCTAssertNotNil(healed.repos.first?.sealedEntry)
+        try assertEqualsColdExtraction(healed, rules)
+        try assertReadsOn(repo, harness, rules, count: 6)
     }
 
     func testASymlinkAmongTheMatchedFilesReadsTheRepoPerFile() throws {
@@ -164,9 +173,33 @@ final class SealedDeltaTests: XCTestCase {
         repo.commit("edit two")
 
         let result = try harness.run(rules)
-        XCTAssertEqual(result.repos.map(\.filesRead), [2], "two, and one: the delta left the per-file results as they were")
-        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        XCTAssertEqual(result.repos.map(\.filesReused), [0], "read in full: no record of an unsealed entry or the per-file cache")
+        XCTAssertEqual(result.repos.map(\.filesRead), [5], "every matched file")
+        XCTAssertNil(result.repos.first?.readOn)
         try assertEqualsColdExtraction(result, rules)
+        XCTAssertNotNil(result.repos.first?.sealedEntry, "sealed under a new key")
+        try assertReadsOn(repo, harness, rules, count: 6)
+    }
+
+    func testAnEntryAnotherBuildMadeIsReadInFullOnceAndThenReadOn() throws {
+        let (repo, _) = makeLinkedRepo()
+        let harness = ExtractHarness()
+        let rules = pluginAndSkillRules(path: repo.path)
+        let other = FileExtractCache(stateDirectory: harness.state.path, build: "another build")
+        _ = try Extraction(manifest: try ExtractHarness.manifest(rules), stateDirectory: harness.state.path, cache: other).run()
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 2\n---\n")
+        repo.commit("count 2")
+        _ = try Extraction(manifest: try ExtractHarness.manifest(rules), stateDirectory: harness.state.path, cache: other).run()
+
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 3\n---\n")
+        repo.commit("count 3")
+        let first = try harness.run(rules)
+        XCTAssertEqual(first.repos.map(\.filesReused), [0], "the other build's records are not taken, nor kept per file")
+        XCTAssertNil(first.repos.first?.readOn)
+        XCTAssertNotNil(first.repos.first?.sealedEntry)
+        try assertEqualsColdExtraction(first, rules)
+        try assertReadsOn(repo, harness, rules, count: 4)
+        try assertReadsOn(repo, harness, rules, count: 5)
     }
 
     func testALinkWarningKeptByTheEntrySendsTheRepoPerFile() throws {
@@ -411,8 +444,8 @@ final class SealedDeltaTests: XCTestCase {
         XCTAssertFalse(try storedEntry(harness).plainTree, "a per-file read's entry is not plain")
     }
 
-    /// After a plain entry, a name past ASCII added goes per file, and the entry made then is not plain, so a later
-    /// edit elsewhere lists the whole tree again (and still goes per file while the name is there).
+    /// After a plain entry, a name past ASCII added goes per file, and the entry made then is neither plain nor sealed, so
+    /// a later edit elsewhere reads the repo in full (sealed again), and the one after goes per file while the name is there.
     func testANamePastASCIIAddedAfterAPlainEntryReadsTheRepoPerFile() throws {
         let (repo, harness, rules) = try sealedLinkedRepo()
         try assertReadsOn(repo, harness, rules, count: 20)
@@ -425,8 +458,14 @@ final class SealedDeltaTests: XCTestCase {
         repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 30\n---\n")
         repo.commit("edit one")
         let edited = try harness.run(rules)
-        XCTAssertGreaterThan(edited.repos.first?.filesReused ?? 0, 0, "the name past ASCII is still in the tree")
+        XCTAssertEqual(edited.repos.map(\.filesReused), [0], "no sealed entry: read in full")
+        XCTAssertNotNil(edited.repos.first?.sealedEntry)
         try assertEqualsColdExtraction(edited, rules, harness: harness)
+        repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 31\n---\n")
+        repo.commit("edit one again")
+        let again = try harness.run(rules)
+        XCTAssertGreaterThan(again.repos.first?.filesReused ?? 0, 0, "the name past ASCII is still in the tree")
+        try assertEqualsColdExtraction(again, rules, harness: harness)
     }
 
     /// A skill whose folder is named like pathspec magic, edited after a plain entry: read as the file it is.

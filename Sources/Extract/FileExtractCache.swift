@@ -68,7 +68,9 @@ public struct FileExtractCache: ExtractCache {
         return load(bytes, repo: repo, commit: commit, fingerprint: fingerprint, vouchedOnly: true, keepingRanges: true)
     }
 
-    public var sealsEntries: Bool { true }
+    /// Only once this folder has its key: a state folder restored without it (a CI cache) makes a new one each run, so
+    /// the entry it seals is never read on from, and a full read would only cost more than the per-file path.
+    public var sealsEntries: Bool { seal(makingKey: false) != nil }
 
     /// The entry's bytes, read straight into the array (through `Data`, 71 MB at 100,000 records were copied once more);
     /// with `limit`, at most its first `limit` bytes. Nil when there is no file, or it is empty.
@@ -124,7 +126,7 @@ public struct FileExtractCache: ExtractCache {
         return entry
     }
 
-    /// The seal of this folder's trust key: the key is read when it exists and made only to seal an entry, so a run
+    /// The seal of this folder's trust key: the key is read when it exists and made when an entry is stored, so a run
     /// that stores nothing writes nothing. Nil when the key cannot be had (then nothing is sealed or vouched for).
     private func seal(makingKey: Bool) -> ExtractCacheSeal? {
         let keyPath = (stateDirectory as NSString).appendingPathComponent(LocalTrustKey.fileName)
@@ -160,7 +162,9 @@ public struct FileExtractCache: ExtractCache {
 
     func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
         guard usable else { return }
-        let seal = extraction.vouched ? seal(makingKey: true) : nil
+        // The key is made for an unsealed entry too: a folder whose key was deleted reads in full at its next run.
+        let key = seal(makingKey: true)
+        let seal = extraction.vouched ? key : nil
         let header = { (checksum: String) in seal?.member(for: checksum) ?? [] }
         try writing { try PrivateFile.writePatched(to: path(for: extraction.repo)) { put in
             var stream = ExtractCacheChecksum.Stream(chunkSize: chunkSize, header: header)

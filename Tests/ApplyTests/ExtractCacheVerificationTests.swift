@@ -83,8 +83,6 @@ final class ExtractCacheVerificationTests: XCTestCase {
         try assertPlansLikeACleanExtraction(harness)
     }
 
-    /// Without the trust key the records entry is an ordinary one, so a moved commit takes the per-file path (a sealed
-    /// entry is read on from instead, and the per-file cache not read at all: `SealedDeltaTests`).
     /// Commits the work tree in place of the last commit: the sealed entry's commit is no ancestor of the new one, so the
     /// repo takes the per-file path (an unsealed entry would be read in full instead, and the per-file cache not read).
     private func replaceTheLastCommit(_ harness: ApplyHarness, _ message: String) {

@@ -172,13 +172,57 @@ final class SealedDeltaTests: XCTestCase {
         repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two again\n---\n")
         repo.commit("edit two")
 
+        // Without a key (a state folder restored without it) the per-file path; its store makes the key.
         let result = try harness.run(rules)
-        XCTAssertEqual(result.repos.map(\.filesReused), [0], "read in full: no record of an unsealed entry or the per-file cache")
-        XCTAssertEqual(result.repos.map(\.filesRead), [5], "every matched file")
-        XCTAssertNil(result.repos.first?.readOn)
+        XCTAssertEqual(result.repos.map(\.filesRead), [2], "two, and one: the delta left the per-file results as they were")
+        XCTAssertGreaterThan(result.repos.first?.filesReused ?? 0, 0, "the per-file path")
         try assertEqualsColdExtraction(result, rules)
-        XCTAssertNotNil(result.repos.first?.sealedEntry, "sealed under a new key")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: harness.state.path + "/" + LocalTrustKey.fileName))
+
+        // With the key, no sealed entry: read in full once, sealed, then read on.
+        repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two once more\n---\n")
+        repo.commit("edit two again")
+        let healed = try harness.run(rules)
+        XCTAssertEqual(healed.repos.map(\.filesReused), [0], "read in full: nothing of the unsealed entry or the per-file cache")
+        XCTAssertEqual(healed.repos.map(\.filesRead), [5], "every matched file")
+        XCTAssertNil(healed.repos.first?.readOn)
+        XCTAssertNotNil(healed.repos.first?.sealedEntry, "sealed under the new key")
+        try assertEqualsColdExtraction(healed, rules)
         try assertReadsOn(repo, harness, rules, count: 6)
+    }
+
+    /// A repo whose links name keys, alone in its manifest: its fingerprint never moves with another repo's commit.
+    func testARepoLinkingByKeyAloneIsReadInFullOnceAfterAPerFileRun() throws {
+        let repo = GitFixture("core")
+        repo.write("plugins/alpha/.claude-plugin/plugin.json", #"{"name": "alpha"}"#)
+        repo.write("skills/one/SKILL.md", "---\nname: one\nplugin: core:plugins/alpha\n---\n")
+        repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\n---\n")
+        let first = repo.commit("a plugin, two skills")
+        let harness = ExtractHarness()
+        let rules = """
+            repos:
+              - name: core
+                path: \(repo.path)
+                extract:
+                  - {table: Plugins, files: ["plugins/*/.claude-plugin/plugin.json"], as: json, root: .., fields: {Name: name}}
+                  - {table: Skills, files: ["skills/*/SKILL.md"], as: frontmatter, fields: {Name: name, Count: count, Plugin: {link: Plugins, from: plugin}}}
+            """
+        _ = try harness.run(rules)
+        repo.write("skills/one/SKILL.md", "---\nname: one\nplugin: core:plugins/alpha\ncount: 1\n---\n")
+        repo.commit("count 1")
+        _ = try harness.run(rules)
+        // A rewritten branch: the sealed entry's commit is no ancestor, so the per-file path, whose entry is not sealed.
+        repo.git("reset", "-q", "--hard", first)
+        repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\ncount: 2\n---\n")
+        repo.commit("rewritten")
+        let perFile = try harness.run(rules)
+        XCTAssertGreaterThan(perFile.repos.first?.filesReused ?? 0, 0, "the per-file path")
+        repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\ncount: 3\n---\n")
+        repo.commit("count 3")
+        let healed = try harness.run(rules)
+        XCTAssertEqual(healed.repos.map(\.filesReused), [0], "read in full")
+        XCTAssertNotNil(healed.repos.first?.sealedEntry)
+        try assertEqualsColdExtraction(healed, rules)
     }
 
     func testAnEntryAnotherBuildMadeIsReadInFullOnceAndThenReadOn() throws {

@@ -216,4 +216,19 @@ final class StateSpliceTests: XCTestCase {
         try store.write(&state, keepHistory: 10, splicing: layout)
         XCTAssertEqual(Array(try XCTUnwrap(scratch.data(path))), StateCodec.encode(state))
     }
+
+    /// The write takes a table's key order from the loaded file when the file holds exactly the state's keys, strictly
+    /// ascending; an added key, or an order it cannot take, falls back to sorting.
+    func testTheKeyOrderIsTheFilesOnlyWhenItHoldsTheSameKeysAscending() {
+        let carried = ["a", "b", "c"].map { StateFileLayout.Carried(key: $0, record: StateSamples.record(1), range: 0..<1) }
+        let records = Dictionary(uniqueKeysWithValues: ["c", "a", "b"].map { ($0, StateSamples.record(1)) })
+        XCTAssertEqual(StateCodec.keys(of: records, inOrderOf: carried), ["a", "b", "c"])
+        XCTAssertEqual(StateCodec.keys(of: records.filter { $0.key != "b" }, inOrderOf: carried), ["a", "c"], "a key deleted")
+        XCTAssertNil(StateCodec.keys(of: records.merging(["bb": StateSamples.record(2)]) { $1 }, inOrderOf: carried), "a key added")
+        XCTAssertNil(StateCodec.keys(of: records.merging(["d": StateSamples.record(2)]) { $1 }.filter { $0.key != "a" }, inOrderOf: carried),
+                     "as many keys, not the same")
+        XCTAssertNil(StateCodec.keys(of: records, inOrderOf: carried.reversed()), "not ascending")
+        XCTAssertNil(StateCodec.keys(of: records, inOrderOf: carried + [carried[2]]), "a key repeated")
+        XCTAssertEqual(StateCodec.keys(of: [:], inOrderOf: []), [])
+    }
 }

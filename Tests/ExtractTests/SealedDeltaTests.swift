@@ -37,6 +37,16 @@ final class SealedDeltaTests: XCTestCase {
         try assertEqualsColdExtraction(result, rules, harness: harness, file: file, line: line)
     }
 
+    /// Asserts the run read the repo in full (nothing from the per-file cache, nothing read on) and sealed its entry, as
+    /// a repo with no sealed entry is read when the folder has its key; the records are a cold read's.
+    private func assertReadInFullAndSealed(_ result: ExtractResult, _ rules: String, _ why: String,
+                                           file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(result.repos.map(\.filesReused), [0], "read in full: \(why)", file: file, line: line)
+        XCTAssertNil(result.repos.first?.readOn, file: file, line: line)
+        XCTAssertNotNil(result.repos.first?.sealedEntry, "sealed", file: file, line: line)
+        try assertEqualsColdExtraction(result, rules, file: file, line: line)
+    }
+
     func testAMovedCommitReadsOnlyTheChangedPathsAndIsSealedAgain() throws {
         let (repo, _) = makeLinkedRepo()
         let harness = ExtractHarness()
@@ -135,10 +145,7 @@ final class SealedDeltaTests: XCTestCase {
         // The per-file run's entry is not sealed; the next moved commit reads the repo in full and seals it again.
         repo.write("plugins/beta/skills/main/SKILL.md", "---\nname: main again\n---\n")
         repo.commit("main again")
-        let healed = try harness.run(rules)
-        XCTAssertEqual(healed.repos.map(\.filesReused), [0], "read in full, not per file")
-        XCTAssertNotNil(healed.repos.first?.sealedEntry)
-        try assertEqualsColdExtraction(healed, rules)
+        try assertReadInFullAndSealed(try harness.run(rules), rules, "the per-file run's entry is not sealed")
         try assertReadsOn(repo, harness, rules, count: 6)
     }
 
@@ -183,11 +190,8 @@ final class SealedDeltaTests: XCTestCase {
         repo.write("plugins/beta/skills/two/SKILL.md", "---\nname: two once more\n---\n")
         repo.commit("edit two again")
         let healed = try harness.run(rules)
-        XCTAssertEqual(healed.repos.map(\.filesReused), [0], "read in full: nothing of the unsealed entry or the per-file cache")
         XCTAssertEqual(healed.repos.map(\.filesRead), [5], "every matched file")
-        XCTAssertNil(healed.repos.first?.readOn)
-        XCTAssertNotNil(healed.repos.first?.sealedEntry, "sealed under the new key")
-        try assertEqualsColdExtraction(healed, rules)
+        try assertReadInFullAndSealed(healed, rules, "nothing of the unsealed entry or the per-file cache")
         try assertReadsOn(repo, harness, rules, count: 6)
     }
 
@@ -219,10 +223,7 @@ final class SealedDeltaTests: XCTestCase {
         XCTAssertGreaterThan(perFile.repos.first?.filesReused ?? 0, 0, "the per-file path")
         repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\ncount: 3\n---\n")
         repo.commit("count 3")
-        let healed = try harness.run(rules)
-        XCTAssertEqual(healed.repos.map(\.filesReused), [0], "read in full")
-        XCTAssertNotNil(healed.repos.first?.sealedEntry)
-        try assertEqualsColdExtraction(healed, rules)
+        try assertReadInFullAndSealed(try harness.run(rules), rules, "alone in its manifest")
     }
 
     func testAnEntryAnotherBuildMadeIsReadInFullOnceAndThenReadOn() throws {
@@ -237,11 +238,7 @@ final class SealedDeltaTests: XCTestCase {
 
         repo.write("plugins/alpha/skills/one/SKILL.md", "---\nname: one\ncount: 3\n---\n")
         repo.commit("count 3")
-        let first = try harness.run(rules)
-        XCTAssertEqual(first.repos.map(\.filesReused), [0], "the other build's records are not taken, nor kept per file")
-        XCTAssertNil(first.repos.first?.readOn)
-        XCTAssertNotNil(first.repos.first?.sealedEntry)
-        try assertEqualsColdExtraction(first, rules)
+        try assertReadInFullAndSealed(try harness.run(rules), rules, "the other build's records are not taken, nor kept per file")
         try assertReadsOn(repo, harness, rules, count: 4)
         try assertReadsOn(repo, harness, rules, count: 5)
     }

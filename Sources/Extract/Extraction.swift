@@ -92,8 +92,9 @@ public struct Extraction {
             // After an entry that did not match, neither file is trusted: the repo is read in full. So is a repo with no
             // entry sealed by this build to read on from: records reused per file are never sealed, so every later run
             // would stay on this path (4.4 s of extraction at 100,000 files against a delta's 0.8 s); one full read
-            // (5.3 s) seals it. A repo linking by key among several is not: its fingerprint moves with the others' commits.
-            let heals = !sealedAtHand && fingerprint != nil && (resolved.count == 1 || !Self.linksByKey(repo.spec))
+            // (5.3 s) seals it. A repo linking by key is not: its fingerprint moves with the other repos' commits, and a
+            // changed file of a table its links point at sends every delta per file (a full read would seal for nothing).
+            let heals = !sealedAtHand && fingerprint != nil && !Self.linksByKey(repo.spec)
                 && cache?.sealsEntries == true
             let previous = trusted && !heals ? filesFingerprint(of: repo).flatMap { cache?.loadFiles(repo: repo.spec.name, fingerprint: $0) } : nil
             do {

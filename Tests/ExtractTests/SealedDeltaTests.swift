@@ -195,37 +195,6 @@ final class SealedDeltaTests: XCTestCase {
         try assertReadsOn(repo, harness, rules, count: 6)
     }
 
-    /// A repo whose links name keys, alone in its manifest: its fingerprint never moves with another repo's commit.
-    func testARepoLinkingByKeyAloneIsReadInFullOnceAfterAPerFileRun() throws {
-        let repo = GitFixture("core")
-        repo.write("plugins/alpha/.claude-plugin/plugin.json", #"{"name": "alpha"}"#)
-        repo.write("skills/one/SKILL.md", "---\nname: one\nplugin: core:plugins/alpha\n---\n")
-        repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\n---\n")
-        let first = repo.commit("a plugin, two skills")
-        let harness = ExtractHarness()
-        let rules = """
-            repos:
-              - name: core
-                path: \(repo.path)
-                extract:
-                  - {table: Plugins, files: ["plugins/*/.claude-plugin/plugin.json"], as: json, root: .., fields: {Name: name}}
-                  - {table: Skills, files: ["skills/*/SKILL.md"], as: frontmatter, fields: {Name: name, Count: count, Plugin: {link: Plugins, from: plugin}}}
-            """
-        _ = try harness.run(rules)
-        repo.write("skills/one/SKILL.md", "---\nname: one\nplugin: core:plugins/alpha\ncount: 1\n---\n")
-        repo.commit("count 1")
-        _ = try harness.run(rules)
-        // A rewritten branch: the sealed entry's commit is no ancestor, so the per-file path, whose entry is not sealed.
-        repo.git("reset", "-q", "--hard", first)
-        repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\ncount: 2\n---\n")
-        repo.commit("rewritten")
-        let perFile = try harness.run(rules)
-        XCTAssertGreaterThan(perFile.repos.first?.filesReused ?? 0, 0, "the per-file path")
-        repo.write("skills/two/SKILL.md", "---\nname: two\nplugin: core:plugins/alpha\ncount: 3\n---\n")
-        repo.commit("count 3")
-        try assertReadInFullAndSealed(try harness.run(rules), rules, "alone in its manifest")
-    }
-
     func testAnEntryAnotherBuildMadeIsReadInFullOnceAndThenReadOn() throws {
         let (repo, _) = makeLinkedRepo()
         let harness = ExtractHarness()

@@ -163,8 +163,8 @@ public struct FileExtractCache: ExtractCache {
     func store(_ extraction: CachedExtraction, chunkSize: Int) throws {
         guard usable else { return }
         // The key is made for an unsealed entry too: a folder whose key was deleted reads in full at its next run.
-        let key = seal(makingKey: true)
-        let seal = extraction.vouched ? key : nil
+        let folderSeal = seal(makingKey: true)
+        let seal = extraction.vouched ? folderSeal : nil
         let header = { (checksum: String) in seal?.member(for: checksum) ?? [] }
         try writing { try PrivateFile.writePatched(to: path(for: extraction.repo)) { put in
             var stream = ExtractCacheChecksum.Stream(chunkSize: chunkSize, header: header)

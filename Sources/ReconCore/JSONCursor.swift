@@ -245,22 +245,6 @@ public struct JSONCursor {
     private mutating func readString() throws(JSONDecodeFailure) -> String {
         index += 1
         let start = index
-        // Printable ASCII up to the closing quote, the usual case (keys, hashes, paths), made in one pass over the
-        // buffer; anything else is read below, byte by byte (a sealed entry's 100,000 records, issue 12).
-        let plain: (text: String, end: Int)? = bytes.withUnsafeBufferPointer { buffer in
-            var at = start
-            while at < buffer.count {
-                let byte = buffer[at]
-                if byte == UInt8(ascii: "\"") { return (String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<at]), as: UTF8.self), at) }
-                if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { return nil }
-                at += 1
-            }
-            return nil
-        }
-        if let plain {
-            index = plain.end + 1
-            return plain.text
-        }
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\""):

@@ -89,16 +89,16 @@ final class AirtableResilienceTests: XCTestCase {
         // Each connection on a thread of its own: with one thread, the slow answers still being slept through held up
         // every request after them (this failed the fresh-clone suite once in session 32, every retry timing out).
         let harness = try AirtableHarness(keepAlive: true)
-        let provider = harness.provider(rate: 50, maxRetries: 1, timeout: 0.3)
-        harness.emulator.setLatency(0.8)
+        let provider = harness.provider(rate: 50, maxRetries: 1, timeout: 1)
+        harness.emulator.setLatency(1.6)
         let start = Date()
         XCTAssertThrowsError(try provider.inspectSchema()) { error in
             XCTAssertTrue("\(error)".contains("timed out") || "\(error)".contains("did not answer"), "\(error)")
         }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 6, "two attempts of 0.3 s and a backoff (about 1 s), not an open-ended wait")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 6, "two attempts of 1 s and a backoff, not an open-ended wait")
         harness.emulator.setLatency(0)
         // The same provider recovers once the server is fast again. On a loaded machine one answer can still take
-        // over the 0.3 s timeout, so it gets tries for up to 10 s: a provider left broken by the timeouts fails them all.
+        // over the 1 s timeout, so it gets tries for up to 10 s: a provider left broken by the timeouts fails them all.
         var tables: [RemoteTable]?
         var last: (any Error)?
         let recovery = Date()
@@ -107,6 +107,19 @@ final class AirtableResilienceTests: XCTestCase {
             do { tables = try provider.inspectSchema().tables } catch { last = error }
         }
         XCTAssertEqual(tables, [], "a call succeeds once the server is fast again; the last failure: \(last.map { "\($0)" } ?? "none")")
+    }
+
+    /// URLSession on Linux arms its timer with whole seconds: a timeout of 1.5 s timed out at 1 s, one of 0.4 s at once.
+    func testATimeoutIsNeverCutShort() throws {
+        let harness = try AirtableHarness(keepAlive: true)
+        harness.emulator.setLatency(1.2)
+        let start = Date()
+        XCTAssertEqual(try harness.provider(rate: 50, maxRetries: 0, timeout: 1.5).inspectSchema().tables, [],
+                       "an answer after 1.2 s is within a timeout of 1.5 s")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 1.2)
+        harness.emulator.setLatency(0.3)
+        XCTAssertEqual(try harness.provider(rate: 50, maxRetries: 0, timeout: 0.4).inspectSchema().tables, [],
+                       "an answer after 0.3 s is within a timeout of 0.4 s")
     }
 
     func testATokenEchoedByTheServerNeverReachesAnError() throws {

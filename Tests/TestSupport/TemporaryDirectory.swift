@@ -1,6 +1,8 @@
 import Foundation
 
-/// A fresh directory under the system temp dir, removed when the value goes away.
+/// A fresh directory under the system temp dir, removed when the value goes away, or at the latest when the test
+/// process exits: XCTest on Linux keeps every test case (and so the directories it holds) alive to the end of the run,
+/// where no deinit runs, and a suite run left some 40 folders in /tmp.
 public final class TemporaryDirectory: @unchecked Sendable {
     public let path: String
 
@@ -9,9 +11,31 @@ public final class TemporaryDirectory: @unchecked Sendable {
         try! FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         // Resolve /tmp symlinks so paths compare equal to what git reports.
         path = base.resolvingSymlinksInPath().path
+        Remaining.shared.add(path)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+        Remaining.shared.remove(path)
+    }
+
+    /// The directories not yet removed, removed at exit.
+    private final class Remaining: @unchecked Sendable {
+        static let shared = Remaining()
+        private let lock = NSLock()
+        private var paths: Set<String> = []
+
+        private init() {
+            atexit { Remaining.shared.removeAll() }
+        }
+
+        func add(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+        func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+        private func removeAll() {
+            for path in lock.withLock({ paths }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
 
     public func url(_ relative: String = "") -> URL {
         URL(fileURLWithPath: path).appendingPathComponent(relative)

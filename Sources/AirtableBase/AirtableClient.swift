@@ -22,8 +22,6 @@ final class AirtableClient: @unchecked Sendable {
     let configuration: AirtableConfiguration
     let limiter: AirtableRateLimiter
     private let transport: AirtableTransport
-    /// The request timeout URLSession keeps (`AirtableTransport.wholeSeconds`), the one errors name.
-    private let timeout: Double
     private let lock = NSLock()
     private var counters = AirtableStatistics()
 
@@ -32,8 +30,7 @@ final class AirtableClient: @unchecked Sendable {
         self.limiter = limiter ?? AirtableRateLimiter.shared(
             baseID: configuration.baseID, apiURL: configuration.apiURL, requestsPerSecond: configuration.requestsPerSecond,
             paceFolder: configuration.paceFolder)
-        timeout = AirtableTransport.wholeSeconds(configuration.timing.requestTimeout)
-        transport = AirtableTransport(timeout: timeout)
+        transport = AirtableTransport(timeout: configuration.timing.requestTimeout)
     }
 
     var statistics: AirtableStatistics { lock.withLock { counters } }
@@ -138,7 +135,7 @@ final class AirtableClient: @unchecked Sendable {
         }
         var request = URLRequest(url: URL(string: text)!)
         request.httpMethod = method
-        request.timeoutInterval = timeout
+        request.timeoutInterval = transport.timeout
         request.setValue("Bearer \(configuration.token.secret)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let body {
@@ -169,7 +166,7 @@ final class AirtableClient: @unchecked Sendable {
     private func describe(_ error: Error) -> String {
         let text: String
         if let urlError = error as? URLError {
-            text = AirtableNetworkError.describe(urlError, url: configuration.apiURL, timeout: timeout)
+            text = AirtableNetworkError.describe(urlError, url: configuration.apiURL, timeout: transport.timeout)
         } else {
             text = "\(error)"
         }

@@ -22,17 +22,17 @@ final class AirtableTransport: NSObject, URLSessionTaskDelegate, @unchecked Send
     /// Writes and retries: a new connection each.
     private var fresh: URLSession!
 
-    /// URLSession on Linux keeps whole seconds of a timeout (swift-corelibs-foundation arms its timer with
-    /// `Int(timeoutInterval) * 1000` ms): 1.5 s was cut to 1 s, and under 1 s a request timed out at once. So a timeout
-    /// is asked for in whole seconds, rounded up: never shorter than the one configured.
-    static func wholeSeconds(_ timeout: Double) -> Double { max(1, timeout.rounded(.up)) }
+    /// The timeout asked for, in whole seconds rounded up (at least 1), the one errors name: URLSession on Linux keeps only
+    /// whole seconds (swift-corelibs-foundation arms its timer with `Int(timeoutInterval) * 1000` ms), so 1.5 s was cut
+    /// to 1 s and under 1 s a request timed out at once.
+    let timeout: Double
 
-    /// `timeout`: whole seconds (`wholeSeconds`).
     init(timeout: Double) {
+        self.timeout = max(1, timeout.rounded(.up))
         super.init()
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
+        configuration.timeoutIntervalForRequest = self.timeout
+        configuration.timeoutIntervalForResource = self.timeout
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData

@@ -107,6 +107,13 @@ public enum PlanFile {
         PlanFileHeader.scan(bytes).map { PlanFileHeader.bodyBytesDigest(bytes, from: $0.start) }
     }
 
+    /// Whether `prefix`, the first bytes of a file, opens as `write` opens a plan file: a digest and a format version
+    /// before the body's brace. The body is not read, so a 90 MB plan is not held to tell it from another file.
+    public static func opensAsPlan(_ prefix: [UInt8]) -> Bool {
+        guard let header = PlanFileHeader.scan(prefix) else { return false }
+        return header.digest != nil && header.formatVersion != nil
+    }
+
     /// The digest `encode` records, for display and ledgers.
     public static func digest(of plan: Plan) -> String {
         hashed(plan, chunkSize: 1 << 20)

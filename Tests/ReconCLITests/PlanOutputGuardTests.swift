@@ -47,6 +47,27 @@ final class PlanOutputGuardTests: XCTestCase {
         XCTAssertEqual(try project.recon("apply", "p.json", "--auto-approve").status, 0)
     }
 
+    /// Issue 12: the check parsed the whole earlier plan (~190 MB of a 100,000-change plan's 300 MB budget); it reads
+    /// the header now, so a plan cut short after it is still Recon's to replace, and a file that only mentions the
+    /// header's members is not.
+    func testPlanOutTellsAnEarlierPlanByItsHeader() throws {
+        let project = try appliedProject()
+        XCTAssertEqual(try project.recon("plan", "-out", "p.json").status, 0)
+        let written = try XCTUnwrap(project.directory.data("p.json"))
+        project.directory.write("cut.json", String(decoding: written.prefix(written.count / 2), as: UTF8.self))
+        let replaced = try project.recon("plan", "-out", "cut.json")
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        let document = try JSONSerialization.jsonObject(with: XCTUnwrap(project.directory.data("cut.json"))) as? [String: Any]
+        XCTAssertNotNil(document?["plan"] as? [String: Any], "the cut plan was not replaced by a whole one")
+
+        let lookalike = #"{"notes": "digest, format_version and plan", "plan": {}}"#
+        project.directory.write("lookalike.json", lookalike)
+        let refused = try project.recon("plan", "-out", "lookalike.json")
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("is not a Recon plan file"), refused.stderr)
+        XCTAssertEqual(project.directory.data("lookalike.json"), Data(lookalike.utf8))
+    }
+
     func testRollbackOutRefusesToReplaceAFileThatIsNotAPlan() throws {
         let project = try appliedProject()
         let listing = try project.recon("runs", "--format", "json")

@@ -56,6 +56,12 @@ public final class Console: @unchecked Sendable {
     /// run goes on to finish its work — an apply must not die half-way because a pager closed.
     private var closed: Set<Int32> = []
 
+    /// Why standard output could not take what was written (errno), other than a reader that went away: a full disk
+    /// under `recon state pull > backup.json`. The run then ends with an error (`ReconCLI.run`), never with 0 and a
+    /// cut file.
+    public var outputFailure: Int32? { lock.withLock { failedOut } }
+    private var failedOut: Int32?
+
     private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         guard !closed.contains(descriptor) else { return }
         var offset = 0
@@ -64,7 +70,9 @@ public final class Console: @unchecked Sendable {
                 Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             }
             if written < 0 {
-                if errno == EINTR { continue }
+                let code = errno
+                if code == EINTR { continue }
+                if code != EPIPE, descriptor == STDOUT_FILENO { failedOut = code }
                 closed.insert(descriptor)
                 return
             }

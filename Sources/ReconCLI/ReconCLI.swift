@@ -34,6 +34,15 @@ public enum ReconCLI {
     }
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console) -> ExitCode {
+        let code = runCommand(arguments, environment: environment, console: console)
+        guard let failure = console.outputFailure else { return code }
+        report(ReconError("cannot write to standard output: \(String(cString: strerror(failure)))",
+                          hint: "what was printed is incomplete; make room where the output goes, then run the command again"),
+               console: console)
+        return .failure
+    }
+
+    private static func runCommand(_ arguments: [String], environment: [String: String], console: Console) -> ExitCode {
         do {
             return try dispatch(arguments, environment: environment, console: console)
         } catch let error as ReconError {

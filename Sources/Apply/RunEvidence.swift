@@ -27,6 +27,52 @@ public struct RunEvidence: Sendable, Equatable {
     /// Reads run `runID` from `runs` (its folder, or the PostgreSQL state's schema, from any clone); a missing
     /// run names the runs there are.
     public static func load(runID: String, runs: any RunStore) throws -> RunEvidence {
+        let (prefix, run) = try exported(runID, runs: runs)
+        let ledger = try parse(run.ledger, path: prefix + RunLayout.ledgerFileName)
+        let outcomes = try run.lines.enumerated().map { try parse($1, path: "\(prefix)\(RunLayout.outcomesFileName):\($0 + 1)") }
+        let plan = try run.files[.plan].map { try parse($0, path: runs.describe(runID, .plan)) }
+        let before = try run.files[.beforeImages].map { try parse($0, path: runs.describe(runID, .beforeImages)) }
+        return RunEvidence(runID: runID, ledger: ledger, outcomes: outcomes, plan: plan, beforeImages: before)
+    }
+
+    /// What `runs show` prints of run `runID`, read as `load` reads it but without a tree of the plan, the
+    /// before-images or each outcome line: at 100,000 creates those took `runs show` to ~620 MB (issue 12).
+    public static func shown(runID: String, runs: any RunStore) throws -> Shown {
+        let (prefix, run) = try exported(runID, runs: runs)
+        var outcomes: [EntityOutcome] = []
+        for (index, line) in run.lines.enumerated() {
+            if let outcome = EntityOutcome(line: line[...]) {
+                outcomes.append(outcome)
+            } else {
+                _ = try parse(line, path: "\(prefix)\(RunLayout.outcomesFileName):\(index + 1)")
+            }
+        }
+        var findings: [CheckFinding] = []
+        if let plan = run.files[.plan] {
+            do {
+                findings = try PlanFile.findings(plan)
+            } catch {
+                throw ReconError("\(runs.describe(runID, .plan)): \(error.message)", hint: "the run folder was edited or damaged")
+            }
+        }
+        return Shown(ledger: try parse(run.ledger, path: prefix + RunLayout.ledgerFileName), entityOutcomes: outcomes,
+                     findings: findings, hasPlan: run.files[.plan] != nil)
+    }
+
+    /// `shown`'s parts of a run.
+    public struct Shown {
+        public var ledger: JSONValue
+        public var entityOutcomes: [EntityOutcome]
+        public var findings: [CheckFinding]
+        public var hasPlan: Bool
+
+        public func record(source: String) throws -> RunRecord {
+            try RunRecord.decode(ledger.canonicalBytes(), path: source)
+        }
+    }
+
+    /// The run's files as its store holds them, and the prefix its files are named by; a bad or unknown id is refused.
+    private static func exported(_ runID: String, runs: any RunStore) throws -> (prefix: String, run: RunExport) {
         guard RunID.isValid(runID) else {
             throw ReconError("'\(ControlEscape.escaped(runID))' is not a run id",
                              hint: "run ids look like 20261123T041500Z-1a2b3c; 'recon runs' lists them")
@@ -36,13 +82,7 @@ public struct RunEvidence: Sendable, Equatable {
             throw ReconError("no run '\(runID)' in \(runs.location)",
                              hint: Suggestion.didYouMean(runID, in: known) ?? "'recon runs' lists the runs")
         }
-        let prefix = filePrefix(runID, runs: runs)
-        let run = try runs.export(runID)
-        let ledger = try parse(run.ledger, path: prefix + RunLayout.ledgerFileName)
-        let outcomes = try run.lines.enumerated().map { try parse($1, path: "\(prefix)\(RunLayout.outcomesFileName):\($0 + 1)") }
-        let plan = try run.files[.plan].map { try parse($0, path: runs.describe(runID, .plan)) }
-        let before = try run.files[.beforeImages].map { try parse($0, path: runs.describe(runID, .beforeImages)) }
-        return RunEvidence(runID: runID, ledger: ledger, outcomes: outcomes, plan: plan, beforeImages: before)
+        return (filePrefix(runID, runs: runs), try runs.export(runID))
     }
 
     /// Where a run is, for messages: its folder, or the schema, target and run.
@@ -62,19 +102,8 @@ public struct RunEvidence: Sendable, Equatable {
         try RunRecord.decode(ledger.canonicalBytes(), path: source)
     }
 
-    /// The outcome lines (create intents left out).
-    public var entityOutcomes: [EntityOutcome] {
-        outcomes.compactMap { EntityOutcome(line: $0.canonicalBytes()[...]) }
-    }
-
-    /// The findings the plan recorded; empty without a plan.
-    public func findings() throws -> [CheckFinding] {
-        guard let plan else { return [] }
-        return try PlanFile.decode(plan.canonicalBytes()).findings
-    }
-
     /// The status to show, as the store lists it: `interrupted` for a `running` ledger whose process is gone.
-    public func shownStatus(_ record: RunRecord, runs: any RunStore) -> RunStatus {
+    public static func shownStatus(_ record: RunRecord, runs: any RunStore) -> RunStatus {
         runs.listing().runs.first { $0.id == record.id }?.status ?? record.status
     }
 

@@ -183,6 +183,20 @@ public enum PlanFile {
         let early = bytes.count >= threshold ? header.map { PlanBodyDecoding(bytes, at: $0.start) } : nil
         // On every way out, the worker is waited for: nothing keeps running on the bytes after the call.
         defer { _ = try? early?.plan() }
+        let (start, actual) = try checked(bytes, signature: signature)
+        let plan = if let early, early.start == start { try early.plan() } else { try PlanDecoder.plan(bytes, at: start) }
+        return VerifiedPlan(plan: plan, bytes: bytes, digest: actual)
+    }
+
+    /// The findings a plan file records, checked as `verify` checks the file, with each record change read and let go:
+    /// `runs show` of a 100,000-change run held the whole plan as a tree for these few (issue 12).
+    public static func findings(_ bytes: [UInt8]) throws(ReconError) -> [CheckFinding] {
+        let (start, _) = try checked(bytes, signature: nil)
+        return try PlanDecoder.plan(bytes, at: start, cut: nil) { _ throws(ReconError) in }.findings
+    }
+
+    /// Where the body starts and the digest it hashes to, once the file's format, digest and signature are checked.
+    private static func checked(_ bytes: [UInt8], signature: PlanSignature?) throws(ReconError) -> (start: Int, digest: String) {
         let document: CanonicalJSONHasher.Document
         do {
             document = try CanonicalJSONHasher.read(bytes, hashing: "plan", keeping: signature != nil)
@@ -211,7 +225,6 @@ public enum PlanFile {
             throw ReconError("the plan body is not an object", hint: "make the plan again with 'recon plan -out FILE'")
         }
         try signature?.verify(document.members["signature"]?.stringValue, body: document.canonical ?? [])
-        let plan = if let early, early.start == start { try early.plan() } else { try PlanDecoder.plan(bytes, at: start) }
-        return VerifiedPlan(plan: plan, bytes: bytes, digest: actual)
+        return (start, actual)
     }
 }

@@ -17,11 +17,10 @@ struct RunEvidenceCommand {
         case .list:
             preconditionFailure("the listing is RunsCommand's")
         case .show(let runID):
-            let evidence = try RunEvidence.load(runID: runID, runs: runs)
-            let record = try evidence.record(source: RunEvidence.filePrefix(runID, runs: runs) + RunLayout.ledgerFileName)
-            let view = RunShowView(record: record, status: evidence.shownStatus(record, runs: runs),
-                                   outcomes: evidence.entityOutcomes, findings: try evidence.findings(),
-                                   hasPlan: evidence.plan != nil)
+            let shown = try RunEvidence.shown(runID: runID, runs: runs)
+            let record = try shown.record(source: RunEvidence.filePrefix(runID, runs: runs) + RunLayout.ledgerFileName)
+            let view = RunShowView(record: record, status: RunEvidence.shownStatus(record, runs: runs),
+                                   outcomes: shown.entityOutcomes, findings: shown.findings, hasPlan: shown.hasPlan)
             switch format {
             case .json: console.write(view.json())
             default: console.write(view.text(limit: limit ?? RunEvidenceCommand.shownOutcomes, style: console.style))

@@ -49,6 +49,30 @@ final class RunEvidenceCommandTests: XCTestCase {
         XCTAssertFalse(json["phases"]?.arrayValue?.isEmpty ?? true)
     }
 
+    /// `show` reads the plan for its findings only (issue 12), but as strictly as before: an edited plan or an outcome
+    /// line that is not JSON is an error naming the file, never a listing of what was not applied.
+    func testShowRefusesAnEditedPlanAndADamagedOutcomeLine() throws {
+        let (project, id) = try appliedProject()
+        let plan = "state/runs/\(id)/plan.json"
+        let original = try XCTUnwrap(project.directory.data(plan))
+        let edited = String(decoding: original, as: UTF8.self).replacingOccurrences(of: "three", with: "thrEE")
+        XCTAssertNotEqual(Data(edited.utf8), original)
+        project.directory.write(plan, edited)
+        let tampered = try project.recon("runs", "show", id)
+        XCTAssertEqual(tampered.status, 1, tampered.stdout)
+        XCTAssertTrue(tampered.stderr.contains("plan.json"), tampered.stderr)
+        XCTAssertTrue(tampered.stderr.contains("was modified after it was made"), tampered.stderr)
+
+        project.directory.write(plan, String(decoding: original, as: UTF8.self))
+        XCTAssertEqual(try project.recon("runs", "show", id).status, 0)
+        let outcomes = "state/runs/\(id)/outcomes.jsonl"
+        let lines = String(decoding: try XCTUnwrap(project.directory.data(outcomes)), as: UTF8.self)
+        project.directory.write(outcomes, lines.replacingOccurrences(of: "\n", with: "\n{not json\n", options: [], range: lines.range(of: "\n")))
+        let damaged = try project.recon("runs", "show", id)
+        XCTAssertEqual(damaged.status, 1, damaged.stdout)
+        XCTAssertTrue(damaged.stderr.contains("outcomes.jsonl:2: not JSON"), damaged.stderr)
+    }
+
     func testShowOfAnUnknownRunIsAnError() throws {
         let (project, id) = try appliedProject()
         let other = String(id.dropLast()) + (id.hasSuffix("0") ? "1" : "0")

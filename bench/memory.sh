@@ -1,11 +1,14 @@
 #!/bin/sh
 # Peak memory (maximum RSS from /usr/bin/time -v) of every command on one generated catalog of N entities,
-# SQLite base: extract, cold plan (empty state and caches), plan -out, apply FILE, no-op plan, drift, and
+# SQLite base: extract, cold plan (empty state and caches), plan -out, show FILE, apply FILE, the commands that read
+# the run and the state it left (runs show, runs export, state pull), plan -out over the earlier plan file, no-op
+# plan, drift, and
 # plan + apply without a file on an empty base, then the plan after it (the delta path: `--timings` names a `delta`
 # stage, checked). CPU time (user + sys) beside it, wall time for reference.
 #
 # Usage: bench/memory.sh [N ...]   (default: 10000 100000)   Env: RECON=path/to/recon to skip the build,
-#        SKIP="apply-nofile ..." to leave steps out (ids: extract cold plan-out apply-file noop drift apply-nofile delta)
+#        SKIP="apply-nofile ..." to leave steps out (ids: extract cold plan-out show apply-file runs-show
+#        runs-export state-pull plan-over noop drift apply-nofile delta)
 . "$(dirname "$0")/common.sh"
 sizes=${*:-10000 100000}
 skip=" ${SKIP:-} "
@@ -32,7 +35,13 @@ for n in $sizes; do
     rm -rf "$work/state"
     step cold "cold plan (no state, no caches)" "$RECON" plan -m manifests
     step plan-out "plan -out (caches warm)" "$RECON" plan -m manifests -out plan.json
+    step show "show FILE (100% creates)" "$RECON" show -m manifests plan.json
     step apply-file "apply FILE (100% creates)" "$RECON" apply -m manifests plan.json
+    run=$(cd "$work" && "$RECON" runs --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"][0]["id"])')
+    step runs-show "runs show (that apply)" "$RECON" runs show -m manifests "$run"
+    step runs-export "runs export (that apply)" "$RECON" runs export -m manifests "$run"
+    step state-pull "state pull" "$RECON" state pull -m manifests
+    step plan-over "plan -out over the earlier plan file" "$RECON" plan -m manifests -out plan.json
     step noop "no-op plan" "$RECON" plan -m manifests
     step drift "drift (nothing changed)" "$RECON" drift -m manifests
     rm -rf "$work/state" "$work/bench.sqlite" "$work/bench.sqlite-journal" "$work/bench.sqlite-wal"

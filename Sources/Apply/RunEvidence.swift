@@ -35,8 +35,9 @@ public struct RunEvidence: Sendable, Equatable {
         return RunEvidence(runID: runID, ledger: ledger, outcomes: outcomes, plan: plan, beforeImages: before)
     }
 
-    /// What `runs show` prints of run `runID`, read as `load` reads it but without a tree of the plan, the
-    /// before-images or each outcome line: at 100,000 creates those took `runs show` to ~620 MB (issue 12).
+    /// What `runs show` prints of run `runID`: the ledger, the outcome lines and the plan checked as `load` checks them
+    /// but without a tree of the plan or of each line, and the before-images not read at all (`show` prints none of
+    /// them; `export` and `verify` still check them): at 100,000 creates those took `runs show` to ~620 MB (issue 12).
     public static func shown(runID: String, runs: any RunStore) throws -> Shown {
         let (prefix, run) = try exported(runID, runs: runs)
         var outcomes: [EntityOutcome] = []
@@ -52,7 +53,8 @@ public struct RunEvidence: Sendable, Equatable {
             do {
                 findings = try PlanFile.findings(plan)
             } catch {
-                throw ReconError("\(runs.describe(runID, .plan)): \(error.message)", hint: "the run folder was edited or damaged")
+                throw ReconError("\(runs.describe(runID, .plan)): \(error.message)",
+                                 hint: [error.hint, "the run folder was edited or damaged"].compactMap { $0 }.joined(separator: "; "))
             }
         }
         return Shown(ledger: try parse(run.ledger, path: prefix + RunLayout.ledgerFileName), entityOutcomes: outcomes,

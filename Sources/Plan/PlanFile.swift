@@ -107,11 +107,11 @@ public enum PlanFile {
         PlanFileHeader.scan(bytes).map { PlanFileHeader.bodyBytesDigest(bytes, from: $0.start) }
     }
 
-    /// Whether `prefix`, the first bytes of a file, opens as `write` opens a plan file: a digest and a format version
-    /// before the body's brace. The body is not read, so a 90 MB plan is not held to tell it from another file.
+    /// Whether `prefix`, the first bytes of a file, opens exactly as `write` opens a plan file: a digest, then a format
+    /// version this recon reads, then the body's brace (an evidence bundle opens otherwise). The body is not read, so a 90 MB plan is not held to tell it from another file.
     public static func opensAsPlan(_ prefix: [UInt8]) -> Bool {
-        guard let header = PlanFileHeader.scan(prefix) else { return false }
-        return header.digest != nil && header.formatVersion != nil
+        guard let header = PlanFileHeader.scan(prefix), header.isAsWritten, let version = header.formatVersion else { return false }
+        return (1...Plan.formatVersion).contains(version)
     }
 
     /// The digest `encode` records, for display and ledgers.

@@ -72,6 +72,12 @@ public final class Console: @unchecked Sendable {
             if written < 0 {
                 let code = errno
                 if code == EINTR { continue }
+                // A non-blocking descriptor inherited from the parent: wait until it takes more, as a blocking one would.
+                if code == EAGAIN || code == EWOULDBLOCK {
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, -1)
+                    continue
+                }
                 if code != EPIPE, descriptor == STDOUT_FILENO { failedOut = code }
                 closed.insert(descriptor)
                 return

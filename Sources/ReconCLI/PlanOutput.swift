@@ -42,9 +42,14 @@ enum PlanOutput {
     /// Far more than the header `PlanFile.write` makes (about 100 bytes).
     private static let headerBytes = 64 << 10
 
-    /// A JSON object with the plan file's header: what `PlanFile.encode` writes.
+    /// A plan file's members and nothing else: an evidence bundle (`runs export`) has a digest, a format version and a
+    /// plan too, and is audit evidence, never to be replaced by a plan.
+    private static let planMembers: Set<String> = ["digest", "format_version", "plan", "signature"]
+
+    /// A JSON object with the plan file's members only: what `PlanFile.encode` writes.
     private static func isPlan(_ bytes: [UInt8]) -> Bool {
-        guard let document = try? JSONParser.parse(bytes) else { return false }
+        guard let document = try? JSONParser.parse(bytes), let members = document.objectValue,
+              Set(members.keys).isSubset(of: planMembers) else { return false }
         return document["format_version"]?.intValue != nil && document["plan"] != nil && document["digest"]?.stringValue != nil
     }
 }

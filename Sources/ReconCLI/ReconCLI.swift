@@ -37,9 +37,11 @@ public enum ReconCLI {
         let code = runCommand(arguments, environment: environment, console: console)
         guard let failure = console.outputFailure else { return code }
         report(ReconError("cannot write to standard output: \(String(cString: strerror(failure)))",
-                          hint: "what was printed is incomplete; make room where the output goes, then run the command again"),
+                          hint: "what was printed is incomplete, not what the command did (an apply's writes are in 'recon runs'); "
+                              + "make room where the output goes"),
                console: console)
-        return .failure
+        // An interrupted run keeps saying so; any other ends as an error.
+        return code == .cancelled ? code : .failure
     }
 
     private static func runCommand(_ arguments: [String], environment: [String: String], console: Console) -> ExitCode {

@@ -66,6 +66,28 @@ final class PlanOutputGuardTests: XCTestCase {
         XCTAssertEqual(refused.status, 1, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("is not a Recon plan file"), refused.stderr)
         XCTAssertEqual(project.directory.data("lookalike.json"), Data(lookalike.utf8))
+
+        // Past the 64 KiB read: a headerless file is parsed whole and still refused.
+        let large = "{\"notes\": \"" + String(repeating: "x", count: 80_000) + "\", \"digest\": \"d\", \"format_version\": 1, \"plan\": {}}"
+        project.directory.write("large.json", large)
+        XCTAssertEqual(try project.recon("plan", "-out", "large.json").status, 1)
+        XCTAssertEqual(project.directory.data("large.json"), Data(large.utf8))
+    }
+
+    /// Review of session 33: an evidence bundle has a digest, a format version and a plan as well, and is audit
+    /// evidence: `-out` never replaces it.
+    func testPlanOutNeverReplacesAnEvidenceBundle() throws {
+        let project = try appliedProject()
+        let listing = try project.recon("runs", "--format", "json")
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any])
+        let run = try XCTUnwrap((document["runs"] as? [[String: Any]])?.first?["id"] as? String)
+        let bundle = try project.recon("runs", "export", run)
+        XCTAssertEqual(bundle.status, 0, bundle.stderr)
+        project.directory.write("evidence.json", bundle.stdout)
+        let refused = try project.recon("plan", "-out", "evidence.json")
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("is not a Recon plan file"), refused.stderr)
+        XCTAssertEqual(project.directory.data("evidence.json"), Data(bundle.stdout.utf8))
     }
 
     func testRollbackOutRefusesToReplaceAFileThatIsNotAPlan() throws {

@@ -57,20 +57,17 @@ public struct RunEvidence: Sendable, Equatable {
                                  hint: [error.hint, "the run folder was edited or damaged"].compactMap { $0 }.joined(separator: "; "))
             }
         }
-        return Shown(ledger: try parse(run.ledger, path: prefix + RunLayout.ledgerFileName), entityOutcomes: outcomes,
-                     findings: findings, hasPlan: run.files[.plan] != nil)
+        let ledger = try parse(run.ledger, path: prefix + RunLayout.ledgerFileName)
+        return Shown(record: try RunRecord.decode(ledger.canonicalBytes(), path: prefix + RunLayout.ledgerFileName),
+                     entityOutcomes: outcomes, findings: findings, hasPlan: run.files[.plan] != nil)
     }
 
     /// `shown`'s parts of a run.
     public struct Shown {
-        public var ledger: JSONValue
+        public var record: RunRecord
         public var entityOutcomes: [EntityOutcome]
         public var findings: [CheckFinding]
         public var hasPlan: Bool
-
-        public func record(source: String) throws -> RunRecord {
-            try RunRecord.decode(ledger.canonicalBytes(), path: source)
-        }
     }
 
     /// The run's files as its store holds them, and the prefix its files are named by; a bad or unknown id is refused.

@@ -18,8 +18,7 @@ struct RunEvidenceCommand {
             preconditionFailure("the listing is RunsCommand's")
         case .show(let runID):
             let shown = try RunEvidence.shown(runID: runID, runs: runs)
-            let record = try shown.record(source: RunEvidence.filePrefix(runID, runs: runs) + RunLayout.ledgerFileName)
-            let view = RunShowView(record: record, status: RunEvidence.shownStatus(record, runs: runs),
+            let view = RunShowView(record: shown.record, status: RunEvidence.shownStatus(shown.record, runs: runs),
                                    outcomes: shown.entityOutcomes, findings: shown.findings, hasPlan: shown.hasPlan)
             switch format {
             case .json: console.write(view.json())

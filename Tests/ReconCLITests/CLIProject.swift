@@ -44,6 +44,16 @@ final class CLIProject {
     }
 
     @discardableResult
+    /// A project with one skill (`alpha/one`) applied.
+    static func applied() throws -> CLIProject {
+        let project = CLIProject()
+        project.skill("alpha", "one")
+        project.repo.commit("one")
+        let applied = try project.recon("apply", "--auto-approve")
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        return project
+    }
+
     func recon(_ arguments: String..., input: String? = nil) throws -> ReconProcess.Result {
         try ReconProcess.run(arguments, in: path, input: input)
     }

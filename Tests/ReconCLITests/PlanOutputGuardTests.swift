@@ -5,11 +5,7 @@ import XCTest
 /// Issue 14 review, finding 6: `plan -out` and `rollback -out` replaced any file, the base and the state included.
 final class PlanOutputGuardTests: XCTestCase {
     private func appliedProject() throws -> CLIProject {
-        let project = CLIProject()
-        project.skill("alpha", "one")
-        project.repo.commit("one")
-        let applied = try project.recon("apply", "--auto-approve")
-        XCTAssertEqual(applied.status, 0, applied.stderr)
+        let project = try CLIProject.applied()
         project.skill("beta", "two")
         project.repo.commit("two")
         return project

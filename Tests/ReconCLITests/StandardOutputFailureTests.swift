@@ -5,17 +5,8 @@ import XCTest
 /// Output that cannot be written is an error, not a success with a cut file: `recon state pull > backup.json` on a
 /// full disk exited 0 with nothing written. A reader that went away (`| head`) still only drops the rest.
 final class StandardOutputFailureTests: XCTestCase {
-    private func appliedProject() throws -> CLIProject {
-        let project = CLIProject()
-        project.skill("alpha", "one")
-        project.repo.commit("one")
-        let applied = try project.recon("apply", "--auto-approve")
-        XCTAssertEqual(applied.status, 0, applied.stderr)
-        return project
-    }
-
     func testAFullDiskUnderStandardOutputFailsTheCommand() throws {
-        let project = try appliedProject()
+        let project = try CLIProject.applied()
         for command in ["state pull", "state list", "runs", "plan"] {
             let result = try ReconProcess.shell(["bash", "-c", "\"$0\" \(command) > /dev/full", ReconProcess.executable], in: project.path)
             XCTAssertEqual(result.status, 1, "\(command): \(result.stderr)")
@@ -24,7 +15,7 @@ final class StandardOutputFailureTests: XCTestCase {
     }
 
     func testAReaderThatWentAwayIsNotAFailure() throws {
-        let project = try appliedProject()
+        let project = try CLIProject.applied()
         // The pipe's reading end is closed before recon starts, so its first write meets EPIPE every time.
         let output = Pipe()
         try output.fileHandleForReading.close()
@@ -44,8 +35,8 @@ final class StandardOutputFailureTests: XCTestCase {
         XCTAssertFalse(stderr.contains("cannot write"), stderr)
     }
 
-    func testTheStateIsPulledWholeInChunks() throws {
-        let project = try appliedProject()
+    func testThePullIsOneWholeDocument() throws {
+        let project = try CLIProject.applied()
         let pulled = try project.recon("state", "pull")
         XCTAssertEqual(pulled.status, 0, pulled.stderr)
         let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(pulled.stdout.utf8)) as? [String: Any])
